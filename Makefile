@@ -1,0 +1,37 @@
+# Two commands on a fresh clone: `make run` (demo API on SQLite) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install migrate seed run test openapi bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/alembic upgrade head
+
+seed: migrate
+	$(BIN)/python -m seeds demo
+
+run: seed
+	$(BIN)/uvicorn api.main:create_app --factory --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+openapi: install
+	$(BIN)/python -m api.openapi
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) *.egg-info tadrib.db tadrib.db-wal tadrib.db-shm

@@ -1,0 +1,102 @@
+"""One place where errors become RFC 9457 application/problem+json responses."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.problems import PROBLEM_MEDIA_TYPE
+from domain import errors as e
+
+log = logging.getLogger("tadrib.api")
+
+STATUS = {
+    e.NotFound: 404,
+    e.Conflict: 409,
+    e.RuleViolation: 422,
+    e.InvalidInput: 422,
+    e.PreconditionFailed: 412,
+    e.Unauthenticated: 401,
+    e.Forbidden: 403,
+    e.TooManyRequests: 429,
+}
+
+
+def problem(status: int, *, code: str, title: str, detail: str | None = None, headers: dict | None = None, **extra: Any) -> JSONResponse:
+    body = {"type": f"/problems/{code}", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _status_of(exc: e.DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+async def domain_error(request: Request, exc: e.DomainError) -> JSONResponse:
+    headers = {}
+    if isinstance(exc, e.TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, e.Unauthenticated):
+        headers["WWW-Authenticate"] = exc.extra.pop("www_authenticate", 'Bearer realm="tadrib"')
+    return problem(_status_of(exc), code=exc.code, title=exc.title, detail=exc.detail, headers=headers or None, **exc.extra)
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = []
+    for err in exc.errors():
+        message = err.get("msg", "invalid")
+        if err.get("type") == "timezone_aware":
+            message = "naive datetime refused: give an offset, e.g. 2025-01-12T09:00:00+03:00"
+        elif err.get("type") == "json_invalid":
+            message = f"malformed JSON: {err.get('ctx', {}).get('error', 'cannot parse')}"
+        errors.append({"field": _field(tuple(err.get("loc", ()))), "message": message})
+    names = ", ".join(sorted({x["field"] for x in errors}))
+    return problem(422, code="validation-error", title="Invalid input", detail=f"Check these fields: {names}.", errors=errors)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    title = HTTPStatus(exc.status_code).phrase
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+    return problem(exc.status_code, code=title.lower().replace(" ", "-"), title=title, detail=detail,
+                   headers=getattr(exc, "headers", None))
+
+
+async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
+    # Services map the clashes they expect; one that slips through is still a conflict, not a 500.
+    return problem(409, code="unique-conflict", title="Conflict", detail="The change collides with an existing record.")
+
+
+async def stale_data(request: Request, exc: StaleDataError) -> JSONResponse:
+    return problem(409, code="concurrent-update", title="Conflict", detail="Someone else changed this record at the same time; read it again.")
+
+
+async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, code="internal-error", title="Internal Server Error", detail="An unexpected error occurred; it has been logged.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(e.DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(StaleDataError, stale_data)
+    app.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,56 @@
+"""The app factory: routers, error handlers, body limit, offline /docs."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api import errors
+from api.routes import catalogue, officers, planning, sessions
+from api.startup import check_schema_is_current
+from domain.db import make_engine, make_sessionmaker
+from domain.settings import Settings, get_settings
+
+DESCRIPTION = """Tadrib plans and runs capacity-building training cycles for security and justice agencies:
+programmes, cooperation cycles, modules and sessions, the agencies that nominate officers, and the officers
+themselves. Errors are RFC 9457 `application/problem+json`. Lists page with `limit` and an opaque `cursor`
+and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it back in `If-Match` on PATCH."""
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None, check_schema: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url, pool_pre_ping=False)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if check_schema:
+            await check_schema_is_current(engine)
+        yield
+        await engine.dispose()
+
+    app = FastAPIOffline(
+        title="Tadrib",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    errors.install(app)
+
+    v1 = APIRouter(prefix="/api/v1")
+    for module in (planning, officers, catalogue, sessions):
+        v1.include_router(module.router)
+    app.include_router(v1)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,66 @@
+"""Training sessions: nested under their module for listing and creation."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, link_next, set_etag
+from api.problems import problems
+from domain.catalogue import session_service as service
+from domain.catalogue.schemas import SessionCreate, SessionRead, SessionUpdate
+from domain.pagination import Page
+
+router = APIRouter()
+
+
+def _read(ts, warnings=()) -> SessionRead:
+    return SessionRead.model_validate(ts).model_copy(update={"warnings": list(warnings)})
+
+
+@router.get("/modules/{module_id}/sessions", response_model=Page[SessionRead], operation_id="list_module_sessions",
+            summary="List a module's sessions", responses=problems(404))
+async def list_sessions(module_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: CurrentPrincipal,
+                        paging: Paging, filters: Annotated[service.SessionFilters, Query()]):
+    items, next_cursor = await service.list_sessions(db, principal=principal, module_id=module_id, filters=filters,
+                                                     limit=paging.limit, cursor=paging.cursor)
+    link_next(request, response, next_cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post(
+    "/modules/{module_id}/sessions", response_model=SessionRead, status_code=201, operation_id="create_session",
+    summary="Schedule a session",
+    description="A double-booked venue or trainer is a 409 listing every conflict, unless override_reason is given. "
+    "Non-working days, listed holidays and dates outside the cycle are saved with warnings.",
+    responses=problems(404, 409),
+)
+async def create_session(module_id: uuid.UUID, data: SessionCreate, response: Response, db: DbSession, principal: CurrentPrincipal):
+    ts, warnings = await service.create_session(db, principal=principal, module_id=module_id, data=data)
+    set_etag(response, ts.version)
+    response.headers["Location"] = f"/api/v1/sessions/{ts.id}"
+    return _read(ts, warnings)
+
+
+@router.get("/sessions/{session_id}", response_model=SessionRead, operation_id="get_session", summary="Get a session",
+            responses=problems(404))
+async def get_session(session_id: uuid.UUID, response: Response, db: DbSession, principal: CurrentPrincipal):
+    ts = await service.get_session(db, principal=principal, session_id=session_id)
+    set_etag(response, ts.version)
+    return ts
+
+
+@router.patch("/sessions/{session_id}", response_model=SessionRead, operation_id="update_session", summary="Move or edit a session",
+              responses=problems(404, 409, 412))
+async def update_session(session_id: uuid.UUID, data: SessionUpdate, response: Response, db: DbSession,
+                         principal: CurrentPrincipal, version: IfMatch):
+    ts, warnings = await service.update_session(db, principal=principal, session_id=session_id, data=data, expected_version=version)
+    set_etag(response, ts.version)
+    return _read(ts, warnings)
+
+
+@router.delete("/sessions/{session_id}", status_code=204, operation_id="delete_session", summary="Delete a session",
+               responses=problems(404, 409, 412))
+async def delete_session(session_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, version: IfMatch) -> Response:
+    await service.delete_session(db, principal=principal, session_id=session_id, expected_version=version)
+    return Response(status_code=204)

@@ -1,0 +1,82 @@
+"""Recording changes: one audit row and one outbox event per write, in the caller's transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.audit.models import AuditEntry
+from domain.auth.principal import Principal
+from domain.events.models import OutboxEvent
+
+
+def plain(value: Any) -> Any:
+    """JSON-safe form of a column value, for audit and events."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (uuid.UUID,)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def record_change(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    action: str,
+    entity: str,
+    entity_id: Any,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    redact: bool = False,
+) -> None:
+    """`changes` maps field -> (before, after). With `redact`, only field names are kept:
+    used for erasure, where the audit records that values changed, not what they were."""
+    diff = None
+    if changes is not None:
+        diff = {
+            f: ({"redacted": True} if redact else {"before": plain(b), "after": plain(a)})
+            for f, (b, a) in changes.items()
+        }
+    session.add(
+        AuditEntry(
+            actor_id=principal.id,
+            actor_name=principal.name,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            changes=diff,
+        )
+    )
+    session.add(
+        OutboxEvent(
+            type=f"{entity}.{action}",
+            entity=entity,
+            entity_id=str(entity_id),
+            payload={"actor": principal.name, "fields": sorted(diff) if diff else []},
+        )
+    )
+
+
+def record_read(session: AsyncSession, *, principal: Principal, entity: str, filters: dict[str, Any], row_count: int) -> None:
+    """Access to personal data is logged (who, which filter, how many rows)."""
+    session.add(
+        AuditEntry(
+            actor_id=principal.id,
+            actor_name=principal.name,
+            action="read",
+            entity=entity,
+            entity_id=None,
+            changes={"filter": plain({k: v for k, v in filters.items() if v is not None})},
+            row_count=row_count,
+        )
+    )

@@ -1,0 +1,36 @@
+"""Who is acting. Every service takes one and scopes its queries by it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    admin = "admin"
+    coordinator = "coordinator"
+    focal_point = "focal_point"
+    trainer = "trainer"
+    observer = "observer"
+    client = "client"  # a machine client: its scopes say what it may do
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: uuid.UUID | None
+    name: str
+    role: Role
+    agency_id: uuid.UUID | None = None
+    trainer_id: uuid.UUID | None = None
+    programme_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def kind(self) -> str:
+        return "client" if self.role is Role.client else "user"
+
+    @classmethod
+    def system(cls, name: str = "system") -> "Principal":
+        """Seeds, commands and (until sign-in exists) the API act as the system."""
+        return cls(id=None, name=name, role=Role.admin)

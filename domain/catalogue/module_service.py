@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import exists, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.audit.service import record_change
+from domain.auth.principal import Principal
+from domain.catalogue.models import Discipline, Module, ModuleFormat, ModuleStatus, TrainingSession, Venue, module_prerequisites
+from domain.catalogue.schemas import ModuleCreate, ModuleTransition, ModuleUpdate
+from domain.catalogue.transitions import NEEDS_REASON, allowed_transitions
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
+from domain.cycles.models import Cycle
+from domain.errors import Conflict, InvalidInput
+from domain.pagination import paginate
+
+ENTITY = "module"
+_WITH_PREREQS = (selectinload(Module.prerequisites),)
+
+
+class ModuleFilters(BaseModel):
+    cycle_id: uuid.UUID | None = None
+    programme_id: uuid.UUID | None = None
+    discipline: str | None = None
+    format: ModuleFormat | None = None
+    status: ModuleStatus | None = None
+    starts_from: datetime | None = None
+    starts_to: datetime | None = None
+    q: str | None = None
+
+
+async def list_modules(session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None):
+    stmt = select(Module).options(*_WITH_PREREQS)
+    if filters.cycle_id:
+        stmt = stmt.where(Module.cycle_id == filters.cycle_id)
+    if filters.programme_id:
+        stmt = stmt.where(Module.cycle_id.in_(select(Cycle.id).where(Cycle.programme_id == filters.programme_id)))
+    if filters.discipline:
+        stmt = stmt.where(Module.discipline == filters.discipline)
+    if filters.format:
+        stmt = stmt.where(Module.format == filters.format)
+    if filters.status:
+        stmt = stmt.where(Module.status == filters.status)
+    if filters.starts_from or filters.starts_to:
+        # Modules with at least one session in the window.
+        in_window = select(literal(1)).where(TrainingSession.module_id == Module.id)
+        if filters.starts_from:
+            in_window = in_window.where(TrainingSession.ends_at > filters.starts_from)
+        if filters.starts_to:
+            in_window = in_window.where(TrainingSession.starts_at < filters.starts_to)
+        stmt = stmt.where(exists(in_window))
+    if filters.q:
+        stmt = stmt.where(or_(Module.title.ilike(f"%{filters.q}%"), Module.code.ilike(f"%{filters.q}%")))
+    return await paginate(session, stmt, order=(Module.code, Module.id), limit=limit, cursor=cursor)
+
+
+async def get_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> Module:
+    return await get_or_404(session, Module, module_id, options=_WITH_PREREQS)
+
+
+async def _check_references(session: AsyncSession, fields: dict) -> None:
+    await ensure_exists(session, Cycle, fields.get("cycle_id"), field="cycle_id")
+    await ensure_exists(session, Venue, fields.get("venue_id"), field="venue_id")
+    if fields.get("discipline") is not None and await session.get(Discipline, fields["discipline"]) is None:
+        raise InvalidInput(
+            f"Unknown discipline {fields['discipline']!r}; see GET /api/v1/disciplines.",
+            errors=[{"field": "discipline", "message": "not a code of the discipline vocabulary"}],
+        )
+
+
+async def _prerequisites(session: AsyncSession, module_id: uuid.UUID | None, ids: list[uuid.UUID]) -> list[Module]:
+    """Load the prerequisite modules; refuse unknown ids and loops (A needs B needs A)."""
+    ids = list(dict.fromkeys(ids))
+    if module_id in ids:
+        raise InvalidInput("A module cannot be its own prerequisite.", errors=[{"field": "prerequisite_module_ids", "message": "contains the module itself"}])
+    found = list(await session.scalars(select(Module).where(Module.id.in_(ids)))) if ids else []
+    missing = set(ids) - {m.id for m in found}
+    if missing:
+        raise InvalidInput("Unknown prerequisite module(s).",
+                           errors=[{"field": "prerequisite_module_ids", "message": f"unknown module {m}"} for m in sorted(map(str, missing))])
+    if module_id is not None and ids:
+        # Every module the new prerequisites depend on, transitively, in one recursive query.
+        chain = select(module_prerequisites.c.prerequisite_id.label("id")).where(module_prerequisites.c.module_id.in_(ids)).cte(recursive=True)
+        chain = chain.union(select(module_prerequisites.c.prerequisite_id).where(module_prerequisites.c.module_id == chain.c.id))
+        if await session.scalar(select(chain.c.id).where(chain.c.id == module_id).limit(1)):
+            raise InvalidInput("These prerequisites would make the module a prerequisite of itself.",
+                               errors=[{"field": "prerequisite_module_ids", "message": "creates a loop"}])
+    return found
+
+
+async def create_module(session: AsyncSession, *, principal: Principal, data: ModuleCreate) -> Module:
+    fields = data.model_dump(exclude={"prerequisite_module_ids"})
+    await _check_references(session, fields)
+    module = Module(**fields, prerequisites=await _prerequisites(session, None, data.prerequisite_module_ids))
+    await create_entity(session, principal=principal, entity=ENTITY, obj=module, audit_fields=list(ModuleCreate.model_fields))
+    return module
+
+
+async def update_module(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleUpdate, expected_version: int | None
+) -> Module:
+    module = await get_module(session, principal=principal, module_id=module_id)
+    changes = data.changes()
+    await _check_references(session, changes)
+    extra = {}
+    if "prerequisite_module_ids" in changes:
+        wanted = changes.pop("prerequisite_module_ids")
+        before = module.prerequisite_module_ids
+        if sorted(before) != sorted(set(wanted)):
+            module.prerequisites = await _prerequisites(session, module.id, wanted)
+            extra["prerequisite_module_ids"] = (before, module.prerequisite_module_ids)
+    return await update_entity(session, principal=principal, entity=ENTITY, obj=module, data=changes,
+                               expected_version=expected_version, extra_changes=extra)
+
+
+async def delete_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, expected_version: int | None) -> None:
+    module = await get_module(session, principal=principal, module_id=module_id)
+    await delete_entity(session, principal=principal, entity=ENTITY, obj=module, expected_version=expected_version,
+                        owned=frozenset({"module_prerequisites.module_id"}))
+
+
+async def transition_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleTransition) -> Module:
+    module = await get_module(session, principal=principal, module_id=module_id)
+    allowed = allowed_transitions(module.status)
+    if data.to not in allowed:
+        raise Conflict(
+            f"A module cannot go from {module.status} to {data.to}; allowed: {', '.join(allowed) or 'none (final state)'}.",
+            code="illegal-transition", title="Illegal status transition",
+            current=module.status.value, allowed=[s.value for s in allowed],
+        )
+    if data.to in NEEDS_REASON and not (data.reason and data.reason.strip()):
+        raise InvalidInput(f"Moving a module to {data.to} needs a reason.", errors=[{"field": "reason", "message": "required for this transition"}])
+    before = module.status
+    module.status, module.status_reason = data.to, data.reason
+    await session.flush()
+    record_change(session, principal=principal, action="transitioned", entity=ENTITY, entity_id=module.id,
+                  changes={"status": (before, data.to), "status_reason": (None, data.reason)})
+    return module

@@ -1,0 +1,100 @@
+"""Services for the catalogue's reference records: disciplines, venues and trainers."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.auth.principal import Principal
+from domain.catalogue.models import Discipline, Trainer, Venue
+from domain.catalogue.schemas import DisciplineCreate, TrainerCreate, TrainerUpdate, VenueCreate, VenueUpdate
+from domain.crud import create_entity, delete_entity, get_or_404, update_entity
+from domain.errors import Conflict, NotFound
+from domain.pagination import paginate
+
+
+async def list_disciplines(session: AsyncSession, *, principal: Principal) -> list[Discipline]:
+    return list(await session.scalars(select(Discipline).order_by(Discipline.code)))
+
+
+async def create_discipline(session: AsyncSession, *, principal: Principal, data: DisciplineCreate) -> Discipline:
+    if await session.get(Discipline, data.code) is not None:
+        raise Conflict(f"The discipline {data.code!r} already exists.", code="unique-conflict")
+    discipline = Discipline(**data.model_dump())
+    session.add(discipline)
+    await session.flush()
+    return discipline
+
+
+async def delete_discipline(session: AsyncSession, *, principal: Principal, code: str) -> None:
+    discipline = await session.get(Discipline, code)
+    if discipline is None:
+        raise NotFound(f"No discipline with code {code!r}.")
+    await delete_entity(session, principal=principal, entity="discipline", obj=discipline, expected_version=None)
+
+
+class VenueFilters(BaseModel):
+    city: str | None = None
+    q: str | None = None
+
+
+async def list_venues(session: AsyncSession, *, principal: Principal, filters: VenueFilters, limit: int, cursor: str | None):
+    stmt = select(Venue)
+    if filters.city:
+        stmt = stmt.where(Venue.city.ilike(filters.city))
+    if filters.q:
+        stmt = stmt.where(or_(Venue.name.ilike(f"%{filters.q}%"), Venue.city.ilike(f"%{filters.q}%")))
+    return await paginate(session, stmt, order=(Venue.name, Venue.id), limit=limit, cursor=cursor)
+
+
+async def get_venue(session: AsyncSession, *, principal: Principal, venue_id: uuid.UUID) -> Venue:
+    return await get_or_404(session, Venue, venue_id)
+
+
+async def create_venue(session: AsyncSession, *, principal: Principal, data: VenueCreate) -> Venue:
+    return await create_entity(session, principal=principal, entity="venue", obj=Venue(**data.model_dump()), audit_fields=list(VenueCreate.model_fields))
+
+
+async def update_venue(session: AsyncSession, *, principal: Principal, venue_id: uuid.UUID, data: VenueUpdate, expected_version: int | None) -> Venue:
+    venue = await get_venue(session, principal=principal, venue_id=venue_id)
+    return await update_entity(session, principal=principal, entity="venue", obj=venue, data=data.changes(), expected_version=expected_version)
+
+
+async def delete_venue(session: AsyncSession, *, principal: Principal, venue_id: uuid.UUID, expected_version: int | None) -> None:
+    venue = await get_venue(session, principal=principal, venue_id=venue_id)
+    await delete_entity(session, principal=principal, entity="venue", obj=venue, expected_version=expected_version)
+
+
+class TrainerFilters(BaseModel):
+    organisation: str | None = None
+    q: str | None = None
+
+
+async def list_trainers(session: AsyncSession, *, principal: Principal, filters: TrainerFilters, limit: int, cursor: str | None):
+    stmt = select(Trainer)
+    if filters.organisation:
+        stmt = stmt.where(Trainer.organisation.ilike(filters.organisation))
+    if filters.q:
+        stmt = stmt.where(or_(Trainer.name.ilike(f"%{filters.q}%"), Trainer.organisation.ilike(f"%{filters.q}%")))
+    return await paginate(session, stmt, order=(Trainer.name, Trainer.id), limit=limit, cursor=cursor)
+
+
+async def get_trainer(session: AsyncSession, *, principal: Principal, trainer_id: uuid.UUID) -> Trainer:
+    return await get_or_404(session, Trainer, trainer_id)
+
+
+async def create_trainer(session: AsyncSession, *, principal: Principal, data: TrainerCreate) -> Trainer:
+    return await create_entity(session, principal=principal, entity="trainer", obj=Trainer(**data.model_dump()), audit_fields=list(TrainerCreate.model_fields))
+
+
+async def update_trainer(session: AsyncSession, *, principal: Principal, trainer_id: uuid.UUID, data: TrainerUpdate, expected_version: int | None) -> Trainer:
+    trainer = await get_trainer(session, principal=principal, trainer_id=trainer_id)
+    return await update_entity(session, principal=principal, entity="trainer", obj=trainer, data=data.changes(), expected_version=expected_version)
+
+
+async def delete_trainer(session: AsyncSession, *, principal: Principal, trainer_id: uuid.UUID, expected_version: int | None) -> None:
+    trainer = await get_trainer(session, principal=principal, trainer_id=trainer_id)
+    await delete_entity(session, principal=principal, entity="trainer", obj=trainer, expected_version=expected_version)

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.auth.principal import Principal
+from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
+from domain.catalogue.scheduling import Booking, calendar_warnings, clashes
+from domain.catalogue.schemas import SessionCreate, SessionUpdate
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
+from domain.cycles.models import Cycle
+from domain.errors import Conflict, InvalidInput
+from domain.pagination import paginate
+
+ENTITY = "session"
+_WITH_TRAINERS = (selectinload(TrainingSession.trainers),)
+_CLOSED = {ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled}
+
+
+class SessionFilters(BaseModel):
+    starts_from: datetime | None = None
+    starts_to: datetime | None = None
+    venue_id: uuid.UUID | None = None
+    trainer_id: uuid.UUID | None = None
+
+
+async def list_sessions(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, filters: SessionFilters, limit: int, cursor: str | None
+):
+    await get_or_404(session, Module, module_id)
+    stmt = select(TrainingSession).where(TrainingSession.module_id == module_id).options(*_WITH_TRAINERS)
+    if filters.starts_from:
+        stmt = stmt.where(TrainingSession.starts_at >= filters.starts_from)
+    if filters.starts_to:
+        stmt = stmt.where(TrainingSession.starts_at < filters.starts_to)
+    if filters.venue_id:
+        stmt = stmt.where(TrainingSession.venue_id == filters.venue_id)
+    if filters.trainer_id:
+        stmt = stmt.where(TrainingSession.id.in_(select(session_trainers.c.session_id).where(session_trainers.c.trainer_id == filters.trainer_id)))
+    return await paginate(session, stmt, order=(TrainingSession.starts_at, TrainingSession.id), limit=limit, cursor=cursor)
+
+
+async def get_session(session: AsyncSession, *, principal: Principal, session_id: uuid.UUID) -> TrainingSession:
+    return await get_or_404(session, TrainingSession, session_id, options=_WITH_TRAINERS)
+
+
+async def _trainers(session: AsyncSession, ids: list[uuid.UUID]) -> list[Trainer]:
+    ids = list(dict.fromkeys(ids))
+    found = list(await session.scalars(select(Trainer).where(Trainer.id.in_(ids)))) if ids else []
+    missing = set(ids) - {t.id for t in found}
+    if missing:
+        raise InvalidInput("Unknown trainer(s).", errors=[{"field": "trainer_ids", "message": f"unknown trainer {t}"} for t in sorted(map(str, missing))])
+    return found
+
+
+async def _conflicts(session: AsyncSession, candidate: Booking) -> list[dict]:
+    """Sessions of live modules that overlap the candidate and share its venue or a trainer."""
+    shared = []
+    if candidate.venue_id:
+        shared.append(TrainingSession.venue_id == candidate.venue_id)
+    if candidate.trainer_ids:
+        shared.append(TrainingSession.id.in_(
+            select(session_trainers.c.session_id).where(session_trainers.c.trainer_id.in_(candidate.trainer_ids))))
+    if not shared:
+        return []
+    stmt = (
+        select(TrainingSession, Module.code, Module.title, Venue.name)
+        .join(Module, Module.id == TrainingSession.module_id)
+        .outerjoin(Venue, Venue.id == TrainingSession.venue_id)
+        .where(or_(*shared), TrainingSession.starts_at < candidate.ends_at, TrainingSession.ends_at > candidate.starts_at,
+               Module.status != ModuleStatus.cancelled)
+        .options(*_WITH_TRAINERS)
+    )
+    if candidate.session_id is not None:
+        stmt = stmt.where(TrainingSession.id != candidate.session_id)
+    rows = (await session.execute(stmt)).all()
+    by_id = {s.id: (s, code, title, venue_name) for s, code, title, venue_name in rows}
+    others = [Booking(s.id, s.starts_at, s.ends_at, s.venue_id, frozenset(s.trainer_ids)) for s, *_ in rows]
+    found = []
+    for other, kind, resource_id in clashes(candidate, others):
+        s, code, title, venue_name = by_id[other.session_id]
+        name = venue_name if kind == "venue" else next(t.name for t in s.trainers if t.id == resource_id)
+        found.append({
+            "resource": {"kind": kind, "id": str(resource_id), "name": name},
+            "session": {"id": str(s.id), "title": s.title, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()},
+            "module": {"id": str(s.module_id), "code": code, "title": title},
+        })
+    return found
+
+
+async def _schedule(session: AsyncSession, candidate: Booking, module: Module, override_reason: str | None) -> list[dict]:
+    """Refuse double bookings unless overridden with a reason; return the calendar warnings."""
+    conflicts = await _conflicts(session, candidate)
+    warnings = []
+    if conflicts:
+        if not (override_reason and override_reason.strip()):
+            raise Conflict(
+                f"The session double-books {len(conflicts)} resource(s). Move it, or send override_reason to keep it.",
+                code="schedule-conflict", title="Scheduling conflict", conflicts=conflicts,
+            )
+        warnings += [{"code": "double-booking-overridden",
+                      "message": f"{c['resource']['kind']} {c['resource']['name']} is also booked for {c['module']['code']} / {c['session']['title']}."}
+                     for c in conflicts]
+    cycle = await session.get(Cycle, module.cycle_id)
+    return warnings + calendar_warnings(
+        candidate.starts_at, candidate.ends_at, time_zone=cycle.time_zone, working_days=cycle.working_days,
+        holidays=cycle.holidays, cycle_starts_on=cycle.starts_on, cycle_ends_on=cycle.ends_on,
+    )
+
+
+def _refuse_if_module_closed(module: Module) -> None:
+    if module.status in _CLOSED:
+        raise Conflict(f"The module is {module.status}; its sessions can no longer change.", code="module-closed", status=module.status.value)
+
+
+async def create_session(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: SessionCreate) -> tuple[TrainingSession, list[dict]]:
+    module = await get_or_404(session, Module, module_id)
+    _refuse_if_module_closed(module)
+    await ensure_exists(session, Venue, data.venue_id, field="venue_id")
+    trainers = await _trainers(session, data.trainer_ids)
+    booking = Booking(None, data.starts_at, data.ends_at, data.venue_id, frozenset(t.id for t in trainers))
+    warnings = await _schedule(session, booking, module, data.override_reason)
+    fields = data.model_dump(exclude={"trainer_ids"})
+    if not any(w["code"] == "double-booking-overridden" for w in warnings):
+        fields["override_reason"] = None  # nothing was overridden
+    ts = TrainingSession(module_id=module.id, trainers=trainers, **fields)
+    await create_entity(session, principal=principal, entity=ENTITY, obj=ts, audit_fields=list(SessionCreate.model_fields))
+    return ts, warnings
+
+
+async def update_session(
+    session: AsyncSession, *, principal: Principal, session_id: uuid.UUID, data: SessionUpdate, expected_version: int | None
+) -> tuple[TrainingSession, list[dict]]:
+    ts = await get_session(session, principal=principal, session_id=session_id)
+    module = await session.get(Module, ts.module_id)
+    _refuse_if_module_closed(module)
+    changes = data.changes()
+    await ensure_exists(session, Venue, changes.get("venue_id"), field="venue_id")
+    starts_at, ends_at = changes.get("starts_at", ts.starts_at), changes.get("ends_at", ts.ends_at)
+    if ends_at <= starts_at:
+        raise InvalidInput("The session would end before it starts.", errors=[{"field": "ends_at", "message": "ends_at must be after starts_at"}])
+    trainers = await _trainers(session, changes.pop("trainer_ids")) if "trainer_ids" in changes else ts.trainers
+    # Check the booking as it would be after the change, before writing anything.
+    booking = Booking(ts.id, starts_at, ends_at, changes.get("venue_id", ts.venue_id), frozenset(t.id for t in trainers))
+    warnings = await _schedule(session, booking, module, changes.get("override_reason", ts.override_reason))
+    extra = {}
+    if sorted(t.id for t in trainers) != sorted(ts.trainer_ids):
+        extra["trainer_ids"] = (ts.trainer_ids, [t.id for t in trainers])
+        ts.trainers = trainers
+    await update_entity(session, principal=principal, entity=ENTITY, obj=ts, data=changes,
+                        expected_version=expected_version, extra_changes=extra)
+    return ts, warnings
+
+
+async def delete_session(session: AsyncSession, *, principal: Principal, session_id: uuid.UUID, expected_version: int | None) -> None:
+    ts = await get_session(session, principal=principal, session_id=session_id)
+    await delete_entity(session, principal=principal, entity=ENTITY, obj=ts, expected_version=expected_version,
+                        owned=frozenset({"session_trainers.session_id"}))

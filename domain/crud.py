@@ -1,0 +1,148 @@
+"""Helpers every area's service uses: fetch or 404, patch with If-Match, flush with unique
+keys mapped to conflicts, and delete only what nothing refers to."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.audit.service import record_change
+from domain.db import Base, Entity, utcnow
+from domain.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+
+E = TypeVar("E", bound=Base)
+
+
+def label(model: type[Base]) -> str:
+    return model.__tablename__.rstrip("s").replace("_", " ")
+
+
+async def get_or_404(session: AsyncSession, model: type[E], id_: uuid.UUID, *, options: tuple = (), where: tuple = ()) -> E:
+    stmt = select(model).where(model.id == id_, *where).options(*options)
+    obj = (await session.scalars(stmt)).first()
+    if obj is None:
+        raise NotFound(f"No {label(model)} with id {id_}.", entity=model.__tablename__, id=str(id_))
+    return obj
+
+
+def check_version(obj: Entity, expected_version: int | None) -> None:
+    """If-Match: the client must have seen the current version."""
+    if expected_version is not None and obj.version != expected_version:
+        raise PreconditionFailed(
+            f"The {label(type(obj))} changed since you read it (version {obj.version}, you sent {expected_version}).",
+            current_version=obj.version,
+        )
+
+
+def apply_changes(obj: Any, data: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Set the given fields; return {field: (before, after)} for those that really changed."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for field, value in data.items():
+        before = getattr(obj, field)
+        if before != value:
+            setattr(obj, field, value)
+            changes[field] = (before, value)
+    return changes
+
+
+def snapshot(obj: Any, fields: list[str]) -> dict[str, tuple[Any, Any]]:
+    return {f: (None, getattr(obj, f)) for f in fields}
+
+
+async def flush_or_conflict(session: AsyncSession, what: str) -> None:
+    """Flush in a savepoint so a unique-key clash becomes a 409 and the transaction survives."""
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"{what} clashes with an existing record: {_constraint(exc)}.", code="unique-conflict") from None
+
+
+def _constraint(exc: IntegrityError) -> str:
+    diag = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+    return diag or str(exc.orig).splitlines()[0]
+
+
+async def references_to(session: AsyncSession, obj: Base) -> dict[str, int]:
+    """Count the rows of every table whose foreign keys point at `obj`, in one query."""
+    table = type(obj).__table__
+    pk = table.primary_key.columns.values()[0]
+    value = getattr(obj, pk.key)
+    counts = []
+    for other in Base.metadata.sorted_tables:
+        for fk in other.foreign_keys:
+            if fk.column.table is table:
+                counts.append(
+                    select(literal(f"{other.name}.{fk.parent.name}").label("ref"), func.count().label("n"))
+                    .select_from(other)
+                    .where(fk.parent == value)
+                )
+    if not counts:
+        return {}
+    rows = (await session.execute(union_all(*counts))).all()
+    return {ref: n for ref, n in rows if n}
+
+
+async def delete_unreferenced(session: AsyncSession, obj: Base, *, ignore: set[str] = frozenset()) -> None:
+    """Delete is a 409 while something refers to the record; the body says what does.
+    `ignore` names references the record owns and that go with it (association rows)."""
+    refs = {k: v for k, v in (await references_to(session, obj)).items() if k not in ignore}
+    if refs:
+        listed = ", ".join(f"{n} in {ref}" for ref, n in sorted(refs.items()))
+        raise Conflict(
+            f"The {label(type(obj))} is still referred to ({listed}).",
+            code="in-use",
+            title="Record in use",
+            references=[{"reference": ref, "count": n} for ref, n in sorted(refs.items())],
+        )
+    await session.delete(obj)
+    await session.flush()
+
+
+async def create_entity(session: AsyncSession, *, principal, entity: str, obj: E, audit_fields: list[str]) -> E:
+    """Add, flush (a unique clash is a 409) and audit a new record."""
+    session.add(obj)
+    await flush_or_conflict(session, f"The {entity}")
+    record_change(session, principal=principal, action="created", entity=entity, entity_id=obj.id,
+                  changes=snapshot(obj, audit_fields))
+    return obj
+
+
+async def update_entity(
+    session: AsyncSession, *, principal, entity: str, obj: E, data: dict[str, Any], expected_version: int | None,
+    extra_changes: dict[str, tuple[Any, Any]] | None = None,
+) -> E:
+    """Apply a PATCH after the If-Match check; audit only the fields that really changed."""
+    check_version(obj, expected_version)
+    changes = apply_changes(obj, data) | (extra_changes or {})
+    if changes:
+        if extra_changes:
+            obj.updated_at = utcnow()  # association-only changes must still bump the version
+        await flush_or_conflict(session, f"The {entity}")
+        record_change(session, principal=principal, action="updated", entity=entity, entity_id=obj.id, changes=changes)
+    return obj
+
+
+async def delete_entity(
+    session: AsyncSession, *, principal, entity: str, obj: Base, expected_version: int | None, owned: frozenset[str] = frozenset()
+) -> None:
+    if isinstance(obj, Entity):
+        check_version(obj, expected_version)
+    entity_id = getattr(obj, "id", None) or getattr(obj, "code", None)
+    await delete_unreferenced(session, obj, ignore=set(owned))
+    record_change(session, principal=principal, action="deleted", entity=entity, entity_id=entity_id)
+
+
+async def ensure_exists(session: AsyncSession, model: type[Base], id_: Any, *, field: str) -> None:
+    """A body field that refers to another record: an unknown id is a 422 naming the field."""
+    if id_ is None:
+        return
+    pk = model.__table__.primary_key.columns.values()[0]
+    if (await session.scalar(select(pk).where(pk == id_))) is None:
+        raise InvalidInput(
+            f"{field} refers to no existing {label(model)}.", errors=[{"field": field, "message": f"unknown {label(model)} {id_}"}]
+        )

@@ -1,0 +1,33 @@
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.db import Entity
+
+DEFAULT_WORKING_DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday"]
+
+
+class Cycle(Entity):
+    """A multi-year cooperation package agreed with one partner country."""
+
+    __tablename__ = "cycles"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+        CheckConstraint("female_share_target >= 0 AND female_share_target <= 1", name="target_fraction"),
+    )
+
+    programme_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programmes.id"), index=True)
+    partner_country: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(300))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    female_share_target: Mapped[float] = mapped_column(Float, default=0.3)
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Baghdad")
+    working_days: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_WORKING_DAYS))
+    # [{date: YYYY-MM-DD, name}]: editable, since Eid dates are announced shortly before.
+    holidays: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # {donor, instrument} when the cycle is funded differently from its programme.
+    funding_source: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,81 @@
+import uuid
+from datetime import date
+from typing import Literal
+from zoneinfo import ZoneInfo, available_timezones
+
+from pydantic import AfterValidator, Field, model_validator
+from typing_extensions import Annotated
+
+from domain.cycles.models import DEFAULT_WORKING_DAYS
+from domain.schemas import CountryCode, EntityRead, Fraction, FundingSource, InputModel, Name, PatchModel, ShortText
+
+Weekday = Literal["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
+
+def _known_zone(value: str) -> str:
+    if value not in available_timezones():
+        raise ValueError(f"unknown IANA time zone {value!r}")
+    ZoneInfo(value)
+    return value
+
+
+def _distinct(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise ValueError("values must not repeat")
+    return values
+
+
+TimeZone = Annotated[str, AfterValidator(_known_zone), Field(examples=["Asia/Baghdad"])]
+WorkingDays = Annotated[list[Weekday], AfterValidator(_distinct)]
+
+
+class Holiday(InputModel):
+    date: date
+    name: ShortText = Field(examples=["Eid al-Fitr"])
+
+
+class CycleCreate(InputModel):
+    programme_id: uuid.UUID
+    partner_country: CountryCode
+    title: Name
+    starts_on: date
+    ends_on: date
+    female_share_target: Fraction = 0.3
+    time_zone: TimeZone = "Asia/Baghdad"
+    working_days: WorkingDays = Field(default_factory=lambda: list(DEFAULT_WORKING_DAYS))
+    holidays: list[Holiday] = Field(default_factory=list)
+    funding_source: FundingSource | None = None
+
+    @model_validator(mode="after")
+    def _dates_ordered(self):
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
+class CycleUpdate(PatchModel):
+    nullable = frozenset({"funding_source"})
+
+    programme_id: uuid.UUID | None = None
+    partner_country: CountryCode | None = None
+    title: Name | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    female_share_target: Fraction | None = None
+    time_zone: TimeZone | None = None
+    working_days: WorkingDays | None = None
+    holidays: list[Holiday] | None = None
+    funding_source: FundingSource | None = None
+
+
+class CycleRead(EntityRead):
+    programme_id: uuid.UUID
+    partner_country: str
+    title: str
+    starts_on: date
+    ends_on: date
+    female_share_target: float
+    time_zone: str
+    working_days: list[str]
+    holidays: list[Holiday]
+    funding_source: FundingSource | None

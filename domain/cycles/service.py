@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.auth.principal import Principal
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
+from domain.cycles.models import Cycle
+from domain.cycles.schemas import CycleCreate, CycleUpdate
+from domain.errors import InvalidInput
+from domain.pagination import paginate
+from domain.programmes.models import Programme
+
+ENTITY = "cycle"
+
+
+class CycleFilters(BaseModel):
+    programme_id: uuid.UUID | None = None
+    partner_country: str | None = None
+    active_on: date | None = None
+    q: str | None = None
+
+
+async def list_cycles(session: AsyncSession, *, principal: Principal, filters: CycleFilters, limit: int, cursor: str | None):
+    stmt = select(Cycle)
+    if filters.programme_id:
+        stmt = stmt.where(Cycle.programme_id == filters.programme_id)
+    if filters.partner_country:
+        stmt = stmt.where(Cycle.partner_country == filters.partner_country.upper())
+    if filters.active_on:
+        stmt = stmt.where(Cycle.starts_on <= filters.active_on, Cycle.ends_on >= filters.active_on)
+    if filters.q:
+        stmt = stmt.where(Cycle.title.ilike(f"%{filters.q}%"))
+    return await paginate(session, stmt, order=(Cycle.starts_on, Cycle.id), limit=limit, cursor=cursor)
+
+
+async def get_cycle(session: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> Cycle:
+    return await get_or_404(session, Cycle, cycle_id)
+
+
+async def create_cycle(session: AsyncSession, *, principal: Principal, data: CycleCreate) -> Cycle:
+    await ensure_exists(session, Programme, data.programme_id, field="programme_id")
+    return await create_entity(
+        session, principal=principal, entity=ENTITY, obj=Cycle(**data.model_dump(mode="json") | _dates(data)),
+        audit_fields=list(CycleCreate.model_fields),
+    )
+
+
+def _dates(data: CycleCreate | CycleUpdate) -> dict:
+    """JSON mode turns dates into strings for the JSON columns; the date columns keep dates."""
+    return {k: getattr(data, k) for k in ("starts_on", "ends_on", "programme_id") if k in data.model_fields_set or isinstance(data, CycleCreate)}
+
+
+async def update_cycle(
+    session: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, data: CycleUpdate, expected_version: int | None
+) -> Cycle:
+    cycle = await get_cycle(session, principal=principal, cycle_id=cycle_id)
+    changes = data.model_dump(mode="json", exclude_unset=True) | _dates(data)
+    await ensure_exists(session, Programme, changes.get("programme_id"), field="programme_id")
+    if changes.get("starts_on", cycle.starts_on) > changes.get("ends_on", cycle.ends_on):
+        raise InvalidInput("The cycle would end before it starts.", errors=[{"field": "ends_on", "message": "ends_on is before starts_on"}])
+    return await update_entity(session, principal=principal, entity=ENTITY, obj=cycle, data=changes, expected_version=expected_version)
+
+
+async def delete_cycle(session: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, expected_version: int | None) -> None:
+    cycle = await get_cycle(session, principal=principal, cycle_id=cycle_id)
+    await delete_entity(session, principal=principal, entity=ENTITY, obj=cycle, expected_version=expected_version)

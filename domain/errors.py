@@ -1,0 +1,73 @@
+"""Domain errors. They carry a stable code, a title and structured extras; the API maps each
+class to an HTTP status in one place (api/errors.py). No HTTP here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    code = "error"
+    title = "Error"
+
+    def __init__(self, detail: str, *, code: str | None = None, title: str | None = None, **extra: Any):
+        super().__init__(detail)
+        self.detail = detail
+        if code:
+            self.code = code
+        if title:
+            self.title = title
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    code = "not-found"
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    """The request collides with the current state (a unique key, a reference, a booking)."""
+
+    code = "conflict"
+    title = "Conflict"
+
+
+class RuleViolation(DomainError):
+    """A business rule refuses the request; `code` names the rule."""
+
+    code = "rule-violation"
+    title = "Business rule violated"
+
+
+class InvalidInput(DomainError):
+    """Input that passed the schema but is still wrong; `errors` lists {field, message}."""
+
+    code = "validation-error"
+    title = "Invalid input"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, str]], **extra: Any):
+        super().__init__(detail, errors=errors, **extra)
+
+
+class PreconditionFailed(DomainError):
+    code = "precondition-failed"
+    title = "Precondition failed"
+
+
+class Unauthenticated(DomainError):
+    code = "unauthenticated"
+    title = "Authentication required"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class TooManyRequests(DomainError):
+    code = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int, **extra: Any):
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after

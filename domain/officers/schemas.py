@@ -1,0 +1,124 @@
+import re
+import uuid
+from datetime import date
+
+from pydantic import AfterValidator, Field, field_validator
+from typing_extensions import Annotated
+
+from domain.officers.models import Sex
+from domain.schemas import EntityRead, InputModel, Name, PatchModel, ReadModel, ShortText
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _arabic_script(value: str) -> str:
+    if not _ARABIC_LETTER.search(value):
+        raise ValueError("must be written in Arabic script (the authoritative spelling)")
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("not an e-mail address")
+    return value
+
+
+ArabicName = Annotated[Name, AfterValidator(_arabic_script)]
+Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,30}$")]
+
+
+class NameParts(InputModel):
+    """Given name + father's + grandfather's (+ great-grandfather's); the family or tribal name
+    (laqab) is often absent. No first/last split is forced."""
+
+    given: Name | None = None
+    father: Name | None = None
+    grandfather: Name | None = None
+    great_grandfather: Name | None = None
+    family: Name | None = None
+
+
+class ExternalId(InputModel):
+    source: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$", examples=["mission-hr"])]
+    id: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _unique_sources(values: list[ExternalId]) -> list[ExternalId]:
+    if len({v.source for v in values}) != len(values):
+        raise ValueError("one external id per source")
+    return values
+
+
+ExternalIds = Annotated[list[ExternalId], AfterValidator(_unique_sources)]
+
+
+class OfficerCreate(InputModel):
+    agency_id: uuid.UUID
+    full_name_ar: ArabicName = Field(examples=["أحمد علي حسين"])
+    name_latin: Name = Field(examples=["Ahmed Ali Hussein"])
+    name_parts: NameParts = Field(default_factory=NameParts)
+    sex: Sex
+    rank: ShortText | None = None
+    job_title: ShortText | None = None
+    external_ids: ExternalIds = Field(default_factory=list)
+    email: Email | None = None
+    phone: Phone | None = None
+    national_id: ShortText | None = None
+    date_of_birth: date | None = None
+    place_of_birth: ShortText | None = None
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _past(cls, value: date | None) -> date | None:
+        if value is not None and value >= date.today():
+            raise ValueError("date of birth must be in the past")
+        return value
+
+
+class OfficerUpdate(PatchModel):
+    nullable = frozenset({"rank", "job_title", "email", "phone", "national_id", "date_of_birth", "place_of_birth"})
+
+    agency_id: uuid.UUID | None = None
+    full_name_ar: ArabicName | None = None
+    name_latin: Name | None = None
+    name_parts: NameParts | None = None
+    sex: Sex | None = None
+    rank: ShortText | None = None
+    job_title: ShortText | None = None
+    external_ids: ExternalIds | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    national_id: ShortText | None = None
+    date_of_birth: date | None = None
+    place_of_birth: ShortText | None = None
+
+
+class ExternalIdRead(ReadModel):
+    source: str
+    id: str = Field(validation_alias="external_id")
+
+
+class OfficerRead(EntityRead):
+    agency_id: uuid.UUID
+    full_name_ar: str
+    name_latin: str
+    name_parts: NameParts
+    sex: Sex
+    rank: str | None
+    job_title: str | None
+    external_ids: list[ExternalIdRead]
+    email: str | None
+    phone: str | None
+    national_id: str | None
+    date_of_birth: date | None
+    place_of_birth: str | None
+
+
+class DuplicateCandidate(ReadModel):
+    id: uuid.UUID
+    agency_id: uuid.UUID
+    full_name_ar: str
+    name_latin: str
+    matched_on: str

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel
+from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.agencies.models import Agency
+from domain.agencies.service import in_subtree, subtree_path
+from domain.auth.principal import Principal
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
+from domain.errors import Conflict
+from domain.officers.models import Officer, OfficerExternalId, Sex
+from domain.officers.names import arabic_key, latin_key
+from domain.officers.schemas import DuplicateCandidate, ExternalId, OfficerCreate, OfficerUpdate
+from domain.pagination import paginate
+
+ENTITY = "officer"
+_WITH_IDS = (selectinload(Officer.external_ids),)
+
+
+class OfficerFilters(BaseModel):
+    agency_id: uuid.UUID | None = None
+    sex: Sex | None = None
+    q: str | None = None
+    external_source: str | None = None
+    external_id: str | None = None
+
+
+async def list_officers(session: AsyncSession, *, principal: Principal, filters: OfficerFilters, limit: int, cursor: str | None):
+    stmt = select(Officer).where(Officer.erased_at.is_(None)).options(*_WITH_IDS)
+    if filters.agency_id:
+        prefix = await subtree_path(session, filters.agency_id)
+        stmt = stmt.join(Agency, Agency.id == Officer.agency_id).where(in_subtree(Agency.path, prefix))
+    if filters.sex:
+        stmt = stmt.where(Officer.sex == filters.sex)
+    if filters.q:
+        stmt = stmt.where(
+            or_(
+                Officer.full_name_ar_key.contains(arabic_key(filters.q), autoescape=True),
+                Officer.name_latin_key.contains(latin_key(filters.q), autoescape=True),
+            )
+        )
+    if filters.external_source or filters.external_id:
+        ext = select(OfficerExternalId.officer_id)
+        if filters.external_source:
+            ext = ext.where(OfficerExternalId.source == filters.external_source)
+        if filters.external_id:
+            ext = ext.where(OfficerExternalId.external_id == filters.external_id)
+        stmt = stmt.where(Officer.id.in_(ext))
+    return await paginate(session, stmt, order=(Officer.name_latin_key, Officer.id), limit=limit, cursor=cursor)
+
+
+async def get_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
+    return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=(Officer.erased_at.is_(None),))
+
+
+async def find_duplicates(
+    session: AsyncSession, *, agency_id: uuid.UUID, full_name_ar: str, external_ids: list[ExternalId], exclude: uuid.UUID | None = None
+) -> list[DuplicateCandidate]:
+    """Likely duplicates: same normalised Arabic name in the same agency, or a shared external id."""
+    key = arabic_key(full_name_ar)
+    by_name = select(Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin).where(
+        Officer.agency_id == agency_id, Officer.full_name_ar_key == key, Officer.erased_at.is_(None)
+    )
+    candidates = [DuplicateCandidate(**row._mapping, matched_on="arabic_name") for row in await session.execute(by_name)]
+    if external_ids:
+        pairs = [(e.source, e.id) for e in external_ids]
+        by_ext = (
+            select(Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin)
+            .join(OfficerExternalId)
+            .where(tuple_(OfficerExternalId.source, OfficerExternalId.external_id).in_(pairs))
+        )
+        candidates += [DuplicateCandidate(**row._mapping, matched_on="external_id") for row in await session.execute(by_ext)]
+    return [c for c in candidates if c.id != exclude]
+
+
+def _conflict(candidates: list[DuplicateCandidate]) -> Conflict:
+    return Conflict(
+        f"{len(candidates)} officer(s) already stored look like the same person. Review them; to create anyway, "
+        "send allow_duplicate=true (an external id can never be shared).",
+        code="possible-duplicate",
+        title="Possible duplicate officer",
+        candidates=[c.model_dump(mode="json") for c in candidates],
+    )
+
+
+def _name_keys(full_name_ar: str, name_latin: str) -> dict[str, str]:
+    return {"full_name_ar_key": arabic_key(full_name_ar), "name_latin_key": latin_key(name_latin)}
+
+
+async def create_officer(session: AsyncSession, *, principal: Principal, data: OfficerCreate, allow_duplicate: bool = False) -> Officer:
+    await ensure_exists(session, Agency, data.agency_id, field="agency_id")
+    candidates = await find_duplicates(session, agency_id=data.agency_id, full_name_ar=data.full_name_ar, external_ids=data.external_ids)
+    if any(c.matched_on == "external_id" for c in candidates) or (candidates and not allow_duplicate):
+        raise _conflict(candidates)
+    fields = data.model_dump(exclude={"external_ids"})
+    officer = Officer(
+        **fields,
+        **_name_keys(data.full_name_ar, data.name_latin),
+        external_ids=[OfficerExternalId(source=e.source, external_id=e.id) for e in data.external_ids],
+    )
+    await create_entity(session, principal=principal, entity=ENTITY, obj=officer, audit_fields=list(fields))
+    return officer
+
+
+async def update_officer(
+    session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, data: OfficerUpdate, expected_version: int | None
+) -> Officer:
+    officer = await get_officer(session, principal=principal, officer_id=officer_id)
+    changes = data.changes()
+    await ensure_exists(session, Agency, changes.get("agency_id"), field="agency_id")
+    extra = {}
+    if "external_ids" in changes:
+        wanted = [ExternalId(**e) for e in changes.pop("external_ids")]
+        clashes = [c for c in await find_duplicates(session, agency_id=officer.agency_id, full_name_ar="", external_ids=wanted, exclude=officer.id) if c.matched_on == "external_id"]
+        if clashes:
+            raise _conflict(clashes)
+        before = [(e.source, e.external_id) for e in officer.external_ids]
+        after = [(e.source, e.id) for e in wanted]
+        if sorted(before) != sorted(after):
+            # Keep rows that stay so the unique (source, id) index never sees a delete-and-insert swap.
+            kept = [e for e in officer.external_ids if (e.source, e.external_id) in after]
+            added = [OfficerExternalId(source=s, external_id=i) for s, i in after if (s, i) not in before]
+            officer.external_ids = kept + added
+            extra["external_ids"] = (before, after)
+    changes |= _name_keys(changes.get("full_name_ar", officer.full_name_ar), changes.get("name_latin", officer.name_latin))
+    return await update_entity(session, principal=principal, entity=ENTITY, obj=officer, data=changes,
+                               expected_version=expected_version, extra_changes=extra)
+
+
+async def delete_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, expected_version: int | None) -> None:
+    officer = await get_officer(session, principal=principal, officer_id=officer_id)
+    await delete_entity(session, principal=principal, entity=ENTITY, obj=officer, expected_version=expected_version,
+                        owned=frozenset({"officer_external_ids.officer_id"}))

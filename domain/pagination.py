@@ -1,0 +1,79 @@
+"""Keyset pagination with opaque cursors. A page costs one query whatever its position."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import date, datetime
+from typing import Any, Generic, Sequence, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import InvalidInput
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    def plain(v: Any) -> Any:
+        if isinstance(v, (uuid.UUID, datetime, date)):
+            return str(v) if isinstance(v, uuid.UUID) else v.isoformat()
+        return v
+
+    raw = json.dumps([plain(v) for v in values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, columns: Sequence[Any]) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+        if not isinstance(values, list) or len(values) != len(columns):
+            raise ValueError("shape")
+        return [_typed(col, v) for col, v in zip(columns, values)]
+    except (ValueError, TypeError, json.JSONDecodeError):
+        raise InvalidInput(
+            "The cursor is not one this API issued.",
+            errors=[{"field": "cursor", "message": "malformed or foreign cursor"}],
+        ) from None
+
+
+def _typed(column: Any, value: Any) -> Any:
+    python_type = column.type.python_type
+    if value is None:
+        raise ValueError("null")
+    if python_type is uuid.UUID:
+        return uuid.UUID(value)
+    if python_type is datetime:
+        return datetime.fromisoformat(value)
+    if python_type is date:
+        return date.fromisoformat(value)
+    if not isinstance(value, python_type):
+        raise ValueError("type")
+    return value
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select,
+    *,
+    order: Sequence[Any],
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Any], str | None]:
+    """`order` lists non-null columns ending with a unique one (the id), all ascending."""
+    if cursor:
+        stmt = stmt.where(tuple_(*order) > tuple_(*decode_cursor(cursor, order)))
+    rows = (await session.scalars(stmt.order_by(*order).limit(limit + 1))).unique().all()
+    if len(rows) <= limit:
+        return list(rows), None
+    last = rows[limit - 1]
+    return list(rows[:limit]), encode_cursor([getattr(last, col.key) for col in order])

@@ -1,0 +1,12 @@
+"""Imports every models module so that Base.metadata is complete (Alembic, tests)."""
+
+from domain.db import Base
+from domain.programmes import models as programmes  # noqa: F401
+from domain.cycles import models as cycles  # noqa: F401
+from domain.agencies import models as agencies  # noqa: F401
+from domain.officers import models as officers  # noqa: F401
+from domain.catalogue import models as catalogue  # noqa: F401
+from domain.audit import models as audit  # noqa: F401
+from domain.events import models as events  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,51 @@
+"""Alembic environment: the schema changes only through these migrations."""
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+from domain.db import install_sqlite_recipe, is_sqlite, sync_url
+from domain.registry import metadata
+from domain.settings import get_settings
+
+config = context.config
+
+
+def database_url() -> str:
+    return config.get_main_option("sqlalchemy.url") or get_settings().database_url
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=sync_url(database_url()), target_metadata=metadata, literal_binds=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:  # tests hand over their own connection
+        _run(connection)
+        return
+    url = database_url()
+    engine = create_engine(sync_url(url), poolclass=pool.NullPool)
+    if is_sqlite(url):
+        install_sqlite_recipe(engine)
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
