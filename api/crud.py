@@ -7,7 +7,7 @@ from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, link_next, require, set_etag
 from api.problems import problems
 from domain.pagination import Page
 
@@ -26,14 +26,18 @@ def crud_routes(
     create_fn: Callable | None,
     update_fn: Callable,
     delete_fn: Callable,
+    read_permission: str,
+    write_permission: str,
 ) -> None:
+    Reader = require(read_permission)
+    Writer = require(write_permission)
     id_name = f"{noun}_id"
     item_path = f"/{plural}/{{{id_name}}}"
     human = noun.replace("_", " ")
 
     @router.get(f"/{plural}", response_model=Page[read], operation_id=f"list_{plural}", summary=f"List {human}s",
-                responses=problems(400))
-    async def list_items(request: Request, response: Response, db: DbSession, principal: CurrentPrincipal,
+                responses=problems())
+    async def list_items(request: Request, response: Response, db: DbSession, principal: Reader,
                          paging: Paging, params: Annotated[filters, Query()]) -> Any:
         items, next_cursor = await list_fn(db, principal=principal, filters=params, limit=paging.limit, cursor=paging.cursor)
         link_next(request, response, next_cursor)
@@ -41,7 +45,7 @@ def crud_routes(
 
     @router.get(item_path, response_model=read, operation_id=f"get_{noun}", summary=f"Get a {human}",
                 responses=problems(404))
-    async def get_item(item_id: Annotated[uuid.UUID, _path(id_name)], response: Response, db: DbSession, principal: CurrentPrincipal) -> Any:
+    async def get_item(item_id: Annotated[uuid.UUID, _path(id_name)], response: Response, db: DbSession, principal: Reader) -> Any:
         item = await get_fn(db, principal=principal, **{id_name: item_id})
         set_etag(response, item.version)
         return item
@@ -49,7 +53,7 @@ def crud_routes(
     if create is not None:
         @router.post(f"/{plural}", response_model=read, status_code=201, operation_id=f"create_{noun}",
                      summary=f"Create a {human}", responses=problems(409))
-        async def create_item(data: create, response: Response, db: DbSession, principal: CurrentPrincipal) -> Any:
+        async def create_item(data: create, response: Response, db: DbSession, principal: Writer) -> Any:
             item = await create_fn(db, principal=principal, data=data)
             set_etag(response, item.version)
             response.headers["Location"] = f"/api/v1/{plural}/{item.id}"
@@ -58,14 +62,14 @@ def crud_routes(
     @router.patch(item_path, response_model=read, operation_id=f"update_{noun}", summary=f"Update a {human}",
                   responses=problems(404, 409, 412))
     async def update_item(item_id: Annotated[uuid.UUID, _path(id_name)], data: update, response: Response, db: DbSession,
-                          principal: CurrentPrincipal, version: IfMatch) -> Any:
+                          principal: Writer, version: IfMatch) -> Any:
         item = await update_fn(db, principal=principal, data=data, expected_version=version, **{id_name: item_id})
         set_etag(response, item.version)
         return item
 
     @router.delete(item_path, status_code=204, operation_id=f"delete_{noun}", summary=f"Delete a {human}",
                    description="Refused with 409 while other records refer to it.", responses=problems(404, 409, 412))
-    async def delete_item(item_id: Annotated[uuid.UUID, _path(id_name)], db: DbSession, principal: CurrentPrincipal,
+    async def delete_item(item_id: Annotated[uuid.UUID, _path(id_name)], db: DbSession, principal: Writer,
                           version: IfMatch) -> Response:
         await delete_fn(db, principal=principal, expected_version=version, **{id_name: item_id})
         return Response(status_code=204)

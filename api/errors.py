@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError as DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -30,15 +30,18 @@ STATUS = {
 }
 
 
-def problem(status: int, *, code: str, title: str, detail: str | None = None, headers: dict | None = None, **extra: Any) -> JSONResponse:
-    body = {"type": f"/problems/{code}", "title": title, "status": status}
+def problem(status: int, *, code: str, title: str, detail: str | None = None, headers: dict | None = None,
+            members: dict[str, Any] | None = None, **extra: Any) -> JSONResponse:
+    # Extension members never overwrite the standard ones.
+    body = {**(members or {}), **extra, "type": f"/problems/{code}", "title": title, "status": status}
     if detail:
         body["detail"] = detail
-    body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
 def _status_of(exc: e.DomainError) -> int:
+    if isinstance(exc, e.OAuthError):  # RFC 6749 section 5.2
+        return 401 if exc.error == "invalid_client" else 400
     for cls in type(exc).__mro__:
         if cls in STATUS:
             return STATUS[cls]
@@ -50,8 +53,13 @@ async def domain_error(request: Request, exc: e.DomainError) -> JSONResponse:
     if isinstance(exc, e.TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, e.Unauthenticated):
-        headers["WWW-Authenticate"] = exc.extra.pop("www_authenticate", 'Bearer realm="tadrib"')
-    return problem(_status_of(exc), code=exc.code, title=exc.title, detail=exc.detail, headers=headers or None, **exc.extra)
+        headers["WWW-Authenticate"] = exc.extra.get("www_authenticate", 'Bearer realm="tadrib"')
+    if isinstance(exc, e.OAuthError):
+        headers["Cache-Control"] = "no-store"
+        if exc.error == "invalid_client":
+            headers["WWW-Authenticate"] = 'Basic realm="tadrib"'
+    extra = {k: v for k, v in exc.extra.items() if k != "www_authenticate"}
+    return problem(_status_of(exc), code=exc.code, title=exc.title, detail=exc.detail, headers=headers or None, members=extra)
 
 
 def _field(loc: tuple) -> str:
@@ -84,6 +92,11 @@ async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse
     return problem(409, code="unique-conflict", title="Conflict", detail="The change collides with an existing record.")
 
 
+async def data_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    # The database refused a value the schemas let through (a NUL byte, an out-of-range number).
+    return problem(422, code="invalid-value", title="Invalid input", detail="A value was refused by the database: check text for control characters and numbers for range.")
+
+
 async def stale_data(request: Request, exc: StaleDataError) -> JSONResponse:
     return problem(409, code="concurrent-update", title="Conflict", detail="Someone else changed this record at the same time; read it again.")
 
@@ -99,4 +112,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(StaleDataError, stale_data)
+    app.add_exception_handler(DBAPIError, data_error)
     app.add_exception_handler(Exception, unexpected)

@@ -9,8 +9,11 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import errors
-from api.routes import catalogue, officers, planning, sessions
+from api.middleware import BodyLimit
+from api.openapi_extras import document_roles
+from api.routes import accounts, audit, auth, catalogue, officers, planning, sessions
 from api.startup import check_schema_is_current
+from domain.auth.tokens import KeyRing
 from domain.db import make_engine, make_sessionmaker
 from domain.settings import Settings, get_settings
 
@@ -22,6 +25,7 @@ and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it ba
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None, check_schema: bool = True) -> FastAPI:
     settings = settings or get_settings()
+    keyring = KeyRing(settings)  # refuses ENV=production without configured keys and secret
     engine = engine or make_engine(settings.database_url, pool_pre_ping=False)
 
     @asynccontextmanager
@@ -36,18 +40,21 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.keyring = keyring
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/api/v1")
-    for module in (planning, officers, catalogue, sessions):
+    for module in (auth, planning, officers, catalogue, sessions, accounts, audit):
         v1.include_router(module.router)
     app.include_router(v1)
+    app.include_router(auth.public)
+    document_roles(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -40,12 +40,15 @@ _DESCRIPTIONS = {
     500: "Unexpected server error",
 }
 
-# Every route can answer these: bad body/parameters, an oversized body, a server fault.
+# Every route can answer these: bad body/parameters, an oversized body, a server fault; and
+# unless it is public, a missing token (401) or a role without the permission (403).
 COMMON = (413, 422, 500)
+SIGNED_IN = (401, 403)
 
 
-def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+def problems(*statuses: int, public: bool = False) -> dict[int | str, dict[str, Any]]:
+    codes = set(statuses) | set(COMMON) | (set() if public else set(SIGNED_IN))
     return {
         status: {"model": Problem, "description": _DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {}}}
-        for status in sorted(set(statuses) | set(COMMON))
+        for status in sorted(codes)
     }

@@ -9,6 +9,8 @@ from typing import Any
 class DomainError(Exception):
     code = "error"
     title = "Error"
+    # Most errors undo the request's writes; a few must keep them (a failed sign-in is counted).
+    keep_changes = False
 
     def __init__(self, detail: str, *, code: str | None = None, title: str | None = None, **extra: Any):
         super().__init__(detail)
@@ -71,3 +73,15 @@ class TooManyRequests(DomainError):
     def __init__(self, detail: str, *, retry_after: int, **extra: Any):
         super().__init__(detail, **extra)
         self.retry_after = retry_after
+
+
+class OAuthError(DomainError):
+    """RFC 6749 token-endpoint errors; `error` is the OAuth code (invalid_grant, invalid_client...)."""
+
+    code = "oauth-error"
+    title = "Token request refused"
+
+    def __init__(self, error: str, detail: str, *, keep_changes: bool = False):
+        super().__init__(detail, error=error, error_description=detail)
+        self.error = error
+        self.keep_changes = keep_changes

@@ -53,10 +53,13 @@ def _typed(column: Any, value: Any) -> Any:
     if python_type is uuid.UUID:
         return uuid.UUID(value)
     if python_type is datetime:
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError("naive")
+        return parsed
     if python_type is date:
         return date.fromisoformat(value)
-    if not isinstance(value, python_type):
+    if not isinstance(value, python_type) or (isinstance(value, str) and "\x00" in value):
         raise ValueError("type")
     return value
 

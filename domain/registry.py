@@ -8,5 +8,6 @@ from domain.officers import models as officers  # noqa: F401
 from domain.catalogue import models as catalogue  # noqa: F401
 from domain.audit import models as audit  # noqa: F401
 from domain.events import models as events  # noqa: F401
+from domain.auth import models as auth  # noqa: F401
 
 metadata = Base.metadata

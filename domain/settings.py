@@ -6,6 +6,9 @@ from pathlib import Path
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+DEFAULT_SECRET = "development-only-secret-change-me"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -16,12 +19,37 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     default_page_size: int = 50
     max_page_size: int = 200
-    # Development keys live outside the repository (issue 3 uses them).
+    # Signing keys. In development a key pair is generated on first run and kept in key_dir,
+    # outside the repository; in production they must be configured (PEM text or a file).
     key_dir: Path = Path.home() / ".config" / "tadrib" / "keys"
+    jwt_private_key: str | None = None
+    jwt_private_key_file: Path | None = None
+    # Older public keys still accepted for verification (PEM, separated by blank lines).
+    jwt_previous_public_keys: str | None = None
+    jwt_issuer: str = "tadrib"
+    jwt_audience: str = "tadrib-api"
+    access_token_minutes: int = 30
+    # HMAC secret for secret calendar-feed URLs and other opaque tokens.
+    secret_key: str = DEFAULT_SECRET
+    # Sign-in throttling: this many failures per user name or address within the window.
+    sign_in_max_failures: int = 5
+    sign_in_window_minutes: int = 15
 
     @property
     def is_production(self) -> bool:
         return self.env.lower() == "production"
+
+    def check_production_ready(self) -> None:
+        """Production refuses to start on development defaults."""
+        if not self.is_production:
+            return
+        missing = []
+        if not (self.jwt_private_key or self.jwt_private_key_file):
+            missing.append("JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE")
+        if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+            missing.append("SECRET_KEY (32+ characters, not the development default)")
+        if missing:
+            raise RuntimeError("ENV=production needs " + " and ".join(missing) + ".")
 
 
 @lru_cache

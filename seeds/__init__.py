@@ -1,0 +1,31 @@
+"""Seed data: `python -m seeds reference` (disciplines, agencies) or `python -m seeds demo`
+(reference + the demo programmes, cycles, modules, sessions and fictional officers).
+
+Idempotent: records are looked up by natural key first, so running twice creates nothing.
+Writes go through the domain services; `load` only flushes, the caller commits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from seeds.tally import Tally
+
+WHICH = ("reference", "demo")
+
+
+async def load(session: AsyncSession, which: str, *, today: date | None = None) -> Tally:
+    """Load `which` ("reference" or "demo", which implies reference) into the session's
+    transaction. `today` decides module statuses (default: today in Baghdad)."""
+    from seeds.demo import load_demo
+    from seeds.reference import load_reference
+
+    if which not in WHICH:
+        raise ValueError(f"which must be one of {WHICH}, not {which!r}")
+    tally = Tally()
+    agency_ids = await load_reference(session, tally)
+    if which == "demo":
+        await load_demo(session, tally, agency_ids, today or datetime.now(ZoneInfo("Asia/Baghdad")).date())
+    return tally

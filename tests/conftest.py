@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 from typing import AsyncIterator
 
 import httpx
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from api.deps import get_db
+from api.deps import get_db, request_transaction
 from api.main import create_app
 from api.startup import alembic_config
+from domain.auth.models import User
+from domain.auth.principal import Role
 from domain.db import is_sqlite, make_engine, sync_url
+from domain.programmes.models import Programme
 from domain.settings import Settings
 
 _TMP = Path(tempfile.mkdtemp(prefix="tadrib-tests-"))
@@ -75,28 +79,62 @@ async def db(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, key_dir=_TMP / "keys")
+
+
 @pytest.fixture
-def app(engine: AsyncEngine, connection: AsyncConnection, database_url: str):
-    app = create_app(Settings(database_url=database_url), engine=engine, check_schema=False)
+def app(engine: AsyncEngine, connection: AsyncConnection, settings: Settings):
+    app = create_app(settings, engine=engine, check_schema=False)
 
     async def session_in_test_transaction() -> AsyncIterator[AsyncSession]:
         async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
-            try:
+            async with request_transaction(session):
                 yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
 
     app.dependency_overrides[get_db] = session_in_test_transaction
     return app
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+async def anonymous(app) -> AsyncIterator[httpx.AsyncClient]:
+    """A client with no token."""
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test/api/v1") as client:
         yield client
+
+
+@pytest.fixture
+def sign_in(app, db: AsyncSession):
+    """sign_in(role, agency_id=..., trainer_id=..., programme_ids=[...]) -> a client acting as a new
+    account of that role. The account is stored like any other; only the password step is skipped
+    (hashing is slow and has tests of its own)."""
+    opened: list[httpx.AsyncClient] = []
+
+    async def _sign_in(role: str = "admin", *, username: str | None = None, **binding) -> httpx.AsyncClient:
+        programme_ids = binding.pop("programme_ids", [])
+        user = User(username=username or f"{role}-{uuid.uuid4().hex[:8]}", password_hash="!", role=Role(role), disabled=False, **binding)
+        if programme_ids:
+            user.programmes = list(await db.scalars(select(Programme).where(Programme.id.in_(programme_ids))))
+        else:
+            user.programmes = []
+        db.add(user)
+        await db.flush()
+        token, _ = app.state.keyring.issue_access_token(subject=f"user:{user.id}", claims={"role": role})
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test/api/v1",
+                                   headers={"Authorization": f"Bearer {token}"})
+        client.user_id = user.id
+        opened.append(client)
+        return client
+
+    yield _sign_in
+
+
+@pytest.fixture
+async def client(sign_in) -> httpx.AsyncClient:
+    """An administrator's client: most tests are about behaviour, not access."""
+    return await sign_in("admin")
 
 
 class StatementCounter:

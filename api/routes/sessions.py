@@ -5,22 +5,26 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import CurrentPrincipal, DbSession, IfMatch, Paging, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, link_next, require, set_etag
+from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from api.problems import problems
 from domain.catalogue import session_service as service
 from domain.catalogue.schemas import SessionCreate, SessionRead, SessionUpdate
 from domain.pagination import Page
+from domain.schemas import Warning_
 
 router = APIRouter()
 
 
 def _read(ts, warnings=()) -> SessionRead:
-    return SessionRead.model_validate(ts).model_copy(update={"warnings": list(warnings)})
+    read = SessionRead.model_validate(ts)
+    read.warnings = [Warning_(**w) for w in warnings]
+    return read
 
 
 @router.get("/modules/{module_id}/sessions", response_model=Page[SessionRead], operation_id="list_module_sessions",
             summary="List a module's sessions", responses=problems(404))
-async def list_sessions(module_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: CurrentPrincipal,
+async def list_sessions(module_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: require(PLANNING_READ),
                         paging: Paging, filters: Annotated[service.SessionFilters, Query()]):
     items, next_cursor = await service.list_sessions(db, principal=principal, module_id=module_id, filters=filters,
                                                      limit=paging.limit, cursor=paging.cursor)
@@ -35,7 +39,7 @@ async def list_sessions(module_id: uuid.UUID, request: Request, response: Respon
     "Non-working days, listed holidays and dates outside the cycle are saved with warnings.",
     responses=problems(404, 409),
 )
-async def create_session(module_id: uuid.UUID, data: SessionCreate, response: Response, db: DbSession, principal: CurrentPrincipal):
+async def create_session(module_id: uuid.UUID, data: SessionCreate, response: Response, db: DbSession, principal: require(PLANNING_WRITE)):
     ts, warnings = await service.create_session(db, principal=principal, module_id=module_id, data=data)
     set_etag(response, ts.version)
     response.headers["Location"] = f"/api/v1/sessions/{ts.id}"
@@ -44,7 +48,7 @@ async def create_session(module_id: uuid.UUID, data: SessionCreate, response: Re
 
 @router.get("/sessions/{session_id}", response_model=SessionRead, operation_id="get_session", summary="Get a session",
             responses=problems(404))
-async def get_session(session_id: uuid.UUID, response: Response, db: DbSession, principal: CurrentPrincipal):
+async def get_session(session_id: uuid.UUID, response: Response, db: DbSession, principal: require(PLANNING_READ)):
     ts = await service.get_session(db, principal=principal, session_id=session_id)
     set_etag(response, ts.version)
     return ts
@@ -53,7 +57,7 @@ async def get_session(session_id: uuid.UUID, response: Response, db: DbSession, 
 @router.patch("/sessions/{session_id}", response_model=SessionRead, operation_id="update_session", summary="Move or edit a session",
               responses=problems(404, 409, 412))
 async def update_session(session_id: uuid.UUID, data: SessionUpdate, response: Response, db: DbSession,
-                         principal: CurrentPrincipal, version: IfMatch):
+                         principal: require(PLANNING_WRITE), version: IfMatch):
     ts, warnings = await service.update_session(db, principal=principal, session_id=session_id, data=data, expected_version=version)
     set_etag(response, ts.version)
     return _read(ts, warnings)
@@ -61,6 +65,6 @@ async def update_session(session_id: uuid.UUID, data: SessionUpdate, response: R
 
 @router.delete("/sessions/{session_id}", status_code=204, operation_id="delete_session", summary="Delete a session",
                responses=problems(404, 409, 412))
-async def delete_session(session_id: uuid.UUID, db: DbSession, principal: CurrentPrincipal, version: IfMatch) -> Response:
+async def delete_session(session_id: uuid.UUID, db: DbSession, principal: require(PLANNING_WRITE), version: IfMatch) -> Response:
     await service.delete_session(db, principal=principal, session_id=session_id, expected_version=version)
     return Response(status_code=204)

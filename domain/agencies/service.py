@@ -26,8 +26,9 @@ class AgencyFilters(BaseModel):
 
 
 async def subtree_path(session: AsyncSession, agency_id: uuid.UUID) -> str:
-    """The path prefix shared by an agency and all its sub-units ('' matches nothing)."""
-    return await session.scalar(select(Agency.path).where(Agency.id == agency_id)) or "\x00"
+    """The path prefix shared by an agency and all its sub-units. An unknown agency gets a prefix
+    that matches nothing: every path starts with '/' (and PostgreSQL text cannot hold NUL)."""
+    return await session.scalar(select(Agency.path).where(Agency.id == agency_id)) or "!"
 
 
 def in_subtree(column_path, prefix: str):
@@ -45,8 +46,9 @@ async def list_agencies(session: AsyncSession, *, principal: Principal, filters:
     if filters.country:
         stmt = stmt.where(Agency.country == filters.country.upper())
     if filters.q:
-        like = f"%{filters.q}%"
-        stmt = stmt.where(or_(Agency.name_en.ilike(like), Agency.name_ar.like(like), Agency.acronym.ilike(like)))
+        stmt = stmt.where(or_(Agency.name_en.icontains(filters.q, autoescape=True),
+                              Agency.name_ar.contains(filters.q, autoescape=True),
+                              Agency.acronym.icontains(filters.q, autoescape=True)))
     return await paginate(session, stmt, order=(Agency.name_en, Agency.id), limit=limit, cursor=cursor)
 
 
@@ -76,8 +78,9 @@ async def update_agency(
     agency = await get_agency(session, principal=principal, agency_id=agency_id)
     changes = data.changes()
     if "parent_id" in changes and changes["parent_id"] != agency.parent_id:
-        new_prefix = f"{await _parent_path(session, changes['parent_id'])}{agency.id}/"
-        if new_prefix.count(f"/{agency.id}/") > 1:
+        parent_path = await _parent_path(session, changes["parent_id"])
+        new_prefix = f"{parent_path}{agency.id}/"
+        if parent_path.startswith(agency.path):  # the new parent is the agency itself or one of its sub-units
             raise InvalidInput("An agency cannot be moved under itself or one of its sub-units.",
                                errors=[{"field": "parent_id", "message": "would create a cycle in the hierarchy"}])
         old_prefix = agency.path

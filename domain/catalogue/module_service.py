@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -28,8 +27,8 @@ class ModuleFilters(BaseModel):
     discipline: str | None = None
     format: ModuleFormat | None = None
     status: ModuleStatus | None = None
-    starts_from: datetime | None = None
-    starts_to: datetime | None = None
+    starts_from: AwareDatetime | None = None
+    starts_to: AwareDatetime | None = None
     q: str | None = None
 
 

@@ -28,8 +28,8 @@ def clashes(candidate: Booking, others: list[Booking]) -> list[tuple[Booking, st
     """Every (other booking, resource kind, resource id) the candidate collides with."""
     found = []
     for other in others:
-        if other.session_id == candidate.session_id:
-            continue
+        if candidate.session_id is not None and other.session_id == candidate.session_id:
+            continue  # the same stored session, being moved
         if not overlaps(candidate.starts_at, candidate.ends_at, other.starts_at, other.ends_at):
             continue
         if candidate.venue_id is not None and candidate.venue_id == other.venue_id:

@@ -1,8 +1,8 @@
 import uuid
-from datetime import datetime
-from typing import Literal
+from datetime import datetime, timezone
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, ValidationInfo, field_validator
 
 from domain.catalogue.models import ModuleFormat, ModuleStatus, VettingType
 from domain.schemas import (
@@ -20,6 +20,8 @@ from domain.schemas import (
 )
 
 Language = Literal["ar", "ku", "en"]
+# An instant with an offset (a naive datetime is refused), normalised to UTC as it is stored and shown.
+UTCInstant = Annotated[AwareDatetime, AfterValidator(lambda v: v.astimezone(timezone.utc))]
 
 
 class DisciplineCreate(InputModel):
@@ -89,7 +91,7 @@ class ModuleCreate(InputModel):
     female_share_target: Fraction | None = None
     completion_threshold: Fraction = 0.8
     vetting_required: VettingType = VettingType.none
-    nomination_deadline: AwareDatetime | None = None
+    nomination_deadline: UTCInstant | None = None
     funding_source: FundingSource | None = None
 
 
@@ -108,7 +110,7 @@ class ModuleUpdate(PatchModel):
     female_share_target: Fraction | None = None
     completion_threshold: Fraction | None = None
     vetting_required: VettingType | None = None
-    nomination_deadline: AwareDatetime | None = None
+    nomination_deadline: UTCInstant | None = None
     funding_source: FundingSource | None = None
 
 
@@ -139,27 +141,30 @@ class ModuleTransition(InputModel):
 
 class SessionCreate(InputModel):
     title: Name
-    starts_at: AwareDatetime = Field(examples=["2025-01-12T09:00:00+03:00"])
-    ends_at: AwareDatetime = Field(examples=["2025-01-12T13:00:00+03:00"])
+    starts_at: UTCInstant = Field(examples=["2025-01-12T09:00:00+03:00"])
+    ends_at: UTCInstant = Field(examples=["2025-01-12T13:00:00+03:00"])
     venue_id: uuid.UUID | None = None
     trainer_ids: list[uuid.UUID] = Field(default_factory=list)
     override_reason: str | None = Field(
         None, max_length=2000, description="Keep the session despite double bookings; the reason is stored."
     )
 
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.ends_at <= self.starts_at:
+    @field_validator("ends_at")
+    @classmethod
+    def _ordered(cls, ends_at, info: ValidationInfo):
+        # A field validator, so that the error names ends_at rather than the whole body.
+        starts_at = info.data.get("starts_at")
+        if starts_at is not None and ends_at <= starts_at:
             raise ValueError("ends_at must be after starts_at")
-        return self
+        return ends_at
 
 
 class SessionUpdate(PatchModel):
     nullable = frozenset({"venue_id", "override_reason"})
 
     title: Name | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: UTCInstant | None = None
+    ends_at: UTCInstant | None = None
     venue_id: uuid.UUID | None = None
     trainer_ids: list[uuid.UUID] | None = None
     override_reason: str | None = Field(None, max_length=2000)

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -23,8 +22,8 @@ _CLOSED = {ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled}
 
 
 class SessionFilters(BaseModel):
-    starts_from: datetime | None = None
-    starts_to: datetime | None = None
+    starts_from: AwareDatetime | None = None
+    starts_to: AwareDatetime | None = None
     venue_id: uuid.UUID | None = None
     trainer_id: uuid.UUID | None = None
 
@@ -115,7 +114,7 @@ async def _schedule(session: AsyncSession, candidate: Booking, module: Module, o
 
 def _refuse_if_module_closed(module: Module) -> None:
     if module.status in _CLOSED:
-        raise Conflict(f"The module is {module.status}; its sessions can no longer change.", code="module-closed", status=module.status.value)
+        raise Conflict(f"The module is {module.status}; its sessions can no longer change.", code="module-closed", module_status=module.status.value)
 
 
 async def create_session(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: SessionCreate) -> tuple[TrainingSession, list[dict]]:
@@ -147,7 +146,12 @@ async def update_session(
     trainers = await _trainers(session, changes.pop("trainer_ids")) if "trainer_ids" in changes else ts.trainers
     # Check the booking as it would be after the change, before writing anything.
     booking = Booking(ts.id, starts_at, ends_at, changes.get("venue_id", ts.venue_id), frozenset(t.id for t in trainers))
-    warnings = await _schedule(session, booking, module, changes.get("override_reason", ts.override_reason))
+    # A stored reason covers the booking it was given for; a move needs a reason of its own.
+    moved = bool({"starts_at", "ends_at", "venue_id"} & changes.keys()) or "trainer_ids" in data.model_fields_set
+    reason = changes.get("override_reason") if moved else changes.get("override_reason", ts.override_reason)
+    warnings = await _schedule(session, booking, module, reason)
+    if not any(w["code"] == "double-booking-overridden" for w in warnings):
+        changes["override_reason"] = None  # nothing is overridden any more
     extra = {}
     if sorted(t.id for t in trainers) != sorted(ts.trainer_ids):
         extra["trainer_ids"] = (ts.trainer_ids, [t.id for t in trainers])

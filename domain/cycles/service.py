@@ -34,7 +34,7 @@ async def list_cycles(session: AsyncSession, *, principal: Principal, filters: C
     if filters.active_on:
         stmt = stmt.where(Cycle.starts_on <= filters.active_on, Cycle.ends_on >= filters.active_on)
     if filters.q:
-        stmt = stmt.where(Cycle.title.ilike(f"%{filters.q}%"))
+        stmt = stmt.where(Cycle.title.icontains(filters.q, autoescape=True))
     return await paginate(session, stmt, order=(Cycle.starts_on, Cycle.id), limit=limit, cursor=cursor)
 
 

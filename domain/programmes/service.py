@@ -22,8 +22,8 @@ class ProgrammeFilters(BaseModel):
 async def list_programmes(session: AsyncSession, *, principal: Principal, filters: ProgrammeFilters, limit: int, cursor: str | None):
     stmt = select(Programme)
     if filters.q:
-        like = f"%{filters.q.lower()}%"
-        stmt = stmt.where(or_(Programme.name.ilike(like), Programme.acronym.ilike(like)))
+        stmt = stmt.where(or_(Programme.name.icontains(filters.q, autoescape=True),
+                              Programme.acronym.icontains(filters.q, autoescape=True)))
     return await paginate(session, stmt, order=(Programme.name, Programme.id), limit=limit, cursor=cursor)
 
 

@@ -1,0 +1,68 @@
+"""Sign-in (OAuth2 token endpoint), the public keys, and who am I."""
+
+import base64
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Header, Request
+
+from api.deps import CurrentPrincipal, DbSession
+from api.problems import problems
+from domain.auth import service
+from domain.auth.schemas import MeRead, TokenResponse
+from domain.errors import OAuthError
+
+router = APIRouter()
+public = APIRouter()
+
+
+def _basic(authorization: str | None) -> tuple[str, str] | None:
+    if not authorization or not authorization.lower().startswith("basic "):
+        return None
+    try:
+        client_id, _, secret = base64.b64decode(authorization[6:].strip()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        raise OAuthError("invalid_client", "Malformed HTTP Basic credentials.") from None
+    return client_id, secret
+
+
+@router.post(
+    "/auth/token", response_model=TokenResponse, operation_id="issue_token", summary="Sign in: get an access token",
+    description="OAuth 2.0 token endpoint (form-encoded). `grant_type=password` with username and password for people; "
+    "`grant_type=client_credentials` for machine clients, with the client's id and secret in HTTP Basic or in the form. "
+    "Errors carry the OAuth `error` code (invalid_grant, invalid_client, invalid_scope, unsupported_grant_type). After "
+    "5 failed sign-ins for a user name or from an address within 15 minutes the answer is 429 with Retry-After.",
+    responses=problems(400, 401, 429, public=True),
+)
+async def issue_token(
+    request: Request,
+    db: DbSession,
+    grant_type: Annotated[Literal["password", "client_credentials"], Form()],
+    username: Annotated[str | None, Form()] = None,
+    password: Annotated[str | None, Form()] = None,
+    client_id: Annotated[str | None, Form()] = None,
+    client_secret: Annotated[str | None, Form()] = None,
+    scope: Annotated[str | None, Form()] = None,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+):
+    settings, keyring = request.app.state.settings, request.app.state.keyring
+    address = request.client.host if request.client else "unknown"
+    if grant_type == "password":
+        if not username or not password:
+            raise OAuthError("invalid_request", "The password grant needs username and password.")
+        return await service.sign_in_password(db, keyring=keyring, settings=settings, username=username, password=password, address=address)
+    credentials = _basic(authorization) or (client_id and client_secret and (client_id, client_secret))
+    if not credentials:
+        raise OAuthError("invalid_client", "The client_credentials grant needs the client's id and secret.")
+    return await service.sign_in_client(db, keyring=keyring, settings=settings, client_id=credentials[0], secret=credentials[1],
+                                        scope=scope, address=address)
+
+
+@public.get("/.well-known/jwks.json", operation_id="get_jwks", summary="Public keys that verify tokens and certificates",
+            responses=problems(public=True))
+async def jwks(request: Request) -> dict:
+    return request.app.state.keyring.jwks()
+
+
+@router.get("/me", response_model=MeRead, operation_id="get_me", summary="Who am I, and what may I do", responses=problems())
+async def me(principal: CurrentPrincipal):
+    return service.describe(principal)

@@ -1,0 +1,141 @@
+"""Accounts (people who sign in) and machine clients; administrators only."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.agencies.models import Agency
+from domain.auth.models import ApiClient, User
+from domain.auth.passwords import hash_password, new_secret
+from domain.auth.policy import ACCOUNTS_ADMIN, CLIENT_SCOPES, authorize
+from domain.auth.principal import Principal, Role
+from domain.auth.schemas import ClientCreate, check_binding, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserUpdate
+from domain.catalogue.models import Trainer
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
+from domain.errors import InvalidInput
+from domain.pagination import paginate
+from domain.programmes.models import Programme
+
+_WITH_PROGRAMMES = (selectinload(User.programmes),)
+
+
+class UserFilters(BaseModel):
+    role: Role | None = None
+    agency_id: uuid.UUID | None = None
+
+
+async def list_users(session: AsyncSession, *, principal: Principal, filters: UserFilters, limit: int, cursor: str | None):
+    authorize(principal, ACCOUNTS_ADMIN)
+    stmt = select(User).options(*_WITH_PROGRAMMES)
+    if filters.role:
+        stmt = stmt.where(User.role == filters.role)
+    if filters.agency_id:
+        stmt = stmt.where(User.agency_id == filters.agency_id)
+    return await paginate(session, stmt, order=(User.username, User.id), limit=limit, cursor=cursor)
+
+
+async def get_user(session: AsyncSession, *, principal: Principal, user_id: uuid.UUID) -> User:
+    authorize(principal, ACCOUNTS_ADMIN)
+    return await get_or_404(session, User, user_id, options=_WITH_PROGRAMMES)
+
+
+async def _programmes(session: AsyncSession, ids: list[uuid.UUID]) -> list[Programme]:
+    ids = list(dict.fromkeys(ids))
+    found = list(await session.scalars(select(Programme).where(Programme.id.in_(ids)))) if ids else []
+    missing = set(ids) - {p.id for p in found}
+    if missing:
+        raise InvalidInput("Unknown programme(s).", errors=[{"field": "programme_ids", "message": f"unknown programme {m}"} for m in sorted(map(str, missing))])
+    return found
+
+
+async def create_user(session: AsyncSession, *, principal: Principal, data: UserCreate) -> User:
+    authorize(principal, ACCOUNTS_ADMIN)
+    await ensure_exists(session, Agency, data.agency_id, field="agency_id")
+    await ensure_exists(session, Trainer, data.trainer_id, field="trainer_id")
+    user = User(username=data.username, password_hash=hash_password(data.password), role=data.role, agency_id=data.agency_id,
+                trainer_id=data.trainer_id, programmes=await _programmes(session, data.programme_ids), disabled=False)
+    return await create_entity(session, principal=principal, entity="user", obj=user,
+                               audit_fields=["username", "role", "agency_id", "trainer_id", "programme_ids"])
+
+
+async def update_user(session: AsyncSession, *, principal: Principal, user_id: uuid.UUID, data: UserUpdate, expected_version: int | None) -> User:
+    user = await get_user(session, principal=principal, user_id=user_id)
+    changes = data.changes()
+    await ensure_exists(session, Agency, changes.get("agency_id"), field="agency_id")
+    await ensure_exists(session, Trainer, changes.get("trainer_id"), field="trainer_id")
+    extra = {}
+    if "password" in changes:
+        user.password_hash = hash_password(changes.pop("password"))
+        extra["password"] = ("(hidden)", "(changed)")
+    if "programme_ids" in changes:
+        wanted = await _programmes(session, changes.pop("programme_ids"))
+        if sorted(p.id for p in wanted) != sorted(user.programme_ids):
+            extra["programme_ids"] = (user.programme_ids, [p.id for p in wanted])
+            user.programmes = wanted
+    try:
+        check_binding(changes.get("role", user.role), changes.get("agency_id", user.agency_id),
+                       changes.get("trainer_id", user.trainer_id), [p.id for p in user.programmes])
+    except ValueError as exc:
+        raise InvalidInput(str(exc), errors=[{"field": "role", "message": str(exc)}]) from None
+    return await update_entity(session, principal=principal, entity="user", obj=user, data=changes,
+                               expected_version=expected_version, extra_changes=extra)
+
+
+async def delete_user(session: AsyncSession, *, principal: Principal, user_id: uuid.UUID, expected_version: int | None) -> None:
+    user = await get_user(session, principal=principal, user_id=user_id)
+    await delete_entity(session, principal=principal, entity="user", obj=user, expected_version=expected_version,
+                        owned=frozenset({"user_programmes.user_id"}))
+
+
+class ClientFilters(BaseModel):
+    disabled: bool | None = None
+
+
+def _check_scopes(scopes: list[str]) -> None:
+    unknown = sorted(set(scopes) - CLIENT_SCOPES)
+    if unknown:
+        raise InvalidInput(f"Unknown scope(s): {', '.join(unknown)}; known: {', '.join(sorted(CLIENT_SCOPES))}.",
+                           errors=[{"field": "scopes", "message": f"unknown scope {s}"} for s in unknown])
+
+
+async def list_clients(session: AsyncSession, *, principal: Principal, filters: ClientFilters, limit: int, cursor: str | None):
+    authorize(principal, ACCOUNTS_ADMIN)
+    stmt = select(ApiClient)
+    if filters.disabled is not None:
+        stmt = stmt.where(ApiClient.disabled == filters.disabled)
+    return await paginate(session, stmt, order=(ApiClient.client_id, ApiClient.id), limit=limit, cursor=cursor)
+
+
+async def get_client(session: AsyncSession, *, principal: Principal, client_id: uuid.UUID) -> ApiClient:
+    authorize(principal, ACCOUNTS_ADMIN)
+    return await get_or_404(session, ApiClient, client_id)
+
+
+async def create_client(session: AsyncSession, *, principal: Principal, data: ClientCreate) -> ClientCreated:
+    authorize(principal, ACCOUNTS_ADMIN)
+    _check_scopes(data.scopes)
+    secret = new_secret()
+    client = ApiClient(client_id=f"tc_{secrets.token_hex(8)}", name=data.name, secret_hash=hash_password(secret),
+                       scopes=sorted(set(data.scopes)), disabled=False)
+    await create_entity(session, principal=principal, entity="client", obj=client, audit_fields=["client_id", "name", "scopes"])
+    return ClientCreated(**ClientRead.model_validate(client).model_dump(), client_secret=secret)
+
+
+async def update_client(session: AsyncSession, *, principal: Principal, client_id: uuid.UUID, data: ClientUpdate, expected_version: int | None) -> ApiClient:
+    client = await get_client(session, principal=principal, client_id=client_id)
+    changes = data.changes()
+    if "scopes" in changes:
+        _check_scopes(changes["scopes"])
+        changes["scopes"] = sorted(set(changes["scopes"]))
+    return await update_entity(session, principal=principal, entity="client", obj=client, data=changes, expected_version=expected_version)
+
+
+async def delete_client(session: AsyncSession, *, principal: Principal, client_id: uuid.UUID, expected_version: int | None) -> None:
+    client = await get_client(session, principal=principal, client_id=client_id)
+    await delete_entity(session, principal=principal, entity="client", obj=client, expected_version=expected_version)

@@ -1,0 +1,60 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, String, Table, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.auth.principal import Role
+from domain.db import Base, Entity, utcnow
+from domain.enums import enum_column
+from domain.ids import uuid7
+
+user_programmes = Table(
+    "user_programmes",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("programme_id", ForeignKey("programmes.id"), primary_key=True, index=True),
+)
+
+
+class User(Entity):
+    """A person who signs in. A focal point is bound to an agency unit, a trainer to a trainer
+    record, a coordinator to the programmes they run."""
+
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    trainer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("trainers.id"), index=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    programmes: Mapped[list["Programme"]] = relationship(secondary=user_programmes, lazy="raise")  # noqa: F821
+
+    @property
+    def programme_ids(self) -> list[uuid.UUID]:
+        return [p.id for p in self.programmes]
+
+
+class ApiClient(Entity):
+    """A machine client (mission HR system). Its secret is shown once and stored hashed."""
+
+    __tablename__ = "api_clients"
+
+    client_id: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(300))
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SignInAttempt(Base):
+    """Failed sign-ins, kept in the database so that every API process sees the same count."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(120), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)

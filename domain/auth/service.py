@@ -1,0 +1,102 @@
+"""Signing in (OAuth2 password and client_credentials grants) and turning a token back into
+a principal. Failed sign-ins are counted in the database, so every API process agrees."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.auth.models import ApiClient, SignInAttempt, User
+from domain.auth.passwords import verify_password
+from domain.auth.policy import CLIENT_SCOPES, permissions
+from domain.auth.principal import Principal, Role
+from domain.auth.schemas import MeRead, TokenResponse
+from domain.auth.tokens import InvalidToken, KeyRing
+from domain.errors import OAuthError, TooManyRequests, Unauthenticated
+from domain.settings import Settings
+
+
+async def _throttle(session: AsyncSession, *, settings: Settings, username: str, address: str) -> None:
+    since = datetime.now(timezone.utc) - timedelta(minutes=settings.sign_in_window_minutes)
+    by_user = await session.execute(
+        select(func.count(), func.min(SignInAttempt.at)).where(SignInAttempt.at > since, SignInAttempt.username == username)
+    )
+    by_address = await session.execute(
+        select(func.count(), func.min(SignInAttempt.at)).where(SignInAttempt.at > since, SignInAttempt.address == address)
+    )
+    for count, oldest in (by_user.one(), by_address.one()):
+        if count >= settings.sign_in_max_failures:
+            retry = oldest + timedelta(minutes=settings.sign_in_window_minutes) - datetime.now(timezone.utc)
+            raise TooManyRequests(
+                f"Too many failed sign-ins; try again in {max(1, int(retry.total_seconds()))} seconds.",
+                retry_after=max(1, int(retry.total_seconds()) + 1),
+            )
+
+
+async def sign_in_password(
+    session: AsyncSession, *, keyring: KeyRing, settings: Settings, username: str, password: str, address: str
+) -> TokenResponse:
+    username = username.strip()
+    await _throttle(session, settings=settings, username=username, address=address)
+    user = await session.scalar(select(User).where(User.username == username))
+    if not verify_password(password, user.password_hash if user else None) or user.disabled:
+        session.add(SignInAttempt(username=username, address=address))
+        await session.flush()
+        raise OAuthError("invalid_grant", "Wrong user name or password, or the account is disabled.", keep_changes=True)
+    await session.execute(delete(SignInAttempt).where(SignInAttempt.username == username))
+    token, ttl = keyring.issue_access_token(subject=f"user:{user.id}", claims={"role": user.role.value})
+    return TokenResponse(access_token=token, expires_in=ttl)
+
+
+async def sign_in_client(
+    session: AsyncSession, *, keyring: KeyRing, settings: Settings, client_id: str, secret: str, scope: str | None, address: str
+) -> TokenResponse:
+    await _throttle(session, settings=settings, username=f"client:{client_id}", address=address)
+    client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    if not verify_password(secret, client.secret_hash if client else None) or client.disabled:
+        session.add(SignInAttempt(username=f"client:{client_id}", address=address))
+        await session.flush()
+        raise OAuthError("invalid_client", "Unknown client or wrong secret.", keep_changes=True)
+    granted = set(client.scopes)
+    if scope:
+        asked = set(scope.split())
+        if not asked <= granted:
+            raise OAuthError("invalid_scope", f"Not granted to this client: {', '.join(sorted(asked - granted))}.")
+        granted = asked
+    scopes = " ".join(sorted(granted))
+    token, ttl = keyring.issue_access_token(subject=f"client:{client.id}", claims={"role": Role.client.value, "scope": scopes})
+    return TokenResponse(access_token=token, expires_in=ttl, scope=scopes)
+
+
+async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token: str) -> Principal:
+    """Check the token, then the account behind it: a deleted or disabled account is refused."""
+    try:
+        claims = keyring.decode(token)
+    except InvalidToken as exc:
+        raise Unauthenticated(f"The access token was refused: {exc}.", www_authenticate='Bearer error="invalid_token"') from None
+    kind, _, raw_id = str(claims["sub"]).partition(":")
+    try:
+        account_id = uuid.UUID(raw_id)
+    except ValueError:
+        raise Unauthenticated("The access token was refused: unknown subject.", www_authenticate='Bearer error="invalid_token"') from None
+    if kind == "user":
+        user = await session.scalar(select(User).where(User.id == account_id).options(selectinload(User.programmes)))
+        if user is not None and not user.disabled:
+            return Principal(id=user.id, name=user.username, role=user.role, agency_id=user.agency_id,
+                             trainer_id=user.trainer_id, programme_ids=frozenset(user.programme_ids))
+    elif kind == "client":
+        client = await session.get(ApiClient, account_id)
+        if client is not None and not client.disabled:
+            granted = set(str(claims.get("scope", "")).split()) & set(client.scopes) & CLIENT_SCOPES
+            return Principal(id=client.id, name=f"client:{client.client_id}", role=Role.client, scopes=frozenset(granted))
+    raise Unauthenticated("The account behind this token no longer exists or is disabled.", www_authenticate='Bearer error="invalid_token"')
+
+
+def describe(principal: Principal) -> MeRead:
+    return MeRead(id=principal.id, kind=principal.kind, name=principal.name, role=principal.role, agency_id=principal.agency_id,
+                  trainer_id=principal.trainer_id, programme_ids=sorted(principal.programme_ids),
+                  permissions=sorted(permissions(principal)))

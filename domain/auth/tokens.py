@@ -1,0 +1,140 @@
+"""The one module that makes and checks JWTs (python-jose, RS256 only) and publishes the JWKS.
+
+Access tokens and signed credentials (certificates) both use these keys; the `kid` header names
+the key, and verification always pins the algorithm and requires exp, iat, sub, iss and aud."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jose import jwk, jwt
+from jose.exceptions import JOSEError
+
+from domain.settings import Settings
+
+ALGORITHM = "RS256"
+REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
+
+
+class InvalidToken(Exception):
+    """Any token we did not issue, or no longer accept. The message is safe to show."""
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    kid: str
+    private_pem: str | None
+    public_pem: str
+
+    @property
+    def public_jwk(self) -> dict[str, str]:
+        data = jwk.construct(self.public_pem, ALGORITHM).to_dict()
+        return {"kty": "RSA", "use": "sig", "alg": ALGORITHM, "kid": self.kid, "n": data["n"], "e": data["e"]}
+
+
+def _thumbprint(public_pem: str) -> str:
+    """RFC 7638 JWK thumbprint: a kid that changes whenever the key does."""
+    data = jwk.construct(public_pem, ALGORITHM).to_dict()
+    canonical = json.dumps({"e": data["e"], "kty": "RSA", "n": data["n"]}, separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).decode().rstrip("=")
+
+
+def _public_pem(private_pem: str) -> str:
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def _development_key(key_dir: Path) -> str:
+    """Generated on first run and kept outside the repository, readable by the owner only."""
+    path = key_dir / "signing-key.pem"
+    if not path.exists():
+        key_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        tmp.write_bytes(pem)
+        tmp.chmod(0o600)
+        tmp.replace(path)  # atomic: concurrent first runs end with one key
+    return path.read_text()
+
+
+class KeyRing:
+    """The signing key and the public keys still accepted (for rotation)."""
+
+    def __init__(self, settings: Settings):
+        settings.check_production_ready()
+        if settings.jwt_private_key:
+            private_pem = settings.jwt_private_key
+        elif settings.jwt_private_key_file:
+            private_pem = Path(settings.jwt_private_key_file).read_text()
+        else:
+            private_pem = _development_key(settings.key_dir)
+        public_pem = _public_pem(private_pem)
+        self.signing = KeyPair(_thumbprint(public_pem), private_pem, public_pem)
+        previous = [p.strip() + "\n" for p in (settings.jwt_previous_public_keys or "").split("\n\n") if p.strip()]
+        self.keys = {self.signing.kid: self.signing} | {
+            _thumbprint(p): KeyPair(_thumbprint(p), None, p) for p in previous
+        }
+        self.issuer = settings.jwt_issuer
+        self.audience = settings.jwt_audience
+        self.access_ttl = timedelta(minutes=settings.access_token_minutes)
+
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [k.public_jwk for k in self.keys.values()]}
+
+    def sign(self, claims: dict[str, Any], *, typ: str = "JWT") -> str:
+        return jwt.encode(claims, self.signing.private_pem, algorithm=ALGORITHM, headers={"kid": self.signing.kid, "typ": typ})
+
+    def issue_access_token(self, *, subject: str, claims: dict[str, Any], now: datetime | None = None) -> tuple[str, int]:
+        now = now or datetime.now(timezone.utc)
+        payload = {
+            **claims,
+            "sub": subject,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": int(now.timestamp()),
+            "nbf": int(now.timestamp()),
+            "exp": int((now + self.access_ttl).timestamp()),
+            "jti": uuid.uuid4().hex,
+        }
+        return self.sign(payload), int(self.access_ttl.total_seconds())
+
+    def decode(self, token: str, *, audience: str | None = None) -> dict[str, Any]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except JOSEError:
+            raise InvalidToken("malformed token") from None
+        if header.get("alg") != ALGORITHM:
+            raise InvalidToken("unsupported algorithm")
+        key = self.keys.get(header.get("kid"))
+        if key is None:
+            raise InvalidToken("unknown signing key")
+        try:
+            return jwt.decode(
+                token,
+                key.public_pem,
+                algorithms=[ALGORITHM],
+                audience=audience or self.audience,
+                issuer=self.issuer,
+                options={f"require_{claim}": True for claim in REQUIRED_CLAIMS} | {"leeway": 0},
+            )
+        except JOSEError as exc:
+            raise InvalidToken(_reason(exc)) from None
+
+
+def _reason(exc: JOSEError) -> str:
+    text = str(exc).lower()
+    for word, reason in (("expired", "token expired"), ("before", "token not yet valid"), ("audience", "wrong audience"),
+                         ("issuer", "wrong issuer"), ("signature", "bad signature"), ("missing", "required claim missing")):
+        if word in text:
+            return reason
+    return "invalid token"

@@ -1,0 +1,192 @@
+"""Sign-in and token checks: every forged, stale or misdirected token is a 401 problem."""
+
+import base64
+import json
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jose import jwk, jwt
+from sqlalchemy import update
+
+from domain.auth.models import User
+from domain.auth.passwords import hash_password
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+@pytest.fixture
+async def account(db):
+    user = User(username="coord.one", password_hash=hash_password("correct horse battery"), role="coordinator", disabled=False)
+    user.programmes = []
+    db.add(user)
+    await db.flush()
+    return user
+
+
+async def token_for(anonymous, username="coord.one", password="correct horse battery") -> httpx.Response:
+    return await anonymous.post("/auth/token", data={"grant_type": "password", "username": username, "password": password})
+
+
+def claims(app, user_id, **overrides):
+    now = int(time.time())
+    base = {"sub": f"user:{user_id}", "role": "coordinator", "iss": "tadrib", "aud": "tadrib-api", "iat": now, "nbf": now, "exp": now + 600}
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+async def me_with(anonymous, token: str) -> httpx.Response:
+    return await anonymous.get("/me", headers={"Authorization": f"Bearer {token}"})
+
+
+async def test_password_grant_gives_a_token_that_works(anonymous, account):
+    r = await token_for(anonymous)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 1800
+    me = await me_with(anonymous, body["access_token"])
+    assert me.status_code == 200
+    assert me.json()["name"] == "coord.one" and me.json()["role"] == "coordinator"
+
+
+async def test_token_is_rs256_with_a_kid_published_in_the_jwks(anonymous, account, app):
+    token = (await token_for(anonymous)).json()["access_token"]
+    header = jwt.get_unverified_header(token)
+    assert header["alg"] == "RS256"
+    jwks = (await anonymous.get("http://test/.well-known/jwks.json")).json()
+    key = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
+    decoded = jwt.decode(token, key, algorithms=["RS256"], audience="tadrib-api", issuer="tadrib")
+    assert decoded["sub"] == f"user:{account.id}"
+    assert {"exp", "iat", "sub", "iss", "aud"} <= decoded.keys()
+    assert decoded["exp"] - decoded["iat"] == 30 * 60
+
+
+async def test_wrong_password_is_invalid_grant(anonymous, account):
+    r = await token_for(anonymous, password="wrong password!!")
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["error"] == "invalid_grant"
+
+
+async def test_unknown_grant_type_is_refused(anonymous):
+    r = await anonymous.post("/auth/token", data={"grant_type": "implicit"})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_five_failures_then_429_with_retry_after(anonymous, account):
+    for _ in range(5):
+        assert (await token_for(anonymous, password="not the password")).status_code == 400
+    r = await token_for(anonymous)  # even the right password waits now
+    assert r.status_code == 429
+    assert int(r.headers["retry-after"]) > 0
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_failures_from_one_address_count_across_user_names(anonymous, account):
+    for i in range(5):
+        await token_for(anonymous, username=f"nobody{i}", password="whatever-whatever")
+    assert (await token_for(anonymous)).status_code == 429
+
+
+async def test_missing_token_is_401_with_www_authenticate(anonymous):
+    r = await anonymous.get("/me")
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"].startswith("Bearer")
+    assert r.headers["content-type"].startswith("application/problem+json")
+
+
+def _forged(app, account, kind):
+    keyring = app.state.keyring
+    if kind == "alg-none":
+        header = b64(json.dumps({"alg": "none", "kid": keyring.signing.kid}).encode())
+        return f"{header}.{b64(json.dumps(claims(app, account.id)).encode())}."
+    if kind == "hs256-with-public-key":
+        import hashlib
+        import hmac
+
+        header = b64(json.dumps({"alg": "HS256", "kid": keyring.signing.kid, "typ": "JWT"}).encode())
+        payload = b64(json.dumps(claims(app, account.id)).encode())
+        sig = hmac.new(keyring.signing.public_pem.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+        return f"{header}.{payload}.{b64(sig)}"
+    if kind == "expired":
+        token, _ = keyring.issue_access_token(subject=f"user:{account.id}", claims={}, now=datetime.now(timezone.utc) - timedelta(hours=1))
+        return token
+    if kind == "not-yet-valid":
+        return keyring.sign(claims(app, account.id, nbf=int(time.time()) + 3600, iat=int(time.time()) + 3600, exp=int(time.time()) + 7200))
+    if kind == "wrong-aud":
+        return keyring.sign(claims(app, account.id, aud="someone-else"))
+    if kind == "wrong-iss":
+        return keyring.sign(claims(app, account.id, iss="https://evil.example"))
+    if kind == "missing-exp":
+        return keyring.sign(claims(app, account.id, exp=None))
+    if kind == "missing-sub":
+        return keyring.sign(claims(app, account.id, sub=None))
+    if kind == "tampered":
+        token = keyring.sign(claims(app, account.id))
+        header, _, sig = token.split(".")
+        payload = b64(json.dumps(claims(app, account.id, role="admin", sub=f"user:{uuid.uuid4()}")).encode())
+        return f"{header}.{payload}.{sig}"
+    if kind == "unknown-kid":
+        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+        return jwt.encode(claims(app, account.id), pem, algorithm="RS256", headers={"kid": "not-ours"})
+    if kind == "other-key-our-kid":
+        other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+        return jwt.encode(claims(app, account.id), pem, algorithm="RS256", headers={"kid": keyring.signing.kid})
+    if kind == "garbage":
+        return "not.a.jwt"
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["alg-none", "hs256-with-public-key", "expired", "not-yet-valid", "wrong-aud", "wrong-iss",
+                                  "missing-exp", "missing-sub", "tampered", "unknown-kid", "other-key-our-kid", "garbage"])
+async def test_forged_or_stale_tokens_are_401(anonymous, account, app, kind):
+    r = await me_with(anonymous, _forged(app, account, kind))
+    assert r.status_code == 401, (kind, r.text)
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert "invalid_token" in r.headers["www-authenticate"]
+
+
+async def test_a_valid_token_stops_working_when_the_account_is_disabled_or_deleted(anonymous, account, app, db):
+    token = (await token_for(anonymous)).json()["access_token"]
+    assert (await me_with(anonymous, token)).status_code == 200
+    await db.execute(update(User).where(User.id == account.id).values(disabled=True))
+    assert (await me_with(anonymous, token)).status_code == 401
+    await db.delete(account)
+    await db.flush()
+    assert (await me_with(anonymous, token)).status_code == 401
+
+
+async def test_client_credentials_with_basic_auth_and_scopes(client, anonymous):
+    created = await client.post("/clients", json={"name": "Mission HR", "scopes": ["officers:read"]})
+    assert created.status_code == 201, created.text
+    cid, secret = created.json()["client_id"], created.json()["client_secret"]
+    listed = await client.get(f"/clients/{created.json()['id']}")
+    assert "client_secret" not in listed.json()  # shown once
+    r = await anonymous.post("/auth/token", data={"grant_type": "client_credentials"}, auth=(cid, secret))
+    assert r.status_code == 200, r.text
+    token = r.json()["access_token"]
+    assert r.json()["scope"] == "officers:read"
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await anonymous.get("/officers", headers=headers)).status_code == 200
+    assert (await anonymous.post("/officers", headers=headers, json={})).status_code == 403
+    bad = await anonymous.post("/auth/token", data={"grant_type": "client_credentials"}, auth=(cid, "wrong"))
+    assert bad.status_code == 401 and bad.json()["error"] == "invalid_client"
+    wider = await anonymous.post("/auth/token", data={"grant_type": "client_credentials", "scope": "officers:write"}, auth=(cid, secret))
+    assert wider.status_code == 400 and wider.json()["error"] == "invalid_scope"
+
+
+async def test_production_refuses_to_start_without_keys(tmp_path):
+    from api.main import create_app
+    from domain.settings import Settings
+
+    with pytest.raises(RuntimeError, match="JWT_PRIVATE_KEY"):
+        create_app(Settings(env="production", database_url="sqlite:///:memory:", key_dir=tmp_path), check_schema=False)

@@ -1,0 +1,120 @@
+"""Fixtures and builders shared by the module and session API tests. All data is fictional.
+
+The discipline vocabulary may be empty in the test database (the seeds fill it), so the
+`disciplines` fixture adds the codes these tests use through the API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+PROBLEM = "application/problem+json"
+DISCIPLINES = {"ilp": "Intelligence-led policing", "osint": "Open-source intelligence", "digital-evidence": "Digital evidence"}
+# The EU–Iraq cycle: Asia/Baghdad, Sunday–Thursday, one listed holiday (Monday 31 March 2025).
+CYCLE_STARTS_ON, CYCLE_ENDS_ON = "2024-06-01", "2026-12-31"
+HOLIDAY = {"date": "2025-03-31", "name": "Eid al-Fitr"}
+
+
+def assert_problem(r: httpx.Response, status: int, type_: str | None = None) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM), r.headers["content-type"]
+    body = r.json()
+    assert body["status"] == status and body["title"], body
+    if type_ is not None:
+        assert body["type"] == type_, body
+    return body
+
+
+def error_fields(body: dict) -> set[str]:
+    return {e["field"] for e in body.get("errors", [])}
+
+
+async def ensure_discipline(client: httpx.AsyncClient, code: str, label: str) -> None:
+    r = await client.post("/disciplines", json={"code": code, "label_en": label})
+    assert r.status_code in (201, 409), r.text  # 409: already seeded
+
+
+@pytest.fixture
+async def disciplines(client) -> list[str]:
+    for code, label in DISCIPLINES.items():
+        await ensure_discipline(client, code, label)
+    return list(DISCIPLINES)
+
+
+@pytest.fixture
+async def programme(client) -> dict:
+    r = await client.post("/programmes", json={
+        "name": "Counter-Terrorism Justice (test)", "acronym": "CT JUST", "implementer": "Test implementer",
+        "funding_sources": [{"donor": "EU", "instrument": "Instrument contributing to Stability and Peace"}],
+    })
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def make_cycle(client: httpx.AsyncClient, programme_id: str, **overrides: Any) -> dict:
+    body = {
+        "programme_id": programme_id, "partner_country": "IQ", "title": "EU–Iraq bilateral cooperation cycle 2024–2026 (test)",
+        "starts_on": CYCLE_STARTS_ON, "ends_on": CYCLE_ENDS_ON, "female_share_target": 0.25,
+        "time_zone": "Asia/Baghdad", "working_days": ["sunday", "monday", "tuesday", "wednesday", "thursday"],
+        "holidays": [HOLIDAY],
+    } | overrides
+    r = await client.post("/cycles", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+@pytest.fixture
+async def cycle(client, programme, disciplines) -> dict:
+    return await make_cycle(client, programme["id"])
+
+
+@pytest.fixture
+async def other_cycle(client, programme, disciplines) -> dict:
+    return await make_cycle(client, programme["id"], title="A second cycle (test)")
+
+
+def module_body(cycle_id: str, code: str, **overrides: Any) -> dict:
+    return {
+        "cycle_id": cycle_id, "code": code, "title": f"Module {code}", "discipline": "ilp", "format": "course",
+        "capacity": 30, "languages": ["ar", "en"], "interpretation": True,
+    } | overrides
+
+
+async def make_module(client: httpx.AsyncClient, cycle_id: str, code: str, **overrides: Any) -> dict:
+    r = await client.post("/modules", json=module_body(cycle_id, code, **overrides))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def make_venue(client: httpx.AsyncClient, name: str = "Training hall A (test)", city: str = "Baghdad") -> dict:
+    r = await client.post("/venues", json={"name": name, "city": city, "capacity": 40})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def make_trainer(client: httpx.AsyncClient, name: str, organisation: str = "Test police academy") -> dict:
+    r = await client.post("/trainers", json={"name": name, "organisation": organisation, "nationality": "ES", "expertise": ["osint"]})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def transition(client: httpx.AsyncClient, module_id: str, to: str, reason: str | None = None) -> httpx.Response:
+    body: dict[str, Any] = {"to": to}
+    if reason is not None:
+        body["reason"] = reason
+    return await client.post(f"/modules/{module_id}/transitions", json=body)
+
+
+def session_body(starts_at: str, ends_at: str, *, venue: dict | None = None, trainers: list[dict] = (), title: str = "Session",
+                 **overrides: Any) -> dict:
+    return {
+        "title": title, "starts_at": starts_at, "ends_at": ends_at,
+        "venue_id": venue["id"] if venue else None, "trainer_ids": [t["id"] for t in trainers],
+    } | overrides
+
+
+def unknown_id() -> str:
+    return str(uuid.uuid4())
