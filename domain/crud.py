@@ -18,7 +18,10 @@ E = TypeVar("E", bound=Base)
 
 
 def label(model: type[Base]) -> str:
-    return model.__tablename__.rstrip("s").replace("_", " ")
+    """A readable singular for messages: "agencies" -> "agency", "training_sessions" -> "training session"."""
+    name = model.__tablename__
+    name = name[:-3] + "y" if name.endswith("ies") else name[:-1] if name.endswith("s") else name
+    return name.replace("_", " ")
 
 
 async def get_or_404(session: AsyncSession, model: type[E], id_: uuid.UUID, *, options: tuple = (), where: tuple = ()) -> E:

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.agencies.models import Agency, AgencyKind
 from domain.agencies.schemas import AgencyCreate, AgencyUpdate
+from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
 from domain.errors import InvalidInput
@@ -36,6 +37,7 @@ def in_subtree(column_path, prefix: str):
 
 
 async def list_agencies(session: AsyncSession, *, principal: Principal, filters: AgencyFilters, limit: int, cursor: str | None):
+    authorize(principal, PLANNING_READ)
     stmt = select(Agency)
     if filters.parent_id:
         stmt = stmt.where(Agency.parent_id == filters.parent_id)
@@ -53,6 +55,7 @@ async def list_agencies(session: AsyncSession, *, principal: Principal, filters:
 
 
 async def get_agency(session: AsyncSession, *, principal: Principal, agency_id: uuid.UUID) -> Agency:
+    authorize(principal, PLANNING_READ)
     return await get_or_404(session, Agency, agency_id)
 
 
@@ -66,6 +69,7 @@ async def _parent_path(session: AsyncSession, parent_id: uuid.UUID | None) -> st
 
 
 async def create_agency(session: AsyncSession, *, principal: Principal, data: AgencyCreate) -> Agency:
+    authorize(principal, PLANNING_WRITE)
     agency_id = uuid7()
     path = f"{await _parent_path(session, data.parent_id)}{agency_id}/"
     agency = Agency(id=agency_id, path=path, **data.model_dump())
@@ -75,6 +79,7 @@ async def create_agency(session: AsyncSession, *, principal: Principal, data: Ag
 async def update_agency(
     session: AsyncSession, *, principal: Principal, agency_id: uuid.UUID, data: AgencyUpdate, expected_version: int | None
 ) -> Agency:
+    authorize(principal, PLANNING_WRITE)
     agency = await get_agency(session, principal=principal, agency_id=agency_id)
     changes = data.changes()
     if "parent_id" in changes and changes["parent_id"] != agency.parent_id:
@@ -98,5 +103,6 @@ async def update_agency(
 
 
 async def delete_agency(session: AsyncSession, *, principal: Principal, agency_id: uuid.UUID, expected_version: int | None) -> None:
+    authorize(principal, PLANNING_WRITE)
     agency = await get_agency(session, principal=principal, agency_id=agency_id)
     await delete_entity(session, principal=principal, entity=ENTITY, obj=agency, expected_version=expected_version)

@@ -8,7 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.audit.service import record_change
+from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
+from domain.auth.scoping import authorize_programme
 from domain.catalogue.models import Discipline, Module, ModuleFormat, ModuleStatus, TrainingSession, Venue, module_prerequisites
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, ModuleUpdate
 from domain.catalogue.transitions import NEEDS_REASON, allowed_transitions
@@ -33,6 +35,7 @@ class ModuleFilters(BaseModel):
 
 
 async def list_modules(session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None):
+    authorize(principal, PLANNING_READ)
     stmt = select(Module).options(*_WITH_PREREQS)
     if filters.cycle_id:
         stmt = stmt.where(Module.cycle_id == filters.cycle_id)
@@ -58,7 +61,16 @@ async def list_modules(session: AsyncSession, *, principal: Principal, filters: 
 
 
 async def get_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> Module:
+    authorize(principal, PLANNING_READ)
     return await get_or_404(session, Module, module_id, options=_WITH_PREREQS)
+
+
+async def _managed_module(session: AsyncSession, principal: Principal, module_id: uuid.UUID) -> Module:
+    """A module the principal may change: coordinators only within their programmes."""
+    authorize(principal, PLANNING_WRITE)
+    module = await get_module(session, principal=principal, module_id=module_id)
+    await authorize_programme(session, principal, cycle_id=module.cycle_id)
+    return module
 
 
 async def _check_references(session: AsyncSession, fields: dict) -> None:
@@ -92,8 +104,10 @@ async def _prerequisites(session: AsyncSession, module_id: uuid.UUID | None, ids
 
 
 async def create_module(session: AsyncSession, *, principal: Principal, data: ModuleCreate) -> Module:
+    authorize(principal, PLANNING_WRITE)
     fields = data.model_dump(exclude={"prerequisite_module_ids"})
     await _check_references(session, fields)
+    await authorize_programme(session, principal, cycle_id=data.cycle_id)
     module = Module(**fields, prerequisites=await _prerequisites(session, None, data.prerequisite_module_ids))
     await create_entity(session, principal=principal, entity=ENTITY, obj=module, audit_fields=list(ModuleCreate.model_fields))
     return module
@@ -102,7 +116,7 @@ async def create_module(session: AsyncSession, *, principal: Principal, data: Mo
 async def update_module(
     session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleUpdate, expected_version: int | None
 ) -> Module:
-    module = await get_module(session, principal=principal, module_id=module_id)
+    module = await _managed_module(session, principal, module_id)
     changes = data.changes()
     await _check_references(session, changes)
     extra = {}
@@ -117,13 +131,13 @@ async def update_module(
 
 
 async def delete_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, expected_version: int | None) -> None:
-    module = await get_module(session, principal=principal, module_id=module_id)
+    module = await _managed_module(session, principal, module_id)
     await delete_entity(session, principal=principal, entity=ENTITY, obj=module, expected_version=expected_version,
                         owned=frozenset({"module_prerequisites.module_id"}))
 
 
 async def transition_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleTransition) -> Module:
-    module = await get_module(session, principal=principal, module_id=module_id)
+    module = await _managed_module(session, principal, module_id)
     allowed = allowed_transitions(module.status)
     if data.to not in allowed:
         raise Conflict(

@@ -7,7 +7,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
+from domain.auth.scoping import authorize_programme
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.catalogue.scheduling import Booking, calendar_warnings, clashes
 from domain.catalogue.schemas import SessionCreate, SessionUpdate
@@ -31,6 +33,7 @@ class SessionFilters(BaseModel):
 async def list_sessions(
     session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, filters: SessionFilters, limit: int, cursor: str | None
 ):
+    authorize(principal, PLANNING_READ)
     await get_or_404(session, Module, module_id)
     stmt = select(TrainingSession).where(TrainingSession.module_id == module_id).options(*_WITH_TRAINERS)
     if filters.starts_from:
@@ -45,6 +48,7 @@ async def list_sessions(
 
 
 async def get_session(session: AsyncSession, *, principal: Principal, session_id: uuid.UUID) -> TrainingSession:
+    authorize(principal, PLANNING_READ)
     return await get_or_404(session, TrainingSession, session_id, options=_WITH_TRAINERS)
 
 
@@ -118,7 +122,9 @@ def _refuse_if_module_closed(module: Module) -> None:
 
 
 async def create_session(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: SessionCreate) -> tuple[TrainingSession, list[dict]]:
+    authorize(principal, PLANNING_WRITE)
     module = await get_or_404(session, Module, module_id)
+    await authorize_programme(session, principal, cycle_id=module.cycle_id)
     _refuse_if_module_closed(module)
     await ensure_exists(session, Venue, data.venue_id, field="venue_id")
     trainers = await _trainers(session, data.trainer_ids)
@@ -135,8 +141,10 @@ async def create_session(session: AsyncSession, *, principal: Principal, module_
 async def update_session(
     session: AsyncSession, *, principal: Principal, session_id: uuid.UUID, data: SessionUpdate, expected_version: int | None
 ) -> tuple[TrainingSession, list[dict]]:
+    authorize(principal, PLANNING_WRITE)
     ts = await get_session(session, principal=principal, session_id=session_id)
     module = await session.get(Module, ts.module_id)
+    await authorize_programme(session, principal, cycle_id=module.cycle_id)
     _refuse_if_module_closed(module)
     changes = data.changes()
     await ensure_exists(session, Venue, changes.get("venue_id"), field="venue_id")
@@ -162,6 +170,8 @@ async def update_session(
 
 
 async def delete_session(session: AsyncSession, *, principal: Principal, session_id: uuid.UUID, expected_version: int | None) -> None:
+    authorize(principal, PLANNING_WRITE)
     ts = await get_session(session, principal=principal, session_id=session_id)
+    await authorize_programme(session, principal, module_id=ts.module_id)
     await delete_entity(session, principal=principal, entity=ENTITY, obj=ts, expected_version=expected_version,
                         owned=frozenset({"session_trainers.session_id"}))

@@ -7,7 +7,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
+from domain.auth.scoping import authorize_programme
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
 from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleUpdate
@@ -26,6 +28,7 @@ class CycleFilters(BaseModel):
 
 
 async def list_cycles(session: AsyncSession, *, principal: Principal, filters: CycleFilters, limit: int, cursor: str | None):
+    authorize(principal, PLANNING_READ)
     stmt = select(Cycle)
     if filters.programme_id:
         stmt = stmt.where(Cycle.programme_id == filters.programme_id)
@@ -39,10 +42,13 @@ async def list_cycles(session: AsyncSession, *, principal: Principal, filters: C
 
 
 async def get_cycle(session: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID) -> Cycle:
+    authorize(principal, PLANNING_READ)
     return await get_or_404(session, Cycle, cycle_id)
 
 
 async def create_cycle(session: AsyncSession, *, principal: Principal, data: CycleCreate) -> Cycle:
+    authorize(principal, PLANNING_WRITE)
+    await authorize_programme(session, principal, programme_id=data.programme_id)
     await ensure_exists(session, Programme, data.programme_id, field="programme_id")
     return await create_entity(
         session, principal=principal, entity=ENTITY, obj=Cycle(**data.model_dump(mode="json") | _dates(data)),
@@ -58,14 +64,20 @@ def _dates(data: CycleCreate | CycleUpdate) -> dict:
 async def update_cycle(
     session: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, data: CycleUpdate, expected_version: int | None
 ) -> Cycle:
+    authorize(principal, PLANNING_WRITE)
     cycle = await get_cycle(session, principal=principal, cycle_id=cycle_id)
+    await authorize_programme(session, principal, programme_id=cycle.programme_id)
     changes = data.model_dump(mode="json", exclude_unset=True) | _dates(data)
     await ensure_exists(session, Programme, changes.get("programme_id"), field="programme_id")
+    if changes.get("programme_id"):
+        await authorize_programme(session, principal, programme_id=changes["programme_id"])
     if changes.get("starts_on", cycle.starts_on) > changes.get("ends_on", cycle.ends_on):
         raise InvalidInput("The cycle would end before it starts.", errors=[{"field": "ends_on", "message": "ends_on is before starts_on"}])
     return await update_entity(session, principal=principal, entity=ENTITY, obj=cycle, data=changes, expected_version=expected_version)
 
 
 async def delete_cycle(session: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, expected_version: int | None) -> None:
+    authorize(principal, PLANNING_WRITE)
     cycle = await get_cycle(session, principal=principal, cycle_id=cycle_id)
+    await authorize_programme(session, principal, programme_id=cycle.programme_id)
     await delete_entity(session, principal=principal, entity=ENTITY, obj=cycle, expected_version=expected_version)

@@ -9,15 +9,20 @@ from sqlalchemy.orm import selectinload
 
 from domain.agencies.models import Agency
 from domain.agencies.service import in_subtree, subtree_path
-from domain.auth.principal import Principal
+from domain.audit.service import record_read
+from domain.auth.policy import OFFICERS_READ, OFFICERS_WRITE, authorize
+from domain.auth.principal import Principal, Role
+from domain.auth.scoping import can_see_agency, officer_visible
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
-from domain.errors import Conflict
+from domain.errors import Conflict, InvalidInput
 from domain.officers.models import Officer, OfficerExternalId, Sex
 from domain.officers.names import arabic_key, latin_key
 from domain.officers.schemas import DuplicateCandidate, ExternalId, OfficerCreate, OfficerUpdate
 from domain.pagination import paginate
 
 ENTITY = "officer"
+# Reads of officer lists by these roles are logged (who, which filter, how many rows).
+LOGGED_READERS = {Role.focal_point, Role.trainer}
 _WITH_IDS = (selectinload(Officer.external_ids),)
 
 
@@ -29,8 +34,14 @@ class OfficerFilters(BaseModel):
     external_id: str | None = None
 
 
+def _visible(principal: Principal) -> tuple:
+    """Officers this principal may know exist: not erased, and within their need-to-know."""
+    return (Officer.erased_at.is_(None), officer_visible(principal))
+
+
 async def list_officers(session: AsyncSession, *, principal: Principal, filters: OfficerFilters, limit: int, cursor: str | None):
-    stmt = select(Officer).where(Officer.erased_at.is_(None)).options(*_WITH_IDS)
+    authorize(principal, OFFICERS_READ)
+    stmt = select(Officer).where(*_visible(principal)).options(*_WITH_IDS)
     if filters.agency_id:
         prefix = await subtree_path(session, filters.agency_id)
         stmt = stmt.join(Agency, Agency.id == Officer.agency_id).where(in_subtree(Agency.path, prefix))
@@ -50,41 +61,61 @@ async def list_officers(session: AsyncSession, *, principal: Principal, filters:
         if filters.external_id:
             ext = ext.where(OfficerExternalId.external_id == filters.external_id)
         stmt = stmt.where(Officer.id.in_(ext))
-    return await paginate(session, stmt, order=(Officer.name_latin_key, Officer.id), limit=limit, cursor=cursor)
+    items, next_cursor = await paginate(session, stmt, order=(Officer.name_latin_key, Officer.id), limit=limit, cursor=cursor)
+    if principal.role in LOGGED_READERS:
+        record_read(session, principal=principal, entity=ENTITY, filters=filters.model_dump() | {"cursor": cursor}, row_count=len(items))
+    return items, next_cursor
 
 
 async def get_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
-    return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=(Officer.erased_at.is_(None),))
+    authorize(principal, OFFICERS_READ)
+    return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=_visible(principal))
+
+
+async def _ensure_agency_in_reach(session: AsyncSession, principal: Principal, agency_id: uuid.UUID | None) -> None:
+    """An agency outside the principal's reach answers exactly like one that does not exist."""
+    await ensure_exists(session, Agency, agency_id, field="agency_id")
+    if agency_id is not None and not await can_see_agency(session, principal, agency_id):
+        raise InvalidInput("agency_id refers to no existing agency.", errors=[{"field": "agency_id", "message": f"unknown agency {agency_id}"}])
 
 
 async def find_duplicates(
-    session: AsyncSession, *, agency_id: uuid.UUID, full_name_ar: str, external_ids: list[ExternalId], exclude: uuid.UUID | None = None
-) -> list[DuplicateCandidate]:
-    """Likely duplicates: same normalised Arabic name in the same agency, or a shared external id."""
-    key = arabic_key(full_name_ar)
-    by_name = select(Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin).where(
-        Officer.agency_id == agency_id, Officer.full_name_ar_key == key, Officer.erased_at.is_(None)
-    )
-    candidates = [DuplicateCandidate(**row._mapping, matched_on="arabic_name") for row in await session.execute(by_name)]
+    session: AsyncSession, *, principal: Principal, agency_id: uuid.UUID | None, full_name_ar: str | None,
+    external_ids: list[ExternalId], exclude: uuid.UUID | None = None,
+) -> tuple[list[DuplicateCandidate], int]:
+    """Likely duplicates: same normalised Arabic name in the same agency, or a shared external id.
+    Returns the candidates the principal may see, and how many others hold a sent external id."""
+    columns = (Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin)
+    candidates, hidden = [], 0
+    if full_name_ar is not None:
+        by_name = select(*columns).where(
+            Officer.agency_id == agency_id, Officer.full_name_ar_key == arabic_key(full_name_ar), *_visible(principal))
+        candidates = [DuplicateCandidate(**row._mapping, matched_on="arabic_name") for row in await session.execute(by_name)]
     if external_ids:
         pairs = [(e.source, e.id) for e in external_ids]
         by_ext = (
-            select(Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin)
+            select(*columns, officer_visible(principal).label("visible"))
             .join(OfficerExternalId)
             .where(tuple_(OfficerExternalId.source, OfficerExternalId.external_id).in_(pairs))
         )
-        candidates += [DuplicateCandidate(**row._mapping, matched_on="external_id") for row in await session.execute(by_ext)]
-    return [c for c in candidates if c.id != exclude]
+        for row in await session.execute(by_ext):
+            if row.id == exclude:
+                continue
+            if row.visible:
+                candidates.append(DuplicateCandidate(**{k: row._mapping[k] for k in ("id", "agency_id", "full_name_ar", "name_latin")},
+                                                     matched_on="external_id"))
+            else:
+                hidden += 1
+    return [c for c in candidates if c.id != exclude], hidden
 
 
-def _conflict(candidates: list[DuplicateCandidate]) -> Conflict:
-    return Conflict(
-        f"{len(candidates)} officer(s) already stored look like the same person. Review them; to create anyway, "
-        "send allow_duplicate=true (an external id can never be shared).",
-        code="possible-duplicate",
-        title="Possible duplicate officer",
-        candidates=[c.model_dump(mode="json") for c in candidates],
-    )
+def _conflict(candidates: list[DuplicateCandidate], hidden: int) -> Conflict:
+    detail = (f"{len(candidates)} officer(s) already stored look like the same person. Review them; to create anyway, "
+              "send allow_duplicate=true (an external id can never be shared).")
+    if hidden:  # someone outside the caller's reach holds the id: say so, and nothing more
+        detail = "An external id you sent is already held by another officer; an external id can never be shared."
+    return Conflict(detail, code="possible-duplicate", title="Possible duplicate officer",
+                    candidates=[c.model_dump(mode="json") for c in candidates])
 
 
 def _name_keys(full_name_ar: str, name_latin: str) -> dict[str, str]:
@@ -92,10 +123,12 @@ def _name_keys(full_name_ar: str, name_latin: str) -> dict[str, str]:
 
 
 async def create_officer(session: AsyncSession, *, principal: Principal, data: OfficerCreate, allow_duplicate: bool = False) -> Officer:
-    await ensure_exists(session, Agency, data.agency_id, field="agency_id")
-    candidates = await find_duplicates(session, agency_id=data.agency_id, full_name_ar=data.full_name_ar, external_ids=data.external_ids)
-    if any(c.matched_on == "external_id" for c in candidates) or (candidates and not allow_duplicate):
-        raise _conflict(candidates)
+    authorize(principal, OFFICERS_WRITE)
+    await _ensure_agency_in_reach(session, principal, data.agency_id)
+    candidates, hidden = await find_duplicates(session, principal=principal, agency_id=data.agency_id,
+                                               full_name_ar=data.full_name_ar, external_ids=data.external_ids)
+    if hidden or any(c.matched_on == "external_id" for c in candidates) or (candidates and not allow_duplicate):
+        raise _conflict(candidates, hidden)
     fields = data.model_dump(exclude={"external_ids"})
     officer = Officer(
         **fields,
@@ -109,15 +142,17 @@ async def create_officer(session: AsyncSession, *, principal: Principal, data: O
 async def update_officer(
     session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, data: OfficerUpdate, expected_version: int | None
 ) -> Officer:
+    authorize(principal, OFFICERS_WRITE)
     officer = await get_officer(session, principal=principal, officer_id=officer_id)
     changes = data.changes()
-    await ensure_exists(session, Agency, changes.get("agency_id"), field="agency_id")
+    await _ensure_agency_in_reach(session, principal, changes.get("agency_id"))
     extra = {}
     if "external_ids" in changes:
         wanted = [ExternalId(**e) for e in changes.pop("external_ids")]
-        clashes = [c for c in await find_duplicates(session, agency_id=officer.agency_id, full_name_ar="", external_ids=wanted, exclude=officer.id) if c.matched_on == "external_id"]
-        if clashes:
-            raise _conflict(clashes)
+        clashes, hidden = await find_duplicates(session, principal=principal, agency_id=None, full_name_ar=None,
+                                                external_ids=wanted, exclude=officer.id)
+        if clashes or hidden:
+            raise _conflict(clashes, hidden)
         before = [(e.source, e.external_id) for e in officer.external_ids]
         after = [(e.source, e.id) for e in wanted]
         if sorted(before) != sorted(after):
@@ -132,6 +167,7 @@ async def update_officer(
 
 
 async def delete_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, expected_version: int | None) -> None:
+    authorize(principal, OFFICERS_WRITE)
     officer = await get_officer(session, principal=principal, officer_id=officer_id)
     await delete_entity(session, principal=principal, entity=ENTITY, obj=officer, expected_version=expected_version,
                         owned=frozenset({"officer_external_ids.officer_id"}))
