@@ -14,6 +14,7 @@ from domain.db import make_engine, make_sessionmaker
 from domain.errors import DomainError
 from domain.settings import get_settings
 from seeds import WHICH, load
+from seeds.accounts import credentials_text
 
 
 async def run(which: str, database_url: str) -> int:
@@ -36,6 +37,9 @@ async def run(which: str, database_url: str) -> int:
         await engine.dispose()
     print(f"seeds {which}: {tally.total_created} record(s) created in {time.perf_counter() - started:.1f} s")
     print(tally.summary())
+    if which == "demo":
+        print("demo accounts (role, user name, password; demo data only):")
+        print(credentials_text())
     return 0
 
 

@@ -56,3 +56,14 @@ def test_upgrade_compare_downgrade(scratch_url):
     with engine.connect() as conn:
         assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
     engine.dispose()
+
+
+async def test_the_api_refuses_an_unmigrated_database(tmp_path):
+    from api.main import create_app
+    from api.startup import DatabaseNotMigrated
+    from domain.settings import Settings
+
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", key_dir=tmp_path / "keys"))
+    with pytest.raises(DatabaseNotMigrated, match="make migrate"):
+        async with app.router.lifespan_context(app):
+            pass
