@@ -18,24 +18,41 @@ OFFICERS_ERASE = "officers:erase"
 ACCOUNTS_ADMIN = "accounts:admin"
 AUDIT_READ = "audit:read"
 EVENTS_READ = "events:read"
+NOMINATIONS_READ = "nominations:read"
+NOMINATIONS_WRITE = "nominations:write"  # nominate and withdraw
+NOMINATIONS_DECIDE = "nominations:decide"  # accept, waitlist, reject; quotas; waitlist order
+VETTING_READ = "vetting:read"
+VETTING_WRITE = "vetting:write"
+ROSTERS_READ = "rosters:read"
+ATTENDANCE_WRITE = "attendance:write"
+ASSESSMENTS_WRITE = "assessments:write"
+CERTIFICATES_READ = "certificates:read"
+CERTIFICATES_ISSUE = "certificates:issue"
+REPORTS_READ = "reports:read"
 
 _ALL = {
     PLANNING_READ, PLANNING_WRITE, PROGRAMMES_ADMIN, TRAINERS_READ, OFFICERS_READ, OFFICERS_WRITE,
-    OFFICERS_ERASE, ACCOUNTS_ADMIN, AUDIT_READ, EVENTS_READ,
+    OFFICERS_ERASE, ACCOUNTS_ADMIN, AUDIT_READ, EVENTS_READ, NOMINATIONS_READ, NOMINATIONS_WRITE,
+    NOMINATIONS_DECIDE, VETTING_READ, VETTING_WRITE, ROSTERS_READ, ATTENDANCE_WRITE, ASSESSMENTS_WRITE,
+    CERTIFICATES_READ, CERTIFICATES_ISSUE, REPORTS_READ,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.admin: frozenset(_ALL),
-    Role.coordinator: frozenset({PLANNING_READ, PLANNING_WRITE, TRAINERS_READ, OFFICERS_READ, OFFICERS_WRITE}),
-    Role.focal_point: frozenset({PLANNING_READ, TRAINERS_READ, OFFICERS_READ, OFFICERS_WRITE}),
-    Role.trainer: frozenset({PLANNING_READ, TRAINERS_READ}),
+    Role.coordinator: frozenset(_ALL - {PROGRAMMES_ADMIN, OFFICERS_ERASE, ACCOUNTS_ADMIN, AUDIT_READ, EVENTS_READ}),
+    # Focal points put their agency's officers forward and follow them; every row is agency-scoped.
+    Role.focal_point: frozenset({PLANNING_READ, TRAINERS_READ, OFFICERS_READ, OFFICERS_WRITE, NOMINATIONS_READ,
+                                 NOMINATIONS_WRITE, VETTING_READ, ROSTERS_READ, CERTIFICATES_READ, REPORTS_READ}),
+    # Trainers take attendance for the sessions they teach and see those rosters only.
+    Role.trainer: frozenset({PLANNING_READ, TRAINERS_READ, ROSTERS_READ, ATTENDANCE_WRITE, ASSESSMENTS_WRITE}),
     # Observers (donors, steering bodies) read aggregates only: no endpoint that returns a person.
-    Role.observer: frozenset({PLANNING_READ}),
+    Role.observer: frozenset({PLANNING_READ, REPORTS_READ}),
     Role.client: frozenset(),
 }
 
 # The scopes a machine client may be granted.
-CLIENT_SCOPES = frozenset({PLANNING_READ, OFFICERS_READ, OFFICERS_WRITE, EVENTS_READ})
+CLIENT_SCOPES = frozenset({PLANNING_READ, OFFICERS_READ, OFFICERS_WRITE, EVENTS_READ, NOMINATIONS_READ,
+                           CERTIFICATES_READ, REPORTS_READ})
 
 
 def permissions(principal: Principal) -> frozenset[str]:

@@ -104,6 +104,8 @@ class Module(Entity):
     interpretation: Mapped[bool] = mapped_column(Boolean, default=False)
     female_share_target: Mapped[float | None] = mapped_column(Float)
     completion_threshold: Mapped[float] = mapped_column(Float, default=0.8)
+    # Assessed modules: a certificate of competence also needs a post-test at or above this mark.
+    pass_mark: Mapped[float | None] = mapped_column(Float)
     vetting_required: Mapped[VettingType] = mapped_column(enum_column(VettingType, "vetting"), default=VettingType.none)
     nomination_deadline: Mapped[datetime | None] = mapped_column()
     funding_source: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -90,13 +90,14 @@ class ModuleCreate(InputModel):
     prerequisite_module_ids: list[uuid.UUID] = Field(default_factory=list)
     female_share_target: Fraction | None = None
     completion_threshold: Fraction = 0.8
+    pass_mark: float | None = Field(None, ge=0, le=100, description="Set for assessed modules: post-test score needed for a certificate of competence")
     vetting_required: VettingType = VettingType.none
     nomination_deadline: UTCInstant | None = None
     funding_source: FundingSource | None = None
 
 
 class ModuleUpdate(PatchModel):
-    nullable = frozenset({"venue_id", "female_share_target", "nomination_deadline", "funding_source"})
+    nullable = frozenset({"venue_id", "female_share_target", "nomination_deadline", "funding_source", "pass_mark"})
 
     code: Code | None = None
     title: Name | None = None
@@ -109,6 +110,7 @@ class ModuleUpdate(PatchModel):
     prerequisite_module_ids: list[uuid.UUID] | None = None
     female_share_target: Fraction | None = None
     completion_threshold: Fraction | None = None
+    pass_mark: float | None = Field(None, ge=0, le=100)
     vetting_required: VettingType | None = None
     nomination_deadline: UTCInstant | None = None
     funding_source: FundingSource | None = None
@@ -127,6 +129,7 @@ class ModuleRead(EntityRead):
     prerequisite_module_ids: list[uuid.UUID]
     female_share_target: float | None
     completion_threshold: float
+    pass_mark: float | None
     vetting_required: VettingType
     nomination_deadline: datetime | None
     funding_source: FundingSource | None

@@ -15,6 +15,10 @@ PLAN_WRITE = {"admin", "coordinator"}
 ADMIN = {"admin"}
 PEOPLE = {"admin", "coordinator", "focal_point", "client"}  # officer records
 TRAINER_RECORDS = {"admin", "coordinator", "focal_point", "trainer"}
+NOMINATION_READERS = {"admin", "coordinator", "focal_point", "client"}
+NOMINATORS = {"admin", "coordinator", "focal_point"}
+ROSTER_READERS = {"admin", "coordinator", "focal_point", "trainer"}
+ATTENDANCE_TAKERS = {"admin", "coordinator", "trainer"}
 
 # operation_id -> the roles that get past access control (everyone else: 403; no token: 401).
 EXPECTED: dict[str, set[str] | str] = {
@@ -34,6 +38,14 @@ EXPECTED: dict[str, set[str] | str] = {
     **{f"{verb}_user": ADMIN for verb in ("create", "update", "delete", "get")}, "list_users": ADMIN,
     **{f"{verb}_client": ADMIN for verb in ("create", "update", "delete", "get")}, "list_clients": ADMIN,
     "list_audit": ADMIN,
+    **{op: NOMINATION_READERS for op in ("get_module_quotas", "list_nominations", "get_nomination", "get_nomination_history",
+                                          "get_waitlist", "get_module_balance")},
+    **{op: NOMINATORS for op in ("create_nomination", "withdraw_nomination")},
+    **{op: PLAN_WRITE for op in ("set_module_quotas", "release_module_quotas", "decide_nomination", "reorder_waitlist")},
+    **{op: PLAN_WRITE for op in ("create_vetting", "update_vetting")},
+    **{op: NOMINATORS for op in ("get_vetting", "list_officer_vettings")},
+    **{op: ROSTER_READERS for op in ("get_attendance", "get_attendance_history", "get_module_roster")},
+    **{op: ATTENDANCE_TAKERS for op in ("put_attendance", "put_assessments")},
 }
 
 

@@ -1,0 +1,83 @@
+"""Gender balance at decision time: monitored and warned about, never used to refuse a person."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.auth.policy import NOMINATIONS_READ, authorize
+from domain.auth.principal import Principal
+from domain.catalogue.models import Module
+from domain.crud import get_or_404
+from domain.cycles.models import Cycle
+from domain.enrolment.models import Nomination, NominationStatus
+from domain.enrolment.rules import female_share
+from domain.enrolment.schemas import BalanceRead, SexCounts
+from domain.officers.models import Officer, Sex
+from domain.schemas import Warning_
+
+SEATED = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
+PENDING = (NominationStatus.submitted, NominationStatus.waitlisted)
+
+
+async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCounts, SexCounts]:
+    """Enrolled and pending by sex, in one grouped query."""
+    stage = case((Nomination.status.in_(SEATED), "enrolled"), else_="pending")
+    rows = await session.execute(
+        select(stage, Officer.sex, func.count())
+        .join(Officer, Officer.id == Nomination.officer_id)
+        .where(Nomination.module_id == module_id, Nomination.status.in_(SEATED + PENDING))
+        .group_by(stage, Officer.sex)
+    )
+    enrolled, pending = SexCounts(), SexCounts()
+    for which, sex, n in rows:
+        setattr(enrolled if which == "enrolled" else pending, Sex(sex).value, n)
+    return enrolled, pending
+
+
+async def _target(session: AsyncSession, module: Module) -> tuple[float, str]:
+    if module.female_share_target is not None:
+        return module.female_share_target, "module"
+    return await session.scalar(select(Cycle.female_share_target).where(Cycle.id == module.cycle_id)), "cycle"
+
+
+async def get_balance(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> BalanceRead:
+    authorize(principal, NOMINATIONS_READ)
+    module = await get_or_404(session, Module, module_id)
+    return await _balance(session, module)
+
+
+async def _balance(session: AsyncSession, module: Module) -> BalanceRead:
+    enrolled, pending = await _counts(session, module.id)
+    target, source = await _target(session, module)
+    now = female_share(enrolled.female, enrolled.male)
+    return BalanceRead(
+        module_id=module.id, capacity=module.capacity, enrolled=enrolled, pending=pending, female_share_now=now,
+        female_share_if_all_pending_accepted=female_share(enrolled.female + pending.female, enrolled.male + pending.male),
+        target=target, target_source=source, below_target=now is not None and now < target,
+    )
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.0%}"
+
+
+async def nomination_warnings(session: AsyncSession, *, module: Module) -> list[Warning_]:
+    balance = await _balance(session, module)
+    projected = balance.female_share_if_all_pending_accepted
+    if projected is not None and projected < balance.target:
+        return [Warning_(code="female-share-below-target", message=f"Even if every pending nomination were accepted, women "
+                 f"would be {_pct(projected)} of participants; the target is {_pct(balance.target)}.")]
+    return []
+
+
+async def acceptance_warnings(session: AsyncSession, *, module: Module, full: bool) -> list[Warning_]:
+    if not full:
+        return []
+    balance = await _balance(session, module)
+    if balance.below_target:
+        return [Warning_(code="full-below-female-target", message=f"The module is full with {_pct(balance.female_share_now)} "
+                 f"women; the target is {_pct(balance.target)}.")]
+    return []

@@ -1,0 +1,52 @@
+"""Who may be nominated for a module: prerequisites completed, no overlapping enrolment, the
+identity fields the module's vetting needs. Each check is one query whatever the data size."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.catalogue.models import Module, TrainingSession, VettingType, module_prerequisites
+from domain.enrolment.models import Nomination, NominationStatus
+from domain.officers.models import Officer
+
+# Holding a seat: these statuses occupy the officer's time and the module's capacity.
+SEATED = (NominationStatus.enrolled,)
+IDENTITY_FIELDS = {VettingType.leahy: ("national_id", "date_of_birth", "place_of_birth")}
+
+
+async def missing_prerequisites(session: AsyncSession, *, officer_id: uuid.UUID, module_id: uuid.UUID) -> list[dict]:
+    """Prerequisite modules the officer has not completed (possibly in an earlier year)."""
+    done = select(Nomination.module_id).where(Nomination.officer_id == officer_id, Nomination.status == NominationStatus.completed)
+    rows = await session.execute(
+        select(Module.id, Module.code, Module.title)
+        .join(module_prerequisites, module_prerequisites.c.prerequisite_id == Module.id)
+        .where(module_prerequisites.c.module_id == module_id, Module.id.not_in(done))
+    )
+    return [{"module_id": str(r.id), "code": r.code, "title": r.title} for r in rows]
+
+
+async def overlapping_enrolments(session: AsyncSession, *, officer_ids: list[uuid.UUID], module_id: uuid.UUID) -> dict[uuid.UUID, list[dict]]:
+    """For each officer, the other modules they are enrolled in whose sessions overlap this module's."""
+    if not officer_ids:
+        return {}
+    mine, theirs = aliased(TrainingSession), aliased(TrainingSession)
+    rows = await session.execute(
+        select(Nomination.officer_id, Module.id, Module.code, Module.title)
+        .join(Module, Module.id == Nomination.module_id)
+        .join(theirs, theirs.module_id == Module.id)
+        .join(mine, and_(mine.module_id == module_id, mine.starts_at < theirs.ends_at, theirs.starts_at < mine.ends_at))
+        .where(Nomination.officer_id.in_(officer_ids), Nomination.status.in_(SEATED), Nomination.module_id != module_id)
+        .distinct()
+    )
+    found: dict[uuid.UUID, list[dict]] = {}
+    for officer_id, mid, code, title in rows:
+        found.setdefault(officer_id, []).append({"module_id": str(mid), "code": code, "title": title})
+    return found
+
+
+def missing_identity_fields(officer: Officer, vetting: VettingType) -> list[str]:
+    return [f for f in IDENTITY_FIELDS.get(vetting, ()) if getattr(officer, f) in (None, "")]

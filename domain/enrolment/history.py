@@ -1,0 +1,23 @@
+"""Every nomination status change goes through here: the change, its history row and its audit
+entry and event, in the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.audit.service import record_change
+from domain.auth.principal import Principal
+from domain.enrolment.models import Nomination, NominationChange, NominationStatus
+
+
+def record_status(
+    session: AsyncSession, *, principal: Principal, nomination: Nomination, to_status: NominationStatus, reason: str | None
+) -> None:
+    before = nomination.status
+    nomination.status = to_status
+    session.add(NominationChange(
+        nomination_id=nomination.id, actor_id=principal.id, actor_name=principal.name,
+        from_status=before.value if before else None, to_status=to_status.value, reason=reason,
+    ))
+    record_change(session, principal=principal, action="status-changed", entity="nomination", entity_id=nomination.id,
+                  changes={"status": (before, to_status), "reason": (None, reason)})

@@ -1,0 +1,203 @@
+"""Nominations: put forward, decided, withdrawn, with the waitlist behind them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.agencies.models import Agency
+from domain.audit.service import record_change
+from domain.agencies.service import in_subtree, subtree_path
+from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE, allowed, authorize
+from domain.auth.principal import Principal
+from domain.auth.scoping import authorize_programme, officer_visible
+from domain.catalogue.models import Module, ModuleStatus
+from domain.crud import get_or_404
+from domain.enrolment import eligibility
+from domain.enrolment.balance import acceptance_warnings, nomination_warnings
+from domain.enrolment.history import record_status
+from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
+from domain.enrolment.schemas import Decision, DecisionResult, NominationCreate, NominationRead, SeatChanges, Withdrawal
+from domain.enrolment.seats import SeatBook, free_seat, lock_module  # noqa: F401  (free_seat is part of this API)
+from domain.errors import Conflict, InvalidInput, RuleViolation
+from domain.officers.models import Officer
+from domain.pagination import paginate
+from domain.schemas import Warning_
+
+S = NominationStatus
+ACCEPTING = {ModuleStatus.open, ModuleStatus.confirmed}
+NEXT = {  # decisions and withdrawals allowed from each status
+    S.submitted: {S.enrolled, S.waitlisted, S.rejected, S.withdrawn},
+    S.waitlisted: {S.enrolled, S.rejected, S.withdrawn},
+    S.enrolled: {S.rejected, S.withdrawn},
+}
+
+
+class NominationFilters(BaseModel):
+    status: NominationStatus | None = None
+    agency_id: uuid.UUID | None = None
+    role: NominationRole | None = None
+    officer_id: uuid.UUID | None = None
+
+
+def _visible(principal: Principal):
+    """Nominations of officers the principal may see (a focal point: their agency subtree)."""
+    return Nomination.officer_id.in_(select(Officer.id).where(officer_visible(principal)))
+
+
+async def list_nominations(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, filters: NominationFilters,
+                           limit: int, cursor: str | None):
+    authorize(principal, NOMINATIONS_READ)
+    await get_or_404(session, Module, module_id)
+    stmt = select(Nomination).where(Nomination.module_id == module_id, _visible(principal))
+    if filters.status:
+        stmt = stmt.where(Nomination.status == filters.status)
+    if filters.role:
+        stmt = stmt.where(Nomination.role == filters.role)
+    if filters.officer_id:
+        stmt = stmt.where(Nomination.officer_id == filters.officer_id)
+    if filters.agency_id:
+        prefix = await subtree_path(session, filters.agency_id)
+        stmt = stmt.where(Nomination.agency_id.in_(select(Agency.id).where(in_subtree(Agency.path, prefix))))
+    return await paginate(session, stmt, order=(Nomination.id,), limit=limit, cursor=cursor)
+
+
+async def get_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
+    authorize(principal, NOMINATIONS_READ)
+    return await get_or_404(session, Nomination, nomination_id, where=(_visible(principal),))
+
+
+async def nomination_history(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> list[NominationChange]:
+    await get_nomination(session, principal=principal, nomination_id=nomination_id)
+    return list(await session.scalars(
+        select(NominationChange).where(NominationChange.nomination_id == nomination_id).order_by(NominationChange.id)))
+
+
+async def create_nomination(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: NominationCreate) -> NominationRead:
+    authorize(principal, NOMINATIONS_WRITE)
+    module = await lock_module(session, module_id)
+    deciding = allowed(principal, NOMINATIONS_DECIDE)
+    if deciding:
+        await authorize_programme(session, principal, cycle_id=module.cycle_id)
+    officer = (await session.scalars(select(Officer).where(Officer.id == data.officer_id, Officer.erased_at.is_(None),
+                                                           officer_visible(principal)))).first()
+    if officer is None:  # another agency's officer does not exist for a focal point
+        raise InvalidInput("officer_id refers to no officer you can nominate.",
+                           errors=[{"field": "officer_id", "message": f"unknown officer {data.officer_id}"}])
+    if data.late_reason and not deciding:
+        raise InvalidInput("Only coordinators may nominate after the deadline.", errors=[{"field": "late_reason", "message": "not allowed for your role"}])
+    violations = await _violations(session, module=module, officer=officer, deciding=deciding, late_reason=data.late_reason)
+    if violations:
+        first = violations[0]
+        raise RuleViolation(first["message"] if len(violations) == 1 else f"{first['message']} (and {len(violations) - 1} more rule(s))",
+                            code=first["rule"], title="Nomination refused", violations=violations)
+    nomination = Nomination(module_id=module.id, officer_id=officer.id, agency_id=officer.agency_id, role=data.role,
+                            priority=data.priority, note=data.note, late_reason=data.late_reason, status=S.submitted,
+                            nominated_by=principal.name)
+    session.add(nomination)
+    await session.flush()
+    session.add(NominationChange(nomination_id=nomination.id, actor_id=principal.id, actor_name=principal.name,
+                                 from_status=None, to_status=S.submitted.value, reason=data.late_reason or data.note))
+    record_change(session, principal=principal, action="created", entity="nomination", entity_id=nomination.id,
+                  changes={"module_id": (None, module.id), "officer_id": (None, officer.id), "role": (None, data.role)})
+    read = NominationRead.model_validate(nomination)
+    read.warnings = await nomination_warnings(session, module=module)
+    return read
+
+
+async def _violations(session: AsyncSession, *, module: Module, officer: Officer, deciding: bool, late_reason: str | None) -> list[dict]:
+    found = []
+    if module.status is not ModuleStatus.open:
+        found.append({"rule": "module-not-open", "message": f"The module is {module.status.value}; nominations need it open."})
+    deadline = module.nomination_deadline
+    if deadline is not None and datetime.now(timezone.utc) > deadline and not (deciding and late_reason):
+        found.append({"rule": "deadline-passed", "message": f"The nomination deadline ({deadline.isoformat()}) has passed"
+                      + ("; a coordinator may add a late nomination with late_reason." if deciding else ".")})
+    if await session.scalar(select(Nomination.id).where(Nomination.module_id == module.id, Nomination.officer_id == officer.id)):
+        found.append({"rule": "already-nominated", "message": "The officer is already nominated for this module."})
+    missing = await eligibility.missing_prerequisites(session, officer_id=officer.id, module_id=module.id)
+    if missing:
+        found.append({"rule": "prerequisite-not-completed", "message": "The officer has not completed "
+                      + ", ".join(m["code"] for m in missing) + ".", "modules": missing})
+    overlaps = (await eligibility.overlapping_enrolments(session, officer_ids=[officer.id], module_id=module.id)).get(officer.id)
+    if overlaps:
+        found.append({"rule": "schedule-overlap", "message": "The officer is enrolled in a module whose sessions overlap: "
+                      + ", ".join(m["code"] for m in overlaps) + ".", "modules": overlaps})
+    fields = eligibility.missing_identity_fields(officer, module.vetting_required)
+    if fields:
+        found.append({"rule": "identity-fields-missing", "message": f"{module.vetting_required.value} vetting needs "
+                      + ", ".join(fields) + " on the officer record.", "fields": fields})
+    return found
+
+
+def _refuse(nomination: Nomination, target: NominationStatus) -> None:
+    allowed_next = sorted(s.value for s in NEXT.get(nomination.status, set()))
+    if target not in NEXT.get(nomination.status, set()):
+        raise Conflict(f"A {nomination.status.value} nomination cannot become {target.value}; allowed: {', '.join(allowed_next) or 'none'}.",
+                       code="illegal-transition", title="Illegal status change", current=nomination.status.value, allowed=allowed_next)
+
+
+async def decide(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Decision) -> DecisionResult:
+    authorize(principal, NOMINATIONS_DECIDE)
+    nomination = await get_nomination(session, principal=principal, nomination_id=nomination_id)
+    module = await lock_module(session, nomination.module_id)
+    await authorize_programme(session, principal, cycle_id=module.cycle_id)
+    await session.refresh(nomination)  # re-read under the lock: a concurrent decision may have moved it
+    if data.decision == "reject":
+        _refuse(nomination, S.rejected)
+        changes = await free_seat(session, principal=principal, nomination=nomination, to_status=S.rejected, reason=data.reason)
+        return _result(nomination, changes)
+    if data.decision == "waitlist":
+        _refuse(nomination, S.waitlisted)
+        record_status(session, principal=principal, nomination=nomination, to_status=S.waitlisted, reason=data.reason)
+        await session.flush()
+        return _result(nomination, SeatChanges())
+    _refuse(nomination, S.enrolled)
+    if module.status not in ACCEPTING:
+        raise Conflict(f"The module is {module.status.value}; participants are accepted while it is open or confirmed.",
+                       code="module-not-accepting", title="Module not accepting participants")
+    overlaps = (await eligibility.overlapping_enrolments(session, officer_ids=[nomination.officer_id], module_id=module.id)).get(nomination.officer_id)
+    if overlaps:
+        raise Conflict("The officer is enrolled in a module whose sessions overlap: " + ", ".join(m["code"] for m in overlaps) + ".",
+                       code="schedule-overlap", title="Schedule overlap", modules=overlaps)
+    book = await SeatBook.load(session, module)
+    path = await session.scalar(select(Agency.path).where(Agency.id == nomination.agency_id))
+    limit = book.limit_for(path)
+    if limit is not None:
+        what = "The module is full" if limit == "capacity" else "The agency's quota for this module is used up"
+        if data.on_full == "waitlist":
+            if nomination.status is not S.waitlisted:
+                record_status(session, principal=principal, nomination=nomination, to_status=S.waitlisted,
+                              reason=f"{limit} reached; queued" + (f": {data.reason}" if data.reason else ""))
+                await session.flush()
+            result = _result(nomination, SeatChanges())
+            result.warnings.append(Warning_(code=f"{limit}-reached", message=f"{what}: the nomination waits in the queue."))
+            return result
+        raise Conflict(f"{what}; nothing was changed. Decide again with on_full=waitlist to queue it.",
+                       code=f"{limit}-reached", title="No seat", limit=limit, capacity=module.capacity)
+    record_status(session, principal=principal, nomination=nomination, to_status=S.enrolled, reason=data.reason)
+    await session.flush()
+    book.take(path)
+    result = _result(nomination, SeatChanges())
+    result.warnings += await acceptance_warnings(session, module=module, full=book.full)
+    return result
+
+
+async def withdraw(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Withdrawal) -> DecisionResult:
+    authorize(principal, NOMINATIONS_WRITE)
+    nomination = await get_nomination(session, principal=principal, nomination_id=nomination_id)
+    if allowed(principal, NOMINATIONS_DECIDE):
+        await authorize_programme(session, principal, module_id=nomination.module_id)
+    await lock_module(session, nomination.module_id)
+    await session.refresh(nomination)
+    _refuse(nomination, S.withdrawn)
+    changes = await free_seat(session, principal=principal, nomination=nomination, to_status=S.withdrawn, reason=data.reason)
+    return _result(nomination, changes)
+
+
+def _result(nomination: Nomination, changes: SeatChanges) -> DecisionResult:
+    return DecisionResult(nomination=NominationRead.model_validate(nomination), promoted=changes.promoted, skipped=changes.skipped)

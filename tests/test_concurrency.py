@@ -1,0 +1,112 @@
+"""Capacity holds under concurrent decisions: a real server, 100 client threads, real
+connections. Runs on a scratch database of its own (committed data), dropped afterwards."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from api.main import create_app
+from domain.auth.models import User
+from domain.db import is_sqlite, sync_url
+from domain.settings import Settings
+from tests.conftest import DATABASE_URL, _TMP, migrate
+
+
+@pytest.fixture(scope="module")
+def scratch_url():
+    if is_sqlite(DATABASE_URL):
+        path = _TMP / "concurrency.db"
+        path.unlink(missing_ok=True)
+        yield f"sqlite:///{path}"
+        return
+    url = make_url(sync_url(DATABASE_URL))
+    name = f"{url.database}_concurrency"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(scratch_url):
+    migrate(scratch_url)
+    settings = Settings(database_url=scratch_url, key_dir=_TMP / "keys")
+    app = create_app(settings)
+    engine = create_engine(sync_url(scratch_url))
+    with Session(engine) as s:
+        admin = User(username=f"admin-{uuid.uuid4().hex[:6]}", password_hash="!", role="admin", disabled=False)
+        admin.programmes = []
+        s.add(admin)
+        s.commit()
+        admin_id = admin.id
+    engine.dispose()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    token, _ = app.state.keyring.issue_access_token(subject=f"user:{admin_id}", claims={"role": "admin"})
+    yield f"http://127.0.0.1:{port}/api/v1", {"Authorization": f"Bearer {token}"}
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_100_concurrent_accepts_fill_exactly_30_seats(server):
+    base, headers = server
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
+        def ok(r: httpx.Response) -> dict:
+            assert r.status_code in (200, 201), r.text
+            return r.json()
+
+        c.post("/disciplines", json={"code": "ilp", "label_en": "Intelligence-led policing"})
+        programme = ok(c.post("/programmes", json={"name": "P", "acronym": f"P-{uuid.uuid4().hex[:6]}", "implementer": "X"}))
+        cycle = ok(c.post("/cycles", json={"programme_id": programme["id"], "partner_country": "IQ", "title": "Cycle",
+                                           "starts_on": "2025-01-01", "ends_on": "2026-12-31"}))
+        agency = ok(c.post("/agencies", json={"name_en": "Unit", "name_ar": "وحدة", "kind": "police"}))
+        module = ok(c.post("/modules", json={"cycle_id": cycle["id"], "code": "RUSH-1", "title": "Rush", "discipline": "ilp",
+                                             "format": "course", "capacity": 30}))
+        ok(c.post(f"/modules/{module['id']}/sessions", json={"title": "S", "starts_at": "2025-02-02T09:00:00+03:00",
+                                                             "ends_at": "2025-02-02T12:00:00+03:00"}))
+        for status in ("planned", "open"):
+            ok(c.post(f"/modules/{module['id']}/transitions", json={"to": status}))
+        nominations = []
+        for i in range(100):
+            officer = ok(c.post("/officers", json={"agency_id": agency["id"], "full_name_ar": f"ضابط {i}",
+                                                   "name_latin": f"Officer {i}", "sex": "female" if i % 4 == 0 else "male"}))
+            nominations.append(ok(c.post(f"/modules/{module['id']}/nominations", json={"officer_id": officer["id"]}))["id"])
+
+    def accept(nomination_id: str) -> tuple[int, str]:
+        with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+            r = client.post(f"/nominations/{nomination_id}/decision", json={"decision": "accept"})
+            return r.status_code, r.json().get("type", r.json().get("nomination", {}).get("status"))
+
+    with ThreadPoolExecutor(max_workers=100) as pool:
+        answers = list(pool.map(accept, nominations))
+
+    assert sorted({a for a in answers}) == [(200, "enrolled"), (409, "/problems/capacity-reached")], answers
+    assert sum(1 for a in answers if a[0] == 200) == 30
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
+        enrolled = c.get(f"/modules/{module['id']}/nominations", params={"status": "enrolled", "limit": 200}).json()["items"]
+        balance = c.get(f"/modules/{module['id']}/balance").json()
+    assert len(enrolled) == 30
+    assert balance["enrolled"]["female"] + balance["enrolled"]["male"] == 30
