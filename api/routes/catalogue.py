@@ -10,6 +10,7 @@ from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, TRAINERS_READ
 from api.problems import problems
 from domain.catalogue import module_service as modules
 from domain.catalogue import resources
+from domain.enrolment import lifecycle
 from domain.catalogue.schemas import (
     DisciplineCreate,
     DisciplineRead,
@@ -71,10 +72,13 @@ crud_routes(
     "/modules/{module_id}/transitions", response_model=ModuleRead, operation_id="transition_module",
     summary="Change a module's status",
     description="draft → planned → open → confirmed → delivered → closed; cancelled and postponed (with a reason) from any "
-    "state before delivered. An illegal transition is a 409 naming the allowed ones.",
+    "state before delivered. An illegal transition is a 409 naming the allowed ones. Confirming a module that requires "
+    "vetting is a 409 listing every enrolled participant without a valid approved vetting of that type. Cancelling "
+    "withdraws its pending nominations and cancels its vetting requests. Delivery settles each enrolment as completed "
+    "or not_completed.",
     responses=problems(404, 409),
 )
 async def transition_module(module_id: uuid.UUID, data: ModuleTransition, response: Response, db: DbSession, principal: require(PLANNING_WRITE)):
-    module = await modules.transition_module(db, principal=principal, module_id=module_id, data=data)
+    module = await lifecycle.transition_module(db, principal=principal, module_id=module_id, data=data)
     set_etag(response, module.version)
     return module

@@ -8,6 +8,7 @@ from domain.auth.principal import Role
 from domain.db import Base, Entity, utcnow
 from domain.enums import enum_column
 from domain.ids import uuid7
+from domain.programmes.models import Programme
 
 user_programmes = Table(
     "user_programmes",
@@ -30,7 +31,7 @@ class User(Entity):
     trainer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("trainers.id"), index=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    programmes: Mapped[list["Programme"]] = relationship(secondary=user_programmes, lazy="raise")  # noqa: F821
+    programmes: Mapped[list[Programme]] = relationship(secondary=user_programmes, lazy="raise")
 
     @property
     def programme_ids(self) -> list[uuid.UUID]:

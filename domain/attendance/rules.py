@@ -1,0 +1,63 @@
+"""Pure attendance and assessment rules (domain rules 12-14): no database, no I/O.
+
+- A mark is present, late, excused or absent. An absence has a reason (cancellation, no-show)
+  and may have a cause (illness, emergency, work, unknown); a present mark has neither.
+- Present and late count as attended.
+- The attendance rate is stated two ways: over the sessions held so far and over all sessions.
+  "Minimum attendance met" compares the rate over all sessions with the module's threshold.
+- "Increased knowledge" (improved) means post-test > pre-test; unknown if either is missing.
+- Completion is minimum attendance met (a pass mark matters only for a certificate of competence).
+"""
+
+from __future__ import annotations
+
+from domain.attendance.models import AbsenceCause, AbsenceReason, AttendanceStatus
+from domain.enrolment.models import NominationStatus
+
+ATTENDED = frozenset({AttendanceStatus.present, AttendanceStatus.late})
+# Nominations whose officer is (or was) on the module's roster.
+ON_ROSTER = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
+# Rates are compared with a little slack so that 4/5 meets 0.8 whatever the float rounding.
+_EPSILON = 1e-9
+
+
+def rate(attended: int, sessions: int) -> float | None:
+    """attended / sessions, or None when there is no session to count over."""
+    if sessions <= 0:
+        return None
+    return attended / sessions
+
+
+def minimum_met(rate_overall: float | None, threshold: float) -> bool | None:
+    """The rate over all sessions against the module's threshold; None when there is no session."""
+    if rate_overall is None:
+        return None
+    return rate_overall + _EPSILON >= threshold
+
+
+def improved(pre_test: float | None, post_test: float | None) -> bool | None:
+    if pre_test is None or post_test is None:
+        return None
+    return post_test > pre_test
+
+
+def completed(minimum_attendance_met: bool | None) -> bool:
+    """A participant completes a module when the minimum attendance is met, and only then."""
+    return minimum_attendance_met is True
+
+
+def completion_reason(attended: int, sessions: int) -> str:
+    return f"module delivered: attendance {attended}/{sessions}"
+
+
+def mark_problems(status: AttendanceStatus, reason: AbsenceReason | None, cause: AbsenceCause | None) -> list[tuple[str, str]]:
+    """What is wrong with one mark, as (field, message) pairs; empty when it is coherent."""
+    problems = []
+    if status is AttendanceStatus.present:
+        if reason is not None:
+            problems.append(("reason", "a present mark has no absence reason"))
+        if cause is not None:
+            problems.append(("cause", "a present mark has no absence cause"))
+    if status is AttendanceStatus.absent and reason is None:
+        problems.append(("reason", "an absence needs a reason (cancellation or no_show)"))
+    return problems
