@@ -2,9 +2,10 @@
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from api.deps import DbSession, require
+from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
 from domain.attendance import roster, service
 from domain.attendance.schemas import (
@@ -69,7 +70,20 @@ async def put_assessments(module_id: uuid.UUID, data: AssessmentsPut, db: DbSess
     "held so far and over all sessions, minimum attendance against the module's threshold, pre/post scores, improved "
     "(post > pre) and completed. Trainers see only modules they teach (else 404); focal points only their agency "
     "subtree's participants.",
-    responses=problems(404),
+    responses=problems(404) | export_responses(),
 )
-async def get_module_roster(module_id: uuid.UUID, db: DbSession, principal: require(ROSTERS_READ)):
-    return await roster.get_roster(db, principal=principal, module_id=module_id)
+async def get_module_roster(module_id: uuid.UUID, request: Request, db: DbSession, principal: require(ROSTERS_READ),
+                            format: ExportFormat = None):
+    result = await roster.get_roster(db, principal=principal, module_id=module_id)
+    return tabular(request, rows=lambda: [p.model_dump(mode="json") for p in result.participants], columns=ROSTER_COLUMNS,
+                   filename=f"roster-{module_id}", default=result)
+
+
+ROSTER_COLUMNS = [
+    ("officer_id", "Officer id"), ("full_name_ar", "Name (Arabic)"), ("name_latin", "Name (Latin)"), ("sex", "Sex"),
+    ("agency_id", "Agency id"), ("nomination_status", "Status"), ("sessions_total", "Sessions"), ("sessions_held", "Held"),
+    ("attended", "Attended"), ("excused", "Excused"), ("absent", "Absent"),
+    ("attendance_rate_so_far", "Attendance so far", "percent"), ("attendance_rate_overall", "Attendance overall", "percent"),
+    ("minimum_attendance_met", "Minimum met"), ("pre_test", "Pre-test"), ("post_test", "Post-test"),
+    ("improved", "Improved"), ("completed", "Completed"),
+]

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, Paging, link_next, require
+from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE
 from domain.enrolment import balance, nominations, quotas
@@ -58,13 +59,24 @@ async def create_nomination(module_id: uuid.UUID, data: NominationCreate, respon
 
 
 @router.get("/modules/{module_id}/nominations", response_model=Page[NominationRead], operation_id="list_nominations",
-            summary="List a module's nominations", responses=problems(404))
+            summary="List a module's nominations", description="Also as CSV or XLSX (?format=csv|xlsx or the Accept "
+            "header): one page per request, like the JSON.", responses=problems(404) | export_responses())
 async def list_nominations(module_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: Reader,
-                           paging: Paging, filters: Annotated[nominations.NominationFilters, Query()]):
+                           paging: Paging, filters: Annotated[nominations.NominationFilters, Query()], format: ExportFormat = None):
     items, next_cursor = await nominations.list_nominations(db, principal=principal, module_id=module_id, filters=filters,
                                                             limit=paging.limit, cursor=paging.cursor)
     link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
+    page = {"items": items, "next_cursor": next_cursor}
+    exported = tabular(request, rows=lambda: [NominationRead.model_validate(n).model_dump(mode="json") for n in items],
+                       columns=NOMINATION_COLUMNS, filename=f"nominations-{module_id}", default=page)
+    if exported is not page and next_cursor:
+        exported.headers["Link"] = response.headers["Link"]
+    return exported
+
+
+NOMINATION_COLUMNS = [("id", "Nomination id"), ("officer_id", "Officer id"), ("agency_id", "Agency id"), ("role", "Role"),
+                      ("priority", "Priority"), ("status", "Status"), ("nominated_by", "Nominated by"), ("note", "Note"),
+                      ("created_at", "Nominated at")]
 
 
 @router.get("/nominations/{nomination_id}", response_model=NominationRead, operation_id="get_nomination",

@@ -18,6 +18,7 @@ from domain.auth.scoping import authorize_programme, officer_visible
 from domain.catalogue.models import Module, ModuleStatus
 from domain.crud import get_or_404
 from domain.enrolment import eligibility
+from domain.enrolment.access import nomination_visible
 from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
 from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
@@ -44,16 +45,11 @@ class NominationFilters(BaseModel):
     officer_id: uuid.UUID | None = None
 
 
-def _visible(principal: Principal):
-    """Nominations of officers the principal may see (a focal point: their agency subtree)."""
-    return Nomination.officer_id.in_(select(Officer.id).where(officer_visible(principal)))
-
-
 async def list_nominations(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, filters: NominationFilters,
                            limit: int, cursor: str | None):
     authorize(principal, NOMINATIONS_READ)
     await get_or_404(session, Module, module_id)
-    stmt = select(Nomination).where(Nomination.module_id == module_id, _visible(principal))
+    stmt = select(Nomination).where(Nomination.module_id == module_id, nomination_visible(principal))
     if filters.status:
         stmt = stmt.where(Nomination.status == filters.status)
     if filters.role:
@@ -68,7 +64,7 @@ async def list_nominations(session: AsyncSession, *, principal: Principal, modul
 
 async def get_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
     authorize(principal, NOMINATIONS_READ)
-    return await get_or_404(session, Nomination, nomination_id, where=(_visible(principal),))
+    return await get_or_404(session, Nomination, nomination_id, where=(nomination_visible(principal),))
 
 
 async def nomination_history(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> list[NominationChange]:

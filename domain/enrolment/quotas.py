@@ -15,9 +15,10 @@ from domain.auth.principal import Principal
 from domain.auth.scoping import authorize_programme
 from domain.catalogue.models import Module
 from domain.crud import get_or_404
+from domain.enrolment.access import nomination_visible
 from domain.enrolment.models import ModuleQuota, Nomination, NominationStatus
-from domain.enrolment.rules import Quota, general_pool, queue_key, Waiting, quota_for
-from domain.enrolment.schemas import NominationRead, QuotaRead, QuotasPut, QuotasRead, SeatChanges
+from domain.enrolment.rules import Quota, Waiting, general_pool, queue_key, quota_for
+from domain.enrolment.schemas import QuotaRead, QuotasPut, QuotasRead, SeatChanges
 from domain.enrolment.seats import fill_seats, lock_module, quota_is_active
 from domain.errors import InvalidInput
 
@@ -90,12 +91,10 @@ async def release_quotas(session: AsyncSession, *, principal: Principal, module_
 
 
 async def list_waitlist(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> list[Nomination]:
-    from domain.enrolment.nominations import _visible
-
     authorize(principal, NOMINATIONS_READ)
     await get_or_404(session, Module, module_id)
     rows = list(await session.scalars(select(Nomination).where(
-        Nomination.module_id == module_id, Nomination.status == NominationStatus.waitlisted, _visible(principal))))
+        Nomination.module_id == module_id, Nomination.status == NominationStatus.waitlisted, nomination_visible(principal))))
     return sorted(rows, key=lambda n: queue_key(Waiting(n.id, n.agency_id, False, n.queue_rank, n.priority, n.created_at)))
 
 

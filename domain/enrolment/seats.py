@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.agencies.models import Agency
@@ -96,7 +96,7 @@ async def fill_seats(
         limit = book.limit_for(path)
         if limit is not None:
             changes.skipped.append(PromotionSkip(nomination_id=nomination.id, officer_id=nomination.officer_id,
-                                                 reason=f"the agency's quota is reached" if limit == "quota" else "no seat in the general pool"))
+                                                 reason="the agency's quota is reached" if limit == "quota" else "no seat in the general pool"))
             continue
         record_status(session, principal=principal, nomination=nomination, to_status=NominationStatus.enrolled,
                       reason=f"promoted from the waitlist: {reason}")
