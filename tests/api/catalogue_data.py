@@ -10,26 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"
 DISCIPLINES = {"ilp": "Intelligence-led policing", "osint": "Open-source intelligence", "digital-evidence": "Digital evidence"}
 # The EU–Iraq cycle: Asia/Baghdad, Sunday–Thursday, one listed holiday (Monday 31 March 2025).
 CYCLE_STARTS_ON, CYCLE_ENDS_ON = "2024-06-01", "2026-12-31"
 HOLIDAY = {"date": "2025-03-31", "name": "Eid al-Fitr"}
-
-
-def assert_problem(r: httpx.Response, status: int, type_: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM), r.headers["content-type"]
-    body = r.json()
-    assert body["status"] == status and body["title"], body
-    if type_ is not None:
-        assert body["type"] == type_, body
-    return body
-
-
-def error_fields(body: dict) -> set[str]:
-    return {e["field"] for e in body.get("errors", [])}
 
 
 async def ensure_discipline(client: httpx.AsyncClient, code: str, label: str) -> None:

@@ -3,27 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"
-
-
-def assert_problem(r, status: int, type_: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM), r.headers["content-type"]
-    body = r.json()
-    assert isinstance(body["type"], str) and body["type"]
-    assert isinstance(body["title"], str) and body["title"]
-    assert body["status"] == status
-    if type_ is not None:
-        assert body["type"] == type_, body
-    return body
-
-
-def error_fields(body: dict) -> set[str]:
-    assert isinstance(body.get("errors"), list) and body["errors"], body
-    for err in body["errors"]:
-        assert set(err) >= {"field", "message"} and err["message"], err
-    return {err["field"] for err in body["errors"]}
 
 
 async def create_agency(client, name_en: str, name_ar: str, kind: str = "police", parent_id: str | None = None, **extra) -> dict:

@@ -9,31 +9,11 @@ import os
 import uuid
 
 import pytest
+from tests.problems import assert_problem, error_fields
 
 
 PROBLEM = "application/problem+json"
 RESOURCES = ("programmes", "cycles", "agencies", "officers")
-
-
-def assert_problem(r, status: int, type_: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM), r.headers["content-type"]
-    body = r.json()
-    assert isinstance(body["type"], str) and body["type"]
-    assert isinstance(body["title"], str) and body["title"]
-    assert body["status"] == status
-    if type_ is not None:
-        assert body["type"] == type_, body
-    return body
-
-
-def error_fields(body: dict) -> set[str]:
-    assert isinstance(body.get("errors"), list) and body["errors"], body
-    for err in body["errors"]:
-        assert set(err) >= {"field", "message"}, err
-        assert isinstance(err["field"], str) and err["field"]
-        assert isinstance(err["message"], str) and err["message"]
-    return {err["field"] for err in body["errors"]}
 
 
 async def create_programme(client, name: str, acronym: str | None = None) -> dict:

@@ -4,28 +4,9 @@ referenced, cycle defaults and validation."""
 from __future__ import annotations
 
 import uuid
+from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"
-
-
-def assert_problem(r, status: int, type_: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM), r.headers["content-type"]
-    body = r.json()
-    assert isinstance(body["type"], str) and body["type"]
-    assert isinstance(body["title"], str) and body["title"]
-    assert body["status"] == status
-    if type_ is not None:
-        assert body["type"] == type_, body
-    return body
-
-
-def error_fields(body: dict) -> set[str]:
-    assert isinstance(body.get("errors"), list) and body["errors"], body
-    for err in body["errors"]:
-        assert set(err) >= {"field", "message"}, err
-        assert err["message"]
-    return {err["field"] for err in body["errors"]}
 
 
 def programme_body(**overrides) -> dict:
