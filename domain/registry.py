@@ -12,5 +12,6 @@ from domain.auth import models as auth  # noqa: F401
 from domain.enrolment import models as enrolment  # noqa: F401
 from domain.attendance import models as attendance  # noqa: F401
 from domain.certificates import models as certificates  # noqa: F401
+from domain.calendar import models as calendar  # noqa: F401
 
 metadata = Base.metadata

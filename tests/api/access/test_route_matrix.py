@@ -46,6 +46,12 @@ EXPECTED: dict[str, set[str] | str] = {
     **{op: NOMINATORS for op in ("get_vetting", "list_officer_vettings")},
     **{op: ROSTER_READERS for op in ("get_attendance", "get_attendance_history", "get_module_roster")},
     **{op: ATTENDANCE_TAKERS for op in ("put_attendance", "put_assessments")},
+    **{op: PLAN_WRITE for op in ("issue_certificates", "revoke_certificate")},
+    **{op: NOMINATION_READERS for op in ("list_certificates", "get_certificate")},
+    "verify_certificate": PUBLIC,
+    "get_cycle_calendar": PLAN_READ, "get_trainer_calendar": {"admin", "coordinator", "trainer"},
+    "get_officer_calendar": PEOPLE, "get_secret_calendar_feed": PUBLIC,
+    **{op: ALL_SIGNED_IN - {"client"} for op in ("create_calendar_feed", "list_calendar_feeds", "revoke_calendar_feed")},
 }
 
 
