@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api import errors
 from api.middleware import BodyLimit
 from api.openapi_extras import document_roles
-from api.routes import accounts, attendance, audit, auth, catalogue, certificates, enrolment, officers, planning, sessions, vetting
+from api.routes import accounts, attendance, audit, auth, calendar, catalogue, certificates, enrolment, officers, planning, reports, sessions, vetting
 from api.startup import check_schema_is_current
 from domain.auth.tokens import KeyRing
 from domain.db import make_engine, make_sessionmaker
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/api/v1")
-    for module in (auth, planning, officers, catalogue, sessions, enrolment, vetting, attendance, certificates, accounts, audit):
+    for module in (auth, planning, officers, catalogue, sessions, enrolment, vetting, attendance, certificates, calendar, reports, accounts, audit):
         v1.include_router(module.router)
     app.include_router(v1)
     app.include_router(auth.public)

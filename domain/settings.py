@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     # Sign-in throttling: this many failures per user name or address within the window.
     sign_in_max_failures: int = 5
     sign_in_window_minutes: int = 15
+    report_suppression_threshold: int = 3  # observers and machine clients: counts below it are withheld
 
     @property
     def is_production(self) -> bool:

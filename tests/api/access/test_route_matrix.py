@@ -17,6 +17,7 @@ PEOPLE = {"admin", "coordinator", "focal_point", "client"}  # officer records
 TRAINER_RECORDS = {"admin", "coordinator", "focal_point", "trainer"}
 NOMINATION_READERS = {"admin", "coordinator", "focal_point", "client"}
 NOMINATORS = {"admin", "coordinator", "focal_point"}
+REPORT_READERS = {"admin", "coordinator", "focal_point", "observer", "client"}
 ROSTER_READERS = {"admin", "coordinator", "focal_point", "trainer"}
 ATTENDANCE_TAKERS = {"admin", "coordinator", "trainer"}
 
@@ -51,6 +52,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "verify_certificate": PUBLIC,
     "get_cycle_calendar": PLAN_READ, "get_trainer_calendar": {"admin", "coordinator", "trainer"},
     "get_officer_calendar": PEOPLE, "get_secret_calendar_feed": PUBLIC,
+    **{op: REPORT_READERS for op in ("get_gender_balance_report", "get_cycle_results_report")},
     **{op: ALL_SIGNED_IN - {"client"} for op in ("create_calendar_feed", "list_calendar_feeds", "revoke_calendar_feed")},
 }
 

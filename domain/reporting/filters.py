@@ -1,0 +1,157 @@
+"""Who sees which figures, as a resolved scope, and the SQL conditions every report query adds.
+
+- admin: everything, exact;
+- coordinator: the programmes they are assigned to, exact; naming another programme or its
+  cycle in a filter is a 403, and without such a filter the report narrows to their programmes;
+- focal point: nominations made by their agency and its sub-units only, exact; naming an agency
+  outside that subtree is a 403;
+- observer and machine client (scope reports:read): everything, with small counts withheld."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
+
+from domain.agencies.models import Agency
+from domain.auth.policy import REPORTS_READ, authorize
+from domain.auth.principal import Principal, Role
+from domain.catalogue.models import Module, ModuleStatus, TrainingSession
+from domain.cycles.models import Cycle
+from domain.enrolment.models import NominationStatus
+from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.programmes.models import Programme
+from domain.reporting.localtime import Zones, local_date, year_span
+
+EXACT_ROLES = (Role.admin, Role.coordinator, Role.focal_point)
+SEATED = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
+DELIVERED = (ModuleStatus.delivered, ModuleStatus.closed)
+# Ids in a materialised path are canonical UUID strings: 36 characters and a slash.
+_SEGMENT = 37
+
+
+@dataclass
+class Scope:
+    exact: bool
+    dialect: str
+    programme_ids: frozenset[uuid.UUID] | None = None  # a coordinator's programmes; None: all
+    programme_id: uuid.UUID | None = None
+    cycle: Cycle | None = None
+    discipline: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    agency_prefix: str | None = None  # the agency subtree in force (a filter or a focal point's own)
+    zones: Zones = field(default_factory=dict)
+
+    @property
+    def period(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+
+async def resolve_scope(session: AsyncSession, principal: Principal, *, programme_id: uuid.UUID | None = None,
+                        cycle_id: uuid.UUID | None = None, agency_id: uuid.UUID | None = None, discipline: str | None = None,
+                        date_from: date | None = None, date_to: date | None = None) -> Scope:
+    """Authorise, check the filters against what the principal may see, and look up what the
+    queries need (a fixed number of small queries, whatever the data)."""
+    authorize(principal, REPORTS_READ)
+    if date_from and date_to and date_from > date_to:
+        raise InvalidInput("The period ends before it starts.", errors=[{"field": "to", "message": "must be on or after from"}])
+    scope = Scope(exact=principal.role in EXACT_ROLES, dialect=session.get_bind().dialect.name, programme_id=programme_id,
+                  discipline=discipline, date_from=date_from, date_to=date_to)
+    coordinator = principal.role is Role.coordinator
+    if coordinator:
+        scope.programme_ids = frozenset(principal.programme_ids)
+    if programme_id is not None:
+        if await session.scalar(select(Programme.id).where(Programme.id == programme_id)) is None:
+            raise NotFound(f"No programme with id {programme_id}.", entity="programmes", id=str(programme_id))
+        if coordinator and programme_id not in principal.programme_ids:
+            raise Forbidden("This programme is not one you are assigned to.", needed="programme assignment")
+    if cycle_id is not None:
+        scope.cycle = await session.scalar(select(Cycle).where(Cycle.id == cycle_id))
+        if scope.cycle is None:
+            raise NotFound(f"No cycle with id {cycle_id}.", entity="cycles", id=str(cycle_id))
+        if coordinator and scope.cycle.programme_id not in principal.programme_ids:
+            raise Forbidden("This cycle belongs to a programme you are not assigned to.", needed="programme assignment")
+    scope.agency_prefix = await _agency_prefix(session, principal, agency_id)
+    if scope.cycle is not None:
+        scope.zones = {scope.cycle.time_zone: year_span(scope.cycle.starts_on, scope.cycle.ends_on)}
+    elif scope.period and scope.dialect != "postgresql":
+            rows = await session.execute(select(Cycle.time_zone, func.min(Cycle.starts_on), func.max(Cycle.ends_on))
+                                         .group_by(Cycle.time_zone))
+            scope.zones = {zone: year_span(first, last) for zone, first, last in rows}
+    return scope
+
+
+async def _agency_prefix(session: AsyncSession, principal: Principal, agency_id: uuid.UUID | None) -> str | None:
+    own = None
+    if principal.role is Role.focal_point:
+        own = principal.agency_id and await session.scalar(select(Agency.path).where(Agency.id == principal.agency_id))
+        own = own or "!"  # an unbound focal point sees nothing: no path starts with "!"
+    if agency_id is None:
+        return own
+    path = await session.scalar(select(Agency.path).where(Agency.id == agency_id))
+    if path is None:
+        raise NotFound(f"No agency with id {agency_id}.", entity="agencies", id=str(agency_id))
+    if own is not None and not path.startswith(own):
+        raise Forbidden("Your figures cover your own agency and its sub-units only.", needed="agency subtree")
+    return path
+
+
+def in_subtree(path_column, prefix: str) -> ColumnElement[bool]:
+    return path_column.startswith(prefix, autoescape=True)
+
+
+def agency_group(path_column, prefix: str | None) -> ColumnElement[str]:
+    """The path of the agency a nominating unit is reported under: its top-level agency (the
+    first id of its path); within an agency subtree, the subtree root's child it belongs to
+    (or the root itself for the root's own nominations)."""
+    root = prefix or "/"
+    return case((func.length(path_column) > len(root), func.substr(path_column, 1, len(root) + _SEGMENT)), else_=path_column)
+
+
+def module_conditions(scope: Scope, *, period: bool = True) -> list[ColumnElement[bool]]:
+    """Modules in scope (the query joins Module and Cycle); cancelled modules never count.
+    period=False leaves out the period, for a subquery that only needs to cover the modules."""
+    conds: list[ColumnElement[bool]] = [Module.status != ModuleStatus.cancelled]
+    if scope.programme_ids is not None:
+        conds.append(Cycle.programme_id.in_(scope.programme_ids))
+    if scope.programme_id is not None:
+        conds.append(Cycle.programme_id == scope.programme_id)
+    if scope.cycle is not None:
+        conds.append(Module.cycle_id == scope.cycle.id)
+    if scope.discipline is not None:
+        conds.append(Module.discipline == scope.discipline)
+    if period and scope.period:
+        # Not correlated, so that the databases work the set out once, not once per row.
+        held, module, cycle = aliased(TrainingSession), aliased(Module), aliased(Cycle)
+        day = local_date(scope.dialect, held.starts_at, cycle.time_zone, scope.zones)
+        conds.append(Module.id.in_(select(held.module_id).join(module, module.id == held.module_id)
+                                   .join(cycle, cycle.id == module.cycle_id).where(*_within(scope, day))))
+    return conds
+
+
+def cycle_module_conditions(scope: Scope) -> list[ColumnElement[bool]]:
+    """Cycle results: the cycle's modules, cancelled ones left out; with a period, those whose
+    last session falls in it (a module belongs to one period, so consecutive periods add up)."""
+    conds: list[ColumnElement[bool]] = [Module.cycle_id == scope.cycle.id, Module.status != ModuleStatus.cancelled]
+    if scope.period:
+        own = aliased(Module)
+        day = local_date(scope.dialect, func.max(TrainingSession.starts_at), scope.cycle.time_zone, scope.zones)
+        ended = (select(TrainingSession.module_id).join(own, own.id == TrainingSession.module_id)
+                 .where(own.cycle_id == scope.cycle.id).group_by(TrainingSession.module_id).having(*_within(scope, day)))
+        conds.append(Module.id.in_(ended))
+    return conds
+
+
+def _within(scope: Scope, day: ColumnElement[date]) -> list[ColumnElement[bool]]:
+    conds = []
+    if scope.date_from is not None:
+        conds.append(day >= scope.date_from)
+    if scope.date_to is not None:
+        conds.append(day <= scope.date_to)
+    return conds

@@ -1,0 +1,67 @@
+"""The per-agency scorecard of a cycle: nominated, enrolled and completed participations, and
+attendance marks (attendance rate: present or late over marks recorded; no-show rate: absent
+with reason no_show over marks recorded). One statement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.agencies.models import Agency
+from domain.attendance.models import AbsenceReason, AttendanceMark, AttendanceStatus
+from domain.catalogue.models import Module, TrainingSession
+from domain.enrolment.models import Nomination, NominationStatus
+from domain.reporting.filters import SEATED, Scope, agency_group, cycle_module_conditions, in_subtree
+
+ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
+
+
+def _marks(scope: Scope):
+    """Marks per (module, officer) in the cycle."""
+    own = aliased(Module)
+    no_show = and_(AttendanceMark.status == AttendanceStatus.absent, AttendanceMark.reason == AbsenceReason.no_show)
+    return (select(TrainingSession.module_id.label("module_id"), AttendanceMark.officer_id.label("officer_id"),
+                   func.count().label("marks"), func.count(case((AttendanceMark.status.in_(ATTENDED), 1))).label("attended"),
+                   func.count(case((no_show, 1))).label("no_show"))
+            .join(TrainingSession, TrainingSession.id == AttendanceMark.session_id)
+            .join(own, own.id == TrainingSession.module_id).where(own.cycle_id == scope.cycle.id)
+            .group_by(TrainingSession.module_id, AttendanceMark.officer_id).subquery("marks"))
+
+
+def _total(column):
+    return cast(func.coalesce(func.sum(column), 0), Integer)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return None if not whole else round(part / whole, 4)
+
+
+async def scorecard(session: AsyncSession, scope: Scope) -> list[dict[str, Any]]:
+    marks = _marks(scope)
+    key = agency_group(Agency.path, scope.agency_prefix).label("key")
+    stmt = (select(key, func.count(Nomination.id).label("nominated"),
+                   func.count(case((Nomination.status.in_(SEATED), 1))).label("enrolled"),
+                   func.count(case((Nomination.status == NominationStatus.completed, 1))).label("completed"),
+                   _total(marks.c.marks).label("marks_recorded"), _total(marks.c.attended).label("attended_marks"),
+                   _total(marks.c.no_show).label("no_show_marks"))
+            .select_from(Nomination).join(Module, Module.id == Nomination.module_id)
+            .join(Agency, Agency.id == Nomination.agency_id)
+            .outerjoin(marks, and_(marks.c.module_id == Nomination.module_id, marks.c.officer_id == Nomination.officer_id))
+            .where(*cycle_module_conditions(scope)).group_by(key))
+    if scope.agency_prefix is not None:
+        stmt = stmt.where(in_subtree(Agency.path, scope.agency_prefix))
+    g = stmt.subquery("card")
+    rows = await session.execute(select(g, Agency.id.label("agency_id"), Agency.name_en.label("label"))
+                                 .join(Agency, Agency.path == g.c.key).order_by(Agency.name_en, Agency.id))
+    card = []
+    for r in rows.mappings():
+        row = {k: r[k] for k in ("agency_id", "label", "nominated", "enrolled", "completed", "marks_recorded",
+                                 "attended_marks", "no_show_marks")}
+        row["attendance_rate"] = _rate(r["attended_marks"], r["marks_recorded"])
+        row["no_show_rate"] = _rate(r["no_show_marks"], r["marks_recorded"])
+        row["suppressed"] = []
+        card.append(row)
+    return card
