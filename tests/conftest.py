@@ -9,12 +9,14 @@ import os
 import tempfile
 import uuid
 from pathlib import Path
-from typing import AsyncIterator
+from contextlib import contextmanager
+from typing import AsyncIterator, Iterator
 
 import httpx
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from api.deps import get_db, request_transaction
@@ -42,6 +44,29 @@ def reset_database(url: str) -> None:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@contextmanager
+def scratch_database(name: str) -> Iterator[str]:
+    """An empty database of its own, beside the test database, for tests that need committed
+    data or an empty schema; dropped afterwards. Yields its URL."""
+    if is_sqlite(DATABASE_URL):
+        path = _TMP / f"{name}.db"
+        path.unlink(missing_ok=True)
+        yield f"sqlite:///{path}"
+        return
+    url = make_url(sync_url(DATABASE_URL))
+    scratch = f"{url.database}_{name}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{scratch}"'))
+    try:
+        yield url.set(database=scratch).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def migrate(url: str, revision: str = "head") -> None:

@@ -12,34 +12,20 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from api.main import create_app
 from domain.auth.models import User
-from domain.db import is_sqlite, sync_url
+from domain.db import sync_url
 from domain.settings import Settings
-from tests.conftest import DATABASE_URL, _TMP, migrate
+from tests.conftest import _TMP, migrate, scratch_database
 
 
 @pytest.fixture(scope="module")
 def scratch_url():
-    if is_sqlite(DATABASE_URL):
-        path = _TMP / "concurrency.db"
-        path.unlink(missing_ok=True)
-        yield f"sqlite:///{path}"
-        return
-    url = make_url(sync_url(DATABASE_URL))
-    name = f"{url.database}_concurrency"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("concurrency") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,32 +7,18 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
 from api.startup import alembic_config
 from domain.db import install_sqlite_recipe, is_sqlite, sync_url
 from domain.registry import metadata
-from tests.conftest import DATABASE_URL, _TMP
+from tests.conftest import scratch_database
 
 
 @pytest.fixture(scope="module")
 def scratch_url():
-    if is_sqlite(DATABASE_URL):
-        path = _TMP / "migrations.db"
-        path.unlink(missing_ok=True)
-        yield f"sqlite:///{path}"
-        return
-    url = make_url(sync_url(DATABASE_URL))
-    name = f"{url.database}_migrations"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("migrations") as url:
+        yield url
 
 
 def _engine(url: str):
