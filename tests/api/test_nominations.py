@@ -175,3 +175,22 @@ async def test_illegal_decision_is_409(client, setup):
     await client.post(f"/nominations/{nom['id']}/withdraw", json={})
     body = assert_problem(await decide(client, nom["id"]), 409, "/problems/illegal-transition")
     assert body["allowed"] == []
+
+
+async def test_cancelling_a_module_withdraws_nominations_and_cancels_vetting_requests(client, setup):
+    module = await open_module(client, setup["cycle"], "X-1", capacity=1)
+    seated = await officer(client, setup["inis"])
+    waiting = await officer(client, setup["inis"])
+    first = (await nominate(client, module["id"], seated)).json()
+    second = (await nominate(client, module["id"], waiting)).json()
+    await decide(client, first["id"])
+    await decide(client, second["id"], "waitlist")
+    vetting = (await client.post(f"/officers/{seated}/vettings", json={"type": "courtesy", "requested_on": "2025-01-05",
+                                                                      "needed_by": "2025-01-30", "module_id": module["id"]})).json()
+    r = await client.post(f"/modules/{module['id']}/transitions", json={"to": "cancelled", "reason": "venue unavailable"})
+    assert r.status_code == 200, r.text
+    for nomination in (first, second):
+        current = (await client.get(f"/nominations/{nomination['id']}")).json()
+        assert current["status"] == "withdrawn"
+        assert "module cancelled" in (await client.get(f"/nominations/{nomination['id']}/history")).json()[-1]["reason"]
+    assert (await client.get(f"/vettings/{vetting['id']}")).json()["status"] == "cancelled"
