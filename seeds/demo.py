@@ -24,6 +24,7 @@ from domain.programmes.schemas import ProgrammeCreate
 from domain.programmes.service import create_programme
 from seeds.demo_data import CYCLES, MODULES, PROGRAMMES, TRAINERS, VENUES, ModuleSpec, iraq_holidays
 from seeds.officers import load_officers
+from seeds.participations import load_participations
 from seeds.accounts import load_accounts
 from seeds.tally import SEED, Tally
 
@@ -191,4 +192,5 @@ async def load_demo(session: AsyncSession, tally: Tally, agency_ids: dict[str, u
     trainers = await load_trainers(session, tally)
     await load_modules(session, tally, cycles, venues, trainers, today)
     await load_officers(session, tally, agency_ids)
+    await load_participations(session, tally)
     await load_accounts(session, tally, agency_ids=agency_ids, programmes=programmes, trainers=trainers)
