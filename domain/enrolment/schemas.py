@@ -5,7 +5,6 @@ from typing import Literal
 from pydantic import Field
 
 from domain.enrolment.models import NominationRole, NominationStatus
-from domain.officers.models import Sex
 from domain.schemas import EntityRead, InputModel, ReadModel, Warning_
 
 Reason = Field(None, max_length=2000)
