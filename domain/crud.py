@@ -149,3 +149,14 @@ async def ensure_exists(session: AsyncSession, model: type[Base], id_: Any, *, f
         raise InvalidInput(
             f"{field} refers to no existing {label(model)}.", errors=[{"field": field, "message": f"unknown {label(model)} {id_}"}]
         )
+
+
+async def load_many(session: AsyncSession, model: type[E], ids: list[Any], *, field: str) -> list[E]:
+    """The records a body field lists by id (duplicates ignored); a 422 names every unknown one."""
+    ids = list(dict.fromkeys(ids))
+    found = list(await session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
+    missing = sorted(str(i) for i in set(ids) - {obj.id for obj in found})
+    if missing:
+        raise InvalidInput(f"Unknown {label(model)}(s) in {field}.",
+                           errors=[{"field": field, "message": f"unknown {label(model)} {m}"} for m in missing])
+    return found

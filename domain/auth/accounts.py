@@ -17,7 +17,7 @@ from domain.auth.policy import ACCOUNTS_ADMIN, CLIENT_SCOPES, authorize
 from domain.auth.principal import Principal, Role
 from domain.auth.schemas import ClientCreate, check_binding, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserUpdate
 from domain.catalogue.models import Trainer
-from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.errors import InvalidInput
 from domain.pagination import paginate
 from domain.programmes.models import Programme
@@ -45,21 +45,12 @@ async def get_user(session: AsyncSession, *, principal: Principal, user_id: uuid
     return await get_or_404(session, User, user_id, options=_WITH_PROGRAMMES)
 
 
-async def _programmes(session: AsyncSession, ids: list[uuid.UUID]) -> list[Programme]:
-    ids = list(dict.fromkeys(ids))
-    found = list(await session.scalars(select(Programme).where(Programme.id.in_(ids)))) if ids else []
-    missing = set(ids) - {p.id for p in found}
-    if missing:
-        raise InvalidInput("Unknown programme(s).", errors=[{"field": "programme_ids", "message": f"unknown programme {m}"} for m in sorted(map(str, missing))])
-    return found
-
-
 async def create_user(session: AsyncSession, *, principal: Principal, data: UserCreate) -> User:
     authorize(principal, ACCOUNTS_ADMIN)
     await ensure_exists(session, Agency, data.agency_id, field="agency_id")
     await ensure_exists(session, Trainer, data.trainer_id, field="trainer_id")
     user = User(username=data.username, password_hash=hash_password(data.password), role=data.role, agency_id=data.agency_id,
-                trainer_id=data.trainer_id, programmes=await _programmes(session, data.programme_ids), disabled=False)
+                trainer_id=data.trainer_id, programmes=await load_many(session, Programme, field="programme_ids", ids=data.programme_ids), disabled=False)
     return await create_entity(session, principal=principal, entity="user", obj=user,
                                audit_fields=["username", "role", "agency_id", "trainer_id", "programme_ids"])
 
@@ -74,7 +65,7 @@ async def update_user(session: AsyncSession, *, principal: Principal, user_id: u
         user.password_hash = hash_password(changes.pop("password"))
         extra["password"] = ("(hidden)", "(changed)")
     if "programme_ids" in changes:
-        wanted = await _programmes(session, changes.pop("programme_ids"))
+        wanted = await load_many(session, Programme, field="programme_ids", ids=changes.pop("programme_ids"))
         if sorted(p.id for p in wanted) != sorted(user.programme_ids):
             extra["programme_ids"] = (user.programme_ids, [p.id for p in wanted])
             user.programmes = wanted

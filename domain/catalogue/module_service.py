@@ -14,7 +14,7 @@ from domain.auth.scoping import authorize_programme
 from domain.catalogue.models import Discipline, Module, ModuleFormat, ModuleStatus, TrainingSession, Venue, module_prerequisites
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, ModuleUpdate
 from domain.catalogue.transitions import NEEDS_REASON, allowed_transitions
-from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.cycles.models import Cycle
 from domain.errors import Conflict, InvalidInput
 from domain.pagination import paginate
@@ -88,11 +88,7 @@ async def _prerequisites(session: AsyncSession, module_id: uuid.UUID | None, ids
     ids = list(dict.fromkeys(ids))
     if module_id in ids:
         raise InvalidInput("A module cannot be its own prerequisite.", errors=[{"field": "prerequisite_module_ids", "message": "contains the module itself"}])
-    found = list(await session.scalars(select(Module).where(Module.id.in_(ids)))) if ids else []
-    missing = set(ids) - {m.id for m in found}
-    if missing:
-        raise InvalidInput("Unknown prerequisite module(s).",
-                           errors=[{"field": "prerequisite_module_ids", "message": f"unknown module {m}"} for m in sorted(map(str, missing))])
+    found = await load_many(session, Module, ids, field="prerequisite_module_ids")
     if module_id is not None and ids:
         # Every module the new prerequisites depend on, transitively, in one recursive query.
         chain = select(module_prerequisites.c.prerequisite_id.label("id")).where(module_prerequisites.c.module_id.in_(ids)).cte(recursive=True)

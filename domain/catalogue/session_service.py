@@ -13,7 +13,7 @@ from domain.auth.scoping import authorize_programme
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.catalogue.scheduling import Booking, calendar_warnings, clashes
 from domain.catalogue.schemas import SessionCreate, SessionUpdate
-from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.cycles.models import Cycle
 from domain.errors import Conflict, InvalidInput
 from domain.pagination import paginate
@@ -50,15 +50,6 @@ async def list_sessions(
 async def get_session(session: AsyncSession, *, principal: Principal, session_id: uuid.UUID) -> TrainingSession:
     authorize(principal, PLANNING_READ)
     return await get_or_404(session, TrainingSession, session_id, options=_WITH_TRAINERS)
-
-
-async def _trainers(session: AsyncSession, ids: list[uuid.UUID]) -> list[Trainer]:
-    ids = list(dict.fromkeys(ids))
-    found = list(await session.scalars(select(Trainer).where(Trainer.id.in_(ids)))) if ids else []
-    missing = set(ids) - {t.id for t in found}
-    if missing:
-        raise InvalidInput("Unknown trainer(s).", errors=[{"field": "trainer_ids", "message": f"unknown trainer {t}"} for t in sorted(map(str, missing))])
-    return found
 
 
 async def _conflicts(session: AsyncSession, candidate: Booking) -> list[dict]:
@@ -127,7 +118,7 @@ async def create_session(session: AsyncSession, *, principal: Principal, module_
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     _refuse_if_module_closed(module)
     await ensure_exists(session, Venue, data.venue_id, field="venue_id")
-    trainers = await _trainers(session, data.trainer_ids)
+    trainers = await load_many(session, Trainer, field="trainer_ids", ids=data.trainer_ids)
     booking = Booking(None, data.starts_at, data.ends_at, data.venue_id, frozenset(t.id for t in trainers))
     warnings = await _schedule(session, booking, module, data.override_reason)
     fields = data.model_dump(exclude={"trainer_ids"})
@@ -151,7 +142,7 @@ async def update_session(
     starts_at, ends_at = changes.get("starts_at", ts.starts_at), changes.get("ends_at", ts.ends_at)
     if ends_at <= starts_at:
         raise InvalidInput("The session would end before it starts.", errors=[{"field": "ends_at", "message": "ends_at must be after starts_at"}])
-    trainers = await _trainers(session, changes.pop("trainer_ids")) if "trainer_ids" in changes else ts.trainers
+    trainers = await load_many(session, Trainer, field="trainer_ids", ids=changes.pop("trainer_ids")) if "trainer_ids" in changes else ts.trainers
     # Check the booking as it would be after the change, before writing anything.
     booking = Booking(ts.id, starts_at, ends_at, changes.get("venue_id", ts.venue_id), frozenset(t.id for t in trainers))
     # A stored reason covers the booking it was given for; a move needs a reason of its own.
