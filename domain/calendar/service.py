@@ -27,11 +27,10 @@ from domain.calendar.models import FeedKind
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.crud import get_or_404
 from domain.cycles.models import Cycle
-from domain.enrolment.models import Nomination, NominationChange, NominationStatus
+from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, NominationChange, NominationStatus
 from domain.errors import Forbidden, NotFound
 from domain.officers.models import Officer
 
-SEATED = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
 # Cancelling a module withdraws its enrolled nominations with a reason that starts so
 # (domain/enrolment/lifecycle.py); those officers keep the sessions, marked cancelled.
 CANCELLED_REASON_PREFIX = "module cancelled"

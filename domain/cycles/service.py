@@ -51,14 +51,16 @@ async def create_cycle(session: AsyncSession, *, principal: Principal, data: Cyc
     await authorize_programme(session, principal, programme_id=data.programme_id)
     await ensure_exists(session, Programme, data.programme_id, field="programme_id")
     return await create_entity(
-        session, principal=principal, entity=ENTITY, obj=Cycle(**data.model_dump(mode="json") | _dates(data)),
+        session, principal=principal, entity=ENTITY, obj=Cycle(**_columns(data, data.model_dump())),
         audit_fields=list(CycleCreate.model_fields),
     )
 
 
-def _dates(data: CycleCreate | CycleUpdate) -> dict:
-    """JSON mode turns dates into strings for the JSON columns; the date columns keep dates."""
-    return {k: getattr(data, k) for k in ("starts_on", "ends_on", "programme_id") if k in data.model_fields_set or isinstance(data, CycleCreate)}
+def _columns(data: CycleCreate | CycleUpdate, fields: dict) -> dict:
+    """Holidays go into a JSON column: store their dates as ISO text."""
+    if fields.get("holidays") is not None:
+        fields["holidays"] = [h.model_dump(mode="json") for h in data.holidays]
+    return fields
 
 
 async def update_cycle(
@@ -67,7 +69,7 @@ async def update_cycle(
     authorize(principal, PLANNING_WRITE)
     cycle = await get_cycle(session, principal=principal, cycle_id=cycle_id)
     await authorize_programme(session, principal, programme_id=cycle.programme_id)
-    changes = data.model_dump(mode="json", exclude_unset=True) | _dates(data)
+    changes = _columns(data, data.changes())
     await ensure_exists(session, Programme, changes.get("programme_id"), field="programme_id")
     if changes.get("programme_id"):
         await authorize_programme(session, principal, programme_id=changes["programme_id"])

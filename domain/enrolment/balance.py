@@ -12,14 +12,12 @@ from domain.auth.principal import Principal
 from domain.catalogue.models import Module
 from domain.crud import get_or_404
 from domain.cycles.models import Cycle
-from domain.enrolment.models import Nomination, NominationStatus
+from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, PENDING, Nomination
 from domain.enrolment.rules import female_share
 from domain.enrolment.schemas import BalanceRead, SexCounts
 from domain.officers.models import Officer, Sex
 from domain.schemas import Warning_
 
-SEATED = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
-PENDING = (NominationStatus.submitted, NominationStatus.waitlisted)
 
 
 async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCounts, SexCounts]:

@@ -27,6 +27,11 @@ class NominationStatus(StrEnum):
     vetting_failed = "vetting_failed"
 
 
+# A participant holds or has held a seat in these statuses (rosters, balance, reports, calendars).
+ENROLLED_OR_AFTER = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
+PENDING = (NominationStatus.submitted, NominationStatus.waitlisted)
+
+
 class ModuleQuota(Entity):
     """Seats reserved for (and capped at) an agency and its sub-units, possibly before names are
     known. Released quotas no longer reserve or cap: their unclaimed seats return to the pool."""

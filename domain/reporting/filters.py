@@ -23,13 +23,11 @@ from domain.auth.policy import REPORTS_READ, authorize
 from domain.auth.principal import Principal, Role
 from domain.catalogue.models import Module, ModuleStatus, TrainingSession
 from domain.cycles.models import Cycle
-from domain.enrolment.models import NominationStatus
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.programmes.models import Programme
 from domain.reporting.localtime import Zones, local_date, year_span
 
 EXACT_ROLES = (Role.admin, Role.coordinator, Role.focal_point)
-SEATED = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
 DELIVERED = (ModuleStatus.delivered, ModuleStatus.closed)
 # Ids in a materialised path are canonical UUID strings: 36 characters and a slash.
 _SEGMENT = 37
