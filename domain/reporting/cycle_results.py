@@ -15,11 +15,10 @@ from domain.agencies.models import Agency
 from domain.attendance.models import Assessment, AttendanceMark
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline, Module, TrainingSession
-from domain.enrolment.models import Nomination, NominationStatus
+from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, NominationStatus
 from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
 from domain.reporting import suppression as sdc
-from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED
 from domain.reporting.filters import DELIVERED, Scope, agency_group, cycle_module_conditions, in_subtree, resolve_scope
 from domain.reporting.gender_balance import ATTENDED, SEXES, SUPPRESSION_RULE
 from domain.reporting.localtime import local_date

@@ -17,11 +17,10 @@ from domain.attendance.models import AttendanceMark, AttendanceStatus
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline, Module, TrainingSession
 from domain.cycles.models import Cycle
-from domain.enrolment.models import Nomination, NominationStatus
+from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, NominationStatus
 from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
 from domain.reporting import suppression as sdc
-from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED
 from domain.reporting.filters import Scope, agency_group, in_subtree, module_conditions, resolve_scope
 from domain.reporting.schemas import BalanceFilters, GenderBalanceReport, GroupBy
 from domain.settings import get_settings

@@ -13,8 +13,7 @@ from sqlalchemy.orm import aliased
 from domain.agencies.models import Agency
 from domain.attendance.models import AbsenceReason, AttendanceMark, AttendanceStatus
 from domain.catalogue.models import Module, TrainingSession
-from domain.enrolment.models import Nomination, NominationStatus
-from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED
+from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, NominationStatus
 from domain.reporting.filters import Scope, agency_group, cycle_module_conditions, in_subtree
 
 ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
