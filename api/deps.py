@@ -4,8 +4,8 @@ paging and If-Match. Authentication plugs in here, not in the routes."""
 from __future__ import annotations
 
 import re
-from contextlib import asynccontextmanager
-from typing import Annotated, AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request, Response, Security
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
@@ -14,34 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal
-from domain.errors import DomainError, PreconditionFailed, Unauthenticated
+from domain.errors import PreconditionFailed, Unauthenticated
 
 
-@asynccontextmanager
-async def request_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: commit after the route returns, roll back on error
-    (except errors that must keep what they wrote, such as a counted failed sign-in)."""
-    try:
-        yield session
-        await session.commit()
-    except DomainError as exc:
-        await (session.commit() if exc.keep_changes else session.rollback())
-        raise
-    except BaseException:
-        await session.rollback()
-        raise
+async def get_db(request: Request) -> AsyncSession:
+    """The request's session; the unit of work (api/unit_of_work.py) commits or rolls it back."""
+    return request.state.uow.session
 
 
-async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.sessionmaker() as session:
-        if request.method in ("GET", "HEAD"):
-            # Reads need no write lock (SQLite otherwise begins IMMEDIATE).
-            await session.connection(execution_options={"read_only": True})
-        async with request_transaction(session):
-            yield session
-
-
-DbSession = Annotated[AsyncSession, Depends(get_db, scope="function")]
+DbSession = Annotated[AsyncSession, Depends(get_db)]
 
 
 oauth2 = OAuth2PasswordBearer(
@@ -73,22 +54,26 @@ def require(permission: str):
     return Annotated[Principal, Security(get_principal, scopes=[permission])]
 
 
+@dataclass(frozen=True)
 class PageParams:
-    def __init__(
-        self,
-        limit: Annotated[int, Query(ge=1, le=200, description="Page size (at most 200)")] = 50,
-        cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor")] = None,
-    ):
-        self.limit = limit
-        self.cursor = cursor
+    limit: int
+    cursor: str | None
 
 
-Paging = Annotated[PageParams, Depends()]
+# Dependencies are coroutines: a plain function would be run in a worker thread on every request.
+async def page_params(
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size (at most 200)")] = 50,
+    cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor")] = None,
+) -> PageParams:
+    return PageParams(limit, cursor)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]
 
 _ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[str | None, Header(description='ETag from a previous GET, e.g. "3"; 412 when stale')] = None,
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":

@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError as DBAPIError, IntegrityError
+from sqlalchemy import exc as sa
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.problems import PROBLEM_MEDIA_TYPE
+from api.problems import PROBLEM_MEDIA_TYPE, database_unavailable, unique_conflict
 from domain import errors as e
 
 log = logging.getLogger("tadrib.api")
@@ -49,6 +49,8 @@ def _status_of(exc: e.DomainError) -> int:
 
 
 async def domain_error(request: Request, exc: e.DomainError) -> JSONResponse:
+    if exc.keep_changes:
+        request.state.uow.keep_changes = True
     headers = {}
     if isinstance(exc, e.TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
@@ -87,14 +89,35 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
                    headers=getattr(exc, "headers", None))
 
 
-async def integrity_error(request: Request, exc: IntegrityError) -> JSONResponse:
-    # Services map the clashes they expect; one that slips through is still a conflict, not a 500.
-    return problem(409, code="unique-conflict", title="Conflict", detail="The change collides with an existing record.")
+def classify(exc: BaseException) -> str | None:
+    """What a database failure means for the client: "unavailable" (cannot reach it, or it is
+    busy: retry later), "conflict" (it refused the change as it stands), "invalid" (it refused a
+    value), or None (a fault of ours)."""
+    if isinstance(exc, (sa.TimeoutError, TimeoutError, ConnectionError)):
+        return "unavailable"
+    if isinstance(exc, sa.IntegrityError):
+        return "conflict"
+    if isinstance(exc, sa.DataError):
+        return "invalid"
+    if isinstance(exc, sa.DBAPIError) and (exc.connection_invalidated or isinstance(exc, (sa.OperationalError, sa.InterfaceError))):
+        return "unavailable"
+    return None
 
 
-async def data_error(request: Request, exc: DBAPIError) -> JSONResponse:
-    # The database refused a value the schemas let through (a NUL byte, an out-of-range number).
-    return problem(422, code="invalid-value", title="Invalid input", detail="A value was refused by the database: check text for control characters and numbers for range.")
+async def database_error(request: Request, exc: Exception) -> JSONResponse:
+    kind = classify(exc)
+    if kind == "unavailable":
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        body, headers = database_unavailable()
+        return JSONResponse(body, status_code=503, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    if kind == "conflict":
+        # Services map the clashes they expect; one that slips through is still a conflict, not a 500.
+        return JSONResponse(unique_conflict(), status_code=409, media_type=PROBLEM_MEDIA_TYPE)
+    if kind == "invalid":
+        # The database refused a value the schemas let through (a NUL byte, an out-of-range number).
+        return problem(422, code="invalid-value", title="Invalid input",
+                       detail="A value was refused by the database: check text for control characters and numbers for range.")
+    return await unexpected(request, exc)
 
 
 async def stale_data(request: Request, exc: StaleDataError) -> JSONResponse:
@@ -110,7 +133,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(e.DomainError, domain_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(StaleDataError, stale_data)
-    app.add_exception_handler(DBAPIError, data_error)
+    for kind in (sa.DBAPIError, sa.TimeoutError, TimeoutError, ConnectionError):
+        app.add_exception_handler(kind, database_error)
     app.add_exception_handler(Exception, unexpected)

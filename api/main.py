@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import errors
 from api.middleware import BodyLimit
+from api.unit_of_work import TransactionMiddleware
 from api.openapi_extras import document_roles
 from api.routes import accounts, attendance, audit, auth, calendar, catalogue, certificates, enrolment, officers, planning, reports, sessions, vetting
 from api.startup import check_schema_is_current
 from domain.auth.tokens import KeyRing
-from domain.db import make_engine, make_sessionmaker
+from domain.db import Sessions, make_engine
 from domain.settings import Settings, get_settings
 
 DESCRIPTION = """Tadrib plans and runs capacity-building training cycles for security and justice agencies:
@@ -26,7 +27,7 @@ and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it ba
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None, check_schema: bool = True) -> FastAPI:
     settings = settings or get_settings()
     keyring = KeyRing(settings)  # refuses ENV=production without configured keys and secret
-    engine = engine or make_engine(settings.database_url, pool_pre_ping=False)
+    engine = engine or make_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -45,8 +46,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.settings = settings
     app.state.keyring = keyring
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessions = Sessions(engine)
     errors.install(app)
+    app.add_middleware(TransactionMiddleware)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/api/v1")

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# How long a client should wait before retrying while the database is unavailable.
+RETRY_AFTER_UNAVAILABLE_S = 5
+
+
+def problem_body(body: dict[str, Any]) -> tuple[bytes, str]:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(), PROBLEM_MEDIA_TYPE
+
+
+def database_unavailable() -> tuple[dict[str, Any], dict[str, str]]:
+    """The answer while the database cannot be reached: nothing was changed, retry later."""
+    body = {"type": "/problems/database-unavailable", "title": "Service Unavailable", "status": 503,
+            "detail": "The database is unavailable; nothing was changed. Retry after the time in Retry-After."}
+    return body, {"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)}
+
+
+def unique_conflict() -> dict[str, Any]:
+    return {"type": "/problems/unique-conflict", "title": "Conflict", "status": 409,
+            "detail": "The change collides with an existing record."}
 
 
 class FieldError(BaseModel):
@@ -38,11 +57,12 @@ _DESCRIPTIONS = {
     422: "Invalid input or a business rule refused it (the body names which)",
     429: "Too many requests",
     500: "Unexpected server error",
+    503: "The database is unavailable; retry after Retry-After seconds (nothing was changed)",
 }
 
 # Every route can answer these: bad body/parameters, an oversized body, a server fault; and
 # unless it is public, a missing token (401) or a role without the permission (403).
-COMMON = (413, 422, 500)
+COMMON = (413, 422, 500, 503)
 SIGNED_IN = (401, 403)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, Uuid, event
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, Uuid
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from domain import sqlite
 from domain.ids import uuid7
 
 NAMING_CONVENTION = {
@@ -81,7 +84,7 @@ def sync_url(url: str) -> str:
 def async_url(url: str) -> str:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
-        return u.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+        return u.set(drivername=f"sqlite+{sqlite.DRIVER}").render_as_string(hide_password=False)
     return u.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
@@ -89,37 +92,47 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def install_sqlite_recipe(sync_engine) -> None:
-    """SQLAlchemy's documented pysqlite recipe: let SQLAlchemy emit BEGIN itself so that
-    SAVEPOINTs work, and turn on foreign keys, which SQLite leaves off by default."""
-
-    @event.listens_for(sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
-
-    @event.listens_for(sync_engine, "begin")
-    def _on_begin(conn):
-        # IMMEDIATE takes the write lock up front, so concurrent writers queue (busy_timeout)
-        # instead of failing when a deferred reader upgrades; reads stay DEFERRED.
-        read_only = conn.get_execution_options().get("read_only", False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+# How long a request may wait for PostgreSQL before it answers 503: to connect, and for a
+# connection from the pool. A database that is down is refused within these bounds, never hung on.
+CONNECT_TIMEOUT_S = 3
+POOL_TIMEOUT_S = 5
 
 
-def make_engine(url: str, **kwargs) -> AsyncEngine:
-    if not is_sqlite(url):
-        # Report queries are short analytical statements: PostgreSQL's JIT compile time (hundreds
-        # of ms) outweighs what it saves (measured by bench/).
-        kwargs.setdefault("connect_args", {"options": "-c jit=off"})
-    engine = create_async_engine(async_url(url), **kwargs)
+def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
-        install_sqlite_recipe(engine.sync_engine)
-    return engine
+        engine = create_async_engine(async_url(url), **kwargs)
+        sqlite.install(engine.sync_engine)
+        return engine
+    # Report queries are short analytical statements: PostgreSQL's JIT compile time (hundreds
+    # of ms) outweighs what it saves (measured by bench/).
+    kwargs.setdefault("connect_args", {"options": "-c jit=off", "connect_timeout": CONNECT_TIMEOUT_S})
+    # No pre-ping (a round trip per request): after a restart of the database the first use of a
+    # dead pooled connection fails, SQLAlchemy then drops the whole pool, and that request is a 503.
+    kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
+    return create_async_engine(async_url(url), **kwargs)
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+class Sessions:
+    """Where a unit of work gets its session: a writer, or a reader that never takes the write
+    lock (SQLite begins it DEFERRED; PostgreSQL ignores the option)."""
+
+    def __init__(self, engine: AsyncEngine):
+        self._writer = make_sessionmaker(engine)
+        self._reader = make_sessionmaker(engine.execution_options(read_only=True))
+
+    def __call__(self, *, read_only: bool = False) -> AsyncSession:
+        return (self._reader if read_only else self._writer)()
+
+
+AFTER_READS = "tadrib_after_reads"
+
+
+def write_after_reads(session: AsyncSession, obj: Base) -> None:
+    """Write `obj` once the request's reads are done, with the request's own changes; where the
+    request is a read (GET), in a write transaction of its own, so that a read never upgrades
+    its lock. Used for the log of who read personal data."""
+    session.info.setdefault(AFTER_READS, []).append(obj)

@@ -3,7 +3,8 @@
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from domain.db import install_sqlite_recipe, is_sqlite, sync_url
+from domain import sqlite
+from domain.db import is_sqlite, sync_url
 from domain.registry import metadata
 from domain.settings import get_settings
 
@@ -28,7 +29,7 @@ def run_migrations_online() -> None:
     url = database_url()
     engine = create_engine(sync_url(url), poolclass=pool.NullPool)
     if is_sqlite(url):
-        install_sqlite_recipe(engine)
+        sqlite.install(engine)
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()

@@ -1,6 +1,9 @@
 """Test harness: the schema is built once per run by the migrations; each test runs inside an
 outer transaction that is rolled back, and the app's sessions join it through SAVEPOINTs.
 
+The app is built once per test process; each test hands it its own connection (TestSessions).
+Under pytest-xdist every worker has a database of its own (a file, or test_gw0, test_gw1...).
+
 TEST_DATABASE_URL picks the database (PostgreSQL in CI); the default is a SQLite file."""
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from api.deps import get_db, request_transaction
 from api.main import create_app
 from api.startup import alembic_config
 from domain.auth.models import User
@@ -29,7 +31,27 @@ from domain.programmes.models import Programme
 from domain.settings import Settings
 
 _TMP = Path(tempfile.mkdtemp(prefix="tadrib-tests-"))
-DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_url(url: str) -> str:
+    """Each xdist worker gets a database of its own, created on first use (PostgreSQL)."""
+    if not WORKER:
+        return url
+    u = make_url(sync_url(url))
+    if is_sqlite(url):
+        path = Path(u.database or "test.db")
+        return u.set(database=str(path.with_name(f"{path.stem}_{WORKER}{path.suffix}"))).render_as_string()
+    own = u.set(database=f"{u.database}_{WORKER}")
+    admin = create_engine(u, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own.database}) is None:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    admin.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+DATABASE_URL = _worker_url(os.environ["TEST_DATABASE_URL"]) if os.environ.get("TEST_DATABASE_URL") else f"sqlite:///{_TMP / 'test.db'}"
 
 
 def reset_database(url: str) -> None:
@@ -56,7 +78,7 @@ def scratch_database(name: str) -> Iterator[str]:
         yield f"sqlite:///{path}"
         return
     url = make_url(sync_url(DATABASE_URL))
-    scratch = f"{url.database}_{name}"
+    scratch = f"{url.database}_{name}"  # the worker's database name already tells workers apart
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
@@ -109,17 +131,30 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, key_dir=_TMP / "keys")
 
 
-@pytest.fixture
-def app(engine: AsyncEngine, connection: AsyncConnection, settings: Settings):
+class TestSessions:
+    """The app's session factory in tests: every session joins the running test's transaction
+    through a SAVEPOINT, so what the app commits is rolled back with the test."""
+
+    connection: AsyncConnection | None = None
+
+    def __call__(self, *, read_only: bool = False) -> AsyncSession:
+        assert self.connection is not None, "no test is running"
+        return AsyncSession(bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
+                            autoflush=False)
+
+
+@pytest.fixture(scope="session")
+def shared_app(engine: AsyncEngine, settings: Settings):
     app = create_app(settings, engine=engine, check_schema=False)
-
-    async def session_in_test_transaction() -> AsyncIterator[AsyncSession]:
-        async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
-            async with request_transaction(session):
-                yield session
-
-    app.dependency_overrides[get_db] = session_in_test_transaction
+    app.state.sessions = TestSessions()
     return app
+
+
+@pytest.fixture
+def app(shared_app, connection: AsyncConnection):
+    shared_app.state.sessions.connection = connection
+    yield shared_app
+    shared_app.state.sessions.connection = None
 
 
 @pytest.fixture

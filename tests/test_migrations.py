@@ -10,7 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 from api.startup import alembic_config
-from domain.db import install_sqlite_recipe, is_sqlite, sync_url
+from domain import sqlite
+from domain.db import is_sqlite, sync_url
 from domain.registry import metadata
 from tests.conftest import scratch_database
 
@@ -24,7 +25,7 @@ def scratch_url():
 def _engine(url: str):
     engine = create_engine(sync_url(url))
     if is_sqlite(url):
-        install_sqlite_recipe(engine)
+        sqlite.install(engine)
     return engine
 
 

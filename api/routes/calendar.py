@@ -21,7 +21,7 @@ class CalendarResponse(Response):
     media_type = "text/calendar"  # Starlette adds "; charset=utf-8"
 
 
-def _account(principal: CurrentPrincipal) -> Principal:
+async def _account(principal: CurrentPrincipal) -> Principal:
     feeds.require_account(principal)
     return principal
 
