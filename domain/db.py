@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, Uuid
+from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, Uuid, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
 from domain import sqlite
 from domain.ids import uuid7
@@ -136,3 +136,11 @@ def write_after_reads(session: AsyncSession, obj: Base) -> None:
     request is a read (GET), in a write transaction of its own, so that a read never upgrades
     its lock. Used for the log of who read personal data."""
     session.info.setdefault(AFTER_READS, []).append(obj)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending_after_reads(session: Session) -> None:
+    # Outside a request (commands, seeds) nothing defers them: they go with this commit.
+    pending = session.info.pop(AFTER_READS, None)
+    if pending:
+        session.add_all(pending)

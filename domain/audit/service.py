@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.models import AuditEntry
 from domain.auth.principal import Principal
+from domain.db import write_after_reads
 from domain.events.models import OutboxEvent
 
 
@@ -68,8 +69,10 @@ def record_change(
 
 
 def record_read(session: AsyncSession, *, principal: Principal, entity: str, filters: dict[str, Any], row_count: int) -> None:
-    """Access to personal data is logged (who, which filter, how many rows)."""
-    session.add(
+    """Access to personal data is logged (who, which filter, how many rows). The entry is
+    written when the request's reads are done, before the answer leaves (write_after_reads)."""
+    write_after_reads(
+        session,
         AuditEntry(
             actor_id=principal.id,
             actor_name=principal.name,
