@@ -99,8 +99,15 @@ def classify(exc: BaseException) -> str | None:
         return "conflict"
     if isinstance(exc, sa.DataError):
         return "invalid"
-    if isinstance(exc, sa.DBAPIError) and (exc.connection_invalidated or isinstance(exc, (sa.OperationalError, sa.InterfaceError))):
+    if isinstance(exc, sa.DBAPIError) and (exc.connection_invalidated or isinstance(exc, sa.InterfaceError)):
         return "unavailable"
+    if isinstance(exc, sa.OperationalError):
+        # SQLite reports its own faults (a bad column, a syntax error) as operational errors too:
+        # only a busy or unreachable file means "retry later".
+        text = str(exc.orig).lower()
+        sqlite_fault = exc.orig.__class__.__module__.startswith("sqlite3") and not any(
+            word in text for word in ("locked", "busy", "unable to open", "disk i/o"))
+        return None if sqlite_fault else "unavailable"
     return None
 
 

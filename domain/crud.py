@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
-from domain.db import Base, Entity, utcnow
+from domain.db import Base, Entity, internal, utcnow
 from domain.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 
 E = TypeVar("E", bound=Base)
@@ -86,7 +86,7 @@ async def references_to(session: AsyncSession, obj: Base) -> dict[str, int]:
                 )
     if not counts:
         return {}
-    rows = (await session.execute(union_all(*counts))).all()
+    rows = (await session.execute(internal(union_all(*counts), "how many rows refer to a record: counts only"))).all()
     return {ref: n for ref, n in rows if n}
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, Uuid, event
+from sqlalchemy import DateTime, Executable, Integer, MetaData, TypeDecorator, Uuid, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
@@ -126,6 +126,17 @@ class Sessions:
 
     def __call__(self, *, read_only: bool = False) -> AsyncSession:
         return (self._reader if read_only else self._writer)()
+
+
+INTERNAL = "tadrib_internal"
+Statement = TypeVar("Statement", bound=Executable)
+
+
+def internal(stmt: Statement, why: str) -> Statement:
+    """A statement that touches officers or nominations for the system's own work (seat counts,
+    eligibility, completion, reference counts) and returns nothing of them to the caller: say
+    why. Every other such statement carries a need-to-know condition (domain/access)."""
+    return stmt.execution_options(**{INTERNAL: why})
 
 
 AFTER_READS = "tadrib_after_reads"

@@ -29,6 +29,7 @@ from domain.auth.principal import Role
 from domain.db import is_sqlite, make_engine, sync_url
 from domain.programmes.models import Programme
 from domain.settings import Settings
+from tests.need_to_know_guard import GUARDED, NeedToKnowGuard
 
 _TMP = Path(tempfile.mkdtemp(prefix="tadrib-tests-"))
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
@@ -139,8 +140,10 @@ class TestSessions:
 
     def __call__(self, *, read_only: bool = False) -> AsyncSession:
         assert self.connection is not None, "no test is running"
-        return AsyncSession(bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
-                            autoflush=False)
+        session = AsyncSession(bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
+                               autoflush=False)
+        session.info[GUARDED] = True
+        return session
 
 
 @pytest.fixture(scope="session")
@@ -152,9 +155,13 @@ def shared_app(engine: AsyncEngine, settings: Settings):
 
 @pytest.fixture
 def app(shared_app, connection: AsyncConnection):
+    """The app, with its sessions in this test's transaction and every personal-data query it
+    sends checked for a need-to-know condition (tests/need_to_know_guard.py)."""
     shared_app.state.sessions.connection = connection
-    yield shared_app
+    with NeedToKnowGuard() as guard:
+        yield shared_app
     shared_app.state.sessions.connection = None
+    assert not guard.bypasses, "queries that bypass domain/access:\n" + "\n".join(dict.fromkeys(guard.bypasses))
 
 
 @pytest.fixture

@@ -1,4 +1,13 @@
-"""Dependencies point one way: api -> domain. The domain never imports the web layer."""
+"""Dependencies point one way: api -> domain, and inside domain from the top down:
+integration and reporting -> workflow -> reference data -> access -> auth -> kernel.
+
+- the kernel (db, errors, pagination, crud helpers, the audit ledger, the outbox) imports no area;
+- auth (principal, policy, tokens, passwords) imports only the kernel;
+- access (need-to-know) reads models only: it imports the kernel, auth and models modules;
+- reference areas (programmes, agencies, officers, catalogue, cycles) never import workflow
+  areas (enrolment, vetting, attendance, certificates...) nor reporting or integration;
+- workflow areas never import reporting or integration areas.
+Imports under `if TYPE_CHECKING:` are annotations only and are not counted."""
 
 import ast
 from pathlib import Path
@@ -6,16 +15,65 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("api", "fastapi", "starlette")
 
+KERNEL = ("domain.db", "domain.sqlite", "domain.errors", "domain.pagination", "domain.schemas", "domain.settings",
+          "domain.enums", "domain.ids", "domain.crud", "domain.exports", "domain.audit", "domain.events.models",
+          "domain.events.outbox")
+AUTH = ("domain.auth",)
+ACCESS = ("domain.access",)
+REFERENCE = ("domain.programmes", "domain.agencies", "domain.officers", "domain.catalogue", "domain.cycles")
+WORKFLOW = ("domain.enrolment", "domain.vetting", "domain.attendance", "domain.certificates", "domain.calendar",
+            "domain.accounts")
+UPPER = ("domain.reporting", "domain.scim", "domain.imports", "domain.idempotency", "domain.events", "domain.webhooks")
+# What each layer may import, besides the standard library and third-party packages.
+ALLOWED = {
+    "kernel": KERNEL,
+    "auth": KERNEL + AUTH,
+    "reference": KERNEL + AUTH + ACCESS + REFERENCE,
+    "workflow": KERNEL + AUTH + ACCESS + REFERENCE + WORKFLOW,
+}
+
+
+def _under(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def _layer(module: str) -> str | None:
+    for name, prefixes in (("kernel", KERNEL), ("auth", AUTH), ("access", ACCESS), ("reference", REFERENCE),
+                           ("workflow", WORKFLOW), ("upper", UPPER)):
+        if _under(module, prefixes):
+            return name
+    return None
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
 
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    annotations_only = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            annotations_only |= {id(n) for n in ast.walk(node)}
     names = set()
     for node in ast.walk(tree):
+        if id(node) in annotations_only:
+            continue
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names if node.module == "domain"}
     return names
+
+
+def _domain_imports() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted((ROOT / "domain").rglob("*.py")):
+        module = _module_name(path)
+        found += [(module, name) for name in _imports(path) if name.startswith("domain.")]
+    return found
 
 
 def test_domain_does_not_import_the_web_layer():
@@ -34,4 +92,21 @@ def test_seeds_and_migrations_import_the_domain_only():
             for name in _imports(path):
                 if name.split(".")[0] in FORBIDDEN:
                     offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_every_domain_module_has_a_layer():
+    unplaced = sorted({m for m, _ in _domain_imports() if _layer(m) is None and m not in ("domain", "domain.registry")})
+    assert unplaced == [], "add these modules to a layer in tests/test_architecture.py"
+
+
+def test_layers_import_only_downwards():
+    offenders = []
+    for module, name in _domain_imports():
+        layer = _layer(module)
+        if layer in ALLOWED and not _under(name, ALLOWED[layer]):
+            offenders.append(f"{module} ({layer}) imports {name}")
+        if layer == "access" and not (_under(name, KERNEL + AUTH + ACCESS) or name.endswith(".models")
+                                      or name == "domain.agencies.tree"):
+            offenders.append(f"{module} (access) imports {name}: access reads models only")
     assert offenders == []

@@ -5,9 +5,9 @@ from fastapi import APIRouter, Response
 from api.crud import crud_routes
 from api.deps import DbSession, require
 from api.problems import problems
-from domain.auth import accounts
+from domain.accounts import service as accounts
 from domain.auth.policy import ACCOUNTS_ADMIN
-from domain.auth.schemas import ClientCreate, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserRead, UserUpdate
+from domain.accounts.schemas import ClientCreate, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserRead, UserUpdate
 
 router = APIRouter()
 Admin = require(ACCOUNTS_ADMIN)

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, Paging, link_next, require
 from api.problems import problems
-from domain.audit.queries import AuditEntryRead, AuditFilters, list_audit
+from domain.accounts.audit_log import AuditEntryRead, AuditFilters, list_audit
 from domain.auth.policy import AUDIT_READ
 from domain.pagination import Page
 

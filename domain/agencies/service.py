@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.agencies.models import Agency, AgencyKind
 from domain.agencies.schemas import AgencyCreate, AgencyUpdate
+from domain.agencies.tree import in_subtree, subtree_path
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
@@ -24,16 +25,6 @@ class AgencyFilters(BaseModel):
     kind: AgencyKind | None = None
     country: str | None = None
     q: str | None = None
-
-
-async def subtree_path(session: AsyncSession, agency_id: uuid.UUID) -> str:
-    """The path prefix shared by an agency and all its sub-units. An unknown agency gets a prefix
-    that matches nothing: every path starts with '/' (and PostgreSQL text cannot hold NUL)."""
-    return await session.scalar(select(Agency.path).where(Agency.id == agency_id)) or "!"
-
-
-def in_subtree(column_path, prefix: str):
-    return column_path.startswith(prefix, autoescape=True)
 
 
 async def list_agencies(session: AsyncSession, *, principal: Principal, filters: AgencyFilters, limit: int, cursor: str | None):

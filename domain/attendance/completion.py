@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access.need_to_know import internal
 from domain.attendance import rules
 from domain.attendance.roster import attendance_counts, session_counts
 from domain.auth.policy import PLANNING_WRITE, authorize
@@ -25,12 +26,11 @@ async def complete_module(session: AsyncSession, *, principal: Principal, module
     now = utcnow()
     total, _ = await session_counts(session, module.id, now)
     counts = attendance_counts(module.id, now)
-    rows = (await session.execute(
+    rows = (await session.execute(internal(
         select(Nomination, func.coalesce(counts.c.attended, 0))
         .outerjoin(counts, counts.c.officer_id == Nomination.officer_id)
         .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.enrolled)
-        .order_by(Nomination.id)
-    )).all()
+        .order_by(Nomination.id), "delivery settles every enrolment of the module"))).all()
     result = {NominationStatus.completed.value: 0, NominationStatus.not_completed.value: 0}
     for nomination, attended in rows:
         met = rules.minimum_met(rules.rate(attended, total), module.completion_threshold)

@@ -11,7 +11,8 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attendance import rules
-from domain.attendance.access import LOGGED_READERS, module_for, participants_visible
+from domain.access import need_to_know
+from domain.access.teaching import module_for
 from domain.attendance.models import Assessment, AttendanceMark, AttendanceStatus
 from domain.attendance.schemas import RosterEntry, RosterRead
 from domain.audit.service import record_read
@@ -85,11 +86,11 @@ async def get_roster(session: AsyncSession, *, principal: Principal, module_id: 
         .join(Officer, Officer.id == Nomination.officer_id)
         .outerjoin(counts, counts.c.officer_id == Nomination.officer_id)
         .outerjoin(Assessment, and_(Assessment.module_id == Nomination.module_id, Assessment.officer_id == Nomination.officer_id))
-        .where(Nomination.module_id == module.id, Nomination.status.in_(rules.ON_ROSTER), participants_visible(principal))
+        .where(Nomination.module_id == module.id, Nomination.status.in_(rules.ON_ROSTER), need_to_know.roster_participants(principal))
         .order_by(Officer.name_latin_key, Officer.id)
     )
     rows = (await session.execute(stmt)).all()
-    if principal.role in LOGGED_READERS:
+    if need_to_know.logs_reads(principal):
         record_read(session, principal=principal, entity="roster", filters={"module_id": module.id}, row_count=len(rows))
     return RosterRead(
         module_id=module.id, completion_threshold=module.completion_threshold, pass_mark=module.pass_mark,

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attendance import rules
-from domain.attendance.access import LOGGED_READERS, module_for, participants_visible, session_for
+from domain.access import need_to_know
+from domain.access.need_to_know import internal
+from domain.access.teaching import module_for, session_for
 from domain.attendance.bulk import update_rows
 from domain.attendance.models import Assessment, AttendanceCorrection, AttendanceMark
 from domain.attendance.schemas import (
@@ -37,7 +39,7 @@ async def _on_roster(session: AsyncSession, module_id: uuid.UUID, officer_ids: S
     """Those of `officer_ids` with a nomination on the module's roster (one query)."""
     stmt = select(Nomination.officer_id).where(
         Nomination.module_id == module_id, Nomination.officer_id.in_(set(officer_ids)), Nomination.status.in_(rules.ON_ROSTER))
-    return set(await session.scalars(stmt))
+    return set(await session.scalars(internal(stmt, "which of the ids the caller sent are on the roster")))
 
 
 async def _check_rows(session: AsyncSession, module_id: uuid.UUID, rows: Sequence[Any], list_name: str,
@@ -70,7 +72,7 @@ def _details(mark: AttendanceMark) -> dict[str, Any]:
 
 async def _marks(session: AsyncSession, principal: Principal, session_id: uuid.UUID) -> list[AttendanceMark]:
     stmt = (select(AttendanceMark).join(Officer, Officer.id == AttendanceMark.officer_id)
-            .where(AttendanceMark.session_id == session_id, participants_visible(principal))
+            .where(AttendanceMark.session_id == session_id, need_to_know.roster_participants(principal))
             .order_by(Officer.name_latin_key, Officer.id))
     return list(await session.scalars(stmt))
 
@@ -116,7 +118,7 @@ async def get_attendance(session: AsyncSession, *, principal: Principal, session
     authorize(principal, ROSTERS_READ)
     ts = await session_for(session, principal, session_id, write=False)
     marks = await _marks(session, principal, ts.id)
-    if principal.role in LOGGED_READERS:
+    if need_to_know.logs_reads(principal):
         record_read(session, principal=principal, entity="attendance", filters={"session_id": ts.id}, row_count=len(marks))
     return _attendance(ts, marks)
 
@@ -128,10 +130,10 @@ async def attendance_history(session: AsyncSession, *, principal: Principal, ses
     stmt = (select(AttendanceCorrection, AttendanceMark.officer_id)
             .join(AttendanceMark, AttendanceMark.id == AttendanceCorrection.mark_id)
             .join(Officer, Officer.id == AttendanceMark.officer_id)
-            .where(AttendanceMark.session_id == ts.id, participants_visible(principal))
+            .where(AttendanceMark.session_id == ts.id, need_to_know.roster_participants(principal))
             .order_by(AttendanceCorrection.at, AttendanceCorrection.id))
     rows = (await session.execute(stmt)).all()
-    if principal.role in LOGGED_READERS:
+    if need_to_know.logs_reads(principal):
         record_read(session, principal=principal, entity="attendance_history", filters={"session_id": ts.id}, row_count=len(rows))
     return [
         AttendanceCorrectionRead(
@@ -177,6 +179,6 @@ async def put_assessments(session: AsyncSession, *, principal: Principal, module
     await update_rows(session, updated)
     await flush_or_conflict(session, "The assessments")
     stmt = (select(Assessment).join(Officer, Officer.id == Assessment.officer_id)
-            .where(Assessment.module_id == module.id, participants_visible(principal))
+            .where(Assessment.module_id == module.id, need_to_know.roster_participants(principal))
             .order_by(Officer.name_latin_key, Officer.id))
     return AssessmentsRead(module_id=module.id, scores=[_assessment_read(a) for a in await session.scalars(stmt)])

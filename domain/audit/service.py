@@ -1,18 +1,28 @@
-"""Recording changes: one audit row and one outbox event per write, in the caller's transaction."""
+"""The ledger: one audit row and one outbox event per write, in the caller's transaction.
+
+Part of the kernel: every area's services (and the crud helpers) record through here, so it
+imports no area; whoever acts is anything with an id and a name (a Principal)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.models import AuditEntry
-from domain.auth.principal import Principal
 from domain.db import write_after_reads
 from domain.events.models import OutboxEvent
+
+
+class Actor(Protocol):
+    @property
+    def id(self) -> uuid.UUID | None: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 def plain(value: Any) -> Any:
@@ -33,7 +43,7 @@ def plain(value: Any) -> Any:
 def record_change(
     session: AsyncSession,
     *,
-    principal: Principal,
+    principal: Actor,
     action: str,
     entity: str,
     entity_id: Any,
@@ -68,7 +78,7 @@ def record_change(
     )
 
 
-def record_read(session: AsyncSession, *, principal: Principal, entity: str, filters: dict[str, Any], row_count: int) -> None:
+def record_read(session: AsyncSession, *, principal: Actor, entity: str, filters: dict[str, Any], row_count: int) -> None:
     """Access to personal data is logged (who, which filter, how many rows). The entry is
     written when the request's reads are done, before the answer leaves (write_after_reads)."""
     write_after_reads(

@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, String, Table, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -8,7 +9,9 @@ from domain.auth.principal import Role
 from domain.db import Base, Entity, utcnow
 from domain.enums import enum_column
 from domain.ids import uuid7
-from domain.programmes.models import Programme
+
+if TYPE_CHECKING:  # a leaf: the relationship is resolved by name, without importing the area
+    from domain.programmes.models import Programme
 
 user_programmes = Table(
     "user_programmes",
@@ -31,7 +34,7 @@ class User(Entity):
     trainer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("trainers.id"), index=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    programmes: Mapped[list[Programme]] = relationship(secondary=user_programmes, lazy="raise")
+    programmes: Mapped[list["Programme"]] = relationship(secondary=user_programmes, lazy="raise")
 
     @property
     def programme_ids(self) -> list[uuid.UUID]:

@@ -1,83 +1,9 @@
+"""What the token endpoint and /me answer."""
+
 import uuid
 
-from pydantic import Field, model_validator
-
 from domain.auth.principal import Role
-from domain.schemas import EntityRead, InputModel, PatchModel, ReadModel
-
-Username = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@-]+$")
-Password = Field(min_length=12, max_length=200, description="At least 12 characters")
-
-
-def check_binding(role: Role | None, agency_id, trainer_id, programme_ids) -> None:
-    if role is Role.focal_point and agency_id is None:
-        raise ValueError("a focal_point must be bound to an agency (agency_id)")
-    if role is Role.trainer and trainer_id is None:
-        raise ValueError("a trainer account must be bound to a trainer record (trainer_id)")
-    if role is Role.client:
-        raise ValueError("machine clients are created under /api/v1/clients")
-    if role is not None and role is not Role.focal_point and agency_id is not None:
-        raise ValueError("only a focal_point is bound to an agency")
-    if role is not None and role is not Role.trainer and trainer_id is not None:
-        raise ValueError("only a trainer account is bound to a trainer record")
-    if role is not None and role is not Role.coordinator and programme_ids:
-        raise ValueError("only a coordinator is assigned programmes")
-
-
-class UserCreate(InputModel):
-    username: str = Username
-    password: str = Password
-    role: Role
-    agency_id: uuid.UUID | None = None
-    trainer_id: uuid.UUID | None = None
-    programme_ids: list[uuid.UUID] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _binding(self):
-        check_binding(self.role, self.agency_id, self.trainer_id, self.programme_ids)
-        return self
-
-
-class UserUpdate(PatchModel):
-    nullable = frozenset({"agency_id", "trainer_id"})
-
-    password: str | None = Password
-    role: Role | None = None
-    agency_id: uuid.UUID | None = None
-    trainer_id: uuid.UUID | None = None
-    programme_ids: list[uuid.UUID] | None = None
-    disabled: bool | None = None
-
-
-class UserRead(EntityRead):
-    username: str
-    role: Role
-    agency_id: uuid.UUID | None
-    trainer_id: uuid.UUID | None
-    programme_ids: list[uuid.UUID]
-    disabled: bool
-
-
-class ClientCreate(InputModel):
-    name: str = Field(min_length=1, max_length=200, examples=["Mission HR system"])
-    scopes: list[str] = Field(examples=[["officers:read", "officers:write"]])
-
-
-class ClientUpdate(PatchModel):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    scopes: list[str] | None = None
-    disabled: bool | None = None
-
-
-class ClientRead(EntityRead):
-    client_id: str
-    name: str
-    scopes: list[str]
-    disabled: bool
-
-
-class ClientCreated(ClientRead):
-    client_secret: str = Field(description="Shown once; only its hash is stored")
+from domain.schemas import ReadModel
 
 
 class TokenResponse(ReadModel):

@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, PLANNING_READ, TRAINERS_READ, authorize
 from domain.auth.principal import Principal, Role
-from domain.auth.scoping import officer_visible
+from domain.access import need_to_know
+from domain.access.need_to_know import internal
 from domain.calendar.ics import FeedEvent, FeedMeta, event_uid, render, sequence
 from domain.calendar.models import FeedKind
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
@@ -34,8 +35,6 @@ from domain.officers.models import Officer
 # Cancelling a module withdraws its enrolled nominations with a reason that starts so
 # (domain/enrolment/lifecycle.py); those officers keep the sessions, marked cancelled.
 CANCELLED_REASON_PREFIX = "module cancelled"
-# Who has their reads of personal data logged (as the officer routes do).
-LOGGED_READERS = frozenset({Role.focal_point, Role.trainer})
 TRAINER_READERS = frozenset({Role.admin, Role.coordinator})
 
 _STATUS = {
@@ -70,7 +69,7 @@ async def resolve_target(session: AsyncSession, *, principal: Principal, kind: F
         meta = FeedMeta(name=f"Tadrib: sessions of {trainer.name}")
     else:
         authorize(principal, OFFICERS_READ)
-        await get_or_404(session, Officer, target_id, where=(Officer.erased_at.is_(None), officer_visible(principal)))
+        await get_or_404(session, Officer, target_id, where=(need_to_know.officers(principal),))
         # No name in the calendar: the file may end up in places the API does not control.
         meta = FeedMeta(name="Tadrib: an officer's training sessions")
     return Target(kind=kind, id=target_id, meta=meta)
@@ -128,7 +127,9 @@ def _event(row) -> FeedEvent:
 
 
 async def feed_events(session: AsyncSession, target: Target) -> list[FeedEvent]:
-    return [_event(row) for row in (await session.execute(_filter(_sessions(), target))).all()]
+    # resolve_target checked that the principal may see the target (an officer, a trainer).
+    stmt = internal(_filter(_sessions(), target), "the sessions of a calendar the caller may read")
+    return [_event(row) for row in (await session.execute(stmt)).all()]
 
 
 async def calendar(
@@ -138,7 +139,7 @@ async def calendar(
     """The calendar as `principal` may see it now, as iCalendar bytes."""
     target = await resolve_target(session, principal=principal, kind=kind, target_id=target_id)
     events = await feed_events(session, target)
-    if kind is FeedKind.officer and principal.role in LOGGED_READERS:
+    if kind is FeedKind.officer and need_to_know.logs_reads(principal):
         record_read(session, principal=principal, entity="officer_calendar",
                     filters={"officer_id": target_id, "via": via}, row_count=len(events))
     return render(target.meta, events, today=today)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from domain.audit.service import record_change
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.auth.scoping import authorize_programme
+from domain.access.plans import authorize_programme
 from domain.catalogue.models import Discipline, Module, ModuleFormat, ModuleStatus, TrainingSession, Venue, module_prerequisites
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, ModuleUpdate
 from domain.catalogue.transitions import NEEDS_REASON, allowed_transitions

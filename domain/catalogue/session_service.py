@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.auth.scoping import authorize_programme
+from domain.access.plans import authorize_programme
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.catalogue.scheduling import Booking, calendar_warnings, clashes
 from domain.catalogue.schemas import SessionCreate, SessionUpdate

@@ -15,7 +15,9 @@ from domain.attendance.models import Assessment
 from domain.audit.service import record_change, record_read
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ, authorize
 from domain.auth.principal import Principal
-from domain.auth.scoping import authorize_programme, officer_visible
+from domain.access import need_to_know
+from domain.access.need_to_know import internal
+from domain.access.plans import authorize_programme
 from domain.catalogue.models import Module, ModuleStatus
 from domain.certificates.credential import MEDIA_TYPE, CredentialFacts, credential_claims
 from domain.certificates.models import Certificate, CertificateKind
@@ -30,7 +32,6 @@ from domain.errors import Conflict, NotFound
 from domain.ids import uuid7
 from domain.officers.models import Officer
 from domain.officers.names import initials
-from domain.officers.service import LOGGED_READERS
 from domain.pagination import paginate
 from domain.programmes.models import Programme
 
@@ -43,7 +44,7 @@ class Signer(Protocol):
 
 
 def _visible(principal: Principal):
-    return Certificate.officer_id.in_(select(Officer.id).where(Officer.erased_at.is_(None), officer_visible(principal)))
+    return Certificate.officer_id.in_(select(Officer.id).where(need_to_know.officers(principal)))
 
 
 async def issue_certificates(session: AsyncSession, *, principal: Principal, keyring: Signer, module_id: uuid.UUID) -> IssueResult:
@@ -60,13 +61,12 @@ async def issue_certificates(session: AsyncSession, *, principal: Principal, key
         select(Programme.id, Programme.name).join(Cycle, Cycle.programme_id == Programme.id).where(Cycle.id == module.cycle_id)
     )).one()
     starts_on, ends_on = (await module_dates(session, [module.id])).get(module.id, (None, None))
-    completed = (await session.execute(
+    completed = (await session.execute(internal(
         select(Officer.id, Officer.name_latin, Assessment.post_test)
         .join(Nomination, Nomination.officer_id == Officer.id)
         .outerjoin(Assessment, and_(Assessment.module_id == Nomination.module_id, Assessment.officer_id == Officer.id))
         .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.completed, Officer.erased_at.is_(None))
-        .order_by(Officer.id)
-    )).all()
+        .order_by(Officer.id), "issuing for a module the caller manages: everyone who completed it, erased people excepted"))).all()
     existing = list(await session.scalars(select(Certificate).where(Certificate.module_id == module.id)))
     have = {(c.officer_id, c.kind) for c in existing}
     issued_at = utcnow()
@@ -108,7 +108,7 @@ async def list_certificates(session: AsyncSession, *, principal: Principal, filt
     if filters.officer_id:
         stmt = stmt.where(Certificate.officer_id == filters.officer_id)
     items, next_cursor = await paginate(session, stmt, order=(Certificate.id,), limit=limit, cursor=cursor)
-    if principal.role in LOGGED_READERS:
+    if need_to_know.logs_reads(principal):
         record_read(session, principal=principal, entity=ENTITY, filters=filters.model_dump() | {"cursor": cursor}, row_count=len(items))
     return items, next_cursor
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.auth.scoping import authorize_programme
+from domain.access.plans import authorize_programme
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
 from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleUpdate

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access.need_to_know import internal
 from domain.auth.policy import NOMINATIONS_READ, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module
@@ -23,12 +24,11 @@ from domain.schemas import Warning_
 async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCounts, SexCounts]:
     """Enrolled and pending by sex, in one grouped query."""
     stage = case((Nomination.status.in_(SEATED), "enrolled"), else_="pending")
-    rows = await session.execute(
+    rows = await session.execute(internal(
         select(stage, Officer.sex, func.count())
         .join(Officer, Officer.id == Nomination.officer_id)
         .where(Nomination.module_id == module_id, Nomination.status.in_(SEATED + PENDING))
-        .group_by(stage, Officer.sex)
-    )
+        .group_by(stage, Officer.sex), "counts by sex of a module's nominations: no person"))
     enrolled, pending = SexCounts(), SexCounts()
     for which, sex, n in rows:
         setattr(enrolled if which == "enrolled" else pending, Sex(sex).value, n)

@@ -9,6 +9,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from domain.access.need_to_know import internal
 from domain.catalogue.models import Module, TrainingSession, VettingType, module_prerequisites
 from domain.enrolment.models import Nomination, NominationStatus
 from domain.officers.models import Officer
@@ -21,11 +22,11 @@ IDENTITY_FIELDS = {VettingType.leahy: ("national_id", "date_of_birth", "place_of
 async def missing_prerequisites(session: AsyncSession, *, officer_id: uuid.UUID, module_id: uuid.UUID) -> list[dict]:
     """Prerequisite modules the officer has not completed (possibly in an earlier year)."""
     done = select(Nomination.module_id).where(Nomination.officer_id == officer_id, Nomination.status == NominationStatus.completed)
-    rows = await session.execute(
+    rows = await session.execute(internal(
         select(Module.id, Module.code, Module.title)
         .join(module_prerequisites, module_prerequisites.c.prerequisite_id == Module.id)
-        .where(module_prerequisites.c.module_id == module_id, Module.id.not_in(done))
-    )
+        .where(module_prerequisites.c.module_id == module_id, Module.id.not_in(done)),
+        "eligibility of an officer the caller already holds: modules, not people"))
     return [{"module_id": str(r.id), "code": r.code, "title": r.title} for r in rows]
 
 
@@ -34,14 +35,13 @@ async def overlapping_enrolments(session: AsyncSession, *, officer_ids: list[uui
     if not officer_ids:
         return {}
     mine, theirs = aliased(TrainingSession), aliased(TrainingSession)
-    rows = await session.execute(
+    rows = await session.execute(internal(
         select(Nomination.officer_id, Module.id, Module.code, Module.title)
         .join(Module, Module.id == Nomination.module_id)
         .join(theirs, theirs.module_id == Module.id)
         .join(mine, and_(mine.module_id == module_id, mine.starts_at < theirs.ends_at, theirs.starts_at < mine.ends_at))
         .where(Nomination.officer_id.in_(officer_ids), Nomination.status.in_(SEATED), Nomination.module_id != module_id)
-        .distinct()
-    )
+        .distinct(), "clashing modules of officers the caller already holds"))
     found: dict[uuid.UUID, list[dict]] = {}
     for officer_id, mid, code, title in rows:
         found.setdefault(officer_id, []).append({"module_id": str(mid), "code": code, "title": title})

@@ -9,6 +9,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access.need_to_know import internal
 from domain.attendance.completion import complete_module
 from domain.auth.principal import Principal
 from domain.catalogue import module_service
@@ -34,8 +35,9 @@ async def transition_module(session: AsyncSession, *, principal: Principal, modu
             )
     elif data.to is ModuleStatus.cancelled:
         reason = f"module cancelled: {data.reason}"
-        for nomination in await session.scalars(select(Nomination).where(
-                Nomination.module_id == module.id, Nomination.status.in_(PENDING_OR_SEATED))):
+        pending = internal(select(Nomination).where(Nomination.module_id == module.id, Nomination.status.in_(PENDING_OR_SEATED)),
+                           "cancelling a module withdraws every nomination still pending or seated")
+        for nomination in await session.scalars(pending):
             record_status(session, principal=principal, nomination=nomination, to_status=NominationStatus.withdrawn, reason=reason)
         await cancel_module_vettings(session, principal=principal, module=module)
     elif data.to is ModuleStatus.delivered:

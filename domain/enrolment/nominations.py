@@ -10,15 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.agencies.models import Agency
+from domain.access import need_to_know
+from domain.access.need_to_know import internal
+from domain.access.plans import authorize_programme
+from domain.agencies.tree import in_subtree, subtree_path
 from domain.audit.service import record_change
-from domain.agencies.service import in_subtree, subtree_path
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE, allowed, authorize
 from domain.auth.principal import Principal
-from domain.auth.scoping import authorize_programme, officer_visible
 from domain.catalogue.models import Module, ModuleStatus
 from domain.crud import get_or_404
 from domain.enrolment import eligibility
-from domain.enrolment.access import nomination_visible
 from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
 from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
@@ -49,7 +50,7 @@ async def list_nominations(session: AsyncSession, *, principal: Principal, modul
                            limit: int, cursor: str | None):
     authorize(principal, NOMINATIONS_READ)
     await get_or_404(session, Module, module_id)
-    stmt = select(Nomination).where(Nomination.module_id == module_id, nomination_visible(principal))
+    stmt = select(Nomination).where(Nomination.module_id == module_id, need_to_know.nominations(principal))
     if filters.status:
         stmt = stmt.where(Nomination.status == filters.status)
     if filters.role:
@@ -64,7 +65,7 @@ async def list_nominations(session: AsyncSession, *, principal: Principal, modul
 
 async def get_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
     authorize(principal, NOMINATIONS_READ)
-    return await get_or_404(session, Nomination, nomination_id, where=(nomination_visible(principal),))
+    return await get_or_404(session, Nomination, nomination_id, where=(need_to_know.nominations(principal),))
 
 
 async def nomination_history(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> list[NominationChange]:
@@ -79,8 +80,7 @@ async def create_nomination(session: AsyncSession, *, principal: Principal, modu
     deciding = allowed(principal, NOMINATIONS_DECIDE)
     if deciding:
         await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    officer = (await session.scalars(select(Officer).where(Officer.id == data.officer_id, Officer.erased_at.is_(None),
-                                                           officer_visible(principal)))).first()
+    officer = (await session.scalars(select(Officer).where(Officer.id == data.officer_id, need_to_know.officers(principal)))).first()
     if officer is None:  # another agency's officer does not exist for a focal point
         raise InvalidInput("officer_id refers to no officer you can nominate.",
                            errors=[{"field": "officer_id", "message": f"unknown officer {data.officer_id}"}])
@@ -113,7 +113,8 @@ async def _violations(session: AsyncSession, *, module: Module, officer: Officer
     if deadline is not None and datetime.now(timezone.utc) > deadline and not (deciding and late_reason):
         found.append({"rule": "deadline-passed", "message": f"The nomination deadline ({deadline.isoformat()}) has passed"
                       + ("; a coordinator may add a late nomination with late_reason." if deciding else ".")})
-    if await session.scalar(select(Nomination.id).where(Nomination.module_id == module.id, Nomination.officer_id == officer.id)):
+    already = select(Nomination.id).where(Nomination.module_id == module.id, Nomination.officer_id == officer.id)
+    if await session.scalar(internal(already, "is this officer (visible to the caller) already nominated")):
         found.append({"rule": "already-nominated", "message": "The officer is already nominated for this module."})
     missing = await eligibility.missing_prerequisites(session, officer_id=officer.id, module_id=module.id)
     if missing:

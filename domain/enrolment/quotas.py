@@ -12,10 +12,11 @@ from domain.agencies.models import Agency
 from domain.audit.service import record_change
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, authorize
 from domain.auth.principal import Principal
-from domain.auth.scoping import authorize_programme
+from domain.access import need_to_know
+from domain.access.need_to_know import internal
+from domain.access.plans import authorize_programme
 from domain.catalogue.models import Module
 from domain.crud import get_or_404
-from domain.enrolment.access import nomination_visible
 from domain.enrolment.models import ModuleQuota, Nomination, NominationStatus
 from domain.enrolment.rules import Quota, Waiting, general_pool, queue_key, quota_for
 from domain.enrolment.schemas import QuotaRead, QuotasPut, QuotasRead, SeatChanges
@@ -35,10 +36,10 @@ async def _read(session: AsyncSession, module: Module, promoted: SeatChanges | N
         .where(ModuleQuota.module_id == module.id).order_by(Agency.path)
     )).all()
     active = [Quota(q.agency_id, path, q.seats) for q, path in rows if quota_is_active(q, module)]
-    enrolled_paths = list(await session.scalars(
+    enrolled_paths = list(await session.scalars(internal(
         select(Agency.path).join(Nomination, Nomination.agency_id == Agency.id)
-        .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.enrolled)
-    ))
+        .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.enrolled),
+        "the agencies holding seats, to count quota use")))
     everyone = [Quota(q.agency_id, path, q.seats) for q, path in rows]
     used: dict[uuid.UUID, int] = {}
     for path in enrolled_paths:
@@ -94,7 +95,7 @@ async def list_waitlist(session: AsyncSession, *, principal: Principal, module_i
     authorize(principal, NOMINATIONS_READ)
     await get_or_404(session, Module, module_id)
     rows = list(await session.scalars(select(Nomination).where(
-        Nomination.module_id == module_id, Nomination.status == NominationStatus.waitlisted, nomination_visible(principal))))
+        Nomination.module_id == module_id, Nomination.status == NominationStatus.waitlisted, need_to_know.nominations(principal))))
     return sorted(rows, key=lambda n: queue_key(Waiting(n.id, n.agency_id, False, n.queue_rank, n.priority, n.created_at)))
 
 
@@ -102,8 +103,9 @@ async def reorder_waitlist(session: AsyncSession, *, principal: Principal, modul
     authorize(principal, NOMINATIONS_DECIDE)
     module = await lock_module(session, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    waiting = {n.id: n for n in await session.scalars(select(Nomination).where(
-        Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted))}
+    waiting = {n.id: n for n in await session.scalars(internal(select(Nomination).where(
+        Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted),
+        "the coordinator reorders the whole waitlist of a module they decide for"))}
     errors = [{"field": f"nomination_ids[{i}]", "message": "not waitlisted for this module"}
               for i, nid in enumerate(nomination_ids) if nid not in waiting]
     errors += [{"field": f"nomination_ids[{i}]", "message": "listed twice"} for i, nid in enumerate(nomination_ids) if nomination_ids.index(nid) != i]

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access.need_to_know import internal
 from domain.agencies.models import Agency
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module
@@ -49,10 +50,10 @@ class SeatBook:
             select(ModuleQuota, Agency.path).join(Agency, Agency.id == ModuleQuota.agency_id).where(ModuleQuota.module_id == module.id)
         )).all()
         quotas = [Quota(q.agency_id, path, q.seats) for q, path in quota_rows if quota_is_active(q, module)]
-        paths = list(await session.scalars(
+        paths = list(await session.scalars(internal(
             select(Agency.path).join(Nomination, Nomination.agency_id == Agency.id)
-            .where(Nomination.module_id == module.id, Nomination.status.in_(SEATED))
-        ))
+            .where(Nomination.module_id == module.id, Nomination.status.in_(SEATED)),
+            "the agencies holding seats, to check capacity and quotas")))
         return cls(module, quotas, paths)
 
     def limit_for(self, agency_path: str) -> str | None:
@@ -73,10 +74,10 @@ async def fill_seats(
 ) -> SeatChanges:
     """Enrol the first eligible waiting nominations (the freed seat's agency's alternates first);
     report everyone passed over, with the reason."""
-    rows = (await session.execute(
+    rows = (await session.execute(internal(
         select(Nomination, Agency.path).join(Agency, Agency.id == Nomination.agency_id)
-        .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted)
-    )).all()
+        .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted),
+        "the whole waitlist, to fill a freed seat in order (callers see only what they may)"))).all()
     if not rows:
         return SeatChanges()
     by_id = {n.id: (n, path) for n, path in rows}

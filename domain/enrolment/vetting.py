@@ -8,13 +8,17 @@ import uuid
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change, record_read
 from domain.auth.policy import VETTING_READ, VETTING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.auth.scoping import authorize_programme, officer_visible
+from domain.access import need_to_know
+from domain.access.need_to_know import internal
+from domain.access.plans import authorize_programme
 from domain.catalogue.models import Module, ModuleStatus, TrainingSession, VettingType
 from domain.crud import check_version, create_entity, ensure_exists, get_or_404, update_entity
 from domain.cycles.models import Cycle
@@ -24,7 +28,6 @@ from domain.enrolment.vetting_rules import FAILING, VettingFact, VettingState, b
 from domain.enrolment.vetting_schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
 from domain.errors import Conflict, NotFound
 from domain.officers.models import Officer
-from domain.officers.service import LOGGED_READERS
 from domain.pagination import paginate
 
 ENTITY = "vetting"
@@ -33,8 +36,8 @@ AUDITED = ["officer_id", "type", "status", "unit_agency_id", "module_id", "reque
 FINISHED = (ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled)
 
 
-def _visible_officers(principal: Principal):
-    return select(Officer.id).where(Officer.erased_at.is_(None), officer_visible(principal))
+def _visible_officers(principal: Principal) -> Select[Any]:
+    return select(Officer.id).where(need_to_know.officers(principal))
 
 
 async def _officer(session: AsyncSession, principal: Principal, officer_id: uuid.UUID) -> Officer:
@@ -89,7 +92,7 @@ async def list_vettings(session: AsyncSession, *, principal: Principal, officer_
     await _officer(session, principal, officer_id)
     items, next_cursor = await paginate(session, select(Vetting).where(Vetting.officer_id == officer_id),
                                         order=(Vetting.id,), limit=limit, cursor=cursor)
-    if principal.role in LOGGED_READERS:
+    if need_to_know.logs_reads(principal):
         record_read(session, principal=principal, entity=ENTITY, filters={"officer_id": officer_id, "cursor": cursor},
                     row_count=len(items))
     return items, next_cursor
@@ -98,7 +101,7 @@ async def list_vettings(session: AsyncSession, *, principal: Principal, officer_
 async def get_vetting(session: AsyncSession, *, principal: Principal, vetting_id: uuid.UUID) -> Vetting:
     authorize(principal, VETTING_READ)
     vetting = await get_or_404(session, Vetting, vetting_id, where=(Vetting.officer_id.in_(_visible_officers(principal)),))
-    if principal.role in LOGGED_READERS:
+    if need_to_know.logs_reads(principal):
         record_read(session, principal=principal, entity=ENTITY, filters={"id": vetting_id}, row_count=1)
     return vetting
 
@@ -132,11 +135,12 @@ async def update_vetting(session: AsyncSession, *, principal: Principal, vetting
 async def _take_off_rosters(session: AsyncSession, *, principal: Principal, vetting: Vetting, result: VettingChange) -> None:
     from domain.enrolment.nominations import free_seat  # here: nominations may in turn ask vetting about blockers
 
-    nominations = list(await session.scalars(
+    nominations = list(await session.scalars(internal(
         select(Nomination).join(Module, Module.id == Nomination.module_id)
         .where(Nomination.officer_id == vetting.officer_id, Nomination.status == NominationStatus.enrolled,
                Module.vetting_required == vetting.type, Module.status.not_in(FINISHED))
-        .order_by(Nomination.id)
+        .order_by(Nomination.id),
+        "the seats a failed vetting frees, whoever nominated them")
     ))
     reason = f"{vetting.type.value} vetting {vetting.status.value}"
     for nomination in nominations:
@@ -159,14 +163,16 @@ async def vetting_blockers(session: AsyncSession, *, module: Module) -> list[dic
     if required is VettingType.none:
         return []
     enrolled = select(Nomination.officer_id).where(Nomination.module_id == module.id, Nomination.status == NominationStatus.enrolled)
-    people = (await session.execute(
-        select(Officer.id, Officer.name_latin, Officer.agency_id).where(Officer.id.in_(enrolled)).order_by(Officer.name_latin_key, Officer.id)
+    people = (await session.execute(internal(
+        select(Officer.id, Officer.name_latin, Officer.agency_id).where(Officer.id.in_(enrolled)).order_by(Officer.name_latin_key, Officer.id),
+        "who blocks the confirmation of a module the caller plans: its enrolled participants")
     )).all()
     if not people:
         return []
     starts_on, ends_on = (await module_dates(session, [module.id])).get(module.id, (None, None))
     by_officer: dict[uuid.UUID, list[VettingFact]] = {}
-    for v in await session.scalars(select(Vetting).where(Vetting.officer_id.in_(enrolled))):
+    vettings = internal(select(Vetting).where(Vetting.officer_id.in_(enrolled)), "the enrolled participants' vettings")
+    for v in await session.scalars(vettings):
         by_officer.setdefault(v.officer_id, []).append(VettingFact(
             id=v.id, type=v.type, status=v.status, unit_agency_id=v.unit_agency_id, requested_on=v.requested_on,
             needed_by=v.needed_by, result_on=v.result_on, valid_from=v.valid_from, valid_until=v.valid_until))

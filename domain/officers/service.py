@@ -8,12 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.agencies.models import Agency
-from domain.agencies.service import in_subtree, subtree_path
+from domain.access import need_to_know
+from domain.agencies.tree import in_subtree, subtree_path
 from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, OFFICERS_WRITE, authorize
-from domain.auth.principal import Principal, Role
-from domain.auth.scoping import can_see_agency, officer_visible
-from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
+from domain.auth.principal import Principal
+from domain.crud import create_entity, delete_entity, get_or_404, update_entity
 from domain.errors import Conflict, InvalidInput
 from domain.officers.models import Officer, OfficerExternalId, Sex
 from domain.officers.names import arabic_key, latin_key
@@ -21,8 +21,6 @@ from domain.officers.schemas import DuplicateCandidate, ExternalId, OfficerCreat
 from domain.pagination import paginate
 
 ENTITY = "officer"
-# Reads of officer lists by these roles are logged (who, which filter, how many rows).
-LOGGED_READERS = {Role.focal_point, Role.trainer}
 _WITH_IDS = (selectinload(Officer.external_ids),)
 
 
@@ -34,14 +32,9 @@ class OfficerFilters(BaseModel):
     external_id: str | None = None
 
 
-def _visible(principal: Principal) -> tuple:
-    """Officers this principal may know exist: not erased, and within their need-to-know."""
-    return (Officer.erased_at.is_(None), officer_visible(principal))
-
-
 async def list_officers(session: AsyncSession, *, principal: Principal, filters: OfficerFilters, limit: int, cursor: str | None):
     authorize(principal, OFFICERS_READ)
-    stmt = select(Officer).where(*_visible(principal)).options(*_WITH_IDS)
+    stmt = select(Officer).where(need_to_know.officers(principal)).options(*_WITH_IDS)
     if filters.agency_id:
         prefix = await subtree_path(session, filters.agency_id)
         stmt = stmt.join(Agency, Agency.id == Officer.agency_id).where(in_subtree(Agency.path, prefix))
@@ -62,20 +55,22 @@ async def list_officers(session: AsyncSession, *, principal: Principal, filters:
             ext = ext.where(OfficerExternalId.external_id == filters.external_id)
         stmt = stmt.where(Officer.id.in_(ext))
     items, next_cursor = await paginate(session, stmt, order=(Officer.name_latin_key, Officer.id), limit=limit, cursor=cursor)
-    if principal.role in LOGGED_READERS:
+    if need_to_know.logs_reads(principal):
         record_read(session, principal=principal, entity=ENTITY, filters=filters.model_dump() | {"cursor": cursor}, row_count=len(items))
     return items, next_cursor
 
 
 async def get_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
     authorize(principal, OFFICERS_READ)
-    return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=_visible(principal))
+    return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=(need_to_know.officers(principal),))
 
 
 async def _ensure_agency_in_reach(session: AsyncSession, principal: Principal, agency_id: uuid.UUID | None) -> None:
     """An agency outside the principal's reach answers exactly like one that does not exist."""
-    await ensure_exists(session, Agency, agency_id, field="agency_id")
-    if agency_id is not None and not await can_see_agency(session, principal, agency_id):
+    if agency_id is None:
+        return
+    in_reach = select(Agency.id).where(Agency.id == agency_id, need_to_know.agency_in_reach(principal, Agency.id))
+    if await session.scalar(in_reach) is None:
         raise InvalidInput("agency_id refers to no existing agency.", errors=[{"field": "agency_id", "message": f"unknown agency {agency_id}"}])
 
 
@@ -89,12 +84,12 @@ async def find_duplicates(
     candidates, hidden = [], 0
     if full_name_ar is not None:
         by_name = select(*columns).where(
-            Officer.agency_id == agency_id, Officer.full_name_ar_key == arabic_key(full_name_ar), *_visible(principal))
+            Officer.agency_id == agency_id, Officer.full_name_ar_key == arabic_key(full_name_ar), need_to_know.officers(principal))
         candidates = [DuplicateCandidate(**row._mapping, matched_on="arabic_name") for row in await session.execute(by_name)]
     if external_ids:
         pairs = [(e.source, e.id) for e in external_ids]
         by_ext = (
-            select(*columns, officer_visible(principal).label("visible"))
+            select(*columns, need_to_know.officers(principal).label("visible"))
             .join(OfficerExternalId)
             .where(tuple_(OfficerExternalId.source, OfficerExternalId.external_id).in_(pairs))
         )

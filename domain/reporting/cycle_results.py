@@ -19,7 +19,8 @@ from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, Nom
 from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
 from domain.reporting import suppression as sdc
-from domain.reporting.filters import DELIVERED, Scope, agency_group, cycle_module_conditions, in_subtree, resolve_scope
+from domain.agencies.tree import in_subtree
+from domain.reporting.filters import DELIVERED, Scope, agency_group, cycle_module_conditions, resolve_scope
 from domain.reporting.gender_balance import ATTENDED, SEXES, SUPPRESSION_RULE
 from domain.reporting.localtime import local_date
 from domain.reporting.schemas import CycleResults

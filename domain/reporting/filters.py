@@ -1,11 +1,5 @@
-"""Who sees which figures, as a resolved scope, and the SQL conditions every report query adds.
-
-- admin: everything, exact;
-- coordinator: the programmes they are assigned to, exact; naming another programme or its
-  cycle in a filter is a 403, and without such a filter the report narrows to their programmes;
-- focal point: nominations made by their agency and its sub-units only, exact; naming an agency
-  outside that subtree is a 403;
-- observer and machine client (scope reports:read): everything, with small counts withheld."""
+"""A report's resolved scope (what the filters and the principal's reach leave in) and the SQL
+conditions every report query adds. Who may see which figures is decided in domain/access/reports.py."""
 
 from __future__ import annotations
 
@@ -13,21 +7,21 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
-from domain.agencies.models import Agency
+from domain.access import reports as reach
+from domain.access.need_to_know import NeedToKnow
 from domain.auth.policy import REPORTS_READ, authorize
-from domain.auth.principal import Principal, Role
+from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleStatus, TrainingSession
 from domain.cycles.models import Cycle
-from domain.errors import Forbidden, InvalidInput, NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.programmes.models import Programme
 from domain.reporting.localtime import Zones, local_date, year_span
 
-EXACT_ROLES = (Role.admin, Role.coordinator, Role.focal_point)
 DELIVERED = (ModuleStatus.delivered, ModuleStatus.closed)
 # Ids in a materialised path are canonical UUID strings: 36 characters and a slash.
 _SEGMENT = 37
@@ -46,6 +40,12 @@ class Scope:
     agency_prefix: str | None = None  # the agency subtree in force (a filter or a focal point's own)
     zones: Zones = field(default_factory=dict)
 
+    def reach(self) -> NeedToKnow:
+        """The need-to-know part of every report query: a coordinator's programmes (the agency
+        subtree, when there is one, is added where the query joins the nominating agency)."""
+        ids = self.programme_ids
+        return NeedToKnow("reports", Cycle.programme_id.in_(ids) if ids is not None else true())
+
     @property
     def period(self) -> bool:
         return self.date_from is not None or self.date_to is not None
@@ -59,23 +59,18 @@ async def resolve_scope(session: AsyncSession, principal: Principal, *, programm
     authorize(principal, REPORTS_READ)
     if date_from and date_to and date_from > date_to:
         raise InvalidInput("The period ends before it starts.", errors=[{"field": "to", "message": "must be on or after from"}])
-    scope = Scope(exact=principal.role in EXACT_ROLES, dialect=session.get_bind().dialect.name, programme_id=programme_id,
-                  discipline=discipline, date_from=date_from, date_to=date_to)
-    coordinator = principal.role is Role.coordinator
-    if coordinator:
-        scope.programme_ids = frozenset(principal.programme_ids)
+    scope = Scope(exact=reach.exact_figures(principal), dialect=session.get_bind().dialect.name, programme_id=programme_id,
+                  discipline=discipline, date_from=date_from, date_to=date_to, programme_ids=reach.programmes_covered(principal))
     if programme_id is not None:
         if await session.scalar(select(Programme.id).where(Programme.id == programme_id)) is None:
             raise NotFound(f"No programme with id {programme_id}.", entity="programmes", id=str(programme_id))
-        if coordinator and programme_id not in principal.programme_ids:
-            raise Forbidden("This programme is not one you are assigned to.", needed="programme assignment")
+        reach.check_programme(principal, programme_id)
     if cycle_id is not None:
         scope.cycle = await session.scalar(select(Cycle).where(Cycle.id == cycle_id))
         if scope.cycle is None:
             raise NotFound(f"No cycle with id {cycle_id}.", entity="cycles", id=str(cycle_id))
-        if coordinator and scope.cycle.programme_id not in principal.programme_ids:
-            raise Forbidden("This cycle belongs to a programme you are not assigned to.", needed="programme assignment")
-    scope.agency_prefix = await _agency_prefix(session, principal, agency_id)
+        reach.check_programme(principal, scope.cycle.programme_id, what="This cycle's programme")
+    scope.agency_prefix = await reach.agency_prefix(session, principal, agency_id)
     if scope.cycle is not None:
         scope.zones = {scope.cycle.time_zone: year_span(scope.cycle.starts_on, scope.cycle.ends_on)}
     elif scope.period and scope.dialect != "postgresql":
@@ -83,25 +78,6 @@ async def resolve_scope(session: AsyncSession, principal: Principal, *, programm
                                          .group_by(Cycle.time_zone))
             scope.zones = {zone: year_span(first, last) for zone, first, last in rows}
     return scope
-
-
-async def _agency_prefix(session: AsyncSession, principal: Principal, agency_id: uuid.UUID | None) -> str | None:
-    own = None
-    if principal.role is Role.focal_point:
-        own = principal.agency_id and await session.scalar(select(Agency.path).where(Agency.id == principal.agency_id))
-        own = own or "!"  # an unbound focal point sees nothing: no path starts with "!"
-    if agency_id is None:
-        return own
-    path = await session.scalar(select(Agency.path).where(Agency.id == agency_id))
-    if path is None:
-        raise NotFound(f"No agency with id {agency_id}.", entity="agencies", id=str(agency_id))
-    if own is not None and not path.startswith(own):
-        raise Forbidden("Your figures cover your own agency and its sub-units only.", needed="agency subtree")
-    return path
-
-
-def in_subtree(path_column, prefix: str) -> ColumnElement[bool]:
-    return path_column.startswith(prefix, autoescape=True)
 
 
 def agency_group(path_column, prefix: str | None) -> ColumnElement[str]:
@@ -115,9 +91,7 @@ def agency_group(path_column, prefix: str | None) -> ColumnElement[str]:
 def module_conditions(scope: Scope, *, period: bool = True) -> list[ColumnElement[bool]]:
     """Modules in scope (the query joins Module and Cycle); cancelled modules never count.
     period=False leaves out the period, for a subquery that only needs to cover the modules."""
-    conds: list[ColumnElement[bool]] = [Module.status != ModuleStatus.cancelled]
-    if scope.programme_ids is not None:
-        conds.append(Cycle.programme_id.in_(scope.programme_ids))
+    conds: list[ColumnElement[bool]] = [Module.status != ModuleStatus.cancelled, scope.reach()]
     if scope.programme_id is not None:
         conds.append(Cycle.programme_id == scope.programme_id)
     if scope.cycle is not None:
@@ -136,7 +110,9 @@ def module_conditions(scope: Scope, *, period: bool = True) -> list[ColumnElemen
 def cycle_module_conditions(scope: Scope) -> list[ColumnElement[bool]]:
     """Cycle results: the cycle's modules, cancelled ones left out; with a period, those whose
     last session falls in it (a module belongs to one period, so consecutive periods add up)."""
-    conds: list[ColumnElement[bool]] = [Module.cycle_id == scope.cycle.id, Module.status != ModuleStatus.cancelled]
+    # The cycle itself was checked against the principal's programmes when the scope was resolved.
+    checked = NeedToKnow("reports", true())
+    conds: list[ColumnElement[bool]] = [Module.cycle_id == scope.cycle.id, Module.status != ModuleStatus.cancelled, checked]
     if scope.period:
         own = aliased(Module)
         day = local_date(scope.dialect, func.max(TrainingSession.starts_at), scope.cycle.time_zone, scope.zones)

@@ -21,7 +21,8 @@ from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, Nom
 from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
 from domain.reporting import suppression as sdc
-from domain.reporting.filters import Scope, agency_group, in_subtree, module_conditions, resolve_scope
+from domain.agencies.tree import in_subtree
+from domain.reporting.filters import Scope, agency_group, module_conditions, resolve_scope
 from domain.reporting.schemas import BalanceFilters, GenderBalanceReport, GroupBy
 from domain.settings import get_settings
 

@@ -14,7 +14,8 @@ from domain.agencies.models import Agency
 from domain.attendance.models import AbsenceReason, AttendanceMark, AttendanceStatus
 from domain.catalogue.models import Module, TrainingSession
 from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, NominationStatus
-from domain.reporting.filters import Scope, agency_group, cycle_module_conditions, in_subtree
+from domain.agencies.tree import in_subtree
+from domain.reporting.filters import Scope, agency_group, cycle_module_conditions
 
 ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
 

@@ -1,4 +1,4 @@
-"""Reading the audit log (administrators only)."""
+"""Reading the audit log (administrators only). The log itself is written by domain/audit."""
 
 from __future__ import annotations
 

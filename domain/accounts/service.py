@@ -15,7 +15,7 @@ from domain.auth.models import ApiClient, User
 from domain.auth.passwords import hash_password, new_secret
 from domain.auth.policy import ACCOUNTS_ADMIN, CLIENT_SCOPES, authorize
 from domain.auth.principal import Principal, Role
-from domain.auth.schemas import ClientCreate, check_binding, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserUpdate
+from domain.accounts.schemas import ClientCreate, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserUpdate, check_binding
 from domain.catalogue.models import Trainer
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.errors import InvalidInput

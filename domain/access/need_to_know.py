@@ -1,0 +1,103 @@
+"""Who may see which person: the one place that decides it, as SQL conditions.
+
+- administrators and unbound machine clients (within their scopes): every officer;
+- focal points, and machine clients bound to an agency: the officers of that agency and of its
+  sub-units, nobody else (another agency's officer answers exactly like one that does not exist);
+- coordinators: the officers of agencies in the partner countries of their programmes' cycles;
+- trainers and observers: no officer records (trainers see the participants of what they teach,
+  through `roster_participants`);
+- an erased officer is no longer anyone's officer: erasure pseudonymised them, and only the
+  aggregates (and the pseudonymised rows of rosters) keep them.
+
+Every query that reads officers or nominations carries one of these conditions, or says why it
+needs none with `internal(...)`. A test watches every statement the API sends and fails on one
+that does neither (tests/api/need_to_know_guard.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import True_
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import Boolean
+
+from domain.agencies.models import Agency
+from domain.agencies.tree import in_subtree
+from domain.auth.principal import Principal, Role
+from domain.cycles.models import Cycle
+from domain.db import INTERNAL, internal  # noqa: F401  (the exemption lives with the rule)
+from domain.enrolment.models import Nomination
+from domain.officers.models import Officer
+
+# Reads of personal data by these roles are logged (who, which filter, how many rows).
+LOGGED_READERS = frozenset({Role.focal_point, Role.trainer})
+
+
+class NeedToKnow(ColumnElement[bool]):
+    """A need-to-know condition. It compiles to its condition (1 = 1 when that is TRUE, so that
+    it is never folded away) and names itself, so that a statement can be checked for it."""
+
+    __visit_name__ = "need_to_know"
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("kind", InternalTraversal.dp_string), ("condition", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, kind: str, condition: ColumnElement[bool]):
+        self.kind = kind
+        self.condition = condition
+
+
+@compiles(NeedToKnow)
+def _compile(element: NeedToKnow, compiler: Any, **kw: Any) -> str:
+    if isinstance(element.condition, True_):
+        return "1 = 1"
+    return str(compiler.process(element.condition, **kw))
+
+
+def logs_reads(principal: Principal) -> bool:
+    return principal.role in LOGGED_READERS
+
+
+def reach(principal: Principal) -> Select[Any] | None:
+    """The ids of the agencies whose people the principal may see; None for every agency."""
+    if principal.agency_id is not None and principal.role in (Role.focal_point, Role.client):
+        root = select(Agency.path).where(Agency.id == principal.agency_id).scalar_subquery()
+        return select(Agency.id).where(in_subtree(Agency.path, root))
+    if principal.role in (Role.admin, Role.client):
+        return None
+    if principal.role is Role.coordinator:
+        countries = select(Cycle.partner_country).where(Cycle.programme_id.in_(principal.programme_ids))
+        return select(Agency.id).where(Agency.country.in_(countries))
+    return select(Agency.id).where(false())
+
+
+def _agency_in_reach(principal: Principal, agency_id: Any) -> ColumnElement[bool]:
+    agencies = reach(principal)
+    return true() if agencies is None else agency_id.in_(agencies)
+
+
+def officers(principal: Principal) -> NeedToKnow:
+    """The officers the principal may know exist (a condition on Officer)."""
+    return NeedToKnow("officers", Officer.erased_at.is_(None) & _agency_in_reach(principal, Officer.agency_id))
+
+
+def agency_in_reach(principal: Principal, agency_id: Any) -> NeedToKnow:
+    """Whether an agency's people are within the principal's reach (a condition on that column)."""
+    return NeedToKnow("agencies", _agency_in_reach(principal, agency_id))
+
+
+def nominations(principal: Principal) -> NeedToKnow:
+    """The nominations the principal may know exist: those of officers they may see."""
+    return NeedToKnow("nominations", Nomination.officer_id.in_(select(Officer.id).where(officers(principal))))
+
+
+def roster_participants(principal: Principal) -> NeedToKnow:
+    """Participants on a roster or an attendance list (a condition on Officer), once the caller
+    has checked the module or session itself (teaching.module_for / session_for): a trainer sees
+    everyone on what they teach; everyone else the officers they may see. Erased participants
+    stay, pseudonymised, so that attendance adds up."""
+    if principal.role is Role.trainer:
+        return NeedToKnow("roster", true())
+    return NeedToKnow("roster", _agency_in_reach(principal, Officer.agency_id))

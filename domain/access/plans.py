@@ -1,0 +1,46 @@
+"""Who plans and decides for which programme: administrators for all, coordinators only for the
+programmes they are assigned to (anything else of theirs is a 403 naming the assignment)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.auth.principal import Principal, Role
+from domain.catalogue.models import Module, TrainingSession
+from domain.cycles.models import Cycle
+from domain.errors import Forbidden
+
+
+def manages_programme(principal: Principal, programme_id: uuid.UUID | None) -> bool:
+    if principal.role is Role.admin:
+        return True
+    return principal.role is Role.coordinator and programme_id in principal.programme_ids
+
+
+async def programme_of(session: AsyncSession, *, cycle_id: uuid.UUID | None = None, module_id: uuid.UUID | None = None,
+                       session_id: uuid.UUID | None = None) -> uuid.UUID | None:
+    """The programme a cycle, module or session belongs to (one query)."""
+    stmt = select(Cycle.programme_id)
+    if cycle_id is not None:
+        stmt = stmt.where(Cycle.id == cycle_id)
+    elif module_id is not None:
+        stmt = stmt.join(Module, Module.cycle_id == Cycle.id).where(Module.id == module_id)
+    else:
+        stmt = stmt.join(Module, Module.cycle_id == Cycle.id).join(TrainingSession, TrainingSession.module_id == Module.id)
+        stmt = stmt.where(TrainingSession.id == session_id)
+    return await session.scalar(stmt)
+
+
+async def authorize_programme(session: AsyncSession, principal: Principal, *, programme_id: uuid.UUID | None = None,
+                              cycle_id: uuid.UUID | None = None, module_id: uuid.UUID | None = None,
+                              session_id: uuid.UUID | None = None) -> None:
+    """Coordinators plan and decide only for the programmes they are assigned to."""
+    if principal.role is Role.admin:
+        return
+    if programme_id is None:
+        programme_id = await programme_of(session, cycle_id=cycle_id, module_id=module_id, session_id=session_id)
+    if programme_id is not None and not manages_programme(principal, programme_id):
+        raise Forbidden("This belongs to a programme you are not assigned to.", needed="programme assignment")
