@@ -10,6 +10,7 @@ from domain.audit import models as audit  # noqa: F401
 from domain.events import models as events  # noqa: F401
 from domain.auth import models as auth  # noqa: F401
 from domain.enrolment import models as enrolment  # noqa: F401
+from domain.vetting import models as vetting  # noqa: F401
 from domain.attendance import models as attendance  # noqa: F401
 from domain.certificates import models as certificates  # noqa: F401
 from domain.calendar import models as calendar  # noqa: F401

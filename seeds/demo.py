@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue
-from domain.catalogue.module_service import create_module, transition_module
+from domain.catalogue.module_service import create_module
+from domain.enrolment.lifecycle import transition_module
 from domain.catalogue.resources import create_trainer, create_venue
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate, TrainerCreate, VenueCreate
 from domain.catalogue.session_service import create_session

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Request, Response
 from api.deps import DbSession, IfMatch, Paging, link_next, require, set_etag
 from api.problems import problems
 from domain.auth.policy import VETTING_READ, VETTING_WRITE
-from domain.enrolment import vetting as service
-from domain.enrolment.vetting_schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
+from domain.vetting import service
+from domain.vetting.schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
 from domain.pagination import Page
 
 router = APIRouter()

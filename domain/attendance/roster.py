@@ -20,7 +20,7 @@ from domain.auth.policy import ROSTERS_READ, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module, TrainingSession
 from domain.db import utcnow
-from domain.enrolment.models import Nomination
+from domain.enrolment.models import ON_ROSTER, Nomination
 from domain.officers.models import Officer
 
 
@@ -86,7 +86,7 @@ async def get_roster(session: AsyncSession, *, principal: Principal, module_id: 
         .join(Officer, Officer.id == Nomination.officer_id)
         .outerjoin(counts, counts.c.officer_id == Nomination.officer_id)
         .outerjoin(Assessment, and_(Assessment.module_id == Nomination.module_id, Assessment.officer_id == Nomination.officer_id))
-        .where(Nomination.module_id == module.id, Nomination.status.in_(rules.ON_ROSTER), need_to_know.roster_participants(principal))
+        .where(Nomination.module_id == module.id, Nomination.status.in_(ON_ROSTER), need_to_know.roster_participants(principal))
         .order_by(Officer.name_latin_key, Officer.id)
     )
     rows = (await session.execute(stmt)).all()

@@ -3,6 +3,7 @@
 - A mark is present, late, excused or absent. An absence has a reason (cancellation, no-show)
   and may have a cause (illness, emergency, work, unknown); a present mark has neither.
 - Present and late count as attended.
+- Before a session starts, only an excused absence may be recorded (announced in advance).
 - The attendance rate is stated two ways: over the sessions held so far and over all sessions.
   "Minimum attendance met" compares the rate over all sessions with the module's threshold.
 - "Increased knowledge" (improved) means post-test > pre-test; unknown if either is missing.
@@ -11,12 +12,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from domain.attendance.models import AbsenceCause, AbsenceReason, AttendanceStatus
-from domain.enrolment.models import NominationStatus
 
 ATTENDED = frozenset({AttendanceStatus.present, AttendanceStatus.late})
-# Nominations whose officer is (or was) on the module's roster.
-ON_ROSTER = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
 # Rates are compared with a little slack so that 4/5 meets 0.8 whatever the float rounding.
 _EPSILON = 1e-9
 
@@ -48,6 +48,14 @@ def completed(minimum_attendance_met: bool | None) -> bool:
 
 def completion_reason(attended: int, sessions: int) -> str:
     return f"module delivered: attendance {attended}/{sessions}"
+
+
+def too_early(status: AttendanceStatus, starts_at: datetime, now: datetime) -> str | None:
+    """Before a session starts only an excused absence can be known (announced in advance); who
+    was present, late or absent is recorded once it has started. Why a mark is too early, or None."""
+    if starts_at > now and status is not AttendanceStatus.excused:
+        return f"the session starts at {starts_at.isoformat()}: only an excused absence can be recorded before then"
+    return None
 
 
 def mark_problems(status: AttendanceStatus, reason: AbsenceReason | None, cause: AbsenceCause | None) -> list[tuple[str, str]]:

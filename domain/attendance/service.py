@@ -25,7 +25,8 @@ from domain.audit.service import plain, record_change, record_read
 from domain.auth.policy import ASSESSMENTS_WRITE, ATTENDANCE_WRITE, ROSTERS_READ, authorize
 from domain.auth.principal import Principal
 from domain.crud import flush_or_conflict
-from domain.enrolment.models import Nomination
+from domain.db import utcnow
+from domain.enrolment.models import ON_ROSTER, Nomination
 from domain.errors import InvalidInput
 from domain.ids import uuid7
 from domain.officers.models import Officer
@@ -38,7 +39,7 @@ _DETAILS = ("reason", "cause", "note")
 async def _on_roster(session: AsyncSession, module_id: uuid.UUID, officer_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
     """Those of `officer_ids` with a nomination on the module's roster (one query)."""
     stmt = select(Nomination.officer_id).where(
-        Nomination.module_id == module_id, Nomination.officer_id.in_(set(officer_ids)), Nomination.status.in_(rules.ON_ROSTER))
+        Nomination.module_id == module_id, Nomination.officer_id.in_(set(officer_ids)), Nomination.status.in_(ON_ROSTER))
     return set(await session.scalars(internal(stmt, "which of the ids the caller sent are on the roster")))
 
 
@@ -84,8 +85,13 @@ def _attendance(ts, marks: list[AttendanceMark]) -> AttendanceRead:
 async def put_attendance(session: AsyncSession, *, principal: Principal, session_id: uuid.UUID, data: AttendancePut) -> AttendanceRead:
     authorize(principal, ATTENDANCE_WRITE)
     ts = await session_for(session, principal, session_id, write=True)
-    await _check_rows(session, ts.module_id, data.marks, "marks",
-                      lambda m: rules.mark_problems(m.status, m.reason, m.cause))
+    now = utcnow()
+
+    def problems(m: Any) -> list[tuple[str, str]]:
+        early = rules.too_early(m.status, ts.starts_at, now)
+        return rules.mark_problems(m.status, m.reason, m.cause) + ([("status", early)] if early else [])
+
+    await _check_rows(session, ts.module_id, data.marks, "marks", problems)
     stored = {m.officer_id: m for m in await session.scalars(
         select(AttendanceMark).where(AttendanceMark.session_id == ts.id, AttendanceMark.officer_id.in_([m.officer_id for m in data.marks]))
         .with_for_update())}

@@ -28,7 +28,7 @@ from domain.calendar.models import FeedKind
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.crud import get_or_404
 from domain.cycles.models import Cycle
-from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, NominationChange, NominationStatus
+from domain.enrolment.models import ON_ROSTER, Nomination, NominationChange, NominationStatus
 from domain.errors import Forbidden, NotFound
 from domain.officers.models import Officer
 
@@ -97,7 +97,7 @@ def _filter(stmt, target: Target):
         return stmt.where(Module.cycle_id == target.id, Module.status != ModuleStatus.cancelled)
     if target.kind is FeedKind.trainer:
         return stmt.where(TrainingSession.id.in_(select(session_trainers.c.session_id).where(session_trainers.c.trainer_id == target.id)))
-    seated = select(Nomination.module_id).where(Nomination.officer_id == target.id, Nomination.status.in_(SEATED))
+    seated = select(Nomination.module_id).where(Nomination.officer_id == target.id, Nomination.status.in_(ON_ROSTER))
     cancelled_while_enrolled = (
         select(Nomination.module_id)
         .join(NominationChange, NominationChange.nomination_id == Nomination.id)

@@ -1,22 +1,22 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel
-from sqlalchemy import exists, literal, or_, select
+from sqlalchemy import exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.audit.service import record_change
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.access.plans import authorize_programme
 from domain.catalogue.models import Discipline, Module, ModuleFormat, ModuleStatus, TrainingSession, Venue, module_prerequisites
-from domain.catalogue.schemas import ModuleCreate, ModuleTransition, ModuleUpdate
-from domain.catalogue.transitions import NEEDS_REASON, allowed_transitions
+from domain.catalogue.schemas import ModuleCreate, ModuleUpdate
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.cycles.models import Cycle
-from domain.errors import Conflict, InvalidInput
+from domain.errors import InvalidInput, NotFound
 from domain.pagination import paginate
 
 ENTITY = "module"
@@ -65,7 +65,7 @@ async def get_module(session: AsyncSession, *, principal: Principal, module_id: 
     return await get_or_404(session, Module, module_id, options=_WITH_PREREQS)
 
 
-async def _managed_module(session: AsyncSession, principal: Principal, module_id: uuid.UUID) -> Module:
+async def managed_module(session: AsyncSession, principal: Principal, module_id: uuid.UUID) -> Module:
     """A module the principal may change: coordinators only within their programmes."""
     authorize(principal, PLANNING_WRITE)
     module = await get_module(session, principal=principal, module_id=module_id)
@@ -112,7 +112,7 @@ async def create_module(session: AsyncSession, *, principal: Principal, data: Mo
 async def update_module(
     session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleUpdate, expected_version: int | None
 ) -> Module:
-    module = await _managed_module(session, principal, module_id)
+    module = await managed_module(session, principal, module_id)
     changes = data.changes()
     await _check_references(session, changes)
     extra = {}
@@ -127,25 +127,41 @@ async def update_module(
 
 
 async def delete_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, expected_version: int | None) -> None:
-    module = await _managed_module(session, principal, module_id)
+    module = await managed_module(session, principal, module_id)
     await delete_entity(session, principal=principal, entity=ENTITY, obj=module, expected_version=expected_version,
                         owned=frozenset({"module_prerequisites.module_id"}))
 
 
-async def transition_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleTransition) -> Module:
-    module = await _managed_module(session, principal, module_id)
-    allowed = allowed_transitions(module.status)
-    if data.to not in allowed:
-        raise Conflict(
-            f"A module cannot go from {module.status} to {data.to}; allowed: {', '.join(allowed) or 'none (final state)'}.",
-            code="illegal-transition", title="Illegal status transition",
-            current=module.status.value, allowed=[s.value for s in allowed],
-        )
-    if data.to in NEEDS_REASON and not (data.reason and data.reason.strip()):
-        raise InvalidInput(f"Moving a module to {data.to} needs a reason.", errors=[{"field": "reason", "message": "required for this transition"}])
-    before = module.status
-    module.status, module.status_reason = data.to, data.reason
-    await session.flush()
-    record_change(session, principal=principal, action="transitioned", entity=ENTITY, entity_id=module.id,
-                  changes={"status": (before, data.to), "status_reason": (None, data.reason)})
+async def lock_module(session: AsyncSession, module_id: uuid.UUID) -> Module:
+    """The module, locked for the rest of the transaction: decisions on one module (seats,
+    quotas, certificates) are serialised by this row lock (PostgreSQL) or by SQLite's single writer."""
+    module = (await session.scalars(select(Module).where(Module.id == module_id).with_for_update())).first()
+    if module is None:
+        raise NotFound(f"No module with id {module_id}.", entity="modules", id=str(module_id))
     return module
+
+
+async def module_dates(session: AsyncSession, module_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[date, date]]:
+    """Each module's first and last day: the local dates (cycle time zone) of its first session's
+    start and its last session's end. Modules without sessions are left out. One query."""
+    if not module_ids:
+        return {}
+    rows = await session.execute(
+        select(TrainingSession.module_id, func.min(TrainingSession.starts_at), func.max(TrainingSession.ends_at), Cycle.time_zone)
+        .join(Module, Module.id == TrainingSession.module_id)
+        .join(Cycle, Cycle.id == Module.cycle_id)
+        .where(TrainingSession.module_id.in_(module_ids))
+        .group_by(TrainingSession.module_id, Cycle.time_zone)
+    )
+    found = {}
+    for module_id, first, last, time_zone in rows:
+        tz = ZoneInfo(time_zone)
+        found[module_id] = (first.astimezone(tz).date(), (last - timedelta(microseconds=1)).astimezone(tz).date())
+    return found
+
+
+async def session_span(session: AsyncSession, module_id: uuid.UUID) -> tuple[datetime | None, datetime | None]:
+    """When the module's first session starts and its last one ends (None, None without sessions)."""
+    row = (await session.execute(select(func.min(TrainingSession.starts_at), func.max(TrainingSession.ends_at))
+                                 .where(TrainingSession.module_id == module_id))).one()
+    return row[0], row[1]

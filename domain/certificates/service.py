@@ -19,6 +19,7 @@ from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
 from domain.catalogue.models import Module, ModuleStatus
+from domain.catalogue.module_service import lock_module, module_dates
 from domain.certificates.credential import MEDIA_TYPE, CredentialFacts, credential_claims
 from domain.certificates.models import Certificate, CertificateKind
 from domain.certificates.schemas import CertificateFilters, IssueResult, Revocation, Verification
@@ -26,8 +27,6 @@ from domain.crud import flush_or_conflict, get_or_404
 from domain.cycles.models import Cycle
 from domain.db import utcnow
 from domain.enrolment.models import Nomination, NominationStatus
-from domain.enrolment.seats import lock_module
-from domain.enrolment.vetting import module_dates
 from domain.errors import Conflict, NotFound
 from domain.ids import uuid7
 from domain.officers.models import Officer

@@ -13,7 +13,7 @@ from domain.auth.principal import Principal
 from domain.catalogue.models import Module
 from domain.crud import get_or_404
 from domain.cycles.models import Cycle
-from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, PENDING, Nomination
+from domain.enrolment.models import ON_ROSTER, PENDING, Nomination
 from domain.enrolment.rules import female_share
 from domain.enrolment.schemas import BalanceRead, SexCounts
 from domain.officers.models import Officer, Sex
@@ -23,11 +23,11 @@ from domain.schemas import Warning_
 
 async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCounts, SexCounts]:
     """Enrolled and pending by sex, in one grouped query."""
-    stage = case((Nomination.status.in_(SEATED), "enrolled"), else_="pending")
+    stage = case((Nomination.status.in_(ON_ROSTER), "enrolled"), else_="pending")
     rows = await session.execute(internal(
         select(stage, Officer.sex, func.count())
         .join(Officer, Officer.id == Nomination.officer_id)
-        .where(Nomination.module_id == module_id, Nomination.status.in_(SEATED + PENDING))
+        .where(Nomination.module_id == module_id, Nomination.status.in_(ON_ROSTER + PENDING))
         .group_by(stage, Officer.sex), "counts by sex of a module's nominations: no person"))
     enrolled, pending = SexCounts(), SexCounts()
     for which, sex, n in rows:

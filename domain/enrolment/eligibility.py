@@ -11,11 +11,9 @@ from sqlalchemy.orm import aliased
 
 from domain.access.need_to_know import internal
 from domain.catalogue.models import Module, TrainingSession, VettingType, module_prerequisites
-from domain.enrolment.models import Nomination, NominationStatus
+from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
 from domain.officers.models import Officer
 
-# Holding a seat: these statuses occupy the officer's time and the module's capacity.
-SEATED = (NominationStatus.enrolled,)
 IDENTITY_FIELDS = {VettingType.leahy: ("national_id", "date_of_birth", "place_of_birth")}
 
 
@@ -40,7 +38,7 @@ async def overlapping_enrolments(session: AsyncSession, *, officer_ids: list[uui
         .join(Module, Module.id == Nomination.module_id)
         .join(theirs, theirs.module_id == Module.id)
         .join(mine, and_(mine.module_id == module_id, mine.starts_at < theirs.ends_at, theirs.starts_at < mine.ends_at))
-        .where(Nomination.officer_id.in_(officer_ids), Nomination.status.in_(SEATED), Nomination.module_id != module_id)
+        .where(Nomination.officer_id.in_(officer_ids), Nomination.status.in_(HOLDS_SEAT), Nomination.module_id != module_id)
         .distinct(), "clashing modules of officers the caller already holds"))
     found: dict[uuid.UUID, list[dict]] = {}
     for officer_id, mid, code, title in rows:

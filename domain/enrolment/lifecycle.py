@@ -1,6 +1,7 @@
-"""A module's status change with its consequences for people: confirming needs every enrolled
-participant vetted as the module requires; cancelling withdraws pending nominations and cancels
-vetting requests; delivery settles who completed."""
+"""A module's status change, the one place it happens, with its consequences for people:
+confirming needs every enrolled participant vetted as the module requires; cancelling
+withdraws the nominations still in play and cancels pending vetting requests; delivery (only
+for training that took place: catalogue/transitions.py) settles who completed."""
 
 from __future__ import annotations
 
@@ -11,33 +12,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access.need_to_know import internal
 from domain.attendance.completion import complete_module
+from domain.audit.service import record_change
 from domain.auth.principal import Principal
-from domain.catalogue import module_service
 from domain.catalogue.models import Module, ModuleStatus, VettingType
+from domain.catalogue.module_service import managed_module, session_span
 from domain.catalogue.schemas import ModuleTransition
+from domain.catalogue.transitions import check_transition
+from domain.db import utcnow
 from domain.enrolment.history import record_status
-from domain.enrolment.models import Nomination, NominationStatus
-from domain.enrolment.vetting import cancel_module_vettings, vetting_blockers
+from domain.enrolment.models import LIVE, Nomination, NominationStatus
 from domain.errors import Conflict
-
-PENDING_OR_SEATED = (NominationStatus.submitted, NominationStatus.waitlisted, NominationStatus.enrolled)
+from domain.vetting.service import cancel_module_vettings, vetting_blockers
 
 
 async def transition_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleTransition) -> Module:
-    module = await module_service.transition_module(session, principal=principal, module_id=module_id, data=data)
+    module = await managed_module(session, principal, module_id)
+    first_start, last_end = await session_span(session, module.id)
+    check_transition(module.status, data.to, reason=data.reason, first_start=first_start, last_end=last_end, now=utcnow())
     if data.to is ModuleStatus.confirmed and module.vetting_required is not VettingType.none:
         blockers = await vetting_blockers(session, module=module)
         if blockers:
             raise Conflict(
                 f"{len(blockers)} enrolled participant(s) lack an approved {module.vetting_required.value} vetting valid over "
                 "the module's dates; nothing was changed.",
-                code="vetting-incomplete", title="Vetting incomplete", blockers=blockers,
+                code="vetting-incomplete", title="Vetting incomplete", blockers=[b.model_dump(mode="json") for b in blockers],
             )
-    elif data.to is ModuleStatus.cancelled:
+    before = module.status
+    module.status, module.status_reason = data.to, data.reason
+    await session.flush()
+    record_change(session, principal=principal, action="transitioned", entity="module", entity_id=module.id,
+                  changes={"status": (before, data.to), "status_reason": (None, data.reason)})
+    if data.to is ModuleStatus.cancelled:
         reason = f"module cancelled: {data.reason}"
-        pending = internal(select(Nomination).where(Nomination.module_id == module.id, Nomination.status.in_(PENDING_OR_SEATED)),
-                           "cancelling a module withdraws every nomination still pending or seated")
-        for nomination in await session.scalars(pending):
+        live = internal(select(Nomination).where(Nomination.module_id == module.id, Nomination.status.in_(LIVE)),
+                        "cancelling a module withdraws every nomination still in play")
+        for nomination in await session.scalars(live):
             record_status(session, principal=principal, nomination=nomination, to_status=NominationStatus.withdrawn, reason=reason)
         await cancel_module_vettings(session, principal=principal, module=module)
     elif data.to is ModuleStatus.delivered:

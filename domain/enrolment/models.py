@@ -1,11 +1,10 @@
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.catalogue.models import VettingType
 from domain.db import Base, Entity, utcnow
 from domain.enums import enum_column
 from domain.ids import uuid7
@@ -27,9 +26,15 @@ class NominationStatus(StrEnum):
     vetting_failed = "vetting_failed"
 
 
-# A participant holds or has held a seat in these statuses (rosters, balance, reports, calendars).
-ENROLLED_OR_AFTER = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
+# The status groups, each defined once:
+# - holding a seat now: it takes the module's capacity (and quotas) and the officer's time;
+HOLDS_SEAT = (NominationStatus.enrolled,)
+# - on the module's roster, now or since delivery: rosters, balance, reports, calendars;
+ON_ROSTER = (NominationStatus.enrolled, NominationStatus.completed, NominationStatus.not_completed)
+# - put forward and not yet decided, or queued;
 PENDING = (NominationStatus.submitted, NominationStatus.waitlisted)
+# - still in play: cancelling the module withdraws these.
+LIVE = PENDING + HOLDS_SEAT
 
 
 class ModuleQuota(Entity):
@@ -80,33 +85,3 @@ class NominationChange(Base):
     from_status: Mapped[str | None] = mapped_column(String(40))
     to_status: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
-
-
-class VettingStatus(StrEnum):
-    requested = "requested"
-    approved = "approved"
-    rejected = "rejected"
-    suspended = "suspended"
-    cancelled = "cancelled"
-
-
-class Vetting(Entity):
-    """A human-rights screening of a person. Validity: courtesy one year from the result; Leahy
-    the dates INVEST returns (never computed). Tied to the unit the person belonged to then."""
-
-    __tablename__ = "vettings"
-    __table_args__ = (CheckConstraint("valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from", name="validity_ordered"),)
-
-    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id"), index=True)
-    type: Mapped[VettingType] = mapped_column(enum_column(VettingType, "type"))
-    status: Mapped[VettingStatus] = mapped_column(enum_column(VettingStatus, "status"), default=VettingStatus.requested)
-    unit_agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)
-    # The module the request was made for, if any (cancelling the module cancels the request).
-    module_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("modules.id"), index=True)
-    requested_on: Mapped[date] = mapped_column(Date)
-    needed_by: Mapped[date | None] = mapped_column(Date)
-    result_on: Mapped[date | None] = mapped_column(Date)
-    valid_from: Mapped[date | None] = mapped_column(Date)
-    valid_until: Mapped[date | None] = mapped_column(Date)
-    external_reference: Mapped[str | None] = mapped_column(String(120))
-    note: Mapped[str | None] = mapped_column(Text)

@@ -24,7 +24,8 @@ from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
 from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
 from domain.enrolment.schemas import Decision, DecisionResult, NominationCreate, NominationRead, SeatChanges, Withdrawal
-from domain.enrolment.seats import SeatBook, free_seat, lock_module  # noqa: F401  (free_seat is part of this API)
+from domain.catalogue.module_service import lock_module
+from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
 from domain.officers.models import Officer
 from domain.pagination import paginate

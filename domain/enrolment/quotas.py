@@ -17,10 +17,11 @@ from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
 from domain.catalogue.models import Module
 from domain.crud import get_or_404
-from domain.enrolment.models import ModuleQuota, Nomination, NominationStatus
+from domain.enrolment.models import HOLDS_SEAT, ModuleQuota, Nomination, NominationStatus
 from domain.enrolment.rules import Quota, Waiting, general_pool, queue_key, quota_for
 from domain.enrolment.schemas import QuotaRead, QuotasPut, QuotasRead, SeatChanges
-from domain.enrolment.seats import fill_seats, lock_module, quota_is_active
+from domain.catalogue.module_service import lock_module
+from domain.enrolment.seats import fill_seats, quota_is_active
 from domain.errors import InvalidInput
 
 
@@ -38,7 +39,7 @@ async def _read(session: AsyncSession, module: Module, promoted: SeatChanges | N
     active = [Quota(q.agency_id, path, q.seats) for q, path in rows if quota_is_active(q, module)]
     enrolled_paths = list(await session.scalars(internal(
         select(Agency.path).join(Nomination, Nomination.agency_id == Agency.id)
-        .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.enrolled),
+        .where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT)),
         "the agencies holding seats, to count quota use")))
     everyone = [Quota(q.agency_id, path, q.seats) for q, path in rows]
     used: dict[uuid.UUID, int] = {}

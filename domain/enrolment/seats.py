@@ -14,19 +14,12 @@ from domain.access.need_to_know import internal
 from domain.agencies.models import Agency
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module
-from domain.enrolment.eligibility import SEATED, overlapping_enrolments
+from domain.catalogue.module_service import lock_module
+from domain.enrolment.eligibility import overlapping_enrolments
 from domain.enrolment.history import record_status
-from domain.enrolment.models import ModuleQuota, Nomination, NominationRole, NominationStatus
+from domain.enrolment.models import HOLDS_SEAT, ModuleQuota, Nomination, NominationRole, NominationStatus
 from domain.enrolment.rules import Quota, Waiting, promotion_order, seat_limit
 from domain.enrolment.schemas import NominationRead, PromotionSkip, SeatChanges
-from domain.errors import NotFound
-
-
-async def lock_module(session: AsyncSession, module_id: uuid.UUID) -> Module:
-    module = (await session.scalars(select(Module).where(Module.id == module_id).with_for_update())).first()
-    if module is None:
-        raise NotFound(f"No module with id {module_id}.")
-    return module
 
 
 def quota_is_active(quota: ModuleQuota, module: Module, now: datetime | None = None) -> bool:
@@ -52,7 +45,7 @@ class SeatBook:
         quotas = [Quota(q.agency_id, path, q.seats) for q, path in quota_rows if quota_is_active(q, module)]
         paths = list(await session.scalars(internal(
             select(Agency.path).join(Nomination, Nomination.agency_id == Agency.id)
-            .where(Nomination.module_id == module.id, Nomination.status.in_(SEATED)),
+            .where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT)),
             "the agencies holding seats, to check capacity and quotas")))
         return cls(module, quotas, paths)
 
@@ -112,7 +105,7 @@ async def free_seat(
 ) -> SeatChanges:
     """Move a nomination off its seat (withdrawn, rejected, vetting_failed) and let the next in."""
     module = await lock_module(session, nomination.module_id)
-    was_seated = nomination.status in SEATED
+    was_seated = nomination.status in HOLDS_SEAT
     record_status(session, principal=principal, nomination=nomination, to_status=to_status, reason=reason)
     await session.flush()
     if not was_seated:

@@ -15,7 +15,7 @@ from domain.agencies.models import Agency
 from domain.attendance.models import Assessment, AttendanceMark
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline, Module, TrainingSession
-from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, NominationStatus
+from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
 from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
 from domain.reporting import suppression as sdc
@@ -112,7 +112,7 @@ def _delivered(scope: Scope) -> list:
     conds = [*cycle_module_conditions(scope), Module.status.in_(DELIVERED)]
     if scope.agency_prefix is not None:
         conds.append(exists(select(Nomination.id).join(Agency, Agency.id == Nomination.agency_id)
-                            .where(Nomination.module_id == Module.id, Nomination.status.in_(SEATED),
+                            .where(Nomination.module_id == Module.id, Nomination.status.in_(ON_ROSTER),
                                    in_subtree(Agency.path, scope.agency_prefix))))
     return conds
 
@@ -141,7 +141,7 @@ def _days(scope: Scope):
 
 def _person_days(scope: Scope):
     day = _local_day(scope)
-    attended = (_nominations(scope, Nomination.status.in_(SEATED), Module.status.in_(DELIVERED))
+    attended = (_nominations(scope, Nomination.status.in_(ON_ROSTER), Module.status.in_(DELIVERED))
                 .join(TrainingSession, TrainingSession.module_id == Module.id)
                 .join(AttendanceMark, and_(AttendanceMark.session_id == TrainingSession.id,
                                            AttendanceMark.officer_id == Nomination.officer_id))

@@ -17,7 +17,7 @@ from domain.attendance.models import AttendanceMark, AttendanceStatus
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline, Module, TrainingSession
 from domain.cycles.models import Cycle
-from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, NominationStatus
+from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
 from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
 from domain.reporting import suppression as sdc
@@ -59,7 +59,7 @@ async def gender_balance(session: AsyncSession, *, principal: Principal, filters
 
 def _facts(scope: Scope, group_by: GroupBy):
     """One row per nomination in scope: the group key, the officer, sex, stage flags, targets."""
-    seated = Nomination.status.in_(SEATED)
+    seated = Nomination.status.in_(ON_ROSTER)
     # Who attended at least once, per module in scope: a join, which the planners estimate well.
     present = (select(TrainingSession.module_id.label("module_id"), AttendanceMark.officer_id.label("officer_id"))
                .select_from(AttendanceMark).join(TrainingSession, TrainingSession.id == AttendanceMark.session_id)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from domain.agencies.models import Agency
 from domain.attendance.models import AbsenceReason, AttendanceMark, AttendanceStatus
 from domain.catalogue.models import Module, TrainingSession
-from domain.enrolment.models import ENROLLED_OR_AFTER as SEATED, Nomination, NominationStatus
+from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
 from domain.agencies.tree import in_subtree
 from domain.reporting.filters import Scope, agency_group, cycle_module_conditions
 
@@ -44,7 +44,7 @@ async def scorecard(session: AsyncSession, scope: Scope) -> list[dict[str, Any]]
     marks = _marks(scope)
     key = agency_group(Agency.path, scope.agency_prefix).label("key")
     stmt = (select(key, func.count(Nomination.id).label("nominated"),
-                   func.count(case((Nomination.status.in_(SEATED), 1))).label("enrolled"),
+                   func.count(case((Nomination.status.in_(ON_ROSTER), 1))).label("enrolled"),
                    func.count(case((Nomination.status == NominationStatus.completed, 1))).label("completed"),
                    _total(marks.c.marks).label("marks_recorded"), _total(marks.c.attended).label("attended_marks"),
                    _total(marks.c.no_show).label("no_show_marks"))

@@ -76,6 +76,15 @@ async def make_module(client: httpx.AsyncClient, cycle_id: str, code: str, **ove
     return r.json()
 
 
+async def make_held_module(client: httpx.AsyncClient, cycle_id: str, code: str, **overrides: Any) -> dict:
+    """A module with one session that has already taken place, so that it can be delivered."""
+    module = await make_module(client, cycle_id, code, **overrides)
+    r = await client.post(f"/modules/{module['id']}/sessions", json={
+        "title": "Held session", "starts_at": "2025-01-12T09:00:00+03:00", "ends_at": "2025-01-12T13:00:00+03:00"})
+    assert r.status_code == 201, r.text
+    return module
+
+
 async def make_venue(client: httpx.AsyncClient, name: str = "Training hall A (test)", city: str = "Baghdad") -> dict:
     r = await client.post("/venues", json={"name": name, "city": city, "capacity": 40})
     assert r.status_code == 201, r.text

@@ -12,6 +12,7 @@ from tests.api.catalogue_data import (  # noqa: F401  (fixtures)
     cycle,
     disciplines,
     error_fields,
+    make_held_module,
     make_module,
     make_venue,
     module_body,
@@ -315,7 +316,7 @@ async def test_list_pages_with_cursor_and_link(client, cycle, catalogue):
 
 
 async def test_the_whole_ladder(client, cycle):
-    m = await make_module(client, cycle["id"], "L-1")
+    m = await make_held_module(client, cycle["id"], "L-1")
     version = 1
     for status in ["planned", "open", "confirmed", "delivered", "closed"]:
         r = await transition(client, m["id"], status)
@@ -369,7 +370,7 @@ async def test_postpone_then_resume(client, cycle):
 
 
 async def test_no_cancel_after_delivery(client, cycle):
-    m = await make_module(client, cycle["id"], "L-6")
+    m = await make_held_module(client, cycle["id"], "L-6")
     for status in ["planned", "open", "confirmed", "delivered"]:
         assert (await transition(client, m["id"], status)).status_code == 200
     for target in ("cancelled", "postponed"):

@@ -14,8 +14,9 @@ from sqlalchemy import select, update
 
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleStatus
-from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus, Vetting, VettingStatus
-from domain.enrolment.vetting import cancel_module_vettings, vetting_blockers
+from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
+from domain.vetting.models import Vetting, VettingStatus
+from domain.vetting.service import cancel_module_vettings, vetting_blockers
 from tests.api.catalogue_data import assert_problem, cycle, disciplines, error_fields, programme, unknown_id  # noqa: F401
 from tests.api.enrolment_data import agency, officer, open_module
 
@@ -247,7 +248,7 @@ async def test_vetting_blockers_name_who_blocks_and_why_in_constant_queries(clie
     statements.count = 0
     blockers = await vetting_blockers(db, module=row)
     assert statements.count <= 3
-    reasons = {b["officer_id"]: b["reason"] for b in blockers}
+    reasons = {str(b.officer_id): b.reason for b in blockers}
     assert set(reasons) == {people[k] for k in ("none", "courtesy", "requested", "rejected", "expired", "moved")}
     assert reasons[people["none"]] == "no leahy vetting requested"
     assert reasons[people["courtesy"]] == "no leahy vetting requested (has courtesy only)"
@@ -255,7 +256,7 @@ async def test_vetting_blockers_name_who_blocks_and_why_in_constant_queries(clie
     assert reasons[people["rejected"]] == "leahy vetting rejected on 2025-06-20"
     assert "expires on 2025-09-10, before the module ends (2025-09-11)" in reasons[people["expired"]]
     assert "another unit" in reasons[people["moved"]]
-    assert {b["name_latin"] for b in blockers} >= {"None Test Person", "Moved Test Person"}
+    assert {b.name_latin for b in blockers} >= {"None Test Person", "Moved Test Person"}
 
 
 async def test_no_blockers_when_the_module_needs_no_vetting(client, db, unit, cycle, statements):

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from domain.catalogue.models import VettingType as T
-from domain.enrolment.models import VettingStatus as S
-from domain.enrolment.vetting_rules import (
+from domain.vetting.models import VettingStatus as S
+from domain.vetting.rules import (
     VettingFact, VettingState, blocker_reason, check_transition, one_year_after, settle, why_not_valid,
 )
 from domain.errors import Conflict, InvalidInput

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.catalogue.models import VettingType
-from domain.enrolment.models import VettingStatus
+from domain.vetting.models import VettingStatus
 from domain.errors import Conflict, InvalidInput
 
 V = VettingStatus

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 
 from domain.catalogue.models import VettingType
-from domain.enrolment.models import VettingStatus
+from domain.vetting.models import VettingStatus
 from domain.enrolment.schemas import NominationRead, PromotionSkip
 from domain.schemas import EntityRead, InputModel, PatchModel, ReadModel
 

@@ -19,13 +19,15 @@ from domain.auth.principal import Principal
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
-from domain.catalogue.models import Module, ModuleStatus, TrainingSession, VettingType
+from domain.catalogue.models import Module, ModuleStatus, VettingType
+from domain.catalogue.module_service import lock_module, module_dates
 from domain.crud import check_version, create_entity, ensure_exists, get_or_404, update_entity
 from domain.cycles.models import Cycle
-from domain.enrolment.models import Nomination, NominationStatus, Vetting, VettingStatus
-from domain.enrolment.seats import lock_module
-from domain.enrolment.vetting_rules import FAILING, VettingFact, VettingState, blocker_reason, check_transition, settle
-from domain.enrolment.vetting_schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
+from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
+from domain.enrolment.seats import free_seat
+from domain.vetting.models import Vetting, VettingStatus
+from domain.vetting.rules import FAILING, VettingFact, VettingState, blocker_reason, check_transition, settle
+from domain.vetting.schemas import VettingBlocker, VettingChange, VettingCreate, VettingRead, VettingUpdate
 from domain.errors import Conflict, NotFound
 from domain.officers.models import Officer
 from domain.pagination import paginate
@@ -46,25 +48,6 @@ async def _officer(session: AsyncSession, principal: Principal, officer_id: uuid
     if officer is None:
         raise NotFound(f"No officer with id {officer_id}.", entity="officers", id=str(officer_id))
     return officer
-
-
-async def module_dates(session: AsyncSession, module_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[date, date]]:
-    """Each module's first and last day: the local dates (cycle time zone) of its first session's
-    start and its last session's end. Modules without sessions are left out. One query."""
-    if not module_ids:
-        return {}
-    rows = await session.execute(
-        select(TrainingSession.module_id, func.min(TrainingSession.starts_at), func.max(TrainingSession.ends_at), Cycle.time_zone)
-        .join(Module, Module.id == TrainingSession.module_id)
-        .join(Cycle, Cycle.id == Module.cycle_id)
-        .where(TrainingSession.module_id.in_(module_ids))
-        .group_by(TrainingSession.module_id, Cycle.time_zone)
-    )
-    found = {}
-    for module_id, first, last, time_zone in rows:
-        tz = ZoneInfo(time_zone)
-        found[module_id] = (first.astimezone(tz).date(), (last - timedelta(microseconds=1)).astimezone(tz).date())
-    return found
 
 
 async def create_vetting(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, data: VettingCreate) -> Vetting:
@@ -133,8 +116,6 @@ async def update_vetting(session: AsyncSession, *, principal: Principal, vetting
 
 
 async def _take_off_rosters(session: AsyncSession, *, principal: Principal, vetting: Vetting, result: VettingChange) -> None:
-    from domain.enrolment.nominations import free_seat  # here: nominations may in turn ask vetting about blockers
-
     nominations = list(await session.scalars(internal(
         select(Nomination).join(Module, Module.id == Nomination.module_id)
         .where(Nomination.officer_id == vetting.officer_id, Nomination.status == NominationStatus.enrolled,
@@ -155,14 +136,14 @@ async def _take_off_rosters(session: AsyncSession, *, principal: Principal, vett
         result.skipped += seats.skipped
 
 
-async def vetting_blockers(session: AsyncSession, *, module: Module) -> list[dict]:
+async def vetting_blockers(session: AsyncSession, *, module: Module) -> list[VettingBlocker]:
     """The enrolled participants who lack an approved vetting of the module's type, valid over
-    its dates and done in their current unit: [{officer_id, name_latin, reason}]. Three queries
+    its dates and done in their current unit, and why. Three queries
     whatever the roster's size; none when the module needs no vetting."""
     required = module.vetting_required
     if required is VettingType.none:
         return []
-    enrolled = select(Nomination.officer_id).where(Nomination.module_id == module.id, Nomination.status == NominationStatus.enrolled)
+    enrolled = select(Nomination.officer_id).where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT))
     people = (await session.execute(internal(
         select(Officer.id, Officer.name_latin, Officer.agency_id).where(Officer.id.in_(enrolled)).order_by(Officer.name_latin_key, Officer.id),
         "who blocks the confirmation of a module the caller plans: its enrolled participants")
@@ -181,7 +162,7 @@ async def vetting_blockers(session: AsyncSession, *, module: Module) -> list[dic
         reason = blocker_reason(by_officer.get(officer_id, []), required=required, agency_id=agency_id,
                                 starts_on=starts_on, ends_on=ends_on)
         if reason is not None:
-            blockers.append({"officer_id": str(officer_id), "name_latin": name_latin, "reason": reason})
+            blockers.append(VettingBlocker(officer_id=officer_id, name_latin=name_latin, reason=reason))
     return blockers
 
 
