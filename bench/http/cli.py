@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                     generate.drop(sync_url(url))
     finally:
         report["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         report["flagged"] = any(r["flagged"] for run in report["runs"] for r in run["rows"])
         out = args.out or RESULTS / f"{report['date']}-http{'-quick' if args.quick else ''}.json"
         out.parent.mkdir(parents=True, exist_ok=True)

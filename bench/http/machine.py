@@ -39,6 +39,6 @@ def describe(pg_version: str | None) -> dict:
         "fastapi": version("fastapi"),
         "sqlalchemy": version("sqlalchemy"),
         "wrk": (wrk.stdout + wrk.stderr).split("[", 1)[0].strip() or None,
-        "load_average_at_start": os.getloadavg(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "code": _git_commit(),
     }

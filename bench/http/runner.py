@@ -5,6 +5,7 @@ figures measured a few seconds apart on the same busy machine."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -113,4 +114,6 @@ def run_server(*, database: str, workers: int, env: dict[str, str], fixture: dic
                                      errors=m.errors + ceiling.errors, flagged=bool(m.errors or ceiling.errors), note=m.note))
             log(rows[-1], database, workers)
         peak = server.peak_rss_mib()
-    return {"database": database, "workers": workers, "peak_rss_mib": round(peak, 1), "rows": rows}
+    # Other work shares the machine: its load, beside the figures, tells how busy it was.
+    return {"database": database, "workers": workers, "peak_rss_mib": round(peak, 1),
+            "load_average_after": [round(x, 2) for x in os.getloadavg()], "rows": rows}

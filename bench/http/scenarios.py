@@ -91,7 +91,7 @@ SCENARIOS = [
     Scenario("module", "GET /api/v1/modules/{id}", "admin", "wrk", path=lambda c: f"/api/v1/modules/{c.fixture['module_id']}"),
     Scenario("modules", "GET /api/v1/modules?limit=50", "admin", "wrk", path=lambda c: "/api/v1/modules?limit=50"),
     Scenario("me", "GET /api/v1/me", "focal", "wrk", path=lambda c: "/api/v1/me"),
-    Scenario("search", "GET /api/v1/officers?q=<Arabic> (audited)", "focal", "wrk",
+    Scenario("search", "GET /api/v1/officers?q=(Arabic) (audited)", "focal", "wrk",
              path=lambda c: f"/api/v1/officers?q={quote(c.fixture['search_q'])}"),
     Scenario("nominate", "POST nomination, POST accept", "focal+admin", "python", spec=_nominations),
     Scenario("marks", "PUT /api/v1/sessions/{id}/attendance (30)", "admin", "wrk", script=_marks),

@@ -26,7 +26,8 @@ def text(runs: list[dict]) -> str:
     right = {i for i, c in enumerate(COLUMNS) if c in ("req/s", "p50 ms", "p99 ms", "ceiling req/s", "x ceiling", "errors")}
     fmt = lambda r: "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
     lines = [fmt(COLUMNS)] + [fmt(r) for r in body]
-    lines += [f"peak RSS, {run['database']}, {run['workers']} worker(s): {run['peak_rss_mib']:,.0f} MiB" for run in runs]
+    lines += [f"peak RSS, {run['database']}, {run['workers']} worker(s): {run['peak_rss_mib']:,.0f} MiB"
+              f" (load average afterwards: {', '.join(map(str, run.get('load_average_after', [])))})" for run in runs]
     return "\n".join(lines)
 
 
