@@ -76,11 +76,12 @@ def _remember(response: httpx.Response) -> None:
         FIRST_ERRORS.append(f"{response.request.method} {response.request.url.path} -> {response.status_code}: {response.text[:300]}")
 
 
-async def _run(op: Operation, clients: int, seconds: float, start_at: int, max_ops: int | None) -> tuple[list[float], int, float, int]:
+async def _run(op: Operation, clients: int, seconds: float, start_at: int, max_ops: int | None,
+               timeout: float) -> tuple[list[float], int, float, int]:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     latencies: list[float] = []
     errors, next_n, ran_out = 0, start_at, False
-    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+    async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
         stop = time.perf_counter() + seconds
 
         async def worker() -> None:
@@ -109,12 +110,12 @@ async def _run(op: Operation, clients: int, seconds: float, start_at: int, max_o
 
 async def main(spec: dict) -> dict:
     op = KINDS[spec["kind"]](spec)
-    clients, max_ops = spec.get("clients", 16), spec.get("max_ops")
+    clients, max_ops, timeout = spec.get("clients", 16), spec.get("max_ops"), spec.get("timeout", 60)
     used = 0
     if spec.get("warmup", 0) > 0:
-        _, _, _, used = await _run(op, clients, spec["warmup"], 0, max_ops)
+        _, _, _, used = await _run(op, clients, spec["warmup"], 0, max_ops, timeout)
     FIRST_ERRORS.clear()
-    latencies, errors, elapsed, used = await _run(op, clients, spec["seconds"], used, max_ops)
+    latencies, errors, elapsed, used = await _run(op, clients, spec["seconds"], used, max_ops, timeout)
     note = "ran out of fresh officers before the time was up" if spec["kind"] == "nominate_accept" and used > len(spec.get("officer_ids", [])) else ""
     result = summarise("python-httpx", latencies, elapsed, errors, note).as_dict()
     result["first_errors"] = FIRST_ERRORS[:3]

@@ -84,7 +84,8 @@ def import_file(path: Path, agency_id: str, rows: int = IMPORT_ROWS) -> Path:
 
 def _imports(ctx: Context) -> dict:
     path = import_file(ctx.scratch / "officers-import.csv", ctx.fixture["agency_id"])
-    return {"kind": "import_plan_apply", "file": str(path), "admin_token": ctx.tokens["admin"], "max_ops": 3}
+    return {"kind": "import_plan_apply", "file": str(path), "admin_token": ctx.tokens["admin"], "max_ops": 3,
+            "timeout": 600}  # a 20,000-row plan may take minutes
 
 
 SCENARIOS = [

@@ -79,3 +79,13 @@ def test_scenarios_not_available_until_their_routes_exist():
     have = {"/api/v1/officers/imports", "/api/v1/officers/imports/{id}/apply"}  # any parameter name
     assert missing_routes(imports, have) == []
     assert all(missing_routes(s, set()) == [] for s in SCENARIOS if not s.needs)
+
+
+def test_the_import_file_is_a_deterministic_csv(tmp_path):
+    from bench.http.scenarios import import_file
+
+    first = import_file(tmp_path / "a.csv", "agency-1", rows=5).read_text(encoding="utf-8")
+    assert first == import_file(tmp_path / "b.csv", "agency-1", rows=5).read_text(encoding="utf-8")
+    lines = first.splitlines()
+    assert lines[0] == "external_id,full_name_ar,name_latin,sex,agency_id" and len(lines) == 6
+    assert lines[1].startswith("hr-00000,") and lines[1].endswith(",agency-1")
