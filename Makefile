@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate seed run test openapi bench clean
+.PHONY: install migrate seed run test openapi bench bench-http clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ openapi: install
 	$(BIN)/python -m api.openapi
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench reports
+
+# Needs wrk (apt-get install wrk) and PostgreSQL on 127.0.0.1:5432 (or BENCH_ARGS="--databases sqlite").
+bench-http: install
+	$(BIN)/python -m bench http $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info tadrib.db tadrib.db-wal tadrib.db-shm

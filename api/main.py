@@ -63,4 +63,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    if settings.bench_ceiling:  # the same process, middleware and settings as the routes it is compared with
+        @app.get("/bench/ceiling", include_in_schema=False)
+        async def bench_ceiling() -> dict[str, str]:
+            return {"status": "ok", "service": "tadrib"}
+
     return app

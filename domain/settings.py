@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     sign_in_max_failures: int = 5
     sign_in_window_minutes: int = 15
     report_suppression_threshold: int = 3  # observers and machine clients: counts below it are withheld
+    # GET /bench/ceiling (constant JSON), for `python -m bench http` only: the server's own ceiling.
+    bench_ceiling: bool = False
 
     @property
     def is_production(self) -> bool:
