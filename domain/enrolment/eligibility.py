@@ -12,12 +12,13 @@ from sqlalchemy.orm import aliased
 from domain.access.need_to_know import internal
 from domain.catalogue.models import Module, TrainingSession, VettingType, module_prerequisites
 from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
+from domain.enrolment.schemas import ModuleRef
 from domain.officers.models import Officer
 
 IDENTITY_FIELDS = {VettingType.leahy: ("national_id", "date_of_birth", "place_of_birth")}
 
 
-async def missing_prerequisites(session: AsyncSession, *, officer_id: uuid.UUID, module_id: uuid.UUID) -> list[dict]:
+async def missing_prerequisites(session: AsyncSession, *, officer_id: uuid.UUID, module_id: uuid.UUID) -> list[ModuleRef]:
     """Prerequisite modules the officer has not completed (possibly in an earlier year)."""
     done = select(Nomination.module_id).where(Nomination.officer_id == officer_id, Nomination.status == NominationStatus.completed)
     rows = await session.execute(internal(
@@ -25,10 +26,10 @@ async def missing_prerequisites(session: AsyncSession, *, officer_id: uuid.UUID,
         .join(module_prerequisites, module_prerequisites.c.prerequisite_id == Module.id)
         .where(module_prerequisites.c.module_id == module_id, Module.id.not_in(done)),
         "eligibility of an officer the caller already holds: modules, not people"))
-    return [{"module_id": str(r.id), "code": r.code, "title": r.title} for r in rows]
+    return [ModuleRef(module_id=r.id, code=r.code, title=r.title) for r in rows]
 
 
-async def overlapping_enrolments(session: AsyncSession, *, officer_ids: list[uuid.UUID], module_id: uuid.UUID) -> dict[uuid.UUID, list[dict]]:
+async def overlapping_enrolments(session: AsyncSession, *, officer_ids: list[uuid.UUID], module_id: uuid.UUID) -> dict[uuid.UUID, list[ModuleRef]]:
     """For each officer, the other modules they are enrolled in whose sessions overlap this module's."""
     if not officer_ids:
         return {}
@@ -40,9 +41,9 @@ async def overlapping_enrolments(session: AsyncSession, *, officer_ids: list[uui
         .join(mine, and_(mine.module_id == module_id, mine.starts_at < theirs.ends_at, theirs.starts_at < mine.ends_at))
         .where(Nomination.officer_id.in_(officer_ids), Nomination.status.in_(HOLDS_SEAT), Nomination.module_id != module_id)
         .distinct(), "clashing modules of officers the caller already holds"))
-    found: dict[uuid.UUID, list[dict]] = {}
+    found: dict[uuid.UUID, list[ModuleRef]] = {}
     for officer_id, mid, code, title in rows:
-        found.setdefault(officer_id, []).append({"module_id": str(mid), "code": code, "title": title})
+        found.setdefault(officer_id, []).append(ModuleRef(module_id=mid, code=code, title=title))
     return found
 
 

@@ -23,7 +23,8 @@ from domain.enrolment import eligibility
 from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
 from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
-from domain.enrolment.schemas import Decision, DecisionResult, NominationCreate, NominationRead, SeatChanges, Withdrawal
+from domain.enrolment.rules import NominationFacts, check_status_change, nomination_violations
+from domain.enrolment.schemas import Decision, DecisionResult, NominationCreate, NominationRead, SeatChanges, Violation, Withdrawal
 from domain.catalogue.module_service import lock_module
 from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
@@ -33,11 +34,6 @@ from domain.schemas import Warning_
 
 S = NominationStatus
 ACCEPTING = {ModuleStatus.open, ModuleStatus.confirmed}
-NEXT = {  # decisions and withdrawals allowed from each status
-    S.submitted: {S.enrolled, S.waitlisted, S.rejected, S.withdrawn},
-    S.waitlisted: {S.enrolled, S.rejected, S.withdrawn},
-    S.enrolled: {S.rejected, S.withdrawn},
-}
 
 
 class NominationFilters(BaseModel):
@@ -90,8 +86,8 @@ async def create_nomination(session: AsyncSession, *, principal: Principal, modu
     violations = await _violations(session, module=module, officer=officer, deciding=deciding, late_reason=data.late_reason)
     if violations:
         first = violations[0]
-        raise RuleViolation(first["message"] if len(violations) == 1 else f"{first['message']} (and {len(violations) - 1} more rule(s))",
-                            code=first["rule"], title="Nomination refused", violations=violations)
+        raise RuleViolation(first.message if len(violations) == 1 else f"{first.message} (and {len(violations) - 1} more rule(s))",
+                            code=first.rule, title="Nomination refused", violations=[v.model_dump(mode="json", exclude_none=True) for v in violations])
     nomination = Nomination(module_id=module.id, officer_id=officer.id, agency_id=officer.agency_id, role=data.role,
                             priority=data.priority, note=data.note, late_reason=data.late_reason, status=S.submitted,
                             nominated_by=principal.name)
@@ -106,37 +102,18 @@ async def create_nomination(session: AsyncSession, *, principal: Principal, modu
     return read
 
 
-async def _violations(session: AsyncSession, *, module: Module, officer: Officer, deciding: bool, late_reason: str | None) -> list[dict]:
-    found = []
-    if module.status is not ModuleStatus.open:
-        found.append({"rule": "module-not-open", "message": f"The module is {module.status.value}; nominations need it open."})
-    deadline = module.nomination_deadline
-    if deadline is not None and datetime.now(timezone.utc) > deadline and not (deciding and late_reason):
-        found.append({"rule": "deadline-passed", "message": f"The nomination deadline ({deadline.isoformat()}) has passed"
-                      + ("; a coordinator may add a late nomination with late_reason." if deciding else ".")})
+async def _violations(session: AsyncSession, *, module: Module, officer: Officer, deciding: bool, late_reason: str | None) -> list[Violation]:
+    """The facts the nomination rules need (four queries), judged by enrolment/rules.py."""
     already = select(Nomination.id).where(Nomination.module_id == module.id, Nomination.officer_id == officer.id)
-    if await session.scalar(internal(already, "is this officer (visible to the caller) already nominated")):
-        found.append({"rule": "already-nominated", "message": "The officer is already nominated for this module."})
-    missing = await eligibility.missing_prerequisites(session, officer_id=officer.id, module_id=module.id)
-    if missing:
-        found.append({"rule": "prerequisite-not-completed", "message": "The officer has not completed "
-                      + ", ".join(m["code"] for m in missing) + ".", "modules": missing})
-    overlaps = (await eligibility.overlapping_enrolments(session, officer_ids=[officer.id], module_id=module.id)).get(officer.id)
-    if overlaps:
-        found.append({"rule": "schedule-overlap", "message": "The officer is enrolled in a module whose sessions overlap: "
-                      + ", ".join(m["code"] for m in overlaps) + ".", "modules": overlaps})
-    fields = eligibility.missing_identity_fields(officer, module.vetting_required)
-    if fields:
-        found.append({"rule": "identity-fields-missing", "message": f"{module.vetting_required.value} vetting needs "
-                      + ", ".join(fields) + " on the officer record.", "fields": fields})
-    return found
-
-
-def _refuse(nomination: Nomination, target: NominationStatus) -> None:
-    allowed_next = sorted(s.value for s in NEXT.get(nomination.status, set()))
-    if target not in NEXT.get(nomination.status, set()):
-        raise Conflict(f"A {nomination.status.value} nomination cannot become {target.value}; allowed: {', '.join(allowed_next) or 'none'}.",
-                       code="illegal-transition", title="Illegal status change", current=nomination.status.value, allowed=allowed_next)
+    overlaps = await eligibility.overlapping_enrolments(session, officer_ids=[officer.id], module_id=module.id)
+    return nomination_violations(NominationFacts(
+        module_status=module.status, deadline=module.nomination_deadline, now=datetime.now(timezone.utc), deciding=deciding,
+        late_reason=late_reason,
+        already_nominated=await session.scalar(internal(already, "is this officer (visible to the caller) already nominated")) is not None,
+        missing_prerequisites=await eligibility.missing_prerequisites(session, officer_id=officer.id, module_id=module.id),
+        overlapping=overlaps.get(officer.id, []),
+        missing_identity_fields=eligibility.missing_identity_fields(officer, module.vetting_required),
+    ))
 
 
 async def decide(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Decision) -> DecisionResult:
@@ -146,22 +123,22 @@ async def decide(session: AsyncSession, *, principal: Principal, nomination_id: 
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     await session.refresh(nomination)  # re-read under the lock: a concurrent decision may have moved it
     if data.decision == "reject":
-        _refuse(nomination, S.rejected)
+        check_status_change(nomination.status, S.rejected)
         changes = await free_seat(session, principal=principal, nomination=nomination, to_status=S.rejected, reason=data.reason)
         return _result(nomination, changes)
     if data.decision == "waitlist":
-        _refuse(nomination, S.waitlisted)
+        check_status_change(nomination.status, S.waitlisted)
         record_status(session, principal=principal, nomination=nomination, to_status=S.waitlisted, reason=data.reason)
         await session.flush()
         return _result(nomination, SeatChanges())
-    _refuse(nomination, S.enrolled)
+    check_status_change(nomination.status, S.enrolled)
     if module.status not in ACCEPTING:
         raise Conflict(f"The module is {module.status.value}; participants are accepted while it is open or confirmed.",
                        code="module-not-accepting", title="Module not accepting participants")
     overlaps = (await eligibility.overlapping_enrolments(session, officer_ids=[nomination.officer_id], module_id=module.id)).get(nomination.officer_id)
     if overlaps:
-        raise Conflict("The officer is enrolled in a module whose sessions overlap: " + ", ".join(m["code"] for m in overlaps) + ".",
-                       code="schedule-overlap", title="Schedule overlap", modules=overlaps)
+        raise Conflict("The officer is enrolled in a module whose sessions overlap: " + ", ".join(m.code for m in overlaps) + ".",
+                       code="schedule-overlap", title="Schedule overlap", modules=[m.model_dump(mode="json") for m in overlaps])
     book = await SeatBook.load(session, module)
     path = await session.scalar(select(Agency.path).where(Agency.id == nomination.agency_id))
     limit = book.limit_for(path)
@@ -192,7 +169,7 @@ async def withdraw(session: AsyncSession, *, principal: Principal, nomination_id
         await authorize_programme(session, principal, module_id=nomination.module_id)
     await lock_module(session, nomination.module_id)
     await session.refresh(nomination)
-    _refuse(nomination, S.withdrawn)
+    check_status_change(nomination.status, S.withdrawn)
     changes = await free_seat(session, principal=principal, nomination=nomination, to_status=S.withdrawn, reason=data.reason)
     return _result(nomination, changes)
 

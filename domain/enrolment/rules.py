@@ -1,10 +1,16 @@
-"""Pure enrolment rules: seats against capacity and quotas, waitlist order, gender share."""
+"""Pure enrolment rules: seats against capacity and quotas, waitlist order, gender share, and a
+nomination's status machine and refusals. No database here."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+
+from domain.catalogue.models import ModuleStatus
+from domain.enrolment.models import NominationStatus
+from domain.enrolment.schemas import ModuleRef, Violation
+from domain.errors import Conflict
 
 
 @dataclass(frozen=True)
@@ -71,3 +77,61 @@ def promotion_order(waiting: list[Waiting], freed_agency_id: uuid.UUID | None) -
 def female_share(female: int, male: int) -> float | None:
     total = female + male
     return None if total == 0 else round(female / total, 4)
+
+
+# --- nominations: the status machine and the refusals ---------------------------------------
+
+S = NominationStatus
+# The decisions and withdrawals allowed from each status; the statuses after delivery (completed,
+# not_completed) and the refusals (rejected, withdrawn, vetting_failed) are final.
+NEXT: dict[NominationStatus, frozenset[NominationStatus]] = {
+    S.submitted: frozenset({S.enrolled, S.waitlisted, S.rejected, S.withdrawn}),
+    S.waitlisted: frozenset({S.enrolled, S.rejected, S.withdrawn}),
+    S.enrolled: frozenset({S.rejected, S.withdrawn}),
+}
+
+
+def check_status_change(current: NominationStatus, target: NominationStatus) -> None:
+    """Refuse a decision or withdrawal the status machine does not allow, naming the allowed ones."""
+    allowed = NEXT.get(current, frozenset())
+    if target not in allowed:
+        names = sorted(s.value for s in allowed)
+        raise Conflict(f"A {current.value} nomination cannot become {target.value}; allowed: {', '.join(names) or 'none'}.",
+                       code="illegal-transition", title="Illegal status change", current=current.value, allowed=names)
+
+
+@dataclass(frozen=True)
+class NominationFacts:
+    """What the nomination rules look at, gathered by the service (a fixed number of queries)."""
+
+    module_status: ModuleStatus
+    deadline: datetime | None
+    now: datetime
+    deciding: bool  # a coordinator (or admin), who may nominate late with a reason
+    late_reason: str | None
+    already_nominated: bool
+    missing_prerequisites: list[ModuleRef]
+    overlapping: list[ModuleRef]
+    missing_identity_fields: list[str]
+
+
+def nomination_violations(facts: NominationFacts) -> list[Violation]:
+    """Every rule a nomination breaks (domain rules 5-9), in a stable order; empty when it may go ahead."""
+    found = []
+    if facts.module_status is not ModuleStatus.open:
+        found.append(Violation(rule="module-not-open", message=f"The module is {facts.module_status.value}; nominations need it open."))
+    if facts.deadline is not None and facts.now > facts.deadline and not (facts.deciding and facts.late_reason):
+        found.append(Violation(rule="deadline-passed", message=f"The nomination deadline ({facts.deadline.isoformat()}) has passed"
+                               + ("; a coordinator may add a late nomination with late_reason." if facts.deciding else ".")))
+    if facts.already_nominated:
+        found.append(Violation(rule="already-nominated", message="The officer is already nominated for this module."))
+    if facts.missing_prerequisites:
+        found.append(Violation(rule="prerequisite-not-completed", modules=facts.missing_prerequisites,
+                               message="The officer has not completed " + ", ".join(m.code for m in facts.missing_prerequisites) + "."))
+    if facts.overlapping:
+        found.append(Violation(rule="schedule-overlap", modules=facts.overlapping, message="The officer is enrolled in a module "
+                               "whose sessions overlap: " + ", ".join(m.code for m in facts.overlapping) + "."))
+    if facts.missing_identity_fields:
+        found.append(Violation(rule="identity-fields-missing", fields=facts.missing_identity_fields,
+                               message="The module's vetting needs " + ", ".join(facts.missing_identity_fields) + " on the officer record."))
+    return found

@@ -10,6 +10,23 @@ from domain.schemas import EntityRead, InputModel, ReadModel, Warning_
 Reason = Field(None, max_length=2000)
 
 
+class ModuleRef(ReadModel):
+    """A module a rule points at (a missing prerequisite, an overlapping enrolment)."""
+
+    module_id: uuid.UUID
+    code: str
+    title: str
+
+
+class Violation(ReadModel):
+    """One rule a request breaks: its stable name, a sentence, and what it is about."""
+
+    rule: str
+    message: str
+    modules: list[ModuleRef] | None = None
+    fields: list[str] | None = None
+
+
 class QuotaSet(InputModel):
     agency_id: uuid.UUID
     seats: int = Field(ge=0, le=10_000)

@@ -83,7 +83,7 @@ async def fill_seats(
             break
         nomination, path = by_id[w.nomination_id]
         if nomination.officer_id in overlaps:
-            clash = ", ".join(m["code"] for m in overlaps[nomination.officer_id])
+            clash = ", ".join(m.code for m in overlaps[nomination.officer_id])
             changes.skipped.append(PromotionSkip(nomination_id=nomination.id, officer_id=nomination.officer_id,
                                                  reason=f"enrolled in an overlapping module ({clash})"))
             continue
