@@ -12,7 +12,23 @@ from api import errors
 from api.middleware import BodyLimit
 from api.unit_of_work import TransactionMiddleware
 from api.openapi_extras import document_roles
-from api.routes import accounts, attendance, audit, auth, calendar, catalogue, certificates, enrolment, officers, planning, reports, sessions, vetting
+from api.routes import (
+    accounts,
+    agencies,
+    attendance,
+    audit,
+    auth,
+    calendar,
+    catalogue,
+    certificates,
+    cycles,
+    enrolment,
+    officers,
+    programmes,
+    reports,
+    sessions,
+    vetting,
+)
 from api.startup import check_schema_is_current
 from domain.auth.tokens import KeyRing
 from domain.db import Sessions, make_engine
@@ -22,6 +38,10 @@ DESCRIPTION = """Tadrib plans and runs capacity-building training cycles for sec
 programmes, cooperation cycles, modules and sessions, the agencies that nominate officers, and the officers
 themselves. Errors are RFC 9457 `application/problem+json`. Lists page with `limit` and an opaque `cursor`
 and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it back in `If-Match` on PATCH."""
+
+# The areas of the API in reading order, one router each.
+AREAS = (auth, programmes, cycles, agencies, officers, catalogue, sessions, enrolment, vetting, attendance,
+         certificates, calendar, reports, accounts, audit)
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None, check_schema: bool = True) -> FastAPI:
@@ -52,8 +72,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/api/v1")
-    for module in (auth, planning, officers, catalogue, sessions, enrolment, vetting, attendance, certificates, calendar, reports, accounts, audit):
-        v1.include_router(module.router)
+    for area in AREAS:
+        v1.include_router(area.router)
     app.include_router(v1)
     app.include_router(auth.public)
     app.include_router(certificates.public, prefix="/api/v1")
