@@ -23,6 +23,7 @@ from api.routes import (
     certificates,
     cycles,
     enrolment,
+    modules,
     officers,
     programmes,
     reports,
@@ -40,7 +41,7 @@ themselves. Errors are RFC 9457 `application/problem+json`. Lists page with `lim
 and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it back in `If-Match` on PATCH."""
 
 # The areas of the API in reading order, one router each.
-AREAS = (auth, programmes, cycles, agencies, officers, catalogue, sessions, enrolment, vetting, attendance,
+AREAS = (auth, programmes, cycles, agencies, officers, catalogue, modules, sessions, enrolment, vetting, attendance,
          certificates, calendar, reports, accounts, audit)
 
 
