@@ -55,11 +55,6 @@ def holding(permission: str) -> params.Security:
     return Security(get_principal, scopes=[permission])
 
 
-def require(permission: str):  # the routes still written this way are converted in the next commits
-    """A principal holding `permission`; the route's OpenAPI entry shows it."""
-    return Annotated[Principal, holding(permission)]
-
-
 @dataclass(frozen=True)
 class PageParams:
     limit: int
