@@ -1,5 +1,5 @@
-"""Dependencies every route declares: the request's database session, the acting principal,
-paging and If-Match. Authentication plugs in here, not in the routes."""
+"""Dependencies every route declares: the request's database session, the acting principal
+(holding a permission), paging and If-Match. Authentication plugs in here, not in the routes."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request, Response, Security
+from fastapi import Depends, Header, Query, Request, Response, Security, params
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,9 +49,10 @@ async def get_principal(
 CurrentPrincipal = Annotated[Principal, Security(get_principal)]
 
 
-def require(permission: str):
-    """A principal holding `permission`; the route's OpenAPI entry shows it."""
-    return Annotated[Principal, Security(get_principal, scopes=[permission])]
+def holding(permission: str) -> params.Security:
+    """The signed-in principal, refused unless it holds `permission`; the route's OpenAPI entry
+    shows it. Routes name it as a type: `Reader = Annotated[Principal, holding(PLANNING_READ)]`."""
+    return Security(get_principal, scopes=[permission])
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,40 @@
-"""Attendance marks, assessments and the roster."""
+"""Attendance: marks per session, pre- and post-test scores, and the roster that adds them up."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
-from api.deps import DbSession, require
+from api.deps import DbSession, holding
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
 from domain.attendance import roster, service
 from domain.attendance.schemas import (
-    AssessmentsPut, AssessmentsRead, AttendanceCorrectionRead, AttendancePut, AttendanceRead, RosterRead,
+    AssessmentsPut,
+    AssessmentsRead,
+    AttendanceCorrectionRead,
+    AttendancePut,
+    AttendanceRead,
+    RosterRead,
 )
 from domain.auth.policy import ASSESSMENTS_WRITE, ATTENDANCE_WRITE, ROSTERS_READ
+from domain.auth.principal import Principal
+from domain.exports import Column
 
-router = APIRouter()
+router = APIRouter(tags=["attendance"])
+RosterReader = Annotated[Principal, holding(ROSTERS_READ)]
+AttendanceTaker = Annotated[Principal, holding(ATTENDANCE_WRITE)]
+Assessor = Annotated[Principal, holding(ASSESSMENTS_WRITE)]
 
 _WHO_WRITES = "By a trainer of the session (another trainer gets 404), a coordinator of the module's programme, or an admin."
+ROSTER_COLUMNS: list[Column] = [
+    ("officer_id", "Officer id"), ("full_name_ar", "Name (Arabic)"), ("name_latin", "Name (Latin)"), ("sex", "Sex"),
+    ("agency_id", "Agency id"), ("nomination_status", "Status"), ("sessions_total", "Sessions"), ("sessions_held", "Held"),
+    ("attended", "Attended"), ("excused", "Excused"), ("absent", "Absent"),
+    ("attendance_rate_so_far", "Attendance so far", "percent"), ("attendance_rate_overall", "Attendance overall", "percent"),
+    ("minimum_attendance_met", "Minimum met"), ("pre_test", "Pre-test"), ("post_test", "Post-test"),
+    ("improved", "Improved"), ("completed", "Completed"),
+]
 
 
 @router.put(
@@ -27,27 +46,29 @@ _WHO_WRITES = "By a trainer of the session (another trainer gets 404), a coordin
     + _WHO_WRITES,
     responses=problems(404, 409),
 )
-async def put_attendance(session_id: uuid.UUID, data: AttendancePut, db: DbSession, principal: require(ATTENDANCE_WRITE)):
+async def put_attendance(session_id: uuid.UUID, data: AttendancePut, db: DbSession,
+                         principal: AttendanceTaker) -> AttendanceRead:
     return await service.put_attendance(db, principal=principal, session_id=session_id, data=data)
 
 
 @router.get(
     "/sessions/{session_id}/attendance", response_model=AttendanceRead, operation_id="get_attendance",
-    summary="A session's attendance marks",
+    summary="Get a session's attendance marks",
     description="Trainers see the sessions they teach; focal points only the marks of their agency subtree's officers.",
     responses=problems(404),
 )
-async def get_attendance(session_id: uuid.UUID, db: DbSession, principal: require(ROSTERS_READ)):
+async def get_attendance(session_id: uuid.UUID, db: DbSession, principal: RosterReader) -> AttendanceRead:
     return await service.get_attendance(db, principal=principal, session_id=session_id)
 
 
 @router.get(
     "/sessions/{session_id}/attendance/history", response_model=list[AttendanceCorrectionRead],
-    operation_id="get_attendance_history", summary="Corrections of a session's attendance marks",
+    operation_id="get_attendance_history", summary="List the corrections of a session's attendance marks",
     description="Append-only, oldest first: who changed which mark, when, from what to what. Scoped like the marks.",
     responses=problems(404),
 )
-async def get_attendance_history(session_id: uuid.UUID, db: DbSession, principal: require(ROSTERS_READ)):
+async def get_attendance_history(session_id: uuid.UUID, db: DbSession,
+                                 principal: RosterReader) -> list[AttendanceCorrectionRead]:
     return await service.attendance_history(db, principal=principal, session_id=session_id)
 
 
@@ -59,31 +80,21 @@ async def get_attendance_history(session_id: uuid.UUID, db: DbSession, principal
     "By a trainer teaching a session of the module (others get 404), a coordinator of its programme, or an admin.",
     responses=problems(404, 409),
 )
-async def put_assessments(module_id: uuid.UUID, data: AssessmentsPut, db: DbSession, principal: require(ASSESSMENTS_WRITE)):
+async def put_assessments(module_id: uuid.UUID, data: AssessmentsPut, db: DbSession, principal: Assessor) -> AssessmentsRead:
     return await service.put_assessments(db, principal=principal, module_id=module_id, data=data)
 
 
 @router.get(
     "/modules/{module_id}/roster", response_model=RosterRead, operation_id="get_module_roster",
-    summary="A module's roster with attendance, scores and completion",
+    summary="Get a module's roster with attendance, scores and completion",
     description="Per participant (nominations enrolled, completed or not completed): attendance rates over the sessions "
     "held so far and over all sessions, minimum attendance against the module's threshold, pre/post scores, improved "
     "(post > pre) and completed. Trainers see only modules they teach (else 404); focal points only their agency "
-    "subtree's participants.",
+    "subtree's participants. Also as CSV or XLSX (?format=csv|xlsx or the Accept header).",
     responses=problems(404) | export_responses(),
 )
-async def get_module_roster(module_id: uuid.UUID, request: Request, db: DbSession, principal: require(ROSTERS_READ),
-                            format: ExportFormat = None):
+async def get_module_roster(module_id: uuid.UUID, request: Request, db: DbSession, principal: RosterReader,
+                            format: ExportFormat = None) -> RosterRead | Response:
     result = await roster.get_roster(db, principal=principal, module_id=module_id)
     return tabular(request, rows=lambda: [p.model_dump(mode="json") for p in result.participants], columns=ROSTER_COLUMNS,
                    filename=f"roster-{module_id}", default=result)
-
-
-ROSTER_COLUMNS = [
-    ("officer_id", "Officer id"), ("full_name_ar", "Name (Arabic)"), ("name_latin", "Name (Latin)"), ("sex", "Sex"),
-    ("agency_id", "Agency id"), ("nomination_status", "Status"), ("sessions_total", "Sessions"), ("sessions_held", "Held"),
-    ("attended", "Attended"), ("excused", "Excused"), ("absent", "Absent"),
-    ("attendance_rate_so_far", "Attendance so far", "percent"), ("attendance_rate_overall", "Attendance overall", "percent"),
-    ("minimum_attendance_met", "Minimum met"), ("pre_test", "Pre-test"), ("post_test", "Post-test"),
-    ("improved", "Improved"), ("completed", "Completed"),
-]

@@ -1,7 +1,7 @@
 """Sign-in (OAuth2 token endpoint), the public keys, and who am I."""
 
 import base64
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Header, Request
 
@@ -11,8 +11,8 @@ from domain.auth import service
 from domain.auth.schemas import MeRead, TokenResponse
 from domain.errors import OAuthError
 
-router = APIRouter()
-public = APIRouter()
+router = APIRouter(tags=["auth"])
+public = APIRouter(tags=["auth"])
 
 
 def _basic(authorization: str | None) -> tuple[str, str] | None:
@@ -43,7 +43,7 @@ async def issue_token(
     client_secret: Annotated[str | None, Form()] = None,
     scope: Annotated[str | None, Form()] = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-):
+) -> TokenResponse:
     settings, keyring = request.app.state.settings, request.app.state.keyring
     address = request.client.host if request.client else "unknown"
     if grant_type == "password":
@@ -57,12 +57,16 @@ async def issue_token(
                                         scope=scope, address=address)
 
 
-@public.get("/.well-known/jwks.json", operation_id="get_jwks", summary="Public keys that verify tokens and certificates",
+@public.get("/.well-known/jwks.json", operation_id="get_jwks",
+            summary="Get the public keys that verify tokens and certificates",
+            description="A JSON Web Key Set (RFC 7517) of the RS256 keys that sign access tokens and certificates.",
             responses=problems(public=True))
-async def jwks(request: Request) -> dict:
+async def get_jwks(request: Request) -> dict[str, Any]:
     return request.app.state.keyring.jwks()
 
 
-@router.get("/me", response_model=MeRead, operation_id="get_me", summary="Who am I, and what may I do", responses=problems())
-async def me(principal: CurrentPrincipal):
+@router.get("/me", response_model=MeRead, operation_id="get_me", summary="Show who I am and what I may do",
+            description="The signed-in account: its role, what it is bound to, and the permissions it holds.",
+            responses=problems())
+async def get_me(principal: CurrentPrincipal) -> MeRead:
     return service.describe(principal)

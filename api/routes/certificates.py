@@ -1,38 +1,43 @@
 """Certificates: issue, list, revoke, and the public verification."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api.deps import DbSession, Paging, link_next, require, set_etag
+from api.deps import DbSession, Paging, holding, link_next, set_etag
 from api.problems import problems
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ
+from domain.auth.principal import Principal
 from domain.certificates import service
+from domain.certificates.models import Certificate
 from domain.certificates.schemas import CertificateFilters, CertificateRead, IssueResult, Revocation, Verification
 from domain.pagination import Page
 
-router = APIRouter()
-public = APIRouter()
+router = APIRouter(tags=["certificates"])
+public = APIRouter(tags=["certificates"])
+Reader = Annotated[Principal, holding(CERTIFICATES_READ)]
+Issuer = Annotated[Principal, holding(CERTIFICATES_ISSUE)]
 
 
 @router.post(
     "/modules/{module_id}/certificates", response_model=IssueResult, operation_id="issue_certificates",
-    summary="Issue the module's certificates",
+    summary="Issue a module's certificates",
     description="For each participant who completed the delivered module: a certificate of attendance, and where the module "
     "is assessed (pass_mark) and the post-test reaches it, a certificate of competence. Each is an Open Badges 3.0 credential "
     "(VC-JWT, RS256, issuer: the programme) that verifies with /.well-known/jwks.json. Issuing again changes nothing. "
     "A module not yet delivered is a 409.",
     responses=problems(404, 409),
 )
-async def issue_certificates(module_id: uuid.UUID, request: Request, db: DbSession, principal: require(CERTIFICATES_ISSUE)):
+async def issue_certificates(module_id: uuid.UUID, request: Request, db: DbSession, principal: Issuer) -> IssueResult:
     return await service.issue_certificates(db, principal=principal, keyring=request.app.state.keyring, module_id=module_id)
 
 
 @router.get("/certificates", response_model=Page[CertificateRead], operation_id="list_certificates", summary="List certificates",
+            description="Filter by module or officer. Only certificates of officers within your reach are listed.",
             responses=problems(422))
-async def list_certificates(request: Request, response: Response, db: DbSession, principal: require(CERTIFICATES_READ),
-                            paging: Paging, filters: Annotated[CertificateFilters, Query()]):
+async def list_certificates(request: Request, response: Response, db: DbSession, principal: Reader, paging: Paging,
+                            filters: Annotated[CertificateFilters, Query()]) -> dict[str, Any]:
     items, next_cursor = await service.list_certificates(db, principal=principal, filters=filters, limit=paging.limit,
                                                          cursor=paging.cursor)
     link_next(request, response, next_cursor)
@@ -41,7 +46,7 @@ async def list_certificates(request: Request, response: Response, db: DbSession,
 
 @router.get("/certificates/{certificate_id}", response_model=CertificateRead, operation_id="get_certificate",
             summary="Get a certificate", responses=problems(404))
-async def get_certificate(certificate_id: uuid.UUID, response: Response, db: DbSession, principal: require(CERTIFICATES_READ)):
+async def get_certificate(certificate_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> Certificate:
     certificate = await service.get_certificate(db, principal=principal, certificate_id=certificate_id)
     set_etag(response, certificate.version)
     return certificate
@@ -51,7 +56,7 @@ async def get_certificate(certificate_id: uuid.UUID, response: Response, db: DbS
              summary="Revoke a certificate", description="The reason is kept; the public check answers revoked from now on.",
              responses=problems(404, 409))
 async def revoke_certificate(certificate_id: uuid.UUID, data: Revocation, response: Response, db: DbSession,
-                             principal: require(CERTIFICATES_ISSUE)):
+                             principal: Issuer) -> Certificate:
     certificate = await service.revoke_certificate(db, principal=principal, certificate_id=certificate_id, data=data)
     set_etag(response, certificate.version)
     return certificate
@@ -63,5 +68,5 @@ async def revoke_certificate(certificate_id: uuid.UUID, data: Revocation, respon
     description="Answers valid or revoked, the module's title and dates, the issuer and the holder's initials: nothing else.",
     responses=problems(404, public=True),
 )
-async def verify_certificate(code: Annotated[str, Path(min_length=1, max_length=64)], db: DbSession):
+async def verify_certificate(code: Annotated[str, Path(min_length=1, max_length=64)], db: DbSession) -> Verification:
     return await service.verify(db, code=code)

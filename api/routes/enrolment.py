@@ -1,15 +1,17 @@
-"""Quotas, nominations, decisions, the waitlist and gender balance."""
+"""Enrolment: quotas, nominations and their decisions, the waitlist and the gender balance."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, Paging, link_next, require
+from api.deps import DbSession, Paging, holding, link_next
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE
+from domain.auth.principal import Principal
 from domain.enrolment import balance, nominations, quotas
+from domain.enrolment.models import Nomination, NominationChange
 from domain.enrolment.schemas import (
     BalanceRead,
     Decision,
@@ -23,46 +25,65 @@ from domain.enrolment.schemas import (
     WaitlistOrder,
     Withdrawal,
 )
+from domain.exports import Column
 from domain.pagination import Page
 
-router = APIRouter()
-Reader, Writer, Decider = require(NOMINATIONS_READ), require(NOMINATIONS_WRITE), require(NOMINATIONS_DECIDE)
+router = APIRouter(tags=["enrolment"])
+Reader = Annotated[Principal, holding(NOMINATIONS_READ)]
+Nominator = Annotated[Principal, holding(NOMINATIONS_WRITE)]
+Decider = Annotated[Principal, holding(NOMINATIONS_DECIDE)]
+
+NOMINATION_COLUMNS: list[Column] = [
+    ("id", "Nomination id"), ("officer_id", "Officer id"), ("agency_id", "Agency id"), ("role", "Role"),
+    ("priority", "Priority"), ("status", "Status"), ("nominated_by", "Nominated by"), ("note", "Note"),
+    ("created_at", "Nominated at"),
+]
+
+
+# Quotas
 
 
 @router.get("/modules/{module_id}/quotas", response_model=QuotasRead, operation_id="get_module_quotas",
-            summary="A module's agency quotas and the general pool", responses=problems(404))
-async def get_quotas(module_id: uuid.UUID, db: DbSession, principal: Reader):
+            summary="Show a module's agency quotas and the general pool", responses=problems(404))
+async def get_module_quotas(module_id: uuid.UUID, db: DbSession, principal: Reader) -> QuotasRead:
     return await quotas.get_quotas(db, principal=principal, module_id=module_id)
 
 
 @router.put("/modules/{module_id}/quotas", response_model=QuotasRead, operation_id="set_module_quotas",
             summary="Reserve seats per agency", description="Replaces the module's quotas. A quota reserves seats for an "
             "agency and its sub-units and caps them, until released or the nomination deadline passes.", responses=problems(404))
-async def put_quotas(module_id: uuid.UUID, data: QuotasPut, db: DbSession, principal: Decider):
+async def set_module_quotas(module_id: uuid.UUID, data: QuotasPut, db: DbSession, principal: Decider) -> QuotasRead:
     return await quotas.put_quotas(db, principal=principal, module_id=module_id, data=data)
 
 
 @router.post("/modules/{module_id}/quotas/release", response_model=QuotasRead, operation_id="release_module_quotas",
              summary="Return unclaimed quota seats to the general pool", responses=problems(404))
-async def release_quotas(module_id: uuid.UUID, data: QuotaRelease, db: DbSession, principal: Decider):
+async def release_module_quotas(module_id: uuid.UUID, data: QuotaRelease, db: DbSession, principal: Decider) -> QuotasRead:
     return await quotas.release_quotas(db, principal=principal, module_id=module_id, reason=data.reason)
+
+
+# Nominations
 
 
 @router.post("/modules/{module_id}/nominations", response_model=NominationRead, status_code=201, operation_id="create_nomination",
              summary="Nominate an officer", description="Focal points nominate officers of their own agency; coordinators any. "
              "A refused nomination is a 422 naming the rule (module-not-open, deadline-passed, already-nominated, "
              "prerequisite-not-completed, schedule-overlap, identity-fields-missing).", responses=problems(404))
-async def create_nomination(module_id: uuid.UUID, data: NominationCreate, response: Response, db: DbSession, principal: Writer):
+async def create_nomination(module_id: uuid.UUID, data: NominationCreate, response: Response, db: DbSession,
+                            principal: Nominator) -> NominationRead:
     created = await nominations.create_nomination(db, principal=principal, module_id=module_id, data=data)
     response.headers["Location"] = f"/api/v1/nominations/{created.id}"
     return created
 
 
 @router.get("/modules/{module_id}/nominations", response_model=Page[NominationRead], operation_id="list_nominations",
-            summary="List a module's nominations", description="Also as CSV or XLSX (?format=csv|xlsx or the Accept "
-            "header): one page per request, like the JSON.", responses=problems(404) | export_responses())
+            summary="List a module's nominations", description="In the order they were made. Filter by status, role, "
+            "officer, or nominating agency (with its sub-units); only nominations of officers within your reach are listed. "
+            "Also as CSV or XLSX (?format=csv|xlsx or the Accept header): one page per request, like the JSON.",
+            responses=problems(404) | export_responses())
 async def list_nominations(module_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: Reader,
-                           paging: Paging, filters: Annotated[nominations.NominationFilters, Query()], format: ExportFormat = None):
+                           paging: Paging, filters: Annotated[nominations.NominationFilters, Query()],
+                           format: ExportFormat = None) -> dict[str, Any] | Response:
     items, next_cursor = await nominations.list_nominations(db, principal=principal, module_id=module_id, filters=filters,
                                                             limit=paging.limit, cursor=paging.cursor)
     link_next(request, response, next_cursor)
@@ -74,20 +95,17 @@ async def list_nominations(module_id: uuid.UUID, request: Request, response: Res
     return exported
 
 
-NOMINATION_COLUMNS = [("id", "Nomination id"), ("officer_id", "Officer id"), ("agency_id", "Agency id"), ("role", "Role"),
-                      ("priority", "Priority"), ("status", "Status"), ("nominated_by", "Nominated by"), ("note", "Note"),
-                      ("created_at", "Nominated at")]
-
-
 @router.get("/nominations/{nomination_id}", response_model=NominationRead, operation_id="get_nomination",
             summary="Get a nomination", responses=problems(404))
-async def get_nomination(nomination_id: uuid.UUID, db: DbSession, principal: Reader):
+async def get_nomination(nomination_id: uuid.UUID, db: DbSession, principal: Reader) -> Nomination:
     return await nominations.get_nomination(db, principal=principal, nomination_id=nomination_id)
 
 
 @router.get("/nominations/{nomination_id}/history", response_model=list[HistoryEntry], operation_id="get_nomination_history",
-            summary="Every status change of a nomination (who, when, from, to, why)", responses=problems(404))
-async def history(nomination_id: uuid.UUID, db: DbSession, principal: Reader):
+            summary="Show a nomination's history",
+            description="Every status change of the nomination, oldest first: who, when, from, to and why.",
+            responses=problems(404))
+async def get_nomination_history(nomination_id: uuid.UUID, db: DbSession, principal: Reader) -> list[NominationChange]:
     return await nominations.nomination_history(db, principal=principal, nomination_id=nomination_id)
 
 
@@ -97,30 +115,37 @@ async def history(nomination_id: uuid.UUID, db: DbSession, principal: Reader):
              "409 naming the limit (capacity-reached, quota-reached), or with on_full=waitlist the nomination queues. "
              "Rejecting an enrolled participant frees the seat: the response lists who was promoted and who was skipped.",
              responses=problems(404, 409))
-async def decide(nomination_id: uuid.UUID, data: Decision, db: DbSession, principal: Decider):
+async def decide_nomination(nomination_id: uuid.UUID, data: Decision, db: DbSession, principal: Decider) -> DecisionResult:
     return await nominations.decide(db, principal=principal, nomination_id=nomination_id, data=data)
 
 
 @router.post("/nominations/{nomination_id}/withdraw", response_model=DecisionResult, operation_id="withdraw_nomination",
              summary="Withdraw a nomination", description="A freed seat goes to the first eligible waiting nomination, the "
              "same agency's alternate first; the response lists who was promoted and who was skipped.", responses=problems(404, 409))
-async def withdraw(nomination_id: uuid.UUID, data: Withdrawal, db: DbSession, principal: Writer):
+async def withdraw_nomination(nomination_id: uuid.UUID, data: Withdrawal, db: DbSession, principal: Nominator) -> DecisionResult:
     return await nominations.withdraw(db, principal=principal, nomination_id=nomination_id, data=data)
 
 
+# The waitlist and the balance
+
+
 @router.get("/modules/{module_id}/waitlist", response_model=list[NominationRead], operation_id="get_waitlist",
-            summary="The waitlist in promotion order", responses=problems(404))
-async def get_waitlist(module_id: uuid.UUID, db: DbSession, principal: Reader):
+            summary="Show the waitlist in promotion order", responses=problems(404))
+async def get_waitlist(module_id: uuid.UUID, db: DbSession, principal: Reader) -> list[Nomination]:
     return await quotas.list_waitlist(db, principal=principal, module_id=module_id)
 
 
 @router.put("/modules/{module_id}/waitlist", response_model=list[NominationRead], operation_id="reorder_waitlist",
-            summary="Reorder the waitlist", responses=problems(404))
-async def reorder(module_id: uuid.UUID, data: WaitlistOrder, db: DbSession, principal: Decider):
+            summary="Reorder the waitlist", description="Send waiting nominations' ids in the order wanted; the others "
+            "follow. An id that is not waiting for this module, or is listed twice, is a 422.", responses=problems(404))
+async def reorder_waitlist(module_id: uuid.UUID, data: WaitlistOrder, db: DbSession, principal: Decider) -> list[Nomination]:
     return await quotas.reorder_waitlist(db, principal=principal, module_id=module_id, nomination_ids=data.nomination_ids)
 
 
 @router.get("/modules/{module_id}/balance", response_model=BalanceRead, operation_id="get_module_balance",
-            summary="Gender balance now and if every pending nomination were accepted", responses=problems(404))
-async def get_balance(module_id: uuid.UUID, db: DbSession, principal: Reader):
+            summary="Show a module's gender balance",
+            description="Women and men enrolled and pending; the female share now and if every pending nomination were "
+            "accepted, against the target (the module's, else its cycle's). The balance is watched and warned about, never "
+            "used to refuse a person.", responses=problems(404))
+async def get_module_balance(module_id: uuid.UUID, db: DbSession, principal: Reader) -> BalanceRead:
     return await balance.get_balance(db, principal=principal, module_id=module_id)

@@ -4,19 +4,20 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, require
+from api.deps import DbSession, holding
 from api.exports import ChartFormat, ExportFormat, export_responses, tabular
 from api.problems import problems
 from domain.auth.policy import REPORTS_READ
+from domain.auth.principal import Principal
 from domain.reporting import chart, tables
 from domain.reporting.cycle_results import cycle_results
 from domain.reporting.gender_balance import gender_balance
 from domain.reporting.schemas import BalanceFilters, CycleResults, GenderBalanceReport, GroupBy
 
-router = APIRouter()
-Reader = require(REPORTS_READ)
+router = APIRouter(tags=["reports"])
+Reader = Annotated[Principal, holding(REPORTS_READ)]
 
 _WHO = ("Admins and coordinators get exact figures (a coordinator: their programmes only; naming another programme or its "
         "cycle is a 403); focal points get exact figures for their own agency and its sub-units (another agency is a 403); "
@@ -33,14 +34,14 @@ def _threshold(request: Request) -> int:
 
 
 @router.get("/reports/gender-balance", response_model=GenderBalanceReport, operation_id="get_gender_balance_report",
-            summary="Gender balance by cycle, module, agency or discipline, against the targets",
+            summary="Report gender balance against the targets",
             description="Per group and in total: nominated, enrolled, attended (at least one present or late mark) and "
             "completed, by sex, each as unique persons and as participations; the female share of the enrolled and of "
             "those who completed; the target in force and whether the group is below it. Cancelled modules never count; "
             "with from/to, only modules with a session on those local dates. " + _WHO + _FORMATS +
             " ?format=svg (or Accept: image/svg+xml) draws the female share per group against the target.",
             responses=problems(404) | export_responses(svg=True))
-async def get_gender_balance(
+async def get_gender_balance_report(
     request: Request, db: DbSession, principal: Reader,
     programme_id: uuid.UUID | None = None, cycle_id: uuid.UUID | None = None,
     agency_id: Annotated[uuid.UUID | None, Query(description="The nominating agency and its sub-units")] = None,
@@ -48,7 +49,7 @@ async def get_gender_balance(
     group_by: Annotated[GroupBy, Query(description="module (default), cycle, agency (top-level, or sub-units within "
                                                    "an agency filter) or discipline")] = GroupBy.module,
     format: ChartFormat = None,
-):
+) -> GenderBalanceReport | Response:
     filters = BalanceFilters(programme_id=programme_id, cycle_id=cycle_id, agency_id=agency_id, discipline=discipline,
                              date_from=date_from, date_to=to, group_by=group_by)
     report = await gender_balance(db, principal=principal, filters=filters, threshold=_threshold(request))
@@ -57,14 +58,14 @@ async def get_gender_balance(
 
 
 @router.get("/reports/cycles/{cycle_id}/results", response_model=CycleResults, operation_id="get_cycle_results_report",
-            summary="A cycle's results for donors",
+            summary="Report a cycle's results for donors",
             description="Individuals trained (unique persons who completed) and participations by sex and by agency; those "
             "whose post-test beat their pre-test; activities delivered by discipline and format; training days and "
             "person-days; the female share against the cycle's target; and a scorecard of nominations, enrolments, "
             "attendance and no-show rates per nominating agency. With from/to, the modules whose last session falls in "
             "the period. " + _WHO + _FORMATS, responses=problems(404) | export_responses())
-async def get_cycle_results(request: Request, cycle_id: uuid.UUID, db: DbSession, principal: Reader,
-                            date_from: From = None, to: To = None, format: ExportFormat = None):
+async def get_cycle_results_report(request: Request, cycle_id: uuid.UUID, db: DbSession, principal: Reader,
+                                   date_from: From = None, to: To = None, format: ExportFormat = None) -> CycleResults | Response:
     report = await cycle_results(db, principal=principal, cycle_id=cycle_id, date_from=date_from, date_to=to,
                                  threshold=_threshold(request))
     return tabular(request, rows=lambda: tables.results_rows(report), columns=tables.RESULTS_COLUMNS,

@@ -1,17 +1,22 @@
-"""Vetting records of officers."""
+"""Vetting: the checks an officer must pass (courtesy, Leahy, host nation) before some modules."""
 
 import uuid
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, link_next, require, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
 from domain.auth.policy import VETTING_READ, VETTING_WRITE
-from domain.vetting import service
-from domain.vetting.schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
+from domain.auth.principal import Principal
 from domain.pagination import Page
+from domain.vetting import service
+from domain.vetting.models import Vetting
+from domain.vetting.schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
 
-router = APIRouter()
+router = APIRouter(tags=["vetting"])
+Reader = Annotated[Principal, holding(VETTING_READ)]
+Writer = Annotated[Principal, holding(VETTING_WRITE)]
 
 
 @router.post(
@@ -22,7 +27,7 @@ router = APIRouter()
     responses=problems(404, 409),
 )
 async def create_vetting(officer_id: uuid.UUID, data: VettingCreate, response: Response, db: DbSession,
-                         principal: require(VETTING_WRITE)):
+                         principal: Writer) -> Vetting:
     vetting = await service.create_vetting(db, principal=principal, officer_id=officer_id, data=data)
     set_etag(response, vetting.version)
     response.headers["Location"] = f"/api/v1/vettings/{vetting.id}"
@@ -30,9 +35,10 @@ async def create_vetting(officer_id: uuid.UUID, data: VettingCreate, response: R
 
 
 @router.get("/officers/{officer_id}/vettings", response_model=Page[VettingRead], operation_id="list_officer_vettings",
-            summary="List an officer's vettings", responses=problems(404))
-async def list_vettings(officer_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: require(VETTING_READ),
-                        paging: Paging):
+            summary="List an officer's vettings", description="Oldest first, whatever their status.",
+            responses=problems(404))
+async def list_officer_vettings(officer_id: uuid.UUID, request: Request, response: Response, db: DbSession,
+                                principal: Reader, paging: Paging) -> dict[str, Any]:
     items, next_cursor = await service.list_vettings(db, principal=principal, officer_id=officer_id, limit=paging.limit,
                                                      cursor=paging.cursor)
     link_next(request, response, next_cursor)
@@ -41,7 +47,7 @@ async def list_vettings(officer_id: uuid.UUID, request: Request, response: Respo
 
 @router.get("/vettings/{vetting_id}", response_model=VettingRead, operation_id="get_vetting", summary="Get a vetting",
             responses=problems(404))
-async def get_vetting(vetting_id: uuid.UUID, response: Response, db: DbSession, principal: require(VETTING_READ)):
+async def get_vetting(vetting_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> Vetting:
     vetting = await service.get_vetting(db, principal=principal, vetting_id=vetting_id)
     set_etag(response, vetting.version)
     return vetting
@@ -54,8 +60,9 @@ async def get_vetting(vetting_id: uuid.UUID, response: Response, db: DbSession, 
     "roster needing that type (vetting_failed); the response lists those nominations and who was promoted in their place.",
     responses=problems(404, 409, 412),
 )
-async def update_vetting(vetting_id: uuid.UUID, data: VettingUpdate, response: Response, db: DbSession,
-                         principal: require(VETTING_WRITE), version: IfMatch):
-    result = await service.update_vetting(db, principal=principal, vetting_id=vetting_id, data=data, expected_version=version)
+async def update_vetting(vetting_id: uuid.UUID, data: VettingUpdate, response: Response, db: DbSession, principal: Writer,
+                         version: IfMatch) -> VettingChange:
+    result = await service.update_vetting(db, principal=principal, vetting_id=vetting_id, data=data,
+                                          expected_version=version)
     set_etag(response, result.vetting.version)
     return result
