@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request, Response, Security, params
-from fastapi.security import OAuth2PasswordBearer, SecurityScopes
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
+from fastapi.security import OAuth2, SecurityScopes
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal
-from domain.errors import PreconditionFailed, Unauthenticated
+from domain.errors import Forbidden, PreconditionFailed, Unauthenticated
 
 
 async def get_db(request: Request) -> AsyncSession:
@@ -25,11 +26,25 @@ async def get_db(request: Request) -> AsyncSession:
 DbSession = Annotated[AsyncSession, Depends(get_db)]
 
 
-oauth2 = OAuth2PasswordBearer(
-    tokenUrl="/api/v1/auth/token",
-    auto_error=False,
-    scopes={p: f"held by: {', '.join(policy.roles_with(p))}" for p in sorted(policy.ROLE_PERMISSIONS[policy.Role.admin])},
-)
+TOKEN_URL = "/api/v1/auth/token"
+_SCOPES = {p: f"held by: {', '.join(policy.roles_with(p))}" for p in sorted(policy.ROLE_PERMISSIONS[policy.Role.admin])}
+
+
+class BearerToken(OAuth2):
+    """An OAuth 2.0 bearer token from the token endpoint: people sign in with the password grant,
+    machine clients with client credentials. Documented as both flows; read from Authorization."""
+
+    def __init__(self) -> None:
+        flows = OAuthFlows(password=OAuthFlowPassword(tokenUrl=TOKEN_URL, scopes=_SCOPES),
+                           clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL, scopes=_SCOPES))
+        super().__init__(flows=flows, scheme_name="OAuth2", auto_error=False)
+
+    async def __call__(self, request: Request) -> str | None:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+oauth2 = BearerToken()
 
 
 async def get_principal(
@@ -47,6 +62,17 @@ async def get_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Security(get_principal)]
+
+
+async def person(principal: CurrentPrincipal) -> Principal:
+    """A person's account (not a machine client), for what only people have: a password, feed URLs."""
+    if principal.kind != "user" or principal.id is None:
+        raise Forbidden("This is for people's accounts; a machine client uses its bearer token and its secret.",
+                        needed="a user account")
+    return principal
+
+
+Person = Annotated[Principal, Depends(person)]
 
 
 def holding(permission: str) -> params.Security:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from api.problems import PROBLEM_MEDIA_TYPE, database_unavailable, unique_conflict
 from domain import errors as e
@@ -56,15 +57,17 @@ async def domain_error(request: Request, exc: e.DomainError) -> JSONResponse:
         headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, e.Unauthenticated):
         headers["WWW-Authenticate"] = exc.extra.get("www_authenticate", 'Bearer realm="tadrib"')
-    if isinstance(exc, e.OAuthError):
+    if "error" in exc.extra:  # an OAuth answer of the token endpoint (RFC 6749 §5.2)
         headers["Cache-Control"] = "no-store"
-        if exc.error == "invalid_client":
+        if exc.extra["error"] == "invalid_client":
             headers["WWW-Authenticate"] = 'Basic realm="tadrib"'
     extra = {k: v for k, v in exc.extra.items() if k != "www_authenticate"}
     return problem(_status_of(exc), code=exc.code, title=exc.title, detail=exc.detail, headers=headers or None, members=extra)
 
 
-def _field(loc: tuple) -> str:
+def _field(loc: tuple, kind: str | None) -> str:
+    if kind == "json_invalid":  # the location is a character offset, not a field
+        return "body"
     parts = [str(p) for p in loc if p not in ("body",)]
     return ".".join(parts) or "body"
 
@@ -77,12 +80,22 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
             message = "naive datetime refused: give an offset, e.g. 2025-01-12T09:00:00+03:00"
         elif err.get("type") == "json_invalid":
             message = f"malformed JSON: {err.get('ctx', {}).get('error', 'cannot parse')}"
-        errors.append({"field": _field(tuple(err.get("loc", ()))), "message": message})
+        errors.append({"field": _field(tuple(err.get("loc", ())), err.get("type")), "message": message})
     names = ", ".join(sorted({x["field"] for x in errors}))
     return problem(422, code="validation-error", title="Invalid input", detail=f"Check these fields: {names}.", errors=errors)
 
 
+# FastAPI's own answer to a body it cannot decode (not UTF-8, not JSON text).
+_UNDECODABLE = "There was an error parsing the body"
+
+
 async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400 and exc.detail == _UNDECODABLE:
+        errors = [{"field": "body", "message": "the body is not valid JSON text (UTF-8)"}]
+        return problem(422, code="validation-error", title="Invalid input", detail="Check these fields: body.", errors=errors)
+    if exc.status_code == 405:
+        return problem(405, code="method-not-allowed", title="Method Not Allowed",
+                       headers={"Allow": ", ".join(_methods_of(request))})
     title = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
     return problem(exc.status_code, code=title.lower().replace(" ", "-"), title=title, detail=detail,
@@ -134,6 +147,17 @@ async def stale_data(request: Request, exc: StaleDataError) -> JSONResponse:
 async def unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, code="internal-error", title="Internal Server Error", detail="An unexpected error occurred; it has been logged.")
+
+
+def _methods_of(request: Request) -> list[str]:
+    """Every method the path has, as the OpenAPI document lists them. Starlette names only those
+    of the first route that matched, but a path served by several routes (GET and DELETE of one
+    resource) has them all."""
+    paths = getattr(request.app.state, "path_methods", None)
+    if paths is None:
+        paths = [(compile_path(path)[0], sorted(m.upper() for m in item)) for path, item in request.app.openapi()["paths"].items()]
+        request.app.state.path_methods = paths
+    return next((methods for regex, methods in paths if regex.match(request.url.path)), [])
 
 
 def install(app: FastAPI) -> None:

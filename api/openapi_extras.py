@@ -1,8 +1,11 @@
-"""Adds to each operation the roles (and client scopes) that may call it, from the one policy."""
+"""What FastAPI cannot say by itself in the OpenAPI document: the roles (and client scopes) that may
+call each operation, from the one policy; and that errors come as application/problem+json with the
+Problem schema (FastAPI would put the schema under application/json, which the server never sends)."""
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from api.problems import PROBLEM_MEDIA_TYPE
 from domain.auth import policy
 
 
@@ -14,6 +17,7 @@ def document_roles(app: FastAPI) -> None:
                              tags=app.openapi_tags)
         for item in schema.get("paths", {}).values():
             for operation in item.values():
+                _problems_as_sent(operation)
                 requirements = operation.get("security")
                 if not requirements:
                     operation["x-public"] = True
@@ -28,3 +32,10 @@ def document_roles(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
+
+
+def _problems_as_sent(operation: dict) -> None:
+    for response in operation.get("responses", {}).values():
+        content = response.get("content", {})
+        if PROBLEM_MEDIA_TYPE in content and "application/json" in content:
+            content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")

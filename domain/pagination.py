@@ -39,7 +39,7 @@ def decode_cursor(cursor: str, columns: Sequence[Any]) -> list[Any]:
         if not isinstance(values, list) or len(values) != len(columns):
             raise ValueError("shape")
         return [_typed(col, v) for col, v in zip(columns, values)]
-    except (ValueError, TypeError, json.JSONDecodeError):
+    except Exception:  # whatever a crafted cursor holds, it is the client's mistake, never a 500
         raise InvalidInput(
             "The cursor is not one this API issued.",
             errors=[{"field": "cursor", "message": "malformed or foreign cursor"}],
@@ -51,13 +51,19 @@ def _typed(column: Any, value: Any) -> Any:
     if value is None:
         raise ValueError("null")
     if python_type is uuid.UUID:
+        if not isinstance(value, str):
+            raise ValueError("not an id")
         return uuid.UUID(value)
     if python_type is datetime:
+        if not isinstance(value, str):
+            raise ValueError("not a time")
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError("naive")
         return parsed
     if python_type is date:
+        if not isinstance(value, str):
+            raise ValueError("not a date")
         return date.fromisoformat(value)
     if not isinstance(value, python_type) or (isinstance(value, str) and "\x00" in value):
         raise ValueError("type")

@@ -3,16 +3,58 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timezone
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), Field(description="ISO 3166-1 alpha-2, e.g. IQ")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
 Fraction = Annotated[float, Field(ge=0, le=1)]
+
+# Dates and instants in and out of the calendar the product plans for. The bounds keep arithmetic
+# (a year's validity, a conversion to UTC) far from the ends of Python's calendar, and they hold
+# before any conversion: 9999-12-31T20:00:00-12:00 is refused, not overflowed.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+_YEARS = "^(19|20|21)[0-9]{2}-"  # the same bounds, for generated clients and fuzzers
+
+
+def _iso_text(value: Any) -> Any:
+    """ISO 8601 text only: a bare number (which pydantic would read as Unix time) is refused."""
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()):
+        raise ValueError("give an ISO 8601 date or date-time text, e.g. 2025-01-12 or 2025-01-12T09:00:00+03:00, not a number")
+    return value
+
+
+def _in_calendar(value: date) -> date:
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"must fall between {EARLIEST} and {LATEST}")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_text), AfterValidator(_in_calendar),
+                WithJsonSchema({"type": "string", "format": "date", "pattern": _YEARS})]
+# An instant with an offset (a naive datetime is refused), stored and shown in UTC.
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_calendar),
+                    AfterValidator(lambda v: v.astimezone(timezone.utc)), WithJsonSchema({"type": "string", "format": "date-time", "pattern": _YEARS})]
+# Free text in a filter or a search: bounded, so that no pattern grows past what the databases take.
+SearchText = Annotated[str, StringConstraints(max_length=200)]
 
 
 class InputModel(BaseModel):
@@ -44,6 +86,25 @@ class PatchModel(InputModel):
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """Document what the validator does: a field that may not be cleared is optional (leave it
+        out) but never null; only the `nullable` ones advertise null."""
+        schema = handler(core_schema)
+        target = handler.resolve_ref_schema(schema)
+        for name, prop in target.get("properties", {}).items():
+            if name in cls.nullable or "anyOf" not in prop:
+                continue
+            kept = [alt for alt in prop["anyOf"] if alt.get("type") != "null"]
+            if len(kept) == 1:
+                del prop["anyOf"]
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+            if prop.get("default", ...) is None:
+                del prop["default"]
+        return schema
 
 
 class ReadModel(BaseModel):

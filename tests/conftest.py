@@ -25,13 +25,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from api.main import create_app
 from api.startup import alembic_config
 from domain.auth.models import User
+from domain.auth.service import user_token
 from domain.auth.principal import Role
 from domain.db import is_sqlite, make_engine, sync_url
 from domain.programmes.models import Programme
 from domain.settings import Settings
 from tests.need_to_know_guard import GUARDED, NeedToKnowGuard
 
+ROOT = Path(__file__).resolve().parents[1]
 _TMP = Path(tempfile.mkdtemp(prefix="tadrib-tests-"))
+# Hypothesis (schemathesis) keeps its files here rather than in the working tree.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_TMP / "hypothesis"))
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
@@ -188,7 +192,7 @@ def sign_in(app, db: AsyncSession):
             user.programmes = []
         db.add(user)
         await db.flush()
-        token, _ = app.state.keyring.issue_access_token(subject=f"user:{user.id}", claims={"role": role})
+        token, _ = user_token(app.state.keyring, user)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test/api/v1",
                                    headers={"Authorization": f"Bearer {token}"})
         client.user_id = user.id

@@ -51,7 +51,7 @@ def server(scratch_url):
         if srv.started:
             break
         time.sleep(0.05)
-    token, _ = app.state.keyring.issue_access_token(subject=f"user:{admin_id}", claims={"role": "admin"})
+    token, _ = app.state.keyring.issue_access_token(subject=f"user:{admin_id}", claims={"role": "admin", "cv": 1})
     yield f"http://127.0.0.1:{port}/api/v1", {"Authorization": f"Bearer {token}"}
     srv.should_exit = True
     thread.join(timeout=10)

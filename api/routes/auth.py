@@ -1,17 +1,19 @@
 """Sign-in (OAuth2 token endpoint), the public keys, and who am I."""
 
 import base64
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Header, Request
+from fastapi import APIRouter, Form, Header, Request, Response
 
-from api.deps import CurrentPrincipal, DbSession
+from api.deps import CurrentPrincipal, DbSession, Person
 from api.problems import problems
 from domain.auth import service
-from domain.auth.schemas import MeRead, TokenResponse
+from domain.auth.schemas import MeRead, PasswordChange, TokenResponse
 from domain.errors import OAuthError
 
 router = APIRouter(tags=["auth"])
+GRANTS = ("password", "client_credentials")
+FormText = Annotated[str | None, Form(max_length=300)]
 public = APIRouter(tags=["auth"])
 
 
@@ -35,17 +37,24 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
 )
 async def issue_token(
     request: Request,
+    response: Response,
     db: DbSession,
-    grant_type: Annotated[Literal["password", "client_credentials"], Form()],
-    username: Annotated[str | None, Form()] = None,
-    password: Annotated[str | None, Form()] = None,
-    client_id: Annotated[str | None, Form()] = None,
-    client_secret: Annotated[str | None, Form()] = None,
-    scope: Annotated[str | None, Form()] = None,
+    grant_type: Annotated[str | None, Form(max_length=40, description="password or client_credentials")] = None,
+    username: FormText = None,
+    password: FormText = None,
+    client_id: FormText = None,
+    client_secret: FormText = None,
+    scope: FormText = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> TokenResponse:
     settings, keyring = request.app.state.settings, request.app.state.keyring
     address = request.client.host if request.client else "unknown"
+    response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1: tokens are never cached
+    response.headers["Pragma"] = "no-cache"
+    if grant_type is None:
+        raise OAuthError("invalid_request", "grant_type is required: password or client_credentials.")
+    if grant_type not in GRANTS:
+        raise OAuthError("unsupported_grant_type", f"grant_type {grant_type!r} is not supported; use password or client_credentials.")
     if grant_type == "password":
         if not username or not password:
             raise OAuthError("invalid_request", "The password grant needs username and password.")
@@ -70,3 +79,12 @@ async def get_jwks(request: Request) -> dict[str, Any]:
             responses=problems())
 async def get_me(principal: CurrentPrincipal) -> MeRead:
     return service.describe(principal)
+
+
+@router.put("/me/password", status_code=204, operation_id="change_my_password", summary="Change my password",
+            description="Needs the current password. Every token issued to this account before the change stops working "
+                        "(sign in again on other devices); this answer's own token too.",
+            responses=problems(403))
+async def change_my_password(data: PasswordChange, db: DbSession, principal: Person) -> Response:
+    await service.change_own_password(db, principal=principal, data=data)
+    return Response(status_code=204)

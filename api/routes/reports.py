@@ -11,6 +11,7 @@ from api.exports import ChartFormat, ExportFormat, export_responses, tabular
 from api.problems import problems
 from domain.auth.policy import REPORTS_READ
 from domain.auth.principal import Principal
+from domain.schemas import Day, SearchText
 from domain.reporting import chart, tables
 from domain.reporting.cycle_results import cycle_results
 from domain.reporting.gender_balance import gender_balance
@@ -25,8 +26,8 @@ _WHO = ("Admins and coordinators get exact figures (a coordinator: their program
         "withheld as null, listed in the `suppressed` field beside it, together with any count that would give one away. "
         "No report names a person.")
 _FORMATS = " Also as CSV (UTF-8 with BOM) or XLSX: ?format=csv|xlsx or the Accept header."
-From = Annotated[date | None, Query(alias="from", description="First local date of the period (inclusive)")]
-To = Annotated[date | None, Query(description="Last local date of the period (inclusive)")]
+From = Annotated[Day | None, Query(alias="from", description="First local date of the period (inclusive)")]
+To = Annotated[Day | None, Query(description="Last local date of the period (inclusive)")]
 
 
 def _threshold(request: Request) -> int:
@@ -45,7 +46,7 @@ async def get_gender_balance_report(
     request: Request, db: DbSession, principal: Reader,
     programme_id: uuid.UUID | None = None, cycle_id: uuid.UUID | None = None,
     agency_id: Annotated[uuid.UUID | None, Query(description="The nominating agency and its sub-units")] = None,
-    discipline: str | None = None, date_from: From = None, to: To = None,
+    discipline: Annotated[SearchText | None, Query()] = None, date_from: From = None, to: To = None,
     group_by: Annotated[GroupBy, Query(description="module (default), cycle, agency (top-level, or sub-units within "
                                                    "an agency filter) or discipline")] = GroupBy.module,
     format: ChartFormat = None,

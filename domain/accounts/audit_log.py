@@ -14,17 +14,17 @@ from domain.audit.models import AuditEntry
 from domain.auth.policy import AUDIT_READ, authorize
 from domain.auth.principal import Principal
 from domain.pagination import paginate
-from domain.schemas import ReadModel
+from domain.schemas import Instant, ReadModel, SearchText
 
 
 class AuditFilters(BaseModel):
     actor_id: uuid.UUID | None = None
-    actor_name: str | None = None
-    entity: str | None = None
-    entity_id: str | None = None
-    action: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    actor_name: SearchText | None = None
+    entity: SearchText | None = None
+    entity_id: SearchText | None = None
+    action: SearchText | None = None
+    since: Instant | None = None
+    until: Instant | None = None
 
 
 class AuditEntryRead(ReadModel):

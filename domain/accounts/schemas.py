@@ -1,12 +1,16 @@
 """Accounts (people who sign in) and machine clients, as administrators manage them."""
 
 import uuid
+from typing import Literal
 
 from pydantic import Field, model_validator
 
+from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
 from domain.schemas import EntityRead, InputModel, PatchModel
 
+# The scopes a machine client may be granted, as the values a client may send.
+ClientScope = Literal[tuple(sorted(CLIENT_SCOPES))]  # type: ignore[valid-type]
 Username = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@-]+$")
 Password = Field(min_length=12, max_length=200, description="At least 12 characters")
 
@@ -46,7 +50,7 @@ class UserCreate(InputModel):
 class UserUpdate(PatchModel):
     nullable = frozenset({"agency_id", "trainer_id"})
 
-    password: str | None = Password
+    password: str | None = Field(None, min_length=12, max_length=200, description="A new password (at least 12 characters)")
     role: Role | None = None
     agency_id: uuid.UUID | None = None
     trainer_id: uuid.UUID | None = None
@@ -65,12 +69,12 @@ class UserRead(EntityRead):
 
 class ClientCreate(InputModel):
     name: str = Field(min_length=1, max_length=200, examples=["Mission HR system"])
-    scopes: list[str] = Field(examples=[["officers:read", "officers:write"]])
+    scopes: list[ClientScope] = Field(examples=[["officers:read", "officers:write"]])
 
 
 class ClientUpdate(PatchModel):
     name: str | None = Field(None, min_length=1, max_length=200)
-    scopes: list[str] | None = None
+    scopes: list[ClientScope] | None = None
     disabled: bool | None = None
 
 

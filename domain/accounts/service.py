@@ -13,12 +13,13 @@ from sqlalchemy.orm import selectinload
 from domain.agencies.models import Agency
 from domain.auth.models import ApiClient, User
 from domain.auth.passwords import hash_password, new_secret
-from domain.auth.policy import ACCOUNTS_ADMIN, CLIENT_SCOPES, authorize
+from domain.auth.service import set_password
+from domain.auth.policy import ACCOUNTS_ADMIN, authorize
 from domain.auth.principal import Principal, Role
 from domain.accounts.schemas import ClientCreate, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserUpdate, check_binding
 from domain.catalogue.models import Trainer
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
-from domain.errors import InvalidInput
+from domain.errors import Conflict, InvalidInput
 from domain.pagination import paginate
 from domain.programmes.models import Programme
 
@@ -62,13 +63,14 @@ async def update_user(session: AsyncSession, *, principal: Principal, user_id: u
     await ensure_exists(session, Trainer, changes.get("trainer_id"), field="trainer_id")
     extra = {}
     if "password" in changes:
-        user.password_hash = hash_password(changes.pop("password"))
+        set_password(user, changes.pop("password"))
         extra["password"] = ("(hidden)", "(changed)")
     if "programme_ids" in changes:
         wanted = await load_many(session, Programme, field="programme_ids", ids=changes.pop("programme_ids"))
         if sorted(p.id for p in wanted) != sorted(user.programme_ids):
             extra["programme_ids"] = (user.programme_ids, [p.id for p in wanted])
             user.programmes = wanted
+    await _keep_an_administrator(session, user, role=changes.get("role", user.role), disabled=changes.get("disabled", user.disabled))
     try:
         check_binding(changes.get("role", user.role), changes.get("agency_id", user.agency_id),
                        changes.get("trainer_id", user.trainer_id), [p.id for p in user.programmes])
@@ -80,19 +82,25 @@ async def update_user(session: AsyncSession, *, principal: Principal, user_id: u
 
 async def delete_user(session: AsyncSession, *, principal: Principal, user_id: uuid.UUID, expected_version: int | None) -> None:
     user = await get_user(session, principal=principal, user_id=user_id)
+    await _keep_an_administrator(session, user, role=None, disabled=True)
     await delete_entity(session, principal=principal, entity="user", obj=user, expected_version=expected_version,
                         owned=frozenset({"user_programmes.user_id"}))
 
 
+async def _keep_an_administrator(session: AsyncSession, user: User, *, role: Role | None, disabled: bool) -> None:
+    """Refuse the change that would leave no enabled administrator (deleting, disabling or
+    demoting the last one). The administrators' rows are locked, so two such changes made at
+    once cannot each count on the other."""
+    if user.role is not Role.admin or user.disabled or (role is Role.admin and not disabled):
+        return
+    admins = list(await session.scalars(select(User.id).where(User.role == Role.admin, User.disabled.is_(False)).with_for_update()))
+    if admins == [user.id]:
+        raise Conflict("This is the last enabled administrator: create or enable another one first.", code="last-admin",
+                       title="Last administrator")
+
+
 class ClientFilters(BaseModel):
     disabled: bool | None = None
-
-
-def _check_scopes(scopes: list[str]) -> None:
-    unknown = sorted(set(scopes) - CLIENT_SCOPES)
-    if unknown:
-        raise InvalidInput(f"Unknown scope(s): {', '.join(unknown)}; known: {', '.join(sorted(CLIENT_SCOPES))}.",
-                           errors=[{"field": "scopes", "message": f"unknown scope {s}"} for s in unknown])
 
 
 async def list_clients(session: AsyncSession, *, principal: Principal, filters: ClientFilters, limit: int, cursor: str | None):
@@ -110,7 +118,6 @@ async def get_client(session: AsyncSession, *, principal: Principal, client_id: 
 
 async def create_client(session: AsyncSession, *, principal: Principal, data: ClientCreate) -> ClientCreated:
     authorize(principal, ACCOUNTS_ADMIN)
-    _check_scopes(data.scopes)
     secret = new_secret()
     client = ApiClient(client_id=f"tc_{secrets.token_hex(8)}", name=data.name, secret_hash=hash_password(secret),
                        scopes=sorted(set(data.scopes)), disabled=False)
@@ -122,7 +129,6 @@ async def update_client(session: AsyncSession, *, principal: Principal, client_i
     client = await get_client(session, principal=principal, client_id=client_id)
     changes = data.changes()
     if "scopes" in changes:
-        _check_scopes(changes["scopes"])
         changes["scopes"] = sorted(set(changes["scopes"]))
     return await update_entity(session, principal=principal, entity="client", obj=client, data=changes, expected_version=expected_version)
 

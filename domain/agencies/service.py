@@ -15,6 +15,7 @@ from domain.crud import create_entity, delete_entity, get_or_404, update_entity
 from domain.errors import InvalidInput
 from domain.ids import uuid7
 from domain.pagination import paginate
+from domain.schemas import SearchText
 
 ENTITY = "agency"
 
@@ -23,8 +24,8 @@ class AgencyFilters(BaseModel):
     parent_id: uuid.UUID | None = None
     within: uuid.UUID | None = None
     kind: AgencyKind | None = None
-    country: str | None = None
-    q: str | None = None
+    country: SearchText | None = None
+    q: SearchText | None = None
 
 
 async def list_agencies(session: AsyncSession, *, principal: Principal, filters: AgencyFilters, limit: int, cursor: str | None):

@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, String, Table, Uuid
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.auth.principal import Role
@@ -33,6 +33,8 @@ class User(Entity):
     agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     trainer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("trainers.id"), index=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Rises with every change or reset of the password; tokens carry it, and older ones stop working.
+    credentials_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     programmes: Mapped[list["Programme"]] = relationship(secondary=user_programmes, lazy="raise")
 

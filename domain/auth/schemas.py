@@ -3,7 +3,14 @@
 import uuid
 
 from domain.auth.principal import Role
-from domain.schemas import ReadModel
+from pydantic import Field
+
+from domain.schemas import InputModel, ReadModel
+
+
+class PasswordChange(InputModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=12, max_length=200, description="At least 12 characters")
 
 
 class TokenResponse(ReadModel):

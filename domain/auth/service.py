@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.auth.models import ApiClient, SignInAttempt, User
-from domain.auth.passwords import verify_password
+from domain.audit.service import record_change
+from domain.auth.passwords import hash_password, verify_password
 from domain.auth.policy import CLIENT_SCOPES, permissions
 from domain.auth.principal import Principal, Role
-from domain.auth.schemas import MeRead, TokenResponse
+from domain.auth.schemas import MeRead, PasswordChange, TokenResponse
 from domain.auth.tokens import InvalidToken, KeyRing
-from domain.errors import OAuthError, TooManyRequests, Unauthenticated
+from domain.errors import InvalidInput, OAuthError, TooManyRequests, Unauthenticated
 from domain.settings import Settings
 
 
@@ -31,10 +32,10 @@ async def _throttle(session: AsyncSession, *, settings: Settings, username: str,
     for count, oldest in (by_user.one(), by_address.one()):
         if count >= settings.sign_in_max_failures:
             retry = oldest + timedelta(minutes=settings.sign_in_window_minutes) - datetime.now(timezone.utc)
-            raise TooManyRequests(
-                f"Too many failed sign-ins; try again in {max(1, int(retry.total_seconds()))} seconds.",
-                retry_after=max(1, int(retry.total_seconds()) + 1),
-            )
+            detail = f"Too many failed sign-ins; try again in {max(1, int(retry.total_seconds()))} seconds."
+            # The token endpoint speaks OAuth: its errors carry an `error` code, this one too.
+            raise TooManyRequests(detail, retry_after=max(1, int(retry.total_seconds()) + 1), error="temporarily_unavailable",
+                                  error_description=detail)
 
 
 async def sign_in_password(
@@ -48,8 +49,33 @@ async def sign_in_password(
         await session.flush()
         raise OAuthError("invalid_grant", "Wrong user name or password, or the account is disabled.", keep_changes=True)
     await session.execute(delete(SignInAttempt).where(SignInAttempt.username == username))
-    token, ttl = keyring.issue_access_token(subject=f"user:{user.id}", claims={"role": user.role.value})
+    token, ttl = user_token(keyring, user)
     return TokenResponse(access_token=token, expires_in=ttl)
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password: every token issued before stops working (its credentials version)."""
+    user.password_hash = hash_password(password)
+    user.credentials_version += 1
+
+
+async def change_own_password(session: AsyncSession, *, principal: Principal, data: PasswordChange) -> None:
+    """A person changes their own password; their other tokens (other devices) stop working."""
+    user = await session.get(User, principal.id)
+    if user is None:
+        raise Unauthenticated("The account behind this token no longer exists.")
+    if not verify_password(data.current_password, user.password_hash):
+        raise InvalidInput("The current password is wrong.", errors=[{"field": "current_password", "message": "does not match"}])
+    set_password(user, data.new_password)
+    await session.flush()
+    record_change(session, principal=principal, action="password-changed", entity="user", entity_id=user.id,
+                  changes={"password": ("(hidden)", "(changed)")})
+
+
+def user_token(keyring: KeyRing, user: User) -> tuple[str, int]:
+    """An access token for a person: it names their credentials' version, so that changing or
+    resetting the password ends every token issued before."""
+    return keyring.issue_access_token(subject=f"user:{user.id}", claims={"role": user.role.value, "cv": user.credentials_version})
 
 
 async def sign_in_client(
@@ -85,7 +111,7 @@ async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token
         raise Unauthenticated("The access token was refused: unknown subject.", www_authenticate='Bearer error="invalid_token"') from None
     if kind == "user":
         user = await session.scalar(select(User).where(User.id == account_id).options(selectinload(User.programmes)))
-        if user is not None and not user.disabled:
+        if user is not None and not user.disabled and claims.get("cv") == user.credentials_version:
             return Principal(id=user.id, name=user.username, role=user.role, agency_id=user.agency_id,
                              trainer_id=user.trainer_id, programme_ids=frozenset(user.programme_ids))
     elif kind == "client":
@@ -93,7 +119,8 @@ async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token
         if client is not None and not client.disabled:
             granted = set(str(claims.get("scope", "")).split()) & set(client.scopes) & CLIENT_SCOPES
             return Principal(id=client.id, name=f"client:{client.client_id}", role=Role.client, scopes=frozenset(granted))
-    raise Unauthenticated("The account behind this token no longer exists or is disabled.", www_authenticate='Bearer error="invalid_token"')
+    raise Unauthenticated("The account behind this token no longer exists, is disabled, or changed its password since: "
+                          "sign in again.", www_authenticate='Bearer error="invalid_token"')
 
 
 def describe(principal: Principal) -> MeRead:

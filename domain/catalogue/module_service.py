@@ -18,6 +18,7 @@ from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404,
 from domain.cycles.models import Cycle
 from domain.errors import InvalidInput, NotFound
 from domain.pagination import paginate
+from domain.schemas import Instant, SearchText
 
 ENTITY = "module"
 _WITH_PREREQS = (selectinload(Module.prerequisites),)
@@ -26,12 +27,12 @@ _WITH_PREREQS = (selectinload(Module.prerequisites),)
 class ModuleFilters(BaseModel):
     cycle_id: uuid.UUID | None = None
     programme_id: uuid.UUID | None = None
-    discipline: str | None = None
+    discipline: SearchText | None = None
     format: ModuleFormat | None = None
     status: ModuleStatus | None = None
-    starts_from: AwareDatetime | None = None
-    starts_to: AwareDatetime | None = None
-    q: str | None = None
+    starts_from: Instant | None = None
+    starts_to: Instant | None = None
+    q: SearchText | None = None
 
 
 async def list_modules(session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None):

@@ -16,6 +16,7 @@ from domain.catalogue.schemas import DisciplineCreate, TrainerCreate, TrainerUpd
 from domain.crud import create_entity, delete_entity, flush_or_conflict, get_or_404, snapshot, update_entity
 from domain.errors import Conflict, NotFound
 from domain.pagination import paginate
+from domain.schemas import SearchText
 
 
 async def list_disciplines(session: AsyncSession, *, principal: Principal) -> list[Discipline]:
@@ -44,8 +45,8 @@ async def delete_discipline(session: AsyncSession, *, principal: Principal, code
 
 
 class VenueFilters(BaseModel):
-    city: str | None = None
-    q: str | None = None
+    city: SearchText | None = None
+    q: SearchText | None = None
 
 
 async def list_venues(session: AsyncSession, *, principal: Principal, filters: VenueFilters, limit: int, cursor: str | None):
@@ -81,8 +82,8 @@ async def delete_venue(session: AsyncSession, *, principal: Principal, venue_id:
 
 
 class TrainerFilters(BaseModel):
-    organisation: str | None = None
-    q: str | None = None
+    organisation: SearchText | None = None
+    q: SearchText | None = None
 
 
 async def list_trainers(session: AsyncSession, *, principal: Principal, filters: TrainerFilters, limit: int, cursor: str | None):

@@ -12,6 +12,7 @@ from domain.schemas import (
     Fraction,
     FundingSource,
     InputModel,
+    Instant,
     Name,
     PatchModel,
     ReadModel,
@@ -20,8 +21,6 @@ from domain.schemas import (
 )
 
 Language = Literal["ar", "ku", "en"]
-# An instant with an offset (a naive datetime is refused), normalised to UTC as it is stored and shown.
-UTCInstant = Annotated[AwareDatetime, AfterValidator(lambda v: v.astimezone(timezone.utc))]
 
 
 class DisciplineCreate(InputModel):
@@ -92,7 +91,7 @@ class ModuleCreate(InputModel):
     completion_threshold: Fraction = 0.8
     pass_mark: float | None = Field(None, ge=0, le=100, description="Set for assessed modules: post-test score needed for a certificate of competence")
     vetting_required: VettingType = VettingType.none
-    nomination_deadline: UTCInstant | None = None
+    nomination_deadline: Instant | None = None
     funding_source: FundingSource | None = None
 
 
@@ -112,7 +111,7 @@ class ModuleUpdate(PatchModel):
     completion_threshold: Fraction | None = None
     pass_mark: float | None = Field(None, ge=0, le=100)
     vetting_required: VettingType | None = None
-    nomination_deadline: UTCInstant | None = None
+    nomination_deadline: Instant | None = None
     funding_source: FundingSource | None = None
 
 
@@ -144,8 +143,8 @@ class ModuleTransition(InputModel):
 
 class SessionCreate(InputModel):
     title: Name
-    starts_at: UTCInstant = Field(examples=["2025-01-12T09:00:00+03:00"])
-    ends_at: UTCInstant = Field(examples=["2025-01-12T13:00:00+03:00"])
+    starts_at: Instant = Field(examples=["2025-01-12T09:00:00+03:00"])
+    ends_at: Instant = Field(examples=["2025-01-12T13:00:00+03:00"])
     venue_id: uuid.UUID | None = None
     trainer_ids: list[uuid.UUID] = Field(default_factory=list)
     override_reason: str | None = Field(
@@ -166,8 +165,8 @@ class SessionUpdate(PatchModel):
     nullable = frozenset({"venue_id", "override_reason"})
 
     title: Name | None = None
-    starts_at: UTCInstant | None = None
-    ends_at: UTCInstant | None = None
+    starts_at: Instant | None = None
+    ends_at: Instant | None = None
     venue_id: uuid.UUID | None = None
     trainer_ids: list[uuid.UUID] | None = None
     override_reason: str | None = Field(None, max_length=2000)

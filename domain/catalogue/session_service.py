@@ -17,6 +17,7 @@ from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404,
 from domain.cycles.models import Cycle
 from domain.errors import Conflict, InvalidInput
 from domain.pagination import paginate
+from domain.schemas import Instant
 
 ENTITY = "session"
 _WITH_TRAINERS = (selectinload(TrainingSession.trainers),)
@@ -24,8 +25,8 @@ _CLOSED = {ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled}
 
 
 class SessionFilters(BaseModel):
-    starts_from: AwareDatetime | None = None
-    starts_to: AwareDatetime | None = None
+    starts_from: Instant | None = None
+    starts_to: Instant | None = None
     venue_id: uuid.UUID | None = None
     trainer_id: uuid.UUID | None = None
 

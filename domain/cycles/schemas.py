@@ -7,7 +7,7 @@ from pydantic import AfterValidator, Field, model_validator
 from typing_extensions import Annotated
 
 from domain.cycles.models import DEFAULT_WORKING_DAYS
-from domain.schemas import CountryCode, EntityRead, Fraction, FundingSource, InputModel, Name, PatchModel, ShortText
+from domain.schemas import Day, CountryCode, EntityRead, Fraction, FundingSource, InputModel, Name, PatchModel, ShortText
 
 Weekday = Literal["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
@@ -30,7 +30,7 @@ WorkingDays = Annotated[list[Weekday], AfterValidator(_distinct)]
 
 
 class Holiday(InputModel):
-    date: date
+    date: Day
     name: ShortText = Field(examples=["Eid al-Fitr"])
 
 
@@ -38,8 +38,8 @@ class CycleCreate(InputModel):
     programme_id: uuid.UUID
     partner_country: CountryCode
     title: Name
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     female_share_target: Fraction = 0.3
     time_zone: TimeZone = "Asia/Baghdad"
     working_days: WorkingDays = Field(default_factory=lambda: list(DEFAULT_WORKING_DAYS))
@@ -59,8 +59,8 @@ class CycleUpdate(PatchModel):
     programme_id: uuid.UUID | None = None
     partner_country: CountryCode | None = None
     title: Name | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     female_share_target: Fraction | None = None
     time_zone: TimeZone | None = None
     working_days: WorkingDays | None = None

@@ -15,6 +15,7 @@ from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleUpdate
 from domain.errors import InvalidInput
 from domain.pagination import paginate
+from domain.schemas import Day, SearchText
 from domain.programmes.models import Programme
 
 ENTITY = "cycle"
@@ -22,9 +23,9 @@ ENTITY = "cycle"
 
 class CycleFilters(BaseModel):
     programme_id: uuid.UUID | None = None
-    partner_country: str | None = None
-    active_on: date | None = None
-    q: str | None = None
+    partner_country: SearchText | None = None
+    active_on: Day | None = None
+    q: SearchText | None = None
 
 
 async def list_cycles(session: AsyncSession, *, principal: Principal, filters: CycleFilters, limit: int, cursor: str | None):

@@ -6,7 +6,7 @@ from pydantic import AfterValidator, Field, field_validator
 from typing_extensions import Annotated
 
 from domain.officers.models import Sex
-from domain.schemas import EntityRead, InputModel, Name, PatchModel, ReadModel, ShortText
+from domain.schemas import Day, EntityRead, InputModel, Name, PatchModel, ReadModel, ShortText
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -66,7 +66,7 @@ class OfficerCreate(InputModel):
     email: Email | None = None
     phone: Phone | None = None
     national_id: ShortText | None = None
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     place_of_birth: ShortText | None = None
 
     @field_validator("date_of_birth")
@@ -91,7 +91,7 @@ class OfficerUpdate(PatchModel):
     email: Email | None = None
     phone: Phone | None = None
     national_id: ShortText | None = None
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     place_of_birth: ShortText | None = None
 
 

@@ -19,6 +19,7 @@ from domain.officers.models import Officer, OfficerExternalId, Sex
 from domain.officers.names import arabic_key, latin_key
 from domain.officers.schemas import DuplicateCandidate, ExternalId, OfficerCreate, OfficerUpdate
 from domain.pagination import paginate
+from domain.schemas import SearchText
 
 ENTITY = "officer"
 _WITH_IDS = (selectinload(Officer.external_ids),)
@@ -27,9 +28,9 @@ _WITH_IDS = (selectinload(Officer.external_ids),)
 class OfficerFilters(BaseModel):
     agency_id: uuid.UUID | None = None
     sex: Sex | None = None
-    q: str | None = None
-    external_source: str | None = None
-    external_id: str | None = None
+    q: SearchText | None = None
+    external_source: SearchText | None = None
+    external_id: SearchText | None = None
 
 
 async def list_officers(session: AsyncSession, *, principal: Principal, filters: OfficerFilters, limit: int, cursor: str | None):

@@ -10,6 +10,7 @@ from domain.auth.policy import PLANNING_READ, PROGRAMMES_ADMIN, authorize
 from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
 from domain.pagination import paginate
+from domain.schemas import SearchText
 from domain.programmes.models import Programme
 from domain.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
 
@@ -17,7 +18,7 @@ ENTITY = "programme"
 
 
 class ProgrammeFilters(BaseModel):
-    q: str | None = None
+    q: SearchText | None = None
 
 
 async def list_programmes(session: AsyncSession, *, principal: Principal, filters: ProgrammeFilters, limit: int, cursor: str | None):

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from domain.schemas import Day, SearchText
 
 
 Withheld = Field(default_factory=list, description="Fields withheld (null) because a count is small or would reveal one")
@@ -65,9 +66,9 @@ class BalanceFilters(BaseModel):
     programme_id: uuid.UUID | None = None
     cycle_id: uuid.UUID | None = None
     agency_id: uuid.UUID | None = Field(None, description="The agency and its sub-units (the nominating unit)")
-    discipline: str | None = None
-    date_from: date | None = Field(None, serialization_alias="from")
-    date_to: date | None = Field(None, serialization_alias="to")
+    discipline: SearchText | None = None
+    date_from: Day | None = Field(None, serialization_alias="from")
+    date_to: Day | None = Field(None, serialization_alias="to")
     group_by: GroupBy = GroupBy.module
 
 

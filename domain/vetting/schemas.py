@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from domain.catalogue.models import VettingType
 from domain.vetting.models import VettingStatus
 from domain.enrolment.schemas import NominationRead, PromotionSkip
-from domain.schemas import EntityRead, InputModel, PatchModel, ReadModel
+from domain.schemas import Day, EntityRead, InputModel, PatchModel, ReadModel
 
 VettingKind = Literal["leahy", "courtesy", "host_nation"]
 Reference = Field(None, max_length=120, description="The vetting body's case id, e.g. the INVEST case id for Leahy")
@@ -20,8 +20,8 @@ Note = Field(None, max_length=2000)
 
 class VettingCreate(InputModel):
     type: VettingKind = Field(description="leahy (US-funded training, recorded in INVEST), courtesy (embassy check) or host_nation")
-    requested_on: date
-    needed_by: date = Field(description="When the result is needed, usually before the module's first session")
+    requested_on: Day
+    needed_by: Day = Field(description="When the result is needed, usually before the module's first session")
     module_id: uuid.UUID | None = Field(None, description="The module the request is made for; cancelling it cancels the request")
     external_reference: str | None = Reference
     note: str | None = Note
@@ -41,10 +41,10 @@ class VettingUpdate(PatchModel):
     nullable: ClassVar[frozenset[str]] = frozenset({"external_reference", "note", "needed_by"})
 
     status: VettingStatus | None = None
-    needed_by: date | None = None
-    result_on: date | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
+    needed_by: Day | None = None
+    result_on: Day | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
     external_reference: str | None = Reference
     note: str | None = Note
 

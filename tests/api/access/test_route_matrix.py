@@ -26,6 +26,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "issue_token": PUBLIC,
     "get_jwks": PUBLIC,
     "get_me": ALL_SIGNED_IN,
+    "change_my_password": ALL_SIGNED_IN - {"client"},
     **{f"{verb}_programme": ADMIN for verb in ("create", "update", "delete")},
     "list_programmes": PLAN_READ, "get_programme": PLAN_READ,
     **{f"{verb}_{noun}": PLAN_WRITE for verb in ("create", "update", "delete") for noun in ("cycle", "agency", "venue", "module", "trainer", "session")},

@@ -75,9 +75,11 @@ async def test_wrong_password_is_invalid_grant(anonymous, account):
 
 
 async def test_unknown_grant_type_is_refused(anonymous):
+    # RFC 6749 §5.2: an unsupported grant is a 400 with error=unsupported_grant_type, never cached.
     r = await anonymous.post("/auth/token", data={"grant_type": "implicit"})
-    assert r.status_code == 422
+    assert r.status_code == 400
     assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["error"] == "unsupported_grant_type" and r.headers["cache-control"] == "no-store"
 
 
 async def test_five_failures_then_429_with_retry_after(anonymous, account):

@@ -1,0 +1,79 @@
+"""The contract tests' own database: migrated, with the demo data committed (so that lists, rosters
+and reports answer with real rows to check against their schemas), one per xdist worker. Each test
+runs in a transaction on it that is rolled back, with the need-to-know guard on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import AsyncIterator
+
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from api.main import create_app
+from domain.auth.models import User
+from domain.auth.service import user_token
+from domain.db import is_sqlite, sync_url
+from domain.settings import Settings
+from tests.conftest import _TMP, DATABASE_URL, ROOT, TestSessions, migrate, reset_database
+from tests.need_to_know_guard import NeedToKnowGuard
+
+
+def _contract_url() -> str:
+    if is_sqlite(DATABASE_URL):
+        return f"sqlite:///{_TMP / 'contract.db'}"
+    url = make_url(sync_url(DATABASE_URL))
+    return url.set(database=f"{url.database}_contract").render_as_string(hide_password=False)
+
+
+CONTRACT_URL = _contract_url()
+# Built at import: schemathesis needs the app before it collects the operations.
+CONTRACT_APP = create_app(Settings(database_url=CONTRACT_URL, key_dir=_TMP / "keys"), check_schema=False)
+CONTRACT_APP.state.sessions = TestSessions()
+DEMO_ACCOUNTS = {"admin": "admin", "focal_point": "focal.moi"}
+
+
+def _create(url: str) -> None:
+    if is_sqlite(url):
+        reset_database(url)
+        return
+    u = make_url(sync_url(url))
+    admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{u.database}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def contract_tokens() -> dict[str, str]:
+    """Bearer tokens of the demo administrator and the demo focal point (Ministry of Interior)."""
+    _create(CONTRACT_URL)
+    migrate(CONTRACT_URL)
+    subprocess.run([sys.executable, "-m", "seeds", "demo"], cwd=ROOT, check=True, capture_output=True, timeout=120,
+                   env={**os.environ, "DATABASE_URL": CONTRACT_URL})
+    engine = create_engine(sync_url(CONTRACT_URL))
+    with engine.connect() as conn:
+        accounts = {role: conn.execute(select(User).where(User.username == name)).one()
+                    for role, name in DEMO_ACCOUNTS.items()}
+    engine.dispose()
+    return {role: user_token(CONTRACT_APP.state.keyring, user)[0] for role, user in accounts.items()}
+
+
+@pytest.fixture
+async def contract_connection(contract_tokens: dict[str, str]) -> AsyncIterator[AsyncConnection]:
+    sessions: TestSessions = CONTRACT_APP.state.sessions
+    async with CONTRACT_APP.state.engine.connect() as conn:
+        transaction = await conn.begin()
+        sessions.connection = conn
+        try:
+            with NeedToKnowGuard() as guard:
+                yield conn
+        finally:
+            sessions.connection = None
+            await transaction.rollback()
+    assert not guard.bypasses, "queries that bypass domain/access:\n" + "\n".join(dict.fromkeys(guard.bypasses))
