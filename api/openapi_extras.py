@@ -18,6 +18,7 @@ def document_roles(app: FastAPI) -> None:
         for item in schema.get("paths", {}).values():
             for operation in item.values():
                 _problems_as_sent(operation)
+                _parameters_never_null(operation)
                 requirements = operation.get("security")
                 if not requirements:
                     operation["x-public"] = True
@@ -39,3 +40,17 @@ def _problems_as_sent(operation: dict) -> None:
         content = response.get("content", {})
         if PROBLEM_MEDIA_TYPE in content and "application/json" in content:
             content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+
+
+def _parameters_never_null(operation: dict) -> None:
+    """An optional query or header parameter is left out, never sent as null: FastAPI documents
+    `X | None = None` as "X or null", and a client would send the text "null"."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        kept = [alt for alt in schema.get("anyOf", []) if alt.get("type") != "null"]
+        if kept and len(kept) < len(schema["anyOf"]):
+            del schema["anyOf"]
+            if len(kept) == 1:
+                schema.update(kept[0])
+            else:
+                schema["anyOf"] = kept

@@ -1,14 +1,16 @@
 """Accounts (people who sign in) and machine clients, as administrators manage them."""
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
 from domain.schemas import EntityRead, InputModel, PatchModel
 
+# The roles of people's accounts (machine clients are registered apart, under /clients).
+PersonRole = Annotated[Literal[tuple(r.value for r in Role if r is not Role.client)], AfterValidator(Role)]  # type: ignore[valid-type]
 # The scopes a machine client may be granted, as the values a client may send.
 ClientScope = Literal[tuple(sorted(CLIENT_SCOPES))]  # type: ignore[valid-type]
 Username = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@-]+$")
@@ -23,8 +25,6 @@ def check_binding(role: Role | None, agency_id: uuid.UUID | None, trainer_id: uu
         raise ValueError("a focal_point must be bound to an agency (agency_id)")
     if role is Role.trainer and trainer_id is None:
         raise ValueError("a trainer account must be bound to a trainer record (trainer_id)")
-    if role is Role.client:
-        raise ValueError("machine clients are created under /api/v1/clients")
     if role is not None and role is not Role.focal_point and agency_id is not None:
         raise ValueError("only a focal_point is bound to an agency")
     if role is not None and role is not Role.trainer and trainer_id is not None:
@@ -36,7 +36,7 @@ def check_binding(role: Role | None, agency_id: uuid.UUID | None, trainer_id: uu
 class UserCreate(InputModel):
     username: str = Username
     password: str = Password
-    role: Role
+    role: PersonRole
     agency_id: uuid.UUID | None = None
     trainer_id: uuid.UUID | None = None
     programme_ids: list[uuid.UUID] = Field(default_factory=list)
@@ -51,7 +51,7 @@ class UserUpdate(PatchModel):
     nullable = frozenset({"agency_id", "trainer_id"})
 
     password: str | None = Field(None, min_length=12, max_length=200, description="A new password (at least 12 characters)")
-    role: Role | None = None
+    role: PersonRole | None = None
     agency_id: uuid.UUID | None = None
     trainer_id: uuid.UUID | None = None
     programme_ids: list[uuid.UUID] | None = None

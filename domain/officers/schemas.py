@@ -24,7 +24,8 @@ def _email(value: str) -> str:
     return value
 
 
-ArabicName = Annotated[Name, AfterValidator(_arabic_script)]
+ArabicName = Annotated[Name, AfterValidator(_arabic_script),
+                       Field(json_schema_extra={"pattern": "[\u0621-\u064a\u0671-\u06d3]"})]
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,30}$")]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import uuid
 import sys
 from typing import AsyncIterator
 
@@ -56,6 +57,7 @@ def contract_tokens() -> dict[str, str]:
     migrate(CONTRACT_URL)
     subprocess.run([sys.executable, "-m", "seeds", "demo"], cwd=ROOT, check=True, capture_output=True, timeout=120,
                    env={**os.environ, "DATABASE_URL": CONTRACT_URL})
+    fill_pools(CONTRACT_URL)
     engine = create_engine(sync_url(CONTRACT_URL))
     with engine.connect() as conn:
         accounts = {role: conn.execute(select(User).where(User.username == name)).one()
@@ -77,3 +79,29 @@ async def contract_connection(contract_tokens: dict[str, str]) -> AsyncIterator[
             sessions.connection = None
             await transaction.rollback()
     assert not guard.bypasses, "queries that bypass domain/access:\n" + "\n".join(dict.fromkeys(guard.bypasses))
+
+
+# Ids of the demo data, by the parameter or field names that refer to them. The fuzzer's random
+# ids name nothing; these let its cases reach real records (their 200s, their response schemas,
+# their rules), and the rest of its values stay its own.
+POOLS: dict[str, list[str]] = {}
+_POOL_QUERIES = {
+    "programme_id": "SELECT id FROM programmes", "cycle_id": "SELECT id FROM cycles",
+    "agency_id": "SELECT id FROM agencies", "module_id": "SELECT id FROM modules",
+    "session_id": "SELECT id FROM training_sessions", "venue_id": "SELECT id FROM venues",
+    "trainer_id": "SELECT id FROM trainers", "officer_id": "SELECT id FROM officers",
+    "nomination_id": "SELECT id FROM nominations", "vetting_id": "SELECT id FROM vettings",
+    "certificate_id": "SELECT id FROM certificates", "user_id": "SELECT id FROM users",
+    "code": "SELECT code FROM disciplines", "discipline": "SELECT code FROM disciplines",
+}
+ALIASES = {"parent_id": "agency_id", "within": "agency_id", "prerequisite_module_ids": "module_id", "programme_ids": "programme_id",
+           "trainer_ids": "trainer_id", "nomination_ids": "nomination_id", "target_id": "module_id"}
+
+
+def fill_pools(url: str) -> None:
+    engine = create_engine(sync_url(url))
+    with engine.connect() as conn:
+        for name, sql in _POOL_QUERIES.items():
+            values = [str(v) for v in conn.scalars(text(sql + " ORDER BY 1"))]
+            POOLS[name] = values if name in ("code", "discipline") else [str(uuid.UUID(v)) for v in values]
+    engine.dispose()
