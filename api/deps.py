@@ -102,7 +102,7 @@ _ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
 
 async def expected_version(
     if_match: Annotated[str | None, Header(description='ETag from a previous GET, e.g. "3" (or *); 412 when stale',
-                                           pattern=r'^(\*|(W/)?"[0-9]{1,12}")$')] = None,
+                                           json_schema_extra={"pattern": r'^(\*|(W/)?"[0-9]{1,12}")$'})] = None,
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
