@@ -9,6 +9,7 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import errors
+from api.idempotency import IdempotencyMiddleware
 from api.middleware import BodyLimit
 from api.unit_of_work import TransactionMiddleware
 from api.openapi_extras import document_roles
@@ -48,7 +49,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.sessions = Sessions(engine)
     errors.install(app)
+    # The last added runs first: the body limit, then Idempotency-Key (it claims a key in a
+    # transaction of its own before the request's unit of work begins), then the unit of work.
     app.add_middleware(TransactionMiddleware)
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/api/v1")
