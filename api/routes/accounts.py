@@ -24,6 +24,7 @@ crud_routes(
 async def create_client(data: ClientCreate, response: Response, db: DbSession, principal: Admin):
     created = await accounts.create_client(db, principal=principal, data=data)
     response.headers["Location"] = f"/api/v1/clients/{created.id}"
+    response.headers["Cache-Control"] = "no-store"  # the secret: no cache, nor the Idempotency-Key store, keeps it
     return created
 
 
