@@ -12,7 +12,7 @@ from api import errors
 from api.idempotency import IdempotencyMiddleware
 from api.middleware import BodyLimit
 from api.unit_of_work import TransactionMiddleware
-from api.openapi_extras import document_roles
+from api.openapi_extras import install_openapi
 from api.routes import accounts, attendance, audit, auth, calendar, catalogue, certificates, enrolment, officers, planning, reports, sessions, vetting
 from api.startup import check_schema_is_current
 from domain.auth.tokens import KeyRing
@@ -22,7 +22,9 @@ from domain.settings import Settings, get_settings
 DESCRIPTION = """Tadrib plans and runs capacity-building training cycles for security and justice agencies:
 programmes, cooperation cycles, modules and sessions, the agencies that nominate officers, and the officers
 themselves. Errors are RFC 9457 `application/problem+json`. Lists page with `limit` and an opaque `cursor`
-and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it back in `If-Match` on PATCH."""
+and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it back in `If-Match` on PATCH. Every POST takes an optional
+`Idempotency-Key` (a structured-field string, e.g. a quoted UUID): a retry with the same key and request replays
+the first answer, so the change takes effect once."""
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None, check_schema: bool = True) -> FastAPI:
@@ -61,7 +63,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(v1)
     app.include_router(auth.public)
     app.include_router(certificates.public, prefix="/api/v1")
-    document_roles(app)
+    install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

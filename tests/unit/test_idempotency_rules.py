@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from api.openapi_extras import KEY_PATTERN
 from domain.idempotency.models import KeyState
 from domain.idempotency.rules import (
     MAX_KEY_LENGTH, InvalidKey, Verdict, fingerprint, judge, kept_headers, parse_key, withholds_body,
@@ -27,6 +29,7 @@ UUID = "8e03978e-40d5-43e8-bc93-6894a57f9324"
 ])
 def test_accepted_keys(value, key):
     assert parse_key(value) == key
+    assert re.fullmatch(KEY_PATTERN, value.strip()), "openapi.json's pattern must accept what the server accepts"
 
 
 @pytest.mark.parametrize("value, reason", [
@@ -46,6 +49,7 @@ def test_accepted_keys(value, key):
 def test_refused_keys_say_why(value, reason):
     with pytest.raises(InvalidKey, match=reason):
         parse_key(value)
+    assert not re.fullmatch(KEY_PATTERN, value.strip()), "openapi.json's pattern must refuse what the server refuses"
 
 
 def test_the_fingerprint_covers_method_path_query_content_type_and_body():
