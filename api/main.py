@@ -10,8 +10,9 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import errors
+from api.idempotency import IdempotencyMiddleware
 from api.middleware import BodyLimit
-from api.openapi_extras import document_roles
+from api.openapi_extras import install_openapi
 from api.routes import (
     accounts,
     agencies,
@@ -39,7 +40,9 @@ from domain.settings import Settings, get_settings
 DESCRIPTION = """Tadrib plans and runs capacity-building training cycles for security and justice agencies:
 programmes, cooperation cycles, modules and sessions, the agencies that nominate officers, and the officers
 themselves. Errors are RFC 9457 `application/problem+json`. Lists page with `limit` and an opaque `cursor`
-and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it back in `If-Match` on PATCH."""
+and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it back in `If-Match` on PATCH. Every POST takes an optional
+`Idempotency-Key` (a structured-field string, e.g. a quoted UUID): a retry with the same key and request replays
+the first answer, so the change takes effect once."""
 
 # The areas of the API in reading order: one router each, one tag each (and one module per tag
 # in a generated client). /docs groups the operations under these headings, in this order.
@@ -90,7 +93,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.sessions = Sessions(engine)
     errors.install(app)
+    # The last added runs first: the body limit, then Idempotency-Key (it claims a key in a
+    # transaction of its own before the request's unit of work begins), then the unit of work.
     app.add_middleware(TransactionMiddleware)
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     v1 = APIRouter(prefix="/api/v1")
@@ -99,7 +105,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(v1)
     app.include_router(auth.public)
     app.include_router(certificates.public, prefix="/api/v1")
-    document_roles(app)
+    install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -8,7 +8,9 @@ sees a 2xx for a write that is not stored, and a commit that fails becomes the a
 the database is unavailable, 409 when it refuses the change), never a silent loss.
 
 Hooks registered with `before_commit` run in the transaction with the answer in hand: the
-Idempotency-Key store keeps the first answer atomically with the work it reports."""
+Idempotency-Key store keeps the first answer atomically with the work it reports. A middleware
+outside this one cannot reach the unit of work in time, so it leaves its hooks in the scope's
+state under BEFORE_COMMIT, and reads `committed` afterwards."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from api.problems import database_unavailable, problem_body, unique_conflict
 from domain.db import AFTER_READS, Base
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BEFORE_COMMIT = "before_commit"  # scope["state"] key: hooks of outer middleware for the request's unit of work
 
 
 class SessionFactory(Protocol):
@@ -61,6 +64,7 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self.keep_changes = False
         self.before_commit: list[Hook] = []
+        self.committed = False  # True once the request's writes (and the hooks' writes) are stored
 
     @property
     def session(self) -> AsyncSession:
@@ -82,11 +86,13 @@ class UnitOfWork:
                 await session.commit()  # ends the read; nothing of it is written
                 if later or self.before_commit:
                     await self._write_apart(later, answer)
+                self.committed = True
                 return
             session.add_all(later)
             for hook in self.before_commit:
                 await hook(session, answer)
             await session.commit()
+            self.committed = True
         finally:
             await session.close()
 
@@ -114,7 +120,9 @@ class TransactionMiddleware:
             await self.app(scope, receive, send)
             return
         uow = UnitOfWork(scope["app"].state.sessions, read_only=scope["method"] in READ_METHODS)
-        scope.setdefault("state", {})["uow"] = uow
+        state = scope.setdefault("state", {})
+        uow.before_commit.extend(state.pop(BEFORE_COMMIT, ()))
+        state["uow"] = uow
         start: Message | None = None
         chunks: list[bytes] = []
 

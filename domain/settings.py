@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +36,11 @@ class Settings(BaseSettings):
     sign_in_max_failures: int = 5
     sign_in_window_minutes: int = 15
     report_suppression_threshold: int = 3  # observers and machine clients: counts below it are withheld
+    # Idempotency-Key: how long a key and its answer are kept after the answer (at least 24 hours,
+    # per the published policy), and how long a running request holds its key before a retry may
+    # take it over (its process is then presumed dead; a takeover can never make the work count twice).
+    idempotency_key_hours: int = Field(default=24, ge=24)
+    idempotency_lease_seconds: int = Field(default=300, ge=1)
     # GET /bench/ceiling (constant JSON), for `python -m bench http` only: the server's own ceiling.
     bench_ceiling: bool = False
 

@@ -88,6 +88,7 @@ async def delete_user(user_id: uuid.UUID, db: DbSession, principal: Admin, versi
 async def create_client(data: ClientCreate, response: Response, db: DbSession, principal: Admin) -> ClientCreated:
     created = await service.create_client(db, principal=principal, data=data)
     response.headers["Location"] = f"/api/v1/clients/{created.id}"
+    response.headers["Cache-Control"] = "no-store"  # the secret: no cache, nor the Idempotency-Key store, keeps it
     return created
 
 

@@ -85,8 +85,10 @@ async def get_officer_calendar(officer_id: uuid.UUID, db: DbSession, principal: 
              "once and needs no token; it serves the calendar as your account may read it at the time of each fetch, "
              "until revoked or your account is disabled. User accounts only: machine clients use their bearer token.",
              responses=problems(404, 409))
-async def create_calendar_feed(data: FeedCreate, request: Request, db: DbSession, principal: Account) -> FeedCreated:
+async def create_calendar_feed(data: FeedCreate, request: Request, response: Response, db: DbSession,
+                               principal: Account) -> FeedCreated:
     feed, secret = await feeds.create_feed(db, principal=principal, data=data, secret_key=request.app.state.settings.secret_key)
+    response.headers["Cache-Control"] = "no-store"  # the secret URL: no cache, nor the Idempotency-Key store, keeps it
     url = request.app.url_path_for("get_secret_calendar_feed", secret=secret)
     return FeedCreated(id=feed.id, kind=feed.kind, target_id=feed.target_id, created_at=feed.created_at, url=str(url))
 
