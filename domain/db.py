@@ -95,7 +95,7 @@ def is_sqlite(url: str) -> bool:
 # How long a request may wait for PostgreSQL before it answers 503: to connect, and for a
 # connection from the pool. A database that is down is refused within these bounds, never hung on.
 CONNECT_TIMEOUT_S = 3
-POOL_TIMEOUT_S = 5
+POOL_TIMEOUT_S = 30
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
