@@ -3,23 +3,16 @@ connections. Runs on a scratch database of its own (committed data), dropped aft
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import uvicorn
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
-
 from api.main import create_app
-from domain.auth.models import User
-from domain.db import sync_url
+from domain.auth.principal import Role
 from domain.settings import Settings
 from tests.conftest import _TMP, migrate, scratch_database
+from tests.servers import account, serving
 
 
 @pytest.fixture(scope="module")
@@ -31,30 +24,10 @@ def scratch_url():
 @pytest.fixture(scope="module")
 def server(scratch_url):
     migrate(scratch_url)
-    settings = Settings(database_url=scratch_url, key_dir=_TMP / "keys")
-    app = create_app(settings)
-    engine = create_engine(sync_url(scratch_url))
-    with Session(engine) as s:
-        admin = User(username=f"admin-{uuid.uuid4().hex[:6]}", password_hash="!", role="admin", disabled=False)
-        admin.programmes = []
-        s.add(admin)
-        s.commit()
-        admin_id = admin.id
-    engine.dispose()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    token, _ = app.state.keyring.issue_access_token(subject=f"user:{admin_id}", claims={"role": "admin", "cv": 1})
-    yield f"http://127.0.0.1:{port}/api/v1", {"Authorization": f"Bearer {token}"}
-    srv.should_exit = True
-    thread.join(timeout=10)
+    app = create_app(Settings(database_url=scratch_url, key_dir=_TMP / "keys"))
+    _, headers = account(scratch_url, app, Role.admin)
+    with serving(app) as base:
+        yield base + "/api/v1", headers
 
 
 def test_100_concurrent_accepts_fill_exactly_30_seats(server):
