@@ -22,7 +22,7 @@ seed: migrate
 	$(BIN)/python -m seeds demo
 
 run: seed
-	$(BIN)/uvicorn api.main:create_app --factory --host $(HOST) --port $(PORT)
+	$(BIN)/python -m api.serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/pytest

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     idempotency_lease_seconds: int = Field(default=300, ge=1)
     # GET /bench/ceiling (constant JSON), for `python -m bench http` only: the server's own ceiling.
     bench_ceiling: bool = False
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses or
+    # networks, e.g. "10.0.0.5,10.1.0.0/16"). Empty: none, so that no client can pick the address
+    # the sign-in limit counts by.
+    trusted_proxies: str = ""
 
     @property
     def is_production(self) -> bool:
