@@ -25,7 +25,7 @@ run: seed
 	$(BIN)/python -m api.serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 openapi: install
 	$(BIN)/python -m api.openapi

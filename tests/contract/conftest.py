@@ -36,6 +36,7 @@ CONTRACT_URL = _contract_url()
 CONTRACT_APP = create_app(Settings(database_url=CONTRACT_URL, key_dir=_TMP / "keys"), check_schema=False)
 CONTRACT_APP.state.sessions = TestSessions()
 DEMO_ACCOUNTS = {"admin": "admin", "focal_point": "focal.moi"}
+TOKENS: dict[str, str] = {}  # filled by contract_tokens, for the stateful tests (unittest classes)
 
 
 def _create(url: str) -> None:
@@ -63,7 +64,8 @@ def contract_tokens() -> dict[str, str]:
         accounts = {role: conn.execute(select(User).where(User.username == name)).one()
                     for role, name in DEMO_ACCOUNTS.items()}
     engine.dispose()
-    return {role: user_token(CONTRACT_APP.state.keyring, user)[0] for role, user in accounts.items()}
+    TOKENS.update({role: user_token(CONTRACT_APP.state.keyring, user)[0] for role, user in accounts.items()})
+    return dict(TOKENS)
 
 
 @pytest.fixture
