@@ -23,11 +23,13 @@ from api.routes import (
     catalogue,
     certificates,
     cycles,
+    imports,
     enrolment,
     modules,
     officers,
     programmes,
     reports,
+    scim,
     sessions,
     vetting,
 )
@@ -46,7 +48,7 @@ the first answer, so the change takes effect once."""
 
 # The areas of the API in reading order: one router each, one tag each (and one module per tag
 # in a generated client). /docs groups the operations under these headings, in this order.
-AREAS = (auth, programmes, cycles, agencies, officers, catalogue, modules, sessions, enrolment, vetting, attendance,
+AREAS = (auth, programmes, cycles, agencies, officers, imports, catalogue, modules, sessions, enrolment, vetting, attendance,
          certificates, calendar, reports, accounts, audit)
 TAGS = [
     {"name": "auth", "description": "Sign in for a token, the public keys that verify it, and who you are."},
@@ -54,6 +56,7 @@ TAGS = [
     {"name": "cycles", "description": "Cooperation cycles: a programme's period of work in a partner country."},
     {"name": "agencies", "description": "The partner agencies and their sub-units, as a tree, that nominate officers."},
     {"name": "officers", "description": "The people agencies nominate: their records, duplicate checks and erasure."},
+    {"name": "imports", "description": "HR files of officers (and lists of nominees) planned, shown, then applied or undone."},
     {"name": "catalogue", "description": "Reference lists for planning: the discipline vocabulary, venues and trainers."},
     {"name": "modules", "description": "The courses of a cycle and their status, from draft to delivered and closed."},
     {"name": "sessions", "description": "A module's sessions: scheduling with clash checks and calendar warnings."},
@@ -97,7 +100,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # transaction of its own before the request's unit of work begins), then the unit of work.
     app.add_middleware(TransactionMiddleware)
     app.add_middleware(IdempotencyMiddleware)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, import_max_bytes=settings.max_import_bytes)
 
     v1 = APIRouter(prefix="/api/v1")
     for area in AREAS:
@@ -105,6 +108,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(v1)
     app.include_router(auth.public)
     app.include_router(certificates.public, prefix="/api/v1")
+    app.include_router(scim.router)  # SCIM's own format and discovery: outside the OpenAPI document
     install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)

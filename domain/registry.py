@@ -15,5 +15,6 @@ from domain.attendance import models as attendance  # noqa: F401
 from domain.certificates import models as certificates  # noqa: F401
 from domain.calendar import models as calendar  # noqa: F401
 from domain.idempotency import models as idempotency  # noqa: F401
+from domain.imports import models as imports  # noqa: F401
 
 metadata = Base.metadata

@@ -70,6 +70,20 @@ class InputModel(BaseModel):
             raise ValueError("text must not contain NUL characters")
         return value
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """Document the NUL rule on each free-text field, so that generated clients and fuzzers
+        know it (a field with its own pattern or format already excludes NUL)."""
+        schema = handler(core_schema)
+        for prop in handler.resolve_ref_schema(schema).get("properties", {}).values():
+            for alt in prop.get("anyOf", [prop]):
+                if alt.get("type") == "string" and "pattern" not in alt and "format" not in alt and "enum" not in alt:
+                    alt["pattern"] = NO_NUL
+        return schema
+
+
+NO_NUL = "^[^\\u0000]*$"
+
 
 class PatchModel(InputModel):
     """XUpdate: every field optional; only the fields sent change. `nullable` lists the fields
@@ -91,7 +105,7 @@ class PatchModel(InputModel):
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         """Document what the validator does: a field that may not be cleared is optional (leave it
         out) but never null; only the `nullable` ones advertise null."""
-        schema = handler(core_schema)
+        schema = super().__get_pydantic_json_schema__(core_schema, handler)
         target = handler.resolve_ref_schema(schema)
         for name, prop in target.get("properties", {}).items():
             if name in cls.nullable or "anyOf" not in prop:

@@ -18,6 +18,11 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./tadrib.db"
     # Bodies above this size are refused with 413 before they are parsed.
     max_body_bytes: int = 1_048_576
+    # ... except uploads of bulk imports (POST .../imports): 20,000 rows as JSON fit in 32 MiB.
+    max_import_bytes: int = 33_554_432
+    # The URL clients reach the API at, behind a proxy (SCIM's meta.location and Location use it);
+    # unset: taken from the request.
+    public_url: str | None = None
     default_page_size: int = 50
     max_page_size: int = 200
     # Signing keys. In development a key pair is generated on first run and kept in key_dir,

@@ -223,3 +223,26 @@ def statements(engine: AsyncEngine):
     event.listen(engine.sync_engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine.sync_engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def machine(app, db: AsyncSession):
+    """machine(scopes, agency_id=None) -> a client acting as a new machine client (client
+    credentials), bound to an agency or not. Stored like any other; the secret step is skipped."""
+    from domain.auth.models import ApiClient
+
+    async def _machine(scopes: list[str], *, agency_id: uuid.UUID | str | None = None,
+                       base_url: str = "http://test/api/v1") -> httpx.AsyncClient:
+        bound = uuid.UUID(str(agency_id)) if agency_id else None
+        record = ApiClient(client_id=f"tc_{uuid.uuid4().hex[:16]}", name="test machine", secret_hash="!",
+                           scopes=sorted(scopes), agency_id=bound, disabled=False)
+        db.add(record)
+        await db.flush()
+        token, _ = app.state.keyring.issue_access_token(subject=f"client:{record.id}",
+                                                        claims={"role": "client", "scope": " ".join(sorted(scopes))})
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url,
+                                   headers={"Authorization": f"Bearer {token}"})
+        client.client_id = record.client_id
+        return client
+
+    return _machine

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
@@ -11,7 +11,7 @@ from domain.auth.policy import OFFICERS_ERASE, OFFICERS_READ, OFFICERS_WRITE
 from domain.auth.principal import Principal
 from domain.officers import erasure, service
 from domain.officers.models import Officer
-from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate
+from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate, OfficerUpsert
 from domain.pagination import Page
 
 router = APIRouter(tags=["officers"])
@@ -97,3 +97,30 @@ async def delete_officer(officer_id: uuid.UUID, db: DbSession, principal: Writer
 )
 async def erase_officer(officer_id: uuid.UUID, db: DbSession, principal: Eraser) -> Officer:
     return await erasure.erase_officer(db, principal=principal, officer_id=officer_id)
+
+
+@router.put(
+    "/officers/by-external-id/{source}/{external_id}", response_model=OfficerRead, operation_id="upsert_officer_by_external_id",
+    summary="Create or replace the officer carrying an external id",
+    description="Creates the officer (201) if no officer within your reach carries (source, external_id), else replaces "
+    "its fields with the body (200): optional fields left out are cleared; its other external ids, account name and active "
+    "flag stay. Sending the same body again changes nothing (200, same ETag). If-Match is honoured on a replace (412). "
+    "A likely duplicate by Arabic name is a 409 listing the candidates, as for a create (allow_duplicate=true to proceed); "
+    "an external id held by an officer outside your reach is a 409 too, and never shared.",
+    responses={201: {"model": OfficerRead, "description": "Created: no officer within reach carried the id"}}
+    | problems(400, 404, 409, 412),
+    status_code=200,
+)
+async def upsert_officer_by_external_id(
+    source: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$", examples=["mission-hr"])],
+    external_id: Annotated[str, Path(min_length=1, max_length=200)],
+    data: OfficerUpsert, response: Response, db: DbSession, principal: Writer, version: IfMatch,
+    allow_duplicate: Annotated[bool, Query(description="Create even though a namesake exists in the agency")] = False,
+) -> Officer:
+    officer, created = await service.upsert_by_external_id(db, principal=principal, source=source, external_id=external_id,
+                                                           data=data, expected_version=version, allow_duplicate=allow_duplicate)
+    set_etag(response, officer.version)
+    if created:
+        response.status_code = 201
+        response.headers["Location"] = f"/api/v1/officers/{officer.id}"
+    return officer

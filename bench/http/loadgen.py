@@ -50,17 +50,21 @@ def nominate_accept(spec: dict) -> Operation:
 
 
 def import_plan_apply(spec: dict) -> Operation:
-    """Uploads the officers file for a plan (a dry run), then applies the plan the answer names."""
+    """Uploads the officers file for a plan (a dry run, keyed by external id from the bench's HR
+    source), then applies exactly that plan: its id and plan_hash come from the answer."""
     headers = {"Authorization": f"Bearer {spec['admin_token']}"}
     body = Path(spec["file"]).read_bytes()
 
     async def op(client: httpx.AsyncClient, _: int) -> bool:
         planned = await client.post(f"{spec['base']}/api/v1/officers/imports", headers=headers,
+                                    params={"source": spec.get("source", "bench-hr")},
                                     files={"file": ("officers.csv", body, "text/csv")})
         if not planned.is_success:
             _remember(planned)
             return False
-        applied = await client.post(f"{spec['base']}/api/v1/officers/imports/{planned.json()['id']}/apply", headers=headers)
+        plan = planned.json()
+        applied = await client.post(f"{spec['base']}/api/v1/officers/imports/{plan['id']}/apply", headers=headers,
+                                    json={"plan_hash": plan["plan_hash"]})
         if not applied.is_success:
             _remember(applied)
         return applied.is_success

@@ -70,11 +70,16 @@ class UserRead(EntityRead):
 class ClientCreate(InputModel):
     name: str = Field(min_length=1, max_length=200, examples=["Mission HR system"])
     scopes: list[ClientScope] = Field(examples=[["officers:read", "officers:write"]])
+    agency_id: uuid.UUID | None = Field(None, description="Binds the client to an agency: it then reaches only the officers "
+                                        "of that agency and its sub-units, like a focal point. Unbound: the whole mission.")
 
 
 class ClientUpdate(PatchModel):
+    nullable = frozenset({"agency_id"})
+
     name: str | None = Field(None, min_length=1, max_length=200)
     scopes: list[ClientScope] | None = None
+    agency_id: uuid.UUID | None = None
     disabled: bool | None = None
 
 
@@ -82,6 +87,7 @@ class ClientRead(EntityRead):
     client_id: str
     name: str
     scopes: list[str]
+    agency_id: uuid.UUID | None
     disabled: bool
 
 

@@ -118,10 +118,12 @@ async def get_client(session: AsyncSession, *, principal: Principal, client_id: 
 
 async def create_client(session: AsyncSession, *, principal: Principal, data: ClientCreate) -> ClientCreated:
     authorize(principal, ACCOUNTS_ADMIN)
+    await ensure_exists(session, Agency, data.agency_id, field="agency_id")
     secret = new_secret()
     client = ApiClient(client_id=f"tc_{secrets.token_hex(8)}", name=data.name, secret_hash=hash_password(secret),
-                       scopes=sorted(set(data.scopes)), disabled=False)
-    await create_entity(session, principal=principal, entity="client", obj=client, audit_fields=["client_id", "name", "scopes"])
+                       scopes=sorted(set(data.scopes)), agency_id=data.agency_id, disabled=False)
+    await create_entity(session, principal=principal, entity="client", obj=client,
+                        audit_fields=["client_id", "name", "scopes", "agency_id"])
     return ClientCreated(**ClientRead.model_validate(client).model_dump(), client_secret=secret)
 
 
@@ -130,6 +132,7 @@ async def update_client(session: AsyncSession, *, principal: Principal, client_i
     changes = data.changes()
     if "scopes" in changes:
         changes["scopes"] = sorted(set(changes["scopes"]))
+    await ensure_exists(session, Agency, changes.get("agency_id"), field="agency_id")
     return await update_entity(session, principal=principal, entity="client", obj=client, data=changes, expected_version=expected_version)
 
 

@@ -44,7 +44,9 @@ class User(Entity):
 
 
 class ApiClient(Entity):
-    """A machine client (mission HR system). Its secret is shown once and stored hashed."""
+    """A machine client (mission HR system). Its secret is shown once and stored hashed. Bound to
+    an agency, it reaches only that agency's officers and its sub-units', like a focal point;
+    unbound, its officer scopes reach the whole mission."""
 
     __tablename__ = "api_clients"
 
@@ -52,6 +54,7 @@ class ApiClient(Entity):
     name: Mapped[str] = mapped_column(String(200))
     secret_hash: Mapped[str] = mapped_column(String(300))
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -118,7 +118,8 @@ async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token
         client = await session.get(ApiClient, account_id)
         if client is not None and not client.disabled:
             granted = set(str(claims.get("scope", "")).split()) & set(client.scopes) & CLIENT_SCOPES
-            return Principal(id=client.id, name=f"client:{client.client_id}", role=Role.client, scopes=frozenset(granted))
+            return Principal(id=client.id, name=f"client:{client.client_id}", role=Role.client, agency_id=client.agency_id,
+                             scopes=frozenset(granted))
     raise Unauthenticated("The account behind this token no longer exists, is disabled, or changed its password since: "
                           "sign in again.", www_authenticate='Bearer error="invalid_token"')
 

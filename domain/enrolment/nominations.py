@@ -102,12 +102,19 @@ async def create_nomination(session: AsyncSession, *, principal: Principal, modu
     return read
 
 
+async def refusals(session: AsyncSession, *, principal: Principal, module: Module, officer: Officer) -> list[Violation]:
+    """The rules that would refuse nominating this (visible) officer now: what create_nomination
+    checks, for a plan that must not write (nominee imports)."""
+    deciding = allowed(principal, NOMINATIONS_DECIDE)
+    return await _violations(session, module=module, officer=officer, deciding=deciding, late_reason=None)
+
+
 async def _violations(session: AsyncSession, *, module: Module, officer: Officer, deciding: bool, late_reason: str | None) -> list[Violation]:
     """The facts the nomination rules need (four queries), judged by enrolment/rules.py."""
     already = select(Nomination.id).where(Nomination.module_id == module.id, Nomination.officer_id == officer.id)
     overlaps = await eligibility.overlapping_enrolments(session, officer_ids=[officer.id], module_id=module.id)
     return nomination_violations(NominationFacts(
-        module_status=module.status, deadline=module.nomination_deadline, now=datetime.now(timezone.utc), deciding=deciding,
+        officer_active=officer.active, module_status=module.status, deadline=module.nomination_deadline, now=datetime.now(timezone.utc), deciding=deciding,
         late_reason=late_reason,
         already_nominated=await session.scalar(internal(already, "is this officer (visible to the caller) already nominated")) is not None,
         missing_prerequisites=await eligibility.missing_prerequisites(session, officer_id=officer.id, module_id=module.id),

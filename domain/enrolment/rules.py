@@ -104,6 +104,7 @@ def check_status_change(current: NominationStatus, target: NominationStatus) -> 
 class NominationFacts:
     """What the nomination rules look at, gathered by the service (a fixed number of queries)."""
 
+    officer_active: bool  # a deactivated officer (by HR, SCIM or an import) keeps history, takes no new training
     module_status: ModuleStatus
     deadline: datetime | None
     now: datetime
@@ -118,6 +119,8 @@ class NominationFacts:
 def nomination_violations(facts: NominationFacts) -> list[Violation]:
     """Every rule a nomination breaks (domain rules 5-9), in a stable order; empty when it may go ahead."""
     found = []
+    if not facts.officer_active:
+        found.append(Violation(rule="officer-deactivated", message="The officer is deactivated: reactivate them to nominate them."))
     if facts.module_status is not ModuleStatus.open:
         found.append(Violation(rule="module-not-open", message=f"The module is {facts.module_status.value}; nominations need it open."))
     if facts.deadline is not None and facts.now > facts.deadline and not (facts.deciding and facts.late_reason):

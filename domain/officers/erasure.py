@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Awaitable, Callable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.models import AuditEntry
@@ -14,11 +15,16 @@ from domain.audit.service import record_change
 from domain.auth.policy import OFFICERS_ERASE, authorize
 from domain.auth.principal import Principal
 from domain.db import utcnow
-from domain.officers.models import Officer
+from domain.officers.models import Officer, ProvisioningLink
 from domain.officers.names import arabic_key, latin_key
 
+# Areas above this one that keep a person's data of their own (the planned rows of imports)
+# register how to redact it; erasure runs each of them.
+Redactor = Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
+REDACTORS: list[Redactor] = []
+
 PERSONAL_FIELDS = ("full_name_ar", "name_latin", "name_parts", "rank", "job_title", "email", "phone",
-                   "national_id", "date_of_birth", "place_of_birth", "external_ids")
+                   "national_id", "date_of_birth", "place_of_birth", "external_ids", "user_name", "provisioning_links")
 
 
 async def erase_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
@@ -31,12 +37,17 @@ async def erase_officer(session: AsyncSession, *, principal: Principal, officer_
     officer.name_latin = pseudonym
     officer.full_name_ar_key, officer.name_latin_key = arabic_key("محذوف"), latin_key(pseudonym)
     officer.name_parts = {}
-    for field in ("rank", "job_title", "email", "phone", "national_id", "date_of_birth", "place_of_birth"):
+    for field in ("rank", "job_title", "email", "phone", "national_id", "date_of_birth", "place_of_birth",
+                  "user_name", "user_name_key"):
         setattr(officer, field, None)
     officer.external_ids = []
+    # What provisioning sources sent about the person goes too; they will no longer find them.
+    await session.execute(delete(ProvisioningLink).where(ProvisioningLink.officer_id == officer.id))
     officer.erased_at = utcnow()
     await session.flush()
     await _redact_history(session, officer.id)
+    for redact in REDACTORS:
+        await redact(session, officer.id)
     # The audit keeps the fact and the fields touched, never the erased values.
     record_change(session, principal=principal, action="erased", entity="officer", entity_id=officer.id,
                   changes={f: (None, None) for f in PERSONAL_FIELDS}, redact=True)

@@ -3,10 +3,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.db import Base, Entity
+from domain.db import Base, Entity, utcnow
 from domain.enums import enum_column
 from domain.ids import uuid7
 
@@ -39,6 +39,16 @@ class Officer(Entity):
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     place_of_birth: Mapped[str | None] = mapped_column(String(200))
     erased_at: Mapped[datetime | None] = mapped_column()
+    # A deactivated officer keeps their history but can no longer be nominated.
+    deactivated_at: Mapped[datetime | None] = mapped_column()
+    # The account name identity providers know the person by (SCIM userName); unique under
+    # user_name_key (NFC + casefold: SQLite's NOCASE folds ASCII only).
+    user_name: Mapped[str | None] = mapped_column(String(300))
+    user_name_key: Mapped[str | None] = mapped_column(String(300), unique=True)
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
     external_ids: Mapped[list["OfficerExternalId"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="OfficerExternalId.source"
@@ -55,3 +65,40 @@ class OfficerExternalId(Base):
     officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(60))
     external_id: Mapped[str] = mapped_column(String(200))
+
+
+class ProvisioningLink(Base):
+    """An officer as one provisioning source (a SCIM client: `scim:<client_id>`) knows them: its
+    externalId and the profile it sent that has no officer column (display name, name parts,
+    all e-mails and phones, enterprise fields). Unlinking (SCIM DELETE) removes the row and
+    leaves the officer, deactivated, with their history."""
+
+    __tablename__ = "provisioning_links"
+    __table_args__ = (UniqueConstraint("source", "officer_id"), UniqueConstraint("source", "external_id"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
+    officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(120))
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(String(300))
+    given_name: Mapped[str | None] = mapped_column(String(300))
+    family_name: Mapped[str | None] = mapped_column(String(300))
+    formatted_name: Mapped[str | None] = mapped_column(String(300))
+    # Comparison keys of the names (NFC + casefold), for filters: neither SQLite's nor a C-locale
+    # PostgreSQL's lower() folds beyond ASCII.
+    display_name_key: Mapped[str | None] = mapped_column(String(300))
+    given_name_key: Mapped[str | None] = mapped_column(String(300))
+    family_name_key: Mapped[str | None] = mapped_column(String(300))
+    formatted_name_key: Mapped[str | None] = mapped_column(String(300))
+    # The agency as the source named it (a code or an id); reported back while it still names the officer's agency.
+    agency_ref: Mapped[str | None] = mapped_column(String(300))
+    # Whether the source asserted `active` (a PATCH may remove it: then it is not reported).
+    sent_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    employee_number: Mapped[str | None] = mapped_column(String(300))
+    department: Mapped[str | None] = mapped_column(String(300))
+    organization: Mapped[str | None] = mapped_column(String(300))
+    emails: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # The e-mail values' comparison keys between newlines ("\na@x.org\nb@y.org\n"), for filters.
+    email_keys: Mapped[str | None] = mapped_column(String(4000))
+    phones: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

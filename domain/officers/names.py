@@ -28,3 +28,10 @@ def latin_key(name: str) -> str:
 def initials(latin_name: str) -> str:
     """Initials only, for public certificate checks: "Ali Hassan Kareem" -> "A. H. K."."""
     return " ".join(f"{part[0].upper()}." for part in latin_name.split() if part[:1].isalpha())
+
+
+def user_name_key(user_name: str) -> str:
+    """How account names are compared (unique, and for SCIM filters): NFC, then case-folded, so
+    that Arabic and other non-ASCII names compare alike on SQLite and PostgreSQL."""
+    # Case folding does not keep the normal form, so NFC comes last too.
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", user_name).casefold())

@@ -1,6 +1,7 @@
 import re
+import unicodedata
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import AfterValidator, Field, field_validator
 from typing_extensions import Annotated
@@ -15,7 +16,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def _arabic_script(value: str) -> str:
     if not _ARABIC_LETTER.search(value):
         raise ValueError("must be written in Arabic script (the authoritative spelling)")
-    return value
+    return unicodedata.normalize("NFC", value)  # stored composed, so that equality filters match
 
 
 def _email(value: str) -> str:
@@ -26,7 +27,7 @@ def _email(value: str) -> str:
 
 ArabicName = Annotated[Name, AfterValidator(_arabic_script),
                        Field(json_schema_extra={"pattern": "[\u0621-\u064a\u0671-\u06d3]"})]
-Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Email = Annotated[str, Field(max_length=254, json_schema_extra={"pattern": _EMAIL.pattern}), AfterValidator(_email)]
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,30}$")]
 
 
@@ -53,9 +54,14 @@ def _unique_sources(values: list[ExternalId]) -> list[ExternalId]:
 
 
 ExternalIds = Annotated[list[ExternalId], AfterValidator(_unique_sources)]
+UserName = Annotated[str, Field(min_length=1, max_length=300, examples=["a.hussein@moi.example"],
+                                description="The account name identity providers know the person by; unique, compared "
+                                            "after Unicode NFC normalisation and case folding")]
 
 
-class OfficerCreate(InputModel):
+class OfficerFields(InputModel):
+    """What a person is: every field an officer record holds."""
+
     agency_id: uuid.UUID
     full_name_ar: ArabicName = Field(examples=["أحمد علي حسين"])
     name_latin: Name = Field(examples=["Ahmed Ali Hussein"])
@@ -63,7 +69,6 @@ class OfficerCreate(InputModel):
     sex: Sex
     rank: ShortText | None = None
     job_title: ShortText | None = None
-    external_ids: ExternalIds = Field(default_factory=list)
     email: Email | None = None
     phone: Phone | None = None
     national_id: ShortText | None = None
@@ -78,8 +83,19 @@ class OfficerCreate(InputModel):
         return value
 
 
+class OfficerCreate(OfficerFields):
+    external_ids: ExternalIds = Field(default_factory=list)
+    user_name: UserName | None = None
+    active: bool = Field(True, description="false: recorded deactivated (cannot be nominated; history stays)")
+
+
+class OfficerUpsert(OfficerFields):
+    """PUT by external id: the whole record as the source knows it. Optional fields left out are
+    cleared; the officer's other external ids, account name and active flag are kept."""
+
+
 class OfficerUpdate(PatchModel):
-    nullable = frozenset({"rank", "job_title", "email", "phone", "national_id", "date_of_birth", "place_of_birth"})
+    nullable = frozenset({"rank", "job_title", "email", "phone", "national_id", "date_of_birth", "place_of_birth", "user_name"})
 
     agency_id: uuid.UUID | None = None
     full_name_ar: ArabicName | None = None
@@ -94,6 +110,8 @@ class OfficerUpdate(PatchModel):
     national_id: ShortText | None = None
     date_of_birth: Day | None = None
     place_of_birth: ShortText | None = None
+    user_name: UserName | None = None
+    active: bool | None = Field(None, description="false deactivates (cannot be nominated; history stays); true reactivates")
 
 
 class ExternalIdRead(ReadModel):
@@ -115,6 +133,9 @@ class OfficerRead(EntityRead):
     national_id: str | None
     date_of_birth: date | None
     place_of_birth: str | None
+    user_name: str | None
+    active: bool
+    deactivated_at: datetime | None
 
 
 class DuplicateCandidate(ReadModel):

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -13,15 +14,14 @@ from domain.agencies.tree import in_subtree, subtree_path
 from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, OFFICERS_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.crud import create_entity, delete_entity, get_or_404, update_entity
-from domain.errors import Conflict, InvalidInput
+from domain.crud import delete_entity, get_or_404
 from domain.officers.models import Officer, OfficerExternalId, Sex
-from domain.officers.names import arabic_key, latin_key
-from domain.officers.schemas import DuplicateCandidate, ExternalId, OfficerCreate, OfficerUpdate
+from domain.officers.names import arabic_key, latin_key, user_name_key
+from domain.officers.schemas import OfficerCreate, OfficerUpdate, OfficerUpsert
+from domain.officers.writes import ENTITY, add_officer, change_officer
 from domain.pagination import paginate
 from domain.schemas import SearchText
 
-ENTITY = "officer"
 _WITH_IDS = (selectinload(Officer.external_ids),)
 
 
@@ -31,16 +31,25 @@ class OfficerFilters(BaseModel):
     q: SearchText | None = None
     external_source: SearchText | None = None
     external_id: SearchText | None = None
+    user_name: SearchText | None = None
+    # Deactivated officers keep their history and are listed only when asked for.
+    status: Literal["active", "deactivated", "all"] = "active"
 
 
 async def list_officers(session: AsyncSession, *, principal: Principal, filters: OfficerFilters, limit: int, cursor: str | None):
     authorize(principal, OFFICERS_READ)
     stmt = select(Officer).where(need_to_know.officers(principal)).options(*_WITH_IDS)
+    if filters.status == "active":
+        stmt = stmt.where(Officer.deactivated_at.is_(None))
+    elif filters.status == "deactivated":
+        stmt = stmt.where(Officer.deactivated_at.is_not(None))
     if filters.agency_id:
         prefix = await subtree_path(session, filters.agency_id)
         stmt = stmt.join(Agency, Agency.id == Officer.agency_id).where(in_subtree(Agency.path, prefix))
     if filters.sex:
         stmt = stmt.where(Officer.sex == filters.sex)
+    if filters.user_name:
+        stmt = stmt.where(Officer.user_name_key == user_name_key(filters.user_name))
     if filters.q:
         stmt = stmt.where(
             or_(
@@ -66,73 +75,9 @@ async def get_officer(session: AsyncSession, *, principal: Principal, officer_id
     return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=(need_to_know.officers(principal),))
 
 
-async def _ensure_agency_in_reach(session: AsyncSession, principal: Principal, agency_id: uuid.UUID | None) -> None:
-    """An agency outside the principal's reach answers exactly like one that does not exist."""
-    if agency_id is None:
-        return
-    in_reach = select(Agency.id).where(Agency.id == agency_id, need_to_know.agency_in_reach(principal, Agency.id))
-    if await session.scalar(in_reach) is None:
-        raise InvalidInput("agency_id refers to no existing agency.", errors=[{"field": "agency_id", "message": f"unknown agency {agency_id}"}])
-
-
-async def find_duplicates(
-    session: AsyncSession, *, principal: Principal, agency_id: uuid.UUID | None, full_name_ar: str | None,
-    external_ids: list[ExternalId], exclude: uuid.UUID | None = None,
-) -> tuple[list[DuplicateCandidate], int]:
-    """Likely duplicates: same normalised Arabic name in the same agency, or a shared external id.
-    Returns the candidates the principal may see, and how many others hold a sent external id."""
-    columns = (Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin)
-    candidates, hidden = [], 0
-    if full_name_ar is not None:
-        by_name = select(*columns).where(
-            Officer.agency_id == agency_id, Officer.full_name_ar_key == arabic_key(full_name_ar), need_to_know.officers(principal))
-        candidates = [DuplicateCandidate(**row._mapping, matched_on="arabic_name") for row in await session.execute(by_name)]
-    if external_ids:
-        pairs = [(e.source, e.id) for e in external_ids]
-        by_ext = (
-            select(*columns, need_to_know.officers(principal).label("visible"))
-            .join(OfficerExternalId)
-            .where(tuple_(OfficerExternalId.source, OfficerExternalId.external_id).in_(pairs))
-        )
-        for row in await session.execute(by_ext):
-            if row.id == exclude:
-                continue
-            if row.visible:
-                candidates.append(DuplicateCandidate(**{k: row._mapping[k] for k in ("id", "agency_id", "full_name_ar", "name_latin")},
-                                                     matched_on="external_id"))
-            else:
-                hidden += 1
-    return [c for c in candidates if c.id != exclude], hidden
-
-
-def _conflict(candidates: list[DuplicateCandidate], hidden: int) -> Conflict:
-    detail = (f"{len(candidates)} officer(s) already stored look like the same person. Review them; to create anyway, "
-              "send allow_duplicate=true (an external id can never be shared).")
-    if hidden:  # someone outside the caller's reach holds the id: say so, and nothing more
-        detail = "An external id you sent is already held by another officer; an external id can never be shared."
-    return Conflict(detail, code="possible-duplicate", title="Possible duplicate officer",
-                    candidates=[c.model_dump(mode="json") for c in candidates])
-
-
-def _name_keys(full_name_ar: str, name_latin: str) -> dict[str, str]:
-    return {"full_name_ar_key": arabic_key(full_name_ar), "name_latin_key": latin_key(name_latin)}
-
-
 async def create_officer(session: AsyncSession, *, principal: Principal, data: OfficerCreate, allow_duplicate: bool = False) -> Officer:
     authorize(principal, OFFICERS_WRITE)
-    await _ensure_agency_in_reach(session, principal, data.agency_id)
-    candidates, hidden = await find_duplicates(session, principal=principal, agency_id=data.agency_id,
-                                               full_name_ar=data.full_name_ar, external_ids=data.external_ids)
-    if hidden or any(c.matched_on == "external_id" for c in candidates) or (candidates and not allow_duplicate):
-        raise _conflict(candidates, hidden)
-    fields = data.model_dump(exclude={"external_ids"})
-    officer = Officer(
-        **fields,
-        **_name_keys(data.full_name_ar, data.name_latin),
-        external_ids=[OfficerExternalId(source=e.source, external_id=e.id) for e in data.external_ids],
-    )
-    await create_entity(session, principal=principal, entity=ENTITY, obj=officer, audit_fields=list(fields))
-    return officer
+    return await add_officer(session, principal=principal, data=data, allow_duplicate=allow_duplicate)
 
 
 async def update_officer(
@@ -140,26 +85,28 @@ async def update_officer(
 ) -> Officer:
     authorize(principal, OFFICERS_WRITE)
     officer = await get_officer(session, principal=principal, officer_id=officer_id)
-    changes = data.changes()
-    await _ensure_agency_in_reach(session, principal, changes.get("agency_id"))
-    extra = {}
-    if "external_ids" in changes:
-        wanted = [ExternalId(**e) for e in changes.pop("external_ids")]
-        clashes, hidden = await find_duplicates(session, principal=principal, agency_id=None, full_name_ar=None,
-                                                external_ids=wanted, exclude=officer.id)
-        if clashes or hidden:
-            raise _conflict(clashes, hidden)
-        before = [(e.source, e.external_id) for e in officer.external_ids]
-        after = [(e.source, e.id) for e in wanted]
-        if sorted(before) != sorted(after):
-            # Keep rows that stay so the unique (source, id) index never sees a delete-and-insert swap.
-            kept = [e for e in officer.external_ids if (e.source, e.external_id) in after]
-            added = [OfficerExternalId(source=s, external_id=i) for s, i in after if (s, i) not in before]
-            officer.external_ids = kept + added
-            extra["external_ids"] = (before, after)
-    changes |= _name_keys(changes.get("full_name_ar", officer.full_name_ar), changes.get("name_latin", officer.name_latin))
-    return await update_entity(session, principal=principal, entity=ENTITY, obj=officer, data=changes,
-                               expected_version=expected_version, extra_changes=extra)
+    return await change_officer(session, principal=principal, officer=officer, changes=data.changes(),
+                                expected_version=expected_version)
+
+
+async def upsert_by_external_id(
+    session: AsyncSession, *, principal: Principal, source: str, external_id: str, data: OfficerUpsert,
+    expected_version: int | None, allow_duplicate: bool = False,
+) -> tuple[Officer, bool]:
+    """Create (True) or replace (False) the officer carrying (source, external_id). A replace sets
+    every field of the body and clears the optional ones it omits; the same body twice changes
+    nothing (same version). Another agency's holder of the id is a 409, as for a create."""
+    authorize(principal, OFFICERS_WRITE)
+    found = await session.scalars(
+        select(Officer).join(OfficerExternalId)
+        .where(OfficerExternalId.source == source, OfficerExternalId.external_id == external_id, need_to_know.officers(principal))
+        .options(*_WITH_IDS))
+    officer = found.first()
+    if officer is None:
+        fields = data.model_dump() | {"external_ids": [{"source": source, "id": external_id}]}
+        return await add_officer(session, principal=principal, data=OfficerCreate(**fields), allow_duplicate=allow_duplicate), True
+    return await change_officer(session, principal=principal, officer=officer, changes=data.model_dump(),
+                                expected_version=expected_version), False
 
 
 async def delete_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, expected_version: int | None) -> None:

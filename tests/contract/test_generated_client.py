@@ -30,7 +30,10 @@ PACKAGE = "tadrib_client"
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     out = tmp_path_factory.mktemp("client") / PACKAGE
     config = Config.from_sources(ConfigFile(post_hooks=[]), MetaType.NONE, ROOT / "openapi.json", "utf-8", True, out)
-    assert generate(config=config) == []
+    problems = generate(config=config)
+    # The generator has no model for a raw CSV or XLSX body; those uploads also take JSON rows,
+    # which it does generate. Anything else it cannot read is a contract bug.
+    assert [p for p in problems if not is_file_upload(p.detail)] == []
     sys.path.insert(0, str(out.parent))
     try:
         yield importlib.import_module(PACKAGE)
@@ -38,6 +41,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         sys.path.remove(str(out.parent))
         for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
             del sys.modules[name]
+
+
+FILE_UPLOADS = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def is_file_upload(detail: str | None) -> bool:
+    return any(detail == f"Unsupported content type {media}" for media in FILE_UPLOADS)
 
 
 def op(package: str, name: str) -> ModuleType:

@@ -13,7 +13,7 @@ from domain.enrolment.schemas import ModuleRef
 from domain.errors import Conflict
 
 NOW = datetime(2025, 1, 10, 9, 0, tzinfo=timezone.utc)
-OK = NominationFacts(module_status=ModuleStatus.open, deadline=NOW + timedelta(days=1), now=NOW, deciding=False, late_reason=None,
+OK = NominationFacts(officer_active=True, module_status=ModuleStatus.open, deadline=NOW + timedelta(days=1), now=NOW, deciding=False, late_reason=None,
                      already_nominated=False, missing_prerequisites=[], overlapping=[], missing_identity_fields=[])
 OSINT = ModuleRef(module_id=uuid.UUID(int=1), code="OSINT-1", title="Operational intelligence tools")
 
@@ -29,6 +29,10 @@ def test_a_clean_nomination_breaks_no_rule():
 @pytest.mark.parametrize("status", [s for s in ModuleStatus if s is not ModuleStatus.open], ids=str)
 def test_nominations_need_an_open_module(status):
     assert rules(replace(OK, module_status=status)) == ["module-not-open"]
+
+
+def test_a_deactivated_officer_takes_no_new_training():
+    assert rules(replace(OK, officer_active=False)) == ["officer-deactivated"]
 
 
 def test_after_the_deadline_only_a_coordinator_with_a_reason_may_nominate():

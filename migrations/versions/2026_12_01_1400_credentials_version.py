@@ -2,7 +2,7 @@
 
 Revision ID: f4a5b6c7d8e9
 Revises: 5e0c4a2d9b17
-Create Date: 2026-12-01 14:30:00
+Create Date: 2026-12-01 14:00:00
 """
 
 from typing import Sequence, Union

@@ -1,0 +1,101 @@
+"""What plan, apply and undo share: who may see an import, storing its rows in bulk, reading
+officers' versions (locked for apply and undo), and auditing many changes at once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.access import need_to_know
+from domain.audit.models import AuditEntry
+from domain.audit.service import plain, record_change
+from domain.auth.principal import Principal, Role
+from domain.db import utcnow
+from domain.errors import NotFound
+from domain.events.models import OutboxEvent
+from domain.ids import uuid7
+from domain.imports.models import Import, ImportKind, ImportRow
+from domain.officers.models import Officer
+
+CHUNK = 5000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+async def load_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, kind: ImportKind,
+                      module_id: uuid.UUID | None = None) -> Import:
+    """An import is seen by whoever made it, and by administrators; anyone else gets a 404."""
+    stmt = select(Import).where(Import.id == import_id, Import.kind == kind)
+    if module_id is not None:
+        stmt = stmt.where(Import.module_id == module_id)
+    if principal.role is not Role.admin:
+        stmt = stmt.where(Import.created_by_id == principal.id)
+    found = (await session.scalars(stmt)).first()
+    if found is None:
+        raise NotFound(f"No import with id {import_id}.", entity="imports", id=str(import_id))
+    return found
+
+
+async def rows_of(session: AsyncSession, import_id: uuid.UUID) -> list[ImportRow]:
+    stmt = select(ImportRow).where(ImportRow.import_id == import_id).order_by(ImportRow.line.is_(None), ImportRow.line,
+                                                                              ImportRow.target_id)
+    return list(await session.scalars(stmt))
+
+
+async def store_rows(session: AsyncSession, import_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+    table = cast(Table, ImportRow.__table__)
+    for part in chunks(rows):
+        await session.execute(insert(table), [{"id": uuid7(), "import_id": import_id, **row} for row in part])
+
+
+async def save_plan(session: AsyncSession, *, principal: Principal, imported: Import, rows: list[dict[str, Any]]) -> None:
+    """Store a planned import with its rows, audited; nothing it plans is written yet."""
+    session.add(imported)
+    await session.flush()
+    await store_rows(session, imported.id, rows)
+    record_change(session, principal=principal, action="planned", entity="import", entity_id=imported.id,
+                  changes={"counts": (None, imported.counts)})
+
+
+async def versions(session: AsyncSession, *, principal: Principal, ids: Iterable[uuid.UUID], lock: bool) -> dict[uuid.UUID, int]:
+    """The current version of each officer the principal may see (locked for the transaction on
+    PostgreSQL; SQLite has one writer at a time)."""
+    found: dict[uuid.UUID, int] = {}
+    for part in chunks(list(ids)):
+        stmt = select(Officer.id, Officer.version).where(Officer.id.in_(part), need_to_know.officers(principal))
+        if lock:
+            stmt = stmt.with_for_update()
+        found.update({officer_id: version for officer_id, version in await session.execute(stmt)})
+    return found
+
+
+async def audit_many(session: AsyncSession, *, principal: Principal, action: str, entity: str,
+                     changes: list[tuple[uuid.UUID, dict[str, Any]]], json_safe: bool = False) -> None:
+    """One audit entry and one outbox event per record, as record_change writes them, in bulk.
+    `changes` holds (id, {field: (before, after)}); `json_safe` values (planned rows) skip plain()."""
+    if not changes:
+        return
+    now = utcnow()
+    audit, events = [], []
+    for entity_id, diff in changes:
+        if json_safe:
+            fields = {f: {"before": b, "after": a} for f, (b, a) in diff.items()}
+        else:
+            fields = {f: {"before": plain(b), "after": plain(a)} for f, (b, a) in diff.items()}
+        audit.append({"id": uuid7(), "at": now, "actor_id": principal.id, "actor_name": principal.name, "action": action,
+                      "entity": entity, "entity_id": str(entity_id), "changes": fields, "row_count": None})
+        events.append({"id": uuid7(), "occurred_at": now, "type": f"{entity}.{action}", "entity": entity,
+                       "entity_id": str(entity_id), "payload": {"actor": principal.name, "fields": sorted(fields)},
+                       "published_at": None})
+    for part in chunks(audit):
+        await session.execute(insert(cast(Table, AuditEntry.__table__)), list(part))
+    for part in chunks(events):
+        await session.execute(insert(cast(Table, OutboxEvent.__table__)), list(part))

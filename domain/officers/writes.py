@@ -1,0 +1,103 @@
+"""The one way an officer is created or changed, whoever asks: the REST routes, the upsert by
+external id, SCIM provisioning and imports all come through here (reach, duplicates, name keys,
+unique account name, audit). Callers check the permission their route needs first."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.access import need_to_know
+from domain.db import internal
+from domain.agencies.models import Agency
+from domain.auth.principal import Principal
+from domain.crud import create_entity, update_entity
+from domain.db import utcnow
+from domain.errors import Conflict, InvalidInput
+from domain.officers.duplicates import conflict, find_duplicates
+from domain.officers.models import Officer, OfficerExternalId
+from domain.officers.names import arabic_key, latin_key, user_name_key
+from domain.officers.schemas import ExternalId, OfficerCreate
+
+ENTITY = "officer"
+
+
+async def ensure_agency_in_reach(session: AsyncSession, principal: Principal, agency_id: uuid.UUID | None) -> None:
+    """An agency outside the principal's reach answers exactly like one that does not exist."""
+    if agency_id is None:
+        return
+    in_reach = select(Agency.id).where(Agency.id == agency_id, need_to_know.agency_in_reach(principal, Agency.id))
+    if await session.scalar(in_reach) is None:
+        raise InvalidInput("agency_id refers to no existing agency.", errors=[{"field": "agency_id", "message": f"unknown agency {agency_id}"}])
+
+
+async def ensure_user_name_free(session: AsyncSession, user_name: str | None, *, exclude: uuid.UUID | None = None) -> None:
+    if user_name is None:
+        return
+    taken = select(Officer.id).where(Officer.user_name_key == user_name_key(user_name))
+    if exclude is not None:
+        taken = taken.where(Officer.id != exclude)
+    if await session.scalar(internal(taken, "account names are unique mission-wide: only whether one is taken")):
+        raise Conflict(f"The user name {user_name!r} is already taken.", code="user-name-taken", title="User name taken",
+                       field="user_name")
+
+
+def name_keys(full_name_ar: str, name_latin: str) -> dict[str, str]:
+    return {"full_name_ar_key": arabic_key(full_name_ar), "name_latin_key": latin_key(name_latin)}
+
+
+async def add_officer(session: AsyncSession, *, principal: Principal, data: OfficerCreate, allow_duplicate: bool = False) -> Officer:
+    await ensure_agency_in_reach(session, principal, data.agency_id)
+    candidates, hidden = await find_duplicates(session, principal=principal, agency_id=data.agency_id,
+                                               full_name_ar=data.full_name_ar, external_ids=data.external_ids)
+    if hidden or any(c.matched_on == "external_id" for c in candidates) or (candidates and not allow_duplicate):
+        raise conflict(candidates, hidden)
+    await ensure_user_name_free(session, data.user_name)
+    fields = data.model_dump(exclude={"external_ids", "active"})
+    officer = Officer(
+        **fields,
+        **name_keys(data.full_name_ar, data.name_latin),
+        user_name_key=user_name_key(data.user_name) if data.user_name else None,
+        deactivated_at=None if data.active else utcnow(),
+        external_ids=[OfficerExternalId(source=e.source, external_id=e.id) for e in data.external_ids],
+    )
+    await create_entity(session, principal=principal, entity=ENTITY, obj=officer, audit_fields=list(fields))
+    return officer
+
+
+async def change_officer(
+    session: AsyncSession, *, principal: Principal, officer: Officer, changes: dict[str, Any], expected_version: int | None,
+    extra_changes: dict[str, tuple[Any, Any]] | None = None,
+) -> Officer:
+    """Apply the fields in `changes` (as OfficerUpdate.changes() gives them) to a visible officer.
+    `extra_changes` are audited changes made alongside (a provisioning link's profile)."""
+    changes = dict(changes)
+    extra = dict(extra_changes or {})
+    await ensure_agency_in_reach(session, principal, changes.get("agency_id"))
+    if "external_ids" in changes:
+        wanted = [ExternalId(**e) for e in changes.pop("external_ids")]
+        clashes, hidden = await find_duplicates(session, principal=principal, agency_id=None, full_name_ar=None,
+                                                external_ids=wanted, exclude=officer.id)
+        if clashes or hidden:
+            raise conflict(clashes, hidden)
+        before = [(e.source, e.external_id) for e in officer.external_ids]
+        after = [(e.source, e.id) for e in wanted]
+        if sorted(before) != sorted(after):
+            # Keep rows that stay so the unique (source, id) index never sees a delete-and-insert swap.
+            kept = [e for e in officer.external_ids if (e.source, e.external_id) in after]
+            added = [OfficerExternalId(source=s, external_id=i) for s, i in after if (s, i) not in before]
+            officer.external_ids = kept + added
+            extra["external_ids"] = (before, after)
+    if "active" in changes:
+        active = changes.pop("active")
+        if active != officer.active:
+            changes["deactivated_at"] = None if active else utcnow()
+    if "user_name" in changes:
+        await ensure_user_name_free(session, changes["user_name"], exclude=officer.id)
+        changes["user_name_key"] = user_name_key(changes["user_name"]) if changes["user_name"] else None
+    changes |= name_keys(changes.get("full_name_ar", officer.full_name_ar), changes.get("name_latin", officer.name_latin))
+    return await update_entity(session, principal=principal, entity=ENTITY, obj=officer, data=changes,
+                               expected_version=expected_version, extra_changes=extra)
