@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate seed run test openapi bench bench-http clean
+.PHONY: install migrate seed run test lint openapi bench bench-http clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: seed
 
 test: install
 	$(BIN)/pytest -n auto
+
+# ruff: pyflakes, pycodestyle, import order, modern syntax, likely bugs (pyproject.toml [tool.ruff]).
+lint: install
+	$(BIN)/ruff check .
 
 openapi: install
 	$(BIN)/python -m api.openapi

@@ -17,7 +17,8 @@ XLSX media type, image/svg+xml; anything else is JSON). To offer it on a route:
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Callable, Iterable, Literal, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
 

@@ -150,7 +150,7 @@ def _refusal(result: ClaimResult) -> Answer:
 
 def _replay(answer: StoredAnswer) -> Answer:
     if answer.body is None:  # it carried a secret shown once (Cache-Control: no-store)
-        location = {"Location": v for n, v in answer.headers if n == "location"}
+        location = next(({"Location": v} for n, v in answer.headers if n == "location"), {})
         return _problem(409, "idempotency-key-answer-not-kept", "Answer not kept",
                         f"The request with this {HEADER} succeeded ({answer.status}), but its answer carried a secret that is "
                         "shown once and was not kept. What it created is at Location, where the answer named it.",

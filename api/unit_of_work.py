@@ -14,7 +14,8 @@ state under BEFORE_COMMIT, and reads `committed` afterwards."""
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,7 +48,7 @@ class Answer:
         return list(self.start.get("headers", []))
 
     @classmethod
-    def problem(cls, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> "Answer":
+    def problem(cls, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Answer:
         raw, media = problem_body(body)
         head = [(b"content-type", media.encode()), (b"content-length", str(len(raw)).encode())]
         head += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]

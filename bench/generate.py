@@ -12,7 +12,7 @@ import math
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from random import Random
 
@@ -25,7 +25,7 @@ from domain.registry import metadata
 from seeds.names import ELDERS, FAMILY, FEMALE_GIVEN, MALE_GIVEN
 from seeds.reference import DISCIPLINES
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 11, 1, tzinfo=UTC)  # fixed, so that the history is the same on every run
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 ON_ROSTER = ("enrolled", "completed", "not_completed")
@@ -122,7 +122,7 @@ def build(scale: float = 1.0, seed: int = 20261123) -> Dataset:
            [ent() + (f"Trainer {i}", "Expert pool", rng.choice(["ES", "BE", "FR", "IT"]), ["osint"]) for i in range(100)])
 
     officers, women, men = [], [], []
-    for i in range(max(200, round(50_000 * scale))):
+    for _ in range(max(200, round(50_000 * scale))):
         female = rng.random() < 0.25
         given, father, grand = rng.choice(FEMALE_GIVEN if female else MALE_GIVEN), rng.choice(ELDERS), rng.choice(ELDERS)
         parts = [given, father, grand] + ([rng.choice(FAMILY)] if rng.random() < 0.3 else [])
@@ -140,7 +140,7 @@ def build(scale: float = 1.0, seed: int = 20261123) -> Dataset:
     n_modules = max(12, round(2_000 * scale))
     weights = [c[-1] for c in CYCLES]
     plans = []
-    for i in range(n_modules):
+    for _ in range(n_modules):
         ci = rng.choices(range(len(CYCLES)), weights=weights)[0]
         s, e = CYCLES[ci][2], CYCLES[ci][3]
         start = s + timedelta(days=rng.randint(0, max(0, (e - s).days - 30)))

@@ -17,7 +17,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -112,7 +112,7 @@ def _through_http(base: str, client_id: str, path: Path) -> dict:
 def _raw_rows(path: Path, agency_id: str, source: str = "raw-hr") -> tuple[list[tuple], list[tuple]]:
     """The file's rows as the two INSERTs take them (new ids and external ids: the import's own stay)."""
     import csv
-    now = datetime.now(timezone.utc).replace(tzinfo=None).isoformat(" ")
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
     officers, external = [], []
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
@@ -132,7 +132,7 @@ EXTERNAL_SQL = "INSERT INTO officer_external_ids (id, officer_id, source, extern
 
 def _ledger_rows(officers: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     """An audit entry and an outbox event per officer, as every write of the product leaves."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None).isoformat(" ")
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
     audit = [(uuid.uuid4().hex, now, None, "bench", "created", "officer", o[0],
               json.dumps({"full_name_ar": {"before": None, "after": o[2]}, "name_latin": {"before": None, "after": o[4]},
                           "sex": {"before": None, "after": o[7]}}, ensure_ascii=False)) for o in officers]
@@ -214,8 +214,8 @@ def main(argv: list[str]) -> int:
     print(f"aim: plan + apply within {AIM:.0f}x of the raw executemany; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores (the machine is shared)")
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"{datetime.now(timezone.utc):%Y-%m-%d}-imports.json"
-    out.write_text(json.dumps({"bench": "imports", "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-imports.json"
+    out.write_text(json.dumps({"bench": "imports", "at": datetime.now(UTC).isoformat(timespec="seconds"),
                                "aim_ratio": AIM, "cores": os.cpu_count(),
                                "results": results}, indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 SEATED = "('enrolled', 'completed', 'not_completed')"
 ATTENDED = "('present', 'late')"

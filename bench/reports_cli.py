@@ -109,9 +109,11 @@ async def measure(database: str, url: str, ctx: dict, pairs: list[Pair], reps: i
                 p_times, h_times, started = [], [], time.perf_counter()
                 for i in range(reps):  # interleaved, alternating which goes first
                     if i % 2 == 0:
-                        p_times.append((await product())[0]); h_times.append(hand()[0])
+                        p_times.append((await product())[0])
+                        h_times.append(hand()[0])
                     else:
-                        h_times.append(hand()[0]); p_times.append((await product())[0])
+                        h_times.append(hand()[0])
+                        p_times.append((await product())[0])
                     if i >= 2 and time.perf_counter() - started > budget:
                         break
                 res.product_ms, res.hand_ms = statistics.median(p_times) * 1000, statistics.median(h_times) * 1000

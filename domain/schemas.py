@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -52,7 +52,7 @@ Day = Annotated[date, BeforeValidator(_iso_text), AfterValidator(_in_calendar),
                 WithJsonSchema({"type": "string", "format": "date", "pattern": _YEARS})]
 # An instant with an offset (a naive datetime is refused), stored and shown in UTC.
 Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_calendar),
-                    AfterValidator(lambda v: v.astimezone(timezone.utc)), WithJsonSchema({"type": "string", "format": "date-time", "pattern": _YEARS})]
+                    AfterValidator(lambda v: v.astimezone(UTC)), WithJsonSchema({"type": "string", "format": "date-time", "pattern": _YEARS})]
 # Free text in a filter or a search: bounded, so that no pattern grows past what the databases take.
 SearchText = Annotated[str, StringConstraints(max_length=200)]
 

@@ -8,10 +8,10 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.accounts.schemas import UserCreate
 from domain.accounts.service import create_user
 from domain.auth.models import User
 from domain.auth.principal import Role
-from domain.accounts.schemas import UserCreate
 from seeds.tally import SEED, Tally
 
 # username, password, role, binding

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.attendance.models import AbsenceCause, AbsenceReason, Assessment, AttendanceMark, AttendanceStatus
 from domain.catalogue.models import Module, ModuleStatus, TrainingSession
-from domain.ids import uuid7
 from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
+from domain.ids import uuid7
 from domain.officers.models import Officer, Sex
 from seeds.tally import SEED, Tally
 

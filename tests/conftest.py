@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from typing import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from api.main import create_app
 from api.startup import alembic_config
 from domain.auth.models import User
-from domain.auth.service import user_token
 from domain.auth.principal import Role
+from domain.auth.service import user_token
 from domain.db import is_sqlite, make_engine, sync_url
 from domain.programmes.models import Programme
 from domain.settings import Settings

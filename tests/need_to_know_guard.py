@@ -54,7 +54,7 @@ class NeedToKnowGuard:
         if tables & PERSONAL_TABLES and not scoped:
             self.bypasses.append(f"{_origin()}\n    {str(state.statement)[:300]}")
 
-    def __enter__(self) -> "NeedToKnowGuard":
+    def __enter__(self) -> NeedToKnowGuard:
         event.listen(Session, "do_orm_execute", self)
         return self
 

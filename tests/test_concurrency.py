@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+
 from api.main import create_app
 from domain.auth.principal import Role
 from domain.settings import Settings

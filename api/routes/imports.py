@@ -129,7 +129,8 @@ async def undo_officer_import(import_id: uuid.UUID, db: DbSession, principal: Im
 
 
 async def nomination_options(
-    key: Annotated[Literal["officer_id", "external_id", "national_id"] | None, Query(description="officer_id (default), external_id (with source) or national_id")] = None,
+    key: Annotated[Literal["officer_id", "external_id", "national_id"] | None,
+                   Query(description="officer_id (default), external_id (with source) or national_id")] = None,
     source: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$", description="With key=external_id")] = None,
 ) -> NominationImportOptions:
     return _options(NominationImportOptions, key=key, source=source)

@@ -1,7 +1,6 @@
 """Reports: gender balance and cycle results for donors, as JSON, CSV, XLSX or an SVG chart."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -11,11 +10,11 @@ from api.exports import ChartFormat, ExportFormat, export_responses, tabular
 from api.problems import problems
 from domain.auth.policy import REPORTS_READ
 from domain.auth.principal import Principal
-from domain.schemas import Day, SearchText
 from domain.reporting import chart, tables
 from domain.reporting.cycle_results import cycle_results
 from domain.reporting.gender_balance import gender_balance
 from domain.reporting.schemas import BalanceFilters, CycleResults, GenderBalanceReport, GroupBy
+from domain.schemas import Day, SearchText
 
 router = APIRouter(tags=["reports"])
 Reader = Annotated[Principal, holding(REPORTS_READ)]

@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = [s for s in SCENARIOS if not keys or s.key in keys]
     opt = Options(args.seconds, args.warmup, args.connections)
     scratch = Path(tempfile.mkdtemp(prefix="tadrib-bench-http-"))
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     report = {"date": started.date().isoformat(), "started_at": started.isoformat(timespec="seconds"),
               "command": "python -m bench http " + " ".join(argv if argv is not None else sys.argv[1:]),
               "machine": machine.describe(_pg_version(args.pg_url) if "postgresql" in databases else None),
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.keep:
                     generate.drop(sync_url(url))
     finally:
-        report["finished_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
         report["flagged"] = any(r["flagged"] for run in report["runs"] for r in run["rows"])
         out = args.out or RESULTS / f"{report['date']}-http{'-quick' if args.quick else ''}.json"

@@ -27,7 +27,6 @@ from domain.catalogue.models import Module, ModuleFormat, ModuleStatus, Training
 from domain.catalogue.module_service import create_module, transition_module
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate
 from domain.catalogue.session_service import create_session
-from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
 from domain.db import make_engine, make_sessionmaker

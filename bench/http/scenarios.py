@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote
 
 from seeds.names import ELDERS, FEMALE_GIVEN, MALE_GIVEN
@@ -43,7 +43,7 @@ class Scenario:
     tool: str  # "wrk" or "python"
     needs: tuple[str, ...] = ()  # route paths that must exist in the app, else "not available"
     path: Callable[[Context], str] | None = None  # wrk: a GET of this path
-    script: Callable[[Context, int], "Scripted"] | None = None  # wrk, anything but a plain GET: (ctx, 0 warm-up | 1)
+    script: Callable[[Context, int], Scripted] | None = None  # wrk, anything but a plain GET: (ctx, 0 warm-up | 1)
     spec: Callable[[Context], dict] | None = None  # python: the load generator's spec
     clients: int | None = None  # python: concurrent clients (default: --connections)
 

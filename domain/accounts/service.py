@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.accounts.schemas import ClientCreate, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserUpdate, check_binding
 from domain.agencies.models import Agency
 from domain.auth.models import ApiClient, User
 from domain.auth.passwords import hash_password, new_secret
-from domain.auth.service import set_password
 from domain.auth.policy import ACCOUNTS_ADMIN, authorize
 from domain.auth.principal import Principal, Role
-from domain.accounts.schemas import ClientCreate, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserUpdate, check_binding
+from domain.auth.service import set_password
 from domain.catalogue.models import Trainer
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.errors import Conflict, InvalidInput

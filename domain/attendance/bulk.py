@@ -3,7 +3,8 @@ costs what correcting 3 does. The ORM would send one versioned UPDATE per row.""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession

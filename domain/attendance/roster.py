@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.attendance import rules
 from domain.access import need_to_know
 from domain.access.teaching import module_for
+from domain.attendance import rules
 from domain.attendance.models import Assessment, AttendanceMark, AttendanceStatus
 from domain.attendance.schemas import RosterEntry, RosterRead
 from domain.audit.service import record_read

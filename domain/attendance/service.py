@@ -7,19 +7,26 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.attendance import rules
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.teaching import module_for, session_for
+from domain.attendance import rules
 from domain.attendance.bulk import update_rows
 from domain.attendance.models import Assessment, AttendanceCorrection, AttendanceMark
 from domain.attendance.schemas import (
-    AssessmentRead, AssessmentsPut, AssessmentsRead, AttendanceCorrectionRead, AttendanceMarkRead, AttendancePut, AttendanceRead,
+    AssessmentRead,
+    AssessmentsPut,
+    AssessmentsRead,
+    AttendanceCorrectionRead,
+    AttendanceMarkRead,
+    AttendancePut,
+    AttendanceRead,
 )
 from domain.audit.service import plain, record_change, record_read
 from domain.auth.policy import ASSESSMENTS_WRITE, ATTENDANCE_WRITE, ROSTERS_READ, authorize

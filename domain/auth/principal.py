@@ -31,6 +31,6 @@ class Principal:
         return "client" if self.role is Role.client else "user"
 
     @classmethod
-    def system(cls, name: str = "system") -> "Principal":
+    def system(cls, name: str = "system") -> Principal:
         """Seeds, commands and (until sign-in exists) the API act as the system."""
         return cls(id=None, name=name, role=Role.admin)

@@ -2,9 +2,9 @@
 
 import uuid
 
-from domain.auth.principal import Role
 from pydantic import Field
 
+from domain.auth.principal import Role
 from domain.schemas import InputModel, ReadModel
 
 

@@ -4,14 +4,14 @@ a principal. Failed sign-ins are counted in the database, so every API process a
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.auth.models import ApiClient, SignInAttempt, User
 from domain.audit.service import record_change
+from domain.auth.models import ApiClient, SignInAttempt, User
 from domain.auth.passwords import hash_password, verify_password
 from domain.auth.policy import CLIENT_SCOPES, permissions
 from domain.auth.principal import Principal, Role
@@ -22,7 +22,7 @@ from domain.settings import Settings
 
 
 async def _throttle(session: AsyncSession, *, settings: Settings, username: str, address: str) -> None:
-    since = datetime.now(timezone.utc) - timedelta(minutes=settings.sign_in_window_minutes)
+    since = datetime.now(UTC) - timedelta(minutes=settings.sign_in_window_minutes)
     by_user = await session.execute(
         select(func.count(), func.min(SignInAttempt.at)).where(SignInAttempt.at > since, SignInAttempt.username == username)
     )
@@ -31,7 +31,7 @@ async def _throttle(session: AsyncSession, *, settings: Settings, username: str,
     )
     for count, oldest in (by_user.one(), by_address.one()):
         if count >= settings.sign_in_max_failures:
-            retry = oldest + timedelta(minutes=settings.sign_in_window_minutes) - datetime.now(timezone.utc)
+            retry = oldest + timedelta(minutes=settings.sign_in_window_minutes) - datetime.now(UTC)
             detail = f"Too many failed sign-ins; try again in {max(1, int(retry.total_seconds()))} seconds."
             # The token endpoint speaks OAuth: its errors carry an `error` code, this one too.
             raise TooManyRequests(detail, retry_after=max(1, int(retry.total_seconds()) + 1), error="temporarily_unavailable",

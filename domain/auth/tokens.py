@@ -10,7 +10,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,7 @@ class KeyRing:
         return jwt.encode(claims, self.signing.private_pem, algorithm=ALGORITHM, headers={"kid": self.signing.kid, "typ": typ})
 
     def issue_access_token(self, *, subject: str, claims: dict[str, Any], now: datetime | None = None) -> tuple[str, int]:
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         payload = {
             **claims,
             "sub": subject,

@@ -14,7 +14,7 @@ Choices, so that calendar programs update rather than duplicate events:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, Timezone
@@ -75,7 +75,7 @@ def zone_name(name: str | None) -> str:
 def _as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime: calendar times must be aware")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _vevent(e: FeedEvent) -> Event:
@@ -123,7 +123,7 @@ def render(meta: FeedMeta, events: list[FeedEvent], *, today: date | None = None
     if meta.home_zone or not zones:
         # A calendar needs at least one component (RFC 5545 3.6): an empty feed still has its zone.
         zones.add(zone_name(meta.home_zone))
-    first, last = _span(meta, events, today or datetime.now(timezone.utc).date())
+    first, last = _span(meta, events, today or datetime.now(UTC).date())
     for name in sorted(zones):
         cal.add_component(Timezone.from_tzid(name, first_date=first, last_date=last))
     for e in events:

@@ -18,11 +18,11 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access import need_to_know
+from domain.access.need_to_know import internal
 from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, PLANNING_READ, TRAINERS_READ, authorize
 from domain.auth.principal import Principal, Role
-from domain.access import need_to_know
-from domain.access.need_to_know import internal
 from domain.calendar.ics import FeedEvent, FeedMeta, event_uid, render, sequence
 from domain.calendar.models import FeedKind
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers

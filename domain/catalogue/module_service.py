@@ -4,14 +4,14 @@ import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy import exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.access.plans import authorize_programme
 from domain.catalogue.models import Discipline, Module, ModuleFormat, ModuleStatus, TrainingSession, Venue, module_prerequisites
 from domain.catalogue.schemas import ModuleCreate, ModuleUpdate
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity

@@ -1,8 +1,8 @@
 import uuid
-from datetime import datetime, timezone
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Literal
 
-from pydantic import AfterValidator, AwareDatetime, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from domain.catalogue.models import ModuleFormat, ModuleStatus, VettingType
 from domain.schemas import (

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.access.plans import authorize_programme
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.catalogue.scheduling import Booking, calendar_warnings, clashes
 from domain.catalogue.schemas import SessionCreate, SessionUpdate

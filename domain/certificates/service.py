@@ -11,13 +11,13 @@ from typing import Protocol
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access import need_to_know
+from domain.access.need_to_know import internal
+from domain.access.plans import authorize_programme
 from domain.attendance.models import Assessment
 from domain.audit.service import record_change, record_read
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ, authorize
 from domain.auth.principal import Principal
-from domain.access import need_to_know
-from domain.access.need_to_know import internal
-from domain.access.plans import authorize_programme
 from domain.catalogue.models import Module, ModuleStatus
 from domain.catalogue.module_service import lock_module, module_dates
 from domain.certificates.credential import MEDIA_TYPE, CredentialFacts, credential_claims

@@ -1,13 +1,12 @@
 import uuid
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, Field, model_validator
-from typing_extensions import Annotated
 
 from domain.cycles.models import DEFAULT_WORKING_DAYS
-from domain.schemas import Day, CountryCode, EntityRead, Fraction, FundingSource, InputModel, Name, PatchModel, ShortText
+from domain.schemas import CountryCode, Day, EntityRead, Fraction, FundingSource, InputModel, Name, PatchModel, ShortText
 
 Weekday = Literal["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 

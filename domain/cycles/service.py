@@ -1,22 +1,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.access.plans import authorize_programme
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
 from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleUpdate
 from domain.errors import InvalidInput
 from domain.pagination import paginate
-from domain.schemas import Day, SearchText
 from domain.programmes.models import Programme
+from domain.schemas import Day, SearchText
 
 ENTITY = "cycle"
 

@@ -20,7 +20,6 @@ from domain.officers.models import Officer, Sex
 from domain.schemas import Warning_
 
 
-
 async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCounts, SexCounts]:
     """Enrolled and pending by sex, in one grouped query."""
     stage = case((Nomination.status.in_(ON_ROSTER), "enrolled"), else_="pending")

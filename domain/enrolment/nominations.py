@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.agencies.models import Agency
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
+from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree, subtree_path
 from domain.audit.service import record_change
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE, allowed, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleStatus
+from domain.catalogue.module_service import lock_module
 from domain.crud import get_or_404
 from domain.enrolment import eligibility
 from domain.enrolment.balance import acceptance_warnings, nomination_warnings
@@ -25,7 +26,6 @@ from domain.enrolment.history import record_status
 from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
 from domain.enrolment.rules import NominationFacts, check_status_change, nomination_violations
 from domain.enrolment.schemas import Decision, DecisionResult, NominationCreate, NominationRead, SeatChanges, Violation, Withdrawal
-from domain.catalogue.module_service import lock_module
 from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
 from domain.officers.models import Officer
@@ -114,7 +114,7 @@ async def _violations(session: AsyncSession, *, module: Module, officer: Officer
     already = select(Nomination.id).where(Nomination.module_id == module.id, Nomination.officer_id == officer.id)
     overlaps = await eligibility.overlapping_enrolments(session, officer_ids=[officer.id], module_id=module.id)
     return nomination_violations(NominationFacts(
-        officer_active=officer.active, module_status=module.status, deadline=module.nomination_deadline, now=datetime.now(timezone.utc), deciding=deciding,
+        officer_active=officer.active, module_status=module.status, deadline=module.nomination_deadline, now=datetime.now(UTC), deciding=deciding,
         late_reason=late_reason,
         already_nominated=await session.scalar(internal(already, "is this officer (visible to the caller) already nominated")) is not None,
         missing_prerequisites=await eligibility.missing_prerequisites(session, officer_id=officer.id, module_id=module.id),

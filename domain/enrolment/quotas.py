@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access import need_to_know
+from domain.access.need_to_know import internal
+from domain.access.plans import authorize_programme
 from domain.agencies.models import Agency
 from domain.audit.service import record_change
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, authorize
 from domain.auth.principal import Principal
-from domain.access import need_to_know
-from domain.access.need_to_know import internal
-from domain.access.plans import authorize_programme
 from domain.catalogue.models import Module
+from domain.catalogue.module_service import lock_module
 from domain.crud import get_or_404
 from domain.enrolment.models import HOLDS_SEAT, ModuleQuota, Nomination, NominationStatus
 from domain.enrolment.rules import Quota, Waiting, general_pool, queue_key, quota_for
 from domain.enrolment.schemas import QuotaRead, QuotasPut, QuotasRead, SeatChanges
-from domain.catalogue.module_service import lock_module
 from domain.enrolment.seats import fill_seats, quota_is_active
 from domain.errors import InvalidInput
 
@@ -82,7 +82,7 @@ async def release_quotas(session: AsyncSession, *, principal: Principal, module_
     authorize(principal, NOMINATIONS_DECIDE)
     module = await lock_module(session, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for quota in await session.scalars(select(ModuleQuota).where(ModuleQuota.module_id == module.id, ModuleQuota.released_at.is_(None))):
         quota.released_at = now
     await session.flush()

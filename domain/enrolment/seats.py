@@ -5,7 +5,7 @@ single writer, so capacity and quotas hold under concurrent requests."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,7 @@ from domain.enrolment.schemas import NominationRead, PromotionSkip, SeatChanges
 
 def quota_is_active(quota: ModuleQuota, module: Module, now: datetime | None = None) -> bool:
     """Unclaimed quota seats return to the pool at the nomination deadline or when released."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     deadline_passed = module.nomination_deadline is not None and module.nomination_deadline <= now
     return quota.released_at is None and not deadline_passed
 
@@ -38,7 +38,7 @@ class SeatBook:
         self.enrolled_paths = enrolled_paths
 
     @classmethod
-    async def load(cls, session: AsyncSession, module: Module) -> "SeatBook":
+    async def load(cls, session: AsyncSession, module: Module) -> SeatBook:
         quota_rows = (await session.execute(
             select(ModuleQuota, Agency.path).join(Agency, Agency.id == ModuleQuota.agency_id).where(ModuleQuota.module_id == module.id)
         )).all()

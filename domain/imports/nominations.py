@@ -14,14 +14,14 @@ from domain.access import need_to_know
 from domain.audit.service import record_change
 from domain.auth.policy import IMPORTS_WRITE, NOMINATIONS_WRITE, authorize
 from domain.auth.principal import Principal
+from domain.catalogue.models import Module
 from domain.catalogue.module_service import lock_module
 from domain.crud import get_or_404
-from domain.catalogue.models import Module
 from domain.db import utcnow
 from domain.enrolment import nominations
 from domain.enrolment.schemas import NominationCreate
 from domain.errors import Conflict, RuleViolation
-from domain.imports.models import Import, ImportKind, ImportStatus, ImportRow, RowAction
+from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
 from domain.imports.officers import counts_of, read_file
 from domain.imports.rules import plan_hash, problem
 from domain.imports.schemas import NominationImportOptions

@@ -30,7 +30,7 @@ class OfficerImportOptions(InputModel):
         "candidates) or create it anyway")
 
     @model_validator(mode="after")
-    def _source_with_external_id(self) -> "OfficerImportOptions":
+    def _source_with_external_id(self) -> OfficerImportOptions:
         if self.key == "external_id" and not self.source:
             raise ValueError("key=external_id needs the source of the ids (e.g. source=mission-hr)")
         return self
@@ -41,7 +41,7 @@ class NominationImportOptions(InputModel):
     source: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$", description="With key=external_id")
 
     @model_validator(mode="after")
-    def _source_with_external_id(self) -> "NominationImportOptions":
+    def _source_with_external_id(self) -> NominationImportOptions:
         if self.key == "external_id" and not self.source:
             raise ValueError("key=external_id needs the source of the ids (e.g. source=mission-hr)")
         return self

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.models import AuditEntry
-
 from domain.audit.service import record_change
 from domain.auth.policy import OFFICERS_ERASE, authorize
 from domain.auth.principal import Principal

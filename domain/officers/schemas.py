@@ -2,9 +2,9 @@ import re
 import unicodedata
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
-from typing_extensions import Annotated
 
 from domain.officers.models import Sex
 from domain.schemas import Day, EntityRead, InputModel, Name, PatchModel, ReadModel, ShortText

@@ -8,8 +8,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.agencies.models import Agency
 from domain.access import need_to_know
+from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree, subtree_path
 from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, OFFICERS_WRITE, authorize

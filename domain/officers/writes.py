@@ -11,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.db import internal
 from domain.agencies.models import Agency
 from domain.auth.principal import Principal
 from domain.crud import create_entity, update_entity
-from domain.db import utcnow
+from domain.db import internal, utcnow
 from domain.errors import Conflict, InvalidInput
 from domain.officers.duplicates import conflict, find_duplicates
 from domain.officers.models import Officer, OfficerExternalId

@@ -10,9 +10,9 @@ from domain.auth.policy import PLANNING_READ, PROGRAMMES_ADMIN, authorize
 from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
 from domain.pagination import paginate
-from domain.schemas import SearchText
 from domain.programmes.models import Programme
 from domain.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
+from domain.schemas import SearchText
 
 ENTITY = "programme"
 

@@ -6,12 +6,14 @@ A fixed number of statements whatever the data: the scope's look-ups, then one p
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import and_, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.agencies.models import Agency
+from domain.agencies.tree import in_subtree
 from domain.attendance.models import Assessment, AttendanceMark
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline, Module, TrainingSession
@@ -19,7 +21,6 @@ from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
 from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
 from domain.reporting import suppression as sdc
-from domain.agencies.tree import in_subtree
 from domain.reporting.filters import DELIVERED, Scope, agency_group, cycle_module_conditions, resolve_scope
 from domain.reporting.gender_balance import ATTENDED, SEXES, SUPPRESSION_RULE
 from domain.reporting.localtime import local_date

@@ -7,12 +7,14 @@ levels, per officer and then per group, which is much cheaper than COUNT(DISTINC
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.agencies.models import Agency
+from domain.agencies.tree import in_subtree
 from domain.attendance.models import AttendanceMark, AttendanceStatus
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline, Module, TrainingSession
@@ -21,7 +23,6 @@ from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
 from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
 from domain.reporting import suppression as sdc
-from domain.agencies.tree import in_subtree
 from domain.reporting.filters import Scope, agency_group, module_conditions, resolve_scope
 from domain.reporting.schemas import BalanceFilters, GenderBalanceReport, GroupBy
 from domain.settings import get_settings

@@ -6,7 +6,7 @@ years the cycles span: exact across daylight-saving changes, and pure SQL."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,8 +29,8 @@ def offset_segments(zone: str, first_year: int, last_year: int) -> tuple[tuple[d
         tz = ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         return ((None, 0),)
-    t = int(datetime(first_year, 1, 1, tzinfo=timezone.utc).timestamp())
-    end = int(datetime(last_year + 1, 1, 1, tzinfo=timezone.utc).timestamp())
+    t = int(datetime(first_year, 1, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(last_year + 1, 1, 1, tzinfo=UTC).timestamp())
     day = 86_400
     segments: list[tuple[datetime | None, int]] = [(None, _offset(tz, t))]
     while t < end:
@@ -40,7 +40,7 @@ def offset_segments(zone: str, first_year: int, last_year: int) -> tuple[tuple[d
             while hi - lo > 1:
                 mid = (lo + hi) // 2
                 lo, hi = (mid, hi) if _offset(tz, mid) == _offset(tz, lo) else (lo, mid)
-            segments.append((datetime.fromtimestamp(hi, timezone.utc), _offset(tz, hi)))
+            segments.append((datetime.fromtimestamp(hi, UTC), _offset(tz, hi)))
         t = nxt
     return tuple(segments)
 

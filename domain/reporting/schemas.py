@@ -9,8 +9,8 @@ from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from domain.schemas import Day, SearchText
 
+from domain.schemas import Day, SearchText
 
 Withheld = Field(default_factory=list, description="Fields withheld (null) because a count is small or would reveal one")
 

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.agencies.models import Agency
+from domain.agencies.tree import in_subtree
 from domain.attendance.models import AbsenceReason, AttendanceMark, AttendanceStatus
 from domain.catalogue.models import Module, TrainingSession
 from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
-from domain.agencies.tree import in_subtree
 from domain.reporting.filters import Scope, agency_group, cycle_module_conditions
 
 ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)

@@ -16,7 +16,8 @@ Cells are addressed by paths into the report document (tuples of keys and list i
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from typing import Any, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any
 
 Path = tuple[Hashable, ...]
 # A sum: (total, parts): the total equals the sum of the parts.

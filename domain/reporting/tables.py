@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from domain.exports import Column
 from domain.reporting.schemas import BalanceRow, CycleResults, GenderBalanceReport, SexSplit

@@ -11,11 +11,11 @@ import uuid
 from typing import Any
 
 from scim2_models import InvalidFilterException, InvalidPathException, SearchRequest
-from scim2_models.path import (Comparison, CompareOperator, FilterVisitor, LogicalExpr, LogicalOperator, Not, Present,
-                               ValuePath, coerce_value)
+from scim2_models.path import CompareOperator, Comparison, FilterVisitor, LogicalExpr, LogicalOperator, Not, Present, ValuePath, coerce_value
 from sqlalchemy import String, and_, false, func, not_, or_, true
 
-from domain.officers.models import Officer, ProvisioningLink as Link
+from domain.officers.models import Officer
+from domain.officers.models import ProvisioningLink as Link
 from domain.scim.schema import ENTERPRISE_USER, OFFICER
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:user:"

@@ -6,10 +6,10 @@ from typing import Any
 
 from scim2_models import Context, Resource
 from scim2_server.conditions import Conditions
-from scim2_server.responses import ScimResponse
-from scim2_server.service import ScimService
 from scim2_server.requests import ScimRequest
+from scim2_server.responses import ScimResponse
 from scim2_server.routing import Operation
+from scim2_server.service import ScimService
 
 from domain.scim.schema import PROVIDER, User
 

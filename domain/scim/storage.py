@@ -11,8 +11,17 @@ from contextlib import contextmanager
 from typing import Any
 
 from pydantic import ValidationError
-from scim2_models import (ForbiddenException, InvalidValueException, NotFoundException, PreconditionFailedException,
-                          Resource, ResourceType, SCIMException, SearchRequest, UniquenessException)
+from scim2_models import (
+    ForbiddenException,
+    InvalidValueException,
+    NotFoundException,
+    PreconditionFailedException,
+    Resource,
+    ResourceType,
+    SCIMException,
+    SearchRequest,
+    UniquenessException,
+)
 from scim2_server.storage import AsyncScimStorage, SearchPage
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +31,8 @@ from domain.access import need_to_know
 from domain.agencies.models import Agency
 from domain.audit.service import record_change
 from domain.auth.principal import Principal, Role
-from domain.officers.models import Officer, ProvisioningLink as Link
+from domain.officers.models import Officer
+from domain.officers.models import ProvisioningLink as Link
 from domain.officers.schemas import OfficerCreate, OfficerUpdate
 from domain.officers.writes import add_officer, change_officer
 from domain.scim.filters import SqlFilter, order_by

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.catalogue.models import VettingType
-from domain.vetting.models import VettingStatus
 from domain.errors import Conflict, InvalidInput
+from domain.vetting.models import VettingStatus
 
 V = VettingStatus
 NEXT: dict[VettingStatus, set[VettingStatus]] = {

@@ -9,9 +9,9 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 
 from domain.catalogue.models import VettingType
-from domain.vetting.models import VettingStatus
 from domain.enrolment.schemas import NominationRead, PromotionSkip
 from domain.schemas import Day, EntityRead, InputModel, PatchModel, ReadModel
+from domain.vetting.models import VettingStatus
 
 VettingKind = Literal["leahy", "courtesy", "host_nation"]
 Reference = Field(None, max_length=120, description="The vetting body's case id, e.g. the INVEST case id for Leahy")

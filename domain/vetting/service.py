@@ -5,32 +5,28 @@ ask of vetting: who blocks a module, and cancelling its pending requests."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
-
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.audit.service import record_change, record_read
-from domain.auth.policy import VETTING_READ, VETTING_WRITE, authorize
-from domain.auth.principal import Principal
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
+from domain.audit.service import record_change, record_read
+from domain.auth.policy import VETTING_READ, VETTING_WRITE, authorize
+from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleStatus, VettingType
 from domain.catalogue.module_service import lock_module, module_dates
 from domain.crud import check_version, create_entity, ensure_exists, get_or_404, update_entity
-from domain.cycles.models import Cycle
 from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
 from domain.enrolment.seats import free_seat
-from domain.vetting.models import Vetting, VettingStatus
-from domain.vetting.rules import FAILING, VettingFact, VettingState, blocker_reason, check_transition, settle
-from domain.vetting.schemas import VettingBlocker, VettingChange, VettingCreate, VettingRead, VettingUpdate
 from domain.errors import Conflict, NotFound
 from domain.officers.models import Officer
 from domain.pagination import paginate
+from domain.vetting.models import Vetting, VettingStatus
+from domain.vetting.rules import FAILING, VettingFact, VettingState, blocker_reason, check_transition, settle
+from domain.vetting.schemas import VettingBlocker, VettingChange, VettingCreate, VettingRead, VettingUpdate
 
 ENTITY = "vetting"
 AUDITED = ["officer_id", "type", "status", "unit_agency_id", "module_id", "requested_on", "needed_by", "external_reference"]

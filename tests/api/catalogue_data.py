@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"

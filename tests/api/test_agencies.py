@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+
 from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"

@@ -8,7 +8,7 @@ waitlisted. Nominations are inserted directly: the nomination service is tested 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +19,15 @@ from domain.auth.principal import Principal
 from domain.catalogue.models import Module
 from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
 from tests.api.catalogue_data import (  # noqa: F401  (fixtures)
-    assert_problem, cycle, disciplines, error_fields, make_module, make_trainer, programme, session_body, unknown_id,
+    assert_problem,
+    cycle,
+    disciplines,
+    error_fields,
+    make_module,
+    make_trainer,
+    programme,
+    session_body,
+    unknown_id,
 )
 
 NAMES = {"A": ("حيدر كاظم جواد", "Haider Kadhim Jawad"), "B": ("نور صباح مهدي", "Nour Sabah Mahdi"),
@@ -50,7 +58,7 @@ async def world(client, cycle, db, sign_in, programme):
     module = await make_module(client, cycle["id"], "ILP-ATT", completion_threshold=0.6)
     other = await make_module(client, cycle["id"], "ILP-OTHER")
     t1, t2, t3 = [await make_trainer(client, n) for n in ("Trainer One (test)", "Trainer Two (test)", "Trainer Three (test)")]
-    base = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    base = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     sessions = []
     for i, days in enumerate((-10, -9, -8, 8, 9)):
         start = base + timedelta(days=days)

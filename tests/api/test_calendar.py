@@ -20,7 +20,16 @@ from domain.audit.models import AuditEntry
 from domain.auth.models import User
 from domain.enrolment.models import Nomination, NominationRole, NominationStatus
 from tests.api.catalogue_data import (  # noqa: F401  (fixtures)
-    assert_problem, cycle, disciplines, make_module, make_trainer, make_venue, programme, session_body, transition, unknown_id,
+    assert_problem,
+    cycle,
+    disciplines,
+    make_module,
+    make_trainer,
+    make_venue,
+    programme,
+    session_body,
+    transition,
+    unknown_id,
 )
 from tests.api.enrolment_data import agency, officer
 

@@ -9,8 +9,8 @@ import os
 import uuid
 
 import pytest
-from tests.problems import assert_problem, error_fields
 
+from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"
 RESOURCES = ("programmes", "cycles", "agencies", "officers")
@@ -294,7 +294,7 @@ async def test_exact_multiple_of_the_page_size(client):
 async def test_paging_officers_with_arabic_and_equal_names(client):
     agency = await create_agency(client)
     ids = set()
-    for i in range(7):
+    for _ in range(7):
         r = await client.post("/officers", params={"allow_duplicate": "true"},
                               json={"agency_id": agency["id"], "full_name_ar": "علي حسن", "name_latin": "Ali Hassan",
                                     "sex": "male"})

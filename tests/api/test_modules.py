@@ -3,7 +3,7 @@ filters, status transitions and If-Match."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -128,7 +128,7 @@ async def test_nomination_deadline_is_returned_in_utc(client, cycle):
     for got in (m, (await client.get(f"/modules/{m['id']}")).json()):
         deadline = datetime.fromisoformat(got["nomination_deadline"])
         assert deadline.utcoffset() == timedelta(0)
-        assert deadline == datetime(2025, 1, 5, 14, 0, tzinfo=timezone.utc)
+        assert deadline == datetime(2025, 1, 5, 14, 0, tzinfo=UTC)
 
 
 async def test_unknown_field_is_refused(client, cycle):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+
 from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"

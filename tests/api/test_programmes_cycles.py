@@ -4,6 +4,7 @@ referenced, cycle defaults and validation."""
 from __future__ import annotations
 
 import uuid
+
 from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"
@@ -85,7 +86,7 @@ async def test_programme_get_lists_and_patch_with_if_match(client):
 
     # The old ETag is stale now.
     r = await client.patch(f"/programmes/{pid}", json={"name": "Lost update"}, headers={"If-Match": etag})
-    body = assert_problem(r, 412, "/problems/precondition-failed")
+    assert_problem(r, 412, "/problems/precondition-failed")
     r = await client.get(f"/programmes/{pid}")
     assert r.json()["name"] == "UNODC Iraq law enforcement"
     assert r.json()["version"] == 2

@@ -7,7 +7,7 @@ Sunday 12 January 2025 is a working day, Friday 10 and Saturday 11 January are t
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -25,7 +25,7 @@ from tests.api.catalogue_data import (  # noqa: F401  (fixtures)
     unknown_id,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def utc(text: str) -> datetime:

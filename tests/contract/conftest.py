@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import uuid
 import sys
-from typing import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import create_engine, select, text

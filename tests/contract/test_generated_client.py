@@ -7,10 +7,11 @@ from __future__ import annotations
 import importlib
 import sys
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest

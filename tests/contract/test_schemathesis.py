@@ -13,8 +13,8 @@ import os
 import uuid
 from pathlib import Path
 
-import schemathesis
 import pytest
+import schemathesis
 from hypothesis import settings
 from schemathesis.generation.modes import GenerationMode
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from domain.attendance.models import AbsenceCause, AbsenceReason, AttendanceStatus as S
+from domain.attendance.models import AbsenceCause, AbsenceReason
+from domain.attendance.models import AttendanceStatus as S
 from domain.attendance.rules import ATTENDED, completed, completion_reason, improved, mark_problems, minimum_met, rate
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import vobject
 from icalendar import Calendar
 
 from domain.calendar.ics import FeedEvent, FeedMeta, event_uid, render, sequence
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def event(**overrides) -> FeedEvent:

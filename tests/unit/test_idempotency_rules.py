@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from api.openapi_extras import KEY_PATTERN
 from domain.idempotency.models import KeyState
 from domain.idempotency.rules import (
-    MAX_KEY_LENGTH, InvalidKey, Verdict, fingerprint, judge, kept_headers, parse_key, withholds_body,
+    MAX_KEY_LENGTH,
+    InvalidKey,
+    Verdict,
+    fingerprint,
+    judge,
+    kept_headers,
+    parse_key,
+    withholds_body,
 )
 
-NOW = datetime(2026, 12, 1, 14, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 UUID = "8e03978e-40d5-43e8-bc93-6894a57f9324"
 
 

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -12,7 +12,7 @@ from domain.enrolment.rules import NEXT, NominationFacts, check_status_change, n
 from domain.enrolment.schemas import ModuleRef
 from domain.errors import Conflict
 
-NOW = datetime(2025, 1, 10, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
 OK = NominationFacts(officer_active=True, module_status=ModuleStatus.open, deadline=NOW + timedelta(days=1), now=NOW, deciding=False, late_reason=None,
                      already_nominated=False, missing_prerequisites=[], overlapping=[], missing_identity_fields=[])
 OSINT = ModuleRef(module_id=uuid.UUID(int=1), code="OSINT-1", title="Operational intelligence tools")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import openpyxl
 import pytest
@@ -16,7 +16,6 @@ from domain.reporting import suppression as sdc
 from domain.reporting.chart import balance_chart
 from domain.reporting.localtime import offset_segments
 from domain.reporting.schemas import GenderBalanceReport
-
 
 # Suppression ---------------------------------------------------------------------------------
 
@@ -69,8 +68,8 @@ def test_baghdad_keeps_one_offset():
 def test_daylight_saving_changes_are_found_to_the_second():
     segments = offset_segments("Europe/Madrid", 2025, 2025)
     assert segments[0] == (None, 3600)
-    assert segments[1] == (datetime(2025, 3, 30, 1, 0, tzinfo=timezone.utc), 7200)
-    assert segments[2] == (datetime(2025, 10, 26, 1, 0, tzinfo=timezone.utc), 3600)
+    assert segments[1] == (datetime(2025, 3, 30, 1, 0, tzinfo=UTC), 7200)
+    assert segments[2] == (datetime(2025, 10, 26, 1, 0, tzinfo=UTC), 3600)
     assert offset_segments("No/Such_Zone", 2025, 2025) == ((None, 0),)
 
 

@@ -5,14 +5,14 @@ Sunday–Thursday working week)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from domain.catalogue.scheduling import Booking, calendar_warnings, clashes, local_dates, overlaps
 
 BAGHDAD = timezone(timedelta(hours=3))
-UTC = timezone.utc
+UTC = UTC
 IRAQ_WEEK = ["sunday", "monday", "tuesday", "wednesday", "thursday"]
 
 

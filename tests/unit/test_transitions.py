@@ -88,11 +88,11 @@ def test_cancel_and_postpone_need_a_reason():
 
 # --- the delivery rule (check_transition) ------------------------------------------------------
 
-from datetime import datetime, timedelta, timezone  # noqa: E402
+from datetime import UTC, datetime, timedelta, timezone  # noqa: E402
 
 from domain.errors import Conflict, InvalidInput  # noqa: E402
 
-NOW = datetime(2025, 2, 10, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 2, 10, 12, 0, tzinfo=UTC)
 
 
 def test_a_module_whose_last_session_ended_is_delivered_without_a_reason():

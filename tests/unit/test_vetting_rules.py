@@ -8,11 +8,17 @@ from datetime import date
 import pytest
 
 from domain.catalogue.models import VettingType as T
+from domain.errors import Conflict, InvalidInput
 from domain.vetting.models import VettingStatus as S
 from domain.vetting.rules import (
-    VettingFact, VettingState, blocker_reason, check_transition, one_year_after, settle, why_not_valid,
+    VettingFact,
+    VettingState,
+    blocker_reason,
+    check_transition,
+    one_year_after,
+    settle,
+    why_not_valid,
 )
-from domain.errors import Conflict, InvalidInput
 
 UNIT, OTHER_UNIT = uuid.uuid4(), uuid.uuid4()
 MODULE = {"starts_on": date(2025, 9, 7), "ends_on": date(2025, 9, 11)}

@@ -4,7 +4,7 @@ import base64
 import json
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 import pytest
@@ -118,7 +118,7 @@ def _forged(app, account, kind):
         sig = hmac.new(keyring.signing.public_pem.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
         return f"{header}.{payload}.{b64(sig)}"
     if kind == "expired":
-        token, _ = keyring.issue_access_token(subject=f"user:{account.id}", claims={}, now=datetime.now(timezone.utc) - timedelta(hours=1))
+        token, _ = keyring.issue_access_token(subject=f"user:{account.id}", claims={}, now=datetime.now(UTC) - timedelta(hours=1))
         return token
     if kind == "not-yet-valid":
         return keyring.sign(claims(app, account.id, nbf=int(time.time()) + 3600, iat=int(time.time()) + 3600, exp=int(time.time()) + 7200))

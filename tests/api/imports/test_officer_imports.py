@@ -141,9 +141,10 @@ async def test_complete_file_deactivates_the_missing_with_a_brake(client):
 
 
 async def test_json_rows_xlsx_national_id_key_and_clearing_empty_cells(client):
-    from openpyxl import Workbook
     import io
-    agency = await _agency(client, "Formats Police", acronym="FMT")
+
+    from openpyxl import Workbook
+    await _agency(client, "Formats Police", acronym="FMT")
     rows = [{"national_id": "NI-1", "full_name_ar": "فاطمة كاظم", "name_latin": "Fatima Kadhim", "sex": "F",
              "agency_code": "fmt", "rank": "Captain"}]
     r = await client.post("/officers/imports", params={"key": "national_id"}, content=json.dumps({"rows": rows}),
