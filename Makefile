@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate seed run test lint openapi bench bench-http clean
+.PHONY: install migrate seed run test outage fuzz lint openapi bench bench-http clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,19 @@ run: seed
 
 test: install
 	$(BIN)/pytest -n auto
+
+# PostgreSQL only (TEST_DATABASE_URL): the database goes away under concurrent writes and comes
+# back. OUTAGE=cluster stops and starts the whole cluster (CI); the default takes only the test's
+# own database away.
+outage: install
+	$(BIN)/pytest -m outage -s tests/faults
+
+# The contract, deeper: more examples per operation and longer stateful walks than the suite's.
+FUZZ_EXAMPLES ?= 50
+FUZZ_WALKS ?= 30
+FUZZ_STEPS ?= 15
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_WALKS=$(FUZZ_WALKS) FUZZ_STEPS=$(FUZZ_STEPS) $(BIN)/pytest -n auto tests/contract
 
 # ruff: pyflakes, pycodestyle, import order, modern syntax, likely bugs (pyproject.toml [tool.ruff]).
 lint: install

@@ -88,6 +88,7 @@ def scratch_database(name: str) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{scratch}"'))
+    admin.dispose()  # no pooled connection kept across the test (the outage test restarts the server)
     try:
         yield url.set(database=scratch).render_as_string(hide_password=False)
     finally:

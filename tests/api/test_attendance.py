@@ -293,3 +293,38 @@ async def test_statements_do_not_grow_with_the_roster(world, client, db, stateme
     assert len(body["participants"]) == 30 and body["participants"][0]["attended"] >= 1
     assert (many_roster, many) == (few_roster, few)
     assert len((await client.get(f"/sessions/{s[1]['id']}/attendance/history")).json()) == 30
+
+
+async def test_only_an_excused_absence_is_recorded_before_a_session_starts(world, client):
+    upcoming, o = world["sessions"][3], world["o"]
+    r = await client.put(f"/sessions/{upcoming['id']}/attendance", json={"marks": [mark(o["A"]), mark(o["B"], "late")]})
+    assert error_fields(assert_problem(r, 422)) == {"marks[0].status", "marks[1].status"}
+    assert (await client.get(f"/sessions/{upcoming['id']}/attendance")).json()["marks"] == []  # nothing recorded
+    excused = mark(o["A"], "excused", cause="work")
+    r = await client.put(f"/sessions/{upcoming['id']}/attendance", json={"marks": [excused]})
+    assert r.status_code == 200, r.text
+    assert [m["status"] for m in r.json()["marks"]] == ["excused"]
+
+
+async def _to_confirmed(client, module_id: str) -> None:
+    for status in ("planned", "open", "confirmed"):
+        r = await client.post(f"/modules/{module_id}/transitions", json={"to": status})
+        assert r.status_code == 200, r.text
+
+
+async def test_a_module_is_delivered_only_once_held(world, client, cycle):
+    # Not one session has started: it cannot be delivered, with or without a reason.
+    future = await make_module(client, cycle["id"], "ILP-FUTURE")
+    start = datetime.now(UTC) + timedelta(days=5)
+    await _post(client, f"/modules/{future['id']}/sessions", session_body(start.isoformat(), (start + timedelta(hours=2)).isoformat()))
+    await _to_confirmed(client, future["id"])
+    r = await client.post(f"/modules/{future['id']}/transitions", json={"to": "delivered", "reason": "trust me"})
+    assert assert_problem(r, 409, "/problems/not-held")["first_session_starts_at"] is not None
+    # Held in part (the last two sessions are ahead): delivering now needs the coordinator's reason.
+    held = world["module"]
+    await _to_confirmed(client, held["id"])
+    r = await client.post(f"/modules/{held['id']}/transitions", json={"to": "delivered"})
+    assert error_fields(assert_problem(r, 422)) == {"reason"}
+    r = await client.post(f"/modules/{held['id']}/transitions", json={"to": "delivered", "reason": "last days cancelled by the host"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "delivered"
