@@ -155,10 +155,10 @@ class Log:
             self.answers.append((what, r.status_code, seconds, detail))
 
 
-def _timed(log: Log, what: str, send: Callable[[], httpx.Response]) -> httpx.Response | None:
+def _timed(log: Log, what: str, send: Callable[..., httpx.Response], url: str, **kwargs: object) -> httpx.Response | None:
     started = time.monotonic()
     try:
-        r = send()
+        r = send(url, **kwargs)
     except httpx.TimeoutException:
         with log.lock:
             log.answers.append((what, -1, time.monotonic() - started, "no answer within the bound"))
@@ -172,14 +172,14 @@ def _nominator(world: dict, log: Log, stop: threading.Event, candidates: list[st
         for officer_id in candidates:
             if stop.is_set():
                 return
-            r = _timed(log, "nominate", lambda: c.post(f"/modules/{world['rush']}/nominations", json={"officer_id": officer_id}))
+            r = _timed(log, "nominate", c.post, f"/modules/{world['rush']}/nominations", json={"officer_id": officer_id})
             if r is None or r.status_code != 201:
                 continue
             nomination = r.json()["id"]
             with log.lock:
                 log.nominated.add(nomination)
             while not stop.is_set():  # a client retries its decision until it gets an answer of substance
-                r = _timed(log, "accept", lambda: c.post(f"/nominations/{nomination}/decision", json={"decision": "accept"}))
+                r = _timed(log, "accept", c.post, f"/nominations/{nomination}/decision", json={"decision": "accept"})
                 if r is not None and r.status_code == 200:
                     with log.lock:
                         log.accepted.add(nomination)
@@ -194,7 +194,7 @@ def _marker(world: dict, log: Log, stop: threading.Event, session_ids: list[str]
         while not stop.is_set():
             session_id, status = session_ids[turn % len(session_ids)], ("present", "late")[turn // len(session_ids) % 2]
             marks = [{"officer_id": o, "status": status} for o in world["roster"]]
-            r = _timed(log, "attendance", lambda: c.put(f"/sessions/{session_id}/attendance", json={"marks": marks}))
+            r = _timed(log, "attendance", c.put, f"/sessions/{session_id}/attendance", json={"marks": marks})
             if r is not None and r.status_code == 200:
                 with log.lock:
                     log.marked[session_id] = status
