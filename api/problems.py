@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.schemas import Reference, ScheduleConflict
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 # How long a client should wait before retrying while the database is unavailable.
 RETRY_AFTER_UNAVAILABLE_S = 5
@@ -44,6 +46,8 @@ class Problem(BaseModel):
     detail: str | None = None
     instance: str | None = None
     errors: list[FieldError] | None = None
+    conflicts: list[ScheduleConflict] | None = Field(None, description="schedule-conflict: each double booking")
+    references: list[Reference] | None = Field(None, description="in-use: what still refers to the record")
 
 
 _DESCRIPTIONS = {

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit.service import record_change
 from domain.db import Base, Entity, internal, utcnow
 from domain.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from domain.schemas import Reference
 
 E = TypeVar("E", bound=Base)
 
@@ -100,7 +101,7 @@ async def delete_unreferenced(session: AsyncSession, obj: Base, *, ignore: set[s
             f"The {label(type(obj))} is still referred to ({listed}).",
             code="in-use",
             title="Record in use",
-            references=[{"reference": ref, "count": n} for ref, n in sorted(refs.items())],
+            references=[Reference(reference=ref, count=n).model_dump() for ref, n in sorted(refs.items())],
         )
     await session.delete(obj)
     await session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -135,6 +135,41 @@ class EntityRead(ReadModel):
 class Warning_(BaseModel):
     code: str
     message: str
+
+
+class Reference(BaseModel):
+    """What still refers to a record that cannot be deleted (a 409 `in-use` lists them)."""
+
+    reference: str = Field(examples=["modules.cycle_id"])
+    count: int
+
+
+class BookedResource(BaseModel):
+    kind: Literal["venue", "trainer"]
+    id: uuid.UUID
+    name: str
+
+
+class BookedSession(BaseModel):
+    id: uuid.UUID
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class BookedModule(BaseModel):
+    id: uuid.UUID
+    code: str
+    title: str
+
+
+class ScheduleConflict(BaseModel):
+    """One double booking (a 409 `schedule-conflict` lists them): the resource, and the session
+    and module that already hold it at that time."""
+
+    resource: BookedResource
+    session: BookedSession
+    module: BookedModule
 
 
 class FundingSource(InputModel):

@@ -17,7 +17,7 @@ from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404,
 from domain.cycles.models import Cycle
 from domain.errors import Conflict, InvalidInput
 from domain.pagination import paginate
-from domain.schemas import Instant
+from domain.schemas import BookedModule, BookedResource, BookedSession, Instant, ScheduleConflict
 
 ENTITY = "session"
 _WITH_TRAINERS = (selectinload(TrainingSession.trainers),)
@@ -53,7 +53,7 @@ async def get_session(session: AsyncSession, *, principal: Principal, session_id
     return await get_or_404(session, TrainingSession, session_id, options=_WITH_TRAINERS)
 
 
-async def _conflicts(session: AsyncSession, candidate: Booking) -> list[dict]:
+async def _conflicts(session: AsyncSession, candidate: Booking) -> list[ScheduleConflict]:
     """Sessions of live modules that overlap the candidate and share its venue or a trainer."""
     shared = []
     if candidate.venue_id:
@@ -80,11 +80,11 @@ async def _conflicts(session: AsyncSession, candidate: Booking) -> list[dict]:
     for other, kind, resource_id in clashes(candidate, others):
         s, code, title, venue_name = by_id[other.session_id]
         name = venue_name if kind == "venue" else next(t.name for t in s.trainers if t.id == resource_id)
-        found.append({
-            "resource": {"kind": kind, "id": str(resource_id), "name": name},
-            "session": {"id": str(s.id), "title": s.title, "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()},
-            "module": {"id": str(s.module_id), "code": code, "title": title},
-        })
+        found.append(ScheduleConflict(
+            resource=BookedResource(kind=kind, id=resource_id, name=name),
+            session=BookedSession(id=s.id, title=s.title, starts_at=s.starts_at, ends_at=s.ends_at),
+            module=BookedModule(id=s.module_id, code=code, title=title),
+        ))
     return found
 
 
@@ -96,10 +96,10 @@ async def _schedule(session: AsyncSession, candidate: Booking, module: Module, o
         if not (override_reason and override_reason.strip()):
             raise Conflict(
                 f"The session double-books {len(conflicts)} resource(s). Move it, or send override_reason to keep it.",
-                code="schedule-conflict", title="Scheduling conflict", conflicts=conflicts,
+                code="schedule-conflict", title="Scheduling conflict", conflicts=[c.model_dump(mode="json") for c in conflicts],
             )
         warnings += [{"code": "double-booking-overridden",
-                      "message": f"{c['resource']['kind']} {c['resource']['name']} is also booked for {c['module']['code']} / {c['session']['title']}."}
+                      "message": f"{c.resource.kind} {c.resource.name} is also booked for {c.module.code} / {c.session.title}."}
                      for c in conflicts]
     cycle = await session.get(Cycle, module.cycle_id)
     return warnings + calendar_warnings(
