@@ -24,12 +24,13 @@ from domain.attendance.schemas import AttendanceMarkIn, AttendancePut
 from domain.attendance.service import put_attendance
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleFormat, ModuleStatus, TrainingSession
-from domain.catalogue.module_service import create_module, transition_module
+from domain.catalogue.module_service import create_module
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate
 from domain.catalogue.session_service import create_session
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
 from domain.db import make_engine, make_sessionmaker
+from domain.enrolment.lifecycle import transition_module
 from domain.enrolment.nominations import create_nomination, decide
 from domain.enrolment.schemas import Decision, NominationCreate
 from domain.officers.models import Officer, Sex
