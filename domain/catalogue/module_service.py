@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import exists, func, literal, or_, select
+from sqlalchemy import bindparam, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -13,8 +13,8 @@ from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline, Module, ModuleFormat, ModuleStatus, TrainingSession, Venue, module_prerequisites
-from domain.catalogue.schemas import ModuleCreate, ModuleUpdate
-from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
+from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleUpdate
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, label, load_many, update_entity
 from domain.cycles.models import Cycle
 from domain.errors import InvalidInput, NotFound
 from domain.pagination import paginate
@@ -64,6 +64,28 @@ async def list_modules(session: AsyncSession, *, principal: Principal, filters: 
 async def get_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> Module:
     authorize(principal, PLANNING_READ)
     return await get_or_404(session, Module, module_id, options=_WITH_PREREQS)
+
+
+_MODULES = Module.__table__
+# A module and its prerequisites in one statement (a row per prerequisite, or one with NULL).
+_READ_MODULE = (
+    select(_MODULES, module_prerequisites.c.prerequisite_id.label("prerequisite_id_"))
+    .select_from(_MODULES.outerjoin(module_prerequisites, module_prerequisites.c.module_id == _MODULES.c.id))
+    .where(_MODULES.c.id == bindparam("module_id"))
+    .order_by(module_prerequisites.c.prerequisite_id)
+)
+
+
+async def read_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> ModuleRead:
+    """A module to show, as Core rows: a read changes nothing, so the ORM's unit of work and
+    identity map would buy nothing here (get_module gives the ORM object for changes)."""
+    authorize(principal, PLANNING_READ)
+    rows = (await (await session.connection()).execute(_READ_MODULE, {"module_id": module_id})).all()
+    if not rows:
+        raise NotFound(f"No {label(Module)} with id {module_id}.", entity=Module.__tablename__, id=str(module_id))
+    fields = dict(rows[0]._mapping)
+    fields["prerequisite_module_ids"] = [r.prerequisite_id_ for r in rows if r.prerequisite_id_ is not None]
+    return ModuleRead.model_validate(fields)
 
 
 async def managed_module(session: AsyncSession, principal: Principal, module_id: uuid.UUID) -> Module:
