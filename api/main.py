@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -102,10 +102,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, import_max_bytes=settings.max_import_bytes)
 
-    v1 = APIRouter(prefix="/api/v1")
+    # Each area straight under the app, not under a /api/v1 router of its own: FastAPI matches
+    # an included router twice per request (to find it, then to dispatch inside it), so every
+    # level of nesting is paid twice over all the routes before the match (measured: routing was
+    # the largest share of a GET's time).
     for area in AREAS:
-        v1.include_router(area.router)
-    app.include_router(v1)
+        app.include_router(area.router, prefix="/api/v1")
     app.include_router(auth.public)
     app.include_router(certificates.public, prefix="/api/v1")
     app.include_router(scim.router)  # SCIM's own format and discovery: outside the OpenAPI document

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Row, Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
@@ -83,6 +83,25 @@ async def paginate(
     if cursor:
         stmt = stmt.where(tuple_(*order) > tuple_(*decode_cursor(cursor, order)))
     rows = (await session.scalars(stmt.order_by(*order).limit(limit + 1))).unique().all()
+    if len(rows) <= limit:
+        return list(rows), None
+    last = rows[limit - 1]
+    return list(rows[:limit]), encode_cursor([getattr(last, col.key) for col in order])
+
+
+async def paginate_rows(
+    session: AsyncSession,
+    stmt: Select,
+    *,
+    order: Sequence[Any],
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Row], str | None]:
+    """paginate() for a Core select of columns: rows for reads that change nothing, without the
+    ORM's per-object work (identity map, instance state); the cursor is the same."""
+    if cursor:
+        stmt = stmt.where(tuple_(*order) > tuple_(*decode_cursor(cursor, order)))
+    rows = (await (await session.connection()).execute(stmt.order_by(*order).limit(limit + 1))).all()
     if len(rows) <= limit:
         return list(rows), None
     last = rows[limit - 1]

@@ -50,8 +50,8 @@ async def create_module(data: ModuleCreate, response: Response, db: DbSession, p
 
 @router.get("/modules/{module_id}", response_model=ModuleRead, operation_id="get_module", summary="Get a module",
             responses=problems(404))
-async def get_module(module_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> Module:
-    module = await service.get_module(db, principal=principal, module_id=module_id)
+async def get_module(module_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> ModuleRead:
+    module = await service.read_module(db, principal=principal, module_id=module_id)
     set_etag(response, module.version)
     return module
 

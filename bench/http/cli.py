@@ -35,13 +35,20 @@ GUARD = "_bench_http"  # the scratch database is dropped: refuse any name that i
 
 
 def _app_paths(url: str, key_dir: Path) -> set[str]:
-    """The app's routes, from the app itself (also generates the signing keys once, before the
-    workers start, so that two workers do not race to create them)."""
+    """The app's routes, from the app itself: those of its OpenAPI document, and those outside it
+    (SCIM) that a scenario needs and that answer something else than 404 (also generates the
+    signing keys once, before the workers start, so that two workers do not race to create them)."""
+    from fastapi.testclient import TestClient
+
     from api.main import create_app
     from domain.settings import Settings
 
     app = create_app(Settings(database_url=url, key_dir=key_dir, bench_ceiling=True), check_schema=False)
-    return {getattr(r, "path", "") for r in app.routes}
+    paths = set(app.openapi()["paths"]) | {getattr(r, "path", "") for r in app.routes}
+    outside = {p for s in SCENARIOS for p in s.needs if p not in paths and "{" not in p}
+    with TestClient(app) as client:
+        paths |= {p for p in outside if client.get(p).status_code != 404}
+    return paths
 
 
 def _pg_version(url: str) -> str | None:

@@ -24,12 +24,13 @@ from domain.attendance.schemas import AttendanceMarkIn, AttendancePut
 from domain.attendance.service import put_attendance
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleFormat, ModuleStatus, TrainingSession
-from domain.catalogue.module_service import create_module, transition_module
+from domain.catalogue.module_service import create_module
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate
 from domain.catalogue.session_service import create_session
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
 from domain.db import make_engine, make_sessionmaker
+from domain.enrolment.lifecycle import transition_module
 from domain.enrolment.nominations import create_nomination, decide
 from domain.enrolment.schemas import Decision, NominationCreate
 from domain.officers.models import Officer, Sex
@@ -73,10 +74,10 @@ def _working_days(first: date, n: int) -> list[date]:
 
 
 async def _module(db, cycle_id: uuid.UUID, code: str, capacity: int, days: list[date], status: ModuleStatus,
-                  hours: tuple[int, ...] = (9,)) -> Module:
+                  hours: tuple[int, ...] = (9,), deadline: bool = True) -> Module:
     module = await create_module(db, principal=BENCH, data=ModuleCreate(
         cycle_id=cycle_id, code=code, title=f"Bench module {code}", discipline="osint", format=ModuleFormat.course,
-        capacity=capacity, nomination_deadline=_at(days[0] - timedelta(days=30), 16) if days else None))
+        capacity=capacity, nomination_deadline=_at(days[0] - timedelta(days=30), 16) if days and deadline else None))
     for n, day in enumerate(days, start=1):
         for hh in hours:
             await create_session(db, principal=BENCH, module_id=module.id,
@@ -113,12 +114,15 @@ async def _build(url: str, runs: int, pool_size: int) -> Fixture:
             moi = await db.scalar(select(Agency).where(Agency.acronym == "MoI", Agency.parent_id.is_(None)))
             programme = await db.scalar(select(Programme).where(Programme.acronym == "CT JUST"))
             cycle = await create_cycle(db, principal=BENCH, data=CycleCreate(
-                programme_id=programme.id, partner_country="IQ", title="Bench cycle 2028",
-                starts_on=date(2028, 1, 1), ends_on=date(2028, 12, 31)))
+                programme_id=programme.id, partner_country="IQ", title="Bench cycle",
+                starts_on=date.today() - timedelta(days=400), ends_on=date(2028, 12, 31)))
             for i in range(PAGE_MODULES):
                 await _module(db, cycle.id, f"BENCH-PAGE-{i:02d}", 25, [], ModuleStatus.draft)
-            marked = _working_days(date(2028, 1, 2), runs * SET_SIZE)  # 2 sessions a day: a set per invocation
-            attendance = await _module(db, cycle.id, "BENCH-MARKS", ATTENDEES, marked, ModuleStatus.open, hours=(9, 13))
+            # 2 sessions a day: a set per invocation. Held in the past (presence is recorded once a
+            # session has started), so no nomination deadline either.
+            marked = _working_days(date.today() - timedelta(days=60 * runs + 30), runs * SET_SIZE)
+            attendance = await _module(db, cycle.id, "BENCH-MARKS", ATTENDEES, marked, ModuleStatus.open, hours=(9, 13),
+                                       deadline=False)
             # Each run's module meets on a day of its own, so one officer may sit in all of them.
             nominating = [await _module(db, cycle.id, f"BENCH-NOM-{r}", 10_000, [date(2028, 6, 4) + timedelta(days=7 * r)],
                                         ModuleStatus.open) for r in range(runs)]

@@ -65,6 +65,15 @@ def _probe(ctx: Context, scenario: Scenario) -> str | None:
     return None if r.is_success else f"answered {r.status_code}: {r.text[:300]}"
 
 
+def _prepare(ctx: Context, scenario: Scenario) -> str | None:
+    try:
+        if scenario.prepare:
+            scenario.prepare(ctx)
+    except (RuntimeError, httpx.HTTPError) as exc:
+        return f"preparing failed: {exc}"[:600]
+    return None
+
+
 def _measure_pair(ctx: Context, scenario: Scenario, opt: Options) -> tuple[Measurement, Measurement]:
     """(ceiling, route), the ceiling first; a warm-up of the route before both."""
     headers = ctx.auth(scenario.who.split("+")[0])
@@ -101,7 +110,7 @@ def run_server(*, database: str, workers: int, env: dict[str, str], fixture: dic
             missing = missing_routes(scenario, app_paths)
             if missing:
                 rows.append(_row(scenario, available=False, note="not available: the app has no " + ", ".join(missing)))
-            elif problem := _probe(ctx, scenario):
+            elif problem := _prepare(ctx, scenario) or _probe(ctx, scenario):
                 rows.append(_row(scenario, tool=scenario.tool, flagged=True, note=problem))
             else:
                 try:

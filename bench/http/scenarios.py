@@ -46,6 +46,7 @@ class Scenario:
     script: Callable[[Context, int], Scripted] | None = None  # wrk, anything but a plain GET: (ctx, 0 warm-up | 1)
     spec: Callable[[Context], dict] | None = None  # python: the load generator's spec
     clients: int | None = None  # python: concurrent clients (default: --connections)
+    prepare: Callable[[Context], None] | None = None  # run once per server run, before the probe
 
 
 def _marks(ctx: Context, invocation: int) -> Scripted:
@@ -88,6 +89,23 @@ def _imports(ctx: Context) -> dict:
             "timeout": 600}  # a 20,000-row plan may take minutes
 
 
+SCIM_USER_NAME = "bench.officer@moi.example"
+
+
+def _provision(ctx: Context) -> None:
+    """The looked-up user, provisioned by the admin over SCIM (a source sees what it provisioned);
+    a second server run on the same database finds it there already (409)."""
+    import httpx
+
+    ext = "urn:tadrib:params:scim:schemas:extension:officer:2.0:User"
+    body = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ext], "userName": SCIM_USER_NAME, "externalId": "BENCH-1",
+            "name": {"givenName": "Bench", "familyName": "Officer"}, ext: {"arabicName": "علي حسن كريم", "sex": "male", "agency": "MoI"}}
+    r = httpx.post(ctx.base + "/scim/v2/Users", json=body, timeout=30,
+                   headers=ctx.auth("admin") | {"Content-Type": "application/scim+json"})
+    if r.status_code not in (201, 409):
+        raise RuntimeError(f"SCIM provisioning answered {r.status_code}: {r.text[:300]}")
+
+
 SCENARIOS = [
     Scenario("module", "GET /api/v1/modules/{id}", "admin", "wrk", path=lambda c: f"/api/v1/modules/{c.fixture['module_id']}"),
     Scenario("modules", "GET /api/v1/modules?limit=50", "admin", "wrk", path=lambda c: "/api/v1/modules?limit=50"),
@@ -100,7 +118,7 @@ SCENARIOS = [
     Scenario("results", "GET /api/v1/reports/cycles/{id}/results", "admin", "wrk",
              path=lambda c: f"/api/v1/reports/cycles/{c.fixture['cycle_id']}/results"),
     Scenario("scim", "GET /scim/v2/Users?filter=userName eq", "admin", "wrk", needs=("/scim/v2/Users",),
-             path=lambda c: "/scim/v2/Users?filter=" + quote('userName eq "focal.moi"')),
+             path=lambda c: "/scim/v2/Users?filter=" + quote(f'userName eq "{SCIM_USER_NAME}"'), prepare=_provision),
     Scenario("import", "POST officers import 20,000 rows, apply", "admin", "python", clients=1,
              needs=("/api/v1/officers/imports", "/api/v1/officers/imports/{import_id}/apply"), spec=_imports),
 ]

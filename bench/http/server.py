@@ -1,7 +1,7 @@
 """The API under test: uvicorn on a free loopback port, N worker processes, the ceiling route on.
 
-The command is the production one from the README (`uvicorn api.main:create_app --factory
---workers N`) with access logs off, so that the figures measure the app, not the log writer."""
+The command is the production one from the README (`python -m api.serve --workers N`, uvicorn
+underneath), whose access logs are off, so that the figures measure the app, not the log writer."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ def free_port() -> int:
 
 
 def command(port: int, workers: int) -> list[str]:
-    return [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
-            "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    # The production command (README, "Serving with N workers"); it keeps access logs off.
+    return [sys.executable, "-m", "api.serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
 
 
 def _descendants(root: int) -> list[int]:

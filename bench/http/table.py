@@ -15,7 +15,7 @@ def cells(run: dict, row: dict) -> list[str]:
     if row["rps"] is None:
         return [row["route"], row["as"], run["database"], str(run["workers"]), row["tool"] or "-", "FAILED", "", "", "", "", ""]
     errors = f"{row['errors']:,}" + (" (flagged)" if row["flagged"] else "")
-    return [row["route"], row["as"], run["database"], str(run["workers"]), row["tool"], _num(row["rps"], ",.0f"),
+    return [row["route"], row["as"], run["database"], str(run["workers"]), row["tool"], _num(row["rps"], ",.0f" if row["rps"] >= 10 else ".2f"),
             _num(row["p50_ms"], ".1f"), _num(row["p99_ms"], ".1f"), _num(row["ceiling_rps"], ",.0f"),
             _num(row["ratio_to_ceiling"], ".3f"), errors]
 

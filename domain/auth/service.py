@@ -6,12 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from domain.audit.service import record_change
-from domain.auth.models import ApiClient, SignInAttempt, User
+from domain.auth.models import ApiClient, SignInAttempt, User, user_programmes
 from domain.auth.passwords import hash_password, verify_password
 from domain.auth.policy import CLIENT_SCOPES, permissions
 from domain.auth.principal import Principal, Role
@@ -110,18 +109,48 @@ async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token
     except ValueError:
         raise Unauthenticated("The access token was refused: unknown subject.", www_authenticate='Bearer error="invalid_token"') from None
     if kind == "user":
-        user = await session.scalar(select(User).where(User.id == account_id).options(selectinload(User.programmes)))
-        if user is not None and not user.disabled and claims.get("cv") == user.credentials_version:
-            return Principal(id=user.id, name=user.username, role=user.role, agency_id=user.agency_id,
-                             trainer_id=user.trainer_id, programme_ids=frozenset(user.programme_ids))
+        principal = await _user_principal(session, account_id, claims.get("cv"))
     elif kind == "client":
-        client = await session.get(ApiClient, account_id)
-        if client is not None and not client.disabled:
-            granted = set(str(claims.get("scope", "")).split()) & set(client.scopes) & CLIENT_SCOPES
-            return Principal(id=client.id, name=f"client:{client.client_id}", role=Role.client, agency_id=client.agency_id,
-                             scopes=frozenset(granted))
+        principal = await _client_principal(session, account_id, claims)
+    else:
+        principal = None
+    if principal is not None:
+        return principal
     raise Unauthenticated("The account behind this token no longer exists, is disabled, or changed its password since: "
                           "sign in again.", www_authenticate='Bearer error="invalid_token"')
+
+
+_USERS, _CLIENTS = User.__table__, ApiClient.__table__
+# The account and its programmes in one statement (one row per programme, or one with NULL),
+# read as Core rows: nothing of it is changed, so the ORM's identity map would buy nothing.
+_USER_PRINCIPAL = (
+    select(_USERS.c.id, _USERS.c.username, _USERS.c.role, _USERS.c.agency_id, _USERS.c.trainer_id, _USERS.c.disabled,
+           _USERS.c.credentials_version, user_programmes.c.programme_id)
+    .select_from(_USERS.outerjoin(user_programmes, user_programmes.c.user_id == _USERS.c.id))
+    .where(_USERS.c.id == bindparam("account_id"))
+)
+_CLIENT_PRINCIPAL = select(_CLIENTS.c.id, _CLIENTS.c.client_id, _CLIENTS.c.agency_id, _CLIENTS.c.disabled, _CLIENTS.c.scopes).where(
+    _CLIENTS.c.id == bindparam("account_id"))
+
+
+async def _user_principal(session: AsyncSession, account_id: uuid.UUID, credentials_version: object) -> Principal | None:
+    rows = (await (await session.connection()).execute(_USER_PRINCIPAL, {"account_id": account_id})).all()
+    if not rows:
+        return None
+    user = rows[0]
+    if user.disabled or credentials_version != user.credentials_version:
+        return None
+    return Principal(id=user.id, name=user.username, role=Role(user.role), agency_id=user.agency_id, trainer_id=user.trainer_id,
+                     programme_ids=frozenset(r.programme_id for r in rows if r.programme_id is not None))
+
+
+async def _client_principal(session: AsyncSession, account_id: uuid.UUID, claims: dict) -> Principal | None:
+    client = (await (await session.connection()).execute(_CLIENT_PRINCIPAL, {"account_id": account_id})).first()
+    if client is None or client.disabled:
+        return None
+    granted = set(str(claims.get("scope", "")).split()) & set(client.scopes) & CLIENT_SCOPES
+    return Principal(id=client.id, name=f"client:{client.client_id}", role=Role.client, agency_id=client.agency_id,
+                     scopes=frozenset(granted))
 
 
 def describe(principal: Principal) -> MeRead:

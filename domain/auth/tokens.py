@@ -8,7 +8,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +29,44 @@ REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
 
 class InvalidToken(Exception):
     """Any token we did not issue, or no longer accept. The message is safe to show."""
+
+
+class VerifiedTokens:
+    """Access tokens already verified (signature, algorithm, issuer, audience, required claims),
+    kept until they expire, so that a client's next request skips the RSA check and the parsing
+    (most of the cost of a request that sends the same token again). Bounded: the least recently
+    used goes first. Only what the token itself says is cached: whether the account behind it is
+    still enabled, still exists and keeps its credentials version is read on every request."""
+
+    def __init__(self, maxsize: int = 4096):
+        self.maxsize = maxsize
+        self._claims: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    def get(self, token: str) -> dict[str, Any] | None:
+        claims = self._claims.get(token)
+        if claims is None:
+            return None
+        if claims["exp"] <= time.time():  # expired since: verify again (and refuse)
+            self._claims.pop(token, None)
+            return None
+        try:  # another thread (a test server) may have dropped it meanwhile
+            self._claims.move_to_end(token)
+        except KeyError:
+            pass
+        return dict(claims)  # a copy: callers may not change what the next request reads
+
+    def put(self, token: str, claims: dict[str, Any]) -> None:
+        if not isinstance(claims.get("exp"), int | float):
+            return
+        self._claims[token] = dict(claims)
+        while len(self._claims) > self.maxsize:
+            try:
+                self._claims.popitem(last=False)
+            except KeyError:
+                break
+
+    def __len__(self) -> int:
+        return len(self._claims)
 
 
 @dataclass(frozen=True)
@@ -87,6 +127,7 @@ class KeyRing:
         self.issuer = settings.jwt_issuer
         self.audience = settings.jwt_audience
         self.access_ttl = timedelta(minutes=settings.access_token_minutes)
+        self.verified = VerifiedTokens()
 
     def jwks(self) -> dict[str, Any]:
         return {"keys": [k.public_jwk for k in self.keys.values()]}
@@ -109,6 +150,14 @@ class KeyRing:
         return self.sign(payload), int(self.access_ttl.total_seconds())
 
     def decode(self, token: str, *, audience: str | None = None) -> dict[str, Any]:
+        if audience is None and (claims := self.verified.get(token)) is not None:
+            return claims
+        claims = self._verify(token, audience=audience)
+        if audience is None:
+            self.verified.put(token, claims)
+        return claims
+
+    def _verify(self, token: str, *, audience: str | None) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except JOSEError:

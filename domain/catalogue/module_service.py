@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import exists, func, literal, or_, select
+from sqlalchemy import bindparam, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -13,15 +13,16 @@ from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline, Module, ModuleFormat, ModuleStatus, TrainingSession, Venue, module_prerequisites
-from domain.catalogue.schemas import ModuleCreate, ModuleUpdate
-from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
+from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleUpdate
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, label, load_many, update_entity
 from domain.cycles.models import Cycle
 from domain.errors import InvalidInput, NotFound
-from domain.pagination import paginate
+from domain.pagination import paginate_rows
 from domain.schemas import Instant, SearchText
 
 ENTITY = "module"
 _WITH_PREREQS = (selectinload(Module.prerequisites),)
+_MODULES = Module.__table__
 
 
 class ModuleFilters(BaseModel):
@@ -37,7 +38,7 @@ class ModuleFilters(BaseModel):
 
 async def list_modules(session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None):
     authorize(principal, PLANNING_READ)
-    stmt = select(Module).options(*_WITH_PREREQS)
+    stmt = select(*_MODULES.c)
     if filters.cycle_id:
         stmt = stmt.where(Module.cycle_id == filters.cycle_id)
     if filters.programme_id:
@@ -58,12 +59,48 @@ async def list_modules(session: AsyncSession, *, principal: Principal, filters: 
         stmt = stmt.where(exists(in_window))
     if filters.q:
         stmt = stmt.where(or_(Module.title.ilike(f"%{filters.q}%"), Module.code.ilike(f"%{filters.q}%")))
-    return await paginate(session, stmt, order=(Module.code, Module.id), limit=limit, cursor=cursor)
+    rows, next_cursor = await paginate_rows(session, stmt, order=(_MODULES.c.code, _MODULES.c.id), limit=limit, cursor=cursor)
+    return await _module_reads(session, rows), next_cursor
+
+
+async def _module_reads(session: AsyncSession, rows: list) -> list[ModuleRead]:
+    """A page of modules as Core rows, with their prerequisites in one more statement (the same
+    two statements whatever the page size, without the ORM's per-object work)."""
+    prerequisites: dict[uuid.UUID, list[uuid.UUID]] = {r.id: [] for r in rows}
+    if rows:
+        links = await (await session.connection()).execute(
+            select(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id)
+            .where(module_prerequisites.c.module_id.in_(list(prerequisites)))
+            .order_by(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id))
+        for module_id, prerequisite_id in links:
+            prerequisites[module_id].append(prerequisite_id)
+    return [ModuleRead.model_validate({**r._mapping, "prerequisite_module_ids": prerequisites[r.id]}) for r in rows]
 
 
 async def get_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> Module:
     authorize(principal, PLANNING_READ)
     return await get_or_404(session, Module, module_id, options=_WITH_PREREQS)
+
+
+# A module and its prerequisites in one statement (a row per prerequisite, or one with NULL).
+_READ_MODULE = (
+    select(_MODULES, module_prerequisites.c.prerequisite_id.label("prerequisite_id_"))
+    .select_from(_MODULES.outerjoin(module_prerequisites, module_prerequisites.c.module_id == _MODULES.c.id))
+    .where(_MODULES.c.id == bindparam("module_id"))
+    .order_by(module_prerequisites.c.prerequisite_id)
+)
+
+
+async def read_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> ModuleRead:
+    """A module to show, as Core rows: a read changes nothing, so the ORM's unit of work and
+    identity map would buy nothing here (get_module gives the ORM object for changes)."""
+    authorize(principal, PLANNING_READ)
+    rows = (await (await session.connection()).execute(_READ_MODULE, {"module_id": module_id})).all()
+    if not rows:
+        raise NotFound(f"No {label(Module)} with id {module_id}.", entity=Module.__tablename__, id=str(module_id))
+    fields = dict(rows[0]._mapping)
+    fields["prerequisite_module_ids"] = [r.prerequisite_id_ for r in rows if r.prerequisite_id_ is not None]
+    return ModuleRead.model_validate(fields)
 
 
 async def managed_module(session: AsyncSession, principal: Principal, module_id: uuid.UUID) -> Module:

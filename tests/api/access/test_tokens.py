@@ -192,3 +192,48 @@ async def test_production_refuses_to_start_without_keys(tmp_path):
 
     with pytest.raises(RuntimeError, match="JWT_PRIVATE_KEY"):
         create_app(Settings(env="production", database_url="sqlite:///:memory:", key_dir=tmp_path), check_schema=False)
+
+
+async def test_a_cached_token_stops_working_when_the_password_changes(anonymous, account, app, db):
+    """The verified-token cache skips the signature check, never the account: a new credentials
+    version ends the token at once, however often it was used before."""
+    token = (await token_for(anonymous)).json()["access_token"]
+    for _ in range(2):
+        assert (await me_with(anonymous, token)).status_code == 200
+    assert token in app.state.keyring.verified._claims
+    await db.execute(update(User).where(User.id == account.id).values(credentials_version=User.credentials_version + 1))
+    r = await me_with(anonymous, token)
+    assert r.status_code == 401 and "invalid_token" in r.headers["www-authenticate"]
+
+
+async def test_a_cached_client_token_stops_working_when_the_client_is_disabled(machine, db):
+    from domain.auth.models import ApiClient
+
+    hr = await machine(["officers:read"])
+    assert (await hr.get("/me")).status_code == 200
+    await db.execute(update(ApiClient).where(ApiClient.client_id == hr.client_id).values(disabled=True))
+    assert (await hr.get("/me")).status_code == 401
+
+
+def test_verified_tokens_skip_the_signature_check_until_expiry_and_stay_bounded(app, monkeypatch):
+    from domain.auth import tokens
+
+    keyring = app.state.keyring
+    token, _ = keyring.issue_access_token(subject=f"user:{uuid.uuid4()}", claims={"cv": 1})
+    verified = []
+    real = tokens.jwt.decode
+    monkeypatch.setattr(tokens.jwt, "decode", lambda *a, **k: verified.append(1) or real(*a, **k))
+    first, again = keyring.decode(token), keyring.decode(token)
+    assert first == again and len(verified) == 1  # the second use skipped the RSA check
+    again["sub"] = "user:someone-else"
+    assert keyring.decode(token)["sub"] == first["sub"]  # callers get copies
+
+    cache = tokens.VerifiedTokens(maxsize=2)
+    now = int(time.time())
+    cache.put("old", {"sub": "a", "exp": now + 60})
+    cache.put("mid", {"sub": "b", "exp": now + 60})
+    assert cache.get("old") is not None  # used: now the most recent
+    cache.put("new", {"sub": "c", "exp": now + 60})
+    assert len(cache) == 2 and cache.get("mid") is None and cache.get("old") is not None
+    cache.put("gone", {"sub": "d", "exp": now - 1})
+    assert cache.get("gone") is None  # expired since it was verified: verified (and refused) again

@@ -1,0 +1,179 @@
+"""Scale out (issue 12, item 5): the same workflow (plan a module, nominate, decide, mark
+attendance, deliver, report) played through one API process, then split across two, each
+request going to the next process in turn, gives the same results.
+
+The processes are real: `python -m api.serve` (the production command, README "Serving with N
+workers") in subprocesses on free loopback ports, on a scratch PostgreSQL database of their own,
+sharing the signing key; they are stopped at the end whatever happens. PostgreSQL only: several
+API processes are a PostgreSQL deployment (on SQLite the README keeps one process)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+
+from domain.auth.principal import Role
+from domain.auth.tokens import KeyRing
+from domain.db import is_sqlite
+from domain.settings import Settings
+from tests.conftest import _TMP, DATABASE_URL, ROOT, migrate, scratch_database
+from tests.servers import account, free_port
+
+pytestmark = pytest.mark.skipif(is_sqlite(DATABASE_URL), reason="several API processes are a PostgreSQL deployment; "
+                                "SQLite serves one process (README)")
+
+START_TIMEOUT_S = 60
+KEY_DIR = _TMP / "scale-out-keys"
+
+
+@contextmanager
+def api_process(url: str) -> Iterator[str]:
+    """`python -m api.serve` on a free loopback port until the block ends; yields its base URL."""
+    port = free_port()
+    log = open(_TMP / f"scale-out-{port}.log", "wb")  # noqa: SIM115 - closed below
+    env = {**os.environ, "DATABASE_URL": url, "KEY_DIR": str(KEY_DIR), "ENV": "development"}
+    proc = subprocess.Popen([sys.executable, "-m", "api.serve", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the API process did not start:\n{Path(log.name).read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield base + "/api/v1"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def deployment():
+    """A migrated scratch database, an administrator's token, and two API processes on it."""
+    with scratch_database("scale_out") as url, ExitStack() as stack:
+        migrate(url)
+        keyring = KeyRing(Settings(database_url=url, key_dir=KEY_DIR))  # the processes share this key
+        _, admin = account(url, SimpleNamespace(state=SimpleNamespace(keyring=keyring)), Role.admin)
+        bases = [stack.enter_context(api_process(url)) for _ in range(2)]
+        yield bases, admin
+
+
+class RoundRobin:
+    """Each request to the next process in turn."""
+
+    def __init__(self, bases: list[str], headers: dict[str, str]):
+        self.clients = [httpx.Client(base_url=b, headers=headers, timeout=60) for b in bases]
+        self._next = itertools.cycle(self.clients)
+        self.served: dict[str, int] = {str(c.base_url): 0 for c in self.clients}
+
+    def __call__(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
+        client = next(self._next)
+        self.served[str(client.base_url)] += 1
+        r = client.request(method, path, **kwargs)
+        assert r.status_code == expect, (method, path, r.status_code, r.text)
+        return r.json() if r.content else None
+
+    def close(self) -> None:
+        for c in self.clients:
+            c.close()
+
+
+OFFICERS = [("female", "زينب عباس"), ("male", "علي حسن"), ("female", "مريم كاظم"), ("male", "عمر جاسم"), ("male", "خالد ناصر"),
+            ("female", "سارة حميد")]
+
+
+def play(call: RoundRobin) -> dict[str, Any]:
+    """The workflow; returns what a user would read at the end, without the ids and names that
+    differ from one play to the next."""
+    tag = uuid.uuid4().hex[:8]
+    programme = call("POST", "/programmes", 201, json={"name": f"Scale-out {tag}", "acronym": f"SO-{tag}", "implementer": "Test"})
+    cycle = call("POST", "/cycles", 201, json={"programme_id": programme["id"], "partner_country": "IQ", "title": f"Cycle {tag}",
+                                               "starts_on": "2025-01-01", "ends_on": "2025-12-31", "female_share_target": 0.4})
+    _discipline(call)
+    agency = call("POST", "/agencies", 201, json={"name_en": f"Police {tag}", "name_ar": "الشرطة", "kind": "police", "country": "IQ"})
+    officer_ids = [call("POST", "/officers", 201, json={"agency_id": agency["id"], "full_name_ar": f"{name} {i}",
+                                                         "name_latin": f"Officer {tag} {i}", "sex": sex})["id"]
+                   for i, (sex, name) in enumerate(OFFICERS)]
+    module = call("POST", "/modules", 201, json={"cycle_id": cycle["id"], "code": f"ILP-{tag}", "title": "ILP", "discipline": "ilp",
+                                                 "format": "course", "capacity": 4})
+    sessions = [call("POST", f"/modules/{module['id']}/sessions", 201,
+                     json={"title": f"Day {d}", "starts_at": f"2025-02-0{d}T09:00:00+03:00", "ends_at": f"2025-02-0{d}T13:00:00+03:00"})["id"]
+                for d in (2, 3)]
+    for to in ("planned", "open"):
+        call("POST", f"/modules/{module['id']}/transitions", json={"to": to})
+    decisions = []
+    for officer_id in officer_ids:
+        nomination = call("POST", f"/modules/{module['id']}/nominations", 201, json={"officer_id": officer_id})
+        decided = call("POST", f"/nominations/{nomination['id']}/decision", json={"decision": "accept", "on_full": "waitlist"})
+        decisions.append(decided["nomination"]["status"])
+    call("POST", f"/modules/{module['id']}/transitions", json={"to": "confirmed"})
+    enrolled = [o for o, status in zip(officer_ids, decisions) if status == "enrolled"]
+    call("PUT", f"/sessions/{sessions[0]}/attendance", json={"marks": [{"officer_id": o, "status": "present"} for o in enrolled]})
+    no_show = {"status": "absent", "reason": "no_show", "cause": "unknown"}
+    call("PUT", f"/sessions/{sessions[1]}/attendance",
+         json={"marks": [{"officer_id": o} | ({"status": "present"} if i else no_show) for i, o in enumerate(enrolled)]})
+    call("POST", f"/modules/{module['id']}/transitions", json={"to": "delivered"})
+    roster = call("GET", f"/modules/{module['id']}/roster")
+    balance = call("GET", "/reports/gender-balance", params={"cycle_id": cycle["id"], "group_by": "module"})
+    results = call("GET", f"/reports/cycles/{cycle['id']}/results")
+    return {"decisions": decisions, "roster": figures(roster), "balance": figures(balance), "results": figures(results)}
+
+
+def _discipline(call: RoundRobin) -> None:
+    client = next(call._next)
+    r = client.post("/disciplines", json={"code": "ilp", "label_en": "Intelligence-led policing"})
+    assert r.status_code in (201, 409), r.text  # 409: the other play made it
+
+
+def figures(body: Any, path: str = "") -> list[tuple[str, Any]]:
+    """The numbers, booleans and statuses of an answer, by where they sit (list positions left
+    out, then sorted): the figures a reader compares, without ids, names and times."""
+    out: list[tuple[str, Any]] = []
+    if isinstance(body, dict):
+        for key, value in body.items():
+            out += figures(value, f"{path}.{key}")
+    elif isinstance(body, list):
+        for value in body:
+            out += figures(value, f"{path}[]")
+    elif isinstance(body, bool | int | float) or body is None:
+        out.append((path, body))
+    elif isinstance(body, str) and path.endswith((".status", ".sex", ".completed", ".discipline", ".format")):
+        out.append((path, body))
+    return sorted(out, key=repr)
+
+
+def test_a_workflow_split_across_two_api_processes_gives_the_results_of_one(deployment):
+    bases, admin = deployment
+    one, two = RoundRobin(bases[:1], admin), RoundRobin(bases, admin)
+    try:
+        alone, split = play(one), play(two)
+    finally:
+        one.close()
+        two.close()
+    assert alone["decisions"] == ["enrolled"] * 4 + ["waitlisted"] * 2
+    assert split == alone
+    assert min(two.served.values()) >= 15, two.served  # both processes did their share of the work
