@@ -80,8 +80,13 @@ GB_KEYS = {  # group key, then how a group's id and label are found
 
 def gender_balance_sql(dialect: str, group_by: str, cycle: bool, agency: bool) -> str:
     key, join, key_id, label = GB_KEYS[group_by]
-    where = (" AND m.cycle_id = :cycle_id" if cycle else "") + (
-        " AND substr(ag.path, 1, length(scope.prefix)) = scope.prefix" if agency else "")
+    # The subtree: on SQLite its units found once, so that the nominations come through their agency
+    # index (1.2 s against 1.9 s at scale 1); on PostgreSQL compared on the joined unit, which leads
+    # its planner to probe the marks per nomination rather than hash them all (faster there).
+    subtree = ("n.agency_id IN (SELECT u.id FROM agencies u CROSS JOIN scope "
+               "WHERE substr(u.path, 1, length(scope.prefix)) = scope.prefix)"
+               if dialect == "sqlite" else "substr(ag.path, 1, length(scope.prefix)) = scope.prefix")
+    where = (" AND m.cycle_id = :cycle_id" if cycle else "") + (f" AND {subtree}" if agency else "")
     # CROSS JOIN fixes SQLite's join order (PostgreSQL reorders freely): the most selective first.
     order = ["m", "n", "o", "c", "ag"] if cycle else ["n", "o", "m", "c", "ag"]
     names = {"n": "nominations", "o": "officers", "m": "modules", "c": "cycles", "ag": "agencies"}

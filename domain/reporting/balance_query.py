@@ -64,12 +64,22 @@ def _facts(scope: Scope, group_by: GroupBy):
     if group_by is GroupBy.agency or scope.agency_prefix is not None:
         stmt = stmt.join(Agency, Agency.id == Nomination.agency_id)
     if scope.agency_prefix is not None:
-        # The subtree's units worked out once (a handful of ids), not a path match per nomination.
-        units = select(Agency.id).where(Agency.path.startswith(scope.agency_prefix, autoescape=True))
-        stmt = stmt.where(Nomination.agency_id.in_(units))
+        stmt = stmt.where(_in_subtree(scope))
     facts = stmt.cte("facts")
     # SQLite would otherwise flatten facts into both readers of per; PostgreSQL inlines it once.
     return facts.prefix_with("MATERIALIZED" if scope.dialect == "sqlite" else "NOT MATERIALIZED")
+
+
+def _in_subtree(scope: Scope) -> Any:
+    """The nominating unit lies in the agency subtree in force. SQLite: the subtree's units worked
+    out once (a handful of ids), so that the nominations are found through their agency index.
+    PostgreSQL: compared on the joined unit (40 rows hashed once); its planner then estimates the
+    subtree as small and probes the marks per nomination, the plan the hand SQL gets, rather than
+    hashing every mark of every module (measured: 1.3 s against 1.9 s at scale 1)."""
+    prefix = scope.agency_prefix
+    if scope.dialect == "postgresql":
+        return func.substr(Agency.path, 1, len(prefix)) == prefix
+    return Nomination.agency_id.in_(select(Agency.id).where(Agency.path.startswith(prefix, autoescape=True)))
 
 
 def _per(facts):
