@@ -16,7 +16,7 @@ from domain.auth.principal import Principal
 from domain.enrolment.rules import female_share
 from domain.reporting import balance_query
 from domain.reporting import suppression as sdc
-from domain.reporting.balance_query import ATTENDED, STAGES  # noqa: F401  (ATTENDED: cycle_results reads it here)
+from domain.reporting.balance_query import STAGES
 from domain.reporting.filters import resolve_scope
 from domain.reporting.schemas import BalanceFilters, GenderBalanceReport, GroupBy
 from domain.settings import get_settings
