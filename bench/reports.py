@@ -80,8 +80,13 @@ GB_KEYS = {  # group key, then how a group's id and label are found
 
 def gender_balance_sql(dialect: str, group_by: str, cycle: bool, agency: bool) -> str:
     key, join, key_id, label = GB_KEYS[group_by]
-    where = (" AND m.cycle_id = :cycle_id" if cycle else "") + (
-        " AND substr(ag.path, 1, length(scope.prefix)) = scope.prefix" if agency else "")
+    # The subtree: on SQLite its units found once, so that the nominations come through their agency
+    # index (1.2 s against 1.9 s at scale 1); on PostgreSQL compared on the joined unit, which leads
+    # its planner to probe the marks per nomination rather than hash them all (faster there).
+    subtree = ("n.agency_id IN (SELECT u.id FROM agencies u CROSS JOIN scope "
+               "WHERE substr(u.path, 1, length(scope.prefix)) = scope.prefix)"
+               if dialect == "sqlite" else "substr(ag.path, 1, length(scope.prefix)) = scope.prefix")
+    where = (" AND m.cycle_id = :cycle_id" if cycle else "") + (f" AND {subtree}" if agency else "")
     # CROSS JOIN fixes SQLite's join order (PostgreSQL reorders freely): the most selective first.
     order = ["m", "n", "o", "c", "ag"] if cycle else ["n", "o", "m", "c", "ag"]
     names = {"n": "nominations", "o": "officers", "m": "modules", "c": "cycles", "ag": "agencies"}
@@ -121,18 +126,10 @@ def cycle_results_sql(dialect: str) -> str:
     day = ("CAST(timezone('Asia/Baghdad', s.starts_at) AS DATE)" if dialect == "postgresql"
            else f"date(s.starts_at, '{BAGHDAD_OFFSET}')")
     female = "CASE WHEN o.sex = 'female' THEN 1 ELSE 0 END"
-    if dialect == "sqlite":  # nested loops through the unique indexes, in this order
-        ctes, materialized = "", "MATERIALIZED"
-        marks = ("cm CROSS JOIN training_sessions s CROSS JOIN attendance_marks a CROSS JOIN nominations n "
-                 "WHERE s.module_id = cm.id AND a.session_id = s.id AND n.module_id = s.module_id AND n.officer_id = a.officer_id")
-        person_days = f"""(SELECT COUNT(*) FROM (SELECT DISTINCT n.id, {day} AS day FROM {marks}
-          AND cm.done = 1 AND a.status IN {ATTENDED} AND n.status IN {SEATED}) pd)"""
-        marks_by_agency = f"""SELECT n.agency_id, 0, 0, 0, COUNT(*), SUM(CASE WHEN a.status IN {ATTENDED} THEN 1 ELSE 0 END),
-             SUM(CASE WHEN a.status = 'absent' AND a.reason = 'no_show' THEN 1 ELSE 0 END)
-      FROM {marks} GROUP BY n.agency_id"""
-    else:  # the cycle's marks summed per (module, officer) once, then hash-joined to its nominations
-        materialized = "NOT MATERIALIZED"
-        ctes = f""",
+    # The cycle's marks summed per (module, officer) once, then joined to its nominations, on both
+    # databases (on SQLite 1.9-2.5 s at scale 1, against 3.2-3.9 s for nested loops per figure).
+    materialized = "NOT MATERIALIZED"
+    ctes = f""",
 mo AS MATERIALIZED (
   SELECT s.module_id, a.officer_id, COUNT(*) AS n, SUM(CASE WHEN a.status IN {ATTENDED} THEN 1 ELSE 0 END) AS att,
          SUM(CASE WHEN a.status = 'absent' AND a.reason = 'no_show' THEN 1 ELSE 0 END) AS ns,
@@ -142,8 +139,8 @@ mo AS MATERIALIZED (
 mn AS MATERIALIZED (
   SELECT n.agency_id, n.status, mo.n, mo.att, mo.ns, mo.pd
   FROM mo JOIN nominations n ON n.module_id = mo.module_id AND n.officer_id = mo.officer_id)"""
-        person_days = f"(SELECT SUM(pd) FROM mn WHERE status IN {SEATED})"
-        marks_by_agency = "SELECT agency_id, 0, 0, 0, SUM(n), SUM(att), SUM(ns) FROM mn GROUP BY agency_id"
+    person_days = f"(SELECT SUM(pd) FROM mn WHERE status IN {SEATED})"
+    marks_by_agency = "SELECT agency_id, 0, 0, 0, SUM(n), SUM(att), SUM(ns) FROM mn GROUP BY agency_id"
     return f"""
 WITH cm AS {materialized} (
   SELECT id, discipline, format, CASE WHEN status IN ('delivered', 'closed') THEN 1 ELSE 0 END AS done

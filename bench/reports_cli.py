@@ -28,6 +28,7 @@ from domain.db import make_engine, make_sessionmaker, sync_url
 
 AIM = 1.3
 PG_URL = "postgresql://postgres@127.0.0.1:5432/tadrib_bench"
+GUARD = "tadrib_bench"  # the scratch database is dropped: refuse any name that is not obviously ours (never `test`)
 SQLITE_PATH = Path(tempfile.gettempdir()) / "tadrib-bench" / "bench.db"
 
 
@@ -151,9 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=5, help="timed runs of each side per report (median reported)")
     ap.add_argument("--budget", type=float, default=45.0, help="seconds per report and database after which runs stop (3 at least)")
     ap.add_argument("--seed", type=int, default=20261123)
-    ap.add_argument("--pg-url", default=PG_URL, help="the scratch PostgreSQL database (dropped and created)")
+    ap.add_argument("--pg-url", default=PG_URL, help=f"the scratch PostgreSQL database (dropped and created; its name starts with {GUARD})")
     ap.add_argument("--sqlite-path", type=Path, default=SQLITE_PATH)
     args = ap.parse_args(argv)
+    if not (make_url(args.pg_url).database or "").startswith(GUARD):
+        ap.error(f"--pg-url: the database name must start with {GUARD} (it is dropped)")
     databases = [d.strip() for d in args.databases.split(",") if d.strip()]
     urls = {"sqlite": f"sqlite:///{args.sqlite_path}", "postgresql": args.pg_url}
     words = [w.strip() for w in args.only.split(",") if w.strip()]

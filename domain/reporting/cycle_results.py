@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
-from domain.attendance.models import Assessment, AttendanceMark
+from domain.attendance.models import Assessment
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline, Module, TrainingSession
 from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
@@ -22,7 +22,7 @@ from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
 from domain.reporting import suppression as sdc
 from domain.reporting.filters import DELIVERED, Scope, agency_group, cycle_module_conditions, resolve_scope
-from domain.reporting.gender_balance import ATTENDED, SEXES, SUPPRESSION_RULE
+from domain.reporting.gender_balance import SEXES, SUPPRESSION_RULE
 from domain.reporting.localtime import local_date
 from domain.reporting.schemas import CycleResults
 from domain.reporting.scorecard import scorecard
@@ -42,8 +42,7 @@ async def cycle_results(session: AsyncSession, *, principal: Principal, cycle_id
     disciplines = (await session.execute(_by_discipline(scope))).all()
     formats = (await session.execute(_by_format(scope))).all()
     days = (await session.execute(_days(scope))).one()
-    person_days = await session.scalar(_person_days(scope))
-    card = await scorecard(session, scope)
+    card, person_days = await scorecard(session, scope)  # the marks are read once for both
     cycle = scope.cycle
     doc: dict[str, Any] = {
         "cycle": {"id": cycle.id, "title": cycle.title, "programme_id": cycle.programme_id, "time_zone": cycle.time_zone,
@@ -138,17 +137,6 @@ def _days(scope: Scope):
     pairs = (select(TrainingSession.module_id, day.label("day")).join(Module, Module.id == TrainingSession.module_id)
              .where(*_delivered(scope)).distinct().subquery())
     return select(func.count(), func.count(distinct(pairs.c.day))).select_from(pairs)
-
-
-def _person_days(scope: Scope):
-    day = _local_day(scope)
-    attended = (_nominations(scope, Nomination.status.in_(ON_ROSTER), Module.status.in_(DELIVERED))
-                .join(TrainingSession, TrainingSession.module_id == Module.id)
-                .join(AttendanceMark, and_(AttendanceMark.session_id == TrainingSession.id,
-                                           AttendanceMark.officer_id == Nomination.officer_id))
-                .where(AttendanceMark.status.in_(ATTENDED))
-                .add_columns(Nomination.id, day.label("day")).distinct().subquery())
-    return select(func.count()).select_from(attended)
 
 
 def _split(values: Mapping[str, Any], prefix: str) -> dict[str, Any]:
