@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -36,7 +37,7 @@ class ModuleFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_modules(session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None):
+async def list_modules(session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None) -> Paged[Module]:
     authorize(principal, PLANNING_READ)
     stmt = select(*_MODULES.c)
     if filters.cycle_id:
@@ -111,7 +112,7 @@ async def managed_module(session: AsyncSession, principal: Principal, module_id:
     return module
 
 
-async def _check_references(session: AsyncSession, fields: dict) -> None:
+async def _check_references(session: AsyncSession, fields: dict[str, Any]) -> None:
     await ensure_exists(session, Cycle, fields.get("cycle_id"), field="cycle_id")
     await ensure_exists(session, Venue, fields.get("venue_id"), field="venue_id")
     if fields.get("discipline") is not None and await session.get(Discipline, fields["discipline"]) is None:
