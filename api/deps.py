@@ -16,6 +16,7 @@ from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal
 from domain.errors import Forbidden, PreconditionFailed, Unauthenticated
+from domain.settings import get_settings
 
 
 async def get_db(request: Request) -> AsyncSession:
@@ -87,9 +88,15 @@ class PageParams:
     cursor: str | None
 
 
+# Page sizes come from the settings (DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), read once at import:
+# the bounds are part of the published contract (openapi.json), not of one app instance.
+_PAGES = get_settings()
+
+
 # Dependencies are coroutines: a plain function would be run in a worker thread on every request.
 async def page_params(
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size (at most 200)")] = 50,
+    limit: Annotated[int, Query(ge=1, le=_PAGES.max_page_size, description=f"Page size (at most {_PAGES.max_page_size})")]
+    = _PAGES.default_page_size,
     cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor")] = None,
 ) -> PageParams:
     return PageParams(limit, cursor)
