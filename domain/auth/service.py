@@ -43,7 +43,7 @@ async def sign_in_password(
     username = username.strip()
     await _throttle(session, settings=settings, username=username, address=address)
     user = await session.scalar(select(User).where(User.username == username))
-    if not verify_password(password, user.password_hash if user else None) or user.disabled:
+    if not verify_password(password, user.password_hash if user else None) or user is None or user.disabled:
         session.add(SignInAttempt(username=username, address=address))
         await session.flush()
         raise OAuthError("invalid_grant", "Wrong user name or password, or the account is disabled.", keep_changes=True)
@@ -82,7 +82,7 @@ async def sign_in_client(
 ) -> TokenResponse:
     await _throttle(session, settings=settings, username=f"client:{client_id}", address=address)
     client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
-    if not verify_password(secret, client.secret_hash if client else None) or client.disabled:
+    if not verify_password(secret, client.secret_hash if client else None) or client is None or client.disabled:
         session.add(SignInAttempt(username=f"client:{client_id}", address=address))
         await session.flush()
         raise OAuthError("invalid_client", "Unknown client or wrong secret.", keep_changes=True)
