@@ -9,12 +9,13 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request, Response, Security, params
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
+from fastapi.requests import HTTPConnection
 from fastapi.security import OAuth2, SecurityScopes
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth import policy
 from domain.auth import service as auth_service
-from domain.auth.principal import Principal
+from domain.auth.principal import Principal, Role
 from domain.errors import Forbidden, PreconditionFailed, Unauthenticated
 from domain.settings import get_settings
 
@@ -28,7 +29,7 @@ DbSession = Annotated[AsyncSession, Depends(get_db)]
 
 
 TOKEN_URL = "/api/v1/auth/token"
-_SCOPES = {p: f"held by: {', '.join(policy.roles_with(p))}" for p in sorted(policy.ROLE_PERMISSIONS[policy.Role.admin])}
+_SCOPES = {p: f"held by: {', '.join(policy.roles_with(p))}" for p in sorted(policy.ROLE_PERMISSIONS[Role.admin])}
 
 
 class BearerToken(OAuth2):
@@ -40,7 +41,7 @@ class BearerToken(OAuth2):
                            clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL, scopes=_SCOPES))
         super().__init__(flows=flows, scheme_name="OAuth2", auto_error=False)
 
-    async def __call__(self, request: Request) -> str | None:
+    async def __call__(self, request: HTTPConnection) -> str | None:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         return token.strip() or None if scheme.lower() == "bearer" else None
 

@@ -91,7 +91,7 @@ def tabular(request: Request, *, rows: Rows, columns: Sequence[Column], filename
     fmt = negotiate(request, offered)
     if fmt == "json":
         return default
-    if fmt == "svg":
+    if fmt == "svg" and svg is not None:  # offered only with a chart
         return Response(svg().encode("utf-8"), media_type=SVG,
                         headers={"Content-Disposition": f'inline; filename="{filename}.svg"', "Vary": "Accept"})
     data = rows() if callable(rows) else rows
