@@ -95,12 +95,12 @@ async def paginate(
 
 async def paginate_rows(
     session: AsyncSession,
-    stmt: Select,
+    stmt: Select[*tuple[Any, ...]],
     *,
     order: Sequence[Any],
     limit: int,
     cursor: str | None,
-) -> tuple[list[Row], str | None]:
+) -> Paged[Row[*tuple[Any, ...]]]:
     """paginate() for a Core select of columns: rows for reads that change nothing, without the
     ORM's per-object work (identity map, instance state); the cursor is the same."""
     if cursor:

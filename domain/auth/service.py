@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -144,7 +145,7 @@ async def _user_principal(session: AsyncSession, account_id: uuid.UUID, credenti
                      programme_ids=frozenset(r.programme_id for r in rows if r.programme_id is not None))
 
 
-async def _client_principal(session: AsyncSession, account_id: uuid.UUID, claims: dict) -> Principal | None:
+async def _client_principal(session: AsyncSession, account_id: uuid.UUID, claims: dict[str, Any]) -> Principal | None:
     client = (await (await session.connection()).execute(_CLIENT_PRINCIPAL, {"account_id": account_id})).first()
     if client is None or client.disabled:
         return None
