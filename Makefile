@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate seed run test outage fuzz lint openapi bench bench-http clean
+.PHONY: install migrate seed run test outage fuzz lint typecheck openapi bench bench-http clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ fuzz: install
 # ruff: pyflakes, pycodestyle, import order, modern syntax, likely bugs (pyproject.toml [tool.ruff]).
 lint: install
 	$(BIN)/ruff check .
+
+# mypy: strict over domain/, plain over api/ (pyproject.toml [tool.mypy]).
+typecheck: install
+	$(BIN)/mypy
 
 openapi: install
 	$(BIN)/python -m api.openapi

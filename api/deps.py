@@ -9,13 +9,15 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request, Response, Security, params
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
+from fastapi.requests import HTTPConnection
 from fastapi.security import OAuth2, SecurityScopes
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth import policy
 from domain.auth import service as auth_service
-from domain.auth.principal import Principal
+from domain.auth.principal import Principal, Role
 from domain.errors import Forbidden, PreconditionFailed, Unauthenticated
+from domain.settings import get_settings
 
 
 async def get_db(request: Request) -> AsyncSession:
@@ -27,7 +29,7 @@ DbSession = Annotated[AsyncSession, Depends(get_db)]
 
 
 TOKEN_URL = "/api/v1/auth/token"
-_SCOPES = {p: f"held by: {', '.join(policy.roles_with(p))}" for p in sorted(policy.ROLE_PERMISSIONS[policy.Role.admin])}
+_SCOPES = {p: f"held by: {', '.join(policy.roles_with(p))}" for p in sorted(policy.ROLE_PERMISSIONS[Role.admin])}
 
 
 class BearerToken(OAuth2):
@@ -39,7 +41,7 @@ class BearerToken(OAuth2):
                            clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL, scopes=_SCOPES))
         super().__init__(flows=flows, scheme_name="OAuth2", auto_error=False)
 
-    async def __call__(self, request: Request) -> str | None:
+    async def __call__(self, request: HTTPConnection) -> str | None:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         return token.strip() or None if scheme.lower() == "bearer" else None
 
@@ -87,9 +89,15 @@ class PageParams:
     cursor: str | None
 
 
+# Page sizes come from the settings (DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), read once at import:
+# the bounds are part of the published contract (openapi.json), not of one app instance.
+_PAGES = get_settings()
+
+
 # Dependencies are coroutines: a plain function would be run in a worker thread on every request.
 async def page_params(
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size (at most 200)")] = 50,
+    limit: Annotated[int, Query(ge=1, le=_PAGES.max_page_size, description=f"Page size (at most {_PAGES.max_page_size})")]
+    = _PAGES.default_page_size,
     cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor")] = None,
 ) -> PageParams:
     return PageParams(limit, cursor)

@@ -161,10 +161,11 @@ def _methods_of(request: Request) -> list[str]:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(e.DomainError, domain_error)
-    app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(StaleDataError, stale_data)
+    # Starlette types every handler as taking Exception; each here takes the class it is registered for.
+    app.add_exception_handler(e.DomainError, domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StaleDataError, stale_data)  # type: ignore[arg-type]
     for kind in (sa.DBAPIError, sa.TimeoutError, TimeoutError, ConnectionError):
         app.add_exception_handler(kind, database_error)
     app.add_exception_handler(Exception, unexpected)

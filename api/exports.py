@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
+import mimeparse
 from fastapi import Query, Request, Response
 
 from domain.errors import InvalidInput
@@ -30,8 +31,7 @@ CSV = "text/csv"
 SVG = "image/svg+xml"
 JSON = "application/json"
 MEDIA = {"csv": CSV, "xlsx": XLSX, "svg": SVG, "json": JSON}
-_BY_MEDIA = {CSV: "csv", XLSX: "xlsx", SVG: "svg", JSON: "json", "application/*": "json", "*/*": "json",
-             "application/problem+json": "json"}
+_BY_MEDIA = {media: fmt for fmt, media in MEDIA.items()}
 
 ExportFormat = Annotated[
     Literal["json", "csv", "xlsx"] | None,
@@ -53,21 +53,25 @@ def export_responses(*, svg: bool = False) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": content, "description": "JSON, or the same as CSV / XLSX" + (" / an SVG chart" if svg else "")}}
 
 
-def _accepted(accept: str) -> list[str]:
-    """Media types in order of preference (q-values, then order of appearance)."""
-    ranked = []
-    for i, part in enumerate(accept.split(",")):
-        media, *params = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for p in params:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        if media and q > 0:
-            ranked.append((-q, i, media.lower()))
-    return [m for _, _, m in sorted(ranked)]
+def preferred(accept: str, offered: Sequence[str]) -> str:
+    """The offered format the Accept header ranks highest (q-values, then the most specific
+    range, as python-mimeparse reads it); JSON when it names none of them or ties."""
+    # best_match breaks ties in favour of the later type, so JSON (the default) goes last.
+    supported = [MEDIA[f] for f in offered if f != "json"] + [JSON]
+    accept = accept.lower()  # media types are case-insensitive; mimeparse compares them as given
+    try:
+        best = mimeparse.best_match(supported, accept)
+    except ValueError:  # a range that is no media type ("foo"): skip it, as a client's typo
+        best = mimeparse.best_match(supported, ",".join(r for r in accept.split(",") if _parses(r)))
+    return _BY_MEDIA.get(best, "json")
+
+
+def _parses(media_range: str) -> bool:
+    try:
+        mimeparse.parse_media_range(media_range)
+    except ValueError:
+        return False
+    return True
 
 
 def negotiate(request: Request, offered: Sequence[str]) -> str:
@@ -77,11 +81,7 @@ def negotiate(request: Request, offered: Sequence[str]) -> str:
             raise InvalidInput(f"format={asked} is not offered here.",
                                errors=[{"field": "format", "message": f"one of {', '.join(offered)}"}])
         return asked
-    for media in _accepted(request.headers.get("accept", "")):
-        fmt = _BY_MEDIA.get(media)
-        if fmt in offered:
-            return fmt
-    return "json"
+    return preferred(request.headers.get("accept", ""), offered)
 
 
 def tabular(request: Request, *, rows: Rows, columns: Sequence[Column], filename: str, default: Any,
@@ -91,7 +91,7 @@ def tabular(request: Request, *, rows: Rows, columns: Sequence[Column], filename
     fmt = negotiate(request, offered)
     if fmt == "json":
         return default
-    if fmt == "svg":
+    if fmt == "svg" and svg is not None:  # offered only with a chart
         return Response(svg().encode("utf-8"), media_type=SVG,
                         headers={"Content-Disposition": f'inline; filename="{filename}.svg"', "Vary": "Accept"})
     data = rows() if callable(rows) else rows

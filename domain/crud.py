@@ -6,26 +6,26 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import Column, Select, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.audit.service import record_change
-from domain.db import Base, Entity, internal, utcnow
+from domain.audit.service import Actor, record_change
+from domain.db import Base, Entity, internal, table_of, utcnow
 from domain.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from domain.schemas import Reference
 
-E = TypeVar("E", bound=Base)
+E = TypeVar("E", bound=Entity)
 
 
 def label(model: type[Base]) -> str:
     """A readable singular for messages: "agencies" -> "agency", "training_sessions" -> "training session"."""
-    name = model.__tablename__
+    name: str = model.__tablename__
     name = name[:-3] + "y" if name.endswith("ies") else name[:-1] if name.endswith("s") else name
     return name.replace("_", " ")
 
 
-async def get_or_404(session: AsyncSession, model: type[E], id_: uuid.UUID, *, options: tuple = (), where: tuple = ()) -> E:
+async def get_or_404(session: AsyncSession, model: type[E], id_: uuid.UUID, *, options: tuple[Any, ...] = (), where: tuple[Any, ...] = ()) -> E:
     stmt = select(model).where(model.id == id_, *where).options(*options)
     obj = (await session.scalars(stmt)).first()
     if obj is None:
@@ -71,12 +71,17 @@ def _constraint(exc: IntegrityError) -> str:
     return diag or str(exc.orig).splitlines()[0]
 
 
+def _pk(model: type[Base]) -> Column[Any]:
+    # Every table here has a one-column primary key (a uuid id or a vocabulary's code).
+    return table_of(model).primary_key.columns.values()[0]
+
+
 async def references_to(session: AsyncSession, obj: Base) -> dict[str, int]:
     """Count the rows of every table whose foreign keys point at `obj`, in one query."""
     table = type(obj).__table__
-    pk = table.primary_key.columns.values()[0]
+    pk = _pk(type(obj))
     value = getattr(obj, pk.key)
-    counts = []
+    counts: list[Select[str, int]] = []
     for other in Base.metadata.sorted_tables:
         for fk in other.foreign_keys:
             if fk.column.table is table:
@@ -91,7 +96,7 @@ async def references_to(session: AsyncSession, obj: Base) -> dict[str, int]:
     return {ref: n for ref, n in rows if n}
 
 
-async def delete_unreferenced(session: AsyncSession, obj: Base, *, ignore: set[str] = frozenset()) -> None:
+async def delete_unreferenced(session: AsyncSession, obj: Base, *, ignore: frozenset[str] = frozenset()) -> None:
     """Delete is a 409 while something refers to the record; the body says what does.
     `ignore` names references the record owns and that go with it (association rows)."""
     refs = {k: v for k, v in (await references_to(session, obj)).items() if k not in ignore}
@@ -107,7 +112,7 @@ async def delete_unreferenced(session: AsyncSession, obj: Base, *, ignore: set[s
     await session.flush()
 
 
-async def create_entity(session: AsyncSession, *, principal, entity: str, obj: E, audit_fields: list[str]) -> E:
+async def create_entity(session: AsyncSession, *, principal: Actor, entity: str, obj: E, audit_fields: list[str]) -> E:
     """Add, flush (a unique clash is a 409) and audit a new record."""
     session.add(obj)
     await flush_or_conflict(session, f"The {entity}")
@@ -117,7 +122,7 @@ async def create_entity(session: AsyncSession, *, principal, entity: str, obj: E
 
 
 async def update_entity(
-    session: AsyncSession, *, principal, entity: str, obj: E, data: dict[str, Any], expected_version: int | None,
+    session: AsyncSession, *, principal: Actor, entity: str, obj: E, data: dict[str, Any], expected_version: int | None,
     extra_changes: dict[str, tuple[Any, Any]] | None = None,
 ) -> E:
     """Apply a PATCH after the If-Match check; audit only the fields that really changed."""
@@ -132,12 +137,12 @@ async def update_entity(
 
 
 async def delete_entity(
-    session: AsyncSession, *, principal, entity: str, obj: Base, expected_version: int | None, owned: frozenset[str] = frozenset()
+    session: AsyncSession, *, principal: Actor, entity: str, obj: Base, expected_version: int | None, owned: frozenset[str] = frozenset()
 ) -> None:
     if isinstance(obj, Entity):
         check_version(obj, expected_version)
     entity_id = getattr(obj, "id", None) or getattr(obj, "code", None)
-    await delete_unreferenced(session, obj, ignore=set(owned))
+    await delete_unreferenced(session, obj, ignore=owned)
     record_change(session, principal=principal, action="deleted", entity=entity, entity_id=entity_id)
 
 
@@ -145,7 +150,7 @@ async def ensure_exists(session: AsyncSession, model: type[Base], id_: Any, *, f
     """A body field that refers to another record: an unknown id is a 422 naming the field."""
     if id_ is None:
         return
-    pk = model.__table__.primary_key.columns.values()[0]
+    pk = _pk(model)
     if (await session.scalar(select(pk).where(pk == id_))) is None:
         raise InvalidInput(
             f"{field} refers to no existing {label(model)}.", errors=[{"field": field, "message": f"unknown {label(model)} {id_}"}]

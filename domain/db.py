@@ -6,8 +6,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Executable, Integer, MetaData, TypeDecorator, Uuid, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import DateTime, Executable, Integer, MetaData, Table, TypeDecorator, Uuid, event
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
@@ -37,14 +37,14 @@ class UTCDateTime(TypeDecorator[datetime]):
     def python_type(self) -> type:
         return datetime
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime refused: times are stored in UTC")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -68,8 +68,15 @@ class Entity(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict:
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Table a mapped class is declared on (SQLAlchemy types __table__ as any FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def sync_url(url: str) -> str:

@@ -14,12 +14,16 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 Column = tuple[str, str] | tuple[str, str, str]
 RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -61,7 +65,7 @@ def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> byte
     return (BOM + out.getvalue()).encode("utf-8")
 
 
-def _xlsx_cell(ws, value: Any, kind: str | None, *, bold: bool = False) -> WriteOnlyCell:
+def _xlsx_cell(ws: WriteOnlyWorksheet, value: Any, kind: str | None, *, bold: bool = False) -> Cell:
     value = _plain(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.isoformat()  # Excel has no time zones: keep the offset as text

@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Row, Select, tuple_
@@ -16,6 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import InvalidInput
 
 T = TypeVar("T")
+
+
+# What a service's list returns: one page of records and the cursor of the next page, if any.
+Paged: TypeAlias = tuple[list[T], str | None]
 
 
 class Page(BaseModel, Generic[T]):
@@ -73,12 +77,12 @@ def _typed(column: Any, value: Any) -> Any:
 
 async def paginate(
     session: AsyncSession,
-    stmt: Select,
+    stmt: Select[T],
     *,
     order: Sequence[Any],
     limit: int,
     cursor: str | None,
-) -> tuple[list[Any], str | None]:
+) -> Paged[T]:
     """`order` lists non-null columns ending with a unique one (the id), all ascending."""
     if cursor:
         stmt = stmt.where(tuple_(*order) > tuple_(*decode_cursor(cursor, order)))
@@ -91,12 +95,12 @@ async def paginate(
 
 async def paginate_rows(
     session: AsyncSession,
-    stmt: Select,
+    stmt: Select[*tuple[Any, ...]],
     *,
     order: Sequence[Any],
     limit: int,
     cursor: str | None,
-) -> tuple[list[Row], str | None]:
+) -> Paged[Row[*tuple[Any, ...]]]:
     """paginate() for a Core select of columns: rows for reads that change nothing, without the
     ORM's per-object work (identity map, instance state); the cursor is the same."""
     if cursor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -92,7 +92,7 @@ class PatchModel(InputModel):
     nullable: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="after")
-    def _no_null_for_required(self):
+    def _no_null_for_required(self) -> Self:
         for field in self.model_fields_set:
             if getattr(self, field) is None and field not in self.nullable:
                 raise ValueError(f"{field} cannot be null")

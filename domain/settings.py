@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "development-only-secret-change-me"
@@ -22,8 +23,9 @@ class Settings(BaseSettings):
     # The URL clients reach the API at, behind a proxy (SCIM's meta.location and Location use it);
     # unset: taken from the request.
     public_url: str | None = None
-    default_page_size: int = 50
-    max_page_size: int = 200
+    # List pages (api/deps.py): the size when ?limit is not given, and the largest a client may ask for.
+    default_page_size: int = Field(default=50, ge=1)
+    max_page_size: int = Field(default=200, ge=1)
     # Signing keys. In development a key pair is generated on first run and kept in key_dir,
     # outside the repository; in production they must be configured (PEM text or a file).
     key_dir: Path = Path.home() / ".config" / "tadrib" / "keys"
@@ -51,6 +53,12 @@ class Settings(BaseSettings):
     # networks, e.g. "10.0.0.5,10.1.0.0/16"). Empty: none, so that no client can pick the address
     # the sign-in limit counts by.
     trusted_proxies: str = ""
+
+    @model_validator(mode="after")
+    def _page_sizes_ordered(self) -> Self:
+        if self.default_page_size > self.max_page_size:
+            raise ValueError("DEFAULT_PAGE_SIZE must not exceed MAX_PAGE_SIZE")
+        return self
 
     @property
     def is_production(self) -> bool:

@@ -15,6 +15,7 @@ from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate, O
 from domain.pagination import Page
 
 router = APIRouter(tags=["officers"])
+_CREATED: dict[int | str, dict[str, Any]] = {201: {"model": OfficerRead, "description": "Created: no officer within reach carried the id"}}
 Reader = Annotated[Principal, holding(OFFICERS_READ)]
 Writer = Annotated[Principal, holding(OFFICERS_WRITE)]
 Eraser = Annotated[Principal, holding(OFFICERS_ERASE)]
@@ -107,8 +108,7 @@ async def erase_officer(officer_id: uuid.UUID, db: DbSession, principal: Eraser)
     "flag stay. Sending the same body again changes nothing (200, same ETag). If-Match is honoured on a replace (412). "
     "A likely duplicate by Arabic name is a 409 listing the candidates, as for a create (allow_duplicate=true to proceed); "
     "an external id held by an officer outside your reach is a 409 too, and never shared.",
-    responses={201: {"model": OfficerRead, "description": "Created: no officer within reach carried the id"}}
-    | problems(400, 404, 409, 412),
+    responses=_CREATED | problems(400, 404, 409, 412),
     status_code=200,
 )
 async def upsert_officer_by_external_id(

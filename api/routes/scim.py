@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from http import HTTPStatus
 
 from fastapi import APIRouter, Request, Response
 from scim2_models import ForbiddenException, SCIMException, UnauthorizedException
@@ -54,7 +55,7 @@ def _failure(exc: Exception, request: Request) -> ScimResponse:
     answer = SERVICE.error_response(exc)  # a 500 in SCIM's format
     if classify(exc) == "unavailable":
         body = dict(answer.body or {}, status="503", detail="The database is unavailable; nothing was changed. Retry later.")
-        return ScimResponse(503, body, dict(answer.headers, **{"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)}))
+        return ScimResponse(HTTPStatus.SERVICE_UNAVAILABLE, body, dict(answer.headers, **{"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)}))
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return answer
 

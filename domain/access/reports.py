@@ -45,9 +45,10 @@ def check_programme(principal: Principal, programme_id: uuid.UUID, *, what: str 
 async def agency_prefix(session: AsyncSession, principal: Principal, agency_id: uuid.UUID | None) -> str | None:
     """The agency subtree the figures cover (its path prefix): the filter's, within the
     principal's own subtree for those bound to an agency; None for every agency."""
-    own = None
+    own: str | None = None
     if bound_to_agency(principal) or principal.role is Role.focal_point:
-        own = principal.agency_id and await session.scalar(select(Agency.path).where(Agency.id == principal.agency_id))
+        if principal.agency_id is not None:
+            own = await session.scalar(select(Agency.path).where(Agency.id == principal.agency_id))
         own = own or NOWHERE  # an unbound focal point sees nothing
     if agency_id is None:
         return own

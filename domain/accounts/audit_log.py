@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit.models import AuditEntry
 from domain.auth.policy import AUDIT_READ, authorize
 from domain.auth.principal import Principal
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.schemas import Instant, ReadModel, SearchText
 
 
@@ -39,7 +39,7 @@ class AuditEntryRead(ReadModel):
     row_count: int | None
 
 
-async def list_audit(session: AsyncSession, *, principal: Principal, filters: AuditFilters, limit: int, cursor: str | None):
+async def list_audit(session: AsyncSession, *, principal: Principal, filters: AuditFilters, limit: int, cursor: str | None) -> Paged[AuditEntry]:
     authorize(principal, AUDIT_READ)
     stmt = select(AuditEntry)
     for field in ("actor_id", "actor_name", "entity", "entity_id", "action"):

@@ -1,7 +1,7 @@
 """Accounts (people who sign in) and machine clients, as administrators manage them."""
 
 import uuid
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -9,10 +9,15 @@ from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
 from domain.schemas import EntityRead, InputModel, PatchModel
 
-# The roles of people's accounts (machine clients are registered apart, under /clients).
-PersonRole = Annotated[Literal[tuple(r.value for r in Role if r is not Role.client)], AfterValidator(Role)]  # type: ignore[valid-type]
-# The scopes a machine client may be granted, as the values a client may send.
-ClientScope = Literal[tuple(sorted(CLIENT_SCOPES))]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    # mypy cannot read a Literal built at run time: to it, these are what validation yields.
+    PersonRole = Role
+    ClientScope = str
+else:
+    # The roles of people's accounts (machine clients are registered apart, under /clients).
+    PersonRole = Annotated[Literal[tuple(r.value for r in Role if r is not Role.client)], AfterValidator(Role)]
+    # The scopes a machine client may be granted, as the values a client may send.
+    ClientScope = Literal[tuple(sorted(CLIENT_SCOPES))]
 Username = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@-]+$")
 Password = Field(min_length=12, max_length=200, description="At least 12 characters")
 
@@ -42,7 +47,7 @@ class UserCreate(InputModel):
     programme_ids: list[uuid.UUID] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _binding(self):
+    def _binding(self) -> Self:
         check_binding(self.role, self.agency_id, self.trainer_id, self.programme_ids)
         return self
 

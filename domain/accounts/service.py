@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from domain.auth.service import set_password
 from domain.catalogue.models import Trainer
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.errors import Conflict, InvalidInput
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.programmes.models import Programme
 
 _WITH_PROGRAMMES = (selectinload(User.programmes),)
@@ -31,7 +32,7 @@ class UserFilters(BaseModel):
     agency_id: uuid.UUID | None = None
 
 
-async def list_users(session: AsyncSession, *, principal: Principal, filters: UserFilters, limit: int, cursor: str | None):
+async def list_users(session: AsyncSession, *, principal: Principal, filters: UserFilters, limit: int, cursor: str | None) -> Paged[User]:
     authorize(principal, ACCOUNTS_ADMIN)
     stmt = select(User).options(*_WITH_PROGRAMMES)
     if filters.role:
@@ -61,7 +62,7 @@ async def update_user(session: AsyncSession, *, principal: Principal, user_id: u
     changes = data.changes()
     await ensure_exists(session, Agency, changes.get("agency_id"), field="agency_id")
     await ensure_exists(session, Trainer, changes.get("trainer_id"), field="trainer_id")
-    extra = {}
+    extra: dict[str, tuple[Any, Any]] = {}
     if "password" in changes:
         set_password(user, changes.pop("password"))
         extra["password"] = ("(hidden)", "(changed)")
@@ -103,7 +104,7 @@ class ClientFilters(BaseModel):
     disabled: bool | None = None
 
 
-async def list_clients(session: AsyncSession, *, principal: Principal, filters: ClientFilters, limit: int, cursor: str | None):
+async def list_clients(session: AsyncSession, *, principal: Principal, filters: ClientFilters, limit: int, cursor: str | None) -> Paged[ApiClient]:
     authorize(principal, ACCOUNTS_ADMIN)
     stmt = select(ApiClient)
     if filters.disabled is not None:

@@ -14,7 +14,7 @@ from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
 from domain.errors import InvalidInput
 from domain.ids import uuid7
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.schemas import SearchText
 
 ENTITY = "agency"
@@ -28,7 +28,7 @@ class AgencyFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_agencies(session: AsyncSession, *, principal: Principal, filters: AgencyFilters, limit: int, cursor: str | None):
+async def list_agencies(session: AsyncSession, *, principal: Principal, filters: AgencyFilters, limit: int, cursor: str | None) -> Paged[Agency]:
     authorize(principal, PLANNING_READ)
     stmt = select(Agency)
     if filters.parent_id:

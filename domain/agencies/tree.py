@@ -4,9 +4,8 @@ sub-units share the unit's path as a prefix, so a whole subtree is one indexed p
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.agencies.models import Agency
@@ -15,7 +14,7 @@ from domain.agencies.models import Agency
 NOWHERE = "!"
 
 
-def in_subtree(path: Any, prefix: Any) -> ColumnElement[bool]:
+def in_subtree(path: SQLColumnExpression[str], prefix: str | ScalarSelect[str]) -> ColumnElement[bool]:
     """`path` lies in the subtree whose root has the path `prefix` (a string or a subquery)."""
     if isinstance(prefix, str):
         return path.startswith(prefix, autoescape=True)

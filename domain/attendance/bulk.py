@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from domain.db import Entity, utcnow
+from domain.db import Entity, table_of, utcnow
 
 
 async def update_rows(session: AsyncSession, rows: Sequence[tuple[Entity, dict[str, Any]]]) -> None:
@@ -19,7 +19,7 @@ async def update_rows(session: AsyncSession, rows: Sequence[tuple[Entity, dict[s
     between; the loaded objects are brought up to date without being marked dirty."""
     if not rows:
         return
-    table = type(rows[0][0]).__table__
+    table = table_of(type(rows[0][0]))
     fields = [*rows[0][1], "version", "updated_at"]
     stmt = update(table).where(table.c.id == bindparam("b_id")).values({f: bindparam(f"b_{f}") for f in fields})
     now = utcnow()

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, Row, Subquery, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -24,11 +25,11 @@ from domain.enrolment.models import ON_ROSTER, Nomination
 from domain.officers.models import Officer
 
 
-def _count_if(condition):
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def attendance_counts(module_id: uuid.UUID, now: datetime):
+def attendance_counts(module_id: uuid.UUID, now: datetime) -> Subquery:
     """Per officer, over the module's sessions: attended (present or late), attended among the
     sessions held by `now`, excused and absent. A subquery, one row per officer with marks."""
     attended = AttendanceMark.status.in_(rules.ATTENDED)
@@ -56,7 +57,7 @@ async def session_counts(session: AsyncSession, module_id: uuid.UUID, now: datet
     return int(row[0]), int(row[1])
 
 
-def entry(row, *, module: Module, total: int, held: int) -> RosterEntry:
+def entry(row: Row[*tuple[Any, ...]], *, module: Module, total: int, held: int) -> RosterEntry:
     rate_overall = rules.rate(row.attended, total)
     met = rules.minimum_met(rate_overall, module.completion_threshold)
     return RosterEntry(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -31,6 +31,7 @@ from domain.attendance.schemas import (
 from domain.audit.service import plain, record_change, record_read
 from domain.auth.policy import ASSESSMENTS_WRITE, ATTENDANCE_WRITE, ROSTERS_READ, authorize
 from domain.auth.principal import Principal
+from domain.catalogue.models import TrainingSession
 from domain.crud import flush_or_conflict
 from domain.db import utcnow
 from domain.enrolment.models import ON_ROSTER, Nomination
@@ -51,7 +52,7 @@ async def _on_roster(session: AsyncSession, module_id: uuid.UUID, officer_ids: S
 
 
 async def _check_rows(session: AsyncSession, module_id: uuid.UUID, rows: Sequence[Any], list_name: str,
-                      row_problems=lambda row: ()) -> None:
+                      row_problems: Callable[[Any], Iterable[tuple[str, str]]] = lambda row: ()) -> None:
     """Every bad row, named; raise if there is any."""
     enrolled = await _on_roster(session, module_id, [r.officer_id for r in rows])
     errors: list[dict[str, str]] = []
@@ -85,7 +86,7 @@ async def _marks(session: AsyncSession, principal: Principal, session_id: uuid.U
     return list(await session.scalars(stmt))
 
 
-def _attendance(ts, marks: list[AttendanceMark]) -> AttendanceRead:
+def _attendance(ts: TrainingSession, marks: list[AttendanceMark]) -> AttendanceRead:
     return AttendanceRead(session_id=ts.id, module_id=ts.module_id, marks=[AttendanceMarkRead.model_validate(m) for m in marks])
 
 

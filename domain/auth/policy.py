@@ -1,6 +1,6 @@
 """Who may do what. One matrix of permissions per role; machine clients hold scopes instead.
-Services call `authorize` first, then narrow their queries with the row filters below, so no
-route can forget need-to-know."""
+Services call `authorize` first, then narrow their queries with the row filters of
+domain/access/need_to_know.py, so no route can forget need-to-know."""
 
 from __future__ import annotations
 

@@ -32,5 +32,5 @@ class Principal:
 
     @classmethod
     def system(cls, name: str = "system") -> Principal:
-        """Seeds, commands and (until sign-in exists) the API act as the system."""
+        """Seeds and management commands (api/manage.py) act as the system; requests act as who signed in."""
         return cls(id=None, name=name, role=Role.admin)

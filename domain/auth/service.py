@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,7 +44,7 @@ async def sign_in_password(
     username = username.strip()
     await _throttle(session, settings=settings, username=username, address=address)
     user = await session.scalar(select(User).where(User.username == username))
-    if not verify_password(password, user.password_hash if user else None) or user.disabled:
+    if not verify_password(password, user.password_hash if user else None) or user is None or user.disabled:
         session.add(SignInAttempt(username=username, address=address))
         await session.flush()
         raise OAuthError("invalid_grant", "Wrong user name or password, or the account is disabled.", keep_changes=True)
@@ -82,7 +83,7 @@ async def sign_in_client(
 ) -> TokenResponse:
     await _throttle(session, settings=settings, username=f"client:{client_id}", address=address)
     client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
-    if not verify_password(secret, client.secret_hash if client else None) or client.disabled:
+    if not verify_password(secret, client.secret_hash if client else None) or client is None or client.disabled:
         session.add(SignInAttempt(username=f"client:{client_id}", address=address))
         await session.flush()
         raise OAuthError("invalid_client", "Unknown client or wrong secret.", keep_changes=True)
@@ -144,7 +145,7 @@ async def _user_principal(session: AsyncSession, account_id: uuid.UUID, credenti
                      programme_ids=frozenset(r.programme_id for r in rows if r.programme_id is not None))
 
 
-async def _client_principal(session: AsyncSession, account_id: uuid.UUID, claims: dict) -> Principal | None:
+async def _client_principal(session: AsyncSession, account_id: uuid.UUID, claims: dict[str, Any]) -> Principal | None:
     client = (await (await session.connection()).execute(_CLIENT_PRINCIPAL, {"account_id": account_id})).first()
     if client is None or client.disabled:
         return None

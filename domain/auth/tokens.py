@@ -120,6 +120,7 @@ class KeyRing:
             private_pem = _development_key(settings.key_dir)
         public_pem = _public_pem(private_pem)
         self.signing = KeyPair(_thumbprint(public_pem), private_pem, public_pem)
+        self._signing_pem = private_pem
         previous = [p.strip() + "\n" for p in (settings.jwt_previous_public_keys or "").split("\n\n") if p.strip()]
         self.keys = {self.signing.kid: self.signing} | {
             _thumbprint(p): KeyPair(_thumbprint(p), None, p) for p in previous
@@ -133,7 +134,7 @@ class KeyRing:
         return {"keys": [k.public_jwk for k in self.keys.values()]}
 
     def sign(self, claims: dict[str, Any], *, typ: str = "JWT") -> str:
-        return jwt.encode(claims, self.signing.private_pem, algorithm=ALGORITHM, headers={"kid": self.signing.kid, "typ": typ})
+        return jwt.encode(claims, self._signing_pem, algorithm=ALGORITHM, headers={"kid": self.signing.kid, "typ": typ})
 
     def issue_access_token(self, *, subject: str, claims: dict[str, Any], now: datetime | None = None) -> tuple[str, int]:
         now = now or datetime.now(UTC)
@@ -164,7 +165,8 @@ class KeyRing:
             raise InvalidToken("malformed token") from None
         if header.get("alg") != ALGORITHM:
             raise InvalidToken("unsupported algorithm")
-        key = self.keys.get(header.get("kid"))
+        kid = header.get("kid")
+        key = self.keys.get(kid) if isinstance(kid, str) else None  # a crafted header may hold any JSON there
         if key is None:
             raise InvalidToken("unknown signing key")
         try:

@@ -54,8 +54,8 @@ async def create_feed(session: AsyncSession, *, principal: Principal, data: Feed
     refused exactly as the calendar itself would be (403 without the permission, else 404)."""
     require_account(principal)
     await service.resolve_target(session, principal=principal, kind=data.kind, target_id=data.target_id)
-    active = await session.scalar(select(func.count()).select_from(CalendarFeed).where(
-        CalendarFeed.user_id == principal.id, CalendarFeed.revoked_at.is_(None)))
+    active = (await session.execute(select(func.count()).select_from(CalendarFeed).where(
+        CalendarFeed.user_id == principal.id, CalendarFeed.revoked_at.is_(None)))).scalar_one()
     if active >= MAX_ACTIVE_FEEDS:
         raise Conflict(f"You already have {active} feed URLs; revoke some first.", code="too-many-feeds", limit=MAX_ACTIVE_FEEDS)
     secret = secrets.token_urlsafe(32)

@@ -13,6 +13,7 @@ Choices, so that calendar programs update rather than duplicate events:
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,7 +53,7 @@ class FeedMeta:
     span: tuple[date, date] | None = None
 
 
-def event_uid(session_id) -> str:
+def event_uid(session_id: uuid.UUID | str) -> str:
     return f"{session_id}@{UID_DOMAIN}"
 
 
@@ -128,4 +129,5 @@ def render(meta: FeedMeta, events: list[FeedEvent], *, today: date | None = None
         cal.add_component(Timezone.from_tzid(name, first_date=first, last_date=last))
     for e in events:
         cal.add_component(_vevent(e))
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()  # icalendar leaves to_ical unannotated
+    return ical

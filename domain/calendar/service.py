@@ -14,8 +14,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -75,7 +76,7 @@ async def resolve_target(session: AsyncSession, *, principal: Principal, kind: F
     return Target(kind=kind, id=target_id, meta=meta)
 
 
-def _sessions():
+def _sessions() -> Select[*tuple[Any, ...]]:
     return (
         select(
             TrainingSession.id, TrainingSession.title, TrainingSession.starts_at, TrainingSession.ends_at,
@@ -92,7 +93,7 @@ def _sessions():
     )
 
 
-def _filter(stmt, target: Target):
+def _filter(stmt: Select[*tuple[Any, ...]], target: Target) -> Select[*tuple[Any, ...]]:
     if target.kind is FeedKind.cycle:
         return stmt.where(Module.cycle_id == target.id, Module.status != ModuleStatus.cancelled)
     if target.kind is FeedKind.trainer:
@@ -110,7 +111,7 @@ def _filter(stmt, target: Target):
                           and_(Module.status == ModuleStatus.cancelled, Module.id.in_(cancelled_while_enrolled))))
 
 
-def _event(row) -> FeedEvent:
+def _event(row: Row[*tuple[Any, ...]]) -> FeedEvent:
     cancelled = row.status is ModuleStatus.cancelled
     fmt = _FORMATS.get(row.format.value, row.format.value.replace("_", " ").capitalize())
     description = f"{row.module_title}\nFormat: {fmt}" + ("\nThis module has been cancelled." if cancelled else "")

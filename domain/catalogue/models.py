@@ -119,6 +119,11 @@ class Module(Entity):
         lazy="raise",
     )
 
+    # Read by the API schemas (from_attributes); the relationship must be loaded.
+    @property
+    def prerequisite_module_ids(self) -> list[uuid.UUID]:
+        return [m.id for m in self.prerequisites]
+
 
 class TrainingSession(Entity):
     """A dated time slot of a module (never `Session`, which is SQLAlchemy's)."""
@@ -136,14 +141,7 @@ class TrainingSession(Entity):
 
     trainers: Mapped[list[Trainer]] = relationship(secondary=session_trainers, lazy="raise", order_by=Trainer.name)
 
+    @property
+    def trainer_ids(self) -> list[uuid.UUID]:
+        return [t.id for t in self.trainers]
 
-def _prerequisite_ids(self: Module) -> list[uuid.UUID]:
-    return [m.id for m in self.prerequisites]
-
-
-def _trainer_ids(self: TrainingSession) -> list[uuid.UUID]:
-    return [t.id for t in self.trainers]
-
-
-Module.prerequisite_module_ids = property(_prerequisite_ids)  # type: ignore[attr-defined]
-TrainingSession.trainer_ids = property(_trainer_ids)  # type: ignore[attr-defined]

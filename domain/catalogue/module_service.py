@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, exists, func, literal, or_, select
+from sqlalchemy import Row, bindparam, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,7 +18,7 @@ from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleUpdate
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, label, load_many, update_entity
 from domain.cycles.models import Cycle
 from domain.errors import InvalidInput, NotFound
-from domain.pagination import paginate_rows
+from domain.pagination import Paged, paginate_rows
 from domain.schemas import Instant, SearchText
 
 ENTITY = "module"
@@ -36,7 +37,7 @@ class ModuleFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_modules(session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None):
+async def list_modules(session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None) -> Paged[ModuleRead]:
     authorize(principal, PLANNING_READ)
     stmt = select(*_MODULES.c)
     if filters.cycle_id:
@@ -63,7 +64,7 @@ async def list_modules(session: AsyncSession, *, principal: Principal, filters: 
     return await _module_reads(session, rows), next_cursor
 
 
-async def _module_reads(session: AsyncSession, rows: list) -> list[ModuleRead]:
+async def _module_reads(session: AsyncSession, rows: list[Row[*tuple[Any, ...]]]) -> list[ModuleRead]:
     """A page of modules as Core rows, with their prerequisites in one more statement (the same
     two statements whatever the page size, without the ORM's per-object work)."""
     prerequisites: dict[uuid.UUID, list[uuid.UUID]] = {r.id: [] for r in rows}
@@ -111,7 +112,7 @@ async def managed_module(session: AsyncSession, principal: Principal, module_id:
     return module
 
 
-async def _check_references(session: AsyncSession, fields: dict) -> None:
+async def _check_references(session: AsyncSession, fields: dict[str, Any]) -> None:
     await ensure_exists(session, Cycle, fields.get("cycle_id"), field="cycle_id")
     await ensure_exists(session, Venue, fields.get("venue_id"), field="venue_id")
     if fields.get("discipline") is not None and await session.get(Discipline, fields["discipline"]) is None:

@@ -15,7 +15,7 @@ from domain.catalogue.models import Discipline, Trainer, Venue
 from domain.catalogue.schemas import DisciplineCreate, TrainerCreate, TrainerUpdate, VenueCreate, VenueUpdate
 from domain.crud import create_entity, delete_entity, flush_or_conflict, get_or_404, snapshot, update_entity
 from domain.errors import Conflict, NotFound
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.schemas import SearchText
 
 
@@ -49,7 +49,7 @@ class VenueFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_venues(session: AsyncSession, *, principal: Principal, filters: VenueFilters, limit: int, cursor: str | None):
+async def list_venues(session: AsyncSession, *, principal: Principal, filters: VenueFilters, limit: int, cursor: str | None) -> Paged[Venue]:
     authorize(principal, PLANNING_READ)
     stmt = select(Venue)
     if filters.city:
@@ -86,7 +86,7 @@ class TrainerFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_trainers(session: AsyncSession, *, principal: Principal, filters: TrainerFilters, limit: int, cursor: str | None):
+async def list_trainers(session: AsyncSession, *, principal: Principal, filters: TrainerFilters, limit: int, cursor: str | None) -> Paged[Trainer]:
     authorize(principal, TRAINERS_READ)
     stmt = select(Trainer)
     if filters.organisation:

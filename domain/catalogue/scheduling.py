@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -51,7 +52,7 @@ def calendar_warnings(
     *,
     time_zone: str,
     working_days: list[str],
-    holidays: list[dict],
+    holidays: list[dict[str, Any]],
     cycle_starts_on: date,
     cycle_ends_on: date,
 ) -> list[dict[str, str]]:

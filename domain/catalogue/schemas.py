@@ -21,6 +21,7 @@ from domain.schemas import (
 )
 
 Language = Literal["ar", "ku", "en"]
+_ARABIC: list[Language] = ["ar"]
 
 
 class DisciplineCreate(InputModel):
@@ -84,7 +85,7 @@ class ModuleCreate(InputModel):
     format: ModuleFormat
     capacity: int = Field(gt=0, le=10_000)
     venue_id: uuid.UUID | None = None
-    languages: list[Language] = Field(default_factory=lambda: ["ar"])
+    languages: list[Language] = Field(default_factory=lambda: _ARABIC.copy())
     interpretation: bool = False
     prerequisite_module_ids: list[uuid.UUID] = Field(default_factory=list)
     female_share_target: Fraction | None = None
@@ -153,7 +154,7 @@ class SessionCreate(InputModel):
 
     @field_validator("ends_at")
     @classmethod
-    def _ordered(cls, ends_at, info: ValidationInfo):
+    def _ordered(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
         # A field validator, so that the error names ends_at rather than the whole body.
         starts_at = info.data.get("starts_at")
         if starts_at is not None and ends_at <= starts_at:

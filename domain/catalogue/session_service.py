@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import or_, select
@@ -16,7 +17,7 @@ from domain.catalogue.schemas import SessionCreate, SessionUpdate
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.cycles.models import Cycle
 from domain.errors import Conflict, InvalidInput
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.schemas import BookedModule, BookedResource, BookedSession, Instant, ScheduleConflict
 
 ENTITY = "session"
@@ -33,7 +34,7 @@ class SessionFilters(BaseModel):
 
 async def list_sessions(
     session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, filters: SessionFilters, limit: int, cursor: str | None
-):
+) -> Paged[TrainingSession]:
     authorize(principal, PLANNING_READ)
     await get_or_404(session, Module, module_id)
     stmt = select(TrainingSession).where(TrainingSession.module_id == module_id).options(*_WITH_TRAINERS)
@@ -78,6 +79,7 @@ async def _conflicts(session: AsyncSession, candidate: Booking) -> list[Schedule
     others = [Booking(s.id, s.starts_at, s.ends_at, s.venue_id, frozenset(s.trainer_ids)) for s, *_ in rows]
     found = []
     for other, kind, resource_id in clashes(candidate, others):
+        assert other.session_id is not None  # others are stored sessions
         s, code, title, venue_name = by_id[other.session_id]
         name = venue_name if kind == "venue" else next(t.name for t in s.trainers if t.id == resource_id)
         found.append(ScheduleConflict(
@@ -88,10 +90,10 @@ async def _conflicts(session: AsyncSession, candidate: Booking) -> list[Schedule
     return found
 
 
-async def _schedule(session: AsyncSession, candidate: Booking, module: Module, override_reason: str | None) -> list[dict]:
+async def _schedule(session: AsyncSession, candidate: Booking, module: Module, override_reason: str | None) -> list[dict[str, str]]:
     """Refuse double bookings unless overridden with a reason; return the calendar warnings."""
     conflicts = await _conflicts(session, candidate)
-    warnings = []
+    warnings: list[dict[str, str]] = []
     if conflicts:
         if not (override_reason and override_reason.strip()):
             raise Conflict(
@@ -101,7 +103,7 @@ async def _schedule(session: AsyncSession, candidate: Booking, module: Module, o
         warnings += [{"code": "double-booking-overridden",
                       "message": f"{c.resource.kind} {c.resource.name} is also booked for {c.module.code} / {c.session.title}."}
                      for c in conflicts]
-    cycle = await session.get(Cycle, module.cycle_id)
+    cycle = await session.get_one(Cycle, module.cycle_id)
     return warnings + calendar_warnings(
         candidate.starts_at, candidate.ends_at, time_zone=cycle.time_zone, working_days=cycle.working_days,
         holidays=cycle.holidays, cycle_starts_on=cycle.starts_on, cycle_ends_on=cycle.ends_on,
@@ -113,7 +115,9 @@ def _refuse_if_module_closed(module: Module) -> None:
         raise Conflict(f"The module is {module.status}; its sessions can no longer change.", code="module-closed", module_status=module.status.value)
 
 
-async def create_session(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: SessionCreate) -> tuple[TrainingSession, list[dict]]:
+async def create_session(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: SessionCreate
+) -> tuple[TrainingSession, list[dict[str, str]]]:
     authorize(principal, PLANNING_WRITE)
     module = await get_or_404(session, Module, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
@@ -132,10 +136,10 @@ async def create_session(session: AsyncSession, *, principal: Principal, module_
 
 async def update_session(
     session: AsyncSession, *, principal: Principal, session_id: uuid.UUID, data: SessionUpdate, expected_version: int | None
-) -> tuple[TrainingSession, list[dict]]:
+) -> tuple[TrainingSession, list[dict[str, str]]]:
     authorize(principal, PLANNING_WRITE)
     ts = await get_session(session, principal=principal, session_id=session_id)
-    module = await session.get(Module, ts.module_id)
+    module = await session.get_one(Module, ts.module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     _refuse_if_module_closed(module)
     changes = data.changes()
@@ -152,7 +156,7 @@ async def update_session(
     warnings = await _schedule(session, booking, module, reason)
     if not any(w["code"] == "double-booking-overridden" for w in warnings):
         changes["override_reason"] = None  # nothing is overridden any more
-    extra = {}
+    extra: dict[str, tuple[Any, Any]] = {}
     if sorted(t.id for t in trainers) != sorted(ts.trainer_ids):
         extra["trainer_ids"] = (ts.trainer_ids, [t.id for t in trainers])
         ts.trainers = trainers

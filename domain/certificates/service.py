@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -31,7 +31,7 @@ from domain.errors import Conflict, NotFound
 from domain.ids import uuid7
 from domain.officers.models import Officer
 from domain.officers.names import initials
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.programmes.models import Programme
 
 ENTITY = "certificate"
@@ -39,10 +39,10 @@ ISSUABLE = (ModuleStatus.delivered, ModuleStatus.closed)
 
 
 class Signer(Protocol):
-    def sign(self, claims: dict, *, typ: str = "JWT") -> str: ...
+    def sign(self, claims: dict[str, Any], *, typ: str = "JWT") -> str: ...
 
 
-def _visible(principal: Principal):
+def _visible(principal: Principal) -> ColumnElement[bool]:
     return Certificate.officer_id.in_(select(Officer.id).where(need_to_know.officers(principal)))
 
 
@@ -99,7 +99,7 @@ async def issue_certificates(session: AsyncSession, *, principal: Principal, key
     return IssueResult(issued=len(new), already=already, certificates=certificates)
 
 
-async def list_certificates(session: AsyncSession, *, principal: Principal, filters: CertificateFilters, limit: int, cursor: str | None):
+async def list_certificates(session: AsyncSession, *, principal: Principal, filters: CertificateFilters, limit: int, cursor: str | None) -> Paged[Certificate]:
     authorize(principal, CERTIFICATES_READ)
     stmt = select(Certificate).where(_visible(principal))
     if filters.module_id:

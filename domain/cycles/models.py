@@ -1,13 +1,14 @@
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Entity
 
-DEFAULT_WORKING_DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday"]
+Weekday = Literal["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+DEFAULT_WORKING_DAYS: list[Weekday] = ["sunday", "monday", "tuesday", "wednesday", "thursday"]
 
 
 class Cycle(Entity):

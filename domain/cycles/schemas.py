@@ -1,14 +1,12 @@
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Self, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, Field, model_validator
 
-from domain.cycles.models import DEFAULT_WORKING_DAYS
+from domain.cycles.models import DEFAULT_WORKING_DAYS, Weekday
 from domain.schemas import CountryCode, Day, EntityRead, Fraction, FundingSource, InputModel, Name, PatchModel, ShortText
-
-Weekday = Literal["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
 
 def _known_zone(value: str) -> str:
@@ -18,7 +16,10 @@ def _known_zone(value: str) -> str:
     return value
 
 
-def _distinct(values: list) -> list:
+V = TypeVar("V")
+
+
+def _distinct(values: list[V]) -> list[V]:
     if len(set(values)) != len(values):
         raise ValueError("values must not repeat")
     return values
@@ -46,7 +47,7 @@ class CycleCreate(InputModel):
     funding_source: FundingSource | None = None
 
     @model_validator(mode="after")
-    def _dates_ordered(self):
+    def _dates_ordered(self) -> Self:
         if self.ends_on < self.starts_on:
             raise ValueError("ends_on is before starts_on")
         return self

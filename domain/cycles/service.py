@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404,
 from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleUpdate
 from domain.errors import InvalidInput
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.programmes.models import Programme
 from domain.schemas import Day, SearchText
 
@@ -27,7 +28,7 @@ class CycleFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_cycles(session: AsyncSession, *, principal: Principal, filters: CycleFilters, limit: int, cursor: str | None):
+async def list_cycles(session: AsyncSession, *, principal: Principal, filters: CycleFilters, limit: int, cursor: str | None) -> Paged[Cycle]:
     authorize(principal, PLANNING_READ)
     stmt = select(Cycle)
     if filters.programme_id:
@@ -56,9 +57,9 @@ async def create_cycle(session: AsyncSession, *, principal: Principal, data: Cyc
     )
 
 
-def _columns(data: CycleCreate | CycleUpdate, fields: dict) -> dict:
+def _columns(data: CycleCreate | CycleUpdate, fields: dict[str, Any]) -> dict[str, Any]:
     """Holidays go into a JSON column: store their dates as ISO text."""
-    if fields.get("holidays") is not None:
+    if fields.get("holidays") is not None and data.holidays is not None:
         fields["holidays"] = [h.model_dump(mode="json") for h in data.holidays]
     return fields
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,10 +35,11 @@ async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCount
     return enrolled, pending
 
 
-async def _target(session: AsyncSession, module: Module) -> tuple[float, str]:
+async def _target(session: AsyncSession, module: Module) -> tuple[float, Literal["module", "cycle"]]:
     if module.female_share_target is not None:
         return module.female_share_target, "module"
-    return await session.scalar(select(Cycle.female_share_target).where(Cycle.id == module.cycle_id)), "cycle"
+    cycle_target = (await session.execute(select(Cycle.female_share_target).where(Cycle.id == module.cycle_id))).scalar_one()
+    return cycle_target, "cycle"
 
 
 async def get_balance(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> BalanceRead:

@@ -29,7 +29,7 @@ from domain.enrolment.schemas import Decision, DecisionResult, NominationCreate,
 from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
 from domain.officers.models import Officer
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.schemas import Warning_
 
 S = NominationStatus
@@ -44,7 +44,7 @@ class NominationFilters(BaseModel):
 
 
 async def list_nominations(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, filters: NominationFilters,
-                           limit: int, cursor: str | None):
+                           limit: int, cursor: str | None) -> Paged[Nomination]:
     authorize(principal, NOMINATIONS_READ)
     await get_or_404(session, Module, module_id)
     stmt = select(Nomination).where(Nomination.module_id == module_id, need_to_know.nominations(principal))
@@ -147,7 +147,7 @@ async def decide(session: AsyncSession, *, principal: Principal, nomination_id: 
         raise Conflict("The officer is enrolled in a module whose sessions overlap: " + ", ".join(m.code for m in overlaps) + ".",
                        code="schedule-overlap", title="Schedule overlap", modules=[m.model_dump(mode="json") for m in overlaps])
     book = await SeatBook.load(session, module)
-    path = await session.scalar(select(Agency.path).where(Agency.id == nomination.agency_id))
+    path = (await session.execute(select(Agency.path).where(Agency.id == nomination.agency_id))).scalar_one()
     limit = book.limit_for(path)
     if limit is not None:
         what = "The module is full" if limit == "capacity" else "The agency's quota for this module is used up"

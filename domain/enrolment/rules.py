@@ -62,7 +62,7 @@ class Waiting:
     created_at: datetime
 
 
-def queue_key(w: Waiting) -> tuple:
+def queue_key(w: Waiting) -> tuple[bool, int, int, datetime, str]:
     """Coordinators' explicit order first, then priority (lower first), then time."""
     return (w.queue_rank is None, w.queue_rank or 0, w.priority, w.created_at, str(w.nomination_id))
 

@@ -19,7 +19,7 @@ from domain.officers.models import Officer, OfficerExternalId, Sex
 from domain.officers.names import arabic_key, latin_key, user_name_key
 from domain.officers.schemas import OfficerCreate, OfficerUpdate, OfficerUpsert
 from domain.officers.writes import ENTITY, add_officer, change_officer
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.schemas import SearchText
 
 _WITH_IDS = (selectinload(Officer.external_ids),)
@@ -36,7 +36,7 @@ class OfficerFilters(BaseModel):
     status: Literal["active", "deactivated", "all"] = "active"
 
 
-async def list_officers(session: AsyncSession, *, principal: Principal, filters: OfficerFilters, limit: int, cursor: str | None):
+async def list_officers(session: AsyncSession, *, principal: Principal, filters: OfficerFilters, limit: int, cursor: str | None) -> Paged[Officer]:
     authorize(principal, OFFICERS_READ)
     stmt = select(Officer).where(need_to_know.officers(principal)).options(*_WITH_IDS)
     if filters.status == "active":

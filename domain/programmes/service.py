@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.auth.policy import PLANNING_READ, PROGRAMMES_ADMIN, authorize
 from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.programmes.models import Programme
 from domain.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
 from domain.schemas import SearchText
@@ -21,7 +21,7 @@ class ProgrammeFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_programmes(session: AsyncSession, *, principal: Principal, filters: ProgrammeFilters, limit: int, cursor: str | None):
+async def list_programmes(session: AsyncSession, *, principal: Principal, filters: ProgrammeFilters, limit: int, cursor: str | None) -> Paged[Programme]:
     authorize(principal, PLANNING_READ)
     stmt = select(Programme)
     if filters.q:

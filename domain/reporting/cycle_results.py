@@ -6,17 +6,18 @@ A fixed number of statements whatever the data: the scope's look-ups, then one p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, exists, func, select
+from sqlalchemy import ColumnElement, Label, RowMapping, Select, and_, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
 from domain.attendance.models import Assessment
 from domain.auth.principal import Principal
-from domain.catalogue.models import Discipline, Module, TrainingSession
+from domain.catalogue.models import Discipline, Module, ModuleFormat, TrainingSession
 from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
 from domain.enrolment.rules import female_share
 from domain.officers.models import Officer, Sex
@@ -34,7 +35,8 @@ AGENCY_RULE = ("Each nomination counts under the nominating unit's top-level age
                "materialised path). A focal point's figures are grouped by the sub-units directly under their own agency.")
 
 
-async def cycle_results(session: AsyncSession, *, principal: Principal, cycle_id, date_from=None, date_to=None,
+async def cycle_results(session: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, date_from: date | None = None,
+                        date_to: date | None = None,
                         threshold: int | None = None) -> CycleResults:
     scope = await resolve_scope(session, principal, cycle_id=cycle_id, date_from=date_from, date_to=date_to)
     people = (await session.execute(_people(scope))).mappings().one()
@@ -44,6 +46,7 @@ async def cycle_results(session: AsyncSession, *, principal: Principal, cycle_id
     days = (await session.execute(_days(scope))).one()
     card, person_days = await scorecard(session, scope)  # the marks are read once for both
     cycle = scope.cycle
+    assert cycle is not None  # resolve_scope was given the cycle's id
     doc: dict[str, Any] = {
         "cycle": {"id": cycle.id, "title": cycle.title, "programme_id": cycle.programme_id, "time_zone": cycle.time_zone,
                   "female_share_target": cycle.female_share_target},
@@ -70,7 +73,7 @@ async def cycle_results(session: AsyncSession, *, principal: Principal, cycle_id
     return CycleResults.model_validate(doc)
 
 
-def _nominations(scope: Scope, *conds):
+def _nominations(scope: Scope, *conds: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     """Nominations of the cycle's modules in scope, joined to their officer and module."""
     stmt = (select().select_from(Nomination).join(Officer, Officer.id == Nomination.officer_id)
             .join(Module, Module.id == Nomination.module_id).where(*cycle_module_conditions(scope), *conds))
@@ -79,7 +82,7 @@ def _nominations(scope: Scope, *conds):
     return stmt
 
 
-def _by_sex(prefix: str, cond=None, *, persons: bool = True) -> list:
+def _by_sex(prefix: str, cond: ColumnElement[bool] | None = None, *, persons: bool = True) -> list[Label[int]]:
     cols = []
     for sex in SEXES:
         c = Officer.sex == Sex(sex) if cond is None else and_(cond, Officer.sex == Sex(sex))
@@ -88,7 +91,7 @@ def _by_sex(prefix: str, cond=None, *, persons: bool = True) -> list:
     return cols
 
 
-def _people(scope: Scope):
+def _people(scope: Scope) -> Select[*tuple[Any, ...]]:
     assessed = and_(Assessment.pre_test.is_not(None), Assessment.post_test.is_not(None))
     return (_nominations(scope, Nomination.status == NominationStatus.completed)
             .outerjoin(Assessment, and_(Assessment.module_id == Nomination.module_id, Assessment.officer_id == Nomination.officer_id))
@@ -97,7 +100,7 @@ def _people(scope: Scope):
                          *_by_sex("assessed", assessed)))
 
 
-def _by_agency(scope: Scope):
+def _by_agency(scope: Scope) -> Select[*tuple[Any, ...]]:
     stmt = _nominations(scope, Nomination.status == NominationStatus.completed)
     if scope.agency_prefix is None:
         stmt = stmt.join(Agency, Agency.id == Nomination.agency_id)
@@ -107,7 +110,7 @@ def _by_agency(scope: Scope):
             .join(Agency, Agency.path == g.c.key).order_by(Agency.name_en, Agency.id))
 
 
-def _delivered(scope: Scope) -> list:
+def _delivered(scope: Scope) -> list[ColumnElement[bool]]:
     """Delivered modules in scope; within an agency subtree, those it had a participant in."""
     conds = [*cycle_module_conditions(scope), Module.status.in_(DELIVERED)]
     if scope.agency_prefix is not None:
@@ -117,29 +120,30 @@ def _delivered(scope: Scope) -> list:
     return conds
 
 
-def _by_discipline(scope: Scope):
+def _by_discipline(scope: Scope) -> Select[str, str | None, int]:
     return (select(Module.discipline, Discipline.label_en, func.count(Module.id)).select_from(Module)
             .outerjoin(Discipline, Discipline.code == Module.discipline).where(*_delivered(scope))
             .group_by(Module.discipline, Discipline.label_en).order_by(Module.discipline))
 
 
-def _by_format(scope: Scope):
+def _by_format(scope: Scope) -> Select[ModuleFormat, int]:
     return (select(Module.format, func.count(Module.id)).where(*_delivered(scope))
             .group_by(Module.format).order_by(Module.format))
 
 
-def _local_day(scope: Scope):
+def _local_day(scope: Scope) -> ColumnElement[date]:
+    assert scope.cycle is not None  # cycle results always have their cycle
     return local_date(scope.dialect, TrainingSession.starts_at, scope.cycle.time_zone, scope.zones)
 
 
-def _days(scope: Scope):
+def _days(scope: Scope) -> Select[int, int]:
     day = _local_day(scope)
     pairs = (select(TrainingSession.module_id, day.label("day")).join(Module, Module.id == TrainingSession.module_id)
              .where(*_delivered(scope)).distinct().subquery())
     return select(func.count(), func.count(distinct(pairs.c.day))).select_from(pairs)
 
 
-def _split(values: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+def _split(values: RowMapping, prefix: str) -> dict[str, Any]:
     female, male = values[f"{prefix}_female"], values[f"{prefix}_male"]
     return {"female": female, "male": male, "total": female + male, "suppressed": []}
 

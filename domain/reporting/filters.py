@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, SQLColumnExpression
 
 from domain.access import reports as reach
 from domain.access.need_to_know import NeedToKnow
@@ -80,7 +80,7 @@ async def resolve_scope(session: AsyncSession, principal: Principal, *, programm
     return scope
 
 
-def agency_group(path_column, prefix: str | None) -> ColumnElement[str]:
+def agency_group(path_column: SQLColumnExpression[str], prefix: str | None) -> ColumnElement[str]:
     """The path of the agency a nominating unit is reported under: its top-level agency (the
     first id of its path); within an agency subtree, the subtree root's child it belongs to
     (or the root itself for the root's own nominations)."""
@@ -112,6 +112,7 @@ def cycle_module_conditions(scope: Scope) -> list[ColumnElement[bool]]:
     last session falls in it (a module belongs to one period, so consecutive periods add up)."""
     # The cycle itself was checked against the principal's programmes when the scope was resolved.
     checked = NeedToKnow("reports", true())
+    assert scope.cycle is not None  # resolve_scope was given the cycle's id
     conds: list[ColumnElement[bool]] = [Module.cycle_id == scope.cycle.id, Module.status != ModuleStatus.cancelled, checked]
     if scope.period:
         own = aliased(Module)

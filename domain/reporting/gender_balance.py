@@ -7,9 +7,9 @@ up), both from one per-officer aggregate (domain/reporting/balance_query.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.principal import Principal
@@ -49,7 +49,7 @@ async def gender_balance(session: AsyncSession, *, principal: Principal, filters
     return GenderBalanceReport.model_validate(doc)
 
 
-def _target(r: Mapping[str, Any], group_by: GroupBy) -> tuple[float | None, str]:
+def _target(r: RowMapping, group_by: GroupBy) -> tuple[float | None, str]:
     if group_by is GroupBy.module:
         return r["module_target"], "module"
     if group_by is GroupBy.cycle:
@@ -57,7 +57,7 @@ def _target(r: Mapping[str, Any], group_by: GroupBy) -> tuple[float | None, str]
     return r["weighted_target"], "weighted"
 
 
-def _row(values: Mapping[str, Any], key: str | None, label: str, target: float | None, basis: str) -> dict[str, Any]:
+def _row(values: RowMapping, key: str | None, label: str, target: float | None, basis: str) -> dict[str, Any]:
     row: dict[str, Any] = {"key": key, "label": label, "target": None if target is None else round(float(target), 4),
                            "target_basis": basis}
     for stage in STAGES:

@@ -11,14 +11,16 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Date, String, case, cast, func, literal, type_coerce
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, SQLColumnExpression
 
 # Each zone: (first year, last year) of the instants to convert; outside, the nearest offset holds.
 Zones = dict[str, tuple[int, int]]
 
 
 def _offset(tz: ZoneInfo, at: int) -> int:
-    return int(datetime.fromtimestamp(at, tz).utcoffset().total_seconds())
+    offset = datetime.fromtimestamp(at, tz).utcoffset()
+    assert offset is not None  # an aware datetime always has one
+    return int(offset.total_seconds())
 
 
 @lru_cache(maxsize=128)
@@ -45,7 +47,7 @@ def offset_segments(zone: str, first_year: int, last_year: int) -> tuple[tuple[d
     return tuple(segments)
 
 
-def _offset_expr(instant: ColumnElement, zone: str, years: tuple[int, int]) -> ColumnElement:
+def _offset_expr(instant: SQLColumnExpression[datetime], zone: str, years: tuple[int, int]) -> ColumnElement[int]:
     segments = offset_segments(zone, *years)
     if len(segments) == 1:
         return literal(segments[0][1])
@@ -53,7 +55,7 @@ def _offset_expr(instant: ColumnElement, zone: str, years: tuple[int, int]) -> C
     return case(*whens, else_=segments[-1][1])
 
 
-def local_date(dialect: str, instant: ColumnElement, zone: str | ColumnElement, zones: Zones) -> ColumnElement[date]:
+def local_date(dialect: str, instant: SQLColumnExpression[datetime], zone: str | SQLColumnExpression[str], zones: Zones) -> ColumnElement[date]:
     """The calendar date of `instant` in `zone` (a zone name, or a column holding one)."""
     if dialect == "postgresql":
         return cast(func.timezone(zone if not isinstance(zone, str) else literal(zone), instant), Date)

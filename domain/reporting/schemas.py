@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from domain.schemas import Day, SearchText
 
-Withheld = Field(default_factory=list, description="Fields withheld (null) because a count is small or would reveal one")
+Withheld: list[str] = Field(default_factory=list, description="Fields withheld (null) because a count is small or would reveal one")
 
 
 class GroupBy(StrEnum):

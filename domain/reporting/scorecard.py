@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, distinct, func, select
+from sqlalchemy import ColumnElement, Integer, Subquery, and_, case, cast, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -22,9 +22,10 @@ from domain.reporting.localtime import local_date
 ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
 
 
-def _marks(scope: Scope):
+def _marks(scope: Scope) -> Subquery:
     """Marks per (module, officer) in the cycle, and the local days of a delivered module on which
     the officer was present or late (their person-days there)."""
+    assert scope.cycle is not None  # resolve_scope was given the cycle's id
     own = aliased(Module)
     no_show = and_(AttendanceMark.status == AttendanceStatus.absent, AttendanceMark.reason == AbsenceReason.no_show)
     attended = AttendanceMark.status.in_(ATTENDED)
@@ -38,7 +39,7 @@ def _marks(scope: Scope):
             .group_by(TrainingSession.module_id, AttendanceMark.officer_id).subquery("marks"))
 
 
-def _total(column):
+def _total(column: ColumnElement[Any]) -> ColumnElement[int]:
     return cast(func.coalesce(func.sum(column), 0), Integer)
 
 

@@ -75,10 +75,6 @@ def withhold(doc: Any, paths: Iterable[Path]) -> None:
             names.sort()
 
 
-def any_withheld(paths: set[Path], *candidates: Path) -> bool:
-    return any(c in paths for c in candidates)
-
-
 def _get(doc: Any, path: Path) -> Any:
     for step in path:
         doc = doc[step]

@@ -69,10 +69,10 @@ def _results(r: CycleResults) -> Iterator[dict[str, Any]]:
         yield _split("trained_by_agency", a.persons, key=a.agency_id, label=a.label)
         yield _split("trained_by_agency", a.participations, key=a.agency_id, label=a.label, measure="participations")
     yield _value("activities", "delivered", r.activities.total)
-    for a in r.activities.by_discipline:
-        yield _value("activities_by_discipline", "delivered", a.activities, key=a.key, label=a.label)
-    for a in r.activities.by_format:
-        yield _value("activities_by_format", "delivered", a.activities, key=a.key, label=a.label)
+    for d in r.activities.by_discipline:
+        yield _value("activities_by_discipline", "delivered", d.activities, key=d.key, label=d.label)
+    for f in r.activities.by_format:
+        yield _value("activities_by_format", "delivered", f.activities, key=f.key, label=f.label)
     for field in ("training_days", "calendar_days", "person_days"):
         yield _value("days", field, _cell(r.days, field))
     for field in ("female_share", "target", "below_target"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -27,7 +27,7 @@ class VettingCreate(InputModel):
     note: str | None = Note
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self) -> Self:
         if self.needed_by < self.requested_on:
             raise ValueError("needed_by must not be before requested_on")
         return self

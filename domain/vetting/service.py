@@ -23,7 +23,7 @@ from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
 from domain.enrolment.seats import free_seat
 from domain.errors import Conflict, NotFound
 from domain.officers.models import Officer
-from domain.pagination import paginate
+from domain.pagination import Paged, paginate
 from domain.vetting.models import Vetting, VettingStatus
 from domain.vetting.rules import FAILING, VettingFact, VettingState, blocker_reason, check_transition, settle
 from domain.vetting.schemas import VettingBlocker, VettingChange, VettingCreate, VettingRead, VettingUpdate
@@ -66,7 +66,7 @@ async def create_vetting(session: AsyncSession, *, principal: Principal, officer
     return await create_entity(session, principal=principal, entity=ENTITY, obj=vetting, audit_fields=AUDITED)
 
 
-async def list_vettings(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, limit: int, cursor: str | None):
+async def list_vettings(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, limit: int, cursor: str | None) -> Paged[Vetting]:
     authorize(principal, VETTING_READ)
     await _officer(session, principal, officer_id)
     items, next_cursor = await paginate(session, select(Vetting).where(Vetting.officer_id == officer_id),

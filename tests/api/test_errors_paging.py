@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -152,6 +154,20 @@ async def test_limit_bounds(client, plural):
         assert any("limit" in f for f in fields), fields
     assert (await client.get(f"/{plural}", params={"limit": 200})).status_code == 200
     assert (await client.get(f"/{plural}", params={"limit": 1})).status_code == 200
+
+
+def test_page_sizes_are_the_settings():
+    """DEFAULT_PAGE_SIZE and MAX_PAGE_SIZE set the limit parameter's default and bound, as published
+    (the same Query enforces them). They are read at import, hence a fresh interpreter."""
+    code = ("import json; from fastapi.testclient import TestClient; from api.main import create_app; "
+            "from domain.settings import Settings; "
+            "app = create_app(Settings(database_url='sqlite:///:memory:'), check_schema=False); "
+            "limit = next(p for p in app.openapi()['paths']['/api/v1/programmes']['get']['parameters'] if p['name'] == 'limit'); "
+            "print(json.dumps(limit['schema']))")
+    env = os.environ | {"DEFAULT_PAGE_SIZE": "7", "MAX_PAGE_SIZE": "20"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True)
+    schema = json.loads(out.stdout.strip().splitlines()[-1])
+    assert (schema["default"], schema["maximum"]) == (7, 20)
 
 
 @pytest.mark.parametrize("plural", RESOURCES)

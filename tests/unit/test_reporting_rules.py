@@ -99,10 +99,19 @@ def test_xlsx_stores_text_as_text_and_reads_back():
 
 
 def test_accept_header_is_ranked_by_quality():
-    from api.exports import _accepted
+    from api.exports import preferred
 
-    assert _accepted("application/json;q=0.5, text/csv;q=0.9, image/svg+xml;q=0") == ["text/csv", "application/json"]
-    assert _accepted("") == []
+    tables, charts = ("json", "csv", "xlsx"), ("json", "csv", "xlsx", "svg")
+    assert preferred("application/json;q=0.5, text/csv;q=0.9, image/svg+xml;q=0", charts) == "csv"
+    assert preferred("image/svg+xml;q=0.2, text/csv;q=0.1", charts) == "svg"
+    assert preferred("image/svg+xml", tables) == "json"  # not offered here
+    assert preferred("TEXT/CSV", tables) == "csv"
+    assert preferred("text/*", tables) == "csv"  # a wildcard range matches what it covers
+    assert preferred("text/csv;q=0, */*", tables) == "json"  # refused outright; the rest tie, JSON wins
+    assert preferred("text/html, */*;q=0.1", tables) == "json"
+    assert preferred("foo, text/csv", tables) == "csv"  # the range that is no media type is skipped
+    assert preferred("application/problem+json", tables) == "json"
+    assert preferred("", tables) == "json"
 
 
 # Chart ---------------------------------------------------------------------------------------

@@ -143,13 +143,16 @@ def _forged(app, account, kind):
         other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
         return jwt.encode(claims(app, account.id), pem, algorithm="RS256", headers={"kid": keyring.signing.kid})
+    if kind == "kid-not-a-string":
+        header = b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": [keyring.signing.kid]}).encode())
+        return f"{header}.{b64(json.dumps(claims(app, account.id)).encode())}.{b64(b'signature')}"
     if kind == "garbage":
         return "not.a.jwt"
     raise AssertionError(kind)
 
 
 @pytest.mark.parametrize("kind", ["alg-none", "hs256-with-public-key", "expired", "not-yet-valid", "wrong-aud", "wrong-iss",
-                                  "missing-exp", "missing-sub", "tampered", "unknown-kid", "other-key-our-kid", "garbage"])
+                                  "missing-exp", "missing-sub", "tampered", "unknown-kid", "other-key-our-kid", "kid-not-a-string", "garbage"])
 async def test_forged_or_stale_tokens_are_401(anonymous, account, app, kind):
     r = await me_with(anonymous, _forged(app, account, kind))
     assert r.status_code == 401, (kind, r.text)
