@@ -15,8 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from openapi_python_client import generate
-from openapi_python_client.config import Config, ConfigFile, MetaType
 
 from domain.accounts.schemas import UserCreate
 from domain.accounts.service import create_user
@@ -29,6 +27,9 @@ PACKAGE = "tadrib_client"
 
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from openapi_python_client import generate  # imported here: it costs every worker's collection a second and a half
+    from openapi_python_client.config import Config, ConfigFile, MetaType
+
     out = tmp_path_factory.mktemp("client") / PACKAGE
     config = Config.from_sources(ConfigFile(post_hooks=[]), MetaType.NONE, ROOT / "openapi.json", "utf-8", True, out)
     problems = generate(config=config)
