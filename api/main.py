@@ -24,6 +24,7 @@ from api.routes import (
     certificates,
     cycles,
     enrolment,
+    events,
     imports,
     modules,
     officers,
@@ -32,6 +33,7 @@ from api.routes import (
     scim,
     sessions,
     vetting,
+    webhooks,
 )
 from api.startup import check_schema_is_current
 from api.unit_of_work import TransactionMiddleware
@@ -49,7 +51,7 @@ the first answer, so the change takes effect once."""
 # The areas of the API in reading order: one router each, one tag each (and one module per tag
 # in a generated client). /docs groups the operations under these headings, in this order.
 AREAS = (auth, programmes, cycles, agencies, officers, imports, catalogue, modules, sessions, enrolment, vetting, attendance,
-         certificates, calendar, reports, accounts, audit)
+         certificates, calendar, reports, events, webhooks, accounts, audit)
 TAGS = [
     {"name": "auth", "description": "Sign in for a token, the public keys that verify it, and who you are."},
     {"name": "programmes", "description": "The funded programmes (implementer, funding sources) that cycles belong to."},
@@ -66,6 +68,8 @@ TAGS = [
     {"name": "certificates", "description": "Certificates of attendance and competence: issue, revoke, verify publicly."},
     {"name": "calendar", "description": "Sessions as iCalendar feeds, and secret feed URLs for calendar programs."},
     {"name": "reports", "description": "Gender balance and cycle results for donors, as JSON, CSV, XLSX or a chart."},
+    {"name": "events", "description": "The change feed: every change in commit order, as you may see it."},
+    {"name": "webhooks", "description": "Signed webhooks (Standard Webhooks): subscriptions, delivery log, redelivery, replay."},
     {"name": "accounts", "description": "User accounts and machine clients (administrators only)."},
     {"name": "audit", "description": "The audit log of every change and of reads of officers' data."},
 ]
