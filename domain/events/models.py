@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, Uuid
+from sqlalchemy import JSON, BigInteger, FetchedValue, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
@@ -33,7 +33,8 @@ class OutboxEvent(Base):
     position: Mapped[int] = mapped_column(Position, primary_key=True, autoincrement=True)
     # A client-side key: the ORM inserts many events in one statement and matches them to RETURNING by it.
     id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid7, insert_sentinel=True)
-    txid: Mapped[int | None] = mapped_column(BigInteger)
+    # Set by the database (a server default on PostgreSQL, see the migration); never by the ORM.
+    txid: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue())
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     type: Mapped[str] = mapped_column(String(80), index=True)
     # The resource the event is about, and its sequence: 1, 2, 3... per resource.
