@@ -17,8 +17,8 @@ router = APIRouter(tags=["events"])
 Reader = Annotated[Principal, holding(EVENTS_READ)]
 
 FEED_DOC = (
-    "Events in commit order: an event whose transaction commits late is held back until it settles, so paging "
-    "with `after` never skips one. Each page answers `next_cursor`, also when it is empty: poll again with it. "
+    "Events in commit order: an event whose transaction commits late takes its place when it commits, after "
+    "every event already served, so paging with `after` never skips one. Each page answers `next_cursor`, also when it is empty: poll again with it. "
     "A client bound to an agency gets only the events about that agency's officers (and those about no officer: "
     "modules, sessions, imports). Events are kept `EVENTS_RETENTION_DAYS` (30) days; an older cursor is "
     "`410 /problems/cursor-expired`. Each event's `sequence` counts per resource: drop an update whose sequence is "

@@ -1,12 +1,12 @@
 """The change feed: events in commit order, never skipping one, each principal seeing only the
 events about what it may see.
 
-Commit order on PostgreSQL: every event carries its transaction's id (txid). The feed returns
-only events of transactions older than the oldest one still in flight (pg_snapshot_xmin), in
-(txid, position) order: a transaction that commits late has a txid at or above that horizon, so
-it is held back until it settles, and lands after every event already returned. A transaction
-that began later gets a larger txid. So a cursor never steps over an event that appears later.
-(A long-running transaction anywhere on the server delays the feed; it never makes it skip.)
+Commit order on PostgreSQL: transactions take positions in one order and may commit in
+another, so a reader paging by position could step over one that commits late. Committed events
+are therefore numbered (`seq`) by a sequencer that runs under a transaction-level advisory lock,
+one at a time, before every read of the feed: it numbers only what has committed, after
+everything it numbered before, so a late commit gets a later number and no cursor has passed it.
+(Any reader may run it; a reader waits for the one numbering now, for a moment.)
 On SQLite one writer at a time commits, so insertion order (position) is commit order."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, Select, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -30,12 +30,23 @@ from domain.officers.models import Officer, OfficerExternalId
 from domain.pagination import decode_cursor, encode_cursor
 
 E = OutboxEvent
-Position = tuple[int, int]  # (txid, position); txid is 0 on SQLite
+Position = tuple[int, int]  # (seq, position); seq is 0 on SQLite
 START: Position = (0, 0)
 
-# Own transaction: its events are visible to itself (tests run in one); an API read writes none.
-_HORIZON = text("(outbox_events.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
-                "OR outbox_events.txid = pg_current_xact_id_if_assigned()::text::bigint)")
+SEQUENCER_LOCK = 7_301_130  # pg_advisory_xact_lock key: one sequencer at a time
+SEQUENCE_BATCH = 5000
+_SEQUENCE = text(
+    "UPDATE outbox_events AS e SET seq = n.base + n.rn FROM ("
+    " SELECT position, row_number() OVER (ORDER BY position) AS rn,"
+    "  (SELECT coalesce(max(seq), 0) FROM outbox_events) AS base"
+    " FROM outbox_events WHERE seq IS NULL ORDER BY position LIMIT :batch) AS n"
+    " WHERE e.position = n.position")
+
+
+async def sequence(session: AsyncSession) -> None:
+    """Number the committed events that have no commit order yet (PostgreSQL)."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEQUENCER_LOCK})
+    await session.execute(_SEQUENCE, {"batch": SEQUENCE_BATCH})
 
 
 def is_postgres(session: AsyncSession) -> bool:
@@ -58,13 +69,16 @@ def visible(principal: Principal) -> ColumnElement[bool]:
 
 def after_position(stmt: Select[Any], postgres: bool, after: Position) -> Select[Any]:
     if postgres:
-        return stmt.where(_HORIZON, tuple_(E.txid, E.position) > tuple_(*after)).order_by(E.txid, E.position)
+        return stmt.where(E.seq > after[0]).order_by(E.seq)
     return stmt.where(E.position > after[1]).order_by(E.position)
 
 
 async def read_events(session: AsyncSession, *, principal: Principal, after: Position, types: Sequence[str] | None,
                       limit: int, since: datetime | None = None, until: datetime | None = None) -> list[OutboxEvent]:
     """The next `limit` settled events after `after` that the principal may see."""
+    postgres = is_postgres(session)
+    if postgres:
+        await sequence(session)
     stmt = select(E).where(visible(principal))
     if types:
         stmt = stmt.where(E.type.in_(list(types)))
@@ -72,12 +86,12 @@ async def read_events(session: AsyncSession, *, principal: Principal, after: Pos
         stmt = stmt.where(E.occurred_at >= since)
     if until is not None:
         stmt = stmt.where(E.occurred_at < until)
-    stmt = after_position(stmt, is_postgres(session), after).limit(limit)
+    stmt = after_position(stmt, postgres, after).limit(limit)
     return list(await session.scalars(stmt))
 
 
 def position_of(event: OutboxEvent) -> Position:
-    return (event.txid or 0, event.position)
+    return (event.seq or 0, event.position)
 
 
 async def envelopes(session: AsyncSession, *, principal: Principal, events: Sequence[OutboxEvent]) -> list[dict[str, Any]]:
@@ -104,12 +118,12 @@ def envelope(event: OutboxEvent, external_ids: list[dict[str, str]]) -> dict[str
 
 
 def feed_cursor(event: OutboxEvent) -> str:
-    return encode_cursor([event.txid or 0, event.position, event.occurred_at.isoformat()])
+    return encode_cursor([event.seq or 0, event.position, event.occurred_at.isoformat()])
 
 
 def read_cursor(cursor: str, *, retention_days: int) -> Position:
     try:
-        txid, position, at = decode_cursor(cursor, [E.txid, E.position, E.entity])
+        seq, position, at = decode_cursor(cursor, [E.seq, E.position, E.entity])
         kept_since = utcnow() - timedelta(days=retention_days)
         older = datetime.fromisoformat(at) < kept_since
     except (ValueError, TypeError):
@@ -119,7 +133,7 @@ def read_cursor(cursor: str, *, retention_days: int) -> Position:
         raise Gone(f"The cursor points before {kept_since.isoformat()}: events are kept {retention_days} days, and older "
                    "ones are gone. Start again without a cursor (and compare what you hold), or replay a webhook's time range.",
                    code="cursor-expired", title="Cursor expired", kept_since=kept_since.isoformat())
-    return (txid, position)
+    return (seq, position)
 
 
 async def list_events(session: AsyncSession, *, principal: Principal, after: str | None, types: Sequence[str] | None,

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, FetchedValue, Index, Integer, String, Uuid
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
@@ -19,22 +19,22 @@ class OutboxEvent(Base):
     transaction as the change it reports (transactional outbox): the change feed and the
     webhooks read from here.
 
-    `position` numbers events as they are inserted; on PostgreSQL `txid` (the writing
-    transaction's id, set by a server default) lets the feed hold back every event of a
-    transaction still in flight, so that the feed never skips one that commits late."""
+    `position` numbers events as they are inserted: on SQLite (one writer at a time) that is
+    commit order. On PostgreSQL transactions commit in another order than they insert, so `seq`
+    numbers events once committed (domain/events/feed.sequence), and the feed pages by it."""
 
     __tablename__ = "outbox_events"
     __table_args__ = (
         Index("ix_outbox_events_resource", "entity", "entity_id", "resource_seq"),
-        Index("ix_outbox_events_feed", "txid", "position"),
+        Index("ix_outbox_events_seq", "seq"),
         {"sqlite_autoincrement": True},
     )
 
     position: Mapped[int] = mapped_column(Position, primary_key=True, autoincrement=True)
     # A client-side key: the ORM inserts many events in one statement and matches them to RETURNING by it.
     id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid7, insert_sentinel=True)
-    # Set by the database (a server default on PostgreSQL, see the migration); never by the ORM.
-    txid: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue())
+    # Commit order (PostgreSQL): none until the sequencer numbers the committed event.
+    seq: Mapped[int | None] = mapped_column(BigInteger)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     type: Mapped[str] = mapped_column(String(80), index=True)
     # The resource the event is about, and its sequence: 1, 2, 3... per resource.

@@ -46,8 +46,8 @@ class WebhookSubscription(Entity):
     disabled_at: Mapped[datetime | None] = mapped_column()
     # Since when every attempt failed (none: the last attempt succeeded).
     failing_since: Mapped[datetime | None] = mapped_column()
-    # The feed position its deliveries have been queued up to (txid, position).
-    cursor_txid: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The feed position its deliveries have been queued up to: (seq, position), see domain/events/feed.
+    cursor_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     cursor_position: Mapped[int] = mapped_column(BigInteger, default=0)
 
 

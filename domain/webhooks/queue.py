@@ -55,7 +55,7 @@ async def dispatch(session: AsyncSession, *, batch: int = 500) -> int:
         owner = await owner_principal(session, subscription)
         if owner is None:
             continue
-        after = (subscription.cursor_txid, subscription.cursor_position)
+        after = (subscription.cursor_seq, subscription.cursor_position)
         events = await feed.read_events(session, principal=owner, after=after, types=subscription.event_types or None,
                                         limit=batch)
         if not events:
@@ -64,7 +64,7 @@ async def dispatch(session: AsyncSession, *, batch: int = 500) -> int:
         rows = [{"id": uuid.uuid4(), "subscription_id": subscription.id, "event_id": e.id, "status": DeliveryStatus.pending.value,
                  "attempts": 0, "next_attempt_at": now, "created_at": now} for e in events]
         await session.execute(_insert(session).values(rows).on_conflict_do_nothing(index_elements=[D.subscription_id, D.event_id]))
-        subscription.cursor_txid, subscription.cursor_position = feed.position_of(events[-1])
+        subscription.cursor_seq, subscription.cursor_position = feed.position_of(events[-1])
         queued += len(rows)
     await session.flush()
     return queued

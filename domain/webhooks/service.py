@@ -58,7 +58,8 @@ async def _feed_end(session: AsyncSession) -> feed.Position:
     """Where a new subscription starts: after the last settled event (it gets what follows)."""
     stmt: Select[Any] = select(OutboxEvent)
     if feed.is_postgres(session):
-        stmt = stmt.where(feed._HORIZON).order_by(OutboxEvent.txid.desc(), OutboxEvent.position.desc())
+        await feed.sequence(session)
+        stmt = stmt.where(OutboxEvent.seq.is_not(None)).order_by(OutboxEvent.seq.desc())
     else:
         stmt = stmt.order_by(OutboxEvent.position.desc())
     last = await session.scalar(stmt.limit(1))
@@ -70,10 +71,10 @@ async def create_webhook(session: AsyncSession, *, principal: Principal, data: W
     authorize(principal, WEBHOOKS_MANAGE)
     await targets.check_target(data.url, allow_private=allow_private)
     secret = new_secret()
-    txid, position = await _feed_end(session)
+    seq, position = await _feed_end(session)
     subscription = WebhookSubscription(url=data.url, description=data.description, event_types=list(data.event_types),
                                        owner_kind=_owner_kind(principal), owner_id=principal.id, secret=secret,
-                                       status=SubscriptionStatus.enabled, cursor_txid=txid, cursor_position=position)
+                                       status=SubscriptionStatus.enabled, cursor_seq=seq, cursor_position=position)
     session.add(subscription)
     await session.flush()
     record_change(session, principal=principal, action="created", entity=ENTITY, entity_id=subscription.id,

@@ -1,5 +1,5 @@
-"""events and webhooks: the outbox becomes the catalogue's event store (a position, the
-writing transaction's id on PostgreSQL, a sequence per resource, who the event concerns);
+"""events and webhooks: the outbox becomes the catalogue's event store (a position, a commit
+order numbered after commit on PostgreSQL, a sequence per resource, who the event concerns);
 webhook subscriptions, their deliveries and the log of attempts.
 
 The generic rows the outbox held (one per audited write, never published) predate the
@@ -37,7 +37,7 @@ def upgrade() -> None:
     sa.Column('disabled_reason', sa.String(length=500), nullable=True),
     sa.Column('disabled_at', domain.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('failing_since', domain.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('cursor_txid', sa.BigInteger(), nullable=False),
+    sa.Column('cursor_seq', sa.BigInteger(), nullable=False),
     sa.Column('cursor_position', sa.BigInteger(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', domain.db.UTCDateTime(timezone=True), nullable=False),
@@ -87,7 +87,7 @@ def upgrade() -> None:
     op.create_table('outbox_events',
     sa.Column('position', sa.Integer().with_variant(sa.BigInteger(), 'postgresql'), autoincrement=True, nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('txid', sa.BigInteger(), nullable=True),
+    sa.Column('seq', sa.BigInteger(), nullable=True),
     sa.Column('occurred_at', domain.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('type', sa.String(length=80), nullable=False),
     sa.Column('entity', sa.String(length=60), nullable=False),
@@ -103,13 +103,10 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_events_type'), ['type'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_events_agency_id'), ['agency_id'], unique=False)
-        batch_op.create_index('ix_outbox_events_feed', ['txid', 'position'], unique=False)
+        batch_op.create_index('ix_outbox_events_seq', ['seq'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_events_occurred_at'), ['occurred_at'], unique=False)
         batch_op.create_index('ix_outbox_events_resource', ['entity', 'entity_id', 'resource_seq'], unique=False)
-    if op.get_bind().dialect.name == 'postgresql':
-        # Every event carries the id of the transaction that wrote it, whoever inserts it: the feed
-        # holds back events of transactions still in flight (pg_snapshot_xmin), so none is skipped.
-        op.execute("ALTER TABLE outbox_events ALTER COLUMN txid SET DEFAULT (pg_current_xact_id()::text::bigint)")
+
 
     # ### end Alembic commands ###
 

@@ -10,8 +10,8 @@ import pytest
 from domain.db import utcnow
 from domain.pagination import encode_cursor
 from tests.api.catalogue_data import cycle, disciplines, programme  # noqa: F401  (fixtures)
-from tests.problems import assert_problem
 from tests.api.enrolment_data import agency, decide, nominate, officer, open_module
+from tests.problems import assert_problem
 
 
 async def feed(caller, **params) -> list[dict]:
