@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 
+import domain.registry  # noqa: F401  (every model mapped)
 from domain.db import make_engine
 from domain.settings import get_settings
 from domain.webhooks.worker import Worker
@@ -30,6 +31,7 @@ async def main_async(name: str, idle_exit: float | None) -> None:
         await worker.run(stop, idle_exit=idle_exit)
     finally:
         await engine.dispose()
+        logging.getLogger("tadrib.worker").info("%s: stopped; delivered %d", name, worker.delivered)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -72,8 +72,9 @@ class Worker:
     def __init__(self, engine: AsyncEngine, settings: Settings, *, name: str = "worker"):
         self.engine, self.settings, self.name = engine, settings, name
         self.sessions = Sessions(engine)
-        # A lease outlasts any send (timeout) with room to record it: no two workers hold one delivery.
-        self.lease = max(settings.webhook_lease_seconds, settings.webhook_timeout_seconds * 2 + 5)
+        # A lease outlasts any send (bounded by the timeout, in total) with room to record it: no two
+        # workers ever hold one delivery at once.
+        self.lease = max(settings.webhook_lease_seconds, settings.webhook_timeout_seconds + 2)
         self.delivered = 0
         self._last_prune = 0.0
 
@@ -112,7 +113,8 @@ class Worker:
         try:
             await targets.check_target(job.url, allow_private=self.settings.private_webhook_targets)
             headers = signing.headers(job.secrets, job.msg_id, int(time.time()), job.body)
-            response = await client.post(job.url, content=job.body, headers=headers)
+            response = await asyncio.wait_for(client.post(job.url, content=job.body, headers=headers),
+                                              timeout=self.settings.webhook_timeout_seconds)
             excerpt = response.content[:EXCERPT_BYTES].decode("utf-8", "replace")
             duration = int((time.monotonic() - started) * 1000)
             error = None
