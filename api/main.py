@@ -37,6 +37,7 @@ from api.routes import (
 )
 from api.startup import check_schema_is_current
 from api.unit_of_work import TransactionMiddleware
+from api.webhooks_doc import install_webhooks
 from domain.auth.tokens import KeyRing
 from domain.db import Sessions, make_engine
 from domain.settings import Settings, get_settings
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(auth.public)
     app.include_router(certificates.public, prefix="/api/v1")
     app.include_router(scim.router)  # SCIM's own format and discovery: outside the OpenAPI document
+    install_webhooks(app)  # the event catalogue, documented in the schema's webhooks section
     install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)

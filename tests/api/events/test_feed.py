@@ -122,3 +122,16 @@ async def test_officer_updates_name_fields_never_values(client, world):
     assert last["type"] == "officer.deactivated" and last["sequence"] == 2
     assert last["data"] == {"agency_id": world["moi"], "active": False, "changed": ["active", "rank"]}
     assert "Colonel" not in str(last)
+
+
+def test_every_event_type_is_documented_in_openapi_webhooks_and_the_readme(app):
+    from pathlib import Path
+
+    from domain.events.catalogue import CATALOGUE
+    schema = app.openapi()
+    assert schema["openapi"].startswith("3.1")
+    assert sorted(schema["webhooks"]) == sorted(CATALOGUE)
+    body = schema["webhooks"]["nomination.decided"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"].endswith("/NominationDecidedEvent")
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    assert [t for t in CATALOGUE if f"`{t}`" not in readme] == []
