@@ -124,9 +124,13 @@ class Worker:
         except Exception as exc:  # a refused target, a timeout, a reset: all are failed attempts
             return Outcome(None, int((time.monotonic() - started) * 1000), None, f"{type(exc).__name__}: {exc}"[:500])
 
-    async def _record(self, session: AsyncSession, token: uuid.UUID, job: Job, outcome: Outcome) -> None:
+    async def _record(self, session: AsyncSession, token: uuid.UUID, job: Job, outcome: Outcome,
+                      subscriptions: dict[uuid.UUID, WebhookSubscription | None]) -> None:
         now = utcnow()
-        subscription = await session.get(WebhookSubscription, job.subscription_id, with_for_update=feed.is_postgres(session))
+        if job.subscription_id not in subscriptions:  # locked once per round, not once per delivery
+            subscriptions[job.subscription_id] = await session.get(WebhookSubscription, job.subscription_id,
+                                                                   with_for_update=feed.is_postgres(session))
+        subscription = subscriptions[job.subscription_id]
         if subscription is None:
             return
         attempts = job.attempts + 1
@@ -184,8 +188,9 @@ class Worker:
         missing = Outcome(None, 0, None, "not sent: the event is no longer kept or visible")
         outcomes = await asyncio.gather(*(self._send(client, j) if not j.missing else _done(missing) for j in jobs))
         async with self.sessions() as session, session.begin():
+            subscriptions: dict[uuid.UUID, WebhookSubscription | None] = {}
             for job, outcome in zip(jobs, outcomes, strict=True):
-                await self._record(session, token, job, outcome)
+                await self._record(session, token, job, outcome, subscriptions)
         return len(jobs)
 
     async def run(self, stop: asyncio.Event, *, idle_exit: float | None = None) -> None:
