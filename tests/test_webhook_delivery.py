@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -306,3 +307,35 @@ def test_sigterm_stops_a_worker_cleanly(scratch_url):
     worker.send_signal(signal.SIGTERM)
     out, _ = worker.communicate(timeout=10)
     assert worker.returncode == 0 and "polite: stopped" in out
+
+
+def test_an_endpoint_failing_for_5_days_is_disabled_with_its_reason(scratch_url):
+    clear(scratch_url)
+    receiver = Receiver(answer=lambda r: 503)
+    with receiving(receiver) as port:
+        world = arrange(scratch_url, [f"http://127.0.0.1:{port}/sick"], events=1)
+        receiver.secrets = world["secrets"]
+
+        async def failing_since(days: float):
+            engine = make_engine(scratch_url)
+            async with make_sessionmaker(engine)() as session, session.begin():
+                sub = await session.scalar(select(WebhookSubscription))
+                sub.failing_since = datetime.now(UTC) - timedelta(days=days)
+            await engine.dispose()
+
+        asyncio.run(failing_since(4.9))
+        work(scratch_url, until=lambda: len(receiver.received) >= 1, timeout=10)
+        asyncio.run(failing_since(5.01))
+        work(scratch_url, until=lambda: len(receiver.received) >= 2, timeout=10)
+
+        async def state():
+            engine = make_engine(scratch_url)
+            async with make_sessionmaker(engine)() as session:
+                sub = await session.scalar(select(WebhookSubscription))
+            await engine.dispose()
+            return sub
+
+        sub = asyncio.run(state())
+    assert sub.status is SubscriptionStatus.disabled
+    assert sub.disabled_reason.startswith("every attempt failed since") and "503" in sub.disabled_reason
+    assert {d.status for d, _ in deliveries(scratch_url)} == {DeliveryStatus.pending}  # kept for when it is enabled
