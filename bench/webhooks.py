@@ -39,7 +39,7 @@ from domain.webhooks.service import create_webhook
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/tadrib_webhooks_bench"
-WAIT_S = 300
+WAIT_S = int(os.environ.get("BENCH_WAIT_S", "300"))
 
 
 class Counter:
