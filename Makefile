@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate seed run test outage fuzz lint typecheck openapi bench bench-http clean
+.PHONY: install migrate seed run worker test outage fuzz lint typecheck openapi bench bench-http bench-webhooks clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,14 @@ migrate: install
 seed: migrate
 	$(BIN)/python -m seeds demo
 
+# The API and one webhook worker beside it (stopped with it), so that webhooks work out of the box.
 run: seed
+	@$(BIN)/python -m api.worker & WORKER=$$!; trap 'kill -TERM $$WORKER 2>/dev/null; wait $$WORKER' EXIT INT TERM; \
 	$(BIN)/python -m api.serve --host $(HOST) --port $(PORT)
+
+# Webhook delivery on its own (PostgreSQL: run several; SQLite: one).
+worker: migrate
+	$(BIN)/python -m api.worker
 
 test: install
 	$(BIN)/pytest -n auto
@@ -57,6 +63,10 @@ bench: install
 # Needs wrk (apt-get install wrk) and PostgreSQL on 127.0.0.1:5432 (or BENCH_ARGS="--databases sqlite").
 bench-http: install
 	$(BIN)/python -m bench http $(BENCH_ARGS)
+
+# Delivery throughput of one and two workers to a local receiver (PostgreSQL on 127.0.0.1:5432).
+bench-webhooks: install
+	$(BIN)/python -m bench webhooks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info tadrib.db tadrib.db-wal tadrib.db-shm

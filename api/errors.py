@@ -25,6 +25,7 @@ STATUS = {
     e.RuleViolation: 422,
     e.InvalidInput: 422,
     e.PreconditionFailed: 412,
+    e.Gone: 410,
     e.Unauthenticated: 401,
     e.Forbidden: 403,
     e.TooManyRequests: 429,

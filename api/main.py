@@ -24,6 +24,7 @@ from api.routes import (
     certificates,
     cycles,
     enrolment,
+    events,
     imports,
     modules,
     officers,
@@ -32,9 +33,11 @@ from api.routes import (
     scim,
     sessions,
     vetting,
+    webhooks,
 )
 from api.startup import check_schema_is_current
 from api.unit_of_work import TransactionMiddleware
+from api.webhooks_doc import install_webhooks
 from domain.auth.tokens import KeyRing
 from domain.db import Sessions, make_engine
 from domain.settings import Settings, get_settings
@@ -49,7 +52,7 @@ the first answer, so the change takes effect once."""
 # The areas of the API in reading order: one router each, one tag each (and one module per tag
 # in a generated client). /docs groups the operations under these headings, in this order.
 AREAS = (auth, programmes, cycles, agencies, officers, imports, catalogue, modules, sessions, enrolment, vetting, attendance,
-         certificates, calendar, reports, accounts, audit)
+         certificates, calendar, reports, events, webhooks, accounts, audit)
 TAGS = [
     {"name": "auth", "description": "Sign in for a token, the public keys that verify it, and who you are."},
     {"name": "programmes", "description": "The funded programmes (implementer, funding sources) that cycles belong to."},
@@ -66,6 +69,8 @@ TAGS = [
     {"name": "certificates", "description": "Certificates of attendance and competence: issue, revoke, verify publicly."},
     {"name": "calendar", "description": "Sessions as iCalendar feeds, and secret feed URLs for calendar programs."},
     {"name": "reports", "description": "Gender balance and cycle results for donors, as JSON, CSV, XLSX or a chart."},
+    {"name": "events", "description": "The change feed: every change in commit order, as you may see it."},
+    {"name": "webhooks", "description": "Signed webhooks (Standard Webhooks): subscriptions, delivery log, redelivery, replay."},
     {"name": "accounts", "description": "User accounts and machine clients (administrators only)."},
     {"name": "audit", "description": "The audit log of every change and of reads of officers' data."},
 ]
@@ -111,6 +116,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(auth.public)
     app.include_router(certificates.public, prefix="/api/v1")
     app.include_router(scim.router)  # SCIM's own format and discovery: outside the OpenAPI document
+    install_webhooks(app)  # the event catalogue, documented in the schema's webhooks section
     install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)

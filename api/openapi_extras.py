@@ -51,7 +51,7 @@ def install_openapi(app: FastAPI) -> None:
         if app.openapi_schema:
             return app.openapi_schema
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes,
-                             tags=app.openapi_tags)
+                             tags=app.openapi_tags, webhooks=app.webhooks.routes)
         for path, item in schema.get("paths", {}).items():
             for method, operation in item.items():
                 document_roles(operation)

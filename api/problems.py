@@ -56,6 +56,7 @@ _DESCRIPTIONS = {
     403: "Not allowed for this role or scope",
     404: "No such resource (or not visible to you)",
     409: "Conflicts with the current state (the body lists what it collides with)",
+    410: "No longer kept (the body says what expired)",
     412: "If-Match does not match the current version",
     413: "Request body too large",
     422: "Invalid input or a business rule refused it (the body names which)",

@@ -124,7 +124,7 @@ def _raw_rows(path: Path, agency_id: str, source: str = "raw-hr") -> tuple[list[
 
 
 AUDIT_SQL = "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, changes) VALUES ({p})"
-OUTBOX_SQL = "INSERT INTO outbox_events (id, occurred_at, type, entity, entity_id, payload) VALUES ({p})"
+OUTBOX_SQL = "INSERT INTO outbox_events (id, occurred_at, type, entity, entity_id, resource_seq, officer_id, agency_id, payload) VALUES ({p})"
 OFFICERS_SQL = ("INSERT INTO officers (id, agency_id, full_name_ar, full_name_ar_key, name_latin, name_latin_key, name_parts, "
                 "sex, created_at, updated_at, version) VALUES ({p})")
 EXTERNAL_SQL = "INSERT INTO officer_external_ids (id, officer_id, source, external_id) VALUES ({p})"
@@ -136,8 +136,8 @@ def _ledger_rows(officers: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     audit = [(uuid.uuid4().hex, now, None, "bench", "created", "officer", o[0],
               json.dumps({"full_name_ar": {"before": None, "after": o[2]}, "name_latin": {"before": None, "after": o[4]},
                           "sex": {"before": None, "after": o[7]}}, ensure_ascii=False)) for o in officers]
-    outbox = [(uuid.uuid4().hex, now, "officer.created", "officer", o[0], '{"actor": "bench", "fields": ["name_latin"]}')
-              for o in officers]
+    outbox = [(uuid.uuid4().hex, now, "officer.created", "officer", o[0], 1, o[0], o[1],
+               json.dumps({"agency_id": str(o[1]), "active": True})) for o in officers]
     return audit, outbox
 
 
@@ -151,7 +151,7 @@ def _raw_executemany(url: str, officers: list[tuple], external: list[tuple], led
         conn.executemany(EXTERNAL_SQL.format(p="?, ?, ?, ?"), external)
         if ledger:
             conn.executemany(AUDIT_SQL.format(p=", ".join("?" * 8)), audit)
-            conn.executemany(OUTBOX_SQL.format(p=", ".join("?" * 6)), outbox)
+            conn.executemany(OUTBOX_SQL.format(p=", ".join("?" * 9)), outbox)
         conn.execute("COMMIT")
         elapsed = time.perf_counter() - began
         conn.close()
@@ -165,7 +165,7 @@ def _raw_executemany(url: str, officers: list[tuple], external: list[tuple], led
             cur.executemany(EXTERNAL_SQL.format(p="%s, %s, %s, %s"), external)
             if ledger:
                 cur.executemany(AUDIT_SQL.format(p=", ".join(["%s"] * 8)), audit)
-                cur.executemany(OUTBOX_SQL.format(p=", ".join(["%s"] * 6)), outbox)
+                cur.executemany(OUTBOX_SQL.format(p=", ".join(["%s"] * 9)), outbox)
         conn.commit()
         return time.perf_counter() - began
 

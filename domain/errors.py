@@ -51,6 +51,13 @@ class InvalidInput(DomainError):
         super().__init__(detail, errors=errors, **extra)
 
 
+class Gone(DomainError):
+    """What the request names existed once and is kept no longer (an expired feed cursor)."""
+
+    code = "gone"
+    title = "Gone"
+
+
 class PreconditionFailed(DomainError):
     code = "precondition-failed"
     title = "Precondition failed"

@@ -16,5 +16,6 @@ from domain.imports import models as imports  # noqa: F401
 from domain.officers import models as officers  # noqa: F401
 from domain.programmes import models as programmes  # noqa: F401
 from domain.vetting import models as vetting  # noqa: F401
+from domain.webhooks import models as webhooks  # noqa: F401
 
 metadata = Base.metadata

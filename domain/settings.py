@@ -53,6 +53,25 @@ class Settings(BaseSettings):
     # networks, e.g. "10.0.0.5,10.1.0.0/16"). Empty: none, so that no client can pick the address
     # the sign-in limit counts by.
     trusted_proxies: str = ""
+    # The change feed keeps events this many days at least; an older cursor is a 410.
+    events_retention_days: int = Field(default=30, ge=1)
+    # Webhook targets on loopback, private or link-local addresses: refused unless allowed.
+    # Unset: allowed in development (and tests), refused otherwise.
+    webhook_allow_private_targets: bool | None = None
+    # Seconds before each retry (the Standard Webhooks schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+    # 14 h, 20 h, 24 h), each with up to webhook_retry_jitter of itself added at random.
+    webhook_retry_schedule: str = "5,300,1800,7200,18000,36000,50400,72000,86400"
+    webhook_retry_jitter: float = Field(default=0.1, ge=0, le=1)
+    webhook_timeout_seconds: float = Field(default=15, gt=0)
+    # An endpoint failing continuously this long is disabled (its events are kept).
+    webhook_disable_after_hours: float = Field(default=120, gt=0)
+    # How long a worker holds the deliveries it claimed; after that another worker takes them over.
+    webhook_lease_seconds: float = Field(default=60, gt=0)
+    # While rotating, the previous secret still signs this long.
+    webhook_secret_overlap_hours: float = Field(default=24, ge=0)
+    # Worker: deliveries claimed per round, and the pause when there is nothing to do.
+    webhook_batch_size: int = Field(default=50, ge=1, le=1000)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
 
     @model_validator(mode="after")
     def _page_sizes_ordered(self) -> Self:
@@ -63,6 +82,16 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env.lower() == "production"
+
+    @property
+    def private_webhook_targets(self) -> bool:
+        if self.webhook_allow_private_targets is not None:
+            return self.webhook_allow_private_targets
+        return self.env.lower() in ("development", "test")
+
+    @property
+    def retry_delays(self) -> list[float]:
+        return [float(s) for s in self.webhook_retry_schedule.split(",") if s.strip()]
 
     def check_production_ready(self) -> None:
         """Production refuses to start on development defaults."""

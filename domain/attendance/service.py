@@ -36,7 +36,9 @@ from domain.crud import flush_or_conflict
 from domain.db import utcnow
 from domain.enrolment.models import ON_ROSTER, Nomination
 from domain.errors import InvalidInput
+from domain.events.outbox import emit
 from domain.ids import uuid7
+from domain.officers.agencies import agencies_of
 from domain.officers.models import Officer
 
 MARK = "attendance_mark"
@@ -104,6 +106,7 @@ async def put_attendance(session: AsyncSession, *, principal: Principal, session
         select(AttendanceMark).where(AttendanceMark.session_id == ts.id, AttendanceMark.officer_id.in_([m.officer_id for m in data.marks]))
         .with_for_update())}
     corrected = []
+    agencies = await agencies_of(session, [m.officer_id for m in data.marks])
     for row in data.marks:
         mark = stored.get(row.officer_id)
         values = row.model_dump(include={"status", *_DETAILS})
@@ -112,6 +115,8 @@ async def put_attendance(session: AsyncSession, *, principal: Principal, session
             session.add(mark)
             record_change(session, principal=principal, action="created", entity=MARK, entity_id=mark.id,
                           changes={f: (None, v) for f, v in values.items()} | {"session_id": (None, ts.id), "officer_id": (None, row.officer_id)})
+            emit(session, "attendance.recorded", resource_id=mark.id, officer_id=row.officer_id, agency_id=agencies.get(row.officer_id),
+                 data={"session_id": ts.id, "officer_id": row.officer_id, "status": row.status.value})
             continue
         changes = {f: (getattr(mark, f), v) for f, v in values.items() if getattr(mark, f) != v}
         if not changes:
@@ -122,6 +127,8 @@ async def put_attendance(session: AsyncSession, *, principal: Principal, session
             before=json.dumps(_details(mark), ensure_ascii=False), after=json.dumps(after, ensure_ascii=False),
         ))
         record_change(session, principal=principal, action="updated", entity=MARK, entity_id=mark.id, changes=changes)
+        emit(session, "attendance.corrected", resource_id=mark.id, officer_id=row.officer_id, agency_id=agencies.get(row.officer_id),
+             data={"session_id": ts.id, "officer_id": row.officer_id, "status": row.status.value, "previous_status": mark.status.value})
         corrected.append((mark, values | {"recorded_by": principal.name}))
     await update_rows(session, corrected)
     await flush_or_conflict(session, "The attendance")
@@ -175,6 +182,7 @@ async def put_assessments(session: AsyncSession, *, principal: Principal, module
         select(Assessment).where(Assessment.module_id == module.id, Assessment.officer_id.in_([s.officer_id for s in data.scores]))
         .with_for_update())}
     updated = []
+    agencies = await agencies_of(session, [s.officer_id for s in data.scores])
     for row in data.scores:
         values = row.model_dump(include={"pre_test", "post_test"} & row.model_fields_set)
         assessment = stored.get(row.officer_id)
@@ -185,10 +193,14 @@ async def put_assessments(session: AsyncSession, *, principal: Principal, module
             record_change(session, principal=principal, action="created", entity=ASSESSMENT, entity_id=assessment.id,
                           changes={"module_id": (None, module.id), "officer_id": (None, row.officer_id),
                                    "pre_test": (None, assessment.pre_test), "post_test": (None, assessment.post_test)})
+            emit(session, "assessment.recorded", resource_id=assessment.id, officer_id=row.officer_id, agency_id=agencies.get(row.officer_id),
+                 data={"module_id": module.id, "officer_id": row.officer_id, "changed": sorted(values)})
             continue
         changes = {f: (getattr(assessment, f), v) for f, v in values.items() if getattr(assessment, f) != v}
         if changes:
             record_change(session, principal=principal, action="updated", entity=ASSESSMENT, entity_id=assessment.id, changes=changes)
+            emit(session, "assessment.recorded", resource_id=assessment.id, officer_id=row.officer_id, agency_id=agencies.get(row.officer_id),
+                 data={"module_id": module.id, "officer_id": row.officer_id, "changed": sorted(changes)})
             updated.append((assessment, {f: values.get(f, getattr(assessment, f)) for f in ("pre_test", "post_test")}))
     await update_rows(session, updated)
     await flush_or_conflict(session, "The assessments")

@@ -1,4 +1,5 @@
-"""The ledger: one audit row and one outbox event per write, in the caller's transaction.
+"""The ledger: one audit row per write, in the caller's transaction (the services emit the
+domain events of the catalogue beside it: domain/events/outbox.py).
 
 Part of the kernel: every area's services (and the crud helpers) record through here, so it
 imports no area; whoever acts is anything with an id and a name (a Principal)."""
@@ -14,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.models import AuditEntry
 from domain.db import write_after_reads
-from domain.events.models import OutboxEvent
 
 
 class Actor(Protocol):
@@ -68,14 +68,7 @@ def record_change(
             changes=diff,
         )
     )
-    session.add(
-        OutboxEvent(
-            type=f"{entity}.{action}",
-            entity=entity,
-            entity_id=str(entity_id),
-            payload={"actor": principal.name, "fields": sorted(diff) if diff else []},
-        )
-    )
+
 
 
 def record_read(session: AsyncSession, *, principal: Actor, entity: str, filters: dict[str, Any], row_count: int) -> None:

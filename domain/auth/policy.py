@@ -17,7 +17,8 @@ OFFICERS_WRITE = "officers:write"
 OFFICERS_ERASE = "officers:erase"
 ACCOUNTS_ADMIN = "accounts:admin"
 AUDIT_READ = "audit:read"
-EVENTS_READ = "events:read"
+EVENTS_READ = "events:read"  # the change feed
+WEBHOOKS_MANAGE = "webhooks:manage"  # webhook subscriptions (a client: its own)
 NOMINATIONS_READ = "nominations:read"
 NOMINATIONS_WRITE = "nominations:write"  # nominate and withdraw
 NOMINATIONS_DECIDE = "nominations:decide"  # accept, waitlist, reject; quotas; waitlist order
@@ -36,13 +37,14 @@ _ALL = {
     PLANNING_READ, PLANNING_WRITE, PROGRAMMES_ADMIN, TRAINERS_READ, OFFICERS_READ, OFFICERS_WRITE,
     OFFICERS_ERASE, ACCOUNTS_ADMIN, AUDIT_READ, EVENTS_READ, NOMINATIONS_READ, NOMINATIONS_WRITE,
     NOMINATIONS_DECIDE, VETTING_READ, VETTING_WRITE, ROSTERS_READ, ATTENDANCE_WRITE, ASSESSMENTS_WRITE,
-    CERTIFICATES_READ, CERTIFICATES_ISSUE, REPORTS_READ, SCIM, IMPORTS_WRITE,
+    CERTIFICATES_READ, CERTIFICATES_ISSUE, REPORTS_READ, SCIM, IMPORTS_WRITE, WEBHOOKS_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.admin: frozenset(_ALL),
     # Coordinators import HR files and nominee lists; SCIM provisioning is for machines (and administrators).
-    Role.coordinator: frozenset(_ALL - {PROGRAMMES_ADMIN, OFFICERS_ERASE, ACCOUNTS_ADMIN, AUDIT_READ, EVENTS_READ, SCIM}),
+    Role.coordinator: frozenset(_ALL - {PROGRAMMES_ADMIN, OFFICERS_ERASE, ACCOUNTS_ADMIN, AUDIT_READ, EVENTS_READ, WEBHOOKS_MANAGE,
+                                         SCIM}),
     # Focal points put their agency's officers forward and follow them; every row is agency-scoped.
     Role.focal_point: frozenset({PLANNING_READ, TRAINERS_READ, OFFICERS_READ, OFFICERS_WRITE, NOMINATIONS_READ,
                                  NOMINATIONS_WRITE, VETTING_READ, ROSTERS_READ, CERTIFICATES_READ, REPORTS_READ,
@@ -56,7 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 
 # The scopes a machine client may be granted.
 CLIENT_SCOPES = frozenset({PLANNING_READ, OFFICERS_READ, OFFICERS_WRITE, EVENTS_READ, NOMINATIONS_READ,
-                           CERTIFICATES_READ, REPORTS_READ, SCIM, IMPORTS_WRITE})
+                           CERTIFICATES_READ, REPORTS_READ, SCIM, IMPORTS_WRITE, WEBHOOKS_MANAGE})
 
 
 def permissions(principal: Principal) -> frozenset[str]:

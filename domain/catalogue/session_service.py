@@ -17,6 +17,7 @@ from domain.catalogue.schemas import SessionCreate, SessionUpdate
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.cycles.models import Cycle
 from domain.errors import Conflict, InvalidInput
+from domain.events.outbox import emit
 from domain.pagination import Paged, paginate
 from domain.schemas import BookedModule, BookedResource, BookedSession, Instant, ScheduleConflict
 
@@ -131,6 +132,7 @@ async def create_session(
         fields["override_reason"] = None  # nothing was overridden
     ts = TrainingSession(module_id=module.id, trainers=trainers, **fields)
     await create_entity(session, principal=principal, entity=ENTITY, obj=ts, audit_fields=list(SessionCreate.model_fields))
+    emit(session, "session.created", resource_id=ts.id, data={"module_id": module.id, "starts_at": ts.starts_at, "ends_at": ts.ends_at})
     return ts, warnings
 
 
@@ -160,8 +162,12 @@ async def update_session(
     if sorted(t.id for t in trainers) != sorted(ts.trainer_ids):
         extra["trainer_ids"] = (ts.trainer_ids, [t.id for t in trainers])
         ts.trainers = trainers
+    before = ts.starts_at, ts.ends_at
     await update_entity(session, principal=principal, entity=ENTITY, obj=ts, data=changes,
                         expected_version=expected_version, extra_changes=extra)
+    if (ts.starts_at, ts.ends_at) != before:
+        emit(session, "session.moved", resource_id=ts.id, data={"module_id": ts.module_id, "starts_at": ts.starts_at, "ends_at": ts.ends_at,
+                                                               "previous_starts_at": before[0], "previous_ends_at": before[1]})
     return ts, warnings
 
 
@@ -169,5 +175,7 @@ async def delete_session(session: AsyncSession, *, principal: Principal, session
     authorize(principal, PLANNING_WRITE)
     ts = await get_session(session, principal=principal, session_id=session_id)
     await authorize_programme(session, principal, module_id=ts.module_id)
+    ts_id, module_id, starts_at, ends_at = ts.id, ts.module_id, ts.starts_at, ts.ends_at
     await delete_entity(session, principal=principal, entity=ENTITY, obj=ts, expected_version=expected_version,
                         owned=frozenset({"session_trainers.session_id"}))
+    emit(session, "session.cancelled", resource_id=ts_id, data={"module_id": module_id, "starts_at": starts_at, "ends_at": ends_at})

@@ -28,7 +28,9 @@ from domain.cycles.models import Cycle
 from domain.db import utcnow
 from domain.enrolment.models import Nomination, NominationStatus
 from domain.errors import Conflict, NotFound
+from domain.events.outbox import emit
 from domain.ids import uuid7
+from domain.officers.agencies import agencies_of
 from domain.officers.models import Officer
 from domain.officers.names import initials
 from domain.pagination import Paged, paginate
@@ -92,9 +94,12 @@ async def issue_certificates(session: AsyncSession, *, principal: Principal, key
     if new:
         session.add_all(new)
         await flush_or_conflict(session, "A certificate")
+        agencies = await agencies_of(session, [c.officer_id for c in new])
         for c in new:
             record_change(session, principal=principal, action="issued", entity=ENTITY, entity_id=c.id,
                           changes={"module_id": (None, c.module_id), "officer_id": (None, c.officer_id), "kind": (None, c.kind)})
+            emit(session, "certificate.issued", resource_id=c.id, officer_id=c.officer_id, agency_id=agencies.get(c.officer_id),
+                 data={"module_id": c.module_id, "officer_id": c.officer_id})
     certificates = sorted(existing + new, key=lambda c: c.id)
     return IssueResult(issued=len(new), already=already, certificates=certificates)
 
@@ -130,6 +135,9 @@ async def revoke_certificate(session: AsyncSession, *, principal: Principal, cer
     await session.flush()
     record_change(session, principal=principal, action="revoked", entity=ENTITY, entity_id=certificate.id,
                   changes={"revoked_at": (None, certificate.revoked_at), "revoked_reason": (None, data.reason)})
+    agencies = await agencies_of(session, [certificate.officer_id])
+    emit(session, "certificate.revoked", resource_id=certificate.id, officer_id=certificate.officer_id,
+         agency_id=agencies.get(certificate.officer_id), data={"module_id": certificate.module_id, "officer_id": certificate.officer_id})
     return certificate
 
 

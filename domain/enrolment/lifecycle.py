@@ -22,6 +22,7 @@ from domain.db import utcnow
 from domain.enrolment.history import record_status
 from domain.enrolment.models import LIVE, Nomination, NominationStatus
 from domain.errors import Conflict
+from domain.events.outbox import emit
 from domain.vetting.service import cancel_module_vettings, vetting_blockers
 
 
@@ -42,6 +43,7 @@ async def transition_module(session: AsyncSession, *, principal: Principal, modu
     await session.flush()
     record_change(session, principal=principal, action="transitioned", entity="module", entity_id=module.id,
                   changes={"status": (before, data.to), "status_reason": (None, data.reason)})
+    emit(session, "module.status_changed", resource_id=module.id, data={"status": data.to.value, "previous_status": before.value})
     if data.to is ModuleStatus.cancelled:
         reason = f"module cancelled: {data.reason}"
         live = internal(select(Nomination).where(Nomination.module_id == module.id, Nomination.status.in_(LIVE)),

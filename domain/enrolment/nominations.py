@@ -28,6 +28,7 @@ from domain.enrolment.rules import NominationFacts, check_status_change, nominat
 from domain.enrolment.schemas import Decision, DecisionResult, NominationCreate, NominationRead, SeatChanges, Violation, Withdrawal
 from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
+from domain.events.outbox import emit
 from domain.officers.models import Officer
 from domain.pagination import Paged, paginate
 from domain.schemas import Warning_
@@ -97,6 +98,8 @@ async def create_nomination(session: AsyncSession, *, principal: Principal, modu
                                  from_status=None, to_status=S.submitted.value, reason=data.late_reason or data.note))
     record_change(session, principal=principal, action="created", entity="nomination", entity_id=nomination.id,
                   changes={"module_id": (None, module.id), "officer_id": (None, officer.id), "role": (None, data.role)})
+    emit(session, "nomination.submitted", resource_id=nomination.id, officer_id=officer.id, agency_id=officer.agency_id,
+         data={"module_id": module.id, "officer_id": officer.id, "status": S.submitted.value})
     read = NominationRead.model_validate(nomination)
     read.warnings = await nomination_warnings(session, module=module)
     return read

@@ -17,8 +17,10 @@ from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.db import Base, internal, utcnow
 from domain.errors import Conflict
+from domain.events.outbox import emit, emit_many
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
 from domain.imports.store import audit_many, chunks, load_import, versions
+from domain.officers.agencies import agencies_of
 from domain.officers.models import Officer, OfficerExternalId, ProvisioningLink, Sex
 from domain.officers.names import arabic_key, latin_key
 
@@ -138,11 +140,13 @@ async def apply_officer_import(session: AsyncSession, *, principal: Principal, i
                      changes=[(r.target_id, {k: (None, v) for k, v in r.values.items()}) for r in creates], json_safe=True)
     await audit_many(session, principal=principal, action="updated", entity="officer", changes=_audited(changed),
                      json_safe=True)
+    await _emit_officers(session, creates, changed)
     counts = {action.value: sum(1 for r in rows if r.action is action) for action in WRITTEN}
     imported.status, imported.applied_at, imported.applied_by_name = ImportStatus.applied, now, principal.name
     imported.result = {"written": counts}
     record_change(session, principal=principal, action="applied", entity="import", entity_id=imported.id,
                   changes={"written": (None, counts)})
+    emit(session, "import.applied", resource_id=imported.id, data={"kind": "officers", "counts": counts})
     await session.flush()
     return imported
 
@@ -178,14 +182,40 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
     changed = [r for r in rows if r.action is not A.create]
     await _set_fields(session, changed, now, undo=True)
     created_ids = [r.target_id for r in creates]
+    created_agency = await agencies_of(session, created_ids)
     for part in chunks(created_ids):
         await session.execute(delete(EXTERNAL_IDS).where(EXTERNAL_IDS.c.officer_id.in_(part)))
         await session.execute(delete(OFFICERS).where(OFFICERS.c.id.in_(part)))
     await audit_many(session, principal=principal, action="updated", entity="officer", changes=_audited(changed, undo=True),
                      json_safe=True)
     await audit_many(session, principal=principal, action="deleted", entity="officer", changes=[(i, {}) for i in created_ids])
+    await _emit_officers(session, [], changed, undo=True)
+    await emit_many(session, "officer.deleted", [{"resource_id": r.target_id, "officer_id": r.target_id,
+                                                  "agency_id": created_agency.get(r.target_id),
+                                                  "data": {"agency_id": created_agency.get(r.target_id)}} for r in creates])
     imported.status, imported.undone_at = ImportStatus.undone, now
     imported.result = (imported.result or {}) | {"undone": {"restored": len(changed), "removed": len(created_ids)}}
     record_change(session, principal=principal, action="undone", entity="import", entity_id=imported.id)
+    emit(session, "import.undone", resource_id=imported.id, data={"kind": "officers", "counts": imported.result["undone"]})
     await session.flush()
     return imported
+
+
+async def _emit_officers(session: AsyncSession, creates: list[Any], changed: list[Any], undo: bool = False) -> None:
+    """The officer events of an import, in bulk: one per officer created, changed or deactivated
+    (an undo reports the restored officers as updated)."""
+    agencies = await agencies_of(session, [r.target_id for r in creates + changed])
+
+    def item(r: Any, **data: Any) -> dict[str, Any]:
+        return {"resource_id": r.target_id, "officer_id": r.target_id, "agency_id": agencies.get(r.target_id),
+                "data": {"agency_id": agencies.get(r.target_id), **data}}
+
+    await emit_many(session, "officer.created", [item(r, active=True) for r in creates])
+    deactivated = [r for r in changed if r.action is A.deactivate and not undo]
+    await emit_many(session, "officer.deactivated", [item(r, active=False, changed=["active"]) for r in deactivated])
+    await emit_many(session, "officer.updated", [item(r, changed=_fields_of(r)) for r in changed if r not in deactivated])
+
+
+def _fields_of(row: Any) -> list[str]:
+    fields = {"active" if f in ("deactivated_at", "active") else f for f in (row.changes or {})}
+    return sorted(f for f in fields if not f.endswith("_key"))

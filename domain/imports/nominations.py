@@ -21,6 +21,7 @@ from domain.db import utcnow
 from domain.enrolment import nominations
 from domain.enrolment.schemas import NominationCreate
 from domain.errors import Conflict, RuleViolation
+from domain.events.outbox import emit
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
 from domain.imports.officers import counts_of, read_file
 from domain.imports.rules import plan_hash, problem
@@ -148,5 +149,6 @@ async def apply_nomination_import(session: AsyncSession, *, principal: Principal
     imported.result = {"written": {"nominations": len(rows)}}
     record_change(session, principal=principal, action="applied", entity="import", entity_id=imported.id,
                   changes={"written": (None, imported.result["written"])})
+    emit(session, "import.applied", resource_id=imported.id, data={"kind": "nominations", "counts": imported.result["written"]})
     await session.flush()
     return imported

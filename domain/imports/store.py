@@ -16,7 +16,6 @@ from domain.audit.service import plain, record_change
 from domain.auth.principal import Principal, Role
 from domain.db import utcnow
 from domain.errors import NotFound
-from domain.events.models import OutboxEvent
 from domain.ids import uuid7
 from domain.imports.models import Import, ImportKind, ImportRow
 from domain.officers.models import Officer
@@ -79,12 +78,12 @@ async def versions(session: AsyncSession, *, principal: Principal, ids: Iterable
 
 async def audit_many(session: AsyncSession, *, principal: Principal, action: str, entity: str,
                      changes: list[tuple[uuid.UUID, dict[str, Any]]], json_safe: bool = False) -> None:
-    """One audit entry and one outbox event per record, as record_change writes them, in bulk.
+    """One audit entry per record, as record_change writes them, in bulk.
     `changes` holds (id, {field: (before, after)}); `json_safe` values (planned rows) skip plain()."""
     if not changes:
         return
     now = utcnow()
-    audit, events = [], []
+    audit = []
     for entity_id, diff in changes:
         if json_safe:
             fields = {f: {"before": b, "after": a} for f, (b, a) in diff.items()}
@@ -92,10 +91,5 @@ async def audit_many(session: AsyncSession, *, principal: Principal, action: str
             fields = {f: {"before": plain(b), "after": plain(a)} for f, (b, a) in diff.items()}
         audit.append({"id": uuid7(), "at": now, "actor_id": principal.id, "actor_name": principal.name, "action": action,
                       "entity": entity, "entity_id": str(entity_id), "changes": fields, "row_count": None})
-        events.append({"id": uuid7(), "occurred_at": now, "type": f"{entity}.{action}", "entity": entity,
-                       "entity_id": str(entity_id), "payload": {"actor": principal.name, "fields": sorted(fields)},
-                       "published_at": None})
     for part in chunks(audit):
         await session.execute(insert(cast(Table, AuditEntry.__table__)), list(part))
-    for part in chunks(events):
-        await session.execute(insert(cast(Table, OutboxEvent.__table__)), list(part))

@@ -14,6 +14,7 @@ from domain.audit.service import record_change
 from domain.auth.policy import OFFICERS_ERASE, authorize
 from domain.auth.principal import Principal
 from domain.db import utcnow
+from domain.events.outbox import emit
 from domain.officers.models import Officer, ProvisioningLink
 from domain.officers.names import arabic_key, latin_key
 
@@ -50,6 +51,8 @@ async def erase_officer(session: AsyncSession, *, principal: Principal, officer_
     # The audit keeps the fact and the fields touched, never the erased values.
     record_change(session, principal=principal, action="erased", entity="officer", entity_id=officer.id,
                   changes={f: (None, None) for f in PERSONAL_FIELDS}, redact=True)
+    emit(session, "officer.erased", resource_id=officer.id, officer_id=officer.id, agency_id=officer.agency_id,
+         data={"agency_id": officer.agency_id, "active": officer.active})
     return officer
 
 

@@ -15,6 +15,7 @@ from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, OFFICERS_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.crud import delete_entity, get_or_404
+from domain.events.outbox import emit
 from domain.officers.models import Officer, OfficerExternalId, Sex
 from domain.officers.names import arabic_key, latin_key, user_name_key
 from domain.officers.schemas import OfficerCreate, OfficerUpdate, OfficerUpsert
@@ -112,5 +113,7 @@ async def upsert_by_external_id(
 async def delete_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, expected_version: int | None) -> None:
     authorize(principal, OFFICERS_WRITE)
     officer = await get_officer(session, principal=principal, officer_id=officer_id)
+    gone, agency_id = officer.id, officer.agency_id
     await delete_entity(session, principal=principal, entity=ENTITY, obj=officer, expected_version=expected_version,
                         owned=frozenset({"officer_external_ids.officer_id"}))
+    emit(session, "officer.deleted", resource_id=gone, officer_id=gone, agency_id=agency_id, data={"agency_id": agency_id})

@@ -16,6 +16,7 @@ from domain.auth.principal import Principal
 from domain.crud import create_entity, update_entity
 from domain.db import internal, utcnow
 from domain.errors import Conflict, InvalidInput
+from domain.events.outbox import emit
 from domain.officers.duplicates import conflict, find_duplicates
 from domain.officers.models import Officer, OfficerExternalId
 from domain.officers.names import arabic_key, latin_key, user_name_key
@@ -64,6 +65,8 @@ async def add_officer(session: AsyncSession, *, principal: Principal, data: Offi
         external_ids=[OfficerExternalId(source=e.source, external_id=e.id) for e in data.external_ids],
     )
     await create_entity(session, principal=principal, entity=ENTITY, obj=officer, audit_fields=list(fields))
+    emit(session, "officer.created", resource_id=officer.id, officer_id=officer.id, agency_id=officer.agency_id,
+         data={"agency_id": officer.agency_id, "active": officer.active})
     return officer
 
 
@@ -98,5 +101,18 @@ async def change_officer(
         await ensure_user_name_free(session, changes["user_name"], exclude=officer.id)
         changes["user_name_key"] = user_name_key(changes["user_name"]) if changes["user_name"] else None
     changes |= name_keys(changes.get("full_name_ar", officer.full_name_ar), changes.get("name_latin", officer.name_latin))
-    return await update_entity(session, principal=principal, entity=ENTITY, obj=officer, data=changes,
-                               expected_version=expected_version, extra_changes=extra)
+    earlier = {f: getattr(officer, f) for f in changes}
+    was_active = officer.active
+    await update_entity(session, principal=principal, entity=ENTITY, obj=officer, data=changes,
+                        expected_version=expected_version, extra_changes=extra)
+    changed = sorted({f for f in changes if getattr(officer, f) != earlier[f]} - KEYS | extra.keys())
+    if changed:
+        type_ = "officer.deactivated" if was_active and not officer.active else "officer.updated"
+        emit(session, type_, resource_id=officer.id, officer_id=officer.id, agency_id=officer.agency_id,
+             data={"agency_id": officer.agency_id, "active": officer.active,
+                   "changed": ["active" if f == "deactivated_at" else f for f in changed]})
+    return officer
+
+
+# Derived columns: a change of the name they are derived from is reported, not they.
+KEYS = frozenset({"full_name_ar_key", "name_latin_key", "user_name_key"})

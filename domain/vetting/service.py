@@ -22,6 +22,7 @@ from domain.crud import check_version, create_entity, ensure_exists, get_or_404,
 from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
 from domain.enrolment.seats import free_seat
 from domain.errors import Conflict, NotFound
+from domain.events.outbox import emit
 from domain.officers.models import Officer
 from domain.pagination import Paged, paginate
 from domain.vetting.models import Vetting, VettingStatus
@@ -63,7 +64,14 @@ async def create_vetting(session: AsyncSession, *, principal: Principal, officer
     vetting = Vetting(officer_id=officer.id, type=kind, status=VettingStatus.requested, unit_agency_id=officer.agency_id,
                       module_id=data.module_id, requested_on=data.requested_on, needed_by=data.needed_by,
                       external_reference=data.external_reference, note=data.note)
-    return await create_entity(session, principal=principal, entity=ENTITY, obj=vetting, audit_fields=AUDITED)
+    await create_entity(session, principal=principal, entity=ENTITY, obj=vetting, audit_fields=AUDITED)
+    _emit(session, vetting, ["status"])
+    return vetting
+
+
+def _emit(session: AsyncSession, vetting: Vetting, changed: list[str]) -> None:
+    emit(session, "vetting.changed", resource_id=vetting.id, officer_id=vetting.officer_id, agency_id=vetting.unit_agency_id,
+         data={"officer_id": vetting.officer_id, "changed": sorted(changed), "status": vetting.status.value})
 
 
 async def list_vettings(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, limit: int, cursor: str | None) -> Paged[Vetting]:
@@ -103,8 +111,12 @@ async def update_vetting(session: AsyncSession, *, principal: Principal, vetting
         valid_from=changes.get("valid_from", vetting.valid_from), valid_until=changes.get("valid_until", vetting.valid_until),
     )
     valid_from, valid_until = settle(state, sent=set(changes))
-    await update_entity(session, principal=principal, entity=ENTITY, obj=vetting, expected_version=expected_version,
-                        data=changes | {"valid_from": valid_from, "valid_until": valid_until})
+    written = changes | {"valid_from": valid_from, "valid_until": valid_until}
+    earlier = {f: getattr(vetting, f) for f in written}
+    await update_entity(session, principal=principal, entity=ENTITY, obj=vetting, expected_version=expected_version, data=written)
+    changed = [f for f in written if getattr(vetting, f) != earlier[f]]
+    if changed:
+        _emit(session, vetting, changed)
     result = VettingChange(vetting=VettingRead.model_validate(vetting))
     if target != before and target in FAILING:
         await _take_off_rosters(session, principal=principal, vetting=vetting, result=result)
@@ -170,6 +182,7 @@ async def cancel_module_vettings(session: AsyncSession, *, principal: Principal,
         vetting.status = VettingStatus.cancelled
         record_change(session, principal=principal, action="updated", entity=ENTITY, entity_id=vetting.id,
                       changes={"status": (VettingStatus.requested, VettingStatus.cancelled), "reason": (None, "module cancelled")})
+        _emit(session, vetting, ["status"])
     if pending:
         await session.flush()
     return len(pending)

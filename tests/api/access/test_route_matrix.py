@@ -21,6 +21,7 @@ REPORT_READERS = {"admin", "coordinator", "focal_point", "observer", "client"}
 ROSTER_READERS = {"admin", "coordinator", "focal_point", "trainer"}
 ATTENDANCE_TAKERS = {"admin", "coordinator", "trainer"}
 IMPORTERS = {"admin", "coordinator", "focal_point", "client"}  # imports:write
+INTEGRATORS = {"admin", "client"}  # events:read, webhooks:manage
 
 # operation_id -> the roles that get past access control (everyone else: 403; no token: 401).
 EXPECTED: dict[str, set[str] | str] = {
@@ -59,6 +60,10 @@ EXPECTED: dict[str, set[str] | str] = {
     "get_officer_calendar": PEOPLE, "get_secret_calendar_feed": PUBLIC,
     **{op: REPORT_READERS for op in ("get_gender_balance_report", "get_cycle_results_report")},
     **{op: ALL_SIGNED_IN - {"client"} for op in ("create_calendar_feed", "list_calendar_feeds", "revoke_calendar_feed")},
+    "list_events": INTEGRATORS,
+    **{op: INTEGRATORS for op in ("list_webhooks", "create_webhook", "get_webhook", "update_webhook", "delete_webhook",
+                                  "rotate_webhook_secret", "list_webhook_deliveries", "redeliver_webhook_event",
+                                  "replay_webhook_events")},
 }
 
 

@@ -1,0 +1,127 @@
+"""The catalogue of domain events: each type, the resource it is about, and its thin data.
+
+Thin data holds ids and the changed non-personal fields only; a receiver fetches the details
+with its own token (so need-to-know applies to them as to any read). Types are stable: a new
+field may be added to a type's data, a field is never removed or changed in meaning."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EventData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NominationData(EventData):
+    module_id: uuid.UUID
+    officer_id: uuid.UUID
+    status: str = Field(description="the nomination's status after the change")
+    previous_status: str | None = Field(default=None, description="its status before (none when submitted)")
+
+
+class ModuleStatusData(EventData):
+    status: str
+    previous_status: str
+
+
+class SessionData(EventData):
+    module_id: uuid.UUID
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    previous_starts_at: datetime | None = None
+    previous_ends_at: datetime | None = None
+
+
+class AttendanceData(EventData):
+    session_id: uuid.UUID
+    officer_id: uuid.UUID
+    status: str = Field(description="the attendance mark: present, absent, late...")
+    previous_status: str | None = None
+
+
+class AssessmentData(EventData):
+    module_id: uuid.UUID
+    officer_id: uuid.UUID
+    changed: list[str] = Field(description="which scores were recorded or changed (pre_test, post_test); fetch the values")
+
+
+class CompletionData(EventData):
+    module_id: uuid.UUID
+    officer_id: uuid.UUID
+    status: str = Field(description="completed or not_completed")
+
+
+class VettingData(EventData):
+    officer_id: uuid.UUID
+    changed: list[str] = Field(description="the fields that changed (status, dates...); fetch the vetting for values")
+    status: str | None = None
+
+
+class CertificateData(EventData):
+    module_id: uuid.UUID
+    officer_id: uuid.UUID
+
+
+class OfficerData(EventData):
+    agency_id: uuid.UUID | None = None
+    active: bool | None = None
+    changed: list[str] = Field(default_factory=list, description="names of the fields that changed; never their values")
+
+
+class ImportData(EventData):
+    kind: str = Field(description="officers or nominations")
+    counts: dict[str, int] = Field(default_factory=dict)
+
+
+class EventType(BaseModel):
+    name: str
+    resource: str
+    description: str
+    data: type[EventData]
+
+
+def _t(name: str, resource: str, data: type[EventData], description: str) -> tuple[str, EventType]:
+    return name, EventType(name=name, resource=resource, data=data, description=description)
+
+
+CATALOGUE: dict[str, EventType] = dict([
+    _t("nomination.submitted", "nomination", NominationData, "An officer was nominated for a module."),
+    _t("nomination.decided", "nomination", NominationData,
+       "A nomination was accepted (enrolled), waitlisted, rejected, or taken off the roster by a failed vetting."),
+    _t("nomination.withdrawn", "nomination", NominationData, "A nomination was withdrawn (also when its module is cancelled)."),
+    _t("nomination.promoted", "nomination", NominationData, "A waiting nomination took a freed seat."),
+    _t("module.status_changed", "module", ModuleStatusData, "A module moved in its life cycle (open, confirmed, delivered...)."),
+    _t("session.created", "session", SessionData, "A training session was scheduled."),
+    _t("session.moved", "session", SessionData, "A session's start or end changed."),
+    _t("session.cancelled", "session", SessionData, "A session was removed from its module."),
+    _t("attendance.recorded", "attendance_mark", AttendanceData, "A participant's attendance at a session was recorded."),
+    _t("attendance.corrected", "attendance_mark", AttendanceData, "A recorded attendance mark was corrected."),
+    _t("assessment.recorded", "assessment", AssessmentData, "A participant's pre- or post-test score was recorded or changed."),
+    _t("completion.settled", "nomination", CompletionData, "Delivery settled an enrolment as completed or not completed."),
+    _t("vetting.changed", "vetting", VettingData, "A vetting was requested or its status or dates changed."),
+    _t("certificate.issued", "certificate", CertificateData, "A certificate was issued."),
+    _t("certificate.revoked", "certificate", CertificateData, "A certificate was revoked."),
+    _t("officer.created", "officer", OfficerData, "An officer record was created (by hand, upsert, SCIM or an import)."),
+    _t("officer.updated", "officer", OfficerData, "An officer record changed (the names of the changed fields only)."),
+    _t("officer.deactivated", "officer", OfficerData, "An officer was deactivated (no longer nominable; history stays)."),
+    _t("officer.deleted", "officer", OfficerData, "An officer record was deleted (or removed by undoing its import)."),
+    _t("officer.erased", "officer", OfficerData,
+       "An officer was erased: from now on none of their events carries anything that identifies them."),
+    _t("import.applied", "import", ImportData, "A planned import was applied."),
+    _t("import.undone", "import", ImportData, "An applied import was undone."),
+])
+
+EVENT_TYPES = tuple(CATALOGUE)
+
+
+def thin_data(type_: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The data of an event of this type, checked against its schema, as JSON-safe values."""
+    checked: dict[str, Any] = CATALOGUE[type_].data.model_validate(data).model_dump(mode="json", exclude_none=True)
+    return checked
+
+EventTypeName = Literal[EVENT_TYPES]  # type: ignore[valid-type]
