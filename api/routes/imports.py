@@ -174,3 +174,14 @@ async def apply_nomination_import(module_id: uuid.UUID, import_id: uuid.UUID, da
                                   principal: NomineeImporter) -> Any:
     return await nominations.apply_nomination_import(db, principal=principal, module_id=module_id, import_id=import_id,
                                                      plan_hash=data.plan_hash)
+
+
+@router.post(
+    "/modules/{module_id}/nominations/imports/{import_id}/undo", response_model=ImportRead,
+    operation_id="undo_nomination_import", summary="Undo an applied list of nominees", responses=problems(404, 409),
+    description="Withdraws the nominations the list made (reason: nominee list import undone), provided none changed "
+    "since (decided, withdrawn, edited); otherwise 409 naming them, and nothing is undone. A seat a withdrawal frees "
+    "goes to the next in line, as for any withdrawal.",
+)
+async def undo_nomination_import(module_id: uuid.UUID, import_id: uuid.UUID, db: DbSession, principal: NomineeImporter) -> Any:
+    return await nominations.undo_nomination_import(db, principal=principal, module_id=module_id, import_id=import_id)

@@ -19,7 +19,8 @@ from domain.catalogue.module_service import lock_module
 from domain.crud import get_or_404
 from domain.db import utcnow
 from domain.enrolment import nominations
-from domain.enrolment.schemas import NominationCreate
+from domain.enrolment.models import Nomination
+from domain.enrolment.schemas import NominationCreate, Withdrawal
 from domain.errors import Conflict, RuleViolation
 from domain.events.outbox import emit
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
@@ -133,11 +134,13 @@ async def apply_nomination_import(session: AsyncSession, *, principal: Principal
     stale = [{"line": r.line, "officer_id": str(r.target_id), "rule": "officer-changed"} for r in rows
              if r.target_id is None or current.get(r.target_id) != r.planned_version]
     refused: list[dict[str, Any]] = list(stale)
+    created: list[dict[str, Any]] = []  # what undo needs: each nomination as this import left it
     if not stale:
         for row in rows:
             try:
-                await nominations.create_nomination(session, principal=principal, module_id=module_id,
-                                                    data=NominationCreate(**(row.values or {})))
+                made = await nominations.create_nomination(session, principal=principal, module_id=module_id,
+                                                           data=NominationCreate(**(row.values or {})))
+                created.append({"line": row.line, "nomination_id": str(made.id), "version": made.version})
             except RuleViolation as exc:
                 rules = [v["rule"] for v in exc.extra.get("violations", [])] or [exc.code]
                 refused += [{"line": row.line, "officer_id": str(row.target_id), "rule": rule} for rule in rules]
@@ -146,9 +149,43 @@ async def apply_nomination_import(session: AsyncSession, *, principal: Principal
                        "planning; nothing was written. Plan the list again.", code="plan-outdated",
                        title="The plan is out of date", rows=refused)
     imported.status, imported.applied_at, imported.applied_by_name = ImportStatus.applied, utcnow(), principal.name
-    imported.result = {"written": {"nominations": len(rows)}}
+    imported.result = {"written": {"nominations": len(rows)}, "created": created}
     record_change(session, principal=principal, action="applied", entity="import", entity_id=imported.id,
                   changes={"written": (None, imported.result["written"])})
     emit(session, "import.applied", resource_id=imported.id, data={"kind": "nominations", "counts": imported.result["written"]})
+    await session.flush()
+    return imported
+
+
+UNDO_REASON = "nominee list import undone"
+
+
+async def undo_nomination_import(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID,
+                                 import_id: uuid.UUID) -> Import:
+    """Withdraw the nominations an applied list made, provided none changed since (decided,
+    withdrawn, edited): otherwise 409 naming them, and nothing is undone. Each withdrawal is the
+    normal one: a seat it frees goes to the next in line, as the answer of a withdrawal would say."""
+    authorize(principal, IMPORTS_WRITE)
+    imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.nominations,
+                                 module_id=module_id)
+    if imported.status is not ImportStatus.applied:
+        raise Conflict(f"The import is {imported.status.value}; only an applied import is undone.", code="import-not-applied")
+    await lock_module(session, module_id)
+    created = (imported.result or {}).get("created", [])
+    ids = [uuid.UUID(c["nomination_id"]) for c in created]
+    stmt = select(Nomination.id, Nomination.version).where(Nomination.id.in_(ids), need_to_know.nominations(principal))
+    current = {row[0]: row[1] for row in await session.execute(stmt)} if ids else {}
+    touched = [{"line": c["line"], "nomination_id": c["nomination_id"]} for c in created
+               if current.get(uuid.UUID(c["nomination_id"])) != c["version"]]
+    if touched:
+        raise Conflict(f"{len(touched)} nomination(s) changed since this import; nothing was undone.", code="touched-since",
+                       title="Records changed since the import", rows=touched)
+    for nomination_id in ids:
+        await nominations.withdraw(session, principal=principal, nomination_id=nomination_id, data=Withdrawal(reason=UNDO_REASON))
+    now = utcnow()
+    imported.status, imported.undone_at = ImportStatus.undone, now
+    imported.result = (imported.result or {}) | {"undone": {"withdrawn": len(ids)}}
+    record_change(session, principal=principal, action="undone", entity="import", entity_id=imported.id)
+    emit(session, "import.undone", resource_id=imported.id, data={"kind": "nominations", "counts": imported.result["undone"]})
     await session.flush()
     return imported

@@ -113,3 +113,40 @@ async def test_nominees_refused_since_planning_make_apply_a_409_and_nothing_is_w
                           json={"plan_hash": planned.json()["plan_hash"]})
     body = assert_problem(r, 409, "/problems/plan-outdated")
     assert body["rows"] == [{"line": 2, "officer_id": officer, "rule": "already-nominated"}]
+
+
+async def test_undoing_a_list_of_nominees_withdraws_them_unless_one_changed_since(client, two_agencies, cycle, sign_in):  # noqa: F811
+    focal = two_agencies["focal"]
+    module = await open_module(client, cycle["id"], "IMP-UNDO")
+    officers = []
+    for n in range(3):
+        r = await client.put(f"/officers/by-external-id/mission-hr/U-{n}", json={
+            "agency_id": two_agencies["unit"], "full_name_ar": f"ضابط {n}", "name_latin": f"Undo {n}", "sex": "male"})
+        officers.append(r.json()["id"])
+    base = f"/modules/{module['id']}/nominations/imports"
+
+    async def applied(rows: list[str]) -> dict:
+        planned = (await focal.post(base, files={"file": ("n.csv", csv_file([[o] for o in rows], header=["officer_id"]), "text/csv")})).json()
+        r = await focal.post(f"{base}/{planned['id']}/apply", json={"plan_hash": planned["plan_hash"]})
+        assert r.status_code == 200, r.text
+        return planned
+
+    first = await applied(officers[:2])
+    r = await focal.post(f"{base}/{first['id']}/undo")
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "undone"
+    listed = (await client.get(f"/modules/{module['id']}/nominations", params={"limit": 50})).json()["items"]
+    assert {n["officer_id"]: n["status"] for n in listed} == {officers[0]: "withdrawn", officers[1]: "withdrawn"}
+    assert_problem(await focal.post(f"{base}/{first['id']}/undo"), 409, "/problems/import-not-applied")  # once
+
+    # A nominee decided since: undo names the row and withdraws no one.
+    second = await applied([officers[2]])
+    nomination = next(n for n in (await client.get(f"/modules/{module['id']}/nominations", params={"limit": 50})).json()["items"]
+                      if n["officer_id"] == officers[2])
+    assert (await client.post(f"/nominations/{nomination['id']}/decision", json={"decision": "accept"})).status_code == 200
+    body = assert_problem(await focal.post(f"{base}/{second['id']}/undo"), 409, "/problems/touched-since")
+    assert body["rows"] == [{"line": 2, "nomination_id": nomination["id"]}]
+    assert (await client.get(f"/nominations/{nomination['id']}")).json()["status"] == "enrolled"
+    # Another agency's focal point cannot reach the import at all.
+    theirs = await sign_in("focal_point", agency_id=uuid.UUID(two_agencies["theirs"]))
+    assert_problem(await theirs.post(f"{base}/{second['id']}/undo"), 404)
