@@ -25,7 +25,9 @@ class OutboxEvent(Base):
 
     __tablename__ = "outbox_events"
     __table_args__ = (
-        Index("ix_outbox_events_resource", "entity", "entity_id", "resource_seq"),
+        # Unique: two writers that did not lock the resource cannot both take one number (the later one
+        # fails, a retryable conflict, rather than sending receivers two updates with one sequence).
+        Index("ix_outbox_events_resource", "entity", "entity_id", "resource_seq", unique=True),
         Index("ix_outbox_events_seq", "seq"),
         {"sqlite_autoincrement": True},
     )

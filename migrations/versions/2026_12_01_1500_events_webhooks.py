@@ -105,7 +105,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_events_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index('ix_outbox_events_seq', ['seq'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_events_occurred_at'), ['occurred_at'], unique=False)
-        batch_op.create_index('ix_outbox_events_resource', ['entity', 'entity_id', 'resource_seq'], unique=False)
+        batch_op.create_index('ix_outbox_events_resource', ['entity', 'entity_id', 'resource_seq'], unique=True)
 
 
     # ### end Alembic commands ###
