@@ -11,6 +11,14 @@ from typing import Any
 import httpx
 import pytest
 
+from domain.auth.principal import Principal
+from domain.catalogue.models import Discipline
+from domain.catalogue.resources import create_discipline
+from domain.catalogue.schemas import DisciplineCreate
+from domain.cycles.schemas import CycleCreate, CycleRead
+from domain.cycles.service import create_cycle
+from domain.programmes.schemas import ProgrammeCreate, ProgrammeRead
+from domain.programmes.service import create_programme
 from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"
@@ -25,21 +33,25 @@ async def ensure_discipline(client: httpx.AsyncClient, code: str, label: str) ->
     assert r.status_code in (201, 409), r.text  # 409: already seeded
 
 
+# The shared fixtures arrange through the services on the test's transaction (the act and the
+# assertions go through HTTP); their values are what the API would have answered.
+ARRANGER = Principal.system("test arrangement")
+
+
 @pytest.fixture
-async def disciplines(client) -> list[str]:
+async def disciplines(db) -> list[str]:
     for code, label in DISCIPLINES.items():
-        await ensure_discipline(client, code, label)
+        if await db.get(Discipline, code) is None:
+            await create_discipline(db, principal=ARRANGER, data=DisciplineCreate(code=code, label_en=label))
     return list(DISCIPLINES)
 
 
 @pytest.fixture
-async def programme(client) -> dict:
-    r = await client.post("/programmes", json={
-        "name": "Counter-Terrorism Justice (test)", "acronym": "CT JUST", "implementer": "Test implementer",
-        "funding_sources": [{"donor": "EU", "instrument": "Instrument contributing to Stability and Peace"}],
-    })
-    assert r.status_code == 201, r.text
-    return r.json()
+async def programme(db) -> dict:
+    made = await create_programme(db, principal=ARRANGER, data=ProgrammeCreate(
+        name="Counter-Terrorism Justice (test)", acronym="CT JUST", implementer="Test implementer",
+        funding_sources=[{"donor": "EU", "instrument": "Instrument contributing to Stability and Peace"}]))
+    return ProgrammeRead.model_validate(made).model_dump(mode="json")
 
 
 async def make_cycle(client: httpx.AsyncClient, programme_id: str, **overrides: Any) -> dict:
@@ -54,14 +66,25 @@ async def make_cycle(client: httpx.AsyncClient, programme_id: str, **overrides: 
     return r.json()
 
 
-@pytest.fixture
-async def cycle(client, programme, disciplines) -> dict:
-    return await make_cycle(client, programme["id"])
+async def arrange_cycle(db, programme_id: str, **overrides: Any) -> dict:
+    body = {
+        "programme_id": programme_id, "partner_country": "IQ", "title": "EU–Iraq bilateral cooperation cycle 2024–2026 (test)",
+        "starts_on": CYCLE_STARTS_ON, "ends_on": CYCLE_ENDS_ON, "female_share_target": 0.25,
+        "time_zone": "Asia/Baghdad", "working_days": ["sunday", "monday", "tuesday", "wednesday", "thursday"],
+        "holidays": [HOLIDAY],
+    } | overrides
+    made = await create_cycle(db, principal=ARRANGER, data=CycleCreate.model_validate(body))
+    return CycleRead.model_validate(made).model_dump(mode="json")
 
 
 @pytest.fixture
-async def other_cycle(client, programme, disciplines) -> dict:
-    return await make_cycle(client, programme["id"], title="A second cycle (test)")
+async def cycle(db, programme, disciplines) -> dict:
+    return await arrange_cycle(db, programme["id"])
+
+
+@pytest.fixture
+async def other_cycle(db, programme, disciplines) -> dict:
+    return await arrange_cycle(db, programme["id"], title="A second cycle (test)")
 
 
 def module_body(cycle_id: str, code: str, **overrides: Any) -> dict:
