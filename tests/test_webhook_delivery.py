@@ -138,6 +138,19 @@ def deliveries(url: str) -> list[tuple[WebhookDelivery, list]]:
     return asyncio.run(run())
 
 
+def subscription(url: str) -> WebhookSubscription:
+    """The (only) subscription as stored now."""
+    async def run() -> WebhookSubscription:
+        engine = make_engine(url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                return await session.scalar(select(WebhookSubscription))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
 def clear(url: str) -> None:
     async def run():
         engine = make_engine(url)
@@ -196,14 +209,7 @@ def test_410_disables_the_endpoint_and_re_enabling_delivers(scratch_url):
         sent = len(receiver.received)
         work(scratch_url, until=lambda: False, timeout=0.6)  # retries would be due by now
 
-        async def status():
-            engine = make_engine(scratch_url)
-            async with make_sessionmaker(engine)() as session:
-                sub = await session.scalar(select(WebhookSubscription))
-            await engine.dispose()
-            return sub
-
-        sub = asyncio.run(status())
+        sub = subscription(scratch_url)
         assert sub.status is SubscriptionStatus.disabled and "410" in sub.disabled_reason
         assert len(receiver.received) == sent  # nothing more was sent once disabled
         kept = deliveries(scratch_url)
@@ -328,14 +334,7 @@ def test_an_endpoint_failing_for_5_days_is_disabled_with_its_reason(scratch_url)
         asyncio.run(failing_since(5.01))
         work(scratch_url, until=lambda: len(receiver.received) >= 2, timeout=10)
 
-        async def state():
-            engine = make_engine(scratch_url)
-            async with make_sessionmaker(engine)() as session:
-                sub = await session.scalar(select(WebhookSubscription))
-            await engine.dispose()
-            return sub
-
-        sub = asyncio.run(state())
+        sub = subscription(scratch_url)
     assert sub.status is SubscriptionStatus.disabled
     assert sub.disabled_reason.startswith("every attempt failed since") and "503" in sub.disabled_reason
     assert {d.status for d, _ in deliveries(scratch_url)} == {DeliveryStatus.pending}  # kept for when it is enabled
