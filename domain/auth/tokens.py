@@ -120,11 +120,14 @@ class KeyRing:
             private_pem = _development_key(settings.key_dir)
         public_pem = _public_pem(private_pem)
         self.signing = KeyPair(_thumbprint(public_pem), private_pem, public_pem)
-        self._signing_pem = private_pem
+        # Parsed once: loading a PEM private key checks the RSA key (tens of milliseconds), which
+        # python-jose would otherwise repeat for every token it signs.
+        self._signer = jwk.construct(private_pem, ALGORITHM)
         previous = [p.strip() + "\n" for p in (settings.jwt_previous_public_keys or "").split("\n\n") if p.strip()]
         self.keys = {self.signing.kid: self.signing} | {
             _thumbprint(p): KeyPair(_thumbprint(p), None, p) for p in previous
         }
+        self._verifiers = {kid: jwk.construct(pair.public_pem, ALGORITHM) for kid, pair in self.keys.items()}
         self.issuer = settings.jwt_issuer
         self.audience = settings.jwt_audience
         self.access_ttl = timedelta(minutes=settings.access_token_minutes)
@@ -134,7 +137,7 @@ class KeyRing:
         return {"keys": [k.public_jwk for k in self.keys.values()]}
 
     def sign(self, claims: dict[str, Any], *, typ: str = "JWT") -> str:
-        return jwt.encode(claims, self._signing_pem, algorithm=ALGORITHM, headers={"kid": self.signing.kid, "typ": typ})
+        return jwt.encode(claims, self._signer, algorithm=ALGORITHM, headers={"kid": self.signing.kid, "typ": typ})
 
     def issue_access_token(self, *, subject: str, claims: dict[str, Any], now: datetime | None = None) -> tuple[str, int]:
         now = now or datetime.now(UTC)
@@ -166,13 +169,13 @@ class KeyRing:
         if header.get("alg") != ALGORITHM:
             raise InvalidToken("unsupported algorithm")
         kid = header.get("kid")
-        key = self.keys.get(kid) if isinstance(kid, str) else None  # a crafted header may hold any JSON there
+        key = self._verifiers.get(kid) if isinstance(kid, str) else None  # a crafted header may hold any JSON there
         if key is None:
             raise InvalidToken("unknown signing key")
         try:
             return jwt.decode(
                 token,
-                key.public_pem,
+                key,
                 algorithms=[ALGORITHM],
                 audience=audience or self.audience,
                 issuer=self.issuer,

@@ -1,5 +1,6 @@
 import uuid
 from datetime import date
+from functools import cache
 from typing import Annotated, Self, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -9,8 +10,14 @@ from domain.cycles.models import DEFAULT_WORKING_DAYS, Weekday
 from domain.schemas import CountryCode, Day, EntityRead, Fraction, FundingSource, InputModel, Name, PatchModel, ShortText
 
 
+@cache
+def _zones() -> frozenset[str]:
+    """The tz database's names, read once: listing them walks the whole zoneinfo directory."""
+    return frozenset(available_timezones())
+
+
 def _known_zone(value: str) -> str:
-    if value not in available_timezones():
+    if value not in _zones():
         raise ValueError(f"unknown IANA time zone {value!r}")
     ZoneInfo(value)
     return value
