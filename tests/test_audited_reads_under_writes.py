@@ -23,7 +23,7 @@ from domain.officers.models import Officer, Sex
 from domain.officers.names import arabic_key, latin_key
 from domain.settings import Settings
 from tests.conftest import _TMP, migrate, scratch_database
-from tests.servers import account, serving
+from tests.servers import account, http_client, serving
 
 READS = WRITES = 40
 
@@ -55,11 +55,11 @@ def test_audited_reads_beside_writes_answer_2xx_and_keep_every_audit_row(world):
     base, focal_id, focal, admin, engine = world
 
     def read(i: int) -> int:
-        with httpx.Client(base_url=base, headers=focal, timeout=60) as c:
+        with http_client(base, headers=focal, timeout=60) as c:
             return c.get("/officers", params={"q": "ضابط", "limit": 10 + i % 5}).status_code
 
     def write(i: int) -> int:
-        with httpx.Client(base_url=base, headers=admin, timeout=60) as c:
+        with http_client(base, headers=admin, timeout=60) as c:
             return c.post("/venues", json={"name": f"Hall {i} (test)", "city": "Baghdad", "capacity": 20}).status_code
 
     with ThreadPoolExecutor(max_workers=READS + WRITES) as pool:

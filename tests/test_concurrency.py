@@ -19,7 +19,7 @@ from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
 from domain.settings import Settings
 from tests.conftest import _TMP, migrate, scratch_database
-from tests.servers import account, serving
+from tests.servers import account, http_client, serving
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ async def _candidates(url: str, module_id: uuid.UUID, agency_id: uuid.UUID) -> l
 
 def test_100_concurrent_accepts_fill_exactly_30_seats(server, scratch_url):
     base, headers = server
-    with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
+    with http_client(base, headers=headers, timeout=60) as c:
         def ok(r: httpx.Response) -> dict:
             assert r.status_code in (200, 201), r.text
             return r.json()
@@ -76,7 +76,7 @@ def test_100_concurrent_accepts_fill_exactly_30_seats(server, scratch_url):
     nominations = asyncio.run(_candidates(scratch_url, uuid.UUID(module["id"]), uuid.UUID(agency["id"])))
 
     def accept(nomination_id: str) -> tuple[int, str]:
-        with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+        with http_client(base, headers=headers, timeout=120) as client:
             r = client.post(f"/nominations/{nomination_id}/decision", json={"decision": "accept"})
             return r.status_code, r.json().get("type", r.json().get("nomination", {}).get("status"))
 
@@ -85,7 +85,7 @@ def test_100_concurrent_accepts_fill_exactly_30_seats(server, scratch_url):
 
     assert sorted({a for a in answers}) == [(200, "enrolled"), (409, "/problems/capacity-reached")], answers
     assert sum(1 for a in answers if a[0] == 200) == 30
-    with httpx.Client(base_url=base, headers=headers, timeout=60) as c:
+    with http_client(base, headers=headers, timeout=60) as c:
         enrolled = c.get(f"/modules/{module['id']}/nominations", params={"status": "enrolled", "limit": 200}).json()["items"]
         balance = c.get(f"/modules/{module['id']}/balance").json()
     assert len(enrolled) == 30

@@ -10,7 +10,7 @@ from api.main import create_app
 from api.serve import proxy_config
 from domain.settings import Settings
 from tests.conftest import _TMP, migrate, scratch_database
-from tests.servers import serving
+from tests.servers import http_client, serving
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def url():
 
 def attempts(base: str) -> list[int]:
     """Seven wrong sign-ins under seven different user names, each claiming another address."""
-    with httpx.Client(base_url=base, timeout=30) as c:
+    with http_client(base, timeout=30) as c:
         return [c.post("/api/v1/auth/token", headers={"X-Forwarded-For": f"203.0.113.{i}"},
                        data={"grant_type": "password", "username": f"nobody{i}", "password": "wrong-password"}).status_code
                 for i in range(7)]

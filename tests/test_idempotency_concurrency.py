@@ -32,6 +32,7 @@ from domain.idempotency.service import ClaimResult, claim_key
 from domain.programmes.models import Programme
 from domain.settings import Settings
 from tests.conftest import _TMP, migrate, scratch_database
+from tests.servers import http_client
 
 
 class Gate:
@@ -94,7 +95,7 @@ def test_a_duplicate_while_the_first_runs_is_a_409_and_a_retry_replays_the_first
     gates.append(gate)
     body = {"name": "Held programme (test)", "acronym": f"H-{uuid.uuid4().hex[:6]}", "implementer": "Test"}
     key = {"Idempotency-Key": f'"{uuid.uuid4()}"'}
-    with httpx.Client(base_url=base, headers=auth, timeout=60) as c, ThreadPoolExecutor(max_workers=1) as pool:
+    with http_client(base, headers=auth, timeout=60) as c, ThreadPoolExecutor(max_workers=1) as pool:
         running = pool.submit(c.post, "/programmes", json=body, headers=key | {"X-Test-Hold": "1"})
         assert gate.entered.wait(10), "the first request never reached the app"
         duplicate = c.post("/programmes", json=body, headers=key)
@@ -121,7 +122,7 @@ def test_a_burst_of_the_same_request_takes_effect_once(server):
     start = threading.Barrier(20)
 
     def send(_: int) -> httpx.Response:
-        with httpx.Client(base_url=base, headers=auth | key, timeout=60) as c:
+        with http_client(base, headers=auth | key, timeout=60) as c:
             start.wait(10)
             return c.post("/programmes", json=body)
 

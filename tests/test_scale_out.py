@@ -30,7 +30,7 @@ from domain.auth.tokens import KeyRing
 from domain.db import is_sqlite
 from domain.settings import Settings
 from tests.conftest import _TMP, DATABASE_URL, ROOT, migrate, scratch_database
-from tests.servers import account, free_port
+from tests.servers import account, free_port, http_client
 
 pytestmark = pytest.mark.skipif(is_sqlite(DATABASE_URL), reason="several API processes are a PostgreSQL deployment; "
                                 "SQLite serves one process (README)")
@@ -86,7 +86,7 @@ class RoundRobin:
     """Each request to the next process in turn."""
 
     def __init__(self, bases: list[str], headers: dict[str, str]):
-        self.clients = [httpx.Client(base_url=b, headers=headers, timeout=60) for b in bases]
+        self.clients = [http_client(b, headers=headers, timeout=60) for b in bases]
         self._next = itertools.cycle(self.clients)
         self.served: dict[str, int] = {str(c.base_url): 0 for c in self.clients}
 

@@ -34,7 +34,7 @@ from domain.webhooks.schemas import WebhookCreate
 from domain.webhooks.service import create_webhook
 from domain.webhooks.worker import Worker
 from tests.conftest import _TMP, DATABASE_URL, migrate, scratch_database
-from tests.servers import free_port
+from tests.servers import TLS, free_port
 from tests.webhook_receiver import Receiver, receiving
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +112,7 @@ def work(url: str, until, *, timeout: float = 20, **extra) -> Worker:
         engine = make_engine(url)
         worker = Worker(engine, settings(url, **extra))
         try:
-            async with httpx.AsyncClient(timeout=2, follow_redirects=False) as client:
+            async with httpx.AsyncClient(timeout=2, follow_redirects=False, verify=TLS) as client:
                 deadline = time.monotonic() + timeout
                 while not until() and time.monotonic() < deadline:
                     if not await worker.round(client):

@@ -4,9 +4,9 @@ runs in a transaction on it that is rolled back, with the need-to-know guard on.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import asyncio
+import contextlib
+import io
 import uuid
 from collections.abc import AsyncIterator
 
@@ -20,7 +20,8 @@ from domain.auth.models import User
 from domain.auth.service import user_token
 from domain.db import is_sqlite, sync_url
 from domain.settings import Settings
-from tests.conftest import _TMP, DATABASE_URL, ROOT, TestSessions, migrate, reset_database
+from seeds.__main__ import run as run_seeds
+from tests.conftest import _TMP, DATABASE_URL, TestSessions, migrate, reset_database
 from tests.need_to_know_guard import NeedToKnowGuard
 
 
@@ -51,13 +52,18 @@ def _create(url: str) -> None:
     admin.dispose()
 
 
+async def seed(url: str) -> int:
+    """The demo seed, as `python -m seeds demo` runs it (quietly)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        return await run_seeds("demo", url)
+
+
 @pytest.fixture(scope="session")
 def contract_tokens() -> dict[str, str]:
     """Bearer tokens of the demo administrator and the demo focal point (Ministry of Interior)."""
     _create(CONTRACT_URL)
     migrate(CONTRACT_URL)
-    subprocess.run([sys.executable, "-m", "seeds", "demo"], cwd=ROOT, check=True, capture_output=True, timeout=120,
-                   env={**os.environ, "DATABASE_URL": CONTRACT_URL})
+    assert asyncio.run(seed(CONTRACT_URL)) == 0, "the demo seed failed"
     fill_pools(CONTRACT_URL)
     engine = create_engine(sync_url(CONTRACT_URL))
     with engine.connect() as conn:

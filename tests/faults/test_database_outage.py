@@ -31,7 +31,7 @@ from domain.auth.principal import Role
 from domain.db import is_sqlite, sync_url
 from domain.settings import Settings
 from tests.conftest import _TMP, DATABASE_URL, migrate, scratch_database
-from tests.servers import account, serving
+from tests.servers import account, http_client, serving
 
 pytestmark = [
     pytest.mark.outage,
@@ -56,7 +56,7 @@ def world(scratch_url: str) -> Iterator[dict]:
     app = create_app(Settings(database_url=scratch_url, key_dir=_TMP / "keys"))
     _, headers = account(scratch_url, app, Role.admin)
     with serving(app) as base:
-        with httpx.Client(base_url=base + "/api/v1", headers=headers, timeout=60) as c:
+        with http_client(base + "/api/v1", headers=headers, timeout=60) as c:
             yield {"base": base + "/api/v1", "headers": headers, **_arrange(c)}
 
 
@@ -168,7 +168,7 @@ def _timed(log: Log, what: str, send: Callable[..., httpx.Response], url: str, *
 
 
 def _nominator(world: dict, log: Log, stop: threading.Event, candidates: list[str]) -> None:
-    with httpx.Client(base_url=world["base"], headers=world["headers"], timeout=REQUEST_TIMEOUT_S) as c:
+    with http_client(world["base"], headers=world["headers"], timeout=REQUEST_TIMEOUT_S) as c:
         for officer_id in candidates:
             if stop.is_set():
                 return
@@ -189,7 +189,7 @@ def _nominator(world: dict, log: Log, stop: threading.Event, candidates: list[st
 
 
 def _marker(world: dict, log: Log, stop: threading.Event, session_ids: list[str]) -> None:
-    with httpx.Client(base_url=world["base"], headers=world["headers"], timeout=REQUEST_TIMEOUT_S) as c:
+    with http_client(world["base"], headers=world["headers"], timeout=REQUEST_TIMEOUT_S) as c:
         turn = 0
         while not stop.is_set():
             session_id, status = session_ids[turn % len(session_ids)], ("present", "late")[turn // len(session_ids) % 2]
@@ -234,7 +234,7 @@ def test_the_database_goes_away_and_comes_back_under_concurrent_writes(world, sc
     assert any(200 <= status < 300 for _, status, _, _ in log.answers[-20:]), log.answers[-20:]
     print(f"\n{len(log.answers)} answers {dict(statuses)}; down {up_at - down_at:.1f} s")
 
-    with httpx.Client(base_url=world["base"], headers=world["headers"], timeout=60) as c:
+    with http_client(world["base"], headers=world["headers"], timeout=60) as c:
         deadline = time.monotonic() + 30
         while c.get("/modules", params={"limit": 1}).status_code != 200 and time.monotonic() < deadline:
             time.sleep(0.5)
