@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, Timezone
@@ -107,6 +108,14 @@ def _span(meta: FeedMeta, events: list[FeedEvent], today: date) -> tuple[date, d
     return min(days) - timedelta(days=1), max(days) + timedelta(days=2)
 
 
+@lru_cache(maxsize=256)
+def _vtimezone(name: str, first: date, last: date) -> Timezone:
+    """A zone's VTIMEZONE over a span, built once: icalendar walks every transition of the zone to
+    make it (tens of milliseconds), and feeds of one cycle ask for the same zone and span. Shared
+    read-only: adding a component to a calendar does not change it."""
+    return Timezone.from_tzid(name, first_date=first, last_date=last)
+
+
 def render(meta: FeedMeta, events: list[FeedEvent], *, today: date | None = None) -> bytes:
     """A VCALENDAR with one VEVENT per session and a VTIMEZONE per zone used."""
     cal = Calendar()
@@ -126,7 +135,7 @@ def render(meta: FeedMeta, events: list[FeedEvent], *, today: date | None = None
         zones.add(zone_name(meta.home_zone))
     first, last = _span(meta, events, today or datetime.now(UTC).date())
     for name in sorted(zones):
-        cal.add_component(Timezone.from_tzid(name, first_date=first, last_date=last))
+        cal.add_component(_vtimezone(name, first, last))
     for e in events:
         cal.add_component(_vevent(e))
     ical: bytes = cal.to_ical()  # icalendar leaves to_ical unannotated
