@@ -19,14 +19,15 @@ GUARDED = "tadrib_guarded"
 
 
 def _inspect(statement: Any) -> tuple[set[str], bool]:
+    """The tables a statement reads, and whether it carries a need-to-know condition (the walk
+    stops at the first one: a scoped statement passes whatever else it reads)."""
     tables: set[str] = set()
-    scoped = False
     for element in visitors.iterate(statement):
         if isinstance(element, NeedToKnow):
-            scoped = True
-        elif isinstance(element, Table):
+            return tables, True
+        if isinstance(element, Table):
             tables.add(element.name)
-    return tables, scoped
+    return tables, False
 
 
 def _origin() -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from domain.auth.principal import Principal
 from domain.catalogue.models import Discipline
@@ -40,8 +41,9 @@ ARRANGER = Principal.system("test arrangement")
 
 @pytest.fixture
 async def disciplines(db) -> list[str]:
+    known = set(await db.scalars(select(Discipline.code).where(Discipline.code.in_(DISCIPLINES))))
     for code, label in DISCIPLINES.items():
-        if await db.get(Discipline, code) is None:
+        if code not in known:
             await create_discipline(db, principal=ARRANGER, data=DisciplineCreate(code=code, label_en=label))
     return list(DISCIPLINES)
 
