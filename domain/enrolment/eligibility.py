@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import and_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -29,18 +29,29 @@ async def missing_prerequisites(session: AsyncSession, *, officer_id: uuid.UUID,
     return [ModuleRef(module_id=r.id, code=r.code, title=r.title) for r in rows]
 
 
-async def overlapping_enrolments(session: AsyncSession, *, officer_ids: list[uuid.UUID], module_id: uuid.UUID) -> dict[uuid.UUID, list[ModuleRef]]:
-    """For each officer, the other modules they are enrolled in whose sessions overlap this module's."""
-    if not officer_ids:
-        return {}
+def _overlaps() -> Select[uuid.UUID, uuid.UUID, str, str]:
     mine, theirs = aliased(TrainingSession), aliased(TrainingSession)
-    rows = await session.execute(internal(
+    module_id: BindParameter[uuid.UUID] = bindparam("module_id")
+    return internal(
         select(Nomination.officer_id, Module.id, Module.code, Module.title)
         .join(Module, Module.id == Nomination.module_id)
         .join(theirs, theirs.module_id == Module.id)
         .join(mine, and_(mine.module_id == module_id, mine.starts_at < theirs.ends_at, theirs.starts_at < mine.ends_at))
-        .where(Nomination.officer_id.in_(officer_ids), Nomination.status.in_(HOLDS_SEAT), Nomination.module_id != module_id)
-        .distinct(), "clashing modules of officers the caller already holds"))
+        .where(Nomination.officer_id.in_(bindparam("officer_ids", expanding=True)), Nomination.status.in_(HOLDS_SEAT),
+               Nomination.module_id != module_id)
+        .distinct(), "clashing modules of officers the caller already holds")
+
+
+# Built once, run with parameters: every nomination and decision asks it, and building the
+# statement (two aliases, three joins) cost more than running it.
+_OVERLAPS = _overlaps()
+
+
+async def overlapping_enrolments(session: AsyncSession, *, officer_ids: list[uuid.UUID], module_id: uuid.UUID) -> dict[uuid.UUID, list[ModuleRef]]:
+    """For each officer, the other modules they are enrolled in whose sessions overlap this module's."""
+    if not officer_ids:
+        return {}
+    rows = await session.execute(_OVERLAPS, {"officer_ids": officer_ids, "module_id": module_id})
     found: dict[uuid.UUID, list[ModuleRef]] = {}
     for officer_id, mid, code, title in rows:
         found.setdefault(officer_id, []).append(ModuleRef(module_id=mid, code=code, title=title))
