@@ -34,8 +34,9 @@ from tests.need_to_know_guard import GUARDED, NeedToKnowGuard
 
 ROOT = Path(__file__).resolve().parents[1]
 _TMP = Path(tempfile.mkdtemp(prefix="tadrib-tests-"))
-# Hypothesis (schemathesis) keeps its files here rather than in the working tree.
-os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_TMP / "hypothesis"))
+# Hypothesis (schemathesis) keeps its files outside the working tree, in one place for every run
+# and worker: its tables of which characters a codec encodes take seconds to build, once.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "tadrib-hypothesis"))
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
