@@ -8,6 +8,7 @@ TEST_DATABASE_URL picks the database (PostgreSQL in CI); the default is a SQLite
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import uuid
@@ -38,6 +39,14 @@ _TMP = Path(tempfile.mkdtemp(prefix="tadrib-tests-"))
 # and worker: its tables of which characters a codec encodes take seconds to build, once.
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "tadrib-hypothesis"))
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What the imports and the collection built lives for the whole run: out of the collector's
+    sight (gc.freeze), so that each full collection during the tests does not walk it again
+    (about a tenth of the suite's CPU)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _worker_url(url: str) -> str:
