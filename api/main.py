@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -86,11 +85,6 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if check_schema:
             await check_schema_is_current(engine)
-        # What start-up built (modules, the app, its schemas) lives as long as the process: out
-        # of the cyclic collector's sight, so that its full collections, which pause a request,
-        # walk only what requests make.
-        gc.collect()
-        gc.freeze()
         yield
         await engine.dispose()
 
