@@ -41,6 +41,18 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempd
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
+# Tests that mostly wait (on worker processes, servers starting, leases running out) go first,
+# so that under xdist their waiting overlaps the other workers' CPU-bound tests instead of
+# leaving a core idle at the end of the run.
+WAITING_FIRST = ("tests/test_webhook_delivery.py", "tests/test_scale_out.py", "tests/test_concurrency.py",
+                 "tests/test_audited_reads_under_writes.py", "tests/test_idempotency_concurrency.py", "tests/test_forwarded_headers.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: i for i, path in enumerate(WAITING_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: the rest keep their order
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What the imports and the collection built lives for the whole run: out of the collector's
     sight (gc.freeze), so that each full collection during the tests does not walk it again
