@@ -7,6 +7,7 @@ up), both from one per-officer aggregate (domain/reporting/balance_query.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.principal import Principal
 from domain.enrolment.rules import female_share
-from domain.reporting import balance_query
+from domain.reporting import balance_query, collector
 from domain.reporting import suppression as sdc
 from domain.reporting.balance_query import STAGES
 from domain.reporting.filters import resolve_scope
@@ -35,13 +36,21 @@ async def gender_balance(session: AsyncSession, *, principal: Principal, filters
                                 agency_id=filters.agency_id, discipline=filters.discipline,
                                 date_from=filters.date_from, date_to=filters.date_to)
     rows_and_total = (await session.execute(balance_query.statement(scope, filters.group_by))).mappings().all()
+    if not scope.exact:
+        threshold = threshold or get_settings().report_suppression_threshold
+    with collector.held_off():  # about 2,000 groups by module: see domain/reporting/collector.py
+        return _report(rows_and_total, filters, None if scope.exact else threshold)
+
+
+def _report(rows_and_total: Sequence[RowMapping], filters: BalanceFilters, threshold: int | None) -> GenderBalanceReport:
+    """The report document from the statement's rows (the groups, then the totals), suppressed
+    when a threshold is given, validated once."""
     *grouped, total = rows_and_total
     rows = [_row(r, str(r["key_id"]), r["label"], *_target(r, filters.group_by)) for r in grouped]
     doc: dict[str, Any] = {"group_by": filters.group_by, "filters": filters, "rows": rows,
                            "totals": _row(total, None, "Total", total["weighted_target"], "weighted")}
     doc["suppression"] = {"applied": False, "threshold": None, "rule": "Exact figures."}
-    if not scope.exact:
-        threshold = threshold or get_settings().report_suppression_threshold
+    if threshold is not None:
         _suppress(doc, threshold)
         doc["suppression"] = {"applied": True, "threshold": threshold, "rule": SUPPRESSION_RULE.format(t_1=threshold - 1)}
         for row in [*doc["rows"], doc["totals"]]:
