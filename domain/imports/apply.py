@@ -8,14 +8,14 @@ import uuid
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, union_all, update
+from sqlalchemy import Table, bindparam, delete, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.audit.service import record_change
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.db import Base, internal, utcnow
+from domain.db import Base, insert_rows, internal, utcnow
 from domain.errors import Conflict
 from domain.events.outbox import emit, emit_many
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
@@ -128,12 +128,11 @@ async def apply_officer_import(session: AsyncSession, *, principal: Principal, i
     now = utcnow()
     creates = [r for r in rows if r.action is A.create]
     officers = [_new_officer(r, now) for r in creates]
-    for part in chunks(officers):
-        await session.execute(insert(OFFICERS), list(part))
+    await insert_rows(session, OFFICERS, officers)
     if imported.options["key"] == "external_id":
-        ids = [{"officer_id": r.target_id, "source": imported.options["source"], "external_id": r.key} for r in creates]
-        for part in chunks(ids):
-            await session.execute(insert(EXTERNAL_IDS), [p | {"id": uuid.uuid4()} for p in part])
+        source = imported.options["source"]
+        await insert_rows(session, EXTERNAL_IDS, [{"id": uuid.uuid4(), "officer_id": r.target_id, "source": source,
+                                                   "external_id": r.key} for r in creates])
     changed = [r for r in rows if r.action is not A.create]
     await _set_fields(session, changed, now)
     await audit_many(session, principal=principal, action="created", entity="officer",
@@ -204,7 +203,8 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
 async def _emit_officers(session: AsyncSession, creates: list[Any], changed: list[Any], undo: bool = False) -> None:
     """The officer events of an import, in bulk: one per officer created, changed or deactivated
     (an undo reports the restored officers as updated)."""
-    agencies = await agencies_of(session, [r.target_id for r in creates + changed])
+    agencies = await agencies_of(session, [r.target_id for r in changed])
+    agencies |= {r.target_id: uuid.UUID(r.values["agency_id"]) for r in creates}  # as just inserted
 
     def item(r: Any, **data: Any) -> dict[str, Any]:
         return {"resource_id": r.target_id, "officer_id": r.target_id, "agency_id": agencies.get(r.target_id),

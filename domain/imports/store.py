@@ -7,14 +7,14 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.audit.models import AuditEntry
 from domain.audit.service import plain, record_change
 from domain.auth.principal import Principal, Role
-from domain.db import utcnow
+from domain.db import insert_rows, utcnow
 from domain.errors import NotFound
 from domain.ids import uuid7
 from domain.imports.models import Import, ImportKind, ImportRow
@@ -50,9 +50,7 @@ async def rows_of(session: AsyncSession, import_id: uuid.UUID) -> list[ImportRow
 
 
 async def store_rows(session: AsyncSession, import_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
-    table = cast(Table, ImportRow.__table__)
-    for part in chunks(rows):
-        await session.execute(insert(table), [{"id": uuid7(), "import_id": import_id, **row} for row in part])
+    await insert_rows(session, cast(Table, ImportRow.__table__), [{"id": uuid7(), "import_id": import_id, **row} for row in rows])
 
 
 async def save_plan(session: AsyncSession, *, principal: Principal, imported: Import, rows: list[dict[str, Any]]) -> None:
@@ -91,5 +89,4 @@ async def audit_many(session: AsyncSession, *, principal: Principal, action: str
             fields = {f: {"before": plain(b), "after": plain(a)} for f, (b, a) in diff.items()}
         audit.append({"id": uuid7(), "at": now, "actor_id": principal.id, "actor_name": principal.name, "action": action,
                       "entity": entity, "entity_id": str(entity_id), "changes": fields, "row_count": None})
-    for part in chunks(audit):
-        await session.execute(insert(cast(Table, AuditEntry.__table__)), list(part))
+    await insert_rows(session, cast(Table, AuditEntry.__table__), audit)
