@@ -8,10 +8,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Executable, Integer, MetaData, Table, TypeDecorator, Uuid, event, insert
+from sqlalchemy import ARRAY, ColumnElement, DateTime, Executable, Integer, MetaData, Table, TypeDecorator, Uuid, any_, bindparam, event, insert
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, Session, declared_attr, mapped_column
 
 from domain import sqlite
 from domain.ids import uuid7
@@ -196,3 +196,12 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
     compiled = insert(table).compile(dialect=dialect, column_keys=names)
     order = [names.index(key) for key in compiled.positiontup or []]
     await conn.exec_driver_sql(compiled.string, [tuple(v[i] for i in order) for v in values])
+
+
+def among(session: AsyncSession, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN (values)` for the long lists of imports: PostgreSQL takes the values as one array
+    (`= ANY(...)`) rather than one bind parameter each, which the driver would parse the statement
+    for again; SQLite takes the IN list."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)

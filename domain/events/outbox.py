@@ -13,7 +13,7 @@ from sqlalchemy import Table, event, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from domain.db import insert_rows, utcnow
+from domain.db import among, insert_rows, utcnow
 from domain.events.catalogue import CATALOGUE, thin_data
 from domain.events.models import OutboxEvent
 from domain.ids import uuid7
@@ -68,7 +68,7 @@ async def emit_many(session: AsyncSession, type_: str, events: Sequence[dict[str
     last: dict[str, int] = {}
     for start in range(0, len(ids), 5000):
         stmt = (select(EVENTS.c.entity_id, func.max(EVENTS.c.resource_seq))
-                .where(EVENTS.c.entity == entry.resource, EVENTS.c.entity_id.in_(ids[start:start + 5000]))
+                .where(EVENTS.c.entity == entry.resource, among(session, EVENTS.c.entity_id, ids[start:start + 5000]))
                 .group_by(EVENTS.c.entity_id))
         last.update({i: n for i, n in await session.execute(stmt)})
     rows = []

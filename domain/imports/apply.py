@@ -15,11 +15,11 @@ from domain.access import need_to_know
 from domain.audit.service import record_change
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.db import Base, insert_rows, internal, utcnow
+from domain.db import Base, among, insert_rows, internal, utcnow
 from domain.errors import Conflict
 from domain.events.outbox import emit, emit_many
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
-from domain.imports.store import audit_many, chunks, load_import, versions
+from domain.imports.store import audit_many, chunks, collector_paused, load_import, versions
 from domain.officers.agencies import agencies_of
 from domain.officers.models import Officer, OfficerExternalId, ProvisioningLink, Sex
 from domain.officers.names import arabic_key, latin_key
@@ -62,9 +62,9 @@ async def _changed_since_planning(session: AsyncSession, principal: Principal, i
         taken_stmt: Any
         if options["key"] == "external_id":
             taken_stmt = select(OfficerExternalId.external_id).where(
-                OfficerExternalId.source == options["source"], OfficerExternalId.external_id.in_([r.key for r in part]))
+                OfficerExternalId.source == options["source"], among(session, OfficerExternalId.external_id, [r.key for r in part]))
         else:
-            taken_stmt = select(Officer.national_id).where(Officer.national_id.in_([r.key for r in part]),
+            taken_stmt = select(Officer.national_id).where(among(session, Officer.national_id, [r.key for r in part]),
                                                            need_to_know.officers(principal))
         taken = set(await session.scalars(taken_stmt))
         stale += [r for r in part if r.key in taken]
@@ -113,6 +113,7 @@ def _audited(rows: list[Any], *, undo: bool = False) -> list[tuple[uuid.UUID, di
     return out
 
 
+@collector_paused
 async def apply_officer_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, plan_hash: str) -> Import:
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)
@@ -157,11 +158,12 @@ async def _referenced(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.U
                for fk in table.foreign_keys if fk.column is OFFICERS.c.id]
     found: set[uuid.UUID] = set()
     for part in chunks(ids):
-        stmt = union_all(*[select(c.label("officer_id")).where(c.in_(part)) for c in columns])
+        stmt = union_all(*[select(c.label("officer_id")).where(among(session, c, part)) for c in columns])
         found |= set(await session.scalars(internal(stmt, "does anything refer to officers this import created: ids only")))
     return found
 
 
+@collector_paused
 async def undo_officer_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID) -> Import:
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)
@@ -183,8 +185,8 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
     created_ids = [r.target_id for r in creates]
     created_agency = await agencies_of(session, created_ids)
     for part in chunks(created_ids):
-        await session.execute(delete(EXTERNAL_IDS).where(EXTERNAL_IDS.c.officer_id.in_(part)))
-        await session.execute(delete(OFFICERS).where(OFFICERS.c.id.in_(part)))
+        await session.execute(delete(EXTERNAL_IDS).where(among(session, EXTERNAL_IDS.c.officer_id, part)))
+        await session.execute(delete(OFFICERS).where(among(session, OFFICERS.c.id, part)))
     await audit_many(session, principal=principal, action="updated", entity="officer", changes=_audited(changed, undo=True),
                      json_safe=True)
     await audit_many(session, principal=principal, action="deleted", entity="officer", changes=[(i, {}) for i in created_ids])

@@ -3,9 +3,11 @@ officers' versions (locked for apply and undo), and auditing many changes at onc
 
 from __future__ import annotations
 
+import functools
+import gc
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +16,7 @@ from domain.access import need_to_know
 from domain.audit.models import AuditEntry
 from domain.audit.service import plain, record_change
 from domain.auth.principal import Principal, Role
-from domain.db import insert_rows, utcnow
+from domain.db import among, insert_rows, utcnow
 from domain.errors import NotFound
 from domain.ids import uuid7
 from domain.imports.models import Import, ImportKind, ImportRow
@@ -27,6 +29,33 @@ T = TypeVar("T")
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_pausing = {"imports": 0, "was_enabled": False}
+
+
+def collector_paused(service: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Python's cyclic garbage collector paused while an import service builds and writes its rows:
+    with tens of thousands of row objects alive, every collection walks them all again (a quarter
+    of a 20,000-row import's time, measured by `python -m bench imports`). Reference counting still
+    frees what is dropped; the collector resumes when the last import running in the process ends."""
+
+    @functools.wraps(service)
+    async def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if _pausing["imports"] == 0:
+            _pausing["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _pausing["imports"] += 1
+        try:
+            return await service(*args, **kwargs)
+        finally:
+            _pausing["imports"] -= 1
+            if _pausing["imports"] == 0 and _pausing["was_enabled"]:
+                gc.enable()
+
+    return paused
 
 
 async def load_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, kind: ImportKind,
@@ -67,7 +96,7 @@ async def versions(session: AsyncSession, *, principal: Principal, ids: Iterable
     PostgreSQL; SQLite has one writer at a time)."""
     found: dict[uuid.UUID, int] = {}
     for part in chunks(list(ids)):
-        stmt = select(Officer.id, Officer.version).where(Officer.id.in_(part), need_to_know.officers(principal))
+        stmt = select(Officer.id, Officer.version).where(among(session, Officer.id, part), need_to_know.officers(principal))
         if lock:
             stmt = stmt.with_for_update()
         found.update({officer_id: version for officer_id, version in await session.execute(stmt)})
