@@ -181,21 +181,24 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
         raise ValueError(f"insert_rows into {table.name} needs values for {', '.join(unfilled)}")
     conn = await session.connection()
     dialect = conn.dialect
+    compiled = None
+    if dialect.name != "postgresql":
+        compiled = insert(table).compile(dialect=dialect, column_keys=names)
+        names = list(compiled.positiontup or [])  # the statement's parameter order
+        columns = [table.c[name] for name in names]
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-    values = [tuple(row[n] if p is None else p(row[n]) for n, p in zip(names, processors)) for row in rows]
-    if dialect.name == "postgresql":
-        quote = dialect.identifier_preparer
-        copy_sql = (f"COPY {quote.format_table(table)} ({', '.join(quote.format_column(c) for c in columns)}) "
-                    "FROM STDIN")
-        driver = (await conn.get_raw_connection()).driver_connection
-        assert driver is not None
-        async with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
-            for value in values:
-                await copy.write_row(value)
+    plan = [(n, p, None if p is None else p(None)) for n, p in zip(names, processors)]  # NULL as each type binds it
+    values = [tuple(row[n] if p is None else null if row[n] is None else p(row[n]) for n, p, null in plan) for row in rows]
+    if compiled is not None:
+        await conn.exec_driver_sql(compiled.string, values)
         return
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
-    order = [names.index(key) for key in compiled.positiontup or []]
-    await conn.exec_driver_sql(compiled.string, [tuple(v[i] for i in order) for v in values])
+    quote = dialect.identifier_preparer
+    copy_sql = f"COPY {quote.format_table(table)} ({', '.join(quote.format_column(c) for c in columns)}) FROM STDIN"
+    driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None
+    async with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for value in values:
+            await copy.write_row(value)
 
 
 def among(session: AsyncSession, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]) -> ColumnElement[bool]:

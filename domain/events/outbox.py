@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from domain.db import among, insert_rows, utcnow
-from domain.events.catalogue import CATALOGUE, thin_data
+from domain.events.catalogue import CATALOGUE, thin_data, thin_data_many
 from domain.events.models import OutboxEvent
 from domain.ids import uuid7
 
@@ -72,9 +72,9 @@ async def emit_many(session: AsyncSession, type_: str, events: Sequence[dict[str
                 .group_by(EVENTS.c.entity_id))
         last.update({i: n for i, n in await session.execute(stmt)})
     rows = []
-    for entity_id, e in zip(ids, events):
+    for entity_id, e, payload in zip(ids, events, thin_data_many(type_, [e["data"] for e in events])):
         last[entity_id] = last.get(entity_id, 0) + 1
         rows.append({"id": uuid7(), "occurred_at": now, "type": type_, "entity": entry.resource, "entity_id": entity_id,
                      "resource_seq": last[entity_id], "officer_id": e.get("officer_id"), "agency_id": e.get("agency_id"),
-                     "payload": thin_data(type_, e["data"])})
+                     "payload": payload})
     await insert_rows(session, EVENTS, rows)

@@ -27,6 +27,7 @@ from domain.officers.names import arabic_key, latin_key
 A = RowAction
 OFFICERS = cast(Table, Officer.__table__)
 EXTERNAL_IDS = cast(Table, OfficerExternalId.__table__)
+IMPORT_ROWS = cast(Table, ImportRow.__table__)
 WRITTEN = (A.create, A.update, A.deactivate)
 
 
@@ -44,8 +45,9 @@ def _column_value(field: str, value: Any) -> Any:
 
 
 async def _planned_rows(session: AsyncSession, imported: Import) -> list[Any]:
-    stmt = select(ImportRow.line, ImportRow.action, ImportRow.target_id, ImportRow.planned_version, ImportRow.key,
-                  ImportRow.values, ImportRow.changes).where(ImportRow.import_id == imported.id, ImportRow.action.in_(WRITTEN))
+    t = IMPORT_ROWS.c  # the table's columns: plain rows, without the ORM's per-row work
+    stmt = (select(t.line, t.action, t.target_id, t.planned_version, t.key, t["values"], t.changes)
+            .where(t.import_id == imported.id, t.action.in_(WRITTEN)))
     return list((await session.execute(stmt)).all())
 
 
