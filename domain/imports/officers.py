@@ -74,9 +74,8 @@ async def _stored_by_key(session: AsyncSession, principal: Principal, options: O
     return found
 
 
-async def _namesakes(session: AsyncSession, principal: Principal, creates: list[RowReading]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Officers already stored under the same normalised Arabic name in the same agency."""
-    keys = sorted({arabic_key(r.values["full_name_ar"]) for r in creates})
+async def _namesakes(session: AsyncSession, principal: Principal, keys: list[str]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Officers already stored under one of these normalised Arabic names, by (agency, name)."""
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for part in chunks(keys):
         stmt = select(Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin, Officer.full_name_ar_key).where(
@@ -131,12 +130,13 @@ async def _plan_rows(session: AsyncSession, principal: Principal, options: Offic
 
 async def _mark_namesakes(session: AsyncSession, principal: Principal, options: OfficerImportOptions,
                           rows: list[dict[str, Any]], creates: list[RowReading]) -> None:
-    stored = await _namesakes(session, principal, creates)
+    name_keys = {r.line: arabic_key(r.values["full_name_ar"]) for r in creates}  # a line is one row
+    stored = await _namesakes(session, principal, sorted(set(name_keys.values())))
     in_file: dict[tuple[str, str], int] = {}
     for row in rows:
         if row["action"] is not A.create:
             continue
-        key = (row["values"]["agency_id"], arabic_key(row["values"]["full_name_ar"]))
+        key = (row["values"]["agency_id"], name_keys[row["line"]])
         candidates = list(stored.get(key, []))
         if key in in_file:
             candidates.append({"line": in_file[key], "matched_on": "arabic_name", "in_file": True})

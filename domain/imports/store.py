@@ -7,6 +7,7 @@ import functools
 import gc
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Table, select
@@ -36,24 +37,32 @@ R = TypeVar("R")
 _pausing = {"imports": 0, "was_enabled": False}
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while an import builds, writes or reads back its
+    rows: with tens of thousands of row objects alive, every collection walks them all again (a
+    quarter of a 20,000-row import's time, measured by `python -m bench imports`). Reference
+    counting still frees what is dropped; the collector resumes when the last import running in
+    the process is done."""
+    if _pausing["imports"] == 0:
+        _pausing["was_enabled"] = gc.isenabled()
+        gc.disable()
+    _pausing["imports"] += 1
+    try:
+        yield
+    finally:
+        _pausing["imports"] -= 1
+        if _pausing["imports"] == 0 and _pausing["was_enabled"]:
+            gc.enable()
+
+
 def collector_paused(service: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
-    """Python's cyclic garbage collector paused while an import service builds and writes its rows:
-    with tens of thousands of row objects alive, every collection walks them all again (a quarter
-    of a 20,000-row import's time, measured by `python -m bench imports`). Reference counting still
-    frees what is dropped; the collector resumes when the last import running in the process ends."""
+    """An import service run with the collection paused (collection_paused)."""
 
     @functools.wraps(service)
     async def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        if _pausing["imports"] == 0:
-            _pausing["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _pausing["imports"] += 1
-        try:
+        with collection_paused():
             return await service(*args, **kwargs)
-        finally:
-            _pausing["imports"] -= 1
-            if _pausing["imports"] == 0 and _pausing["was_enabled"]:
-                gc.enable()
 
     return paused
 
