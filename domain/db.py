@@ -165,6 +165,21 @@ def _write_pending_after_reads(session: Session) -> None:
         session.add_all(pending)
 
 
+def _bound(rows: Sequence[Mapping[str, Any]], name: str, process: Any) -> list[Any]:
+    """One column's values as its type binds them. NULL is bound once, and so is a value that is
+    the very object of the row before (the import's one timestamp, agency, actor)."""
+    null = process(None)  # JSON binds None as 'null'
+    out: list[Any] = []
+    last: Any = None
+    bound: Any = null
+    for row in rows:
+        value = row[name]
+        if value is not last:
+            last, bound = value, null if value is None else process(value)
+        out.append(bound)
+    return out
+
+
 async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT many rows of one table (imports: tens of thousands), in the session's transaction,
     stored exactly as insert(table) stores them: each value goes through its column type's own
@@ -187,8 +202,7 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
         names = list(compiled.positiontup or [])  # the statement's parameter order
         columns = [table.c[name] for name in names]
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-    plan = [(n, p, None if p is None else p(None)) for n, p in zip(names, processors)]  # NULL as each type binds it
-    values = [tuple(row[n] if p is None else null if row[n] is None else p(row[n]) for n, p, null in plan) for row in rows]
+    values = list(zip(*[[row[n] for row in rows] if p is None else _bound(rows, n, p) for n, p in zip(names, processors)]))
     if compiled is not None:
         await conn.exec_driver_sql(compiled.string, values)
         return

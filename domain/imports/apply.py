@@ -4,6 +4,7 @@ ORM flush per row, so that 20,000 rows stay close to a raw insert."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date
 from typing import Any, cast
@@ -31,12 +32,15 @@ IMPORT_ROWS = cast(Table, ImportRow.__table__)
 WRITTEN = (A.create, A.update, A.deactivate)
 
 
+_agency_id = functools.lru_cache(maxsize=1024)(uuid.UUID)  # rows of a file share a few agencies: one object each
+
+
 def _column_value(field: str, value: Any) -> Any:
     """A JSON-safe planned value as the column takes it."""
     if value is None:
         return None
     if field == "agency_id":
-        return uuid.UUID(value)
+        return _agency_id(value)
     if field == "date_of_birth":
         return date.fromisoformat(value)
     if field == "sex":
@@ -208,7 +212,7 @@ async def _emit_officers(session: AsyncSession, creates: list[Any], changed: lis
     """The officer events of an import, in bulk: one per officer created, changed or deactivated
     (an undo reports the restored officers as updated)."""
     agencies = await agencies_of(session, [r.target_id for r in changed])
-    agencies |= {r.target_id: uuid.UUID(r.values["agency_id"]) for r in creates}  # as just inserted
+    agencies |= {r.target_id: _agency_id(r.values["agency_id"]) for r in creates}  # as just inserted
 
     def item(r: Any, **data: Any) -> dict[str, Any]:
         return {"resource_id": r.target_id, "officer_id": r.target_id, "agency_id": agencies.get(r.target_id),
