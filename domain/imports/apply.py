@@ -77,10 +77,13 @@ async def _changed_since_planning(session: AsyncSession, principal: Principal, i
     return stale
 
 
+NO_NAME_PARTS: dict[str, Any] = {}  # one object for every new officer: bound once (db.insert_rows)
+
+
 def _new_officer(row: Any, now: Any) -> dict[str, Any]:
     values = {f: _column_value(f, v) for f, v in row.values.items()}
     return {"rank": None, "job_title": None, "email": None, "phone": None, "national_id": None, "date_of_birth": None,
-            "place_of_birth": None, **values, "id": row.target_id, "name_parts": {}, "erased_at": None,
+            "place_of_birth": None, **values, "id": row.target_id, "name_parts": NO_NAME_PARTS, "erased_at": None,
             "deactivated_at": None, "user_name": None, "user_name_key": None, "created_at": now, "updated_at": now,
             "version": 1, "full_name_ar_key": arabic_key(values["full_name_ar"]),
             "name_latin_key": latin_key(values["name_latin"])}
