@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, ColumnElement, DateTime, Executable, Integer, MetaData, Table, TypeDecorator, Uuid, any_, bindparam, event, insert
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, Session, declared_attr, mapped_column
 
@@ -208,11 +209,19 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
         return
     quote = dialect.identifier_preparer
     copy_sql = f"COPY {quote.format_table(table)} ({', '.join(quote.format_column(c) for c in columns)}) FROM STDIN"
-    driver = (await conn.get_raw_connection()).driver_connection
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
     assert driver is not None
-    async with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
-        for value in values:
-            await copy.write_row(value)
+    error = dialect.loaded_dbapi.Error
+    try:
+        async with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for value in values:
+                await copy.write_row(value)
+    except error as exc:  # as SQLAlchemy raises a statement's failure: IntegrityError, OperationalError...
+        gone = dialect.is_disconnect(exc, raw.dbapi_connection, None)
+        if gone:
+            await conn.invalidate(exc)
+        raise DBAPIError.instance(copy_sql, None, exc, error, connection_invalidated=gone, dialect=dialect) from exc
 
 
 def among(session: AsyncSession, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]) -> ColumnElement[bool]:
