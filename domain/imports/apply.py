@@ -1,6 +1,7 @@
 """Applying an officers import exactly as planned, in one transaction, or not at all; and undoing
-it while nothing touched its records since. Writes are bulk statements (executemany), not one
-ORM flush per row, so that 20,000 rows stay close to a raw insert."""
+it while nothing touched its records since. Writes are bulk: new rows through db.insert_rows
+(an executemany on SQLite, a COPY on PostgreSQL), changes one executemany per set of changed
+columns, never one ORM flush per row, so that 20,000 rows stay close to a raw insert."""
 
 from __future__ import annotations
 
