@@ -1,15 +1,18 @@
-"""Declarative base, engines and session factories for SQLite (embedded) and PostgreSQL."""
+"""Declarative base, engines and session factories for SQLite (embedded) and PostgreSQL, and
+the bulk insert imports write with."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Executable, Integer, MetaData, Table, TypeDecorator, Uuid, event
+from sqlalchemy import ARRAY, ColumnElement, DateTime, Executable, Integer, MetaData, Table, TypeDecorator, Uuid, any_, bindparam, event, insert
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, Session, declared_attr, mapped_column
 
 from domain import sqlite
 from domain.ids import uuid7
@@ -161,3 +164,70 @@ def _write_pending_after_reads(session: Session) -> None:
     pending = session.info.pop(AFTER_READS, None)
     if pending:
         session.add_all(pending)
+
+
+def _bound(rows: Sequence[Mapping[str, Any]], name: str, process: Any) -> list[Any]:
+    """One column's values as its type binds them. NULL is bound once, and so is a value that is
+    the very object of the row before (the import's one timestamp, agency, actor)."""
+    null = process(None)  # JSON binds None as 'null'
+    out: list[Any] = []
+    last: Any = None
+    bound: Any = null
+    for row in rows:
+        value = row[name]
+        if value is not last:
+            last, bound = value, null if value is None else process(value)
+        out.append(bound)
+    return out
+
+
+async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT many rows of one table (imports: tens of thousands), in the session's transaction,
+    stored exactly as insert(table) stores them: each value goes through its column type's own
+    bind processing. What is saved is SQLAlchemy's per-row statement work: SQLite takes one
+    executemany of the compiled statement, PostgreSQL a COPY. Every row names the same columns,
+    among them every column with a Python-side default (nothing fills those in here); the others
+    take their server default or NULL. Triggers none of the ORM's events (no flush)."""
+    if not rows:
+        return
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    unfilled = [c.name for c in table.columns if c.default is not None and c.name not in names]
+    if unfilled:
+        raise ValueError(f"insert_rows into {table.name} needs values for {', '.join(unfilled)}")
+    conn = await session.connection()
+    dialect = conn.dialect
+    compiled = None
+    if dialect.name != "postgresql":
+        compiled = insert(table).compile(dialect=dialect, column_keys=names)
+        names = list(compiled.positiontup or [])  # the statement's parameter order
+        columns = [table.c[name] for name in names]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    values = list(zip(*[[row[n] for row in rows] if p is None else _bound(rows, n, p) for n, p in zip(names, processors)]))
+    if compiled is not None:
+        await conn.exec_driver_sql(compiled.string, values)
+        return
+    quote = dialect.identifier_preparer
+    copy_sql = f"COPY {quote.format_table(table)} ({', '.join(quote.format_column(c) for c in columns)}) FROM STDIN"
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    error = dialect.loaded_dbapi.Error
+    try:
+        async with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for value in values:
+                await copy.write_row(value)
+    except error as exc:  # as SQLAlchemy raises a statement's failure: IntegrityError, OperationalError...
+        gone = dialect.is_disconnect(exc, raw.dbapi_connection, None)
+        if gone:
+            await conn.invalidate(exc)
+        raise DBAPIError.instance(copy_sql, None, exc, error, connection_invalidated=gone, dialect=dialect) from exc
+
+
+def among(session: AsyncSession, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column IN (values)` for the long lists of imports: PostgreSQL takes the values as one array
+    (`= ANY(...)`) rather than one bind parameter each, which the driver would parse the statement
+    for again; SQLite takes the IN list."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)

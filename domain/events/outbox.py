@@ -9,24 +9,16 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, event, func, insert, select, tuple_
+from sqlalchemy import Table, event, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from domain.db import utcnow
-from domain.events.catalogue import CATALOGUE, thin_data
+from domain.db import among, insert_rows, utcnow
+from domain.events.catalogue import CATALOGUE, thin_data, thin_data_many
 from domain.events.models import OutboxEvent
 from domain.ids import uuid7
 
 EVENTS = cast(Table, OutboxEvent.__table__)
-
-
-def _next_seq(entity: Any, entity_id: Any) -> ColumnElement[int]:
-    """The resource's next sequence number, computed by a bulk INSERT itself (one event per
-    resource per statement)."""
-    t = EVENTS.alias("earlier")
-    return (select(func.coalesce(func.max(t.c.resource_seq), 0) + 1)
-            .where(t.c.entity == entity, t.c.entity_id == entity_id).scalar_subquery())
 
 
 def emit(session: AsyncSession, type_: str, *, resource_id: Any, data: dict[str, Any],
@@ -65,15 +57,24 @@ def _number(session: Session, _context: Any, _instances: Any) -> None:
 
 
 async def emit_many(session: AsyncSession, type_: str, events: Sequence[dict[str, Any]]) -> None:
-    """Bulk `emit` (imports): each item has resource_id, data, officer_id and agency_id."""
+    """Bulk `emit` (imports): each item has resource_id, data, officer_id and agency_id. Numbered
+    like a flush's events: one query for the resources' last numbers (their rows are locked by the
+    changes that emit; the unique index refuses a number taken meanwhile), then one bulk insert."""
     if not events:
         return
     entry = CATALOGUE[type_]
     now = utcnow()
-    stmt = insert(EVENTS).values(resource_seq=_next_seq(bindparam("seq_entity"), bindparam("seq_entity_id")))
-    rows = [{"id": uuid7(), "occurred_at": now, "type": type_, "entity": entry.resource, "entity_id": str(e["resource_id"]),
-             "officer_id": e.get("officer_id"), "agency_id": e.get("agency_id"), "payload": thin_data(type_, e["data"]),
-             "seq_entity": entry.resource, "seq_entity_id": str(e["resource_id"])}
-            for e in events]
-    for start in range(0, len(rows), 500):
-        await session.execute(stmt, rows[start:start + 500])
+    ids = [str(e["resource_id"]) for e in events]
+    last: dict[str, int] = {}
+    for start in range(0, len(ids), 5000):
+        stmt = (select(EVENTS.c.entity_id, func.max(EVENTS.c.resource_seq))
+                .where(EVENTS.c.entity == entry.resource, among(session, EVENTS.c.entity_id, ids[start:start + 5000]))
+                .group_by(EVENTS.c.entity_id))
+        last.update({i: n for i, n in await session.execute(stmt)})
+    rows = []
+    for entity_id, e, payload in zip(ids, events, thin_data_many(type_, [e["data"] for e in events])):
+        last[entity_id] = last.get(entity_id, 0) + 1
+        rows.append({"id": uuid7(), "occurred_at": now, "type": type_, "entity": entry.resource, "entity_id": entity_id,
+                     "resource_seq": last[entity_id], "officer_id": e.get("officer_id"), "agency_id": e.get("agency_id"),
+                     "payload": payload})
+    await insert_rows(session, EVENTS, rows)

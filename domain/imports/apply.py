@@ -1,25 +1,27 @@
 """Applying an officers import exactly as planned, in one transaction, or not at all; and undoing
-it while nothing touched its records since. Writes are bulk statements (executemany), not one
-ORM flush per row, so that 20,000 rows stay close to a raw insert."""
+it while nothing touched its records since. Writes are bulk: new rows through db.insert_rows
+(an executemany on SQLite, a COPY on PostgreSQL), changes one executemany per set of changed
+columns, never one ORM flush per row, so that 20,000 rows stay close to a raw insert."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, union_all, update
+from sqlalchemy import Table, bindparam, delete, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.audit.service import record_change
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.db import Base, internal, utcnow
+from domain.db import Base, among, insert_rows, internal, utcnow
 from domain.errors import Conflict
 from domain.events.outbox import emit, emit_many
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
-from domain.imports.store import audit_many, chunks, load_import, versions
+from domain.imports.store import audit_many, chunks, collector_paused, load_import, versions
 from domain.officers.agencies import agencies_of
 from domain.officers.models import Officer, OfficerExternalId, ProvisioningLink, Sex
 from domain.officers.names import arabic_key, latin_key
@@ -27,7 +29,11 @@ from domain.officers.names import arabic_key, latin_key
 A = RowAction
 OFFICERS = cast(Table, Officer.__table__)
 EXTERNAL_IDS = cast(Table, OfficerExternalId.__table__)
+IMPORT_ROWS = cast(Table, ImportRow.__table__)
 WRITTEN = (A.create, A.update, A.deactivate)
+
+
+_agency_id = functools.lru_cache(maxsize=1024)(uuid.UUID)  # rows of a file share a few agencies: one object each
 
 
 def _column_value(field: str, value: Any) -> Any:
@@ -35,7 +41,7 @@ def _column_value(field: str, value: Any) -> Any:
     if value is None:
         return None
     if field == "agency_id":
-        return uuid.UUID(value)
+        return _agency_id(value)
     if field == "date_of_birth":
         return date.fromisoformat(value)
     if field == "sex":
@@ -44,8 +50,9 @@ def _column_value(field: str, value: Any) -> Any:
 
 
 async def _planned_rows(session: AsyncSession, imported: Import) -> list[Any]:
-    stmt = select(ImportRow.line, ImportRow.action, ImportRow.target_id, ImportRow.planned_version, ImportRow.key,
-                  ImportRow.values, ImportRow.changes).where(ImportRow.import_id == imported.id, ImportRow.action.in_(WRITTEN))
+    t = IMPORT_ROWS.c  # the table's columns: plain rows, without the ORM's per-row work
+    stmt = (select(t.line, t.action, t.target_id, t.planned_version, t.key, t["values"], t.changes)
+            .where(t.import_id == imported.id, t.action.in_(WRITTEN)))
     return list((await session.execute(stmt)).all())
 
 
@@ -62,19 +69,22 @@ async def _changed_since_planning(session: AsyncSession, principal: Principal, i
         taken_stmt: Any
         if options["key"] == "external_id":
             taken_stmt = select(OfficerExternalId.external_id).where(
-                OfficerExternalId.source == options["source"], OfficerExternalId.external_id.in_([r.key for r in part]))
+                OfficerExternalId.source == options["source"], among(session, OfficerExternalId.external_id, [r.key for r in part]))
         else:
-            taken_stmt = select(Officer.national_id).where(Officer.national_id.in_([r.key for r in part]),
+            taken_stmt = select(Officer.national_id).where(among(session, Officer.national_id, [r.key for r in part]),
                                                            need_to_know.officers(principal))
         taken = set(await session.scalars(taken_stmt))
         stale += [r for r in part if r.key in taken]
     return stale
 
 
+NO_NAME_PARTS: dict[str, Any] = {}  # one object for every new officer: bound once (db.insert_rows)
+
+
 def _new_officer(row: Any, now: Any) -> dict[str, Any]:
     values = {f: _column_value(f, v) for f, v in row.values.items()}
     return {"rank": None, "job_title": None, "email": None, "phone": None, "national_id": None, "date_of_birth": None,
-            "place_of_birth": None, **values, "id": row.target_id, "name_parts": {}, "erased_at": None,
+            "place_of_birth": None, **values, "id": row.target_id, "name_parts": NO_NAME_PARTS, "erased_at": None,
             "deactivated_at": None, "user_name": None, "user_name_key": None, "created_at": now, "updated_at": now,
             "version": 1, "full_name_ar_key": arabic_key(values["full_name_ar"]),
             "name_latin_key": latin_key(values["name_latin"])}
@@ -113,6 +123,7 @@ def _audited(rows: list[Any], *, undo: bool = False) -> list[tuple[uuid.UUID, di
     return out
 
 
+@collector_paused
 async def apply_officer_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, plan_hash: str) -> Import:
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)
@@ -128,12 +139,11 @@ async def apply_officer_import(session: AsyncSession, *, principal: Principal, i
     now = utcnow()
     creates = [r for r in rows if r.action is A.create]
     officers = [_new_officer(r, now) for r in creates]
-    for part in chunks(officers):
-        await session.execute(insert(OFFICERS), list(part))
+    await insert_rows(session, OFFICERS, officers)
     if imported.options["key"] == "external_id":
-        ids = [{"officer_id": r.target_id, "source": imported.options["source"], "external_id": r.key} for r in creates]
-        for part in chunks(ids):
-            await session.execute(insert(EXTERNAL_IDS), [p | {"id": uuid.uuid4()} for p in part])
+        source = imported.options["source"]
+        await insert_rows(session, EXTERNAL_IDS, [{"id": uuid.uuid4(), "officer_id": r.target_id, "source": source,
+                                                   "external_id": r.key} for r in creates])
     changed = [r for r in rows if r.action is not A.create]
     await _set_fields(session, changed, now)
     await audit_many(session, principal=principal, action="created", entity="officer",
@@ -158,11 +168,12 @@ async def _referenced(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.U
                for fk in table.foreign_keys if fk.column is OFFICERS.c.id]
     found: set[uuid.UUID] = set()
     for part in chunks(ids):
-        stmt = union_all(*[select(c.label("officer_id")).where(c.in_(part)) for c in columns])
+        stmt = union_all(*[select(c.label("officer_id")).where(among(session, c, part)) for c in columns])
         found |= set(await session.scalars(internal(stmt, "does anything refer to officers this import created: ids only")))
     return found
 
 
+@collector_paused
 async def undo_officer_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID) -> Import:
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)
@@ -184,8 +195,8 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
     created_ids = [r.target_id for r in creates]
     created_agency = await agencies_of(session, created_ids)
     for part in chunks(created_ids):
-        await session.execute(delete(EXTERNAL_IDS).where(EXTERNAL_IDS.c.officer_id.in_(part)))
-        await session.execute(delete(OFFICERS).where(OFFICERS.c.id.in_(part)))
+        await session.execute(delete(EXTERNAL_IDS).where(among(session, EXTERNAL_IDS.c.officer_id, part)))
+        await session.execute(delete(OFFICERS).where(among(session, OFFICERS.c.id, part)))
     await audit_many(session, principal=principal, action="updated", entity="officer", changes=_audited(changed, undo=True),
                      json_safe=True)
     await audit_many(session, principal=principal, action="deleted", entity="officer", changes=[(i, {}) for i in created_ids])
@@ -204,7 +215,8 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
 async def _emit_officers(session: AsyncSession, creates: list[Any], changed: list[Any], undo: bool = False) -> None:
     """The officer events of an import, in bulk: one per officer created, changed or deactivated
     (an undo reports the restored officers as updated)."""
-    agencies = await agencies_of(session, [r.target_id for r in creates + changed])
+    agencies = await agencies_of(session, [r.target_id for r in changed])
+    agencies |= {r.target_id: _agency_id(r.values["agency_id"]) for r in creates}  # as just inserted
 
     def item(r: Any, **data: Any) -> dict[str, Any]:
         return {"resource_id": r.target_id, "officer_id": r.target_id, "agency_id": agencies.get(r.target_id),

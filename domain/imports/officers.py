@@ -16,13 +16,14 @@ from domain.agencies.tree import in_subtree
 from domain.audit.service import plain
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal, Role
+from domain.db import among
 from domain.errors import InvalidInput, RuleViolation
 from domain.ids import uuid7
 from domain.imports.models import Import, ImportKind, ImportStatus, RowAction
 from domain.imports.parsing import ImportFileError, detect_format, parse
 from domain.imports.rules import COMPARED, AgencyIndex, RowReading, brake, diff, for_create, plan_hash, problem, read_row
 from domain.imports.schemas import OfficerImportOptions
-from domain.imports.store import chunks, save_plan
+from domain.imports.store import chunks, collector_paused, save_plan
 from domain.officers.models import Officer, OfficerExternalId
 from domain.officers.names import arabic_key
 
@@ -63,23 +64,22 @@ async def _stored_by_key(session: AsyncSession, principal: Principal, options: O
     for part in chunks(keys):
         if options.key == "external_id":
             stmt = (select(OfficerExternalId.external_id, Officer.id, Officer.version, visible, *columns).join(OfficerExternalId)
-                    .where(OfficerExternalId.source == options.source, OfficerExternalId.external_id.in_(part)))
+                    .where(OfficerExternalId.source == options.source, among(session, OfficerExternalId.external_id, part)))
         else:
             stmt = (select(Officer.national_id, Officer.id, Officer.version, visible, *columns)
-                    .where(Officer.national_id.in_(part), need_to_know.officers(principal)))
+                    .where(among(session, Officer.national_id, part), need_to_know.officers(principal)))
         for key, officer_id, version, seen, *values in await session.execute(stmt):
             current = {f: plain(v) for f, v in zip(COMPARED, values)}
             found.setdefault(key, []).append(Stored(officer_id, version, bool(seen), current))
     return found
 
 
-async def _namesakes(session: AsyncSession, principal: Principal, creates: list[RowReading]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Officers already stored under the same normalised Arabic name in the same agency."""
-    keys = sorted({arabic_key(r.values["full_name_ar"]) for r in creates})
+async def _namesakes(session: AsyncSession, principal: Principal, keys: list[str]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Officers already stored under one of these normalised Arabic names, by (agency, name)."""
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for part in chunks(keys):
         stmt = select(Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin, Officer.full_name_ar_key).where(
-            Officer.full_name_ar_key.in_(part), need_to_know.officers(principal))
+            among(session, Officer.full_name_ar_key, part), need_to_know.officers(principal))
         for officer_id, agency_id, name_ar, name_latin, key in await session.execute(stmt):
             found.setdefault((str(agency_id), key), []).append(
                 {"id": str(officer_id), "agency_id": str(agency_id), "full_name_ar": name_ar, "name_latin": name_latin,
@@ -130,12 +130,13 @@ async def _plan_rows(session: AsyncSession, principal: Principal, options: Offic
 
 async def _mark_namesakes(session: AsyncSession, principal: Principal, options: OfficerImportOptions,
                           rows: list[dict[str, Any]], creates: list[RowReading]) -> None:
-    stored = await _namesakes(session, principal, creates)
+    name_keys = {r.line: arabic_key(r.values["full_name_ar"]) for r in creates}  # a line is one row
+    stored = await _namesakes(session, principal, sorted(set(name_keys.values())))
     in_file: dict[tuple[str, str], int] = {}
     for row in rows:
         if row["action"] is not A.create:
             continue
-        key = (row["values"]["agency_id"], arabic_key(row["values"]["full_name_ar"]))
+        key = (row["values"]["agency_id"], name_keys[row["line"]])
         candidates = list(stored.get(key, []))
         if key in in_file:
             candidates.append({"line": in_file[key], "matched_on": "arabic_name", "in_file": True})
@@ -176,6 +177,7 @@ def counts_of(rows: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
+@collector_paused
 async def plan_officer_import(session: AsyncSession, *, principal: Principal, content: bytes, filename: str | None,
                               content_type: str | None, options: OfficerImportOptions) -> tuple[Import, list[dict[str, Any]]]:
     authorize(principal, IMPORTS_WRITE)

@@ -42,6 +42,8 @@ def detect_format(filename: str | None, content_type: str | None, content: bytes
 
 
 def _text(value: Any) -> str | None:
+    if type(value) is str:  # every CSV cell: the common case first
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, bool):

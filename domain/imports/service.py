@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.imports.models import ImportKind
 from domain.imports.schemas import ImportRead, ImportRowRead
-from domain.imports.store import load_import, rows_of
+from domain.imports.store import collection_paused, load_import, rows_of
 
+ROWS = TypeAdapter(list[ImportRowRead])  # one pass of the schema for all the rows
 REPORT_COLUMNS = [("line", "Line"), ("action", "Action"), ("officer_id", "Officer id"), ("key", "Key"),
                   ("changes", "Changes (before -> after)"), ("problems", "Problems (column: rule: message)"),
                   ("candidates", "Possible duplicates / details")]
@@ -28,7 +30,8 @@ async def get_import(session: AsyncSession, *, principal: Principal, import_id: 
 def with_rows(imported: Any, rows: list[Any]) -> ImportRead:
     """The import and its rows (stored rows, or the plan's rows as planned)."""
     read = ImportRead.model_validate(imported)
-    read.rows = [ImportRowRead.model_validate(row) for row in rows]
+    with collection_paused():
+        read.rows = ROWS.validate_python(rows)
     return read
 
 

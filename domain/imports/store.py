@@ -3,18 +3,21 @@ officers' versions (locked for apply and undo), and auditing many changes at onc
 
 from __future__ import annotations
 
+import functools
+import gc
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.audit.models import AuditEntry
 from domain.audit.service import plain, record_change
 from domain.auth.principal import Principal, Role
-from domain.db import utcnow
+from domain.db import among, insert_rows, utcnow
 from domain.errors import NotFound
 from domain.ids import uuid7
 from domain.imports.models import Import, ImportKind, ImportRow
@@ -27,6 +30,41 @@ T = TypeVar("T")
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_pausing = {"imports": 0, "was_enabled": False}
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while an import builds, writes or reads back its
+    rows: with tens of thousands of row objects alive, every collection walks them all again (a
+    quarter of a 20,000-row import's time, measured by `python -m bench imports`). Reference
+    counting still frees what is dropped; the collector resumes when the last import running in
+    the process is done."""
+    if _pausing["imports"] == 0:
+        _pausing["was_enabled"] = gc.isenabled()
+        gc.disable()
+    _pausing["imports"] += 1
+    try:
+        yield
+    finally:
+        _pausing["imports"] -= 1
+        if _pausing["imports"] == 0 and _pausing["was_enabled"]:
+            gc.enable()
+
+
+def collector_paused(service: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """An import service run with the collection paused (collection_paused)."""
+
+    @functools.wraps(service)
+    async def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        with collection_paused():
+            return await service(*args, **kwargs)
+
+    return paused
 
 
 async def load_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, kind: ImportKind,
@@ -50,9 +88,7 @@ async def rows_of(session: AsyncSession, import_id: uuid.UUID) -> list[ImportRow
 
 
 async def store_rows(session: AsyncSession, import_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
-    table = cast(Table, ImportRow.__table__)
-    for part in chunks(rows):
-        await session.execute(insert(table), [{"id": uuid7(), "import_id": import_id, **row} for row in part])
+    await insert_rows(session, cast(Table, ImportRow.__table__), [{"id": uuid7(), "import_id": import_id, **row} for row in rows])
 
 
 async def save_plan(session: AsyncSession, *, principal: Principal, imported: Import, rows: list[dict[str, Any]]) -> None:
@@ -69,7 +105,7 @@ async def versions(session: AsyncSession, *, principal: Principal, ids: Iterable
     PostgreSQL; SQLite has one writer at a time)."""
     found: dict[uuid.UUID, int] = {}
     for part in chunks(list(ids)):
-        stmt = select(Officer.id, Officer.version).where(Officer.id.in_(part), need_to_know.officers(principal))
+        stmt = select(Officer.id, Officer.version).where(among(session, Officer.id, part), need_to_know.officers(principal))
         if lock:
             stmt = stmt.with_for_update()
         found.update({officer_id: version for officer_id, version in await session.execute(stmt)})
@@ -91,5 +127,4 @@ async def audit_many(session: AsyncSession, *, principal: Principal, action: str
             fields = {f: {"before": plain(b), "after": plain(a)} for f, (b, a) in diff.items()}
         audit.append({"id": uuid7(), "at": now, "actor_id": principal.id, "actor_name": principal.name, "action": action,
                       "entity": entity, "entity_id": str(entity_id), "changes": fields, "row_count": None})
-    for part in chunks(audit):
-        await session.execute(insert(cast(Table, AuditEntry.__table__)), list(part))
+    await insert_rows(session, cast(Table, AuditEntry.__table__), audit)
