@@ -31,7 +31,7 @@ worker: migrate
 	$(BIN)/python -m api.worker
 
 test: install
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist worksteal
 
 # PostgreSQL only (TEST_DATABASE_URL): the database goes away under concurrent writes and comes
 # back. OUTAGE=cluster stops and starts the whole cluster (CI); the default takes only the test's

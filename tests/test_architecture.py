@@ -17,7 +17,7 @@ FORBIDDEN = ("api", "fastapi", "starlette")
 
 KERNEL = ("domain.db", "domain.sqlite", "domain.errors", "domain.pagination", "domain.schemas", "domain.settings",
           "domain.enums", "domain.ids", "domain.crud", "domain.exports", "domain.audit", "domain.events.models",
-          "domain.events.outbox", "domain.events.catalogue")
+          "domain.events.outbox", "domain.events.catalogue", "domain.collector")
 AUTH = ("domain.auth",)
 ACCESS = ("domain.access",)
 REFERENCE = ("domain.programmes", "domain.agencies", "domain.officers", "domain.catalogue", "domain.cycles")

@@ -17,11 +17,12 @@ from domain.access import need_to_know
 from domain.audit.service import record_change
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
+from domain.collector import paused_during
 from domain.db import Base, among, insert_rows, internal, utcnow
 from domain.errors import Conflict
 from domain.events.outbox import emit, emit_many
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
-from domain.imports.store import audit_many, chunks, collector_paused, load_import, versions
+from domain.imports.store import audit_many, chunks, load_import, versions
 from domain.officers.agencies import agencies_of
 from domain.officers.models import Officer, OfficerExternalId, ProvisioningLink, Sex
 from domain.officers.names import arabic_key, latin_key
@@ -123,7 +124,7 @@ def _audited(rows: list[Any], *, undo: bool = False) -> list[tuple[uuid.UUID, di
     return out
 
 
-@collector_paused
+@paused_during
 async def apply_officer_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, plan_hash: str) -> Import:
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)
@@ -173,7 +174,7 @@ async def _referenced(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.U
     return found
 
 
-@collector_paused
+@paused_during
 async def undo_officer_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID) -> Import:
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)

@@ -16,6 +16,7 @@ from domain.agencies.tree import in_subtree
 from domain.audit.service import plain
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal, Role
+from domain.collector import paused_during
 from domain.db import among
 from domain.errors import InvalidInput, RuleViolation
 from domain.ids import uuid7
@@ -23,7 +24,7 @@ from domain.imports.models import Import, ImportKind, ImportStatus, RowAction
 from domain.imports.parsing import ImportFileError, detect_format, parse
 from domain.imports.rules import COMPARED, AgencyIndex, RowReading, brake, diff, for_create, plan_hash, problem, read_row
 from domain.imports.schemas import OfficerImportOptions
-from domain.imports.store import chunks, collector_paused, save_plan
+from domain.imports.store import chunks, save_plan
 from domain.officers.models import Officer, OfficerExternalId
 from domain.officers.names import arabic_key
 
@@ -177,7 +178,7 @@ def counts_of(rows: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
-@collector_paused
+@paused_during
 async def plan_officer_import(session: AsyncSession, *, principal: Principal, content: bytes, filename: str | None,
                               content_type: str | None, options: OfficerImportOptions) -> tuple[Import, list[dict[str, Any]]]:
     authorize(principal, IMPORTS_WRITE)

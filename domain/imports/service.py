@@ -8,11 +8,12 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import collector
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.imports.models import ImportKind
 from domain.imports.schemas import ImportRead, ImportRowRead
-from domain.imports.store import collection_paused, load_import, rows_of
+from domain.imports.store import load_import, rows_of
 
 ROWS = TypeAdapter(list[ImportRowRead])  # one pass of the schema for all the rows
 REPORT_COLUMNS = [("line", "Line"), ("action", "Action"), ("officer_id", "Officer id"), ("key", "Key"),
@@ -30,7 +31,7 @@ async def get_import(session: AsyncSession, *, principal: Principal, import_id: 
 def with_rows(imported: Any, rows: list[Any]) -> ImportRead:
     """The import and its rows (stored rows, or the plan's rows as planned)."""
     read = ImportRead.model_validate(imported)
-    with collection_paused():
+    with collector.paused():  # tens of thousands of rows: domain/collector.py
         read.rows = ROWS.validate_python(rows)
     return read
 

@@ -3,12 +3,9 @@ officers' versions (locked for apply and undo), and auditing many changes at onc
 
 from __future__ import annotations
 
-import functools
-import gc
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar, cast
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,41 +27,6 @@ T = TypeVar("T")
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-_pausing = {"imports": 0, "was_enabled": False}
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while an import builds, writes or reads back its
-    rows: with tens of thousands of row objects alive, every collection walks them all again (a
-    quarter of a 20,000-row import's time, measured by `python -m bench imports`). Reference
-    counting still frees what is dropped; the collector resumes when the last import running in
-    the process is done."""
-    if _pausing["imports"] == 0:
-        _pausing["was_enabled"] = gc.isenabled()
-        gc.disable()
-    _pausing["imports"] += 1
-    try:
-        yield
-    finally:
-        _pausing["imports"] -= 1
-        if _pausing["imports"] == 0 and _pausing["was_enabled"]:
-            gc.enable()
-
-
-def collector_paused(service: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
-    """An import service run with the collection paused (collection_paused)."""
-
-    @functools.wraps(service)
-    async def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        with collection_paused():
-            return await service(*args, **kwargs)
-
-    return paused
 
 
 async def load_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, kind: ImportKind,

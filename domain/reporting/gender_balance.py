@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import collector
 from domain.auth.principal import Principal
 from domain.enrolment.rules import female_share
-from domain.reporting import balance_query, collector
+from domain.reporting import balance_query
 from domain.reporting import suppression as sdc
 from domain.reporting.balance_query import STAGES
 from domain.reporting.filters import resolve_scope
@@ -38,7 +39,7 @@ async def gender_balance(session: AsyncSession, *, principal: Principal, filters
     rows_and_total = (await session.execute(balance_query.statement(scope, filters.group_by))).mappings().all()
     if not scope.exact:
         threshold = threshold or get_settings().report_suppression_threshold
-    with collector.held_off():  # about 2,000 groups by module: see domain/reporting/collector.py
+    with collector.paused():  # about 2,000 groups by module: see domain/collector.py
         return _report(rows_and_total, filters, None if scope.exact else threshold)
 
 

@@ -1,5 +1,6 @@
-"""The garbage collector held off while a report is built: on again afterwards, even after an
-error, and left off when the caller had turned it off. No database."""
+"""The garbage collector paused around large work (reports, imports): on again afterwards, even
+after an error, only once the last of nested holders is done, and left off when the caller had
+turned it off. No database."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import gc
 
 import pytest
 
-from domain.reporting.collector import held_off
+from domain.collector import paused
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def collector_state():
 @pytest.mark.usefixtures("collector_state")
 def test_the_collector_is_off_inside_and_on_again_after():
     gc.enable()
-    with held_off():
+    with paused():
         assert not gc.isenabled()
     assert gc.isenabled()
 
@@ -28,7 +29,7 @@ def test_the_collector_is_off_inside_and_on_again_after():
 @pytest.mark.usefixtures("collector_state")
 def test_the_collector_is_on_again_after_an_error():
     gc.enable()
-    with pytest.raises(ValueError), held_off():
+    with pytest.raises(ValueError), paused():
         raise ValueError("a failing build")
     assert gc.isenabled()
 
@@ -36,6 +37,16 @@ def test_the_collector_is_on_again_after_an_error():
 @pytest.mark.usefixtures("collector_state")
 def test_a_collector_the_caller_turned_off_stays_off():
     gc.disable()
-    with held_off():
+    with paused():
         assert not gc.isenabled()
     assert not gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_state")
+def test_nested_holders_resume_the_collector_only_when_the_last_is_done():
+    gc.enable()
+    with paused():
+        with paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
