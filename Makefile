@@ -30,6 +30,8 @@ run: seed
 worker: migrate
 	$(BIN)/python -m api.worker
 
+# Bytecode caches are written even where PYTHONDONTWRITEBYTECODE is set (each run would compile
+# every module again); idle workers take tests from busy ones (worksteal).
 test: install
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist worksteal
 
