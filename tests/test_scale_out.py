@@ -17,7 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -40,46 +40,53 @@ KEY_DIR = _TMP / "scale-out-keys"
 
 
 @contextmanager
-def api_process(url: str) -> Iterator[str]:
-    """`python -m api.serve` on a free loopback port until the block ends; yields its base URL."""
-    port = free_port()
-    log = open(_TMP / f"scale-out-{port}.log", "wb")  # noqa: SIM115 - closed below
+def api_processes(url: str, count: int) -> Iterator[list[str]]:
+    """`count` processes of `python -m api.serve` on free loopback ports until the block ends,
+    started together; yields their base URLs once every one answers /healthz."""
     env = {**os.environ, "DATABASE_URL": url, "KEY_DIR": str(KEY_DIR), "ENV": "development"}
-    proc = subprocess.Popen([sys.executable, "-m", "api.serve", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    started: list[tuple[subprocess.Popen, str, Path]] = []
     try:
+        for _ in range(count):
+            port = free_port()
+            log = _TMP / f"scale-out-{port}.log"
+            with log.open("wb") as out:
+                proc = subprocess.Popen([sys.executable, "-m", "api.serve", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
+                                        env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            started.append((proc, f"http://127.0.0.1:{port}", log))
         deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the API process did not start:\n{Path(log.name).read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield base + "/api/v1"
+        with http_client(timeout=2) as probe:
+            for proc, base, log in started:
+                while True:
+                    try:
+                        if probe.get(base + "/healthz").status_code == 200:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"the API process did not start:\n{log.read_text()[-2000:]}")
+                    time.sleep(0.1)
+        yield [base + "/api/v1" for _, base, _ in started]
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+        for proc, _, _ in started:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc, _, _ in started:
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def deployment():
     """A migrated scratch database, an administrator's token, and two API processes on it."""
-    with scratch_database("scale_out") as url, ExitStack() as stack:
+    with scratch_database("scale_out") as url:
         migrate(url)
         keyring = KeyRing(Settings(database_url=url, key_dir=KEY_DIR))  # the processes share this key
         _, admin = account(url, SimpleNamespace(state=SimpleNamespace(keyring=keyring)), Role.admin)
-        bases = [stack.enter_context(api_process(url)) for _ in range(2)]
-        yield bases, admin
+        with api_processes(url, 2) as bases:
+            yield bases, admin
 
 
 class RoundRobin:
