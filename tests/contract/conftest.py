@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import io
+import os
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select, text
@@ -58,12 +62,52 @@ async def seed(url: str) -> int:
         return await run_seeds("demo", url)
 
 
+def _build(url: str) -> None:
+    _create(url)
+    migrate(url)
+    assert asyncio.run(seed(url)) == 0, "the demo seed failed"
+
+
+def _copy(template: str, url: str) -> None:
+    if is_sqlite(url):
+        reset_database(url)
+        with sqlite3.connect(template.split("///", 1)[1]) as source, sqlite3.connect(url.split("///", 1)[1]) as target:
+            source.backup(target)
+        return
+    u, t = make_url(sync_url(url)), make_url(sync_url(template))
+    admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{u.database}" TEMPLATE "{t.database}"'))
+    admin.dispose()
+
+
+def build_contract_database(shared: Path) -> None:
+    """The contract database, migrated and seeded once per run: under xdist the first worker to
+    need it builds a template (under a lock in the run's shared temporary directory) and every
+    worker copies that; alone, it is built in place."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _build(CONTRACT_URL)
+        return
+    if is_sqlite(DATABASE_URL):
+        template = f"sqlite:///{shared / 'contract-template.db'}"
+    else:
+        base = make_url(sync_url(os.environ["TEST_DATABASE_URL"]))
+        template = base.set(database=f"{base.database}_contract_template").render_as_string(hide_password=False)
+    with (shared / "contract-template.lock").open("a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        lock.seek(0)
+        if lock.read() != "built":
+            _build(template)
+            lock.write("built")
+            lock.flush()
+        _copy(template, CONTRACT_URL)  # under the lock: PostgreSQL copies a template for one at a time
+
+
 @pytest.fixture(scope="session")
-def contract_tokens() -> dict[str, str]:
+def contract_tokens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Bearer tokens of the demo administrator and the demo focal point (Ministry of Interior)."""
-    _create(CONTRACT_URL)
-    migrate(CONTRACT_URL)
-    assert asyncio.run(seed(CONTRACT_URL)) == 0, "the demo seed failed"
+    build_contract_database(tmp_path_factory.getbasetemp().parent)
     fill_pools(CONTRACT_URL)
     engine = create_engine(sync_url(CONTRACT_URL))
     with engine.connect() as conn:
