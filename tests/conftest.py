@@ -219,6 +219,7 @@ def sign_in(app, db: AsyncSession):
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test/api/v1",
                                    headers={"Authorization": f"Bearer {token}"})
         client.user_id = user.id
+        client.arrange_db = db  # builders arrange through the services on the test's transaction
         opened.append(client)
         return client
 

@@ -7,24 +7,36 @@ import uuid
 
 import httpx
 
+from domain.agencies.schemas import AgencyCreate
+from domain.agencies.service import create_agency
+from domain.auth.principal import Principal
+from domain.officers.schemas import OfficerCreate
+from domain.officers.service import create_officer
+
 GIVEN = ["علي", "حسن", "زينب", "مريم", "عمر", "فاطمة", "خالد", "سارة", "يوسف", "نور", "كريم", "هدى"]
 FATHERS = ["جاسم", "كاظم", "عباس", "ناصر", "سلمان", "حميد", "رشيد", "فلاح"]
 _names = itertools.count()
 
 
+# Agencies and officers are arranged through the services on the test's transaction (what the
+# API would have stored; the act and the assertions stay HTTP).
+ARRANGER = Principal.system("test arrangement")
+
+
 async def agency(client: httpx.AsyncClient, name: str, parent: str | None = None) -> str:
-    r = await client.post("/agencies", json={"name_en": name, "name_ar": "جهة " + name, "kind": "police", "parent_id": parent})
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
+    made = await create_agency(client.arrange_db, principal=ARRANGER, data=AgencyCreate(
+        name_en=name, name_ar="جهة " + name, kind="police", parent_id=uuid.UUID(parent) if parent else None))
+    await client.arrange_db.flush()  # its audit entry and event too, as a request's commit would
+    return str(made.id)
 
 
 async def officer(client: httpx.AsyncClient, agency_id: str, sex: str = "male", **extra) -> str:
     n = next(_names)
     given, father = GIVEN[n % len(GIVEN)], FATHERS[(n // len(GIVEN)) % len(FATHERS)]
     body = {"agency_id": agency_id, "full_name_ar": f"{given} {father} {n}", "name_latin": f"Officer {n}", "sex": sex} | extra
-    r = await client.post("/officers", json=body)
-    assert r.status_code == 201, r.text
-    return r.json()["id"]
+    made = await create_officer(client.arrange_db, principal=ARRANGER, data=OfficerCreate.model_validate(body))
+    await client.arrange_db.flush()
+    return str(made.id)
 
 
 async def open_module(client: httpx.AsyncClient, cycle_id: str, code: str, *, capacity: int = 30, sessions: list[tuple[str, str]] | None = None,
