@@ -56,26 +56,23 @@ async def programme(db) -> dict:
     return ProgrammeRead.model_validate(made).model_dump(mode="json")
 
 
-async def make_cycle(client: httpx.AsyncClient, programme_id: str, **overrides: Any) -> dict:
-    body = {
+def cycle_body(programme_id: str, **overrides: Any) -> dict:
+    return {
         "programme_id": programme_id, "partner_country": "IQ", "title": "EU–Iraq bilateral cooperation cycle 2024–2026 (test)",
         "starts_on": CYCLE_STARTS_ON, "ends_on": CYCLE_ENDS_ON, "female_share_target": 0.25,
         "time_zone": "Asia/Baghdad", "working_days": ["sunday", "monday", "tuesday", "wednesday", "thursday"],
         "holidays": [HOLIDAY],
     } | overrides
-    r = await client.post("/cycles", json=body)
+
+
+async def make_cycle(client: httpx.AsyncClient, programme_id: str, **overrides: Any) -> dict:
+    r = await client.post("/cycles", json=cycle_body(programme_id, **overrides))
     assert r.status_code == 201, r.text
     return r.json()
 
 
 async def arrange_cycle(db, programme_id: str, **overrides: Any) -> dict:
-    body = {
-        "programme_id": programme_id, "partner_country": "IQ", "title": "EU–Iraq bilateral cooperation cycle 2024–2026 (test)",
-        "starts_on": CYCLE_STARTS_ON, "ends_on": CYCLE_ENDS_ON, "female_share_target": 0.25,
-        "time_zone": "Asia/Baghdad", "working_days": ["sunday", "monday", "tuesday", "wednesday", "thursday"],
-        "holidays": [HOLIDAY],
-    } | overrides
-    made = await create_cycle(db, principal=ARRANGER, data=CycleCreate.model_validate(body))
+    made = await create_cycle(db, principal=ARRANGER, data=CycleCreate.model_validate(cycle_body(programme_id, **overrides)))
     return CycleRead.model_validate(made).model_dump(mode="json")
 
 

@@ -9,9 +9,9 @@ import httpx
 
 from domain.agencies.schemas import AgencyCreate
 from domain.agencies.service import create_agency
-from domain.auth.principal import Principal
 from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
+from tests.api.catalogue_data import ARRANGER
 
 GIVEN = ["علي", "حسن", "زينب", "مريم", "عمر", "فاطمة", "خالد", "سارة", "يوسف", "نور", "كريم", "هدى"]
 FATHERS = ["جاسم", "كاظم", "عباس", "ناصر", "سلمان", "حميد", "رشيد", "فلاح"]
@@ -19,8 +19,7 @@ _names = itertools.count()
 
 
 # Agencies and officers are arranged through the services on the test's transaction (what the
-# API would have stored; the act and the assertions stay HTTP).
-ARRANGER = Principal.system("test arrangement")
+# API would have stored; the act and the assertions stay HTTP), as the shared fixtures are.
 
 
 async def agency(client: httpx.AsyncClient, name: str, parent: str | None = None) -> str:
