@@ -48,9 +48,11 @@ FUZZ_STEPS ?= 15
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_WALKS=$(FUZZ_WALKS) FUZZ_STEPS=$(FUZZ_STEPS) $(BIN)/pytest -n auto tests/contract
 
-# ruff: pyflakes, pycodestyle, import order, modern syntax, likely bugs (pyproject.toml [tool.ruff]).
+# ruff: pyflakes, pycodestyle, import order, modern syntax, likely bugs (pyproject.toml [tool.ruff]),
+# and the formatter's layout (120 columns: two files side by side on a reviewer's screen).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # mypy: strict over domain/, plain over api/ (pyproject.toml [tool.mypy]).
 typecheck: install

@@ -37,8 +37,10 @@ class BearerToken(OAuth2):
     machine clients with client credentials. Documented as both flows; read from Authorization."""
 
     def __init__(self) -> None:
-        flows = OAuthFlows(password=OAuthFlowPassword(tokenUrl=TOKEN_URL, scopes=_SCOPES),
-                           clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL, scopes=_SCOPES))
+        flows = OAuthFlows(
+            password=OAuthFlowPassword(tokenUrl=TOKEN_URL, scopes=_SCOPES),
+            clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL, scopes=_SCOPES),
+        )
         super().__init__(flows=flows, scheme_name="OAuth2", auto_error=False)
 
     async def __call__(self, request: HTTPConnection) -> str | None:
@@ -69,8 +71,10 @@ CurrentPrincipal = Annotated[Principal, Security(get_principal)]
 async def person(principal: CurrentPrincipal) -> Principal:
     """A person's account (not a machine client), for what only people have: a password, feed URLs."""
     if principal.kind != "user" or principal.id is None:
-        raise Forbidden("This is for people's accounts; a machine client uses its bearer token and its secret.",
-                        needed="a user account")
+        raise Forbidden(
+            "This is for people's accounts; a machine client uses its bearer token and its secret.",
+            needed="a user account",
+        )
     return principal
 
 
@@ -96,8 +100,9 @@ _PAGES = get_settings()
 
 # Dependencies are coroutines: a plain function would be run in a worker thread on every request.
 async def page_params(
-    limit: Annotated[int, Query(ge=1, le=_PAGES.max_page_size, description=f"Page size (at most {_PAGES.max_page_size})")]
-    = _PAGES.default_page_size,
+    limit: Annotated[
+        int, Query(ge=1, le=_PAGES.max_page_size, description=f"Page size (at most {_PAGES.max_page_size})")
+    ] = _PAGES.default_page_size,
     cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page's next_cursor")] = None,
 ) -> PageParams:
     return PageParams(limit, cursor)
@@ -109,8 +114,13 @@ _ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
 
 
 async def expected_version(
-    if_match: Annotated[str | None, Header(description='ETag from a previous GET, e.g. "3" (or *); 412 when stale',
-                                           json_schema_extra={"pattern": r'^(\*|(W/)?"[0-9]{1,12}")$'})] = None,
+    if_match: Annotated[
+        str | None,
+        Header(
+            description='ETag from a previous GET, e.g. "3" (or *); 412 when stale',
+            json_schema_extra={"pattern": r'^(\*|(W/)?"[0-9]{1,12}")$'},
+        ),
+    ] = None,
 ) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None

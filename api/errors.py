@@ -32,8 +32,16 @@ STATUS = {
 }
 
 
-def problem(status: int, *, code: str, title: str, detail: str | None = None, headers: dict | None = None,
-            members: dict[str, Any] | None = None, **extra: Any) -> JSONResponse:
+def problem(
+    status: int,
+    *,
+    code: str,
+    title: str,
+    detail: str | None = None,
+    headers: dict | None = None,
+    members: dict[str, Any] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     # Extension members never overwrite the standard ones.
     body = {**(members or {}), **extra, "type": f"/problems/{code}", "title": title, "status": status}
     if detail:
@@ -63,7 +71,9 @@ async def domain_error(request: Request, exc: e.DomainError) -> JSONResponse:
         if exc.extra["error"] == "invalid_client":
             headers["WWW-Authenticate"] = 'Basic realm="tadrib"'
     extra = {k: v for k, v in exc.extra.items() if k != "www_authenticate"}
-    return problem(_status_of(exc), code=exc.code, title=exc.title, detail=exc.detail, headers=headers or None, members=extra)
+    return problem(
+        _status_of(exc), code=exc.code, title=exc.title, detail=exc.detail, headers=headers or None, members=extra
+    )
 
 
 def _field(loc: tuple, kind: str | None) -> str:
@@ -83,7 +93,9 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
             message = f"malformed JSON: {err.get('ctx', {}).get('error', 'cannot parse')}"
         errors.append({"field": _field(tuple(err.get("loc", ())), err.get("type")), "message": message})
     names = ", ".join(sorted({x["field"] for x in errors}))
-    return problem(422, code="validation-error", title="Invalid input", detail=f"Check these fields: {names}.", errors=errors)
+    return problem(
+        422, code="validation-error", title="Invalid input", detail=f"Check these fields: {names}.", errors=errors
+    )
 
 
 # FastAPI's own answer to a body it cannot decode (not UTF-8, not JSON text).
@@ -93,14 +105,25 @@ _UNDECODABLE = "There was an error parsing the body"
 async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     if exc.status_code == 400 and exc.detail == _UNDECODABLE:
         errors = [{"field": "body", "message": "the body is not valid JSON text (UTF-8)"}]
-        return problem(422, code="validation-error", title="Invalid input", detail="Check these fields: body.", errors=errors)
+        return problem(
+            422, code="validation-error", title="Invalid input", detail="Check these fields: body.", errors=errors
+        )
     if exc.status_code == 405:
-        return problem(405, code="method-not-allowed", title="Method Not Allowed",
-                       headers={"Allow": ", ".join(_methods_of(request))})
+        return problem(
+            405,
+            code="method-not-allowed",
+            title="Method Not Allowed",
+            headers={"Allow": ", ".join(_methods_of(request))},
+        )
     title = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
-    return problem(exc.status_code, code=title.lower().replace(" ", "-"), title=title, detail=detail,
-                   headers=getattr(exc, "headers", None))
+    return problem(
+        exc.status_code,
+        code=title.lower().replace(" ", "-"),
+        title=title,
+        detail=detail,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 def classify(exc: BaseException) -> str | None:
@@ -120,7 +143,8 @@ def classify(exc: BaseException) -> str | None:
         # only a busy or unreachable file means "retry later".
         text = str(exc.orig).lower()
         sqlite_fault = exc.orig.__class__.__module__.startswith("sqlite3") and not any(
-            word in text for word in ("locked", "busy", "unable to open", "disk i/o"))
+            word in text for word in ("locked", "busy", "unable to open", "disk i/o")
+        )
         return None if sqlite_fault else "unavailable"
     return None
 
@@ -136,18 +160,32 @@ async def database_error(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(unique_conflict(), status_code=409, media_type=PROBLEM_MEDIA_TYPE)
     if kind == "invalid":
         # The database refused a value the schemas let through (a NUL byte, an out-of-range number).
-        return problem(422, code="invalid-value", title="Invalid input",
-                       detail="A value was refused by the database: check text for control characters and numbers for range.")
+        return problem(
+            422,
+            code="invalid-value",
+            title="Invalid input",
+            detail="A value was refused by the database: check text for control characters and numbers for range.",
+        )
     return await unexpected(request, exc)
 
 
 async def stale_data(request: Request, exc: StaleDataError) -> JSONResponse:
-    return problem(409, code="concurrent-update", title="Conflict", detail="Someone else changed this record at the same time; read it again.")
+    return problem(
+        409,
+        code="concurrent-update",
+        title="Conflict",
+        detail="Someone else changed this record at the same time; read it again.",
+    )
 
 
 async def unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem(500, code="internal-error", title="Internal Server Error", detail="An unexpected error occurred; it has been logged.")
+    return problem(
+        500,
+        code="internal-error",
+        title="Internal Server Error",
+        detail="An unexpected error occurred; it has been logged.",
+    )
 
 
 def _methods_of(request: Request) -> list[str]:
@@ -156,7 +194,10 @@ def _methods_of(request: Request) -> list[str]:
     resource) has them all."""
     paths = getattr(request.app.state, "path_methods", None)
     if paths is None:
-        paths = [(compile_path(path)[0], sorted(m.upper() for m in item)) for path, item in request.app.openapi()["paths"].items()]
+        paths = [
+            (compile_path(path)[0], sorted(m.upper() for m in item))
+            for path, item in request.app.openapi()["paths"].items()
+        ]
         request.app.state.path_methods = paths
     return next((methods for regex, methods in paths if regex.match(request.url.path)), [])
 

@@ -47,10 +47,15 @@ Rows = Iterable[Mapping[str, Any]] | Callable[[], Iterable[Mapping[str, Any]]]
 
 def export_responses(*, svg: bool = False) -> dict[int | str, dict[str, Any]]:
     """The extra media types of a 200 answer, for the route's `responses=`."""
-    content: dict[str, Any] = {CSV: {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}
+    content: dict[str, Any] = {
+        CSV: {"schema": {"type": "string"}},
+        XLSX: {"schema": {"type": "string", "format": "binary"}},
+    }
     if svg:
         content[SVG] = {"schema": {"type": "string"}}
-    return {200: {"content": content, "description": "JSON, or the same as CSV / XLSX" + (" / an SVG chart" if svg else "")}}
+    return {
+        200: {"content": content, "description": "JSON, or the same as CSV / XLSX" + (" / an SVG chart" if svg else "")}
+    }
 
 
 def preferred(accept: str, offered: Sequence[str]) -> str:
@@ -78,24 +83,39 @@ def negotiate(request: Request, offered: Sequence[str]) -> str:
     asked = request.query_params.get("format")
     if asked is not None:
         if asked not in offered:
-            raise InvalidInput(f"format={asked} is not offered here.",
-                               errors=[{"field": "format", "message": f"one of {', '.join(offered)}"}])
+            raise InvalidInput(
+                f"format={asked} is not offered here.",
+                errors=[{"field": "format", "message": f"one of {', '.join(offered)}"}],
+            )
         return asked
     return preferred(request.headers.get("accept", ""), offered)
 
 
-def tabular(request: Request, *, rows: Rows, columns: Sequence[Column], filename: str, default: Any,
-            svg: Callable[[], str] | None = None) -> Any:
+def tabular(
+    request: Request,
+    *,
+    rows: Rows,
+    columns: Sequence[Column],
+    filename: str,
+    default: Any,
+    svg: Callable[[], str] | None = None,
+) -> Any:
     filename = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-.") or "export"
     offered = ("json", "csv", "xlsx", "svg") if svg is not None else ("json", "csv", "xlsx")
     fmt = negotiate(request, offered)
     if fmt == "json":
         return default
     if fmt == "svg" and svg is not None:  # offered only with a chart
-        return Response(svg().encode("utf-8"), media_type=SVG,
-                        headers={"Content-Disposition": f'inline; filename="{filename}.svg"', "Vary": "Accept"})
+        return Response(
+            svg().encode("utf-8"),
+            media_type=SVG,
+            headers={"Content-Disposition": f'inline; filename="{filename}.svg"', "Vary": "Accept"},
+        )
     data = rows() if callable(rows) else rows
     body = to_csv(data, columns) if fmt == "csv" else to_xlsx(data, columns, sheet=filename)
     media = f"{CSV}; charset=utf-8; header=present" if fmt == "csv" else XLSX
-    return Response(body, media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"', "Vary": "Accept"})
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"', "Vary": "Accept"},
+    )

@@ -48,15 +48,26 @@ class IdempotencyMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raw = _header(scope, b"idempotency-key") if scope["type"] == "http" and applies(scope["method"], scope["path"]) else None
+        raw = (
+            _header(scope, b"idempotency-key")
+            if scope["type"] == "http" and applies(scope["method"], scope["path"])
+            else None
+        )
         if raw is None:
             await self.app(scope, receive, send)
             return
         try:
             key = rules.parse_key(raw)
         except rules.InvalidKey as exc:
-            await _send(send, _problem(400, "idempotency-key-invalid", "Invalid Idempotency-Key",
-                                       f"The {HEADER} header is not valid: {exc}."))
+            await _send(
+                send,
+                _problem(
+                    400,
+                    "idempotency-key-invalid",
+                    "Invalid Idempotency-Key",
+                    f"The {HEADER} header is not valid: {exc}.",
+                ),
+            )
             return
         token = _bearer(scope)
         if token is None:  # the app answers 401 itself; nothing is claimed
@@ -67,9 +78,13 @@ class IdempotencyMiddleware:
         if failure is not None or messages[-1]["type"] != "http.request":  # too large, or the client left
             await self.app(scope, replaying, send)
             return
-        fingerprint = rules.fingerprint(method=scope["method"], path=scope["path"], query=scope.get("query_string", b""),
-                                        content_type=_header(scope, b"content-type") or "",
-                                        body=b"".join(m.get("body", b"") for m in messages))
+        fingerprint = rules.fingerprint(
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b""),
+            content_type=_header(scope, b"content-type") or "",
+            body=b"".join(m.get("body", b"") for m in messages),
+        )
         try:
             result = await _claim(scope["app"].state, token=token, key=key, fingerprint=fingerprint)
         except Exception as exc:
@@ -88,8 +103,15 @@ class IdempotencyMiddleware:
 
         async def record(session: AsyncSession, answer: Answer) -> None:
             withheld = rules.withholds_body(answer.headers)
-            await service.record_answer(session, claim=claim, status=answer.status, headers=rules.kept_headers(answer.headers),
-                                        body=None if withheld else answer.body, now=utcnow(), lifetime=lifetime)
+            await service.record_answer(
+                session,
+                claim=claim,
+                status=answer.status,
+                headers=rules.kept_headers(answer.headers),
+                body=None if withheld else answer.body,
+                now=utcnow(),
+                lifetime=lifetime,
+            )
 
         scope.setdefault("state", {}).setdefault(BEFORE_COMMIT, []).append(record)
         held: list[Message] = []
@@ -101,8 +123,13 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, hold)
         except KeyTakenOver:
             log.warning("Idempotency-Key claim %s was taken over; this request's work was rolled back", claim.id)
-            await _send(send, _in_use("This request held its Idempotency-Key past its lease and a retry took the key over; "
-                                      "nothing of this request was stored. Retry to get the answer of the one that ran."))
+            await _send(
+                send,
+                _in_use(
+                    "This request held its Idempotency-Key past its lease and a retry took the key over; "
+                    "nothing of this request was stored. Retry to get the answer of the one that ran."
+                ),
+            )
             return
         except BaseException:
             await _release(state, claim)
@@ -122,8 +149,14 @@ async def _claim(state: Any, *, token: str, key: str, fingerprint: str) -> Claim
         except Unauthenticated:
             return None
         result = await service.claim_key(
-            session, principal=f"{principal.kind}:{principal.id}", key=key, fingerprint=fingerprint, now=utcnow(),
-            lease=timedelta(seconds=settings.idempotency_lease_seconds), lifetime=timedelta(hours=settings.idempotency_key_hours))
+            session,
+            principal=f"{principal.kind}:{principal.id}",
+            key=key,
+            fingerprint=fingerprint,
+            now=utcnow(),
+            lease=timedelta(seconds=settings.idempotency_lease_seconds),
+            lifetime=timedelta(hours=settings.idempotency_key_hours),
+        )
         await session.commit()
     return result
 
@@ -142,32 +175,51 @@ def _refusal(result: ClaimResult) -> Answer:
         assert result.answer is not None
         return _replay(result.answer)
     if result.verdict is Verdict.reused:
-        return _problem(422, "idempotency-key-reused", "Idempotency-Key reused",
-                        f"This {HEADER} was already used for another request (another method, path, query or body). "
-                        "Send a new key for a new request.")
-    return _in_use(f"A request with this {HEADER} is still being processed. Retry after Retry-After seconds to get its answer.")
+        return _problem(
+            422,
+            "idempotency-key-reused",
+            "Idempotency-Key reused",
+            f"This {HEADER} was already used for another request (another method, path, query or body). "
+            "Send a new key for a new request.",
+        )
+    return _in_use(
+        f"A request with this {HEADER} is still being processed. Retry after Retry-After seconds to get its answer."
+    )
 
 
 def _replay(answer: StoredAnswer) -> Answer:
     if answer.body is None:  # it carried a secret shown once (Cache-Control: no-store)
         location = next(({"Location": v} for n, v in answer.headers if n == "location"), {})
-        return _problem(409, "idempotency-key-answer-not-kept", "Answer not kept",
-                        f"The request with this {HEADER} succeeded ({answer.status}), but its answer carried a secret that is "
-                        "shown once and was not kept. What it created is at Location, where the answer named it.",
-                        headers=location, first_status=answer.status)
+        return _problem(
+            409,
+            "idempotency-key-answer-not-kept",
+            "Answer not kept",
+            f"The request with this {HEADER} succeeded ({answer.status}), but its answer carried a secret that is "
+            "shown once and was not kept. What it created is at Location, where the answer named it.",
+            headers=location,
+            first_status=answer.status,
+        )
     headers = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in answer.headers]
     headers += [(b"content-length", str(len(answer.body)).encode()), (REPLAYED_HEADER.lower().encode(), b"true")]
     return Answer({"type": "http.response.start", "status": answer.status, "headers": headers}, answer.body)
 
 
 def _in_use(detail: str) -> Answer:
-    return _problem(409, "idempotency-key-in-use", "Idempotency-Key in use", detail,
-                    headers={"Retry-After": str(rules.IN_USE_RETRY_AFTER_S)})
+    return _problem(
+        409,
+        "idempotency-key-in-use",
+        "Idempotency-Key in use",
+        detail,
+        headers={"Retry-After": str(rules.IN_USE_RETRY_AFTER_S)},
+    )
 
 
-def _problem(status: int, code: str, title: str, detail: str, headers: dict[str, str] | None = None, **members: Any) -> Answer:
-    return Answer.problem(status, {**members, "type": f"/problems/{code}", "title": title, "status": status, "detail": detail},
-                          headers)
+def _problem(
+    status: int, code: str, title: str, detail: str, headers: dict[str, str] | None = None, **members: Any
+) -> Answer:
+    return Answer.problem(
+        status, {**members, "type": f"/problems/{code}", "title": title, "status": status, "detail": detail}, headers
+    )
 
 
 def _failure(exc: Exception) -> Answer:

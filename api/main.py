@@ -45,38 +45,84 @@ from domain.settings import Settings, get_settings
 DESCRIPTION = """Tadrib plans and runs capacity-building training cycles for security and justice agencies:
 programmes, cooperation cycles, modules and sessions, the agencies that nominate officers, and the officers
 themselves. Errors are RFC 9457 `application/problem+json`. Lists page with `limit` and an opaque `cursor`
-and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it back in `If-Match` on PATCH. Every POST takes an optional
+and send `Link: <...>; rel="next"`. Single resources carry an `ETag`; send it back in `If-Match` on PATCH. \
+Every POST takes an optional
 `Idempotency-Key` (a structured-field string, e.g. a quoted UUID): a retry with the same key and request replays
 the first answer, so the change takes effect once."""
 
 # The areas of the API in reading order: one router each, one tag each (and one module per tag
 # in a generated client). /docs groups the operations under these headings, in this order.
-AREAS = (auth, programmes, cycles, agencies, officers, imports, catalogue, modules, sessions, enrolment, vetting, attendance,
-         certificates, calendar, reports, events, webhooks, accounts, audit)
+AREAS = (
+    auth,
+    programmes,
+    cycles,
+    agencies,
+    officers,
+    imports,
+    catalogue,
+    modules,
+    sessions,
+    enrolment,
+    vetting,
+    attendance,
+    certificates,
+    calendar,
+    reports,
+    events,
+    webhooks,
+    accounts,
+    audit,
+)
 TAGS = [
     {"name": "auth", "description": "Sign in for a token, the public keys that verify it, and who you are."},
-    {"name": "programmes", "description": "The funded programmes (implementer, funding sources) that cycles belong to."},
+    {
+        "name": "programmes",
+        "description": "The funded programmes (implementer, funding sources) that cycles belong to.",
+    },
     {"name": "cycles", "description": "Cooperation cycles: a programme's period of work in a partner country."},
     {"name": "agencies", "description": "The partner agencies and their sub-units, as a tree, that nominate officers."},
     {"name": "officers", "description": "The people agencies nominate: their records, duplicate checks and erasure."},
-    {"name": "imports", "description": "HR files of officers (and lists of nominees) planned, shown, then applied or undone."},
-    {"name": "catalogue", "description": "Reference lists for planning: the discipline vocabulary, venues and trainers."},
+    {
+        "name": "imports",
+        "description": "HR files of officers (and lists of nominees) planned, shown, then applied or undone.",
+    },
+    {
+        "name": "catalogue",
+        "description": "Reference lists for planning: the discipline vocabulary, venues and trainers.",
+    },
     {"name": "modules", "description": "The courses of a cycle and their status, from draft to delivered and closed."},
     {"name": "sessions", "description": "A module's sessions: scheduling with clash checks and calendar warnings."},
-    {"name": "enrolment", "description": "Agency quotas, nominations and decisions, the waitlist and the gender balance."},
-    {"name": "vetting", "description": "The vettings an officer needs for some modules, and what a failed one changes."},
-    {"name": "attendance", "description": "Attendance marks, pre- and post-test scores, and the roster that adds them up."},
-    {"name": "certificates", "description": "Certificates of attendance and competence: issue, revoke, verify publicly."},
+    {
+        "name": "enrolment",
+        "description": "Agency quotas, nominations and decisions, the waitlist and the gender balance.",
+    },
+    {
+        "name": "vetting",
+        "description": "The vettings an officer needs for some modules, and what a failed one changes.",
+    },
+    {
+        "name": "attendance",
+        "description": "Attendance marks, pre- and post-test scores, and the roster that adds them up.",
+    },
+    {
+        "name": "certificates",
+        "description": "Certificates of attendance and competence: issue, revoke, verify publicly.",
+    },
     {"name": "calendar", "description": "Sessions as iCalendar feeds, and secret feed URLs for calendar programs."},
     {"name": "reports", "description": "Gender balance and cycle results for donors, as JSON, CSV, XLSX or a chart."},
     {"name": "events", "description": "The change feed: every change in commit order, as you may see it."},
-    {"name": "webhooks", "description": "Signed webhooks (Standard Webhooks): subscriptions, delivery log, redelivery, replay."},
+    {
+        "name": "webhooks",
+        "description": "Signed webhooks (Standard Webhooks): subscriptions, delivery log, redelivery, replay.",
+    },
     {"name": "accounts", "description": "User accounts and machine clients (administrators only)."},
     {"name": "audit", "description": "The audit log of every change and of reads of officers' data."},
 ]
 
 
-def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None, check_schema: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, engine: AsyncEngine | None = None, check_schema: bool = True
+) -> FastAPI:
     settings = settings or get_settings()
     keyring = KeyRing(settings)  # refuses ENV=production without configured keys and secret
     engine = engine or make_engine(settings.database_url)
@@ -124,6 +170,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         return {"status": "ok"}
 
     if settings.bench_ceiling:  # the same process, middleware and settings as the routes it is compared with
+
         @app.get("/bench/ceiling", include_in_schema=False)
         async def bench_ceiling() -> dict[str, str]:
             return {"status": "ok", "service": "tadrib"}

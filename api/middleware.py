@@ -46,9 +46,23 @@ class BodyLimit:
         await self.app(scope, counting_receive, send)
 
     async def _refuse(self, send: Send, limit: int) -> None:
-        body = json.dumps({"type": "/problems/content-too-large", "title": "Content Too Large", "status": 413,
-                           "detail": f"The request body is larger than {limit} bytes."}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        body = json.dumps(
+            {
+                "type": "/problems/content-too-large",
+                "title": "Content Too Large",
+                "status": 413,
+                "detail": f"The request body is larger than {limit} bytes.",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -16,32 +16,40 @@ from domain.idempotency.rules import MAX_KEY_LENGTH
 PROBLEM_CONTENT = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 IDEMPOTENCY_POLICY = (
-    "Optional: makes a retry of this POST take effect once (draft-ietf-httpapi-idempotency-key-header-07). "
-    'A structured-field string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"` (a UUID is recommended; a bare token '
-    f"without quotes is accepted too), 1 to {MAX_KEY_LENGTH} characters. Keys belong to the signed-in account or client "
-    "and are kept at least 24 hours after the answer. The same key with the same request (method, path, query, content "
-    f"type and body) replays the first answer (status, body, Location, ETag) with `{REPLAYED_HEADER}: true`; with another "
-    "request it is a 422 (`/problems/idempotency-key-reused`); while the first request is still running, a 409 "
-    "(`/problems/idempotency-key-in-use`) with Retry-After. Only answers whose work was stored are kept: after an error "
-    "answer nothing was changed, the key is free again and a retry runs afresh. An answer carrying a secret shown once is "
-    "not kept: a retry gets a 409 (`/problems/idempotency-key-answer-not-kept`) with its Location. A malformed key is a "
-    "400 (`/problems/idempotency-key-invalid`). See the README, \"Retries and Idempotency-Key\"."
+    "Optional: makes a retry of this POST take effect once (draft-ietf-httpapi-idempotency-key-header-07). A "
+    'structured-field string such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"` (a UUID is recommended; a bare token '
+    f"without quotes is accepted too), 1 to {MAX_KEY_LENGTH} characters. Keys belong to the signed-in account or "
+    "client and are kept at least 24 hours after the answer. The same key with the same request (method, path, query, "
+    f"content type and body) replays the first answer (status, body, Location, ETag) with `{REPLAYED_HEADER}: true`; "
+    "with another request it is a 422 (`/problems/idempotency-key-reused`); while the first request is still running, "
+    "a 409 (`/problems/idempotency-key-in-use`) with Retry-After. Only answers whose work was stored are kept: after "
+    "an error answer nothing was changed, the key is free again and a retry runs afresh. An answer carrying a secret "
+    "shown once is not kept: a retry gets a 409 (`/problems/idempotency-key-answer-not-kept`) with its Location. A "
+    'malformed key is a 400 (`/problems/idempotency-key-invalid`). See the README, "Retries and Idempotency-Key".'
 )
 # The accepted values, exactly: an sf-string of 1-255 characters (an escape counts once), or a bare token.
 _LENGTH = f"{{1,{MAX_KEY_LENGTH}}}"
 KEY_PATTERN = r'^(?:"(?:[ !#-\[\]-~]|\\["\\])' + _LENGTH + '"|' + r"[!#$%&'*+.^_`|~0-9A-Za-z:/-]" + _LENGTH + ")$"
 KEY_PARAMETER = {
-    "name": HEADER, "in": "header", "required": False, "description": IDEMPOTENCY_POLICY,
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": IDEMPOTENCY_POLICY,
     "schema": {"type": "string", "pattern": KEY_PATTERN, "examples": ['"8e03978e-40d5-43e8-bc93-6894a57f9324"']},
 }
-REPLAYED = {"description": "`true` when this is the stored answer of an earlier request with the same Idempotency-Key",
-            "schema": {"type": "string", "enum": ["true"]}}
-RETRY_AFTER = {"description": "Seconds to wait before retrying (the first request with this Idempotency-Key still runs)",
-               "schema": {"type": "integer"}}
+REPLAYED = {
+    "description": "`true` when this is the stored answer of an earlier request with the same Idempotency-Key",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+RETRY_AFTER = {
+    "description": "Seconds to wait before retrying (the first request with this Idempotency-Key still runs)",
+    "schema": {"type": "integer"},
+}
 IDEMPOTENCY_ANSWERS = {
     "400": "The Idempotency-Key header is malformed (`/problems/idempotency-key-invalid`)",
-    "409": "With Idempotency-Key: the first request with this key is still being processed (`/problems/idempotency-key-in-use`, "
-           "retry after Retry-After), or its answer carried a secret and was not kept (`/problems/idempotency-key-answer-not-kept`)",
+    "409": "With Idempotency-Key: the first request with this key is still being processed "
+    "(`/problems/idempotency-key-in-use`, retry after Retry-After), or its answer carried a secret and was not kept "
+    "(`/problems/idempotency-key-answer-not-kept`)",
     "422": "The Idempotency-Key was already used for another request (`/problems/idempotency-key-reused`)",
 }
 
@@ -50,8 +58,14 @@ def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes,
-                             tags=app.openapi_tags, webhooks=app.webhooks.routes)
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+            webhooks=app.webhooks.routes,
+        )
         for path, item in schema.get("paths", {}).items():
             for method, operation in item.items():
                 document_roles(operation)
@@ -73,9 +87,13 @@ def document_roles(operation: dict[str, Any]) -> None:
     needed = sorted({scope for req in requirements for scopes in req.values() for scope in scopes})
     operation["x-required-permissions"] = needed
     # An operation needing several permissions is open to the roles that hold them all.
-    roles = sorted(set.intersection(*(set(policy.roles_with(p)) for p in needed))) if needed else ["any signed-in account"]
+    roles = (
+        sorted(set.intersection(*(set(policy.roles_with(p)) for p in needed))) if needed else ["any signed-in account"]
+    )
     operation["x-roles"] = roles
-    operation["description"] = (operation.get("description", "") + f"\n\n**Who may call it:** {', '.join(roles)}.").strip()
+    operation["description"] = (
+        operation.get("description", "") + f"\n\n**Who may call it:** {', '.join(roles)}."
+    ).strip()
 
 
 def problems_as_problem_json(operation: dict[str, Any]) -> None:

@@ -20,14 +20,22 @@ def problem_body(body: dict[str, Any]) -> tuple[bytes, str]:
 
 def database_unavailable() -> tuple[dict[str, Any], dict[str, str]]:
     """The answer while the database cannot be reached: nothing was changed, retry later."""
-    body = {"type": "/problems/database-unavailable", "title": "Service Unavailable", "status": 503,
-            "detail": "The database is unavailable; nothing was changed. Retry after the time in Retry-After."}
+    body = {
+        "type": "/problems/database-unavailable",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": "The database is unavailable; nothing was changed. Retry after the time in Retry-After.",
+    }
     return body, {"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)}
 
 
 def unique_conflict() -> dict[str, Any]:
-    return {"type": "/problems/unique-conflict", "title": "Conflict", "status": 409,
-            "detail": "The change collides with an existing record."}
+    return {
+        "type": "/problems/unique-conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "The change collides with an existing record.",
+    }
 
 
 class FieldError(BaseModel):

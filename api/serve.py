@@ -42,8 +42,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1, help="processes (PostgreSQL; SQLite serves one process best)")
     args = parser.parse_args(argv)
-    uvicorn.run("api.serve:server_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                access_log=False, **proxy_config(get_settings()))
+    uvicorn.run(
+        "api.serve:server_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,
+        **proxy_config(get_settings()),
+    )
 
 
 if __name__ == "__main__":

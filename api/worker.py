@@ -37,7 +37,9 @@ async def main_async(name: str, idle_exit: float | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--name", default=f"worker-{os.getpid()}")
-    parser.add_argument("--idle-exit", type=float, default=None, help="stop after this many idle seconds (tests, bench)")
+    parser.add_argument(
+        "--idle-exit", type=float, default=None, help="stop after this many idle seconds (tests, bench)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     asyncio.run(main_async(args.name, args.idle_exit))

@@ -13,14 +13,18 @@ import sys
 def main(argv: list[str]) -> int:
     if argv[:1] == ["imports"]:
         from bench.imports import main as imports_main
+
         return imports_main(argv[1:])
     if argv[:1] == ["webhooks"]:
         from bench.webhooks import main as webhooks_main
+
         return webhooks_main(argv[1:])
     if argv[:1] == ["http"]:
         from bench.http.cli import main as http_main
+
         return http_main(argv[1:])
     from bench.reports_cli import main as reports_main
+
     return reports_main(argv[1:] if argv[:1] == ["reports"] else argv)
 
 

@@ -55,7 +55,9 @@ class Ids:
     def __call__(self) -> uuid.UUID:
         self.ms += 1
         rand = self.rng.getrandbits(74)
-        return uuid.UUID(int=(self.ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1)))
+        return uuid.UUID(
+            int=(self.ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1))
+        )
 
 
 @dataclass
@@ -93,47 +95,116 @@ def build(scale: float = 1.0, seed: int = 20261123) -> Dataset:
 
     ds.add("disciplines", ["code", "label_en", "label_ar"], list(DISCIPLINES))
     programmes = {}
-    for acronym, name in (("UNODC-LE", "Strengthening Iraqi law enforcement"), ("CT JUST", "Counter-terrorism justice"),
-                          ("CT PHARE", "Counter-terrorism and human rights")):
+    for acronym, name in (
+        ("UNODC-LE", "Strengthening Iraqi law enforcement"),
+        ("CT JUST", "Counter-terrorism justice"),
+        ("CT PHARE", "Counter-terrorism and human rights"),
+    ):
         programmes[acronym] = ent() + (name, acronym, "Implementer", [{"donor": "EU", "instrument": "NDICI"}])
     ds.add("programmes", E + ["name", "acronym", "implementer", "funding_sources"], list(programmes.values()))
-    cycles = [ent() + (programmes[p][0], "IQ", title, s, e, target, "Asia/Baghdad",
-                       ["sunday", "monday", "tuesday", "wednesday", "thursday"], [], None)
-              for p, title, s, e, target, _ in CYCLES]
-    ds.add("cycles", E + ["programme_id", "partner_country", "title", "starts_on", "ends_on", "female_share_target",
-                          "time_zone", "working_days", "holidays", "funding_source"], cycles)
+    cycles = [
+        ent()
+        + (
+            programmes[p][0],
+            "IQ",
+            title,
+            s,
+            e,
+            target,
+            "Asia/Baghdad",
+            ["sunday", "monday", "tuesday", "wednesday", "thursday"],
+            [],
+            None,
+        )
+        for p, title, s, e, target, _ in CYCLES
+    ]
+    ds.add(
+        "cycles",
+        E
+        + [
+            "programme_id",
+            "partner_country",
+            "title",
+            "starts_on",
+            "ends_on",
+            "female_share_target",
+            "time_zone",
+            "working_days",
+            "holidays",
+            "funding_source",
+        ],
+        cycles,
+    )
 
     # 40 agencies: 8 ministries, 2-4 directorates each, some with units (root/child/grandchild).
     agencies, n_root = [], 8
+
     def agency(parent: tuple | None, level: int, n: int) -> tuple:
         row = ent()
         path = (parent[5] if parent else "/") + f"{row[0]}/"
         name = f"{['Ministry', 'Directorate', 'Unit'][level]} {n}"
-        agencies.append(row + (parent[0] if parent else None, path, name, f"جهة {n}", None, f"A{n}", rng.choice(KINDS), "IQ"))
+        agencies.append(
+            row + (parent[0] if parent else None, path, name, f"جهة {n}", None, f"A{n}", rng.choice(KINDS), "IQ")
+        )
         return agencies[-1]
+
     roots = [agency(None, 0, i) for i in range(n_root)]
     children = [agency(r, 1, len(agencies)) for r in roots for _ in range(rng.randint(2, 3))]
     while len(agencies) < 40:
         agency(rng.choice(children), 2, len(agencies))
-    ds.add("agencies", E + ["parent_id", "path", "name_en", "name_ar", "name_ku", "acronym", "kind", "country"], agencies)
+    ds.add(
+        "agencies", E + ["parent_id", "path", "name_en", "name_ar", "name_ku", "acronym", "kind", "country"], agencies
+    )
 
-    ds.add("venues", E + ["name", "city", "capacity"], [ent() + (f"Venue {i}", rng.choice(["Baghdad", "Erbil", "Basra"]), 80) for i in range(20)])
-    ds.add("trainers", E + ["name", "organisation", "nationality", "expertise"],
-           [ent() + (f"Trainer {i}", "Expert pool", rng.choice(["ES", "BE", "FR", "IT"]), ["osint"]) for i in range(100)])
+    ds.add(
+        "venues",
+        E + ["name", "city", "capacity"],
+        [ent() + (f"Venue {i}", rng.choice(["Baghdad", "Erbil", "Basra"]), 80) for i in range(20)],
+    )
+    ds.add(
+        "trainers",
+        E + ["name", "organisation", "nationality", "expertise"],
+        [ent() + (f"Trainer {i}", "Expert pool", rng.choice(["ES", "BE", "FR", "IT"]), ["osint"]) for i in range(100)],
+    )
 
     officers, women, men = [], [], []
     for _ in range(max(200, round(50_000 * scale))):
         female = rng.random() < 0.25
-        given, father, grand = rng.choice(FEMALE_GIVEN if female else MALE_GIVEN), rng.choice(ELDERS), rng.choice(ELDERS)
+        given, father, grand = (
+            rng.choice(FEMALE_GIVEN if female else MALE_GIVEN),
+            rng.choice(ELDERS),
+            rng.choice(ELDERS),
+        )
         parts = [given, father, grand] + ([rng.choice(FAMILY)] if rng.random() < 0.3 else [])
         ar, la = " ".join(p[0] for p in parts), " ".join(p[1] for p in parts)
         name_parts = {"given": given[0], "father": father[0], "grandfather": grand[0]}
-        row = ent() + (rng.choice(agencies)[0], ar, arabic_key(ar), la, latin_key(la), name_parts,
-                       "female" if female else "male", rng.choice(["Captain", "Major", "Colonel", "Judge", None]))
+        row = ent() + (
+            rng.choice(agencies)[0],
+            ar,
+            arabic_key(ar),
+            la,
+            latin_key(la),
+            name_parts,
+            "female" if female else "male",
+            rng.choice(["Captain", "Major", "Colonel", "Judge", None]),
+        )
         officers.append(row)
         (women if female else men).append(row)
-    ds.add("officers", E + ["agency_id", "full_name_ar", "full_name_ar_key", "name_latin", "name_latin_key",
-                            "name_parts", "sex", "rank"], officers)
+    ds.add(
+        "officers",
+        E
+        + [
+            "agency_id",
+            "full_name_ar",
+            "full_name_ar_key",
+            "name_latin",
+            "name_latin_key",
+            "name_parts",
+            "sex",
+            "rank",
+        ],
+        officers,
+    )
 
     # Modules: dates, status and nominations first; sessions per module are then chosen so that
     # the attendance marks come close to the target (participants x sessions held).
@@ -163,24 +234,61 @@ def build(scale: float = 1.0, seed: int = 20261123) -> Dataset:
         if p["when"] == "future":
             status = rng.choice(["draft", "planned", "open", "open", "confirmed"])
         else:
-            status = "cancelled" if p["cancelled"] else "confirmed" if p["when"] == "current" else rng.choice(["delivered", "closed", "closed"])
+            status = (
+                "cancelled"
+                if p["cancelled"]
+                else "confirmed"
+                if p["when"] == "current"
+                else rng.choice(["delivered", "closed", "closed"])
+            )
         threshold = rng.choice([0.75, 0.8, 0.8, 0.8, 0.9])
         venue = rng.choice(ds.tables["venues"][1])[0]
         assessed = rng.random() < 0.7
-        m = ent() + (p["cycle"][0], f"M{i:05d}", f"Module {i}", rng.choice(DISCIPLINES)[0], rng.choice(FORMATS),
-                     len(p["noms"]), venue, ["ar"], False, rng.choice([None, None, None, 0.2, 0.35]), threshold,
-                     60.0 if assessed else None, "none", None, None, status, None)
+        m = ent() + (
+            p["cycle"][0],
+            f"M{i:05d}",
+            f"Module {i}",
+            rng.choice(DISCIPLINES)[0],
+            rng.choice(FORMATS),
+            len(p["noms"]),
+            venue,
+            ["ar"],
+            False,
+            rng.choice([None, None, None, 0.2, 0.35]),
+            threshold,
+            60.0 if assessed else None,
+            "none",
+            None,
+            None,
+            status,
+            None,
+        )
         modules.append(m)
         module_sessions = []
         for k, d in enumerate(days):
             starts = datetime(d.year, d.month, d.day, 6, tzinfo=UTC)
-            module_sessions.append(ent() + (m[0], f"Day {k + 1}", starts, starts + timedelta(hours=rng.choice([3, 5, 6])), venue, None))
+            module_sessions.append(
+                ent() + (m[0], f"Day {k + 1}", starts, starts + timedelta(hours=rng.choice([3, 5, 6])), venue, None)
+            )
         sessions.extend(module_sessions)
         held = [] if p["cancelled"] else [s for s in module_sessions if s[6] < NOW]
         need = math.ceil(threshold * len(module_sessions) - 1e-9)
         for officer, st in p["noms"]:
-            noms.append(ent() + (m[0], officer[0], officer[4], "alternate" if rng.random() < 0.12 else "participant",
-                                 100, None, None, None, st, "focal.point"))
+            noms.append(
+                ent()
+                + (
+                    m[0],
+                    officer[0],
+                    officer[4],
+                    "alternate" if rng.random() < 0.12 else "participant",
+                    100,
+                    None,
+                    None,
+                    None,
+                    st,
+                    "focal.point",
+                )
+            )
             if st not in ON_ROSTER or not held:
                 continue
             n = len(held)
@@ -197,21 +305,65 @@ def build(scale: float = 1.0, seed: int = 20261123) -> Dataset:
                 elif rng.random() < 0.3:
                     mark = ("excused", "cancellation", rng.choice(["illness", "work", "emergency"]))
                 else:
-                    mark = ("absent", rng.choice(["no_show", "no_show", "cancellation"]), rng.choice(["illness", "work", "unknown", None]))
+                    mark = (
+                        "absent",
+                        rng.choice(["no_show", "no_show", "cancellation"]),
+                        rng.choice(["illness", "work", "unknown", None]),
+                    )
                 marks.append(ent() + (s[0], officer[0]) + mark + (None, "trainer"))
             if assessed and p["when"] == "past" and attended:
                 pre = round(min(100.0, max(0.0, rng.gauss(50, 15))), 1)
                 post = round(min(100.0, max(0.0, pre + rng.gauss(8, 12))), 1) if rng.random() < 0.95 else None
                 tests.append(ent() + (m[0], officer[0], pre, post))
-    ds.add("modules", E + ["cycle_id", "code", "title", "discipline", "format", "capacity", "venue_id", "languages",
-                           "interpretation", "female_share_target", "completion_threshold", "pass_mark", "vetting_required",
-                           "nomination_deadline", "funding_source", "status", "status_reason"], modules)
-    ds.add("training_sessions", E + ["module_id", "title", "starts_at", "ends_at", "venue_id", "override_reason"], sessions)
+    ds.add(
+        "modules",
+        E
+        + [
+            "cycle_id",
+            "code",
+            "title",
+            "discipline",
+            "format",
+            "capacity",
+            "venue_id",
+            "languages",
+            "interpretation",
+            "female_share_target",
+            "completion_threshold",
+            "pass_mark",
+            "vetting_required",
+            "nomination_deadline",
+            "funding_source",
+            "status",
+            "status_reason",
+        ],
+        modules,
+    )
+    ds.add(
+        "training_sessions", E + ["module_id", "title", "starts_at", "ends_at", "venue_id", "override_reason"], sessions
+    )
     trainers = ds.tables["trainers"][1]
     ds.add("session_trainers", ["session_id", "trainer_id"], [(s[0], rng.choice(trainers)[0]) for s in sessions])
-    ds.add("nominations", E + ["module_id", "officer_id", "agency_id", "role", "priority", "queue_rank", "note",
-                               "late_reason", "status", "nominated_by"], noms)
-    ds.add("attendance_marks", E + ["session_id", "officer_id", "status", "reason", "cause", "note", "recorded_by"], marks)
+    ds.add(
+        "nominations",
+        E
+        + [
+            "module_id",
+            "officer_id",
+            "agency_id",
+            "role",
+            "priority",
+            "queue_rank",
+            "note",
+            "late_reason",
+            "status",
+            "nominated_by",
+        ],
+        noms,
+    )
+    ds.add(
+        "attendance_marks", E + ["session_id", "officer_id", "status", "reason", "cause", "note", "recorded_by"], marks
+    )
     ds.add("assessments", E + ["module_id", "officer_id", "pre_test", "post_test"], tests)
 
     _check_not_null(ds)
@@ -265,7 +417,7 @@ def load(url: str, ds: Dataset, chunk: int = 10_000) -> float:
             for name, (columns, rows) in ds.tables.items():
                 insert = metadata.tables[name].insert()
                 for i in range(0, len(rows), chunk):
-                    conn.execute(insert, [dict(zip(columns, r)) for r in rows[i:i + chunk]])
+                    conn.execute(insert, [dict(zip(columns, r)) for r in rows[i : i + chunk]])
         with engine.connect() as conn:
             problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             assert not problems, f"foreign keys broken: {problems[:5]}"

@@ -76,13 +76,22 @@ async def _prepare(url: str) -> tuple[str, str]:
     from alembic import command
 
     from api.startup import alembic_config
+
     command.upgrade(alembic_config(sync_url(url)), "head")
     engine = make_engine(url)
     async with make_sessionmaker(engine)() as session:
-        agency = await create_agency(session, principal=Principal.system("bench"), data=AgencyCreate(
-            name_en="Bench Ministry", name_ar="وزارة القياس", kind=AgencyKind.ministry, country="IQ"))
-        client = ApiClient(client_id=f"tc_bench{uuid.uuid4().hex[:8]}", name="bench HR", secret_hash=hash_password(SECRET),
-                           scopes=["imports:write", "officers:read"], disabled=False)
+        agency = await create_agency(
+            session,
+            principal=Principal.system("bench"),
+            data=AgencyCreate(name_en="Bench Ministry", name_ar="وزارة القياس", kind=AgencyKind.ministry, country="IQ"),
+        )
+        client = ApiClient(
+            client_id=f"tc_bench{uuid.uuid4().hex[:8]}",
+            name="bench HR",
+            secret_hash=hash_password(SECRET),
+            scopes=["imports:write", "officers:read"],
+            disabled=False,
+        )
         session.add(client)
         await session.commit()
         ids = str(agency.id), client.client_id
@@ -96,48 +105,108 @@ def _through_http(base: str, client_id: str, path: Path) -> dict:
         token.raise_for_status()
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
         began = time.perf_counter()
-        planned = http.post("/api/v1/officers/imports", params={"source": "bench-hr"}, headers=headers,
-                            files={"file": ("officers.csv", path.read_bytes(), "text/csv")})
+        planned = http.post(
+            "/api/v1/officers/imports",
+            params={"source": "bench-hr"},
+            headers=headers,
+            files={"file": ("officers.csv", path.read_bytes(), "text/csv")},
+        )
         planned.raise_for_status()
         plan_s = time.perf_counter() - began
         plan = planned.json()
         began = time.perf_counter()
-        applied = http.post(f"/api/v1/officers/imports/{plan['id']}/apply", headers=headers, json={"plan_hash": plan["plan_hash"]})
+        applied = http.post(
+            f"/api/v1/officers/imports/{plan['id']}/apply", headers=headers, json={"plan_hash": plan["plan_hash"]}
+        )
         applied.raise_for_status()
         apply_s = time.perf_counter() - began
-        return {"plan_s": round(plan_s, 3), "apply_s": round(apply_s, 3), "total_s": round(plan_s + apply_s, 3),
-                "counts": plan["counts"], "written": applied.json()["result"]["written"], "plan_bytes": len(planned.content)}
+        return {
+            "plan_s": round(plan_s, 3),
+            "apply_s": round(apply_s, 3),
+            "total_s": round(plan_s + apply_s, 3),
+            "counts": plan["counts"],
+            "written": applied.json()["result"]["written"],
+            "plan_bytes": len(planned.content),
+        }
 
 
 def _raw_rows(path: Path, agency_id: str, source: str = "raw-hr") -> tuple[list[tuple], list[tuple]]:
     """The file's rows as the two INSERTs take them (new ids and external ids: the import's own stay)."""
     import csv
+
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
     officers, external = [], []
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             officer_id = uuid.uuid4().hex
-            officers.append((officer_id, agency_id.replace("-", ""), row["full_name_ar"], arabic_key(row["full_name_ar"]),
-                             row["name_latin"], latin_key(row["name_latin"]), "{}", row["sex"], now, now, 1))
+            officers.append(
+                (
+                    officer_id,
+                    agency_id.replace("-", ""),
+                    row["full_name_ar"],
+                    arabic_key(row["full_name_ar"]),
+                    row["name_latin"],
+                    latin_key(row["name_latin"]),
+                    "{}",
+                    row["sex"],
+                    now,
+                    now,
+                    1,
+                )
+            )
             external.append((uuid.uuid4().hex, officer_id, source, row["external_id"]))
     return officers, external
 
 
 AUDIT_SQL = "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, changes) VALUES ({p})"
-OUTBOX_SQL = "INSERT INTO outbox_events (id, occurred_at, type, entity, entity_id, resource_seq, officer_id, agency_id, payload) VALUES ({p})"
-OFFICERS_SQL = ("INSERT INTO officers (id, agency_id, full_name_ar, full_name_ar_key, name_latin, name_latin_key, name_parts, "
-                "sex, created_at, updated_at, version) VALUES ({p})")
+OUTBOX_SQL = (
+    "INSERT INTO outbox_events (id, occurred_at, type, entity, entity_id, resource_seq, officer_id, agency_id, "
+    "payload) VALUES ({p})"
+)
+OFFICERS_SQL = (
+    "INSERT INTO officers (id, agency_id, full_name_ar, full_name_ar_key, name_latin, name_latin_key, name_parts, "
+    "sex, created_at, updated_at, version) VALUES ({p})"
+)
 EXTERNAL_SQL = "INSERT INTO officer_external_ids (id, officer_id, source, external_id) VALUES ({p})"
 
 
 def _ledger_rows(officers: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     """An audit entry and an outbox event per officer, as every write of the product leaves."""
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
-    audit = [(uuid.uuid4().hex, now, None, "bench", "created", "officer", o[0],
-              json.dumps({"full_name_ar": {"before": None, "after": o[2]}, "name_latin": {"before": None, "after": o[4]},
-                          "sex": {"before": None, "after": o[7]}}, ensure_ascii=False)) for o in officers]
-    outbox = [(uuid.uuid4().hex, now, "officer.created", "officer", o[0], 1, o[0], o[1],
-               json.dumps({"agency_id": str(o[1]), "active": True})) for o in officers]
+    audit = [
+        (
+            uuid.uuid4().hex,
+            now,
+            None,
+            "bench",
+            "created",
+            "officer",
+            o[0],
+            json.dumps(
+                {
+                    "full_name_ar": {"before": None, "after": o[2]},
+                    "name_latin": {"before": None, "after": o[4]},
+                    "sex": {"before": None, "after": o[7]},
+                },
+                ensure_ascii=False,
+            ),
+        )
+        for o in officers
+    ]
+    outbox = [
+        (
+            uuid.uuid4().hex,
+            now,
+            "officer.created",
+            "officer",
+            o[0],
+            1,
+            o[0],
+            o[1],
+            json.dumps({"agency_id": str(o[1]), "active": True}),
+        )
+        for o in officers
+    ]
     return audit, outbox
 
 
@@ -157,6 +226,7 @@ def _raw_executemany(url: str, officers: list[tuple], external: list[tuple], led
         conn.close()
         return elapsed
     import psycopg
+
     u = make_url(sync_url(url))
     with psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password, dbname=u.database) as conn:
         began = time.perf_counter()
@@ -175,28 +245,41 @@ def run(database: str, url: str, rows: int, keep: bool, scratch: Path) -> dict:
     try:
         agency_id, client_id = asyncio.run(_prepare(url))
         path = import_file(scratch / f"officers-{database}.csv", agency_id, rows)
-        with serve({"DATABASE_URL": url, "KEY_DIR": str(scratch / "keys")}, 1, scratch / f"server-{database}.log",
-                   timeout=120) as server:
+        with serve(
+            {"DATABASE_URL": url, "KEY_DIR": str(scratch / "keys")}, 1, scratch / f"server-{database}.log", timeout=120
+        ) as server:
             http = _through_http(server.base, client_id, path)
         raw_s = _raw_executemany(url, *_raw_rows(path, agency_id))
         # The same rows with the ledger every write of the product leaves (an audit entry and an outbox event each).
         ledger_s = _raw_executemany(url, *_raw_rows(path, agency_id, source="raw-hr-ledger"), ledger=True)
-        return {"database": database, "rows": rows, **http, "raw_executemany_s": round(raw_s, 3),
-                "raw_with_ledger_s": round(ledger_s, 3), "load_average_1m": round(os.getloadavg()[0], 2),
-                "ratio": round(http["total_s"] / raw_s, 1), "apply_ratio": round(http["apply_s"] / raw_s, 1),
-                "ratio_with_ledger": round(http["total_s"] / ledger_s, 1)}
+        return {
+            "database": database,
+            "rows": rows,
+            **http,
+            "raw_executemany_s": round(raw_s, 3),
+            "raw_with_ledger_s": round(ledger_s, 3),
+            "load_average_1m": round(os.getloadavg()[0], 2),
+            "ratio": round(http["total_s"] / raw_s, 1),
+            "apply_ratio": round(http["apply_s"] / raw_s, 1),
+            "ratio_with_ledger": round(http["total_s"] / ledger_s, 1),
+        }
     finally:
         if not keep:
             _drop(url)
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| database | rows | plan (HTTP) | apply (HTTP) | plan + apply | raw executemany | ratio | apply / raw "
-             "| raw + ledger | ratio to it |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| database | rows | plan (HTTP) | apply (HTTP) | plan + apply | raw executemany | ratio | apply / raw "
+        "| raw + ledger | ratio to it |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
-        lines.append(f"| {r['database']} | {r['rows']:,} | {r['plan_s']:.2f} s | {r['apply_s']:.2f} s | {r['total_s']:.2f} s | "
-                     f"{r['raw_executemany_s']:.2f} s | {r['ratio']}x | {r['apply_ratio']}x | {r['raw_with_ledger_s']:.2f} s | "
-                     f"{r['ratio_with_ledger']}x |")
+        lines.append(
+            f"| {r['database']} | {r['rows']:,} | {r['plan_s']:.2f} s | {r['apply_s']:.2f} s | {r['total_s']:.2f} s | "
+            f"{r['raw_executemany_s']:.2f} s | {r['ratio']}x | {r['apply_ratio']}x | {r['raw_with_ledger_s']:.2f} s | "
+            f"{r['ratio_with_ledger']}x |"
+        )
     return "\n".join(lines)
 
 
@@ -211,12 +294,24 @@ def main(argv: list[str]) -> int:
     urls = {"sqlite": f"sqlite:///{SQLITE_PATH}", "postgresql": args.pg_url}
     results = [run(db, urls[db], args.rows, args.keep, scratch) for db in args.databases.split(",")]
     print(table(results))
-    print(f"aim: plan + apply within {AIM:.0f}x of the raw executemany; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores (the machine is shared)")
+    print(
+        f"aim: plan + apply within {AIM:.0f}x of the raw executemany; load average {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores (the machine is shared)"
+    )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"{datetime.now(UTC):%Y-%m-%d}-imports.json"
-    out.write_text(json.dumps({"bench": "imports", "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                               "aim_ratio": AIM, "cores": os.cpu_count(),
-                               "results": results}, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "bench": "imports",
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "aim_ratio": AIM,
+                "cores": os.cpu_count(),
+                "results": results,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out.relative_to(ROOT)}")
     return 0

@@ -22,18 +22,23 @@ BAGHDAD_OFFSET = "+3 hours"  # Asia/Baghdad has kept UTC+3 without daylight savi
 
 # --- gender balance -------------------------------------------------------------------------
 
+
 def _gb_facts(dialect: str) -> str:
     """One row per nomination in scope with its stage flags. Attended: SQLite probes the unique
     (session_id, officer_id) index per seated nomination; PostgreSQL runs one parallel hash semi
     join of the seated nominations against the present/late marks."""
-    exists = (f"SELECT 1 FROM training_sessions s JOIN attendance_marks a ON a.session_id = s.id "
-              f"WHERE s.module_id = {{n}}.module_id AND a.officer_id = {{n}}.officer_id AND a.status IN {ATTENDED}")
+    exists = (
+        f"SELECT 1 FROM training_sessions s JOIN attendance_marks a ON a.session_id = s.id "
+        f"WHERE s.module_id = {{n}}.module_id AND a.officer_id = {{n}}.officer_id AND a.status IN {ATTENDED}"
+    )
     if dialect == "sqlite":
         attended, join = f"CASE WHEN n.status IN {SEATED} AND EXISTS ({exists.format(n='n')}) THEN 1 ELSE 0 END", ""
     else:
         attended = "CASE WHEN w.id IS NULL THEN 0 ELSE 1 END"
-        join = (f"LEFT JOIN (SELECT n2.id FROM nominations n2 WHERE n2.status IN {SEATED} AND EXISTS ({exists.format(n='n2')})) w "
-                "ON w.id = n.id")
+        join = (
+            f"LEFT JOIN (SELECT n2.id FROM nominations n2 WHERE n2.status IN {SEATED} AND EXISTS "
+            f"({exists.format(n='n2')})) w ON w.id = n.id"
+        )
     facts_mode = "MATERIALIZED" if dialect == "sqlite" else "NOT MATERIALIZED"
     return f"""
 WITH scope AS (SELECT (SELECT path FROM agencies WHERE id = :agency_id) AS prefix),
@@ -69,12 +74,21 @@ def _gb_aggregates() -> str:
 
 
 GB_KEYS = {  # group key, then how a group's id and label are found
-    "module": ("n.module_id", "LEFT JOIN modules x ON x.id = r.key", "CAST(x.id AS TEXT)", "x.code || ' — ' || x.title"),
+    "module": (
+        "n.module_id",
+        "LEFT JOIN modules x ON x.id = r.key",
+        "CAST(x.id AS TEXT)",
+        "x.code || ' — ' || x.title",
+    ),
     "cycle": ("m.cycle_id", "LEFT JOIN cycles x ON x.id = r.key", "CAST(x.id AS TEXT)", "x.title"),
     "discipline": ("m.discipline", "LEFT JOIN disciplines x ON x.code = r.key", "r.key", "COALESCE(x.label_en, r.key)"),
-    "agency": ("CASE WHEN length(ag.path) > length(COALESCE(scope.prefix, '/')) "
-               "THEN substr(ag.path, 1, length(COALESCE(scope.prefix, '/')) + 37) ELSE ag.path END",
-               "LEFT JOIN agencies x ON x.path = r.key", "CAST(x.id AS TEXT)", "x.name_en"),
+    "agency": (
+        "CASE WHEN length(ag.path) > length(COALESCE(scope.prefix, '/')) "
+        "THEN substr(ag.path, 1, length(COALESCE(scope.prefix, '/')) + 37) ELSE ag.path END",
+        "LEFT JOIN agencies x ON x.path = r.key",
+        "CAST(x.id AS TEXT)",
+        "x.name_en",
+    ),
 }
 
 
@@ -83,19 +97,25 @@ def gender_balance_sql(dialect: str, group_by: str, cycle: bool, agency: bool) -
     # The subtree: on SQLite its units found once, so that the nominations come through their agency
     # index (1.2 s against 1.9 s at scale 1); on PostgreSQL compared on the joined unit, which leads
     # its planner to probe the marks per nomination rather than hash them all (faster there).
-    subtree = ("n.agency_id IN (SELECT u.id FROM agencies u CROSS JOIN scope "
-               "WHERE substr(u.path, 1, length(scope.prefix)) = scope.prefix)"
-               if dialect == "sqlite" else "substr(ag.path, 1, length(scope.prefix)) = scope.prefix")
+    subtree = (
+        "n.agency_id IN (SELECT u.id FROM agencies u CROSS JOIN scope "
+        "WHERE substr(u.path, 1, length(scope.prefix)) = scope.prefix)"
+        if dialect == "sqlite"
+        else "substr(ag.path, 1, length(scope.prefix)) = scope.prefix"
+    )
     where = (" AND m.cycle_id = :cycle_id" if cycle else "") + (f" AND {subtree}" if agency else "")
     # CROSS JOIN fixes SQLite's join order (PostgreSQL reorders freely): the most selective first.
     order = ["m", "n", "o", "c", "ag"] if cycle else ["n", "o", "m", "c", "ag"]
     names = {"n": "nominations", "o": "officers", "m": "modules", "c": "cycles", "ag": "agencies"}
     tables = " CROSS JOIN ".join(f"{names[a]} {a}" for a in order)
     aggs = _gb_aggregates()
-    return (_gb_facts(dialect).format(key=key, where=where, tables=tables) + f"""
+    return (
+        _gb_facts(dialect).format(key=key, where=where, tables=tables)
+        + f"""
 SELECT {key_id}, {label}, r.* FROM (SELECT key, {aggs} FROM per GROUP BY key) r {join}
 UNION ALL
-SELECT NULL, 'Total', NULL, {aggs} FROM everyone""")
+SELECT NULL, 'Total', NULL, {aggs} FROM everyone"""
+    )
 
 
 def gb_from_hand(rows: list[tuple], group_by: str) -> dict:
@@ -120,11 +140,15 @@ def gb_from_product(report) -> dict:
 
 # --- cycle results --------------------------------------------------------------------------
 
+
 def cycle_results_sql(dialect: str) -> str:
     """Each figure in its own branch over plain tables, so that both planners see real indexes
     and statistics; CROSS JOIN fixes SQLite's join order (PostgreSQL reorders it freely)."""
-    day = ("CAST(timezone('Asia/Baghdad', s.starts_at) AS DATE)" if dialect == "postgresql"
-           else f"date(s.starts_at, '{BAGHDAD_OFFSET}')")
+    day = (
+        "CAST(timezone('Asia/Baghdad', s.starts_at) AS DATE)"
+        if dialect == "postgresql"
+        else f"date(s.starts_at, '{BAGHDAD_OFFSET}')"
+    )
     female = "CASE WHEN o.sex = 'female' THEN 1 ELSE 0 END"
     # The cycle's marks summed per (module, officer) once, then joined to its nominations, on both
     # databases (on SQLite 1.9-2.5 s at scale 1, against 3.2-3.9 s for nested loops per figure).
@@ -160,13 +184,15 @@ FROM (SELECT substr(ag.path, 1, 38) AS akey, n.officer_id, MAX({female}) AS f, C
       WHERE n.module_id = cm.id AND n.status = 'completed' GROUP BY substr(ag.path, 1, 38), n.officer_id) ap
 JOIN agencies x ON x.path = ap.akey GROUP BY x.id
 UNION ALL
-SELECT 'discipline', discipline, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM cm WHERE done = 1 GROUP BY discipline
+SELECT 'discipline', discipline, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+FROM cm WHERE done = 1 GROUP BY discipline
 UNION ALL
 SELECT 'format', format, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM cm WHERE done = 1 GROUP BY format
 UNION ALL
 SELECT 'days', NULL, COUNT(*), COUNT(DISTINCT day),
        {person_days}, NULL, NULL, NULL, NULL, NULL
-FROM (SELECT DISTINCT s.module_id, {day} AS day FROM cm CROSS JOIN training_sessions s WHERE s.module_id = cm.id AND cm.done = 1) d
+FROM (SELECT DISTINCT s.module_id, {day} AS day FROM cm CROSS JOIN training_sessions s \
+WHERE s.module_id = cm.id AND cm.done = 1) d
 UNION ALL
 SELECT 'scorecard', CAST(x.id AS TEXT), SUM(nom), SUM(enr), SUM(cpl), SUM(mk), SUM(att), SUM(ns), NULL, NULL
 FROM (SELECT n.agency_id, COUNT(*) AS nom, SUM(CASE WHEN n.status IN {SEATED} THEN 1 ELSE 0 END) AS enr,
@@ -198,17 +224,30 @@ def cr_from_hand(rows: list[tuple]) -> dict:
 def cr_from_product(r) -> dict:
     split = lambda s: (s.female, s.male)  # noqa: E731
     return {
-        **{name: split(getattr(r, name)) for name in ("individuals_trained", "participations", "knowledge_increased", "assessed")},
+        **{
+            name: split(getattr(r, name))
+            for name in ("individuals_trained", "participations", "knowledge_increased", "assessed")
+        },
         "by_agency": {_key(a.agency_id): split(a.persons) + split(a.participations) for a in r.trained_by_agency},
         "by_discipline": {a.key: a.activities for a in r.activities.by_discipline},
         "by_format": {a.key: a.activities for a in r.activities.by_format},
         "days": (r.days.training_days, r.days.calendar_days, r.days.person_days),
-        "scorecard": {_key(c.agency_id): (c.nominated, c.enrolled, c.completed, c.marks_recorded, c.attended_marks,
-                                          c.no_show_marks) for c in r.scorecard},
+        "scorecard": {
+            _key(c.agency_id): (
+                c.nominated,
+                c.enrolled,
+                c.completed,
+                c.marks_recorded,
+                c.attended_marks,
+                c.no_show_marks,
+            )
+            for c in r.scorecard
+        },
     }
 
 
 # --- the pairs ------------------------------------------------------------------------------
+
 
 def _key(value) -> str | None:
     """Ids come back as UUID objects (PostgreSQL), 32 hex digits (SQLite) or canonical text."""
@@ -234,26 +273,46 @@ def _gender_pair(group_by: str, cycle: bool = False, agency: bool = False) -> Pa
     async def product(session, ctx):
         from domain.reporting.gender_balance import gender_balance
         from domain.reporting.schemas import BalanceFilters
-        filters = BalanceFilters(group_by=group_by, cycle_id=ctx["focus_cycle_id"] if cycle else None,
-                                 agency_id=ctx["root_agency_id"] if agency else None)
+
+        filters = BalanceFilters(
+            group_by=group_by,
+            cycle_id=ctx["focus_cycle_id"] if cycle else None,
+            agency_id=ctx["root_agency_id"] if agency else None,
+        )
         return await gender_balance(session, principal=ctx["principal"], filters=filters)
 
     suffix = (" cycle=C" if cycle else "") + (" agency=A" if agency else "")
-    return Pair(f"gender-balance by {group_by}{suffix}", product, lambda d: gender_balance_sql(d, group_by, cycle, agency),
-                lambda ctx: {"cycle_id": ctx["focus_cycle_id"], "agency_id": ctx["root_agency_id"] if agency else None},
-                gb_from_product, lambda rows: gb_from_hand(rows, group_by))
+    return Pair(
+        f"gender-balance by {group_by}{suffix}",
+        product,
+        lambda d: gender_balance_sql(d, group_by, cycle, agency),
+        lambda ctx: {"cycle_id": ctx["focus_cycle_id"], "agency_id": ctx["root_agency_id"] if agency else None},
+        gb_from_product,
+        lambda rows: gb_from_hand(rows, group_by),
+    )
 
 
 async def _cycle_results(session, ctx):
     from domain.reporting.cycle_results import cycle_results
+
     return await cycle_results(session, principal=ctx["principal"], cycle_id=ctx["focus_cycle_id"])
 
 
 PAIRS = [
-    _gender_pair("cycle"), _gender_pair("module"), _gender_pair("agency"), _gender_pair("discipline"),
-    _gender_pair("module", cycle=True), _gender_pair("agency", agency=True),
-    Pair("cycle results C", _cycle_results, cycle_results_sql, lambda ctx: {"cycle_id": ctx["focus_cycle_id"]},
-         cr_from_product, cr_from_hand),
+    _gender_pair("cycle"),
+    _gender_pair("module"),
+    _gender_pair("agency"),
+    _gender_pair("discipline"),
+    _gender_pair("module", cycle=True),
+    _gender_pair("agency", agency=True),
+    Pair(
+        "cycle results C",
+        _cycle_results,
+        cycle_results_sql,
+        lambda ctx: {"cycle_id": ctx["focus_cycle_id"]},
+        cr_from_product,
+        cr_from_hand,
+    ),
 ]
 
 

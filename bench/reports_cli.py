@@ -53,10 +53,14 @@ def context(url: str) -> dict:
     with engine.connect() as conn:
         one = lambda sql: uuid.UUID(str(conn.execute(text(sql)).scalar()).replace("-", ""))  # noqa: E731
         ctx = {
-            "focus_cycle_id": one("SELECT cycle_id FROM modules WHERE status IN ('delivered', 'closed') "
-                                  "GROUP BY cycle_id ORDER BY COUNT(*) DESC, cycle_id LIMIT 1"),
-            "root_agency_id": one("SELECT r.id FROM agencies r JOIN agencies d ON substr(d.path, 1, length(r.path)) = r.path "
-                                  "WHERE r.parent_id IS NULL GROUP BY r.id ORDER BY COUNT(*) DESC, r.id LIMIT 1"),
+            "focus_cycle_id": one(
+                "SELECT cycle_id FROM modules WHERE status IN ('delivered', 'closed') "
+                "GROUP BY cycle_id ORDER BY COUNT(*) DESC, cycle_id LIMIT 1"
+            ),
+            "root_agency_id": one(
+                "SELECT r.id FROM agencies r JOIN agencies d ON substr(d.path, 1, length(r.path)) = r.path "
+                "WHERE r.parent_id IS NULL GROUP BY r.id ORDER BY COUNT(*) DESC, r.id LIMIT 1"
+            ),
             "module_id": one("SELECT id FROM modules WHERE status = 'closed' ORDER BY id LIMIT 1"),
         }
     engine.dispose()
@@ -71,14 +75,20 @@ def compare(product: dict, hand: dict) -> str:
     differ = [k for k in keys if product.get(k) != hand.get(k)]
     totals = "totals same" if None in product and product.get(None) == hand.get(None) else "totals DIFFER"
     first = differ[0]
-    return f"DIFFER ({totals}; {len(differ)} of {len(keys)} entries, e.g. {first}: {product.get(first)} vs {hand.get(first)})"
+    return (
+        f"DIFFER ({totals}; {len(differ)} of {len(keys)} entries, e.g. {first}: {product.get(first)} vs "
+        f"{hand.get(first)})"
+    )
 
 
 def _raw(database: str, url: str):
     if database == "sqlite":
         return sqlite3.connect(make_url(url).database, isolation_level=None)
     import psycopg
-    return psycopg.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True)
+
+    return psycopg.connect(
+        make_url(url).set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
+    )
 
 
 async def measure(database: str, url: str, ctx: dict, pairs: list[Pair], reps: int, budget: float) -> list[Result]:
@@ -135,8 +145,10 @@ def _fmt(v: float | None, spec: str) -> str:
 
 def _line(r: Result) -> str:
     meets = "-" if r.ratio is None else ("yes" if r.ratio <= AIM else "no")
-    return (f"{r.report:<36} {r.database:<10} {_fmt(r.product_ms, '.1f'):>11} {_fmt(r.hand_ms, '.1f'):>11} "
-            f"{_fmt(r.ratio, '.2f'):>6} {meets:>8}  {r.figures}")
+    return (
+        f"{r.report:<36} {r.database:<10} {_fmt(r.product_ms, '.1f'):>11} {_fmt(r.hand_ms, '.1f'):>11} "
+        f"{_fmt(r.ratio, '.2f'):>6} {meets:>8}  {r.figures}"
+    )
 
 
 HEADER = f"{'report':<36} {'database':<10} {'product ms':>11} {'hand SQL ms':>11} {'ratio':>6} {'<= 1.3':>8}  figures"
@@ -144,15 +156,27 @@ HEADER = f"{'report':<36} {'database':<10} {'product ms':>11} {'hand SQL ms':>11
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench reports", description=__doc__.split("\n\n")[1])
-    ap.add_argument("--scale", type=float, default=1.0, help="size of the history (1.0: 50,000 officers, 1,000,000 marks)")
+    ap.add_argument(
+        "--scale", type=float, default=1.0, help="size of the history (1.0: 50,000 officers, 1,000,000 marks)"
+    )
     ap.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
     ap.add_argument("--only", default="", help="comma-separated words: run only the reports whose name contains one")
     ap.add_argument("--keep", action="store_true", help="keep the scratch databases")
-    ap.add_argument("--reuse", action="store_true", help="reuse the scratch databases a --keep run left (no generation; implies --keep)")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the scratch databases a --keep run left (no generation; implies --keep)",
+    )
     ap.add_argument("--reps", type=int, default=5, help="timed runs of each side per report (median reported)")
-    ap.add_argument("--budget", type=float, default=45.0, help="seconds per report and database after which runs stop (3 at least)")
+    ap.add_argument(
+        "--budget", type=float, default=45.0, help="seconds per report and database after which runs stop (3 at least)"
+    )
     ap.add_argument("--seed", type=int, default=20261123)
-    ap.add_argument("--pg-url", default=PG_URL, help=f"the scratch PostgreSQL database (dropped and created; its name starts with {GUARD})")
+    ap.add_argument(
+        "--pg-url",
+        default=PG_URL,
+        help=f"the scratch PostgreSQL database (dropped and created; its name starts with {GUARD})",
+    )
     ap.add_argument("--sqlite-path", type=Path, default=SQLITE_PATH)
     args = ap.parse_args(argv)
     if not (make_url(args.pg_url).database or "").startswith(GUARD):
@@ -180,7 +204,10 @@ def main(argv: list[str] | None = None) -> int:
                 loaded = generate.load(sync_url(url), dataset)
                 print(f"{database}: migrated in {migrated:.1f} s, loaded in {loaded:.1f} s", flush=True)
             ctx = context(url)
-            print(f"{database}: timing {len(pairs)} reports ({args.reps} runs each after a warm-up)\n  {HEADER}", flush=True)
+            print(
+                f"{database}: timing {len(pairs)} reports ({args.reps} runs each after a warm-up)\n  {HEADER}",
+                flush=True,
+            )
             results += asyncio.run(measure(database, url, ctx, pairs, args.reps, args.budget))
         finally:
             if not (args.keep or args.reuse):
@@ -189,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(_line(r))
     met = [r for r in results if r.ratio is not None and r.ratio <= AIM]
-    print(f"{len(met)} of {len(results)} meet the aim; figures: "
-          f"{'all the same' if all(r.figures == 'same' for r in results) else 'see the figures column'}")
+    print(
+        f"{len(met)} of {len(results)} meet the aim; figures: "
+        f"{'all the same' if all(r.figures == 'same' for r in results) else 'see the figures column'}"
+    )
     return 0
-
-

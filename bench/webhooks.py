@@ -88,6 +88,7 @@ def recreate(url: str) -> None:
     from alembic import command
 
     from api.startup import alembic_config
+
     command.upgrade(alembic_config(sync_url(url)), "head")
 
 
@@ -108,8 +109,12 @@ async def subscribe(url: str, hook: str) -> None:
             user.programmes = []
             session.add(user)
             await session.flush()
-            await create_webhook(session, principal=Principal(id=user.id, name=user.username, role=Role.admin),
-                                 data=WebhookCreate(url=hook), allow_private=True)
+            await create_webhook(
+                session,
+                principal=Principal(id=user.id, name=user.username, role=Role.admin),
+                data=WebhookCreate(url=hook),
+                allow_private=True,
+            )
     finally:
         await engine.dispose()
 
@@ -118,17 +123,34 @@ async def commit_events(url: str, n: int) -> None:
     engine = make_engine(url)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
-            await emit_many(session, "module.status_changed", [
-                {"resource_id": uuid.uuid4(), "data": {"status": "open", "previous_status": "planned"}} for _ in range(n)])
+            await emit_many(
+                session,
+                "module.status_changed",
+                [
+                    {"resource_id": uuid.uuid4(), "data": {"status": "open", "previous_status": "planned"}}
+                    for _ in range(n)
+                ],
+            )
     finally:
         await engine.dispose()
 
 
 def spawn(url: str, name: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1", "WEBHOOK_POLL_SECONDS": "0.05",
-           "WEBHOOK_BATCH_SIZE": os.environ.get("WEBHOOK_BATCH_SIZE", "50")}
-    return subprocess.Popen([sys.executable, "-m", "api.worker", "--name", name], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONUNBUFFERED": "1",
+        "WEBHOOK_POLL_SECONDS": "0.05",
+        "WEBHOOK_BATCH_SIZE": os.environ.get("WEBHOOK_BATCH_SIZE", "50"),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.worker", "--name", name],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def run_once(url: str, workers: int, events: int, port: int, counter: Counter) -> dict:
@@ -150,8 +172,15 @@ def run_once(url: str, workers: int, events: int, port: int, counter: Counter) -
             p.send_signal(signal.SIGTERM)
         outputs = [p.communicate(timeout=60)[0] for p in procs]
     delivered = [int(o.rsplit("delivered ", 1)[1].split()[0]) if "delivered " in o else 0 for o in outputs]
-    return {"workers": workers, "events": events, "seconds": round(elapsed, 3), "events_per_s": round(events / elapsed, 1),
-            "requests": counter.requests, "duplicates": counter.requests - len(counter.ids), "per_worker": delivered}
+    return {
+        "workers": workers,
+        "events": events,
+        "seconds": round(elapsed, 3),
+        "events_per_s": round(events / elapsed, 1),
+        "requests": counter.requests,
+        "duplicates": counter.requests - len(counter.ids),
+        "per_worker": delivered,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -173,8 +202,12 @@ def main(argv: list[str]) -> int:
             for w in counts:
                 result = run_once(PG_URL, w, args.events, port, counter)
                 runs.append(result)
-                print(f"{w} worker(s): {result['events']} events in {result['seconds']:.2f} s = {result['events_per_s']:.0f} events/s"
-                      f" (per worker {result['per_worker']}, duplicates {result['duplicates']})", flush=True)
+                print(
+                    f"{w} worker(s): {result['events']} events in {result['seconds']:.2f} s = "
+                    f"{result['events_per_s']:.0f} events/s (per worker {result['per_worker']}, duplicates "
+                    f"{result['duplicates']})",
+                    flush=True,
+                )
     finally:
         server.shutdown()
         if not args.keep:
@@ -182,17 +215,29 @@ def main(argv: list[str]) -> int:
     best = {w: max((r for r in runs if r["workers"] == w), key=lambda r: r["events_per_s"]) for w in counts}
     base = best[counts[0]]["events_per_s"]
     for w in counts:
-        print(f"best of {args.rounds}: {w} worker(s) {best[w]['events_per_s']:.0f} events/s, ratio to {counts[0]}: "
-              f"{best[w]['events_per_s'] / base:.2f}")
+        print(
+            f"best of {args.rounds}: {w} worker(s) {best[w]['events_per_s']:.0f} events/s, ratio to {counts[0]}: "
+            f"{best[w]['events_per_s'] / base:.2f}"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"{datetime.now(UTC).date().isoformat()}-webhooks.json"
-    out.write_text(json.dumps({
-        "bench": "webhooks", "at": datetime.now(UTC).isoformat(timespec="seconds"), "database": "postgresql",
-        "cpus": os.cpu_count(), "load_average": os.getloadavg(), "runs": runs,
-        "best": {str(w): best[w] for w in counts},
-        "ratio": {str(w): round(best[w]["events_per_s"] / base, 2) for w in counts},
-        "note": "workers are `python -m api.worker` processes (batch 50, concurrent sends); the receiver is a threaded "
-                "http.server in the bench process on the same machine, answering 204",
-    }, indent=2) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "bench": "webhooks",
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "database": "postgresql",
+                "cpus": os.cpu_count(),
+                "load_average": os.getloadavg(),
+                "runs": runs,
+                "best": {str(w): best[w] for w in counts},
+                "ratio": {str(w): round(best[w]["events_per_s"] / base, 2) for w in counts},
+                "note": "workers are `python -m api.worker` processes (batch 50, concurrent sends); the receiver is a "
+                "threaded http.server in the bench process on the same machine, answering 204",
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {out.relative_to(ROOT)}")
     return 0

@@ -25,7 +25,9 @@ def label(model: type[Base]) -> str:
     return name.replace("_", " ")
 
 
-async def get_or_404(session: AsyncSession, model: type[E], id_: uuid.UUID, *, options: tuple[Any, ...] = (), where: tuple[Any, ...] = ()) -> E:
+async def get_or_404(
+    session: AsyncSession, model: type[E], id_: uuid.UUID, *, options: tuple[Any, ...] = (), where: tuple[Any, ...] = ()
+) -> E:
     stmt = select(model).where(model.id == id_, *where).options(*options)
     obj = (await session.scalars(stmt)).first()
     if obj is None:
@@ -116,13 +118,25 @@ async def create_entity(session: AsyncSession, *, principal: Actor, entity: str,
     """Add, flush (a unique clash is a 409) and audit a new record."""
     session.add(obj)
     await flush_or_conflict(session, f"The {entity}")
-    record_change(session, principal=principal, action="created", entity=entity, entity_id=obj.id,
-                  changes=snapshot(obj, audit_fields))
+    record_change(
+        session,
+        principal=principal,
+        action="created",
+        entity=entity,
+        entity_id=obj.id,
+        changes=snapshot(obj, audit_fields),
+    )
     return obj
 
 
 async def update_entity(
-    session: AsyncSession, *, principal: Actor, entity: str, obj: E, data: dict[str, Any], expected_version: int | None,
+    session: AsyncSession,
+    *,
+    principal: Actor,
+    entity: str,
+    obj: E,
+    data: dict[str, Any],
+    expected_version: int | None,
     extra_changes: dict[str, tuple[Any, Any]] | None = None,
 ) -> E:
     """Apply a PATCH after the If-Match check; audit only the fields that really changed."""
@@ -137,7 +151,13 @@ async def update_entity(
 
 
 async def delete_entity(
-    session: AsyncSession, *, principal: Actor, entity: str, obj: Base, expected_version: int | None, owned: frozenset[str] = frozenset()
+    session: AsyncSession,
+    *,
+    principal: Actor,
+    entity: str,
+    obj: Base,
+    expected_version: int | None,
+    owned: frozenset[str] = frozenset(),
 ) -> None:
     if isinstance(obj, Entity):
         check_version(obj, expected_version)
@@ -153,7 +173,8 @@ async def ensure_exists(session: AsyncSession, model: type[Base], id_: Any, *, f
     pk = _pk(model)
     if (await session.scalar(select(pk).where(pk == id_))) is None:
         raise InvalidInput(
-            f"{field} refers to no existing {label(model)}.", errors=[{"field": field, "message": f"unknown {label(model)} {id_}"}]
+            f"{field} refers to no existing {label(model)}.",
+            errors=[{"field": field, "message": f"unknown {label(model)} {id_}"}],
         )
 
 
@@ -163,6 +184,8 @@ async def load_many(session: AsyncSession, model: type[E], ids: list[Any], *, fi
     found = list(await session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
     missing = sorted(str(i) for i in set(ids) - {obj.id for obj in found})
     if missing:
-        raise InvalidInput(f"Unknown {label(model)}(s) in {field}.",
-                           errors=[{"field": field, "message": f"unknown {label(model)} {m}"} for m in missing])
+        raise InvalidInput(
+            f"Unknown {label(model)}(s) in {field}.",
+            errors=[{"field": field, "message": f"unknown {label(model)} {m}"} for m in missing],
+        )
     return found

@@ -8,7 +8,21 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ARRAY, ColumnElement, DateTime, Executable, Integer, MetaData, Table, TypeDecorator, Uuid, any_, bindparam, event, insert
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    DateTime,
+    Executable,
+    Integer,
+    MetaData,
+    Table,
+    TypeDecorator,
+    Uuid,
+    any_,
+    bindparam,
+    event,
+    insert,
+)
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -203,7 +217,9 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
         names = list(compiled.positiontup or [])  # the statement's parameter order
         columns = [table.c[name] for name in names]
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-    values = list(zip(*[[row[n] for row in rows] if p is None else _bound(rows, n, p) for n, p in zip(names, processors)]))
+    values = list(
+        zip(*[[row[n] for row in rows] if p is None else _bound(rows, n, p) for n, p in zip(names, processors)])
+    )
     if compiled is not None:
         await conn.exec_driver_sql(compiled.string, values)
         return
@@ -224,7 +240,9 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
         raise DBAPIError.instance(copy_sql, None, exc, error, connection_invalidated=gone, dialect=dialect) from exc
 
 
-def among(session: AsyncSession, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+def among(
+    session: AsyncSession, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[Any]
+) -> ColumnElement[bool]:
     """`column IN (values)` for the long lists of imports: PostgreSQL takes the values as one array
     (`= ANY(...)`) rather than one bind parameter each, which the driver would parse the statement
     for again; SQLite takes the IN list."""

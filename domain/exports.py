@@ -93,4 +93,3 @@ def to_xlsx(rows: Iterable[Mapping[str, Any]], columns: Sequence[Column], *, she
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-

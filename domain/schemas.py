@@ -36,8 +36,12 @@ _YEARS = "^(19|20|21)[0-9]{2}-"  # the same bounds, for generated clients and fu
 
 def _iso_text(value: Any) -> Any:
     """ISO 8601 text only: a bare number (which pydantic would read as Unix time) is refused."""
-    if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()):
-        raise ValueError("give an ISO 8601 date or date-time text, e.g. 2025-01-12 or 2025-01-12T09:00:00+03:00, not a number")
+    if isinstance(value, (int, float)) or (
+        isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
+    ):
+        raise ValueError(
+            "give an ISO 8601 date or date-time text, e.g. 2025-01-12 or 2025-01-12T09:00:00+03:00, not a number"
+        )
     return value
 
 
@@ -48,11 +52,20 @@ def _in_calendar(value: date) -> date:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_iso_text), AfterValidator(_in_calendar),
-                WithJsonSchema({"type": "string", "format": "date", "pattern": _YEARS})]
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_text),
+    AfterValidator(_in_calendar),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _YEARS}),
+]
 # An instant with an offset (a naive datetime is refused), stored and shown in UTC.
-Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_calendar),
-                    AfterValidator(lambda v: v.astimezone(UTC)), WithJsonSchema({"type": "string", "format": "date-time", "pattern": _YEARS})]
+Instant = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_in_calendar),
+    AfterValidator(lambda v: v.astimezone(UTC)),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": _YEARS}),
+]
 # Free text in a filter or a search: bounded, so that no pattern grows past what the databases take.
 SearchText = Annotated[str, StringConstraints(max_length=200)]
 

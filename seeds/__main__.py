@@ -27,7 +27,10 @@ async def run(which: str, database_url: str) -> int:
                 await session.commit()
             except (OperationalError, ProgrammingError) as exc:
                 await session.rollback()
-                print(f"seeds: database error ({exc.orig}). Is the schema migrated? Run `alembic upgrade head`.", file=sys.stderr)
+                print(
+                    f"seeds: database error ({exc.orig}). Is the schema migrated? Run `alembic upgrade head`.",
+                    file=sys.stderr,
+                )
                 return 2
             except DomainError as exc:
                 await session.rollback()
@@ -45,7 +48,9 @@ async def run(which: str, database_url: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m seeds", description=__doc__)
-    parser.add_argument("which", choices=WHICH, help="reference: disciplines and agencies; demo: reference + the demo stories")
+    parser.add_argument(
+        "which", choices=WHICH, help="reference: disciplines and agencies; demo: reference + the demo stories"
+    )
     parser.add_argument("--database-url", default=None, help="defaults to DATABASE_URL (sqlite:///./tadrib.db)")
     args = parser.parse_args(argv)
     return asyncio.run(run(args.which, args.database_url or get_settings().database_url))

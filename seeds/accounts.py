@@ -24,8 +24,14 @@ DEMO_ACCOUNTS = [
 ]
 
 
-async def load_accounts(session: AsyncSession, tally: Tally, *, agency_ids: dict[str, uuid.UUID],
-                        programmes: dict[str, uuid.UUID], trainers: dict[str, uuid.UUID]) -> None:
+async def load_accounts(
+    session: AsyncSession,
+    tally: Tally,
+    *,
+    agency_ids: dict[str, uuid.UUID],
+    programmes: dict[str, uuid.UUID],
+    trainers: dict[str, uuid.UUID],
+) -> None:
     existing = set(await session.scalars(select(User.username)))
     bindings = {
         Role.coordinator: {"programme_ids": [programmes["CT JUST"], programmes["CT PHARE"]]},
@@ -36,8 +42,11 @@ async def load_accounts(session: AsyncSession, tally: Tally, *, agency_ids: dict
         if username in existing:
             tally.found("account")
             continue
-        await create_user(session, principal=SEED, data=UserCreate(username=username, password=password, role=role,
-                                                                   **bindings.get(role, {})))
+        await create_user(
+            session,
+            principal=SEED,
+            data=UserCreate(username=username, password=password, role=role, **bindings.get(role, {})),
+        )
         tally.made("account")
 
 

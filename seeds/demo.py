@@ -40,8 +40,11 @@ async def load_programmes(session: AsyncSession, tally: Tally) -> dict[str, uuid
         if acronym in stored:
             tally.found("programme")
             continue
-        programme = await create_programme(session, principal=SEED, data=ProgrammeCreate(
-            name=name, acronym=acronym, implementer=implementer, funding_sources=funding))
+        programme = await create_programme(
+            session,
+            principal=SEED,
+            data=ProgrammeCreate(name=name, acronym=acronym, implementer=implementer, funding_sources=funding),
+        )
         stored[acronym] = programme.id
         tally.made("programme")
     return stored
@@ -56,11 +59,22 @@ async def load_cycles(session: AsyncSession, tally: Tally, programmes: dict[str,
             cycles[spec.key] = found
             tally.found("cycle")
             continue
-        cycles[spec.key] = await create_cycle(session, principal=SEED, data=CycleCreate(
-            programme_id=programmes[spec.programme], partner_country="IQ", title=spec.title, starts_on=spec.starts_on,
-            ends_on=spec.ends_on, female_share_target=spec.female_share_target, time_zone="Asia/Baghdad",
-            working_days=DEFAULT_WORKING_DAYS, holidays=iraq_holidays(spec.starts_on, spec.ends_on),
-            funding_source=spec.funding_source))
+        cycles[spec.key] = await create_cycle(
+            session,
+            principal=SEED,
+            data=CycleCreate(
+                programme_id=programmes[spec.programme],
+                partner_country="IQ",
+                title=spec.title,
+                starts_on=spec.starts_on,
+                ends_on=spec.ends_on,
+                female_share_target=spec.female_share_target,
+                time_zone="Asia/Baghdad",
+                working_days=DEFAULT_WORKING_DAYS,
+                holidays=iraq_holidays(spec.starts_on, spec.ends_on),
+                funding_source=spec.funding_source,
+            ),
+        )
         tally.made("cycle")
     return cycles
 
@@ -73,7 +87,9 @@ async def load_venues(session: AsyncSession, tally: Tally) -> dict[str, uuid.UUI
             ids[key] = stored[name]
             tally.found("venue")
             continue
-        ids[key] = (await create_venue(session, principal=SEED, data=VenueCreate(name=name, city=city, capacity=capacity))).id
+        ids[key] = (
+            await create_venue(session, principal=SEED, data=VenueCreate(name=name, city=city, capacity=capacity))
+        ).id
         tally.made("venue")
     return ids
 
@@ -86,8 +102,13 @@ async def load_trainers(session: AsyncSession, tally: Tally) -> dict[str, uuid.U
             ids[key] = stored[name]
             tally.found("trainer")
             continue
-        ids[key] = (await create_trainer(session, principal=SEED, data=TrainerCreate(
-            name=name, organisation=organisation, nationality=nationality, expertise=expertise))).id
+        ids[key] = (
+            await create_trainer(
+                session,
+                principal=SEED,
+                data=TrainerCreate(name=name, organisation=organisation, nationality=nationality, expertise=expertise),
+            )
+        ).id
         tally.made("trainer")
     return ids
 
@@ -111,7 +132,9 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(TZ).date()
 
 
-def session_plan(spec: ModuleSpec, cycle: Cycle, venue_id: uuid.UUID, trainer_ids: dict[str, uuid.UUID]) -> list[SessionCreate]:
+def session_plan(
+    spec: ModuleSpec, cycle: Cycle, venue_id: uuid.UUID, trainer_ids: dict[str, uuid.UUID]
+) -> list[SessionCreate]:
     """Every slot of every day; trainers take turns, two per slot where the module has two."""
     plan = []
     for n, (day, topic) in enumerate(zip(training_days(spec, cycle), spec.topics), start=1):
@@ -119,8 +142,15 @@ def session_plan(spec: ModuleSpec, cycle: Cycle, venue_id: uuid.UUID, trainer_id
             turn = (n - 1) * len(spec.slots) + s
             keys = {spec.trainers[(turn + i) % len(spec.trainers)] for i in range(min(2, len(spec.trainers)))}
             title = f"Day {n}: {topic}" + (" (practical exercise)" if s else "")
-            plan.append(SessionCreate(title=title, starts_at=at(day, start), ends_at=at(day, end), venue_id=venue_id,
-                                      trainer_ids=sorted(trainer_ids[k] for k in keys)))
+            plan.append(
+                SessionCreate(
+                    title=title,
+                    starts_at=at(day, start),
+                    ends_at=at(day, end),
+                    venue_id=venue_id,
+                    trainer_ids=sorted(trainer_ids[k] for k in keys),
+                )
+            )
     return plan
 
 
@@ -134,13 +164,24 @@ def target_status(first: date, last: date, today: date) -> ModuleStatus:
     return ModuleStatus.open if ahead <= 90 else ModuleStatus.planned
 
 
-async def load_modules(session: AsyncSession, tally: Tally, cycles: dict[str, Cycle], venues: dict[str, uuid.UUID],
-                       trainers: dict[str, uuid.UUID], today: date) -> None:
+async def load_modules(
+    session: AsyncSession,
+    tally: Tally,
+    cycles: dict[str, Cycle],
+    venues: dict[str, uuid.UUID],
+    trainers: dict[str, uuid.UUID],
+    today: date,
+) -> None:
     cycle_ids = [c.id for c in cycles.values()]
-    stored = {(m.cycle_id, m.code): m for m in await session.scalars(select(Module).where(Module.cycle_id.in_(cycle_ids)))}
+    stored = {
+        (m.cycle_id, m.code): m for m in await session.scalars(select(Module).where(Module.cycle_id.in_(cycle_ids)))
+    }
     booked: dict[uuid.UUID, set[datetime]] = {}
-    rows = await session.execute(select(TrainingSession.module_id, TrainingSession.starts_at)
-                                 .join(Module, Module.id == TrainingSession.module_id).where(Module.cycle_id.in_(cycle_ids)))
+    rows = await session.execute(
+        select(TrainingSession.module_id, TrainingSession.starts_at)
+        .join(Module, Module.id == TrainingSession.module_id)
+        .where(Module.cycle_id.in_(cycle_ids))
+    )
     for module_id, starts_at in rows:
         booked.setdefault(module_id, set()).add(starts_at)
 
@@ -150,21 +191,38 @@ async def load_modules(session: AsyncSession, tally: Tally, cycles: dict[str, Cy
         module = stored.get((cycle.id, spec.code))
         if module is None:
             first_day = local_day(plan[0].starts_at)
-            module = await create_module(session, principal=SEED, data=ModuleCreate(
-                cycle_id=cycle.id, code=spec.code, title=spec.title, discipline=spec.discipline, format=spec.format,
-                capacity=spec.capacity, venue_id=venues[spec.venue], languages=list(spec.languages),
-                interpretation=spec.interpretation, female_share_target=spec.female_share_target,
-                vetting_required=spec.vetting, nomination_deadline=at(first_day - timedelta(days=21), "16:00"),
-                prerequisite_module_ids=[stored[(cycle.id, code)].id for code in spec.prerequisites]))
+            module = await create_module(
+                session,
+                principal=SEED,
+                data=ModuleCreate(
+                    cycle_id=cycle.id,
+                    code=spec.code,
+                    title=spec.title,
+                    discipline=spec.discipline,
+                    format=spec.format,
+                    capacity=spec.capacity,
+                    venue_id=venues[spec.venue],
+                    languages=list(spec.languages),
+                    interpretation=spec.interpretation,
+                    female_share_target=spec.female_share_target,
+                    vetting_required=spec.vetting,
+                    nomination_deadline=at(first_day - timedelta(days=21), "16:00"),
+                    prerequisite_module_ids=[stored[(cycle.id, code)].id for code in spec.prerequisites],
+                ),
+            )
             stored[(cycle.id, spec.code)] = module
             tally.made("module")
         else:
             tally.found("module")
         await _sessions(session, tally, module, plan, booked.get(module.id, set()))
-        await _advance(session, tally, module, target_status(local_day(plan[0].starts_at), local_day(plan[-1].ends_at), today))
+        await _advance(
+            session, tally, module, target_status(local_day(plan[0].starts_at), local_day(plan[-1].ends_at), today)
+        )
 
 
-async def _sessions(session: AsyncSession, tally: Tally, module: Module, plan: list[SessionCreate], booked: set[datetime]) -> None:
+async def _sessions(
+    session: AsyncSession, tally: Tally, module: Module, plan: list[SessionCreate], booked: set[datetime]
+) -> None:
     missing = [s for s in plan if s.starts_at not in booked]
     tally.found("session", len(plan) - len(missing))
     if missing and module.status in (ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled):
@@ -181,7 +239,7 @@ async def _advance(session: AsyncSession, tally: Tally, module: Module, target: 
     """Walk the status ladder one step at a time, never backwards (a coordinator may have moved it)."""
     if module.status not in LADDER:
         return
-    for status in LADDER[LADDER.index(module.status) + 1: LADDER.index(target) + 1]:
+    for status in LADDER[LADDER.index(module.status) + 1 : LADDER.index(target) + 1]:
         await transition_module(session, principal=SEED, module_id=module.id, data=ModuleTransition(to=status))
         tally.made("module transition")
 

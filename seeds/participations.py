@@ -21,11 +21,17 @@ ACTOR = SEED.name
 
 async def load_participations(session: AsyncSession, tally: Tally) -> None:
     rng = random.Random(1447)
-    modules = list(await session.scalars(
-        select(Module).where(Module.status.in_((ModuleStatus.delivered, ModuleStatus.closed))).order_by(Module.code)))
-    counted = dict((await session.execute(
-        select(Nomination.module_id, func.count()).group_by(Nomination.module_id))).all())
-    officers = list(await session.scalars(select(Officer).where(Officer.erased_at.is_(None)).order_by(Officer.name_latin_key)))
+    modules = list(
+        await session.scalars(
+            select(Module).where(Module.status.in_((ModuleStatus.delivered, ModuleStatus.closed))).order_by(Module.code)
+        )
+    )
+    counted = dict(
+        (await session.execute(select(Nomination.module_id, func.count()).group_by(Nomination.module_id))).all()
+    )
+    officers = list(
+        await session.scalars(select(Officer).where(Officer.erased_at.is_(None)).order_by(Officer.name_latin_key))
+    )
     if not officers:
         return
     women = [o for o in officers if o.sex is Sex.female]
@@ -54,24 +60,54 @@ def _participation(session: AsyncSession, rng: random.Random, module: Module, of
     for i, ts in enumerate(sessions):
         if i in missed:
             no_show = rng.random() < 0.5
-            session.add(AttendanceMark(session_id=ts.id, officer_id=officer.id, status=AttendanceStatus.absent,
-                                       reason=AbsenceReason.no_show if no_show else AbsenceReason.cancellation,
-                                       cause=rng.choice(list(AbsenceCause)), recorded_by=ACTOR))
+            session.add(
+                AttendanceMark(
+                    session_id=ts.id,
+                    officer_id=officer.id,
+                    status=AttendanceStatus.absent,
+                    reason=AbsenceReason.no_show if no_show else AbsenceReason.cancellation,
+                    cause=rng.choice(list(AbsenceCause)),
+                    recorded_by=ACTOR,
+                )
+            )
         else:
             attended += 1
             status = AttendanceStatus.late if rng.random() < 0.08 else AttendanceStatus.present
             session.add(AttendanceMark(session_id=ts.id, officer_id=officer.id, status=status, recorded_by=ACTOR))
     completed = bool(sessions) and attended / len(sessions) >= module.completion_threshold
     status = NominationStatus.completed if completed else NominationStatus.not_completed
-    nomination = Nomination(id=uuid7(), module_id=module.id, officer_id=officer.id, agency_id=officer.agency_id,
-                            role=NominationRole.participant, priority=100, status=status, nominated_by=ACTOR)
+    nomination = Nomination(
+        id=uuid7(),
+        module_id=module.id,
+        officer_id=officer.id,
+        agency_id=officer.agency_id,
+        role=NominationRole.participant,
+        priority=100,
+        status=status,
+        nominated_by=ACTOR,
+    )
     session.add(nomination)
-    session.add_all([
-        NominationChange(nomination_id=nomination.id, actor_name=ACTOR, from_status=None,
-                         to_status=NominationStatus.enrolled.value, reason="imported from the programme's records"),
-        NominationChange(nomination_id=nomination.id, actor_name=ACTOR, from_status=NominationStatus.enrolled.value,
-                         to_status=status.value, reason=f"module delivered: attendance {attended}/{len(sessions)}"),
-    ])
+    session.add_all(
+        [
+            NominationChange(
+                nomination_id=nomination.id,
+                actor_name=ACTOR,
+                from_status=None,
+                to_status=NominationStatus.enrolled.value,
+                reason="imported from the programme's records",
+            ),
+            NominationChange(
+                nomination_id=nomination.id,
+                actor_name=ACTOR,
+                from_status=NominationStatus.enrolled.value,
+                to_status=status.value,
+                reason=f"module delivered: attendance {attended}/{len(sessions)}",
+            ),
+        ]
+    )
     pre = rng.randint(30, 70)
-    session.add(Assessment(module_id=module.id, officer_id=officer.id, pre_test=pre,
-                           post_test=min(100, pre + rng.randint(-5, 30))))
+    session.add(
+        Assessment(
+            module_id=module.id, officer_id=officer.id, pre_test=pre, post_test=min(100, pre + rng.randint(-5, 30))
+        )
+    )

@@ -48,17 +48,38 @@ class AgencySpec:
     name_ku: str | None = None
 
 
-P, I, J, M, C, X = (AgencyKind.police, AgencyKind.intelligence, AgencyKind.judiciary, AgencyKind.ministry,
-                    AgencyKind.civil_society, AgencyKind.international)
+P, I, J, M, C, X = (
+    AgencyKind.police,
+    AgencyKind.intelligence,
+    AgencyKind.judiciary,
+    AgencyKind.ministry,
+    AgencyKind.civil_society,
+    AgencyKind.international,
+)
 
 # Parents come before their sub-units.
 AGENCIES = [
     AgencySpec("moi", "Ministry of Interior", "وزارة الداخلية", M, "MoI"),
     AgencySpec("fp", "Federal Police", "الشرطة الاتحادية", P, None, "moi"),
-    AgencySpec("ceid", "Criminal Evidence Investigation Directorate", "مديرية تحقيق الأدلة الجنائية", P, "CEID", "moi"),  # VERIFY
-    AgencySpec("narcotics", "General Directorate for Narcotics and Psychotropic Substances Affairs",
-               "المديرية العامة لشؤون المخدرات والمؤثرات العقلية", P, "GDNPSA", "moi"),  # VERIFY (none in domain.md)
-    AgencySpec("fiia", "Federal Intelligence and Investigation Agency", "وكالة الاستخبارات والتحقيقات الاتحادية", I, "FIIA", "moi"),  # VERIFY
+    AgencySpec(
+        "ceid", "Criminal Evidence Investigation Directorate", "مديرية تحقيق الأدلة الجنائية", P, "CEID", "moi"
+    ),  # VERIFY
+    AgencySpec(
+        "narcotics",
+        "General Directorate for Narcotics and Psychotropic Substances Affairs",
+        "المديرية العامة لشؤون المخدرات والمؤثرات العقلية",
+        P,
+        "GDNPSA",
+        "moi",
+    ),  # VERIFY (none in domain.md)
+    AgencySpec(
+        "fiia",
+        "Federal Intelligence and Investigation Agency",
+        "وكالة الاستخبارات والتحقيقات الاتحادية",
+        I,
+        "FIIA",
+        "moi",
+    ),  # VERIFY
     AgencySpec("inis", "National Intelligence Service", "جهاز المخابرات الوطني العراقي", I, "INIS"),  # VERIFY
     # CTS is a security force with investigative powers; "police" is the nearest AgencyKind.
     AgencySpec("cts", "Counter-Terrorism Service", "جهاز مكافحة الإرهاب", P, "CTS"),  # VERIFY
@@ -67,22 +88,43 @@ AGENCIES = [
     AgencySpec("moj", "Ministry of Justice", "وزارة العدل", M, "MoJ"),  # VERIFY
     AgencySpec("moh", "Ministry of Health", "وزارة الصحة", M, "MoH"),  # VERIFY
     AgencySpec("mld", "Medical Legal Directorate", "دائرة الطب العدلي", M, None, "moh"),  # VERIFY (none in domain.md)
-    AgencySpec("molsa", "Ministry of Labour and Social Affairs", "وزارة العمل والشؤون الاجتماعية", M, "MoLSA"),  # VERIFY
+    AgencySpec(
+        "molsa", "Ministry of Labour and Social Affairs", "وزارة العمل والشؤون الاجتماعية", M, "MoLSA"
+    ),  # VERIFY
     AgencySpec("bpc", "Border Ports Commission", "هيئة المنافذ الحدودية", P, "BPC"),  # VERIFY (none in domain.md)
-    AgencySpec("customs", "General Commission of Customs", "الهيئة العامة للكمارك", M, None),  # VERIFY (none in domain.md)
+    AgencySpec(
+        "customs", "General Commission of Customs", "الهيئة العامة للكمارك", M, None
+    ),  # VERIFY (none in domain.md)
     # Kurdistan Region (domain.md gives no names). The reporting lines are simplified: the three
     # bodies hang under the regional government; partners should VERIFY names and lines.
-    AgencySpec("krg", "Kurdistan Regional Government", "حكومة إقليم كوردستان", M, "KRG",
-               name_ku="حکوومەتی هەرێمی کوردستان"),
-    AgencySpec("kr-moi", "Kurdistan Region Ministry of Interior", "وزارة داخلية إقليم كوردستان", M, None, "krg",
-               name_ku="وەزارەتی ناوخۆی هەرێمی کوردستان"),
-    AgencySpec("krsc", "Kurdistan Region Security Council", "مجلس أمن إقليم كوردستان", I, "KRSC", "krg",
-               name_ku="ئەنجومەنی ئاسایشی هەرێمی کوردستان"),
+    AgencySpec(
+        "krg", "Kurdistan Regional Government", "حكومة إقليم كوردستان", M, "KRG", name_ku="حکوومەتی هەرێمی کوردستان"
+    ),
+    AgencySpec(
+        "kr-moi",
+        "Kurdistan Region Ministry of Interior",
+        "وزارة داخلية إقليم كوردستان",
+        M,
+        None,
+        "krg",
+        name_ku="وەزارەتی ناوخۆی هەرێمی کوردستان",
+    ),
+    AgencySpec(
+        "krsc",
+        "Kurdistan Region Security Council",
+        "مجلس أمن إقليم كوردستان",
+        I,
+        "KRSC",
+        "krg",
+        name_ku="ئەنجومەنی ئاسایشی هەرێمی کوردستان",
+    ),
     AgencySpec("asayish", "Asayish (Kurdistan Region Security Agency)", "الأسايش", P, None, "krg", name_ku="ئاسایش"),
     # Beyond domain.md's table, for the CT PHARE dialogue: an independent commission (nearest kind:
     # civil society) and the EU advisory mission that hosted it.
     AgencySpec("hchr", "Iraqi High Commission for Human Rights", "المفوضية العليا لحقوق الإنسان", C, "IHCHR"),  # VERIFY
-    AgencySpec("euam", "EU Advisory Mission in Iraq", "بعثة الاتحاد الأوروبي الاستشارية في العراق", X, "EUAM Iraq"),  # VERIFY
+    AgencySpec(
+        "euam", "EU Advisory Mission in Iraq", "بعثة الاتحاد الأوروبي الاستشارية في العراق", X, "EUAM Iraq"
+    ),  # VERIFY
 ]
 
 
@@ -92,14 +134,18 @@ async def load_disciplines(session: AsyncSession, tally: Tally) -> None:
         if code in existing:
             tally.found("discipline")
             continue
-        await create_discipline(session, principal=SEED, data=DisciplineCreate(code=code, label_en=label_en, label_ar=label_ar))
+        await create_discipline(
+            session, principal=SEED, data=DisciplineCreate(code=code, label_en=label_en, label_ar=label_ar)
+        )
         tally.made("discipline")
 
 
 async def load_agencies(session: AsyncSession, tally: Tally) -> dict[str, uuid.UUID]:
     """Create the hierarchy; returns agency ids by spec key."""
     ids: dict[str, uuid.UUID] = {}
-    stored = {(a.name_en, a.parent_id): a.id for a in await session.scalars(select(Agency).where(Agency.country == "IQ"))}
+    stored = {
+        (a.name_en, a.parent_id): a.id for a in await session.scalars(select(Agency).where(Agency.country == "IQ"))
+    }
     for spec in AGENCIES:
         parent_id = ids[spec.parent] if spec.parent else None
         found = stored.get((spec.name_en, parent_id))
@@ -107,9 +153,19 @@ async def load_agencies(session: AsyncSession, tally: Tally) -> dict[str, uuid.U
             ids[spec.key] = found
             tally.found("agency")
             continue
-        agency = await create_agency(session, principal=SEED, data=AgencyCreate(
-            name_en=spec.name_en, name_ar=spec.name_ar, name_ku=spec.name_ku, acronym=spec.acronym,
-            parent_id=parent_id, kind=spec.kind, country="IQ"))
+        agency = await create_agency(
+            session,
+            principal=SEED,
+            data=AgencyCreate(
+                name_en=spec.name_en,
+                name_ar=spec.name_ar,
+                name_ku=spec.name_ku,
+                acronym=spec.acronym,
+                parent_id=parent_id,
+                kind=spec.kind,
+                country="IQ",
+            ),
+        )
         ids[spec.key] = agency.id
         tally.made("agency")
     return ids

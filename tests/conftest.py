@@ -44,8 +44,14 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Tests that mostly wait (on worker processes, servers starting, leases running out) go first,
 # so that under xdist their waiting overlaps the other workers' CPU-bound tests instead of
 # leaving a core idle at the end of the run.
-WAITING_FIRST = ("tests/test_webhook_delivery.py", "tests/test_scale_out.py", "tests/test_concurrency.py",
-                 "tests/test_audited_reads_under_writes.py", "tests/test_idempotency_concurrency.py", "tests/test_forwarded_headers.py")
+WAITING_FIRST = (
+    "tests/test_webhook_delivery.py",
+    "tests/test_scale_out.py",
+    "tests/test_concurrency.py",
+    "tests/test_audited_reads_under_writes.py",
+    "tests/test_idempotency_concurrency.py",
+    "tests/test_forwarded_headers.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -78,7 +84,11 @@ def _worker_url(url: str) -> str:
     return own.render_as_string(hide_password=False)
 
 
-DATABASE_URL = _worker_url(os.environ["TEST_DATABASE_URL"]) if os.environ.get("TEST_DATABASE_URL") else f"sqlite:///{_TMP / 'test.db'}"
+DATABASE_URL = (
+    _worker_url(os.environ["TEST_DATABASE_URL"])
+    if os.environ.get("TEST_DATABASE_URL")
+    else f"sqlite:///{_TMP / 'test.db'}"
+)
 
 
 def reset_database(url: str) -> None:
@@ -150,7 +160,9 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 @pytest.fixture
 async def db(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
     """A session inside the test's transaction, for arranging data or checking what was stored."""
-    async with AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as session:
+    async with AsyncSession(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as session:
         yield session
 
 
@@ -167,8 +179,9 @@ class TestSessions:
 
     def __call__(self, *, read_only: bool = False) -> AsyncSession:
         assert self.connection is not None, "no test is running"
-        session = AsyncSession(bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
-                               autoflush=False)
+        session = AsyncSession(
+            bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
+        )
         session.info[GUARDED] = True
         return session
 
@@ -208,7 +221,13 @@ def sign_in(app, db: AsyncSession):
 
     async def _sign_in(role: str = "admin", *, username: str | None = None, **binding) -> httpx.AsyncClient:
         programme_ids = binding.pop("programme_ids", [])
-        user = User(username=username or f"{role}-{uuid.uuid4().hex[:8]}", password_hash="!", role=Role(role), disabled=False, **binding)
+        user = User(
+            username=username or f"{role}-{uuid.uuid4().hex[:8]}",
+            password_hash="!",
+            role=Role(role),
+            disabled=False,
+            **binding,
+        )
         if programme_ids:
             user.programmes = list(await db.scalars(select(Programme).where(Programme.id.in_(programme_ids))))
         else:
@@ -216,8 +235,11 @@ def sign_in(app, db: AsyncSession):
         db.add(user)
         await db.flush()
         token, _ = user_token(app.state.keyring, user)
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test/api/v1",
-                                   headers={"Authorization": f"Bearer {token}"})
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://test/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
+        )
         client.user_id = user.id
         client.arrange_db = db  # builders arrange through the services on the test's transaction
         opened.append(client)
@@ -255,17 +277,26 @@ def machine(app, db: AsyncSession):
     credentials), bound to an agency or not. Stored like any other; the secret step is skipped."""
     from domain.auth.models import ApiClient
 
-    async def _machine(scopes: list[str], *, agency_id: uuid.UUID | str | None = None,
-                       base_url: str = "http://test/api/v1") -> httpx.AsyncClient:
+    async def _machine(
+        scopes: list[str], *, agency_id: uuid.UUID | str | None = None, base_url: str = "http://test/api/v1"
+    ) -> httpx.AsyncClient:
         bound = uuid.UUID(str(agency_id)) if agency_id else None
-        record = ApiClient(client_id=f"tc_{uuid.uuid4().hex[:16]}", name="test machine", secret_hash="!",
-                           scopes=sorted(scopes), agency_id=bound, disabled=False)
+        record = ApiClient(
+            client_id=f"tc_{uuid.uuid4().hex[:16]}",
+            name="test machine",
+            secret_hash="!",
+            scopes=sorted(scopes),
+            agency_id=bound,
+            disabled=False,
+        )
         db.add(record)
         await db.flush()
-        token, _ = app.state.keyring.issue_access_token(subject=f"client:{record.id}",
-                                                        claims={"role": "client", "scope": " ".join(sorted(scopes))})
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url,
-                                   headers={"Authorization": f"Bearer {token}"})
+        token, _ = app.state.keyring.issue_access_token(
+            subject=f"client:{record.id}", claims={"role": "client", "scope": " ".join(sorted(scopes))}
+        )
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=base_url, headers={"Authorization": f"Bearer {token}"}
+        )
         client.client_id = record.client_id
         return client
 

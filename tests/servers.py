@@ -60,7 +60,9 @@ def account(url: str, app: FastAPI, role: Role, **binding: object) -> tuple[uuid
     """A committed account of `role` (bound as given) and the Authorization header of a token for it."""
     engine = create_engine(sync_url(url))
     with Session(engine, expire_on_commit=False) as s:
-        user = User(username=f"{role.value}-{uuid.uuid4().hex[:8]}", password_hash="!", role=role, disabled=False, **binding)
+        user = User(
+            username=f"{role.value}-{uuid.uuid4().hex[:8]}", password_hash="!", role=role, disabled=False, **binding
+        )
         user.programmes = []
         s.add(user)
         s.commit()

@@ -15,14 +15,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("api", "fastapi", "starlette")
 
-KERNEL = ("domain.db", "domain.sqlite", "domain.errors", "domain.pagination", "domain.schemas", "domain.settings",
-          "domain.enums", "domain.ids", "domain.crud", "domain.exports", "domain.audit", "domain.events.models",
-          "domain.events.outbox", "domain.events.catalogue", "domain.collector")
+KERNEL = (
+    "domain.db",
+    "domain.sqlite",
+    "domain.errors",
+    "domain.pagination",
+    "domain.schemas",
+    "domain.settings",
+    "domain.enums",
+    "domain.ids",
+    "domain.crud",
+    "domain.exports",
+    "domain.audit",
+    "domain.events.models",
+    "domain.events.outbox",
+    "domain.events.catalogue",
+    "domain.collector",
+)
 AUTH = ("domain.auth",)
 ACCESS = ("domain.access",)
 REFERENCE = ("domain.programmes", "domain.agencies", "domain.officers", "domain.catalogue", "domain.cycles")
-WORKFLOW = ("domain.enrolment", "domain.vetting", "domain.attendance", "domain.certificates", "domain.calendar",
-            "domain.accounts")
+WORKFLOW = (
+    "domain.enrolment",
+    "domain.vetting",
+    "domain.attendance",
+    "domain.certificates",
+    "domain.calendar",
+    "domain.accounts",
+)
 UPPER = ("domain.reporting", "domain.scim", "domain.imports", "domain.idempotency", "domain.events", "domain.webhooks")
 # What each layer may import, besides the standard library and third-party packages.
 ALLOWED = {
@@ -38,8 +58,14 @@ def _under(module: str, prefixes: tuple[str, ...]) -> bool:
 
 
 def _layer(module: str) -> str | None:
-    for name, prefixes in (("kernel", KERNEL), ("auth", AUTH), ("access", ACCESS), ("reference", REFERENCE),
-                           ("workflow", WORKFLOW), ("upper", UPPER)):
+    for name, prefixes in (
+        ("kernel", KERNEL),
+        ("auth", AUTH),
+        ("access", ACCESS),
+        ("reference", REFERENCE),
+        ("workflow", WORKFLOW),
+        ("upper", UPPER),
+    ):
         if _under(module, prefixes):
             return name
     return None
@@ -106,7 +132,8 @@ def test_layers_import_only_downwards():
         layer = _layer(module)
         if layer in ALLOWED and not _under(name, ALLOWED[layer]):
             offenders.append(f"{module} ({layer}) imports {name}")
-        if layer == "access" and not (_under(name, KERNEL + AUTH + ACCESS) or name.endswith(".models")
-                                      or name == "domain.agencies.tree"):
+        if layer == "access" and not (
+            _under(name, KERNEL + AUTH + ACCESS) or name.endswith(".models") or name == "domain.agencies.tree"
+        ):
             offenders.append(f"{module} (access) imports {name}: access reads models only")
     assert offenders == []

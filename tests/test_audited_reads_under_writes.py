@@ -36,13 +36,29 @@ def world():
         engine = create_engine(sync_url(url))
         with Session(engine) as s:
             agency_id = uuid.uuid4()
-            s.add(Agency(id=agency_id, path=f"/{agency_id}/", name_en="Federal Police (test)", name_ar="الشرطة الاتحادية",
-                         kind="police", country="IQ"))
+            s.add(
+                Agency(
+                    id=agency_id,
+                    path=f"/{agency_id}/",
+                    name_en="Federal Police (test)",
+                    name_ar="الشرطة الاتحادية",
+                    kind="police",
+                    country="IQ",
+                )
+            )
             s.flush()
             for i in range(30):
                 name_ar, name_latin = f"ضابط رقم {i}", f"Officer Number {i}"
-                s.add(Officer(agency_id=agency_id, full_name_ar=name_ar, full_name_ar_key=arabic_key(name_ar), name_latin=name_latin,
-                              name_latin_key=latin_key(name_latin), sex=Sex.female if i % 3 else Sex.male))
+                s.add(
+                    Officer(
+                        agency_id=agency_id,
+                        full_name_ar=name_ar,
+                        full_name_ar_key=arabic_key(name_ar),
+                        name_latin=name_latin,
+                        name_latin_key=latin_key(name_latin),
+                        sex=Sex.female if i % 3 else Sex.male,
+                    )
+                )
             s.commit()
         focal_id, focal = account(url, app, Role.focal_point, agency_id=agency_id)
         _, admin = account(url, app, Role.admin)
@@ -68,7 +84,10 @@ def test_audited_reads_beside_writes_answer_2xx_and_keep_every_audit_row(world):
         statuses = [f.result() for f in reads], [f.result() for f in writes]
     assert statuses == ([200] * READS, [201] * WRITES)
     with Session(engine) as s:
-        logged = s.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.actor_id == focal_id, AuditEntry.action == "read", AuditEntry.entity == "officer"))
+        logged = s.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.actor_id == focal_id, AuditEntry.action == "read", AuditEntry.entity == "officer")
+        )
         venues = s.scalar(select(func.count()).select_from(Venue))
     assert (logged, venues) == (READS, WRITES)

@@ -44,10 +44,20 @@ async def _candidates(url: str, module_id: uuid.UUID, agency_id: uuid.UUID) -> l
         async with make_sessionmaker(engine)() as session, session.begin():
             ids = []
             for i in range(100):
-                officer = await create_officer(session, principal=system, allow_duplicate=True, data=OfficerCreate(
-                    agency_id=agency_id, full_name_ar=f"ضابط {i}", name_latin=f"Officer {i}", sex="female" if i % 4 == 0 else "male"))
-                nomination = await create_nomination(session, principal=system, module_id=module_id,
-                                                     data=NominationCreate(officer_id=officer.id))
+                officer = await create_officer(
+                    session,
+                    principal=system,
+                    allow_duplicate=True,
+                    data=OfficerCreate(
+                        agency_id=agency_id,
+                        full_name_ar=f"ضابط {i}",
+                        name_latin=f"Officer {i}",
+                        sex="female" if i % 4 == 0 else "male",
+                    ),
+                )
+                nomination = await create_nomination(
+                    session, principal=system, module_id=module_id, data=NominationCreate(officer_id=officer.id)
+                )
                 ids.append(str(nomination.id))
             return ids
     finally:
@@ -57,19 +67,47 @@ async def _candidates(url: str, module_id: uuid.UUID, agency_id: uuid.UUID) -> l
 def test_100_concurrent_accepts_fill_exactly_30_seats(server, scratch_url):
     base, headers = server
     with http_client(base, headers=headers, timeout=60) as c:
+
         def ok(r: httpx.Response) -> dict:
             assert r.status_code in (200, 201), r.text
             return r.json()
 
         c.post("/disciplines", json={"code": "ilp", "label_en": "Intelligence-led policing"})
-        programme = ok(c.post("/programmes", json={"name": "P", "acronym": f"P-{uuid.uuid4().hex[:6]}", "implementer": "X"}))
-        cycle = ok(c.post("/cycles", json={"programme_id": programme["id"], "partner_country": "IQ", "title": "Cycle",
-                                           "starts_on": "2025-01-01", "ends_on": "2026-12-31"}))
+        programme = ok(
+            c.post("/programmes", json={"name": "P", "acronym": f"P-{uuid.uuid4().hex[:6]}", "implementer": "X"})
+        )
+        cycle = ok(
+            c.post(
+                "/cycles",
+                json={
+                    "programme_id": programme["id"],
+                    "partner_country": "IQ",
+                    "title": "Cycle",
+                    "starts_on": "2025-01-01",
+                    "ends_on": "2026-12-31",
+                },
+            )
+        )
         agency = ok(c.post("/agencies", json={"name_en": "Unit", "name_ar": "وحدة", "kind": "police"}))
-        module = ok(c.post("/modules", json={"cycle_id": cycle["id"], "code": "RUSH-1", "title": "Rush", "discipline": "ilp",
-                                             "format": "course", "capacity": 30}))
-        ok(c.post(f"/modules/{module['id']}/sessions", json={"title": "S", "starts_at": "2025-02-02T09:00:00+03:00",
-                                                             "ends_at": "2025-02-02T12:00:00+03:00"}))
+        module = ok(
+            c.post(
+                "/modules",
+                json={
+                    "cycle_id": cycle["id"],
+                    "code": "RUSH-1",
+                    "title": "Rush",
+                    "discipline": "ilp",
+                    "format": "course",
+                    "capacity": 30,
+                },
+            )
+        )
+        ok(
+            c.post(
+                f"/modules/{module['id']}/sessions",
+                json={"title": "S", "starts_at": "2025-02-02T09:00:00+03:00", "ends_at": "2025-02-02T12:00:00+03:00"},
+            )
+        )
         for status in ("planned", "open"):
             ok(c.post(f"/modules/{module['id']}/transitions", json={"to": status}))
     # The 100 candidates arranged through the services in one transaction (their rules, not HTTP).
@@ -86,7 +124,9 @@ def test_100_concurrent_accepts_fill_exactly_30_seats(server, scratch_url):
     assert sorted({a for a in answers}) == [(200, "enrolled"), (409, "/problems/capacity-reached")], answers
     assert sum(1 for a in answers if a[0] == 200) == 30
     with http_client(base, headers=headers, timeout=60) as c:
-        enrolled = c.get(f"/modules/{module['id']}/nominations", params={"status": "enrolled", "limit": 200}).json()["items"]
+        enrolled = c.get(f"/modules/{module['id']}/nominations", params={"status": "enrolled", "limit": 200}).json()[
+            "items"
+        ]
         balance = c.get(f"/modules/{module['id']}/balance").json()
     assert len(enrolled) == 30
     assert balance["enrolled"]["female"] + balance["enrolled"]["male"] == 30

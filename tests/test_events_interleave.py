@@ -21,8 +21,17 @@ from tests.conftest import DATABASE_URL, migrate, scratch_database
 
 
 def insert_event(conn, rid: str) -> None:
-    conn.execute(insert(EVENTS).values(id=uuid.uuid4(), occurred_at=utcnow(), type="module.status_changed", entity="module",
-                                       entity_id=rid, resource_seq=1, payload={}))
+    conn.execute(
+        insert(EVENTS).values(
+            id=uuid.uuid4(),
+            occurred_at=utcnow(),
+            type="module.status_changed",
+            entity="module",
+            entity_id=rid,
+            resource_seq=1,
+            payload={},
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +46,9 @@ async def read_all(url: str, after: feed.Position) -> tuple[list[str], feed.Posi
     try:
         async with make_sessionmaker(engine)() as session:
             async with session.begin():
-                events = await feed.read_events(session, principal=Principal.system(), after=after, types=None, limit=100)
+                events = await feed.read_events(
+                    session, principal=Principal.system(), after=after, types=None, limit=100
+                )
         return [e.entity_id for e in events], (feed.position_of(events[-1]) if events else after)
     finally:
         await engine.dispose()

@@ -23,9 +23,14 @@ def url():
 def attempts(base: str) -> list[int]:
     """Seven wrong sign-ins under seven different user names, each claiming another address."""
     with http_client(base, timeout=30) as c:
-        return [c.post("/api/v1/auth/token", headers={"X-Forwarded-For": f"203.0.113.{i}"},
-                       data={"grant_type": "password", "username": f"nobody{i}", "password": "wrong-password"}).status_code
-                for i in range(7)]
+        return [
+            c.post(
+                "/api/v1/auth/token",
+                headers={"X-Forwarded-For": f"203.0.113.{i}"},
+                data={"grant_type": "password", "username": f"nobody{i}", "password": "wrong-password"},
+            ).status_code
+            for i in range(7)
+        ]
 
 
 def test_a_rotated_x_forwarded_for_does_not_escape_the_limit(url):

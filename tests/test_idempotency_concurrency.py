@@ -143,8 +143,14 @@ async def test_two_claims_at_once_agree_through_the_unique_constraint(server, sc
     claim instead; on SQLite the second one waits for the write lock and reads it directly."""
     engine = make_engine(scratch_url)
     sessions = Sessions(engine)
-    claim = dict(principal=f"user:{uuid.uuid4()}", key="same-key", fingerprint="f" * 64, now=utcnow(),
-                 lease=timedelta(minutes=5), lifetime=timedelta(hours=24))
+    claim = dict(
+        principal=f"user:{uuid.uuid4()}",
+        key="same-key",
+        fingerprint="f" * 64,
+        now=utcnow(),
+        lease=timedelta(minutes=5),
+        lifetime=timedelta(hours=24),
+    )
 
     async def second() -> ClaimResult:
         async with sessions() as session:
@@ -172,7 +178,11 @@ async def _until_it_waits_for_a_lock(engine, task: asyncio.Task) -> None:
         if is_sqlite(str(engine.url)):
             continue
         async with engine.connect() as watcher:
-            waiting = await watcher.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                                "AND datname = current_database()"))
+            waiting = await watcher.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+            )
         if waiting:
             return

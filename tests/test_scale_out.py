@@ -32,8 +32,10 @@ from domain.settings import Settings
 from tests.conftest import _TMP, DATABASE_URL, ROOT, migrate, scratch_database
 from tests.servers import account, free_port, http_client
 
-pytestmark = pytest.mark.skipif(is_sqlite(DATABASE_URL), reason="several API processes are a PostgreSQL deployment; "
-                                "SQLite serves one process (README)")
+pytestmark = pytest.mark.skipif(
+    is_sqlite(DATABASE_URL),
+    reason="several API processes are a PostgreSQL deployment; SQLite serves one process (README)",
+)
 
 START_TIMEOUT_S = 60
 KEY_DIR = _TMP / "scale-out-keys"
@@ -50,8 +52,14 @@ def api_processes(url: str, count: int) -> Iterator[list[str]]:
             port = free_port()
             log = _TMP / f"scale-out-{port}.log"
             with log.open("wb") as out:
-                proc = subprocess.Popen([sys.executable, "-m", "api.serve", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
-                                        env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "api.serve", "--host", "127.0.0.1", "--port", str(port)],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             started.append((proc, f"http://127.0.0.1:{port}", log))
         deadline = time.monotonic() + START_TIMEOUT_S
         with http_client(timeout=2) as probe:
@@ -109,40 +117,105 @@ class RoundRobin:
             c.close()
 
 
-OFFICERS = [("female", "زينب عباس"), ("male", "علي حسن"), ("female", "مريم كاظم"), ("male", "عمر جاسم"), ("male", "خالد ناصر"),
-            ("female", "سارة حميد")]
+OFFICERS = [
+    ("female", "زينب عباس"),
+    ("male", "علي حسن"),
+    ("female", "مريم كاظم"),
+    ("male", "عمر جاسم"),
+    ("male", "خالد ناصر"),
+    ("female", "سارة حميد"),
+]
 
 
 def play(call: RoundRobin) -> dict[str, Any]:
     """The workflow; returns what a user would read at the end, without the ids and names that
     differ from one play to the next."""
     tag = uuid.uuid4().hex[:8]
-    programme = call("POST", "/programmes", 201, json={"name": f"Scale-out {tag}", "acronym": f"SO-{tag}", "implementer": "Test"})
-    cycle = call("POST", "/cycles", 201, json={"programme_id": programme["id"], "partner_country": "IQ", "title": f"Cycle {tag}",
-                                               "starts_on": "2025-01-01", "ends_on": "2025-12-31", "female_share_target": 0.4})
+    programme = call(
+        "POST", "/programmes", 201, json={"name": f"Scale-out {tag}", "acronym": f"SO-{tag}", "implementer": "Test"}
+    )
+    cycle = call(
+        "POST",
+        "/cycles",
+        201,
+        json={
+            "programme_id": programme["id"],
+            "partner_country": "IQ",
+            "title": f"Cycle {tag}",
+            "starts_on": "2025-01-01",
+            "ends_on": "2025-12-31",
+            "female_share_target": 0.4,
+        },
+    )
     _discipline(call)
-    agency = call("POST", "/agencies", 201, json={"name_en": f"Police {tag}", "name_ar": "الشرطة", "kind": "police", "country": "IQ"})
-    officer_ids = [call("POST", "/officers", 201, json={"agency_id": agency["id"], "full_name_ar": f"{name} {i}",
-                                                         "name_latin": f"Officer {tag} {i}", "sex": sex})["id"]
-                   for i, (sex, name) in enumerate(OFFICERS)]
-    module = call("POST", "/modules", 201, json={"cycle_id": cycle["id"], "code": f"ILP-{tag}", "title": "ILP", "discipline": "ilp",
-                                                 "format": "course", "capacity": 4})
-    sessions = [call("POST", f"/modules/{module['id']}/sessions", 201,
-                     json={"title": f"Day {d}", "starts_at": f"2025-02-0{d}T09:00:00+03:00", "ends_at": f"2025-02-0{d}T13:00:00+03:00"})["id"]
-                for d in (2, 3)]
+    agency = call(
+        "POST",
+        "/agencies",
+        201,
+        json={"name_en": f"Police {tag}", "name_ar": "الشرطة", "kind": "police", "country": "IQ"},
+    )
+    officer_ids = [
+        call(
+            "POST",
+            "/officers",
+            201,
+            json={
+                "agency_id": agency["id"],
+                "full_name_ar": f"{name} {i}",
+                "name_latin": f"Officer {tag} {i}",
+                "sex": sex,
+            },
+        )["id"]
+        for i, (sex, name) in enumerate(OFFICERS)
+    ]
+    module = call(
+        "POST",
+        "/modules",
+        201,
+        json={
+            "cycle_id": cycle["id"],
+            "code": f"ILP-{tag}",
+            "title": "ILP",
+            "discipline": "ilp",
+            "format": "course",
+            "capacity": 4,
+        },
+    )
+    sessions = [
+        call(
+            "POST",
+            f"/modules/{module['id']}/sessions",
+            201,
+            json={
+                "title": f"Day {d}",
+                "starts_at": f"2025-02-0{d}T09:00:00+03:00",
+                "ends_at": f"2025-02-0{d}T13:00:00+03:00",
+            },
+        )["id"]
+        for d in (2, 3)
+    ]
     for to in ("planned", "open"):
         call("POST", f"/modules/{module['id']}/transitions", json={"to": to})
     decisions = []
     for officer_id in officer_ids:
         nomination = call("POST", f"/modules/{module['id']}/nominations", 201, json={"officer_id": officer_id})
-        decided = call("POST", f"/nominations/{nomination['id']}/decision", json={"decision": "accept", "on_full": "waitlist"})
+        decided = call(
+            "POST", f"/nominations/{nomination['id']}/decision", json={"decision": "accept", "on_full": "waitlist"}
+        )
         decisions.append(decided["nomination"]["status"])
     call("POST", f"/modules/{module['id']}/transitions", json={"to": "confirmed"})
     enrolled = [o for o, status in zip(officer_ids, decisions) if status == "enrolled"]
-    call("PUT", f"/sessions/{sessions[0]}/attendance", json={"marks": [{"officer_id": o, "status": "present"} for o in enrolled]})
+    call(
+        "PUT",
+        f"/sessions/{sessions[0]}/attendance",
+        json={"marks": [{"officer_id": o, "status": "present"} for o in enrolled]},
+    )
     no_show = {"status": "absent", "reason": "no_show", "cause": "unknown"}
-    call("PUT", f"/sessions/{sessions[1]}/attendance",
-         json={"marks": [{"officer_id": o} | ({"status": "present"} if i else no_show) for i, o in enumerate(enrolled)]})
+    call(
+        "PUT",
+        f"/sessions/{sessions[1]}/attendance",
+        json={"marks": [{"officer_id": o} | ({"status": "present"} if i else no_show) for i, o in enumerate(enrolled)]},
+    )
     call("POST", f"/modules/{module['id']}/transitions", json={"to": "delivered"})
     roster = call("GET", f"/modules/{module['id']}/roster")
     balance = call("GET", "/reports/gender-balance", params={"cycle_id": cycle["id"], "group_by": "module"})

@@ -38,8 +38,14 @@ from tests.servers import TLS, free_port
 from tests.webhook_receiver import Receiver, receiving
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = {"webhook_retry_schedule": "0.1,0.2,0.3,0.3,0.3,0.3", "webhook_retry_jitter": 0.2, "webhook_poll_seconds": 0.05,
-        "webhook_timeout_seconds": 2.0, "webhook_lease_seconds": 3.0, "webhook_batch_size": 10}
+FAST = {
+    "webhook_retry_schedule": "0.1,0.2,0.3,0.3,0.3,0.3",
+    "webhook_retry_jitter": 0.2,
+    "webhook_poll_seconds": 0.05,
+    "webhook_timeout_seconds": 2.0,
+    "webhook_lease_seconds": 3.0,
+    "webhook_batch_size": 10,
+}
 postgres_only = pytest.mark.skipif(is_sqlite(DATABASE_URL), reason="several workers share the work on PostgreSQL only")
 
 
@@ -72,32 +78,63 @@ def arrange(url: str, hooks: list[str], events: int, *, owner: str = "admin", ag
         try:
             async with sessions() as session, session.begin():
                 admin = await _admin(session)
-                made = [(await create_agency(session, principal=admin, data=AgencyCreate(name_en=f"Unit {a}", name_ar="وحدة",
-                                                                                       kind=AgencyKind.police))).id for a in agencies]
+                made = [
+                    (
+                        await create_agency(
+                            session,
+                            principal=admin,
+                            data=AgencyCreate(name_en=f"Unit {a}", name_ar="وحدة", kind=AgencyKind.police),
+                        )
+                    ).id
+                    for a in agencies
+                ]
                 principal = admin
                 if owner == "bound":
-                    client = ApiClient(client_id=f"tc_{uuid.uuid4().hex[:12]}", name="hr", secret_hash="!",
-                                       scopes=["events:read", "webhooks:manage"], agency_id=made[0], disabled=False)
+                    client = ApiClient(
+                        client_id=f"tc_{uuid.uuid4().hex[:12]}",
+                        name="hr",
+                        secret_hash="!",
+                        scopes=["events:read", "webhooks:manage"],
+                        agency_id=made[0],
+                        disabled=False,
+                    )
                     session.add(client)
                     await session.flush()
-                    principal = Principal(id=client.id, name="client", role=Role.client, agency_id=made[0],
-                                          scopes=frozenset(client.scopes))
+                    principal = Principal(
+                        id=client.id,
+                        name="client",
+                        role=Role.client,
+                        agency_id=made[0],
+                        scopes=frozenset(client.scopes),
+                    )
                 secrets = {}
                 for hook in hooks:
-                    sub, secret = await create_webhook(session, principal=principal, data=WebhookCreate(url=hook), allow_private=True)
+                    sub, secret = await create_webhook(
+                        session, principal=principal, data=WebhookCreate(url=hook), allow_private=True
+                    )
                     secrets[httpx.URL(hook).path] = secret
             ids = []
             for n in range(events):
                 async with sessions() as session, session.begin():
                     agency = made[n % len(made)] if made else None
                     officer = uuid.uuid4() if agency else None
-                    emit(session, "officer.created" if agency else "module.status_changed", resource_id=officer or uuid.uuid4(),
-                         officer_id=officer, agency_id=agency,
-                         data={"agency_id": agency, "active": True} if agency else {"status": "open", "previous_status": "planned"})
+                    emit(
+                        session,
+                        "officer.created" if agency else "module.status_changed",
+                        resource_id=officer or uuid.uuid4(),
+                        officer_id=officer,
+                        agency_id=agency,
+                        data={"agency_id": agency, "active": True}
+                        if agency
+                        else {"status": "open", "previous_status": "planned"},
+                    )
                     await session.flush()
                 async with sessions() as session:
                     from domain.events.models import OutboxEvent
-                    ids.append(str(await session.scalar(select(OutboxEvent.id).order_by(OutboxEvent.position.desc()).limit(1))))
+
+                    ids.append(
+                        str(await session.scalar(select(OutboxEvent.id).order_by(OutboxEvent.position.desc()).limit(1)))
+                    )
             return {"secrets": secrets, "events": ids, "agencies": made}
         finally:
             await engine.dispose()
@@ -130,6 +167,7 @@ def deliveries(url: str) -> list[tuple[WebhookDelivery, list]]:
         try:
             async with make_sessionmaker(engine)() as session:
                 from sqlalchemy.orm import selectinload
+
                 rows = await session.scalars(select(WebhookDelivery).options(selectinload(WebhookDelivery.log)))
                 return [(d, list(d.log)) for d in rows]
         finally:
@@ -140,6 +178,7 @@ def deliveries(url: str) -> list[tuple[WebhookDelivery, list]]:
 
 def subscription(url: str) -> WebhookSubscription:
     """The (only) subscription as stored now."""
+
     async def run() -> WebhookSubscription:
         engine = make_engine(url)
         try:
@@ -239,11 +278,21 @@ def test_a_rotated_secret_signs_with_both(scratch_url):
         async def rotate():
             engine = make_engine(scratch_url)
             from domain.webhooks.service import rotate_secret
+
             async with make_sessionmaker(engine)() as session, session.begin():
                 sub = await session.scalar(select(WebhookSubscription))
-                secret, _ = await rotate_secret(session, principal=Principal(id=sub.owner_id, name="a", role=Role.admin),
-                                                webhook_id=sub.id, overlap_hours=24)
-                emit(session, "module.status_changed", resource_id=uuid.uuid4(), data={"status": "open", "previous_status": "planned"})
+                secret, _ = await rotate_secret(
+                    session,
+                    principal=Principal(id=sub.owner_id, name="a", role=Role.admin),
+                    webhook_id=sub.id,
+                    overlap_hours=24,
+                )
+                emit(
+                    session,
+                    "module.status_changed",
+                    resource_id=uuid.uuid4(),
+                    data={"status": "open", "previous_status": "planned"},
+                )
             await engine.dispose()
             return secret
 
@@ -257,10 +306,21 @@ def test_a_rotated_secret_signs_with_both(scratch_url):
 
 
 def _spawn(url: str, name: str, **env: str) -> subprocess.Popen:
-    environment = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1",
-                   **{k.upper(): str(v) for k, v in FAST.items()}, **env}
-    return subprocess.Popen([sys.executable, "-m", "api.worker", "--name", name, "--idle-exit", "2"], cwd=ROOT, env=environment,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PYTHONUNBUFFERED": "1",
+        **{k.upper(): str(v) for k, v in FAST.items()},
+        **env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "api.worker", "--name", name, "--idle-exit", "2"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 @postgres_only
@@ -298,8 +358,11 @@ def test_a_worker_killed_mid_batch_loses_nothing(scratch_url):
         assert len(seen_before) < 12
         # The claims come back after their lease (3 s here); another worker delivers everything,
         # the ones the victim was sending included (it never recorded them).
-        work(scratch_url, until=lambda: set(receiver.ids()) == set(world["events"]) and time.monotonic() > killed_at + 4.5,
-             timeout=20)
+        work(
+            scratch_url,
+            until=lambda: set(receiver.ids()) == set(world["events"]) and time.monotonic() > killed_at + 4.5,
+            timeout=20,
+        )
     assert set(receiver.ids()) == set(world["events"])
     twice = [i for i, n in Counter(receiver.ids()).items() if n > 1]
     assert set(twice) >= seen_before  # at least once: sent again under the same webhook-id

@@ -55,8 +55,14 @@ def receiving(receiver: Receiver, port: int = 0) -> Iterator[int]:
                 verified = secret is not None
             except WebhookVerificationError:
                 verified = False
-            got = Received(self.path, headers.get("webhook-id", ""), body, len(headers.get("webhook-signature", "").split()), verified,
-                           headers)
+            got = Received(
+                self.path,
+                headers.get("webhook-id", ""),
+                body,
+                len(headers.get("webhook-signature", "").split()),
+                verified,
+                headers,
+            )
             with receiver.lock:
                 receiver.received.append(got)
             if receiver.delay:

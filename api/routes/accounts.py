@@ -8,7 +8,15 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
 from domain.accounts import service
-from domain.accounts.schemas import ClientCreate, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserRead, UserUpdate
+from domain.accounts.schemas import (
+    ClientCreate,
+    ClientCreated,
+    ClientRead,
+    ClientUpdate,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 from domain.auth.models import ApiClient, User
 from domain.auth.policy import ACCOUNTS_ADMIN
 from domain.auth.principal import Principal
@@ -21,19 +29,35 @@ Admin = Annotated[Principal, holding(ACCOUNTS_ADMIN)]
 # Users
 
 
-@router.get("/users", response_model=Page[UserRead], operation_id="list_users", summary="List user accounts",
-            description="In order of their user name. Filter by role or by the agency an account is bound to.",
-            responses=problems())
-async def list_users(request: Request, response: Response, db: DbSession, principal: Admin, paging: Paging,
-                     filters: Annotated[service.UserFilters, Query()]) -> dict[str, Any]:
-    items, next_cursor = await service.list_users(db, principal=principal, filters=filters, limit=paging.limit,
-                                                  cursor=paging.cursor)
+@router.get(
+    "/users",
+    response_model=Page[UserRead],
+    operation_id="list_users",
+    summary="List user accounts",
+    description="In order of their user name. Filter by role or by the agency an account is bound to.",
+    responses=problems(),
+)
+async def list_users(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Admin,
+    paging: Paging,
+    filters: Annotated[service.UserFilters, Query()],
+) -> dict[str, Any]:
+    items, next_cursor = await service.list_users(
+        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    )
     link_next(request, response, next_cursor)
     return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(
-    "/users", response_model=UserRead, status_code=201, operation_id="create_user", summary="Create a user account",
+    "/users",
+    response_model=UserRead,
+    status_code=201,
+    operation_id="create_user",
+    summary="Create a user account",
     description="A focal point is bound to an agency, a trainer to a trainer record, a coordinator to programmes; a "
     "user name already taken is a 409.",
     responses=problems(409),
@@ -45,8 +69,13 @@ async def create_user(data: UserCreate, response: Response, db: DbSession, princ
     return user
 
 
-@router.get("/users/{user_id}", response_model=UserRead, operation_id="get_user", summary="Get a user account",
-            responses=problems(404))
+@router.get(
+    "/users/{user_id}",
+    response_model=UserRead,
+    operation_id="get_user",
+    summary="Get a user account",
+    responses=problems(404),
+)
 async def get_user(user_id: uuid.UUID, response: Response, db: DbSession, principal: Admin) -> User:
     user = await service.get_user(db, principal=principal, user_id=user_id)
     set_etag(response, user.version)
@@ -54,21 +83,28 @@ async def get_user(user_id: uuid.UUID, response: Response, db: DbSession, princi
 
 
 @router.patch(
-    "/users/{user_id}", response_model=UserRead, operation_id="update_user", summary="Change a user account",
+    "/users/{user_id}",
+    response_model=UserRead,
+    operation_id="update_user",
+    summary="Change a user account",
     description="Send only the fields to change: a new password, role, binding or programmes; `disabled` stops the "
-    "account at once, its tokens included. A role without the binding it needs is a 422. With If-Match, an account changed by "
-    "someone else since is a 412.",
+    "account at once, its tokens included. A role without the binding it needs is a 422. With If-Match, an account "
+    "changed by someone else since is a 412.",
     responses=problems(404, 409, 412),
 )
-async def update_user(user_id: uuid.UUID, data: UserUpdate, response: Response, db: DbSession, principal: Admin,
-                      version: IfMatch) -> User:
+async def update_user(
+    user_id: uuid.UUID, data: UserUpdate, response: Response, db: DbSession, principal: Admin, version: IfMatch
+) -> User:
     user = await service.update_user(db, principal=principal, user_id=user_id, data=data, expected_version=version)
     set_etag(response, user.version)
     return user
 
 
 @router.delete(
-    "/users/{user_id}", status_code=204, operation_id="delete_user", summary="Delete a user account",
+    "/users/{user_id}",
+    status_code=204,
+    operation_id="delete_user",
+    summary="Delete a user account",
     description="Refused with 409 while other records refer to it; disable the account instead.",
     responses=problems(404, 409, 412),
 )
@@ -80,11 +116,16 @@ async def delete_user(user_id: uuid.UUID, db: DbSession, principal: Admin, versi
 # Machine clients
 
 
-@router.post("/clients", response_model=ClientCreated, status_code=201, operation_id="create_client",
-             summary="Register a machine client (the secret is shown once)",
-             description="The client signs in with its id and secret (client_credentials) and gets only the scopes listed "
-             "here; an unknown scope is a 422.",
-             responses=problems(409))
+@router.post(
+    "/clients",
+    response_model=ClientCreated,
+    status_code=201,
+    operation_id="create_client",
+    summary="Register a machine client (the secret is shown once)",
+    description="The client signs in with its id and secret (client_credentials) and gets only the scopes listed "
+    "here; an unknown scope is a 422.",
+    responses=problems(409),
+)
 async def create_client(data: ClientCreate, response: Response, db: DbSession, principal: Admin) -> ClientCreated:
     created = await service.create_client(db, principal=principal, data=data)
     response.headers["Location"] = f"/api/v1/clients/{created.id}"
@@ -92,19 +133,36 @@ async def create_client(data: ClientCreate, response: Response, db: DbSession, p
     return created
 
 
-@router.get("/clients", response_model=Page[ClientRead], operation_id="list_clients", summary="List machine clients",
-            description="In order of their client id; `disabled` keeps the enabled or the disabled ones.",
-            responses=problems())
-async def list_clients(request: Request, response: Response, db: DbSession, principal: Admin, paging: Paging,
-                       filters: Annotated[service.ClientFilters, Query()]) -> dict[str, Any]:
-    items, next_cursor = await service.list_clients(db, principal=principal, filters=filters, limit=paging.limit,
-                                                    cursor=paging.cursor)
+@router.get(
+    "/clients",
+    response_model=Page[ClientRead],
+    operation_id="list_clients",
+    summary="List machine clients",
+    description="In order of their client id; `disabled` keeps the enabled or the disabled ones.",
+    responses=problems(),
+)
+async def list_clients(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Admin,
+    paging: Paging,
+    filters: Annotated[service.ClientFilters, Query()],
+) -> dict[str, Any]:
+    items, next_cursor = await service.list_clients(
+        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    )
     link_next(request, response, next_cursor)
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/clients/{client_id}", response_model=ClientRead, operation_id="get_client", summary="Get a machine client",
-            responses=problems(404))
+@router.get(
+    "/clients/{client_id}",
+    response_model=ClientRead,
+    operation_id="get_client",
+    summary="Get a machine client",
+    responses=problems(404),
+)
 async def get_client(client_id: uuid.UUID, response: Response, db: DbSession, principal: Admin) -> ApiClient:
     client = await service.get_client(db, principal=principal, client_id=client_id)
     set_etag(response, client.version)
@@ -112,21 +170,31 @@ async def get_client(client_id: uuid.UUID, response: Response, db: DbSession, pr
 
 
 @router.patch(
-    "/clients/{client_id}", response_model=ClientRead, operation_id="update_client", summary="Change a machine client",
-    description="Send only the fields to change: its name, its scopes (an unknown scope is a 422), or `disabled`, which "
-    "stops its tokens at once. With If-Match, a client changed by someone else since is a 412.",
+    "/clients/{client_id}",
+    response_model=ClientRead,
+    operation_id="update_client",
+    summary="Change a machine client",
+    description="Send only the fields to change: its name, its scopes (an unknown scope is a 422), or `disabled`, "
+    "which stops its tokens at once. With If-Match, a client changed by someone else since is a 412.",
     responses=problems(404, 409, 412),
 )
-async def update_client(client_id: uuid.UUID, data: ClientUpdate, response: Response, db: DbSession, principal: Admin,
-                        version: IfMatch) -> ApiClient:
-    client = await service.update_client(db, principal=principal, client_id=client_id, data=data, expected_version=version)
+async def update_client(
+    client_id: uuid.UUID, data: ClientUpdate, response: Response, db: DbSession, principal: Admin, version: IfMatch
+) -> ApiClient:
+    client = await service.update_client(
+        db, principal=principal, client_id=client_id, data=data, expected_version=version
+    )
     set_etag(response, client.version)
     return client
 
 
 @router.delete(
-    "/clients/{client_id}", status_code=204, operation_id="delete_client", summary="Delete a machine client",
-    description="Its tokens stop working at once. Refused with 409 while other records refer to it; disable it instead.",
+    "/clients/{client_id}",
+    status_code=204,
+    operation_id="delete_client",
+    summary="Delete a machine client",
+    description="Its tokens stop working at once. Refused with 409 while other records refer to it; "
+    "disable it instead.",
     responses=problems(404, 409, 412),
 )
 async def delete_client(client_id: uuid.UUID, db: DbSession, principal: Admin, version: IfMatch) -> Response:

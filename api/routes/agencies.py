@@ -20,21 +20,34 @@ Planner = Annotated[Principal, holding(PLANNING_WRITE)]
 
 
 @router.get(
-    "/agencies", response_model=Page[AgencyRead], operation_id="list_agencies", summary="List agencies",
-    description="In order of their English name. `parent_id` gives an agency's direct sub-units, `within` an agency and "
-    "every unit below it; `q` matches part of the English or Arabic name or the acronym.",
+    "/agencies",
+    response_model=Page[AgencyRead],
+    operation_id="list_agencies",
+    summary="List agencies",
+    description="In order of their English name. `parent_id` gives an agency's direct sub-units, `within` an agency "
+    "and every unit below it; `q` matches part of the English or Arabic name or the acronym.",
     responses=problems(),
 )
-async def list_agencies(request: Request, response: Response, db: DbSession, principal: Reader, paging: Paging,
-                        filters: Annotated[service.AgencyFilters, Query()]) -> dict[str, Any]:
-    items, next_cursor = await service.list_agencies(db, principal=principal, filters=filters, limit=paging.limit,
-                                                     cursor=paging.cursor)
+async def list_agencies(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Reader,
+    paging: Paging,
+    filters: Annotated[service.AgencyFilters, Query()],
+) -> dict[str, Any]:
+    items, next_cursor = await service.list_agencies(
+        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    )
     link_next(request, response, next_cursor)
     return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(
-    "/agencies", response_model=AgencyRead, status_code=201, operation_id="create_agency",
+    "/agencies",
+    response_model=AgencyRead,
+    status_code=201,
+    operation_id="create_agency",
     summary="Register a partner agency or sub-unit",
     description="Give `parent_id` to place it under an existing agency; an unknown parent is a 422.",
     responses=problems(409),
@@ -46,8 +59,13 @@ async def create_agency(data: AgencyCreate, response: Response, db: DbSession, p
     return agency
 
 
-@router.get("/agencies/{agency_id}", response_model=AgencyRead, operation_id="get_agency", summary="Get an agency",
-            responses=problems(404))
+@router.get(
+    "/agencies/{agency_id}",
+    response_model=AgencyRead,
+    operation_id="get_agency",
+    summary="Get an agency",
+    responses=problems(404),
+)
 async def get_agency(agency_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> Agency:
     agency = await service.get_agency(db, principal=principal, agency_id=agency_id)
     set_etag(response, agency.version)
@@ -55,20 +73,30 @@ async def get_agency(agency_id: uuid.UUID, response: Response, db: DbSession, pr
 
 
 @router.patch(
-    "/agencies/{agency_id}", response_model=AgencyRead, operation_id="update_agency", summary="Change an agency",
+    "/agencies/{agency_id}",
+    response_model=AgencyRead,
+    operation_id="update_agency",
+    summary="Change an agency",
     description="Send only the fields to change. A new `parent_id` moves the agency with all its sub-units; moving it "
-    "under itself or one of its own sub-units is a 422. With If-Match, an agency changed by someone else since is a 412.",
+    "under itself or one of its own sub-units is a 422. "
+    "With If-Match, an agency changed by someone else since is a 412.",
     responses=problems(404, 409, 412),
 )
-async def update_agency(agency_id: uuid.UUID, data: AgencyUpdate, response: Response, db: DbSession, principal: Planner,
-                        version: IfMatch) -> Agency:
-    agency = await service.update_agency(db, principal=principal, agency_id=agency_id, data=data, expected_version=version)
+async def update_agency(
+    agency_id: uuid.UUID, data: AgencyUpdate, response: Response, db: DbSession, principal: Planner, version: IfMatch
+) -> Agency:
+    agency = await service.update_agency(
+        db, principal=principal, agency_id=agency_id, data=data, expected_version=version
+    )
     set_etag(response, agency.version)
     return agency
 
 
 @router.delete(
-    "/agencies/{agency_id}", status_code=204, operation_id="delete_agency", summary="Delete an agency",
+    "/agencies/{agency_id}",
+    status_code=204,
+    operation_id="delete_agency",
+    summary="Delete an agency",
     description="Refused with 409 while other records refer to it (sub-units, officers, accounts, quotas, nominations, "
     "vettings); the answer lists what does.",
     responses=problems(404, 409, 412),

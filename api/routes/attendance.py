@@ -26,33 +26,52 @@ RosterReader = Annotated[Principal, holding(ROSTERS_READ)]
 AttendanceTaker = Annotated[Principal, holding(ATTENDANCE_WRITE)]
 Assessor = Annotated[Principal, holding(ASSESSMENTS_WRITE)]
 
-_WHO_WRITES = "By a trainer of the session (another trainer gets 404), a coordinator of the module's programme, or an admin."
+_WHO_WRITES = (
+    "By a trainer of the session (another trainer gets 404), a coordinator of the module's programme, or an admin."
+)
 ROSTER_COLUMNS: list[Column] = [
-    ("officer_id", "Officer id"), ("full_name_ar", "Name (Arabic)"), ("name_latin", "Name (Latin)"), ("sex", "Sex"),
-    ("agency_id", "Agency id"), ("nomination_status", "Status"), ("sessions_total", "Sessions"), ("sessions_held", "Held"),
-    ("attended", "Attended"), ("excused", "Excused"), ("absent", "Absent"),
-    ("attendance_rate_so_far", "Attendance so far", "percent"), ("attendance_rate_overall", "Attendance overall", "percent"),
-    ("minimum_attendance_met", "Minimum met"), ("pre_test", "Pre-test"), ("post_test", "Post-test"),
-    ("improved", "Improved"), ("completed", "Completed"),
+    ("officer_id", "Officer id"),
+    ("full_name_ar", "Name (Arabic)"),
+    ("name_latin", "Name (Latin)"),
+    ("sex", "Sex"),
+    ("agency_id", "Agency id"),
+    ("nomination_status", "Status"),
+    ("sessions_total", "Sessions"),
+    ("sessions_held", "Held"),
+    ("attended", "Attended"),
+    ("excused", "Excused"),
+    ("absent", "Absent"),
+    ("attendance_rate_so_far", "Attendance so far", "percent"),
+    ("attendance_rate_overall", "Attendance overall", "percent"),
+    ("minimum_attendance_met", "Minimum met"),
+    ("pre_test", "Pre-test"),
+    ("post_test", "Post-test"),
+    ("improved", "Improved"),
+    ("completed", "Completed"),
 ]
 
 
 @router.put(
-    "/sessions/{session_id}/attendance", response_model=AttendanceRead, operation_id="put_attendance",
+    "/sessions/{session_id}/attendance",
+    response_model=AttendanceRead,
+    operation_id="put_attendance",
     summary="Record or correct a session's attendance",
-    description="All or nothing: an officer not enrolled in the module, an officer listed twice, a reason or cause on a "
-    "present mark, or an absence without a reason refuses the whole list with every bad row named (marks[i].field), "
+    description="All or nothing: an officer not enrolled in the module, an officer listed twice, a reason or cause on "
+    "a present mark, or an absence without a reason refuses the whole list with every bad row named (marks[i].field), "
     "and nothing is written. Officers left out keep their marks; a changed mark is a correction, kept in the history. "
     + _WHO_WRITES,
     responses=problems(404, 409),
 )
-async def put_attendance(session_id: uuid.UUID, data: AttendancePut, db: DbSession,
-                         principal: AttendanceTaker) -> AttendanceRead:
+async def put_attendance(
+    session_id: uuid.UUID, data: AttendancePut, db: DbSession, principal: AttendanceTaker
+) -> AttendanceRead:
     return await service.put_attendance(db, principal=principal, session_id=session_id, data=data)
 
 
 @router.get(
-    "/sessions/{session_id}/attendance", response_model=AttendanceRead, operation_id="get_attendance",
+    "/sessions/{session_id}/attendance",
+    response_model=AttendanceRead,
+    operation_id="get_attendance",
     summary="Get a session's attendance marks",
     description="Trainers see the sessions they teach; focal points only the marks of their agency subtree's officers.",
     responses=problems(404),
@@ -62,39 +81,54 @@ async def get_attendance(session_id: uuid.UUID, db: DbSession, principal: Roster
 
 
 @router.get(
-    "/sessions/{session_id}/attendance/history", response_model=list[AttendanceCorrectionRead],
-    operation_id="get_attendance_history", summary="List the corrections of a session's attendance marks",
+    "/sessions/{session_id}/attendance/history",
+    response_model=list[AttendanceCorrectionRead],
+    operation_id="get_attendance_history",
+    summary="List the corrections of a session's attendance marks",
     description="Append-only, oldest first: who changed which mark, when, from what to what. Scoped like the marks.",
     responses=problems(404),
 )
-async def get_attendance_history(session_id: uuid.UUID, db: DbSession,
-                                 principal: RosterReader) -> list[AttendanceCorrectionRead]:
+async def get_attendance_history(
+    session_id: uuid.UUID, db: DbSession, principal: RosterReader
+) -> list[AttendanceCorrectionRead]:
     return await service.attendance_history(db, principal=principal, session_id=session_id)
 
 
 @router.put(
-    "/modules/{module_id}/assessments", response_model=AssessmentsRead, operation_id="put_assessments",
+    "/modules/{module_id}/assessments",
+    response_model=AssessmentsRead,
+    operation_id="put_assessments",
     summary="Record pre- and post-test scores",
     description="Scores 0-100 per participant, upserted per (module, officer); a score left out keeps its value, null "
     "clears it. All or nothing: an officer not enrolled in the module or listed twice refuses the whole list. "
     "By a trainer teaching a session of the module (others get 404), a coordinator of its programme, or an admin.",
     responses=problems(404, 409),
 )
-async def put_assessments(module_id: uuid.UUID, data: AssessmentsPut, db: DbSession, principal: Assessor) -> AssessmentsRead:
+async def put_assessments(
+    module_id: uuid.UUID, data: AssessmentsPut, db: DbSession, principal: Assessor
+) -> AssessmentsRead:
     return await service.put_assessments(db, principal=principal, module_id=module_id, data=data)
 
 
 @router.get(
-    "/modules/{module_id}/roster", response_model=RosterRead, operation_id="get_module_roster",
+    "/modules/{module_id}/roster",
+    response_model=RosterRead,
+    operation_id="get_module_roster",
     summary="Get a module's roster with attendance, scores and completion",
-    description="Per participant (nominations enrolled, completed or not completed): attendance rates over the sessions "
-    "held so far and over all sessions, minimum attendance against the module's threshold, pre/post scores, improved "
-    "(post > pre) and completed. Trainers see only modules they teach (else 404); focal points only their agency "
-    "subtree's participants. Also as CSV or XLSX (?format=csv|xlsx or the Accept header).",
+    description="Per participant (nominations enrolled, completed or not completed): attendance rates over the "
+    "sessions held so far and over all sessions, minimum attendance against the module's threshold, pre/post scores, "
+    "improved (post > pre) and completed. Trainers see only modules they teach (else 404); focal points only their "
+    "agency subtree's participants. Also as CSV or XLSX (?format=csv|xlsx or the Accept header).",
     responses=problems(404) | export_responses(),
 )
-async def get_module_roster(module_id: uuid.UUID, request: Request, db: DbSession, principal: RosterReader,
-                            format: ExportFormat = None) -> RosterRead | Response:
+async def get_module_roster(
+    module_id: uuid.UUID, request: Request, db: DbSession, principal: RosterReader, format: ExportFormat = None
+) -> RosterRead | Response:
     result = await roster.get_roster(db, principal=principal, module_id=module_id)
-    return tabular(request, rows=lambda: [p.model_dump(mode="json") for p in result.participants], columns=ROSTER_COLUMNS,
-                   filename=f"roster-{module_id}", default=result)
+    return tabular(
+        request,
+        rows=lambda: [p.model_dump(mode="json") for p in result.participants],
+        columns=ROSTER_COLUMNS,
+        filename=f"roster-{module_id}",
+        default=result,
+    )

@@ -16,13 +16,26 @@ router = APIRouter(tags=["audit"])
 Auditor = Annotated[Principal, holding(AUDIT_READ)]
 
 
-@router.get("/audit", response_model=Page[AuditEntryRead], operation_id="list_audit", summary="Read the audit log",
-            description="Every write (actor, time, action, entity, changed fields before and after) and every read of "
-            "officers' data by a focal point or trainer (filter, row count), oldest first. Filter by actor, entity, "
-            "action, or a time window (`since` inclusive, `until` exclusive).", responses=problems())
-async def list_audit(request: Request, response: Response, db: DbSession, principal: Auditor, paging: Paging,
-                     filters: Annotated[AuditFilters, Query()]) -> dict[str, Any]:
-    items, next_cursor = await audit_log.list_audit(db, principal=principal, filters=filters, limit=paging.limit,
-                                                    cursor=paging.cursor)
+@router.get(
+    "/audit",
+    response_model=Page[AuditEntryRead],
+    operation_id="list_audit",
+    summary="Read the audit log",
+    description="Every write (actor, time, action, entity, changed fields before and after) and every read of "
+    "officers' data by a focal point or trainer (filter, row count), oldest first. Filter by actor, entity, "
+    "action, or a time window (`since` inclusive, `until` exclusive).",
+    responses=problems(),
+)
+async def list_audit(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Auditor,
+    paging: Paging,
+    filters: Annotated[AuditFilters, Query()],
+) -> dict[str, Any]:
+    items, next_cursor = await audit_log.list_audit(
+        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    )
     link_next(request, response, next_cursor)
     return {"items": items, "next_cursor": next_cursor}

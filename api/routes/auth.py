@@ -28,11 +28,14 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
 
 
 @router.post(
-    "/auth/token", response_model=TokenResponse, operation_id="issue_token", summary="Sign in: get an access token",
+    "/auth/token",
+    response_model=TokenResponse,
+    operation_id="issue_token",
+    summary="Sign in: get an access token",
     description="OAuth 2.0 token endpoint (form-encoded). `grant_type=password` with username and password for people; "
-    "`grant_type=client_credentials` for machine clients, with the client's id and secret in HTTP Basic or in the form. "
-    "Errors carry the OAuth `error` code (invalid_grant, invalid_client, invalid_scope, unsupported_grant_type). After "
-    "5 failed sign-ins for a user name or from an address within 15 minutes the answer is 429 with Retry-After.",
+    "`grant_type=client_credentials` for machine clients, with the client's id and secret in HTTP Basic or in the "
+    "form. Errors carry the OAuth `error` code (invalid_grant, invalid_client, invalid_scope, unsupported_grant_type). "
+    "After 5 failed sign-ins for a user name or from an address within 15 minutes the answer is 429 with Retry-After.",
     responses=problems(400, 401, 429, public=True),
 )
 async def issue_token(
@@ -54,37 +57,61 @@ async def issue_token(
     if grant_type is None:
         raise OAuthError("invalid_request", "grant_type is required: password or client_credentials.")
     if grant_type not in GRANTS:
-        raise OAuthError("unsupported_grant_type", f"grant_type {grant_type!r} is not supported; use password or client_credentials.")
+        raise OAuthError(
+            "unsupported_grant_type", f"grant_type {grant_type!r} is not supported; use password or client_credentials."
+        )
     if grant_type == "password":
         if not username or not password:
             raise OAuthError("invalid_request", "The password grant needs username and password.")
-        return await service.sign_in_password(db, keyring=keyring, settings=settings, username=username, password=password, address=address)
+        return await service.sign_in_password(
+            db, keyring=keyring, settings=settings, username=username, password=password, address=address
+        )
     credentials = _basic(authorization) or (client_id and client_secret and (client_id, client_secret))
     if not credentials:
         raise OAuthError("invalid_client", "The client_credentials grant needs the client's id and secret.")
-    return await service.sign_in_client(db, keyring=keyring, settings=settings, client_id=credentials[0], secret=credentials[1],
-                                        scope=scope, address=address)
+    return await service.sign_in_client(
+        db,
+        keyring=keyring,
+        settings=settings,
+        client_id=credentials[0],
+        secret=credentials[1],
+        scope=scope,
+        address=address,
+    )
 
 
-@public.get("/.well-known/jwks.json", operation_id="get_jwks",
-            summary="Get the public keys that verify tokens and certificates",
-            description="A JSON Web Key Set (RFC 7517) of the RS256 keys that sign access tokens and certificates.",
-            responses=problems(public=True))
+@public.get(
+    "/.well-known/jwks.json",
+    operation_id="get_jwks",
+    summary="Get the public keys that verify tokens and certificates",
+    description="A JSON Web Key Set (RFC 7517) of the RS256 keys that sign access tokens and certificates.",
+    responses=problems(public=True),
+)
 async def get_jwks(request: Request) -> dict[str, Any]:
     return request.app.state.keyring.jwks()
 
 
-@router.get("/me", response_model=MeRead, operation_id="get_me", summary="Show who I am and what I may do",
-            description="The signed-in account: its role, what it is bound to, and the permissions it holds.",
-            responses=problems())
+@router.get(
+    "/me",
+    response_model=MeRead,
+    operation_id="get_me",
+    summary="Show who I am and what I may do",
+    description="The signed-in account: its role, what it is bound to, and the permissions it holds.",
+    responses=problems(),
+)
 async def get_me(principal: CurrentPrincipal) -> MeRead:
     return service.describe(principal)
 
 
-@router.put("/me/password", status_code=204, operation_id="change_my_password", summary="Change my password",
-            description="Needs the current password. Every token issued to this account before the change stops working "
-                        "(sign in again on other devices); this answer's own token too.",
-            responses=problems(403))
+@router.put(
+    "/me/password",
+    status_code=204,
+    operation_id="change_my_password",
+    summary="Change my password",
+    description="Needs the current password. Every token issued to this account before the change stops working "
+    "(sign in again on other devices); this answer's own token too.",
+    responses=problems(403),
+)
 async def change_my_password(data: PasswordChange, db: DbSession, principal: Person) -> Response:
     await service.change_own_password(db, principal=principal, data=data)
     return Response(status_code=204)

@@ -34,8 +34,14 @@ Nominator = Annotated[Principal, holding(NOMINATIONS_WRITE)]
 Decider = Annotated[Principal, holding(NOMINATIONS_DECIDE)]
 
 NOMINATION_COLUMNS: list[Column] = [
-    ("id", "Nomination id"), ("officer_id", "Officer id"), ("agency_id", "Agency id"), ("role", "Role"),
-    ("priority", "Priority"), ("status", "Status"), ("nominated_by", "Nominated by"), ("note", "Note"),
+    ("id", "Nomination id"),
+    ("officer_id", "Officer id"),
+    ("agency_id", "Agency id"),
+    ("role", "Role"),
+    ("priority", "Priority"),
+    ("status", "Status"),
+    ("nominated_by", "Nominated by"),
+    ("note", "Note"),
     ("created_at", "Nominated at"),
 ]
 
@@ -43,109 +49,196 @@ NOMINATION_COLUMNS: list[Column] = [
 # Quotas
 
 
-@router.get("/modules/{module_id}/quotas", response_model=QuotasRead, operation_id="get_module_quotas",
-            summary="Show a module's agency quotas and the general pool", responses=problems(404))
+@router.get(
+    "/modules/{module_id}/quotas",
+    response_model=QuotasRead,
+    operation_id="get_module_quotas",
+    summary="Show a module's agency quotas and the general pool",
+    responses=problems(404),
+)
 async def get_module_quotas(module_id: uuid.UUID, db: DbSession, principal: Reader) -> QuotasRead:
     return await quotas.get_quotas(db, principal=principal, module_id=module_id)
 
 
-@router.put("/modules/{module_id}/quotas", response_model=QuotasRead, operation_id="set_module_quotas",
-            summary="Reserve seats per agency", description="Replaces the module's quotas. A quota reserves seats for an "
-            "agency and its sub-units and caps them, until released or the nomination deadline passes.", responses=problems(404))
+@router.put(
+    "/modules/{module_id}/quotas",
+    response_model=QuotasRead,
+    operation_id="set_module_quotas",
+    summary="Reserve seats per agency",
+    description="Replaces the module's quotas. A quota reserves seats for an "
+    "agency and its sub-units and caps them, until released or the nomination deadline passes.",
+    responses=problems(404),
+)
 async def set_module_quotas(module_id: uuid.UUID, data: QuotasPut, db: DbSession, principal: Decider) -> QuotasRead:
     return await quotas.put_quotas(db, principal=principal, module_id=module_id, data=data)
 
 
-@router.post("/modules/{module_id}/quotas/release", response_model=QuotasRead, operation_id="release_module_quotas",
-             summary="Return unclaimed quota seats to the general pool", responses=problems(404))
-async def release_module_quotas(module_id: uuid.UUID, data: QuotaRelease, db: DbSession, principal: Decider) -> QuotasRead:
+@router.post(
+    "/modules/{module_id}/quotas/release",
+    response_model=QuotasRead,
+    operation_id="release_module_quotas",
+    summary="Return unclaimed quota seats to the general pool",
+    responses=problems(404),
+)
+async def release_module_quotas(
+    module_id: uuid.UUID, data: QuotaRelease, db: DbSession, principal: Decider
+) -> QuotasRead:
     return await quotas.release_quotas(db, principal=principal, module_id=module_id, reason=data.reason)
 
 
 # Nominations
 
 
-@router.post("/modules/{module_id}/nominations", response_model=NominationRead, status_code=201, operation_id="create_nomination",
-             summary="Nominate an officer", description="Focal points nominate officers of their own agency; coordinators any. "
-             "A refused nomination is a 422 naming the rule (module-not-open, deadline-passed, already-nominated, "
-             "prerequisite-not-completed, schedule-overlap, identity-fields-missing).", responses=problems(404))
-async def create_nomination(module_id: uuid.UUID, data: NominationCreate, response: Response, db: DbSession,
-                            principal: Nominator) -> NominationRead:
+@router.post(
+    "/modules/{module_id}/nominations",
+    response_model=NominationRead,
+    status_code=201,
+    operation_id="create_nomination",
+    summary="Nominate an officer",
+    description="Focal points nominate officers of their own agency; coordinators any. "
+    "A refused nomination is a 422 naming the rule (module-not-open, deadline-passed, already-nominated, "
+    "prerequisite-not-completed, schedule-overlap, identity-fields-missing).",
+    responses=problems(404),
+)
+async def create_nomination(
+    module_id: uuid.UUID, data: NominationCreate, response: Response, db: DbSession, principal: Nominator
+) -> NominationRead:
     created = await nominations.create_nomination(db, principal=principal, module_id=module_id, data=data)
     response.headers["Location"] = f"/api/v1/nominations/{created.id}"
     return created
 
 
-@router.get("/modules/{module_id}/nominations", response_model=Page[NominationRead], operation_id="list_nominations",
-            summary="List a module's nominations", description="In the order they were made. Filter by status, role, "
-            "officer, or nominating agency (with its sub-units); only nominations of officers within your reach are listed. "
-            "Also as CSV or XLSX (?format=csv|xlsx or the Accept header): one page per request, like the JSON.",
-            responses=problems(404) | export_responses())
-async def list_nominations(module_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: Reader,
-                           paging: Paging, filters: Annotated[nominations.NominationFilters, Query()],
-                           format: ExportFormat = None) -> dict[str, Any] | Response:
-    items, next_cursor = await nominations.list_nominations(db, principal=principal, module_id=module_id, filters=filters,
-                                                            limit=paging.limit, cursor=paging.cursor)
+@router.get(
+    "/modules/{module_id}/nominations",
+    response_model=Page[NominationRead],
+    operation_id="list_nominations",
+    summary="List a module's nominations",
+    description="In the order they were made. Filter by status, role, "
+    "officer, or nominating agency (with its sub-units); only nominations of officers within your reach are listed. "
+    "Also as CSV or XLSX (?format=csv|xlsx or the Accept header): one page per request, like the JSON.",
+    responses=problems(404) | export_responses(),
+)
+async def list_nominations(
+    module_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Reader,
+    paging: Paging,
+    filters: Annotated[nominations.NominationFilters, Query()],
+    format: ExportFormat = None,
+) -> dict[str, Any] | Response:
+    items, next_cursor = await nominations.list_nominations(
+        db, principal=principal, module_id=module_id, filters=filters, limit=paging.limit, cursor=paging.cursor
+    )
     link_next(request, response, next_cursor)
     page = {"items": items, "next_cursor": next_cursor}
-    exported = tabular(request, rows=lambda: [NominationRead.model_validate(n).model_dump(mode="json") for n in items],
-                       columns=NOMINATION_COLUMNS, filename=f"nominations-{module_id}", default=page)
+    exported = tabular(
+        request,
+        rows=lambda: [NominationRead.model_validate(n).model_dump(mode="json") for n in items],
+        columns=NOMINATION_COLUMNS,
+        filename=f"nominations-{module_id}",
+        default=page,
+    )
     if exported is not page and next_cursor:
         exported.headers["Link"] = response.headers["Link"]
     return exported
 
 
-@router.get("/nominations/{nomination_id}", response_model=NominationRead, operation_id="get_nomination",
-            summary="Get a nomination", responses=problems(404))
+@router.get(
+    "/nominations/{nomination_id}",
+    response_model=NominationRead,
+    operation_id="get_nomination",
+    summary="Get a nomination",
+    responses=problems(404),
+)
 async def get_nomination(nomination_id: uuid.UUID, db: DbSession, principal: Reader) -> Nomination:
     return await nominations.get_nomination(db, principal=principal, nomination_id=nomination_id)
 
 
-@router.get("/nominations/{nomination_id}/history", response_model=list[HistoryEntry], operation_id="get_nomination_history",
-            summary="Show a nomination's history",
-            description="Every status change of the nomination, oldest first: who, when, from, to and why.",
-            responses=problems(404))
+@router.get(
+    "/nominations/{nomination_id}/history",
+    response_model=list[HistoryEntry],
+    operation_id="get_nomination_history",
+    summary="Show a nomination's history",
+    description="Every status change of the nomination, oldest first: who, when, from, to and why.",
+    responses=problems(404),
+)
 async def get_nomination_history(nomination_id: uuid.UUID, db: DbSession, principal: Reader) -> list[NominationChange]:
     return await nominations.nomination_history(db, principal=principal, nomination_id=nomination_id)
 
 
-@router.post("/nominations/{nomination_id}/decision", response_model=DecisionResult, operation_id="decide_nomination",
-             summary="Accept, waitlist or reject a nomination",
-             description="Accepting never exceeds the module's capacity nor the agency's quota: beyond them the answer is a "
-             "409 naming the limit (capacity-reached, quota-reached), or with on_full=waitlist the nomination queues. "
-             "Rejecting an enrolled participant frees the seat: the response lists who was promoted and who was skipped.",
-             responses=problems(404, 409))
-async def decide_nomination(nomination_id: uuid.UUID, data: Decision, db: DbSession, principal: Decider) -> DecisionResult:
+@router.post(
+    "/nominations/{nomination_id}/decision",
+    response_model=DecisionResult,
+    operation_id="decide_nomination",
+    summary="Accept, waitlist or reject a nomination",
+    description="Accepting never exceeds the module's capacity nor the agency's quota: beyond them the answer is a "
+    "409 naming the limit (capacity-reached, quota-reached), or with on_full=waitlist the nomination queues. "
+    "Rejecting an enrolled participant frees the seat: the response lists who was promoted and who was skipped.",
+    responses=problems(404, 409),
+)
+async def decide_nomination(
+    nomination_id: uuid.UUID, data: Decision, db: DbSession, principal: Decider
+) -> DecisionResult:
     return await nominations.decide(db, principal=principal, nomination_id=nomination_id, data=data)
 
 
-@router.post("/nominations/{nomination_id}/withdraw", response_model=DecisionResult, operation_id="withdraw_nomination",
-             summary="Withdraw a nomination", description="A freed seat goes to the first eligible waiting nomination, the "
-             "same agency's alternate first; the response lists who was promoted and who was skipped.", responses=problems(404, 409))
-async def withdraw_nomination(nomination_id: uuid.UUID, data: Withdrawal, db: DbSession, principal: Nominator) -> DecisionResult:
+@router.post(
+    "/nominations/{nomination_id}/withdraw",
+    response_model=DecisionResult,
+    operation_id="withdraw_nomination",
+    summary="Withdraw a nomination",
+    description="A freed seat goes to the first eligible waiting nomination, the "
+    "same agency's alternate first; the response lists who was promoted and who was skipped.",
+    responses=problems(404, 409),
+)
+async def withdraw_nomination(
+    nomination_id: uuid.UUID, data: Withdrawal, db: DbSession, principal: Nominator
+) -> DecisionResult:
     return await nominations.withdraw(db, principal=principal, nomination_id=nomination_id, data=data)
 
 
 # The waitlist and the balance
 
 
-@router.get("/modules/{module_id}/waitlist", response_model=list[NominationRead], operation_id="get_waitlist",
-            summary="Show the waitlist in promotion order", responses=problems(404))
+@router.get(
+    "/modules/{module_id}/waitlist",
+    response_model=list[NominationRead],
+    operation_id="get_waitlist",
+    summary="Show the waitlist in promotion order",
+    responses=problems(404),
+)
 async def get_waitlist(module_id: uuid.UUID, db: DbSession, principal: Reader) -> list[Nomination]:
     return await quotas.list_waitlist(db, principal=principal, module_id=module_id)
 
 
-@router.put("/modules/{module_id}/waitlist", response_model=list[NominationRead], operation_id="reorder_waitlist",
-            summary="Reorder the waitlist", description="Send waiting nominations' ids in the order wanted; the others "
-            "follow. An id that is not waiting for this module, or is listed twice, is a 422.", responses=problems(404))
-async def reorder_waitlist(module_id: uuid.UUID, data: WaitlistOrder, db: DbSession, principal: Decider) -> list[Nomination]:
-    return await quotas.reorder_waitlist(db, principal=principal, module_id=module_id, nomination_ids=data.nomination_ids)
+@router.put(
+    "/modules/{module_id}/waitlist",
+    response_model=list[NominationRead],
+    operation_id="reorder_waitlist",
+    summary="Reorder the waitlist",
+    description="Send waiting nominations' ids in the order wanted; the others "
+    "follow. An id that is not waiting for this module, or is listed twice, is a 422.",
+    responses=problems(404),
+)
+async def reorder_waitlist(
+    module_id: uuid.UUID, data: WaitlistOrder, db: DbSession, principal: Decider
+) -> list[Nomination]:
+    return await quotas.reorder_waitlist(
+        db, principal=principal, module_id=module_id, nomination_ids=data.nomination_ids
+    )
 
 
-@router.get("/modules/{module_id}/balance", response_model=BalanceRead, operation_id="get_module_balance",
-            summary="Show a module's gender balance",
-            description="Women and men enrolled and pending; the female share now and if every pending nomination were "
-            "accepted, against the target (the module's, else its cycle's). The balance is watched and warned about, never "
-            "used to refuse a person.", responses=problems(404))
+@router.get(
+    "/modules/{module_id}/balance",
+    response_model=BalanceRead,
+    operation_id="get_module_balance",
+    summary="Show a module's gender balance",
+    description="Women and men enrolled and pending; the female share now and if every pending nomination were "
+    "accepted, against the target (the module's, else its cycle's). The balance is watched and warned about, never "
+    "used to refuse a person.",
+    responses=problems(404),
+)
 async def get_module_balance(module_id: uuid.UUID, db: DbSession, principal: Reader) -> BalanceRead:
     return await balance.get_balance(db, principal=principal, module_id=module_id)

@@ -21,24 +21,37 @@ Planner = Annotated[Principal, holding(PLANNING_WRITE)]
 
 
 @router.get(
-    "/modules", response_model=Page[ModuleRead], operation_id="list_modules", summary="List modules",
+    "/modules",
+    response_model=Page[ModuleRead],
+    operation_id="list_modules",
+    summary="List modules",
     description="In order of their code. Filter by cycle, programme, discipline, format or status; `starts_from` and "
     "`starts_to` keep the modules with a session in that window; `q` matches part of the title or code.",
     responses=problems(),
 )
-async def list_modules(request: Request, response: Response, db: DbSession, principal: Reader, paging: Paging,
-                       filters: Annotated[service.ModuleFilters, Query()]) -> dict[str, Any]:
-    items, next_cursor = await service.list_modules(db, principal=principal, filters=filters, limit=paging.limit,
-                                                    cursor=paging.cursor)
+async def list_modules(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Reader,
+    paging: Paging,
+    filters: Annotated[service.ModuleFilters, Query()],
+) -> dict[str, Any]:
+    items, next_cursor = await service.list_modules(
+        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    )
     link_next(request, response, next_cursor)
     return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(
-    "/modules", response_model=ModuleRead, status_code=201, operation_id="create_module",
+    "/modules",
+    response_model=ModuleRead,
+    status_code=201,
+    operation_id="create_module",
     summary="Plan a module in a cycle",
-    description="The module starts as a draft. Coordinators plan only in their own programmes. An unknown cycle, venue, "
-    "discipline or prerequisite is a 422; a code already used in the cycle is a 409.",
+    description="The module starts as a draft. Coordinators plan only in their own programmes. An unknown cycle, "
+    "venue, discipline or prerequisite is a 422; a code already used in the cycle is a 409.",
     responses=problems(409),
 )
 async def create_module(data: ModuleCreate, response: Response, db: DbSession, principal: Planner) -> Module:
@@ -48,8 +61,13 @@ async def create_module(data: ModuleCreate, response: Response, db: DbSession, p
     return module
 
 
-@router.get("/modules/{module_id}", response_model=ModuleRead, operation_id="get_module", summary="Get a module",
-            responses=problems(404))
+@router.get(
+    "/modules/{module_id}",
+    response_model=ModuleRead,
+    operation_id="get_module",
+    summary="Get a module",
+    responses=problems(404),
+)
 async def get_module(module_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> ModuleRead:
     module = await service.read_module(db, principal=principal, module_id=module_id)
     set_etag(response, module.version)
@@ -57,21 +75,30 @@ async def get_module(module_id: uuid.UUID, response: Response, db: DbSession, pr
 
 
 @router.patch(
-    "/modules/{module_id}", response_model=ModuleRead, operation_id="update_module", summary="Change a module",
+    "/modules/{module_id}",
+    response_model=ModuleRead,
+    operation_id="update_module",
+    summary="Change a module",
     description="Send only the fields to change; prerequisites, when sent, replace the list, and one that would make "
     "the module its own prerequisite is a 422. The status changes through transitions, not here. With If-Match, a "
     "module changed by someone else since is a 412.",
     responses=problems(404, 409, 412),
 )
-async def update_module(module_id: uuid.UUID, data: ModuleUpdate, response: Response, db: DbSession, principal: Planner,
-                        version: IfMatch) -> Module:
-    module = await service.update_module(db, principal=principal, module_id=module_id, data=data, expected_version=version)
+async def update_module(
+    module_id: uuid.UUID, data: ModuleUpdate, response: Response, db: DbSession, principal: Planner, version: IfMatch
+) -> Module:
+    module = await service.update_module(
+        db, principal=principal, module_id=module_id, data=data, expected_version=version
+    )
     set_etag(response, module.version)
     return module
 
 
 @router.delete(
-    "/modules/{module_id}", status_code=204, operation_id="delete_module", summary="Delete a module",
+    "/modules/{module_id}",
+    status_code=204,
+    operation_id="delete_module",
+    summary="Delete a module",
     description="Refused with 409 while sessions, nominations or other modules (as a prerequisite) refer to it; the "
     "answer lists what does. Cancel a module that has started taking nominations instead.",
     responses=problems(404, 409, 412),
@@ -82,17 +109,20 @@ async def delete_module(module_id: uuid.UUID, db: DbSession, principal: Planner,
 
 
 @router.post(
-    "/modules/{module_id}/transitions", response_model=ModuleRead, operation_id="transition_module",
+    "/modules/{module_id}/transitions",
+    response_model=ModuleRead,
+    operation_id="transition_module",
     summary="Change a module's status",
-    description="draft → planned → open → confirmed → delivered → closed; cancelled and postponed (with a reason) from any "
-    "state before delivered. An illegal transition is a 409 naming the allowed ones. Confirming a module that requires "
-    "vetting is a 409 listing every enrolled participant without a valid approved vetting of that type. Cancelling "
-    "withdraws its pending nominations and cancels its vetting requests. Delivery settles each enrolment as completed "
-    "or not_completed.",
+    description="draft → planned → open → confirmed → delivered → closed; cancelled and postponed (with a reason) from "
+    "any state before delivered. An illegal transition is a 409 naming the allowed ones. Confirming a module that "
+    "requires vetting is a 409 listing every enrolled participant without a valid approved vetting of that type. "
+    "Cancelling withdraws its pending nominations and cancels its vetting requests. Delivery settles each enrolment as "
+    "completed or not_completed.",
     responses=problems(404, 409),
 )
-async def transition_module(module_id: uuid.UUID, data: ModuleTransition, response: Response, db: DbSession,
-                            principal: Planner) -> Module:
+async def transition_module(
+    module_id: uuid.UUID, data: ModuleTransition, response: Response, db: DbSession, principal: Planner
+) -> Module:
     module = await lifecycle.transition_module(db, principal=principal, module_id=module_id, data=data)
     set_etag(response, module.version)
     return module

@@ -15,24 +15,35 @@ from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate, O
 from domain.pagination import Page
 
 router = APIRouter(tags=["officers"])
-_CREATED: dict[int | str, dict[str, Any]] = {201: {"model": OfficerRead, "description": "Created: no officer within reach carried the id"}}
+_CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"model": OfficerRead, "description": "Created: no officer within reach carried the id"}
+}
 Reader = Annotated[Principal, holding(OFFICERS_READ)]
 Writer = Annotated[Principal, holding(OFFICERS_WRITE)]
 Eraser = Annotated[Principal, holding(OFFICERS_ERASE)]
 
-_IN_REACH = ("Focal points (and clients bound to an agency) reach the officers of that agency and its sub-units, "
-             "coordinators those of agencies in their programmes' partner countries.")
+_IN_REACH = (
+    "Focal points (and clients bound to an agency) reach the officers of that agency and its sub-units, "
+    "coordinators those of agencies in their programmes' partner countries."
+)
 _REACH = _IN_REACH + " Any other officer, and an erased one, is a 404."
 
 
 @router.post(
-    "/officers", response_model=OfficerRead, status_code=201, operation_id="create_officer", summary="Create an officer",
+    "/officers",
+    response_model=OfficerRead,
+    status_code=201,
+    operation_id="create_officer",
+    summary="Create an officer",
     description="A likely duplicate (same normalised Arabic name in the same agency, or a shared external id) is a 409 "
     "listing the candidates. Send allow_duplicate=true to create a namesake anyway; an external id is never shared.",
     responses=problems(409),
 )
 async def create_officer(
-    data: OfficerCreate, response: Response, db: DbSession, principal: Writer,
+    data: OfficerCreate,
+    response: Response,
+    db: DbSession,
+    principal: Writer,
     allow_duplicate: Annotated[bool, Query(description="Create even though a namesake exists in the agency")] = False,
 ) -> Officer:
     officer = await service.create_officer(db, principal=principal, data=data, allow_duplicate=allow_duplicate)
@@ -42,23 +53,39 @@ async def create_officer(
 
 
 @router.get(
-    "/officers", response_model=Page[OfficerRead], operation_id="list_officers", summary="List officers",
+    "/officers",
+    response_model=Page[OfficerRead],
+    operation_id="list_officers",
+    summary="List officers",
     description="In order of their Latin name. `agency_id` gives the officers of an agency and its sub-units; `q` "
     "matches part of the Arabic or Latin name, spelling variants folded; `external_source` and `external_id` find an "
     "officer by an id carried in another system. Only officers within your reach are listed, never erased ones. "
     + _IN_REACH,
     responses=problems(),
 )
-async def list_officers(request: Request, response: Response, db: DbSession, principal: Reader, paging: Paging,
-                        filters: Annotated[service.OfficerFilters, Query()]) -> dict[str, Any]:
-    items, next_cursor = await service.list_officers(db, principal=principal, filters=filters, limit=paging.limit,
-                                                     cursor=paging.cursor)
+async def list_officers(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Reader,
+    paging: Paging,
+    filters: Annotated[service.OfficerFilters, Query()],
+) -> dict[str, Any]:
+    items, next_cursor = await service.list_officers(
+        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    )
     link_next(request, response, next_cursor)
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/officers/{officer_id}", response_model=OfficerRead, operation_id="get_officer", summary="Get an officer",
-            description=_REACH, responses=problems(404))
+@router.get(
+    "/officers/{officer_id}",
+    response_model=OfficerRead,
+    operation_id="get_officer",
+    summary="Get an officer",
+    description=_REACH,
+    responses=problems(404),
+)
 async def get_officer(officer_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> Officer:
     officer = await service.get_officer(db, principal=principal, officer_id=officer_id)
     set_etag(response, officer.version)
@@ -66,21 +93,29 @@ async def get_officer(officer_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/officers/{officer_id}", response_model=OfficerRead, operation_id="update_officer", summary="Change an officer's record",
+    "/officers/{officer_id}",
+    response_model=OfficerRead,
+    operation_id="update_officer",
+    summary="Change an officer's record",
     description="Send only the fields to change; external ids, when sent, replace the list, and one already carried by "
     "another officer is a 409. With If-Match, a record changed by someone else since is a 412. " + _REACH,
     responses=problems(404, 409, 412),
 )
-async def update_officer(officer_id: uuid.UUID, data: OfficerUpdate, response: Response, db: DbSession, principal: Writer,
-                         version: IfMatch) -> Officer:
-    officer = await service.update_officer(db, principal=principal, officer_id=officer_id, data=data,
-                                           expected_version=version)
+async def update_officer(
+    officer_id: uuid.UUID, data: OfficerUpdate, response: Response, db: DbSession, principal: Writer, version: IfMatch
+) -> Officer:
+    officer = await service.update_officer(
+        db, principal=principal, officer_id=officer_id, data=data, expected_version=version
+    )
     set_etag(response, officer.version)
     return officer
 
 
 @router.delete(
-    "/officers/{officer_id}", status_code=204, operation_id="delete_officer", summary="Delete an officer",
+    "/officers/{officer_id}",
+    status_code=204,
+    operation_id="delete_officer",
+    summary="Delete an officer",
     description="For a record made in error: refused with 409 while nominations, vettings, attendance or certificates "
     "refer to the officer (the answer lists them). To remove a person who took part, erase them instead. " + _REACH,
     responses=problems(404, 409, 412),
@@ -91,7 +126,10 @@ async def delete_officer(officer_id: uuid.UUID, db: DbSession, principal: Writer
 
 
 @router.post(
-    "/officers/{officer_id}/erasure", response_model=OfficerRead, operation_id="erase_officer", summary="Erase an officer",
+    "/officers/{officer_id}/erasure",
+    response_model=OfficerRead,
+    operation_id="erase_officer",
+    summary="Erase an officer",
     description="Pseudonymises the person (names, contacts, identity fields replaced; external ids dropped) and keeps "
     "their participations for aggregate reports. The audit log records the erasure, not the erased values.",
     responses=problems(404),
@@ -101,12 +139,15 @@ async def erase_officer(officer_id: uuid.UUID, db: DbSession, principal: Eraser)
 
 
 @router.put(
-    "/officers/by-external-id/{source}/{external_id}", response_model=OfficerRead, operation_id="upsert_officer_by_external_id",
+    "/officers/by-external-id/{source}/{external_id}",
+    response_model=OfficerRead,
+    operation_id="upsert_officer_by_external_id",
     summary="Create or replace the officer carrying an external id",
-    description="Creates the officer (201) if no officer within your reach carries (source, external_id), else replaces "
-    "its fields with the body (200): optional fields left out are cleared; its other external ids, account name and active "
-    "flag stay. Sending the same body again changes nothing (200, same ETag). If-Match is honoured on a replace (412). "
-    "A likely duplicate by Arabic name is a 409 listing the candidates, as for a create (allow_duplicate=true to proceed); "
+    description="Creates the officer (201) if no officer within your reach carries (source, external_id), else "
+    "replaces its fields with the body (200): optional fields left out are cleared; its other external ids, account "
+    "name and active flag stay. Sending the same body again changes nothing (200, same ETag). If-Match is honoured on "
+    "a replace (412). A likely duplicate by Arabic name is a 409 listing the candidates, as for a create "
+    "(allow_duplicate=true to proceed); "
     "an external id held by an officer outside your reach is a 409 too, and never shared.",
     responses=_CREATED | problems(400, 404, 409, 412),
     status_code=200,
@@ -114,11 +155,22 @@ async def erase_officer(officer_id: uuid.UUID, db: DbSession, principal: Eraser)
 async def upsert_officer_by_external_id(
     source: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$", examples=["mission-hr"])],
     external_id: Annotated[str, Path(min_length=1, max_length=200)],
-    data: OfficerUpsert, response: Response, db: DbSession, principal: Writer, version: IfMatch,
+    data: OfficerUpsert,
+    response: Response,
+    db: DbSession,
+    principal: Writer,
+    version: IfMatch,
     allow_duplicate: Annotated[bool, Query(description="Create even though a namesake exists in the agency")] = False,
 ) -> Officer:
-    officer, created = await service.upsert_by_external_id(db, principal=principal, source=source, external_id=external_id,
-                                                           data=data, expected_version=version, allow_duplicate=allow_duplicate)
+    officer, created = await service.upsert_by_external_id(
+        db,
+        principal=principal,
+        source=source,
+        external_id=external_id,
+        data=data,
+        expected_version=version,
+        allow_duplicate=allow_duplicate,
+    )
     set_etag(response, officer.version)
     if created:
         response.status_code = 201

@@ -20,20 +20,33 @@ Admin = Annotated[Principal, holding(PROGRAMMES_ADMIN)]
 
 
 @router.get(
-    "/programmes", response_model=Page[ProgrammeRead], operation_id="list_programmes", summary="List programmes",
+    "/programmes",
+    response_model=Page[ProgrammeRead],
+    operation_id="list_programmes",
+    summary="List programmes",
     description="In name order. `q` matches part of the name or the acronym.",
     responses=problems(),
 )
-async def list_programmes(request: Request, response: Response, db: DbSession, principal: Reader, paging: Paging,
-                          filters: Annotated[service.ProgrammeFilters, Query()]) -> dict[str, Any]:
-    items, next_cursor = await service.list_programmes(db, principal=principal, filters=filters, limit=paging.limit,
-                                                       cursor=paging.cursor)
+async def list_programmes(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Reader,
+    paging: Paging,
+    filters: Annotated[service.ProgrammeFilters, Query()],
+) -> dict[str, Any]:
+    items, next_cursor = await service.list_programmes(
+        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    )
     link_next(request, response, next_cursor)
     return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(
-    "/programmes", response_model=ProgrammeRead, status_code=201, operation_id="create_programme",
+    "/programmes",
+    response_model=ProgrammeRead,
+    status_code=201,
+    operation_id="create_programme",
     summary="Create a programme",
     description="An acronym already taken is a 409.",
     responses=problems(409),
@@ -46,7 +59,10 @@ async def create_programme(data: ProgrammeCreate, response: Response, db: DbSess
 
 
 @router.get(
-    "/programmes/{programme_id}", response_model=ProgrammeRead, operation_id="get_programme", summary="Get a programme",
+    "/programmes/{programme_id}",
+    response_model=ProgrammeRead,
+    operation_id="get_programme",
+    summary="Get a programme",
     responses=problems(404),
 )
 async def get_programme(programme_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> Programme:
@@ -56,21 +72,33 @@ async def get_programme(programme_id: uuid.UUID, response: Response, db: DbSessi
 
 
 @router.patch(
-    "/programmes/{programme_id}", response_model=ProgrammeRead, operation_id="update_programme",
+    "/programmes/{programme_id}",
+    response_model=ProgrammeRead,
+    operation_id="update_programme",
     summary="Change a programme",
     description="Send only the fields to change. With If-Match, a programme changed by someone else since is a 412.",
     responses=problems(404, 409, 412),
 )
-async def update_programme(programme_id: uuid.UUID, data: ProgrammeUpdate, response: Response, db: DbSession,
-                           principal: Admin, version: IfMatch) -> Programme:
-    programme = await service.update_programme(db, principal=principal, programme_id=programme_id, data=data,
-                                               expected_version=version)
+async def update_programme(
+    programme_id: uuid.UUID,
+    data: ProgrammeUpdate,
+    response: Response,
+    db: DbSession,
+    principal: Admin,
+    version: IfMatch,
+) -> Programme:
+    programme = await service.update_programme(
+        db, principal=principal, programme_id=programme_id, data=data, expected_version=version
+    )
     set_etag(response, programme.version)
     return programme
 
 
 @router.delete(
-    "/programmes/{programme_id}", status_code=204, operation_id="delete_programme", summary="Delete a programme",
+    "/programmes/{programme_id}",
+    status_code=204,
+    operation_id="delete_programme",
+    summary="Delete a programme",
     description="Refused with 409 while cycles or coordinators' accounts refer to it; the answer lists what does.",
     responses=problems(404, 409, 412),
 )

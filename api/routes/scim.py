@@ -39,8 +39,9 @@ async def _principal(request: Request) -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise UnauthorizedException(detail="Send Authorization: Bearer <token> of a client with scope scim.")
     try:
-        principal = await auth_service.principal_from_token(request.state.uow.session, keyring=request.app.state.keyring,
-                                                            token=token.strip())
+        principal = await auth_service.principal_from_token(
+            request.state.uow.session, keyring=request.app.state.keyring, token=token.strip()
+        )
     except Unauthenticated as exc:
         raise UnauthorizedException(detail=exc.detail) from None
     if not policy.allowed(principal, policy.SCIM):
@@ -54,8 +55,14 @@ def _failure(exc: Exception, request: Request) -> ScimResponse:
         return SERVICE.error_response(exc)
     answer = SERVICE.error_response(exc)  # a 500 in SCIM's format
     if classify(exc) == "unavailable":
-        body = dict(answer.body or {}, status="503", detail="The database is unavailable; nothing was changed. Retry later.")
-        return ScimResponse(HTTPStatus.SERVICE_UNAVAILABLE, body, dict(answer.headers, **{"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)}))
+        body = dict(
+            answer.body or {}, status="503", detail="The database is unavailable; nothing was changed. Retry later."
+        )
+        return ScimResponse(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            body,
+            dict(answer.headers, **{"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)}),
+        )
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return answer
 
@@ -63,13 +70,20 @@ def _failure(exc: Exception, request: Request) -> ScimResponse:
 async def scim_endpoint(request: Request, path: str = "") -> Response:
     settings = request.app.state.settings
     base = (settings.public_url or str(request.base_url)).rstrip("/") + PREFIX
-    scim_request = ScimRequest(method=request.method, base_url=base, path=BaseApplication.split_path("/" + path),
-                               query=dict(request.query_params), headers=list(request.headers.items()),
-                               body=await request.body())
+    scim_request = ScimRequest(
+        method=request.method,
+        base_url=base,
+        path=BaseApplication.split_path("/" + path),
+        query=dict(request.query_params),
+        headers=list(request.headers.items()),
+        body=await request.body(),
+    )
     try:
         principal = NOBODY if SERVICE.is_public(scim_request) else await _principal(request)
         scim_request.subject = principal
-        result = await AsyncScimHandler(SERVICE, OfficerStorage(request.state.uow.session, principal)).handle(scim_request)
+        result = await AsyncScimHandler(SERVICE, OfficerStorage(request.state.uow.session, principal)).handle(
+            scim_request
+        )
     except Exception as exc:  # every failure answers a SCIM Error
         result = _failure(exc, request)
     body = b"" if result.body is None else json.dumps(result.body, ensure_ascii=False).encode()

@@ -20,33 +20,49 @@ Writer = Annotated[Principal, holding(VETTING_WRITE)]
 
 
 @router.post(
-    "/officers/{officer_id}/vettings", response_model=VettingRead, status_code=201, operation_id="create_vetting",
+    "/officers/{officer_id}/vettings",
+    response_model=VettingRead,
+    status_code=201,
+    operation_id="create_vetting",
     summary="Request a vetting of an officer",
-    description="Records the officer's current unit as the unit vetted: a change of unit does not carry the vetting over. "
-    "A second pending request of the same type is a 409.",
+    description="Records the officer's current unit as the unit vetted: a change of unit does not carry the vetting "
+    "over. A second pending request of the same type is a 409.",
     responses=problems(404, 409),
 )
-async def create_vetting(officer_id: uuid.UUID, data: VettingCreate, response: Response, db: DbSession,
-                         principal: Writer) -> Vetting:
+async def create_vetting(
+    officer_id: uuid.UUID, data: VettingCreate, response: Response, db: DbSession, principal: Writer
+) -> Vetting:
     vetting = await service.create_vetting(db, principal=principal, officer_id=officer_id, data=data)
     set_etag(response, vetting.version)
     response.headers["Location"] = f"/api/v1/vettings/{vetting.id}"
     return vetting
 
 
-@router.get("/officers/{officer_id}/vettings", response_model=Page[VettingRead], operation_id="list_officer_vettings",
-            summary="List an officer's vettings", description="Oldest first, whatever their status.",
-            responses=problems(404))
-async def list_officer_vettings(officer_id: uuid.UUID, request: Request, response: Response, db: DbSession,
-                                principal: Reader, paging: Paging) -> dict[str, Any]:
-    items, next_cursor = await service.list_vettings(db, principal=principal, officer_id=officer_id, limit=paging.limit,
-                                                     cursor=paging.cursor)
+@router.get(
+    "/officers/{officer_id}/vettings",
+    response_model=Page[VettingRead],
+    operation_id="list_officer_vettings",
+    summary="List an officer's vettings",
+    description="Oldest first, whatever their status.",
+    responses=problems(404),
+)
+async def list_officer_vettings(
+    officer_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: Reader, paging: Paging
+) -> dict[str, Any]:
+    items, next_cursor = await service.list_vettings(
+        db, principal=principal, officer_id=officer_id, limit=paging.limit, cursor=paging.cursor
+    )
     link_next(request, response, next_cursor)
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/vettings/{vetting_id}", response_model=VettingRead, operation_id="get_vetting", summary="Get a vetting",
-            responses=problems(404))
+@router.get(
+    "/vettings/{vetting_id}",
+    response_model=VettingRead,
+    operation_id="get_vetting",
+    summary="Get a vetting",
+    responses=problems(404),
+)
 async def get_vetting(vetting_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> Vetting:
     vetting = await service.get_vetting(db, principal=principal, vetting_id=vetting_id)
     set_etag(response, vetting.version)
@@ -54,15 +70,21 @@ async def get_vetting(vetting_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/vettings/{vetting_id}", response_model=VettingChange, operation_id="update_vetting", summary="Record a vetting's result",
-    description="Courtesy validity is computed (one year from result_on); Leahy and host-nation validity are the dates the "
-    "vetting body returned and must be sent. A vetting that becomes rejected or suspended takes the officer off every "
-    "roster needing that type (vetting_failed); the response lists those nominations and who was promoted in their place.",
+    "/vettings/{vetting_id}",
+    response_model=VettingChange,
+    operation_id="update_vetting",
+    summary="Record a vetting's result",
+    description="Courtesy validity is computed (one year from result_on); Leahy and host-nation validity are the dates "
+    "the vetting body returned and must be sent. A vetting that becomes rejected or suspended takes the officer off "
+    "every roster needing that type (vetting_failed); "
+    "the response lists those nominations and who was promoted in their place.",
     responses=problems(404, 409, 412),
 )
-async def update_vetting(vetting_id: uuid.UUID, data: VettingUpdate, response: Response, db: DbSession, principal: Writer,
-                         version: IfMatch) -> VettingChange:
-    result = await service.update_vetting(db, principal=principal, vetting_id=vetting_id, data=data,
-                                          expected_version=version)
+async def update_vetting(
+    vetting_id: uuid.UUID, data: VettingUpdate, response: Response, db: DbSession, principal: Writer, version: IfMatch
+) -> VettingChange:
+    result = await service.update_vetting(
+        db, principal=principal, vetting_id=vetting_id, data=data, expected_version=version
+    )
     set_etag(response, result.vetting.version)
     return result

@@ -70,17 +70,28 @@ def _print_row(row: dict, database: str, workers: int) -> None:
 def parse(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m bench http", description=__doc__.split("\n\n")[1])
     ap.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
-    ap.add_argument("--workers", default="1,2", help="worker processes on PostgreSQL, comma-separated (SQLite: always 1, "
-                    "its writer queue is per process)")
+    ap.add_argument(
+        "--workers",
+        default="1,2",
+        help="worker processes on PostgreSQL, comma-separated (SQLite: always 1, its writer queue is per process)",
+    )
     ap.add_argument("--seconds", type=float, default=10.0, help="measured seconds per route, and again for its ceiling")
     ap.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up load before each route (not counted)")
     ap.add_argument("--connections", type=int, default=16, help="concurrent connections (wrk) or clients (Python)")
-    ap.add_argument("--pool", type=int, default=4000, help="fresh officers for nominate-then-accept (each server "
-                    "run nominates them for a module of its own)")
+    ap.add_argument(
+        "--pool",
+        type=int,
+        default=4000,
+        help="fresh officers for nominate-then-accept (each server run nominates them for a module of its own)",
+    )
     ap.add_argument("--only", default="", help="comma-separated scenario keys: " + ", ".join(s.key for s in SCENARIOS))
     ap.add_argument("--quick", action="store_true", help="3 s per route, 1 s warm-up, a small pool: a few minutes")
-    ap.add_argument("--pg-url", default=PG_URL, help=f"scratch PostgreSQL database, dropped and created (name ends in {GUARD})")
-    ap.add_argument("--out", type=Path, default=None, help="results JSON (default bench/results/DATE-http[-quick].json)")
+    ap.add_argument(
+        "--pg-url", default=PG_URL, help=f"scratch PostgreSQL database, dropped and created (name ends in {GUARD})"
+    )
+    ap.add_argument(
+        "--out", type=Path, default=None, help="results JSON (default bench/results/DATE-http[-quick].json)"
+    )
     ap.add_argument("--keep", action="store_true", help="keep the scratch databases and files")
     args = ap.parse_args(argv)
     if args.quick:
@@ -99,11 +110,20 @@ def main(argv: list[str] | None = None) -> int:
     opt = Options(args.seconds, args.warmup, args.connections)
     scratch = Path(tempfile.mkdtemp(prefix="tadrib-bench-http-"))
     started = datetime.now(UTC)
-    report = {"date": started.date().isoformat(), "started_at": started.isoformat(timespec="seconds"),
-              "command": "python -m bench http " + " ".join(argv if argv is not None else sys.argv[1:]),
-              "machine": machine.describe(_pg_version(args.pg_url) if "postgresql" in databases else None),
-              "options": {"seconds": opt.seconds, "warmup": opt.warmup, "connections": opt.connections, "pool": args.pool,
-                          "quick": args.quick}, "runs": []}
+    report = {
+        "date": started.date().isoformat(),
+        "started_at": started.isoformat(timespec="seconds"),
+        "command": "python -m bench http " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine.describe(_pg_version(args.pg_url) if "postgresql" in databases else None),
+        "options": {
+            "seconds": opt.seconds,
+            "warmup": opt.warmup,
+            "connections": opt.connections,
+            "pool": args.pool,
+            "quick": args.quick,
+        },
+        "runs": [],
+    }
     print(f"scratch files in {scratch}", flush=True)
     try:
         for database in databases:
@@ -118,9 +138,20 @@ def main(argv: list[str] | None = None) -> int:
             env = {"DATABASE_URL": url, "KEY_DIR": str(key_dir), "ENV": "development"}
             try:
                 for run, n in enumerate(workers):
-                    report["runs"].append(run_server(database=database, workers=n, env=env, fixture=fixture, run=run,
-                                                     scenarios=scenarios, app_paths=app_paths, opt=opt, scratch=scratch,
-                                                     log=_print_row))
+                    report["runs"].append(
+                        run_server(
+                            database=database,
+                            workers=n,
+                            env=env,
+                            fixture=fixture,
+                            run=run,
+                            scenarios=scenarios,
+                            app_paths=app_paths,
+                            opt=opt,
+                            scratch=scratch,
+                            log=_print_row,
+                        )
+                    )
                     print(f"  peak RSS {report['runs'][-1]['peak_rss_mib']:,.0f} MiB", flush=True)
             finally:
                 if not args.keep:
@@ -134,5 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
-    print(f"\n{table.text(report['runs'])}\n\nresults: {out}" + ("\nSOME ROWS ARE FLAGGED: errors under load" if report["flagged"] else ""))
+    print(
+        f"\n{table.text(report['runs'])}\n\nresults: {out}"
+        + ("\nSOME ROWS ARE FLAGGED: errors under load" if report["flagged"] else "")
+    )
     return 1 if report["flagged"] else 0

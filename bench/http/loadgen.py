@@ -25,27 +25,38 @@ def ceiling_pair(spec: dict) -> Operation:
         first = await client.get(spec["url"])
         second = await client.get(spec["url"])
         return first.is_success and second.is_success
+
     return op
 
 
 def nominate_accept(spec: dict) -> Operation:
     """The focal point nominates the next fresh officer; an administrator accepts the nomination."""
     officers = spec["officer_ids"]
-    focal, admin = {"Authorization": f"Bearer {spec['focal_token']}"}, {"Authorization": f"Bearer {spec['admin_token']}"}
+    focal, admin = (
+        {"Authorization": f"Bearer {spec['focal_token']}"},
+        {"Authorization": f"Bearer {spec['admin_token']}"},
+    )
 
     async def op(client: httpx.AsyncClient, n: int) -> bool | None:
         if n >= len(officers):
             return None
-        nominated = await client.post(f"{spec['base']}/api/v1/modules/{spec['module_id']}/nominations",
-                                      json={"officer_id": officers[n]}, headers=focal)
+        nominated = await client.post(
+            f"{spec['base']}/api/v1/modules/{spec['module_id']}/nominations",
+            json={"officer_id": officers[n]},
+            headers=focal,
+        )
         if not nominated.is_success:
             _remember(nominated)
             return False
-        accepted = await client.post(f"{spec['base']}/api/v1/nominations/{nominated.json()['id']}/decision",
-                                     json={"decision": "accept"}, headers=admin)
+        accepted = await client.post(
+            f"{spec['base']}/api/v1/nominations/{nominated.json()['id']}/decision",
+            json={"decision": "accept"},
+            headers=admin,
+        )
         if not accepted.is_success:
             _remember(accepted)
         return accepted.is_success
+
     return op
 
 
@@ -56,18 +67,25 @@ def import_plan_apply(spec: dict) -> Operation:
     body = Path(spec["file"]).read_bytes()
 
     async def op(client: httpx.AsyncClient, _: int) -> bool:
-        planned = await client.post(f"{spec['base']}/api/v1/officers/imports", headers=headers,
-                                    params={"source": spec.get("source", "bench-hr")},
-                                    files={"file": ("officers.csv", body, "text/csv")})
+        planned = await client.post(
+            f"{spec['base']}/api/v1/officers/imports",
+            headers=headers,
+            params={"source": spec.get("source", "bench-hr")},
+            files={"file": ("officers.csv", body, "text/csv")},
+        )
         if not planned.is_success:
             _remember(planned)
             return False
         plan = planned.json()
-        applied = await client.post(f"{spec['base']}/api/v1/officers/imports/{plan['id']}/apply", headers=headers,
-                                    json={"plan_hash": plan["plan_hash"]})
+        applied = await client.post(
+            f"{spec['base']}/api/v1/officers/imports/{plan['id']}/apply",
+            headers=headers,
+            json={"plan_hash": plan["plan_hash"]},
+        )
         if not applied.is_success:
             _remember(applied)
         return applied.is_success
+
     return op
 
 
@@ -77,11 +95,14 @@ FIRST_ERRORS: list[str] = []
 
 def _remember(response: httpx.Response) -> None:
     if len(FIRST_ERRORS) < 3:
-        FIRST_ERRORS.append(f"{response.request.method} {response.request.url.path} -> {response.status_code}: {response.text[:300]}")
+        FIRST_ERRORS.append(
+            f"{response.request.method} {response.request.url.path} -> {response.status_code}: {response.text[:300]}"
+        )
 
 
-async def _run(op: Operation, clients: int, seconds: float, start_at: int, max_ops: int | None,
-               timeout: float) -> tuple[list[float], int, float, int]:
+async def _run(
+    op: Operation, clients: int, seconds: float, start_at: int, max_ops: int | None, timeout: float
+) -> tuple[list[float], int, float, int]:
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     latencies: list[float] = []
     errors, next_n, ran_out = 0, start_at, False
@@ -120,7 +141,11 @@ async def main(spec: dict) -> dict:
         _, _, _, used = await _run(op, clients, spec["warmup"], 0, max_ops, timeout)
     FIRST_ERRORS.clear()
     latencies, errors, elapsed, used = await _run(op, clients, spec["seconds"], used, max_ops, timeout)
-    note = "ran out of fresh officers before the time was up" if spec["kind"] == "nominate_accept" and used > len(spec.get("officer_ids", [])) else ""
+    note = (
+        "ran out of fresh officers before the time was up"
+        if spec["kind"] == "nominate_accept" and used > len(spec.get("officer_ids", []))
+        else ""
+    )
     result = summarise("python-httpx", latencies, elapsed, errors, note).as_dict()
     result["first_errors"] = FIRST_ERRORS[:3]
     return result

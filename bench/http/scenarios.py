@@ -57,16 +57,27 @@ def _marks(ctx: Context, invocation: int) -> Scripted:
 
     sessions = ctx.fixture["attendance_session_sets"][2 * ctx.run + invocation]
     officers = ctx.fixture["attendance_officer_ids"]
-    items = [(f"/api/v1/sessions/{s}/attendance", json.dumps({"marks": [{"officer_id": o, "status": status} for o in officers]}))
-             for status in ("present", "late") for s in sessions]
+    items = [
+        (
+            f"/api/v1/sessions/{s}/attendance",
+            json.dumps({"marks": [{"officer_id": o, "status": status} for o in officers]}),
+        )
+        for status in ("present", "late")
+        for s in sessions
+    ]
     headers = ctx.auth("admin") | {"Content-Type": "application/json"}
     # The probe resends what is stored ("late"): it checks the answer and changes nothing.
     return Scripted(rotating_script("PUT", headers, items), ("PUT", *items[-1]))
 
 
 def _nominations(ctx: Context) -> dict:
-    return {"kind": "nominate_accept", "module_id": ctx.fixture["nomination_module_ids"][ctx.run],
-            "officer_ids": ctx.fixture["officer_ids"], "focal_token": ctx.tokens["focal"], "admin_token": ctx.tokens["admin"]}
+    return {
+        "kind": "nominate_accept",
+        "module_id": ctx.fixture["nomination_module_ids"][ctx.run],
+        "officer_ids": ctx.fixture["officer_ids"],
+        "focal_token": ctx.tokens["focal"],
+        "admin_token": ctx.tokens["admin"],
+    }
 
 
 def import_file(path: Path, agency_id: str, rows: int = IMPORT_ROWS) -> Path:
@@ -78,15 +89,27 @@ def import_file(path: Path, agency_id: str, rows: int = IMPORT_ROWS) -> Path:
         for i in range(rows):
             female = rng.random() < 0.25
             parts = [rng.choice(FEMALE_GIVEN if female else MALE_GIVEN), *rng.sample(ELDERS, 2)]
-            out.writerow([f"hr-{i:05d}", " ".join(p[0] for p in parts), " ".join(p[1] for p in parts),
-                          "female" if female else "male", agency_id])
+            out.writerow(
+                [
+                    f"hr-{i:05d}",
+                    " ".join(p[0] for p in parts),
+                    " ".join(p[1] for p in parts),
+                    "female" if female else "male",
+                    agency_id,
+                ]
+            )
     return path
 
 
 def _imports(ctx: Context) -> dict:
     path = import_file(ctx.scratch / "officers-import.csv", ctx.fixture["agency_id"])
-    return {"kind": "import_plan_apply", "file": str(path), "admin_token": ctx.tokens["admin"], "max_ops": 3,
-            "timeout": 600}  # a 20,000-row plan may take minutes
+    return {
+        "kind": "import_plan_apply",
+        "file": str(path),
+        "admin_token": ctx.tokens["admin"],
+        "max_ops": 3,
+        "timeout": 600,
+    }  # a 20,000-row plan may take minutes
 
 
 SCIM_USER_NAME = "bench.officer@moi.example"
@@ -98,35 +121,74 @@ def _provision(ctx: Context) -> None:
     import httpx
 
     ext = "urn:tadrib:params:scim:schemas:extension:officer:2.0:User"
-    body = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ext], "userName": SCIM_USER_NAME, "externalId": "BENCH-1",
-            "name": {"givenName": "Bench", "familyName": "Officer"}, ext: {"arabicName": "علي حسن كريم", "sex": "male", "agency": "MoI"}}
-    r = httpx.post(ctx.base + "/scim/v2/Users", json=body, timeout=30,
-                   headers=ctx.auth("admin") | {"Content-Type": "application/scim+json"})
+    body = {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ext],
+        "userName": SCIM_USER_NAME,
+        "externalId": "BENCH-1",
+        "name": {"givenName": "Bench", "familyName": "Officer"},
+        ext: {"arabicName": "علي حسن كريم", "sex": "male", "agency": "MoI"},
+    }
+    r = httpx.post(
+        ctx.base + "/scim/v2/Users",
+        json=body,
+        timeout=30,
+        headers=ctx.auth("admin") | {"Content-Type": "application/scim+json"},
+    )
     if r.status_code not in (201, 409):
         raise RuntimeError(f"SCIM provisioning answered {r.status_code}: {r.text[:300]}")
 
 
 SCENARIOS = [
-    Scenario("module", "GET /api/v1/modules/{id}", "admin", "wrk", path=lambda c: f"/api/v1/modules/{c.fixture['module_id']}"),
+    Scenario(
+        "module", "GET /api/v1/modules/{id}", "admin", "wrk", path=lambda c: f"/api/v1/modules/{c.fixture['module_id']}"
+    ),
     Scenario("modules", "GET /api/v1/modules?limit=50", "admin", "wrk", path=lambda c: "/api/v1/modules?limit=50"),
     Scenario("me", "GET /api/v1/me", "focal", "wrk", path=lambda c: "/api/v1/me"),
-    Scenario("search", "GET /api/v1/officers?q=(Arabic) (audited)", "focal", "wrk",
-             path=lambda c: f"/api/v1/officers?q={quote(c.fixture['search_q'])}"),
+    Scenario(
+        "search",
+        "GET /api/v1/officers?q=(Arabic) (audited)",
+        "focal",
+        "wrk",
+        path=lambda c: f"/api/v1/officers?q={quote(c.fixture['search_q'])}",
+    ),
     Scenario("nominate", "POST nomination, POST accept", "focal+admin", "python", spec=_nominations),
     Scenario("marks", "PUT /api/v1/sessions/{id}/attendance (30)", "admin", "wrk", script=_marks),
-    Scenario("balance", "GET /api/v1/reports/gender-balance", "admin", "wrk", path=lambda c: "/api/v1/reports/gender-balance"),
-    Scenario("results", "GET /api/v1/reports/cycles/{id}/results", "admin", "wrk",
-             path=lambda c: f"/api/v1/reports/cycles/{c.fixture['cycle_id']}/results"),
-    Scenario("scim", "GET /scim/v2/Users?filter=userName eq", "admin", "wrk", needs=("/scim/v2/Users",),
-             path=lambda c: "/scim/v2/Users?filter=" + quote(f'userName eq "{SCIM_USER_NAME}"'), prepare=_provision),
-    Scenario("import", "POST officers import 20,000 rows, apply", "admin", "python", clients=1,
-             needs=("/api/v1/officers/imports", "/api/v1/officers/imports/{import_id}/apply"), spec=_imports),
+    Scenario(
+        "balance", "GET /api/v1/reports/gender-balance", "admin", "wrk", path=lambda c: "/api/v1/reports/gender-balance"
+    ),
+    Scenario(
+        "results",
+        "GET /api/v1/reports/cycles/{id}/results",
+        "admin",
+        "wrk",
+        path=lambda c: f"/api/v1/reports/cycles/{c.fixture['cycle_id']}/results",
+    ),
+    Scenario(
+        "scim",
+        "GET /scim/v2/Users?filter=userName eq",
+        "admin",
+        "wrk",
+        needs=("/scim/v2/Users",),
+        path=lambda c: "/scim/v2/Users?filter=" + quote(f'userName eq "{SCIM_USER_NAME}"'),
+        prepare=_provision,
+    ),
+    Scenario(
+        "import",
+        "POST officers import 20,000 rows, apply",
+        "admin",
+        "python",
+        clients=1,
+        needs=("/api/v1/officers/imports", "/api/v1/officers/imports/{import_id}/apply"),
+        spec=_imports,
+    ),
 ]
 
 
 def missing_routes(scenario: Scenario, app_paths: set[str]) -> list[str]:
     """The routes a scenario needs that the app does not have. Path parameters may be named anyhow."""
+
     def shape(p: str) -> str:
         return "/".join("{}" if part.startswith("{") else part for part in p.split("/"))
+
     have = {shape(p) for p in app_paths}
     return [p for p in scenario.needs if shape(p) not in have]

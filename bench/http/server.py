@@ -77,8 +77,14 @@ def serve(env: dict[str, str], workers: int, log: Path, timeout: float = 60) -> 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(log, "ab") as err:
-        proc = subprocess.Popen(command(port, workers), cwd=ROOT, env={**os.environ, **env, "BENCH_CEILING": "true"},
-                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        proc = subprocess.Popen(
+            command(port, workers),
+            cwd=ROOT,
+            env={**os.environ, **env, "BENCH_CEILING": "true"},
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -39,8 +39,16 @@ def summarise(tool: str, latencies_s: list[float], seconds: float, errors: int, 
     """Rate and latency percentiles from per-operation latencies (seconds) over a run of `seconds`."""
     done = len(latencies_s)
     p50, p99 = percentile(latencies_s, 50), percentile(latencies_s, 99)
-    return Measurement(tool, round(seconds, 3), done, done / seconds if seconds > 0 else 0.0,
-                       None if p50 is None else p50 * 1000, None if p99 is None else p99 * 1000, errors, note)
+    return Measurement(
+        tool,
+        round(seconds, 3),
+        done,
+        done / seconds if seconds > 0 else 0.0,
+        None if p50 is None else p50 * 1000,
+        None if p99 is None else p99 * 1000,
+        errors,
+        note,
+    )
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -65,8 +73,15 @@ def parse_wrk(output: str) -> Measurement:
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     if sockets:
         errors += sum(int(n) for n in sockets.groups())
-    return Measurement("wrk", _ms(total.group(2), total.group(3)) / 1000, int(total.group(1)), float(rps.group(1)),
-                       pct.get(50), pct.get(99), errors)
+    return Measurement(
+        "wrk",
+        _ms(total.group(2), total.group(3)) / 1000,
+        int(total.group(1)),
+        float(rps.group(1)),
+        pct.get(50),
+        pct.get(99),
+        errors,
+    )
 
 
 def vm_hwm_kib(status_text: str) -> int:

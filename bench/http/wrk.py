@@ -28,7 +28,9 @@ def rotating_script(method: str, headers: dict[str, str], requests: list[tuple[s
     """Sends requests[0], requests[1], ... in turn (path, body), round and round. wrk runs one Lua
     state per thread and we use one thread, so the counter is shared by every connection."""
     items = ",\n".join(f"  {{{_lua(path)}, {_lua(body)}}}" for path, body in requests)
-    return static_script(method, headers) + f"""local items = {{
+    return (
+        static_script(method, headers)
+        + f"""local items = {{
 {items}
 }}
 local n = 0
@@ -38,6 +40,7 @@ request = function()
   return wrk.format(nil, item[1], nil, item[2])
 end
 """
+    )
 
 
 def run(url: str, script: str, *, connections: int, seconds: float) -> Measurement:
@@ -45,8 +48,18 @@ def run(url: str, script: str, *, connections: int, seconds: float) -> Measureme
         f.write(script)
         path = Path(f.name)
     try:
-        args = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s",
-                "-s", str(path), url]
+        args = [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(path),
+            url,
+        ]
         done = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60)
         if done.returncode != 0:
             raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr[-1000:]}")

@@ -20,8 +20,13 @@ def manages_programme(principal: Principal, programme_id: uuid.UUID | None) -> b
     return principal.role is Role.coordinator and programme_id in principal.programme_ids
 
 
-async def programme_of(session: AsyncSession, *, cycle_id: uuid.UUID | None = None, module_id: uuid.UUID | None = None,
-                       session_id: uuid.UUID | None = None) -> uuid.UUID | None:
+async def programme_of(
+    session: AsyncSession,
+    *,
+    cycle_id: uuid.UUID | None = None,
+    module_id: uuid.UUID | None = None,
+    session_id: uuid.UUID | None = None,
+) -> uuid.UUID | None:
     """The programme a cycle, module or session belongs to (one query)."""
     stmt = select(Cycle.programme_id)
     if cycle_id is not None:
@@ -29,14 +34,22 @@ async def programme_of(session: AsyncSession, *, cycle_id: uuid.UUID | None = No
     elif module_id is not None:
         stmt = stmt.join(Module, Module.cycle_id == Cycle.id).where(Module.id == module_id)
     else:
-        stmt = stmt.join(Module, Module.cycle_id == Cycle.id).join(TrainingSession, TrainingSession.module_id == Module.id)
+        stmt = stmt.join(Module, Module.cycle_id == Cycle.id).join(
+            TrainingSession, TrainingSession.module_id == Module.id
+        )
         stmt = stmt.where(TrainingSession.id == session_id)
     return await session.scalar(stmt)
 
 
-async def authorize_programme(session: AsyncSession, principal: Principal, *, programme_id: uuid.UUID | None = None,
-                              cycle_id: uuid.UUID | None = None, module_id: uuid.UUID | None = None,
-                              session_id: uuid.UUID | None = None) -> None:
+async def authorize_programme(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    programme_id: uuid.UUID | None = None,
+    cycle_id: uuid.UUID | None = None,
+    module_id: uuid.UUID | None = None,
+    session_id: uuid.UUID | None = None,
+) -> None:
     """Coordinators plan and decide only for the programmes they are assigned to."""
     if principal.role is Role.admin:
         return

@@ -42,7 +42,9 @@ def modules_taught(principal: Principal) -> ColumnElement[bool]:
     return Module.id.in_(select(TrainingSession.module_id).where(TrainingSession.id.in_(_taught_sessions(principal))))
 
 
-async def session_for(session: AsyncSession, principal: Principal, session_id: uuid.UUID, *, write: bool) -> TrainingSession:
+async def session_for(
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID, *, write: bool
+) -> TrainingSession:
     """The training session, if the principal may take (write) or read its attendance."""
     ts = await get_or_404(session, TrainingSession, session_id, where=(sessions_taught(principal),))
     if write and principal.role is not Role.trainer:

@@ -39,7 +39,9 @@ class AuditEntryRead(ReadModel):
     row_count: int | None
 
 
-async def list_audit(session: AsyncSession, *, principal: Principal, filters: AuditFilters, limit: int, cursor: str | None) -> Paged[AuditEntry]:
+async def list_audit(
+    session: AsyncSession, *, principal: Principal, filters: AuditFilters, limit: int, cursor: str | None
+) -> Paged[AuditEntry]:
     authorize(principal, AUDIT_READ)
     stmt = select(AuditEntry)
     for field in ("actor_id", "actor_name", "entity", "entity_id", "action"):

@@ -22,8 +22,9 @@ Username = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9._@-]+$")
 Password = Field(min_length=12, max_length=200, description="At least 12 characters")
 
 
-def check_binding(role: Role | None, agency_id: uuid.UUID | None, trainer_id: uuid.UUID | None,
-                  programme_ids: list[uuid.UUID]) -> None:
+def check_binding(
+    role: Role | None, agency_id: uuid.UUID | None, trainer_id: uuid.UUID | None, programme_ids: list[uuid.UUID]
+) -> None:
     """Which record each role's account is bound to: a focal point to an agency unit, a trainer
     to a trainer record, a coordinator to programmes; nobody else to any of them."""
     if role is Role.focal_point and agency_id is None:
@@ -55,7 +56,9 @@ class UserCreate(InputModel):
 class UserUpdate(PatchModel):
     nullable = frozenset({"agency_id", "trainer_id"})
 
-    password: str | None = Field(None, min_length=12, max_length=200, description="A new password (at least 12 characters)")
+    password: str | None = Field(
+        None, min_length=12, max_length=200, description="A new password (at least 12 characters)"
+    )
     role: PersonRole | None = None
     agency_id: uuid.UUID | None = None
     trainer_id: uuid.UUID | None = None
@@ -75,8 +78,11 @@ class UserRead(EntityRead):
 class ClientCreate(InputModel):
     name: str = Field(min_length=1, max_length=200, examples=["Mission HR system"])
     scopes: list[ClientScope] = Field(examples=[["officers:read", "officers:write"]])
-    agency_id: uuid.UUID | None = Field(None, description="Binds the client to an agency: it then reaches only the officers "
-                                        "of that agency and its sub-units, like a focal point. Unbound: the whole mission.")
+    agency_id: uuid.UUID | None = Field(
+        None,
+        description="Binds the client to an agency: it then reaches only the officers "
+        "of that agency and its sub-units, like a focal point. Unbound: the whole mission.",
+    )
 
 
 class ClientUpdate(PatchModel):
@@ -98,5 +104,3 @@ class ClientRead(EntityRead):
 
 class ClientCreated(ClientRead):
     client_secret: str = Field(description="Shown once; only its hash is stored")
-
-

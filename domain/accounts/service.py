@@ -11,7 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.accounts.schemas import ClientCreate, ClientCreated, ClientRead, ClientUpdate, UserCreate, UserUpdate, check_binding
+from domain.accounts.schemas import (
+    ClientCreate,
+    ClientCreated,
+    ClientRead,
+    ClientUpdate,
+    UserCreate,
+    UserUpdate,
+    check_binding,
+)
 from domain.agencies.models import Agency
 from domain.auth.models import ApiClient, User
 from domain.auth.passwords import hash_password, new_secret
@@ -32,7 +40,9 @@ class UserFilters(BaseModel):
     agency_id: uuid.UUID | None = None
 
 
-async def list_users(session: AsyncSession, *, principal: Principal, filters: UserFilters, limit: int, cursor: str | None) -> Paged[User]:
+async def list_users(
+    session: AsyncSession, *, principal: Principal, filters: UserFilters, limit: int, cursor: str | None
+) -> Paged[User]:
     authorize(principal, ACCOUNTS_ADMIN)
     stmt = select(User).options(*_WITH_PROGRAMMES)
     if filters.role:
@@ -51,13 +61,27 @@ async def create_user(session: AsyncSession, *, principal: Principal, data: User
     authorize(principal, ACCOUNTS_ADMIN)
     await ensure_exists(session, Agency, data.agency_id, field="agency_id")
     await ensure_exists(session, Trainer, data.trainer_id, field="trainer_id")
-    user = User(username=data.username, password_hash=hash_password(data.password), role=data.role, agency_id=data.agency_id,
-                trainer_id=data.trainer_id, programmes=await load_many(session, Programme, field="programme_ids", ids=data.programme_ids), disabled=False)
-    return await create_entity(session, principal=principal, entity="user", obj=user,
-                               audit_fields=["username", "role", "agency_id", "trainer_id", "programme_ids"])
+    user = User(
+        username=data.username,
+        password_hash=hash_password(data.password),
+        role=data.role,
+        agency_id=data.agency_id,
+        trainer_id=data.trainer_id,
+        programmes=await load_many(session, Programme, field="programme_ids", ids=data.programme_ids),
+        disabled=False,
+    )
+    return await create_entity(
+        session,
+        principal=principal,
+        entity="user",
+        obj=user,
+        audit_fields=["username", "role", "agency_id", "trainer_id", "programme_ids"],
+    )
 
 
-async def update_user(session: AsyncSession, *, principal: Principal, user_id: uuid.UUID, data: UserUpdate, expected_version: int | None) -> User:
+async def update_user(
+    session: AsyncSession, *, principal: Principal, user_id: uuid.UUID, data: UserUpdate, expected_version: int | None
+) -> User:
     user = await get_user(session, principal=principal, user_id=user_id)
     changes = data.changes()
     await ensure_exists(session, Agency, changes.get("agency_id"), field="agency_id")
@@ -71,21 +95,42 @@ async def update_user(session: AsyncSession, *, principal: Principal, user_id: u
         if sorted(p.id for p in wanted) != sorted(user.programme_ids):
             extra["programme_ids"] = (user.programme_ids, [p.id for p in wanted])
             user.programmes = wanted
-    await _keep_an_administrator(session, user, role=changes.get("role", user.role), disabled=changes.get("disabled", user.disabled))
+    await _keep_an_administrator(
+        session, user, role=changes.get("role", user.role), disabled=changes.get("disabled", user.disabled)
+    )
     try:
-        check_binding(changes.get("role", user.role), changes.get("agency_id", user.agency_id),
-                       changes.get("trainer_id", user.trainer_id), [p.id for p in user.programmes])
+        check_binding(
+            changes.get("role", user.role),
+            changes.get("agency_id", user.agency_id),
+            changes.get("trainer_id", user.trainer_id),
+            [p.id for p in user.programmes],
+        )
     except ValueError as exc:
         raise InvalidInput(str(exc), errors=[{"field": "role", "message": str(exc)}]) from None
-    return await update_entity(session, principal=principal, entity="user", obj=user, data=changes,
-                               expected_version=expected_version, extra_changes=extra)
+    return await update_entity(
+        session,
+        principal=principal,
+        entity="user",
+        obj=user,
+        data=changes,
+        expected_version=expected_version,
+        extra_changes=extra,
+    )
 
 
-async def delete_user(session: AsyncSession, *, principal: Principal, user_id: uuid.UUID, expected_version: int | None) -> None:
+async def delete_user(
+    session: AsyncSession, *, principal: Principal, user_id: uuid.UUID, expected_version: int | None
+) -> None:
     user = await get_user(session, principal=principal, user_id=user_id)
     await _keep_an_administrator(session, user, role=None, disabled=True)
-    await delete_entity(session, principal=principal, entity="user", obj=user, expected_version=expected_version,
-                        owned=frozenset({"user_programmes.user_id"}))
+    await delete_entity(
+        session,
+        principal=principal,
+        entity="user",
+        obj=user,
+        expected_version=expected_version,
+        owned=frozenset({"user_programmes.user_id"}),
+    )
 
 
 async def _keep_an_administrator(session: AsyncSession, user: User, *, role: Role | None, disabled: bool) -> None:
@@ -94,17 +139,26 @@ async def _keep_an_administrator(session: AsyncSession, user: User, *, role: Rol
     once cannot each count on the other."""
     if user.role is not Role.admin or user.disabled or (role is Role.admin and not disabled):
         return
-    admins = list(await session.scalars(select(User.id).where(User.role == Role.admin, User.disabled.is_(False)).with_for_update()))
+    admins = list(
+        await session.scalars(
+            select(User.id).where(User.role == Role.admin, User.disabled.is_(False)).with_for_update()
+        )
+    )
     if admins == [user.id]:
-        raise Conflict("This is the last enabled administrator: create or enable another one first.", code="last-admin",
-                       title="Last administrator")
+        raise Conflict(
+            "This is the last enabled administrator: create or enable another one first.",
+            code="last-admin",
+            title="Last administrator",
+        )
 
 
 class ClientFilters(BaseModel):
     disabled: bool | None = None
 
 
-async def list_clients(session: AsyncSession, *, principal: Principal, filters: ClientFilters, limit: int, cursor: str | None) -> Paged[ApiClient]:
+async def list_clients(
+    session: AsyncSession, *, principal: Principal, filters: ClientFilters, limit: int, cursor: str | None
+) -> Paged[ApiClient]:
     authorize(principal, ACCOUNTS_ADMIN)
     stmt = select(ApiClient)
     if filters.disabled is not None:
@@ -121,22 +175,44 @@ async def create_client(session: AsyncSession, *, principal: Principal, data: Cl
     authorize(principal, ACCOUNTS_ADMIN)
     await ensure_exists(session, Agency, data.agency_id, field="agency_id")
     secret = new_secret()
-    client = ApiClient(client_id=f"tc_{secrets.token_hex(8)}", name=data.name, secret_hash=hash_password(secret),
-                       scopes=sorted(set(data.scopes)), agency_id=data.agency_id, disabled=False)
-    await create_entity(session, principal=principal, entity="client", obj=client,
-                        audit_fields=["client_id", "name", "scopes", "agency_id"])
+    client = ApiClient(
+        client_id=f"tc_{secrets.token_hex(8)}",
+        name=data.name,
+        secret_hash=hash_password(secret),
+        scopes=sorted(set(data.scopes)),
+        agency_id=data.agency_id,
+        disabled=False,
+    )
+    await create_entity(
+        session,
+        principal=principal,
+        entity="client",
+        obj=client,
+        audit_fields=["client_id", "name", "scopes", "agency_id"],
+    )
     return ClientCreated(**ClientRead.model_validate(client).model_dump(), client_secret=secret)
 
 
-async def update_client(session: AsyncSession, *, principal: Principal, client_id: uuid.UUID, data: ClientUpdate, expected_version: int | None) -> ApiClient:
+async def update_client(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    client_id: uuid.UUID,
+    data: ClientUpdate,
+    expected_version: int | None,
+) -> ApiClient:
     client = await get_client(session, principal=principal, client_id=client_id)
     changes = data.changes()
     if "scopes" in changes:
         changes["scopes"] = sorted(set(changes["scopes"]))
     await ensure_exists(session, Agency, changes.get("agency_id"), field="agency_id")
-    return await update_entity(session, principal=principal, entity="client", obj=client, data=changes, expected_version=expected_version)
+    return await update_entity(
+        session, principal=principal, entity="client", obj=client, data=changes, expected_version=expected_version
+    )
 
 
-async def delete_client(session: AsyncSession, *, principal: Principal, client_id: uuid.UUID, expected_version: int | None) -> None:
+async def delete_client(
+    session: AsyncSession, *, principal: Principal, client_id: uuid.UUID, expected_version: int | None
+) -> None:
     client = await get_client(session, principal=principal, client_id=client_id)
     await delete_entity(session, principal=principal, entity="client", obj=client, expected_version=expected_version)

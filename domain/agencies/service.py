@@ -28,7 +28,9 @@ class AgencyFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_agencies(session: AsyncSession, *, principal: Principal, filters: AgencyFilters, limit: int, cursor: str | None) -> Paged[Agency]:
+async def list_agencies(
+    session: AsyncSession, *, principal: Principal, filters: AgencyFilters, limit: int, cursor: str | None
+) -> Paged[Agency]:
     authorize(principal, PLANNING_READ)
     stmt = select(Agency)
     if filters.parent_id:
@@ -40,9 +42,13 @@ async def list_agencies(session: AsyncSession, *, principal: Principal, filters:
     if filters.country:
         stmt = stmt.where(Agency.country == filters.country.upper())
     if filters.q:
-        stmt = stmt.where(or_(Agency.name_en.icontains(filters.q, autoescape=True),
-                              Agency.name_ar.contains(filters.q, autoescape=True),
-                              Agency.acronym.icontains(filters.q, autoescape=True)))
+        stmt = stmt.where(
+            or_(
+                Agency.name_en.icontains(filters.q, autoescape=True),
+                Agency.name_ar.contains(filters.q, autoescape=True),
+                Agency.acronym.icontains(filters.q, autoescape=True),
+            )
+        )
     return await paginate(session, stmt, order=(Agency.name_en, Agency.id), limit=limit, cursor=cursor)
 
 
@@ -56,7 +62,10 @@ async def _parent_path(session: AsyncSession, parent_id: uuid.UUID | None) -> st
         return "/"
     path = await session.scalar(select(Agency.path).where(Agency.id == parent_id))
     if path is None:
-        raise InvalidInput("parent_id refers to no existing agency.", errors=[{"field": "parent_id", "message": f"unknown agency {parent_id}"}])
+        raise InvalidInput(
+            "parent_id refers to no existing agency.",
+            errors=[{"field": "parent_id", "message": f"unknown agency {parent_id}"}],
+        )
     return path
 
 
@@ -65,11 +74,18 @@ async def create_agency(session: AsyncSession, *, principal: Principal, data: Ag
     agency_id = uuid7()
     path = f"{await _parent_path(session, data.parent_id)}{agency_id}/"
     agency = Agency(id=agency_id, path=path, **data.model_dump())
-    return await create_entity(session, principal=principal, entity=ENTITY, obj=agency, audit_fields=list(AgencyCreate.model_fields))
+    return await create_entity(
+        session, principal=principal, entity=ENTITY, obj=agency, audit_fields=list(AgencyCreate.model_fields)
+    )
 
 
 async def update_agency(
-    session: AsyncSession, *, principal: Principal, agency_id: uuid.UUID, data: AgencyUpdate, expected_version: int | None
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    agency_id: uuid.UUID,
+    data: AgencyUpdate,
+    expected_version: int | None,
 ) -> Agency:
     authorize(principal, PLANNING_WRITE)
     agency = await get_agency(session, principal=principal, agency_id=agency_id)
@@ -78,10 +94,14 @@ async def update_agency(
         parent_path = await _parent_path(session, changes["parent_id"])
         new_prefix = f"{parent_path}{agency.id}/"
         if parent_path.startswith(agency.path):  # the new parent is the agency itself or one of its sub-units
-            raise InvalidInput("An agency cannot be moved under itself or one of its sub-units.",
-                               errors=[{"field": "parent_id", "message": "would create a cycle in the hierarchy"}])
+            raise InvalidInput(
+                "An agency cannot be moved under itself or one of its sub-units.",
+                errors=[{"field": "parent_id", "message": "would create a cycle in the hierarchy"}],
+            )
         old_prefix = agency.path
-        await update_entity(session, principal=principal, entity=ENTITY, obj=agency, data=changes, expected_version=expected_version)
+        await update_entity(
+            session, principal=principal, entity=ENTITY, obj=agency, data=changes, expected_version=expected_version
+        )
         # Re-root the whole subtree in one statement.
         await session.execute(
             update(Agency)
@@ -91,10 +111,14 @@ async def update_agency(
         )
         await session.refresh(agency)
         return agency
-    return await update_entity(session, principal=principal, entity=ENTITY, obj=agency, data=changes, expected_version=expected_version)
+    return await update_entity(
+        session, principal=principal, entity=ENTITY, obj=agency, data=changes, expected_version=expected_version
+    )
 
 
-async def delete_agency(session: AsyncSession, *, principal: Principal, agency_id: uuid.UUID, expected_version: int | None) -> None:
+async def delete_agency(
+    session: AsyncSession, *, principal: Principal, agency_id: uuid.UUID, expected_version: int | None
+) -> None:
     authorize(principal, PLANNING_WRITE)
     agency = await get_agency(session, principal=principal, agency_id=agency_id)
     await delete_entity(session, principal=principal, entity=ENTITY, obj=agency, expected_version=expected_version)

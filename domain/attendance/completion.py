@@ -26,17 +26,28 @@ async def complete_module(session: AsyncSession, *, principal: Principal, module
     now = utcnow()
     total, _ = await session_counts(session, module.id, now)
     counts = attendance_counts(module.id, now)
-    rows = (await session.execute(internal(
-        select(Nomination, func.coalesce(counts.c.attended, 0))
-        .outerjoin(counts, counts.c.officer_id == Nomination.officer_id)
-        .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.enrolled)
-        .order_by(Nomination.id), "delivery settles every enrolment of the module"))).all()
+    rows = (
+        await session.execute(
+            internal(
+                select(Nomination, func.coalesce(counts.c.attended, 0))
+                .outerjoin(counts, counts.c.officer_id == Nomination.officer_id)
+                .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.enrolled)
+                .order_by(Nomination.id),
+                "delivery settles every enrolment of the module",
+            )
+        )
+    ).all()
     result = {NominationStatus.completed.value: 0, NominationStatus.not_completed.value: 0}
     for nomination, attended in rows:
         met = rules.minimum_met(rules.rate(attended, total), module.completion_threshold)
         to_status = NominationStatus.completed if rules.completed(met) else NominationStatus.not_completed
-        record_status(session, principal=principal, nomination=nomination, to_status=to_status,
-                      reason=rules.completion_reason(attended, total))
+        record_status(
+            session,
+            principal=principal,
+            nomination=nomination,
+            to_status=to_status,
+            reason=rules.completion_reason(attended, total),
+        )
         result[to_status.value] += 1
     await session.flush()
     return result

@@ -58,7 +58,9 @@ def too_early(status: AttendanceStatus, starts_at: datetime, now: datetime) -> s
     return None
 
 
-def mark_problems(status: AttendanceStatus, reason: AbsenceReason | None, cause: AbsenceCause | None) -> list[tuple[str, str]]:
+def mark_problems(
+    status: AttendanceStatus, reason: AbsenceReason | None, cause: AbsenceCause | None
+) -> list[tuple[str, str]]:
     """What is wrong with one mark, as (field, message) pairs; empty when it is coherent."""
     problems = []
     if status is AttendanceStatus.present:

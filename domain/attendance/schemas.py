@@ -90,9 +90,13 @@ class RosterEntry(ReadModel):
     attended: int = Field(description="Sessions marked present or late")
     excused: int
     absent: int
-    attendance_rate_so_far: float | None = Field(description="Attended sessions held / sessions held; null if none held")
+    attendance_rate_so_far: float | None = Field(
+        description="Attended sessions held / sessions held; null if none held"
+    )
     attendance_rate_overall: float | None = Field(description="Attended / all sessions; null if the module has none")
-    minimum_attendance_met: bool | None = Field(description="attendance_rate_overall >= the module's completion_threshold")
+    minimum_attendance_met: bool | None = Field(
+        description="attendance_rate_overall >= the module's completion_threshold"
+    )
     pre_test: float | None
     post_test: float | None
     improved: bool | None = Field(description="post_test > pre_test; null if either is missing")

@@ -49,12 +49,18 @@ _DETAILS = ("reason", "cause", "note")
 async def _on_roster(session: AsyncSession, module_id: uuid.UUID, officer_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
     """Those of `officer_ids` with a nomination on the module's roster (one query)."""
     stmt = select(Nomination.officer_id).where(
-        Nomination.module_id == module_id, Nomination.officer_id.in_(set(officer_ids)), Nomination.status.in_(ON_ROSTER))
+        Nomination.module_id == module_id, Nomination.officer_id.in_(set(officer_ids)), Nomination.status.in_(ON_ROSTER)
+    )
     return set(await session.scalars(internal(stmt, "which of the ids the caller sent are on the roster")))
 
 
-async def _check_rows(session: AsyncSession, module_id: uuid.UUID, rows: Sequence[Any], list_name: str,
-                      row_problems: Callable[[Any], Iterable[tuple[str, str]]] = lambda row: ()) -> None:
+async def _check_rows(
+    session: AsyncSession,
+    module_id: uuid.UUID,
+    rows: Sequence[Any],
+    list_name: str,
+    row_problems: Callable[[Any], Iterable[tuple[str, str]]] = lambda row: (),
+) -> None:
     """Every bad row, named; raise if there is any."""
     enrolled = await _on_roster(session, module_id, [r.officer_id for r in rows])
     errors: list[dict[str, str]] = []
@@ -62,12 +68,19 @@ async def _check_rows(session: AsyncSession, module_id: uuid.UUID, rows: Sequenc
     for i, row in enumerate(rows):
         where = f"{list_name}[{i}]"
         if row.officer_id in first_at:
-            errors.append({"field": f"{where}.officer_id",
-                           "message": f"officer {row.officer_id} is listed twice (first at {list_name}[{first_at[row.officer_id]}])"})
+            errors.append(
+                {
+                    "field": f"{where}.officer_id",
+                    "message": f"officer {row.officer_id} is listed twice (first at "
+                    f"{list_name}[{first_at[row.officer_id]}])",
+                }
+            )
         else:
             first_at[row.officer_id] = i
         if row.officer_id not in enrolled:
-            errors.append({"field": f"{where}.officer_id", "message": f"officer {row.officer_id} is not enrolled in this module"})
+            errors.append(
+                {"field": f"{where}.officer_id", "message": f"officer {row.officer_id} is not enrolled in this module"}
+            )
         errors += [{"field": f"{where}.{field}", "message": message} for field, message in row_problems(row)]
     if errors:
         bad = len({e["field"].split(".")[0] for e in errors})
@@ -82,17 +95,24 @@ def _details(mark: AttendanceMark) -> dict[str, Any]:
 
 
 async def _marks(session: AsyncSession, principal: Principal, session_id: uuid.UUID) -> list[AttendanceMark]:
-    stmt = (select(AttendanceMark).join(Officer, Officer.id == AttendanceMark.officer_id)
-            .where(AttendanceMark.session_id == session_id, need_to_know.roster_participants(principal))
-            .order_by(Officer.name_latin_key, Officer.id))
+    stmt = (
+        select(AttendanceMark)
+        .join(Officer, Officer.id == AttendanceMark.officer_id)
+        .where(AttendanceMark.session_id == session_id, need_to_know.roster_participants(principal))
+        .order_by(Officer.name_latin_key, Officer.id)
+    )
     return list(await session.scalars(stmt))
 
 
 def _attendance(ts: TrainingSession, marks: list[AttendanceMark]) -> AttendanceRead:
-    return AttendanceRead(session_id=ts.id, module_id=ts.module_id, marks=[AttendanceMarkRead.model_validate(m) for m in marks])
+    return AttendanceRead(
+        session_id=ts.id, module_id=ts.module_id, marks=[AttendanceMarkRead.model_validate(m) for m in marks]
+    )
 
 
-async def put_attendance(session: AsyncSession, *, principal: Principal, session_id: uuid.UUID, data: AttendancePut) -> AttendanceRead:
+async def put_attendance(
+    session: AsyncSession, *, principal: Principal, session_id: uuid.UUID, data: AttendancePut
+) -> AttendanceRead:
     authorize(principal, ATTENDANCE_WRITE)
     ts = await session_for(session, principal, session_id, write=True)
     now = utcnow()
@@ -102,33 +122,72 @@ async def put_attendance(session: AsyncSession, *, principal: Principal, session
         return rules.mark_problems(m.status, m.reason, m.cause) + ([("status", early)] if early else [])
 
     await _check_rows(session, ts.module_id, data.marks, "marks", problems)
-    stored = {m.officer_id: m for m in await session.scalars(
-        select(AttendanceMark).where(AttendanceMark.session_id == ts.id, AttendanceMark.officer_id.in_([m.officer_id for m in data.marks]))
-        .with_for_update())}
+    stored = {
+        m.officer_id: m
+        for m in await session.scalars(
+            select(AttendanceMark)
+            .where(
+                AttendanceMark.session_id == ts.id, AttendanceMark.officer_id.in_([m.officer_id for m in data.marks])
+            )
+            .with_for_update()
+        )
+    }
     corrected = []
     agencies = await agencies_of(session, [m.officer_id for m in data.marks])
     for row in data.marks:
         mark = stored.get(row.officer_id)
         values = row.model_dump(include={"status", *_DETAILS})
         if mark is None:
-            mark = AttendanceMark(id=uuid7(), session_id=ts.id, officer_id=row.officer_id, recorded_by=principal.name, **values)
+            mark = AttendanceMark(
+                id=uuid7(), session_id=ts.id, officer_id=row.officer_id, recorded_by=principal.name, **values
+            )
             session.add(mark)
-            record_change(session, principal=principal, action="created", entity=MARK, entity_id=mark.id,
-                          changes={f: (None, v) for f, v in values.items()} | {"session_id": (None, ts.id), "officer_id": (None, row.officer_id)})
-            emit(session, "attendance.recorded", resource_id=mark.id, officer_id=row.officer_id, agency_id=agencies.get(row.officer_id),
-                 data={"session_id": ts.id, "officer_id": row.officer_id, "status": row.status.value})
+            record_change(
+                session,
+                principal=principal,
+                action="created",
+                entity=MARK,
+                entity_id=mark.id,
+                changes={f: (None, v) for f, v in values.items()}
+                | {"session_id": (None, ts.id), "officer_id": (None, row.officer_id)},
+            )
+            emit(
+                session,
+                "attendance.recorded",
+                resource_id=mark.id,
+                officer_id=row.officer_id,
+                agency_id=agencies.get(row.officer_id),
+                data={"session_id": ts.id, "officer_id": row.officer_id, "status": row.status.value},
+            )
             continue
         changes = {f: (getattr(mark, f), v) for f, v in values.items() if getattr(mark, f) != v}
         if not changes:
             continue
         after = {f: plain(v) for f, v in values.items() if f in _DETAILS}
-        session.add(AttendanceCorrection(
-            mark_id=mark.id, actor_name=principal.name, from_status=mark.status.value, to_status=row.status.value,
-            before=json.dumps(_details(mark), ensure_ascii=False), after=json.dumps(after, ensure_ascii=False),
-        ))
+        session.add(
+            AttendanceCorrection(
+                mark_id=mark.id,
+                actor_name=principal.name,
+                from_status=mark.status.value,
+                to_status=row.status.value,
+                before=json.dumps(_details(mark), ensure_ascii=False),
+                after=json.dumps(after, ensure_ascii=False),
+            )
+        )
         record_change(session, principal=principal, action="updated", entity=MARK, entity_id=mark.id, changes=changes)
-        emit(session, "attendance.corrected", resource_id=mark.id, officer_id=row.officer_id, agency_id=agencies.get(row.officer_id),
-             data={"session_id": ts.id, "officer_id": row.officer_id, "status": row.status.value, "previous_status": mark.status.value})
+        emit(
+            session,
+            "attendance.corrected",
+            resource_id=mark.id,
+            officer_id=row.officer_id,
+            agency_id=agencies.get(row.officer_id),
+            data={
+                "session_id": ts.id,
+                "officer_id": row.officer_id,
+                "status": row.status.value,
+                "previous_status": mark.status.value,
+            },
+        )
         corrected.append((mark, values | {"recorded_by": principal.name}))
     await update_rows(session, corrected)
     await flush_or_conflict(session, "The attendance")
@@ -140,26 +199,43 @@ async def get_attendance(session: AsyncSession, *, principal: Principal, session
     ts = await session_for(session, principal, session_id, write=False)
     marks = await _marks(session, principal, ts.id)
     if need_to_know.logs_reads(principal):
-        record_read(session, principal=principal, entity="attendance", filters={"session_id": ts.id}, row_count=len(marks))
+        record_read(
+            session, principal=principal, entity="attendance", filters={"session_id": ts.id}, row_count=len(marks)
+        )
     return _attendance(ts, marks)
 
 
-async def attendance_history(session: AsyncSession, *, principal: Principal, session_id: uuid.UUID) -> list[AttendanceCorrectionRead]:
+async def attendance_history(
+    session: AsyncSession, *, principal: Principal, session_id: uuid.UUID
+) -> list[AttendanceCorrectionRead]:
     """Every correction of the session's marks, oldest first (first recordings are not corrections)."""
     authorize(principal, ROSTERS_READ)
     ts = await session_for(session, principal, session_id, write=False)
-    stmt = (select(AttendanceCorrection, AttendanceMark.officer_id)
-            .join(AttendanceMark, AttendanceMark.id == AttendanceCorrection.mark_id)
-            .join(Officer, Officer.id == AttendanceMark.officer_id)
-            .where(AttendanceMark.session_id == ts.id, need_to_know.roster_participants(principal))
-            .order_by(AttendanceCorrection.at, AttendanceCorrection.id))
+    stmt = (
+        select(AttendanceCorrection, AttendanceMark.officer_id)
+        .join(AttendanceMark, AttendanceMark.id == AttendanceCorrection.mark_id)
+        .join(Officer, Officer.id == AttendanceMark.officer_id)
+        .where(AttendanceMark.session_id == ts.id, need_to_know.roster_participants(principal))
+        .order_by(AttendanceCorrection.at, AttendanceCorrection.id)
+    )
     rows = (await session.execute(stmt)).all()
     if need_to_know.logs_reads(principal):
-        record_read(session, principal=principal, entity="attendance_history", filters={"session_id": ts.id}, row_count=len(rows))
+        record_read(
+            session,
+            principal=principal,
+            entity="attendance_history",
+            filters={"session_id": ts.id},
+            row_count=len(rows),
+        )
     return [
         AttendanceCorrectionRead(
-            officer_id=officer_id, at=c.at, actor_name=c.actor_name, from_status=c.from_status, to_status=c.to_status,
-            before=json.loads(c.before) if c.before else None, after=json.loads(c.after) if c.after else None,
+            officer_id=officer_id,
+            at=c.at,
+            actor_name=c.actor_name,
+            from_status=c.from_status,
+            to_status=c.to_status,
+            before=json.loads(c.before) if c.before else None,
+            after=json.loads(c.after) if c.after else None,
         )
         for c, officer_id in rows
     ]
@@ -169,42 +245,90 @@ async def attendance_history(session: AsyncSession, *, principal: Principal, ses
 
 
 def _assessment_read(a: Assessment) -> AssessmentRead:
-    return AssessmentRead(officer_id=a.officer_id, pre_test=a.pre_test, post_test=a.post_test,
-                          improved=rules.improved(a.pre_test, a.post_test))
+    return AssessmentRead(
+        officer_id=a.officer_id,
+        pre_test=a.pre_test,
+        post_test=a.post_test,
+        improved=rules.improved(a.pre_test, a.post_test),
+    )
 
 
-async def put_assessments(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: AssessmentsPut) -> AssessmentsRead:
+async def put_assessments(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: AssessmentsPut
+) -> AssessmentsRead:
     """Upsert per (module, officer): a score left out keeps its value, null clears it."""
     authorize(principal, ASSESSMENTS_WRITE)
     module = await module_for(session, principal, module_id, write=True)
     await _check_rows(session, module.id, data.scores, "scores")
-    stored = {a.officer_id: a for a in await session.scalars(
-        select(Assessment).where(Assessment.module_id == module.id, Assessment.officer_id.in_([s.officer_id for s in data.scores]))
-        .with_for_update())}
+    stored = {
+        a.officer_id: a
+        for a in await session.scalars(
+            select(Assessment)
+            .where(Assessment.module_id == module.id, Assessment.officer_id.in_([s.officer_id for s in data.scores]))
+            .with_for_update()
+        )
+    }
     updated = []
     agencies = await agencies_of(session, [s.officer_id for s in data.scores])
     for row in data.scores:
         values = row.model_dump(include={"pre_test", "post_test"} & row.model_fields_set)
         assessment = stored.get(row.officer_id)
         if assessment is None:
-            assessment = Assessment(id=uuid7(), module_id=module.id, officer_id=row.officer_id,
-                                    pre_test=values.get("pre_test"), post_test=values.get("post_test"))
+            assessment = Assessment(
+                id=uuid7(),
+                module_id=module.id,
+                officer_id=row.officer_id,
+                pre_test=values.get("pre_test"),
+                post_test=values.get("post_test"),
+            )
             session.add(assessment)
-            record_change(session, principal=principal, action="created", entity=ASSESSMENT, entity_id=assessment.id,
-                          changes={"module_id": (None, module.id), "officer_id": (None, row.officer_id),
-                                   "pre_test": (None, assessment.pre_test), "post_test": (None, assessment.post_test)})
-            emit(session, "assessment.recorded", resource_id=assessment.id, officer_id=row.officer_id, agency_id=agencies.get(row.officer_id),
-                 data={"module_id": module.id, "officer_id": row.officer_id, "changed": sorted(values)})
+            record_change(
+                session,
+                principal=principal,
+                action="created",
+                entity=ASSESSMENT,
+                entity_id=assessment.id,
+                changes={
+                    "module_id": (None, module.id),
+                    "officer_id": (None, row.officer_id),
+                    "pre_test": (None, assessment.pre_test),
+                    "post_test": (None, assessment.post_test),
+                },
+            )
+            emit(
+                session,
+                "assessment.recorded",
+                resource_id=assessment.id,
+                officer_id=row.officer_id,
+                agency_id=agencies.get(row.officer_id),
+                data={"module_id": module.id, "officer_id": row.officer_id, "changed": sorted(values)},
+            )
             continue
         changes = {f: (getattr(assessment, f), v) for f, v in values.items() if getattr(assessment, f) != v}
         if changes:
-            record_change(session, principal=principal, action="updated", entity=ASSESSMENT, entity_id=assessment.id, changes=changes)
-            emit(session, "assessment.recorded", resource_id=assessment.id, officer_id=row.officer_id, agency_id=agencies.get(row.officer_id),
-                 data={"module_id": module.id, "officer_id": row.officer_id, "changed": sorted(changes)})
+            record_change(
+                session,
+                principal=principal,
+                action="updated",
+                entity=ASSESSMENT,
+                entity_id=assessment.id,
+                changes=changes,
+            )
+            emit(
+                session,
+                "assessment.recorded",
+                resource_id=assessment.id,
+                officer_id=row.officer_id,
+                agency_id=agencies.get(row.officer_id),
+                data={"module_id": module.id, "officer_id": row.officer_id, "changed": sorted(changes)},
+            )
             updated.append((assessment, {f: values.get(f, getattr(assessment, f)) for f in ("pre_test", "post_test")}))
     await update_rows(session, updated)
     await flush_or_conflict(session, "The assessments")
-    stmt = (select(Assessment).join(Officer, Officer.id == Assessment.officer_id)
-            .where(Assessment.module_id == module.id, need_to_know.roster_participants(principal))
-            .order_by(Officer.name_latin_key, Officer.id))
+    stmt = (
+        select(Assessment)
+        .join(Officer, Officer.id == Assessment.officer_id)
+        .where(Assessment.module_id == module.id, need_to_know.roster_participants(principal))
+        .order_by(Officer.name_latin_key, Officer.id)
+    )
     return AssessmentsRead(module_id=module.id, scores=[_assessment_read(a) for a in await session.scalars(stmt)])

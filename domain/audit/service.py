@@ -70,8 +70,9 @@ def record_change(
     )
 
 
-
-def record_read(session: AsyncSession, *, principal: Actor, entity: str, filters: dict[str, Any], row_count: int) -> None:
+def record_read(
+    session: AsyncSession, *, principal: Actor, entity: str, filters: dict[str, Any], row_count: int
+) -> None:
     """Access to personal data is logged (who, which filter, how many rows). The entry is
     written when the request's reads are done, before the answer leaves (write_after_reads)."""
     write_after_reads(
@@ -84,5 +85,5 @@ def record_read(session: AsyncSession, *, principal: Actor, entity: str, filters
             entity_id=None,
             changes={"filter": plain({k: v for k, v in filters.items() if v is not None})},
             row_count=row_count,
-        )
+        ),
     )

@@ -10,7 +10,11 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 # that hundreds of test accounts do not each spend 64 MiB and a tenth of a second. A stored hash
 # carries its own cost, so either setting verifies every hash.
 _TEST_COST = os.environ.get("TADRIB_TEST_PASSWORD_HASHING") == "1"
-_hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),)) if _TEST_COST else PasswordHash.recommended()
+_hasher = (
+    PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
+    if _TEST_COST
+    else PasswordHash.recommended()
+)
 # Verifying against this when the account does not exist keeps timing alike for both cases.
 _DUMMY = _hasher.hash("not-a-real-password")
 

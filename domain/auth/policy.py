@@ -34,21 +34,54 @@ SCIM = "scim"  # provisioning over SCIM 2.0 (/scim/v2)
 IMPORTS_WRITE = "imports:write"  # plan, apply and undo bulk imports of officers and nominees
 
 _ALL = {
-    PLANNING_READ, PLANNING_WRITE, PROGRAMMES_ADMIN, TRAINERS_READ, OFFICERS_READ, OFFICERS_WRITE,
-    OFFICERS_ERASE, ACCOUNTS_ADMIN, AUDIT_READ, EVENTS_READ, NOMINATIONS_READ, NOMINATIONS_WRITE,
-    NOMINATIONS_DECIDE, VETTING_READ, VETTING_WRITE, ROSTERS_READ, ATTENDANCE_WRITE, ASSESSMENTS_WRITE,
-    CERTIFICATES_READ, CERTIFICATES_ISSUE, REPORTS_READ, SCIM, IMPORTS_WRITE, WEBHOOKS_MANAGE,
+    PLANNING_READ,
+    PLANNING_WRITE,
+    PROGRAMMES_ADMIN,
+    TRAINERS_READ,
+    OFFICERS_READ,
+    OFFICERS_WRITE,
+    OFFICERS_ERASE,
+    ACCOUNTS_ADMIN,
+    AUDIT_READ,
+    EVENTS_READ,
+    NOMINATIONS_READ,
+    NOMINATIONS_WRITE,
+    NOMINATIONS_DECIDE,
+    VETTING_READ,
+    VETTING_WRITE,
+    ROSTERS_READ,
+    ATTENDANCE_WRITE,
+    ASSESSMENTS_WRITE,
+    CERTIFICATES_READ,
+    CERTIFICATES_ISSUE,
+    REPORTS_READ,
+    SCIM,
+    IMPORTS_WRITE,
+    WEBHOOKS_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.admin: frozenset(_ALL),
     # Coordinators import HR files and nominee lists; SCIM provisioning is for machines (and administrators).
-    Role.coordinator: frozenset(_ALL - {PROGRAMMES_ADMIN, OFFICERS_ERASE, ACCOUNTS_ADMIN, AUDIT_READ, EVENTS_READ, WEBHOOKS_MANAGE,
-                                         SCIM}),
+    Role.coordinator: frozenset(
+        _ALL - {PROGRAMMES_ADMIN, OFFICERS_ERASE, ACCOUNTS_ADMIN, AUDIT_READ, EVENTS_READ, WEBHOOKS_MANAGE, SCIM}
+    ),
     # Focal points put their agency's officers forward and follow them; every row is agency-scoped.
-    Role.focal_point: frozenset({PLANNING_READ, TRAINERS_READ, OFFICERS_READ, OFFICERS_WRITE, NOMINATIONS_READ,
-                                 NOMINATIONS_WRITE, VETTING_READ, ROSTERS_READ, CERTIFICATES_READ, REPORTS_READ,
-                                 IMPORTS_WRITE}),
+    Role.focal_point: frozenset(
+        {
+            PLANNING_READ,
+            TRAINERS_READ,
+            OFFICERS_READ,
+            OFFICERS_WRITE,
+            NOMINATIONS_READ,
+            NOMINATIONS_WRITE,
+            VETTING_READ,
+            ROSTERS_READ,
+            CERTIFICATES_READ,
+            REPORTS_READ,
+            IMPORTS_WRITE,
+        }
+    ),
     # Trainers take attendance for the sessions they teach and see those rosters only.
     Role.trainer: frozenset({PLANNING_READ, TRAINERS_READ, ROSTERS_READ, ATTENDANCE_WRITE, ASSESSMENTS_WRITE}),
     # Observers (donors, steering bodies) read aggregates only: no endpoint that returns a person.
@@ -57,8 +90,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 }
 
 # The scopes a machine client may be granted.
-CLIENT_SCOPES = frozenset({PLANNING_READ, OFFICERS_READ, OFFICERS_WRITE, EVENTS_READ, NOMINATIONS_READ,
-                           CERTIFICATES_READ, REPORTS_READ, SCIM, IMPORTS_WRITE, WEBHOOKS_MANAGE})
+CLIENT_SCOPES = frozenset(
+    {
+        PLANNING_READ,
+        OFFICERS_READ,
+        OFFICERS_WRITE,
+        EVENTS_READ,
+        NOMINATIONS_READ,
+        CERTIFICATES_READ,
+        REPORTS_READ,
+        SCIM,
+        IMPORTS_WRITE,
+        WEBHOOKS_MANAGE,
+    }
+)
 
 
 def permissions(principal: Principal) -> frozenset[str]:

@@ -24,18 +24,26 @@ from domain.settings import Settings
 async def _throttle(session: AsyncSession, *, settings: Settings, username: str, address: str) -> None:
     since = datetime.now(UTC) - timedelta(minutes=settings.sign_in_window_minutes)
     by_user = await session.execute(
-        select(func.count(), func.min(SignInAttempt.at)).where(SignInAttempt.at > since, SignInAttempt.username == username)
+        select(func.count(), func.min(SignInAttempt.at)).where(
+            SignInAttempt.at > since, SignInAttempt.username == username
+        )
     )
     by_address = await session.execute(
-        select(func.count(), func.min(SignInAttempt.at)).where(SignInAttempt.at > since, SignInAttempt.address == address)
+        select(func.count(), func.min(SignInAttempt.at)).where(
+            SignInAttempt.at > since, SignInAttempt.address == address
+        )
     )
     for count, oldest in (by_user.one(), by_address.one()):
         if count >= settings.sign_in_max_failures:
             retry = oldest + timedelta(minutes=settings.sign_in_window_minutes) - datetime.now(UTC)
             detail = f"Too many failed sign-ins; try again in {max(1, int(retry.total_seconds()))} seconds."
             # The token endpoint speaks OAuth: its errors carry an `error` code, this one too.
-            raise TooManyRequests(detail, retry_after=max(1, int(retry.total_seconds()) + 1), error="temporarily_unavailable",
-                                  error_description=detail)
+            raise TooManyRequests(
+                detail,
+                retry_after=max(1, int(retry.total_seconds()) + 1),
+                error="temporarily_unavailable",
+                error_description=detail,
+            )
 
 
 async def sign_in_password(
@@ -65,21 +73,38 @@ async def change_own_password(session: AsyncSession, *, principal: Principal, da
     if user is None:
         raise Unauthenticated("The account behind this token no longer exists.")
     if not verify_password(data.current_password, user.password_hash):
-        raise InvalidInput("The current password is wrong.", errors=[{"field": "current_password", "message": "does not match"}])
+        raise InvalidInput(
+            "The current password is wrong.", errors=[{"field": "current_password", "message": "does not match"}]
+        )
     set_password(user, data.new_password)
     await session.flush()
-    record_change(session, principal=principal, action="password-changed", entity="user", entity_id=user.id,
-                  changes={"password": ("(hidden)", "(changed)")})
+    record_change(
+        session,
+        principal=principal,
+        action="password-changed",
+        entity="user",
+        entity_id=user.id,
+        changes={"password": ("(hidden)", "(changed)")},
+    )
 
 
 def user_token(keyring: KeyRing, user: User) -> tuple[str, int]:
     """An access token for a person: it names their credentials' version, so that changing or
     resetting the password ends every token issued before."""
-    return keyring.issue_access_token(subject=f"user:{user.id}", claims={"role": user.role.value, "cv": user.credentials_version})
+    return keyring.issue_access_token(
+        subject=f"user:{user.id}", claims={"role": user.role.value, "cv": user.credentials_version}
+    )
 
 
 async def sign_in_client(
-    session: AsyncSession, *, keyring: KeyRing, settings: Settings, client_id: str, secret: str, scope: str | None, address: str
+    session: AsyncSession,
+    *,
+    keyring: KeyRing,
+    settings: Settings,
+    client_id: str,
+    secret: str,
+    scope: str | None,
+    address: str,
 ) -> TokenResponse:
     await _throttle(session, settings=settings, username=f"client:{client_id}", address=address)
     client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
@@ -94,7 +119,9 @@ async def sign_in_client(
             raise OAuthError("invalid_scope", f"Not granted to this client: {', '.join(sorted(asked - granted))}.")
         granted = asked
     scopes = " ".join(sorted(granted))
-    token, ttl = keyring.issue_access_token(subject=f"client:{client.id}", claims={"role": Role.client.value, "scope": scopes})
+    token, ttl = keyring.issue_access_token(
+        subject=f"client:{client.id}", claims={"role": Role.client.value, "scope": scopes}
+    )
     return TokenResponse(access_token=token, expires_in=ttl, scope=scopes)
 
 
@@ -103,12 +130,16 @@ async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token
     try:
         claims = keyring.decode(token)
     except InvalidToken as exc:
-        raise Unauthenticated(f"The access token was refused: {exc}.", www_authenticate='Bearer error="invalid_token"') from None
+        raise Unauthenticated(
+            f"The access token was refused: {exc}.", www_authenticate='Bearer error="invalid_token"'
+        ) from None
     kind, _, raw_id = str(claims["sub"]).partition(":")
     try:
         account_id = uuid.UUID(raw_id)
     except ValueError:
-        raise Unauthenticated("The access token was refused: unknown subject.", www_authenticate='Bearer error="invalid_token"') from None
+        raise Unauthenticated(
+            "The access token was refused: unknown subject.", www_authenticate='Bearer error="invalid_token"'
+        ) from None
     if kind == "user":
         principal = await _user_principal(session, account_id, claims.get("cv"))
     elif kind == "client":
@@ -117,32 +148,51 @@ async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token
         principal = None
     if principal is not None:
         return principal
-    raise Unauthenticated("The account behind this token no longer exists, is disabled, or changed its password since: "
-                          "sign in again.", www_authenticate='Bearer error="invalid_token"')
+    raise Unauthenticated(
+        "The account behind this token no longer exists, is disabled, or changed its password since: sign in again.",
+        www_authenticate='Bearer error="invalid_token"',
+    )
 
 
 _USERS, _CLIENTS = User.__table__, ApiClient.__table__
 # The account and its programmes in one statement (one row per programme, or one with NULL),
 # read as Core rows: nothing of it is changed, so the ORM's identity map would buy nothing.
 _USER_PRINCIPAL = (
-    select(_USERS.c.id, _USERS.c.username, _USERS.c.role, _USERS.c.agency_id, _USERS.c.trainer_id, _USERS.c.disabled,
-           _USERS.c.credentials_version, user_programmes.c.programme_id)
+    select(
+        _USERS.c.id,
+        _USERS.c.username,
+        _USERS.c.role,
+        _USERS.c.agency_id,
+        _USERS.c.trainer_id,
+        _USERS.c.disabled,
+        _USERS.c.credentials_version,
+        user_programmes.c.programme_id,
+    )
     .select_from(_USERS.outerjoin(user_programmes, user_programmes.c.user_id == _USERS.c.id))
     .where(_USERS.c.id == bindparam("account_id"))
 )
-_CLIENT_PRINCIPAL = select(_CLIENTS.c.id, _CLIENTS.c.client_id, _CLIENTS.c.agency_id, _CLIENTS.c.disabled, _CLIENTS.c.scopes).where(
-    _CLIENTS.c.id == bindparam("account_id"))
+_CLIENT_PRINCIPAL = select(
+    _CLIENTS.c.id, _CLIENTS.c.client_id, _CLIENTS.c.agency_id, _CLIENTS.c.disabled, _CLIENTS.c.scopes
+).where(_CLIENTS.c.id == bindparam("account_id"))
 
 
-async def _user_principal(session: AsyncSession, account_id: uuid.UUID, credentials_version: object) -> Principal | None:
+async def _user_principal(
+    session: AsyncSession, account_id: uuid.UUID, credentials_version: object
+) -> Principal | None:
     rows = (await (await session.connection()).execute(_USER_PRINCIPAL, {"account_id": account_id})).all()
     if not rows:
         return None
     user = rows[0]
     if user.disabled or credentials_version != user.credentials_version:
         return None
-    return Principal(id=user.id, name=user.username, role=Role(user.role), agency_id=user.agency_id, trainer_id=user.trainer_id,
-                     programme_ids=frozenset(r.programme_id for r in rows if r.programme_id is not None))
+    return Principal(
+        id=user.id,
+        name=user.username,
+        role=Role(user.role),
+        agency_id=user.agency_id,
+        trainer_id=user.trainer_id,
+        programme_ids=frozenset(r.programme_id for r in rows if r.programme_id is not None),
+    )
 
 
 async def _client_principal(session: AsyncSession, account_id: uuid.UUID, claims: dict[str, Any]) -> Principal | None:
@@ -150,11 +200,23 @@ async def _client_principal(session: AsyncSession, account_id: uuid.UUID, claims
     if client is None or client.disabled:
         return None
     granted = set(str(claims.get("scope", "")).split()) & set(client.scopes) & CLIENT_SCOPES
-    return Principal(id=client.id, name=f"client:{client.client_id}", role=Role.client, agency_id=client.agency_id,
-                     scopes=frozenset(granted))
+    return Principal(
+        id=client.id,
+        name=f"client:{client.client_id}",
+        role=Role.client,
+        agency_id=client.agency_id,
+        scopes=frozenset(granted),
+    )
 
 
 def describe(principal: Principal) -> MeRead:
-    return MeRead(id=principal.id, kind=principal.kind, name=principal.name, role=principal.role, agency_id=principal.agency_id,
-                  trainer_id=principal.trainer_id, programme_ids=sorted(principal.programme_ids),
-                  permissions=sorted(permissions(principal)))
+    return MeRead(
+        id=principal.id,
+        kind=principal.kind,
+        name=principal.name,
+        role=principal.role,
+        agency_id=principal.agency_id,
+        trainer_id=principal.trainer_id,
+        programme_ids=sorted(principal.programme_ids),
+        permissions=sorted(permissions(principal)),
+    )

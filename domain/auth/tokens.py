@@ -90,7 +90,11 @@ def _thumbprint(public_pem: str) -> str:
 
 def _public_pem(private_pem: str) -> str:
     key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 def _development_key(key_dir: Path) -> str:
@@ -99,7 +103,9 @@ def _development_key(key_dir: Path) -> str:
     if not path.exists():
         key_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
         tmp.write_bytes(pem)
         tmp.chmod(0o600)
@@ -139,7 +145,9 @@ class KeyRing:
     def sign(self, claims: dict[str, Any], *, typ: str = "JWT") -> str:
         return jwt.encode(claims, self._signer, algorithm=ALGORITHM, headers={"kid": self.signing.kid, "typ": typ})
 
-    def issue_access_token(self, *, subject: str, claims: dict[str, Any], now: datetime | None = None) -> tuple[str, int]:
+    def issue_access_token(
+        self, *, subject: str, claims: dict[str, Any], now: datetime | None = None
+    ) -> tuple[str, int]:
         now = now or datetime.now(UTC)
         payload = {
             **claims,
@@ -187,8 +195,14 @@ class KeyRing:
 
 def _reason(exc: JOSEError) -> str:
     text = str(exc).lower()
-    for word, reason in (("expired", "token expired"), ("before", "token not yet valid"), ("audience", "wrong audience"),
-                         ("issuer", "wrong issuer"), ("signature", "bad signature"), ("missing", "required claim missing")):
+    for word, reason in (
+        ("expired", "token expired"),
+        ("before", "token not yet valid"),
+        ("audience", "wrong audience"),
+        ("issuer", "wrong issuer"),
+        ("signature", "bad signature"),
+        ("missing", "required claim missing"),
+    ):
         if word in text:
             return reason
     return "invalid token"

@@ -39,7 +39,9 @@ CANCELLED_REASON_PREFIX = "module cancelled"
 TRAINER_READERS = frozenset({Role.admin, Role.coordinator})
 
 _STATUS = {
-    ModuleStatus.confirmed: "CONFIRMED", ModuleStatus.delivered: "CONFIRMED", ModuleStatus.closed: "CONFIRMED",
+    ModuleStatus.confirmed: "CONFIRMED",
+    ModuleStatus.delivered: "CONFIRMED",
+    ModuleStatus.closed: "CONFIRMED",
     ModuleStatus.cancelled: "CANCELLED",
 }
 _FORMATS = {"training_of_trainers": "Training of trainers (ToT)"}
@@ -52,7 +54,9 @@ class Target:
     meta: FeedMeta
 
 
-async def resolve_target(session: AsyncSession, *, principal: Principal, kind: FeedKind, target_id: uuid.UUID) -> Target:
+async def resolve_target(
+    session: AsyncSession, *, principal: Principal, kind: FeedKind, target_id: uuid.UUID
+) -> Target:
     """Authorise the principal for one calendar: a 403 without the permission, a 404 for what
     does not exist or is out of their reach (never telling the two apart)."""
     if kind is FeedKind.cycle:
@@ -63,7 +67,9 @@ async def resolve_target(session: AsyncSession, *, principal: Principal, kind: F
         authorize(principal, TRAINERS_READ)
         if principal.role not in TRAINER_READERS:
             if principal.role is not Role.trainer:
-                raise Forbidden("Only coordinators and the trainer themself read a trainer's calendar.", needed="own trainer record")
+                raise Forbidden(
+                    "Only coordinators and the trainer themself read a trainer's calendar.", needed="own trainer record"
+                )
             if principal.trainer_id != target_id:
                 raise NotFound(f"No trainer with id {target_id}.", entity="trainers", id=str(target_id))
         trainer = await get_or_404(session, Trainer, target_id)
@@ -79,11 +85,22 @@ async def resolve_target(session: AsyncSession, *, principal: Principal, kind: F
 def _sessions() -> Select[*tuple[Any, ...]]:
     return (
         select(
-            TrainingSession.id, TrainingSession.title, TrainingSession.starts_at, TrainingSession.ends_at,
-            TrainingSession.version, TrainingSession.updated_at.label("session_updated_at"),
-            Module.code, Module.title.label("module_title"), Module.format, Module.status,
-            Module.updated_at.label("module_updated_at"), Cycle.time_zone, Cycle.updated_at.label("cycle_updated_at"),
-            Venue.name.label("venue_name"), Venue.city.label("venue_city"), Venue.updated_at.label("venue_updated_at"),
+            TrainingSession.id,
+            TrainingSession.title,
+            TrainingSession.starts_at,
+            TrainingSession.ends_at,
+            TrainingSession.version,
+            TrainingSession.updated_at.label("session_updated_at"),
+            Module.code,
+            Module.title.label("module_title"),
+            Module.format,
+            Module.status,
+            Module.updated_at.label("module_updated_at"),
+            Cycle.time_zone,
+            Cycle.updated_at.label("cycle_updated_at"),
+            Venue.name.label("venue_name"),
+            Venue.city.label("venue_city"),
+            Venue.updated_at.label("venue_updated_at"),
         )
         .join(Module, Module.id == TrainingSession.module_id)
         .join(Cycle, Cycle.id == Module.cycle_id)
@@ -97,18 +114,29 @@ def _filter(stmt: Select[*tuple[Any, ...]], target: Target) -> Select[*tuple[Any
     if target.kind is FeedKind.cycle:
         return stmt.where(Module.cycle_id == target.id, Module.status != ModuleStatus.cancelled)
     if target.kind is FeedKind.trainer:
-        return stmt.where(TrainingSession.id.in_(select(session_trainers.c.session_id).where(session_trainers.c.trainer_id == target.id)))
+        return stmt.where(
+            TrainingSession.id.in_(
+                select(session_trainers.c.session_id).where(session_trainers.c.trainer_id == target.id)
+            )
+        )
     seated = select(Nomination.module_id).where(Nomination.officer_id == target.id, Nomination.status.in_(ON_ROSTER))
     cancelled_while_enrolled = (
         select(Nomination.module_id)
         .join(NominationChange, NominationChange.nomination_id == Nomination.id)
-        .where(Nomination.officer_id == target.id, Nomination.status == NominationStatus.withdrawn,
-               NominationChange.from_status == NominationStatus.enrolled.value,
-               NominationChange.to_status == NominationStatus.withdrawn.value,
-               NominationChange.reason.startswith(CANCELLED_REASON_PREFIX, autoescape=True))
+        .where(
+            Nomination.officer_id == target.id,
+            Nomination.status == NominationStatus.withdrawn,
+            NominationChange.from_status == NominationStatus.enrolled.value,
+            NominationChange.to_status == NominationStatus.withdrawn.value,
+            NominationChange.reason.startswith(CANCELLED_REASON_PREFIX, autoescape=True),
+        )
     )
-    return stmt.where(or_(Module.id.in_(seated),
-                          and_(Module.status == ModuleStatus.cancelled, Module.id.in_(cancelled_while_enrolled))))
+    return stmt.where(
+        or_(
+            Module.id.in_(seated),
+            and_(Module.status == ModuleStatus.cancelled, Module.id.in_(cancelled_while_enrolled)),
+        )
+    )
 
 
 def _event(row: Row[*tuple[Any, ...]]) -> FeedEvent:
@@ -119,10 +147,15 @@ def _event(row: Row[*tuple[Any, ...]]) -> FeedEvent:
     if row.venue_updated_at is not None:
         revised.append(row.venue_updated_at)
     return FeedEvent(
-        uid=event_uid(row.id), starts_at=row.starts_at, ends_at=row.ends_at, time_zone=row.time_zone,
-        summary=f"{row.code}: {row.title}", description=description,
+        uid=event_uid(row.id),
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        time_zone=row.time_zone,
+        summary=f"{row.code}: {row.title}",
+        description=description,
         location=", ".join(p for p in (row.venue_name, row.venue_city) if p) or None,
-        sequence=sequence(row.version, cancelled=cancelled), last_modified=max(revised),
+        sequence=sequence(row.version, cancelled=cancelled),
+        last_modified=max(revised),
         status=_STATUS.get(row.status, "TENTATIVE"),
     )
 
@@ -134,13 +167,23 @@ async def feed_events(session: AsyncSession, target: Target) -> list[FeedEvent]:
 
 
 async def calendar(
-    session: AsyncSession, *, principal: Principal, kind: FeedKind, target_id: uuid.UUID, via: str = "bearer",
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    kind: FeedKind,
+    target_id: uuid.UUID,
+    via: str = "bearer",
     today: date | None = None,
 ) -> bytes:
     """The calendar as `principal` may see it now, as iCalendar bytes."""
     target = await resolve_target(session, principal=principal, kind=kind, target_id=target_id)
     events = await feed_events(session, target)
     if kind is FeedKind.officer and need_to_know.logs_reads(principal):
-        record_read(session, principal=principal, entity="officer_calendar",
-                    filters={"officer_id": target_id, "via": via}, row_count=len(events))
+        record_read(
+            session,
+            principal=principal,
+            entity="officer_calendar",
+            filters={"officer_id": target_id, "via": via},
+            row_count=len(events),
+        )
     return render(target.meta, events, today=today)

@@ -3,7 +3,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, Entity
@@ -109,7 +121,9 @@ class Module(Entity):
     vetting_required: Mapped[VettingType] = mapped_column(enum_column(VettingType, "vetting"), default=VettingType.none)
     nomination_deadline: Mapped[datetime | None] = mapped_column()
     funding_source: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    status: Mapped[ModuleStatus] = mapped_column(enum_column(ModuleStatus, "status"), default=ModuleStatus.draft, index=True)
+    status: Mapped[ModuleStatus] = mapped_column(
+        enum_column(ModuleStatus, "status"), default=ModuleStatus.draft, index=True
+    )
     status_reason: Mapped[str | None] = mapped_column(Text)
 
     prerequisites: Mapped[list["Module"]] = relationship(
@@ -144,4 +158,3 @@ class TrainingSession(Entity):
     @property
     def trainer_ids(self) -> list[uuid.UUID]:
         return [t.id for t in self.trainers]
-

@@ -13,7 +13,15 @@ from sqlalchemy.orm import selectinload
 from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Discipline, Module, ModuleFormat, ModuleStatus, TrainingSession, Venue, module_prerequisites
+from domain.catalogue.models import (
+    Discipline,
+    Module,
+    ModuleFormat,
+    ModuleStatus,
+    TrainingSession,
+    Venue,
+    module_prerequisites,
+)
 from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleUpdate
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, label, load_many, update_entity
 from domain.cycles.models import Cycle
@@ -37,7 +45,9 @@ class ModuleFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_modules(session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None) -> Paged[ModuleRead]:
+async def list_modules(
+    session: AsyncSession, *, principal: Principal, filters: ModuleFilters, limit: int, cursor: str | None
+) -> Paged[ModuleRead]:
     authorize(principal, PLANNING_READ)
     stmt = select(*_MODULES.c)
     if filters.cycle_id:
@@ -60,7 +70,9 @@ async def list_modules(session: AsyncSession, *, principal: Principal, filters: 
         stmt = stmt.where(exists(in_window))
     if filters.q:
         stmt = stmt.where(or_(Module.title.ilike(f"%{filters.q}%"), Module.code.ilike(f"%{filters.q}%")))
-    rows, next_cursor = await paginate_rows(session, stmt, order=(_MODULES.c.code, _MODULES.c.id), limit=limit, cursor=cursor)
+    rows, next_cursor = await paginate_rows(
+        session, stmt, order=(_MODULES.c.code, _MODULES.c.id), limit=limit, cursor=cursor
+    )
     return await _module_reads(session, rows), next_cursor
 
 
@@ -72,7 +84,8 @@ async def _module_reads(session: AsyncSession, rows: list[Row[*tuple[Any, ...]]]
         links = await (await session.connection()).execute(
             select(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id)
             .where(module_prerequisites.c.module_id.in_(list(prerequisites)))
-            .order_by(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id))
+            .order_by(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id)
+        )
         for module_id, prerequisite_id in links:
             prerequisites[module_id].append(prerequisite_id)
     return [ModuleRead.model_validate({**r._mapping, "prerequisite_module_ids": prerequisites[r.id]}) for r in rows]
@@ -126,15 +139,26 @@ async def _prerequisites(session: AsyncSession, module_id: uuid.UUID | None, ids
     """Load the prerequisite modules; refuse unknown ids and loops (A needs B needs A)."""
     ids = list(dict.fromkeys(ids))
     if module_id in ids:
-        raise InvalidInput("A module cannot be its own prerequisite.", errors=[{"field": "prerequisite_module_ids", "message": "contains the module itself"}])
+        raise InvalidInput(
+            "A module cannot be its own prerequisite.",
+            errors=[{"field": "prerequisite_module_ids", "message": "contains the module itself"}],
+        )
     found = await load_many(session, Module, ids, field="prerequisite_module_ids")
     if module_id is not None and ids:
         # Every module the new prerequisites depend on, transitively, in one recursive query.
-        chain = select(module_prerequisites.c.prerequisite_id.label("id")).where(module_prerequisites.c.module_id.in_(ids)).cte(recursive=True)
-        chain = chain.union(select(module_prerequisites.c.prerequisite_id).where(module_prerequisites.c.module_id == chain.c.id))
+        chain = (
+            select(module_prerequisites.c.prerequisite_id.label("id"))
+            .where(module_prerequisites.c.module_id.in_(ids))
+            .cte(recursive=True)
+        )
+        chain = chain.union(
+            select(module_prerequisites.c.prerequisite_id).where(module_prerequisites.c.module_id == chain.c.id)
+        )
         if await session.scalar(select(chain.c.id).where(chain.c.id == module_id).limit(1)):
-            raise InvalidInput("These prerequisites would make the module a prerequisite of itself.",
-                               errors=[{"field": "prerequisite_module_ids", "message": "creates a loop"}])
+            raise InvalidInput(
+                "These prerequisites would make the module a prerequisite of itself.",
+                errors=[{"field": "prerequisite_module_ids", "message": "creates a loop"}],
+            )
     return found
 
 
@@ -144,12 +168,19 @@ async def create_module(session: AsyncSession, *, principal: Principal, data: Mo
     await _check_references(session, fields)
     await authorize_programme(session, principal, cycle_id=data.cycle_id)
     module = Module(**fields, prerequisites=await _prerequisites(session, None, data.prerequisite_module_ids))
-    await create_entity(session, principal=principal, entity=ENTITY, obj=module, audit_fields=list(ModuleCreate.model_fields))
+    await create_entity(
+        session, principal=principal, entity=ENTITY, obj=module, audit_fields=list(ModuleCreate.model_fields)
+    )
     return module
 
 
 async def update_module(
-    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleUpdate, expected_version: int | None
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    module_id: uuid.UUID,
+    data: ModuleUpdate,
+    expected_version: int | None,
 ) -> Module:
     module = await managed_module(session, principal, module_id)
     changes = data.changes()
@@ -161,14 +192,29 @@ async def update_module(
         if sorted(before) != sorted(set(wanted)):
             module.prerequisites = await _prerequisites(session, module.id, wanted)
             extra["prerequisite_module_ids"] = (before, module.prerequisite_module_ids)
-    return await update_entity(session, principal=principal, entity=ENTITY, obj=module, data=changes,
-                               expected_version=expected_version, extra_changes=extra)
+    return await update_entity(
+        session,
+        principal=principal,
+        entity=ENTITY,
+        obj=module,
+        data=changes,
+        expected_version=expected_version,
+        extra_changes=extra,
+    )
 
 
-async def delete_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, expected_version: int | None) -> None:
+async def delete_module(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, expected_version: int | None
+) -> None:
     module = await managed_module(session, principal, module_id)
-    await delete_entity(session, principal=principal, entity=ENTITY, obj=module, expected_version=expected_version,
-                        owned=frozenset({"module_prerequisites.module_id"}))
+    await delete_entity(
+        session,
+        principal=principal,
+        entity=ENTITY,
+        obj=module,
+        expected_version=expected_version,
+        owned=frozenset({"module_prerequisites.module_id"}),
+    )
 
 
 async def lock_module(session: AsyncSession, module_id: uuid.UUID) -> Module:
@@ -186,7 +232,12 @@ async def module_dates(session: AsyncSession, module_ids: list[uuid.UUID]) -> di
     if not module_ids:
         return {}
     rows = await session.execute(
-        select(TrainingSession.module_id, func.min(TrainingSession.starts_at), func.max(TrainingSession.ends_at), Cycle.time_zone)
+        select(
+            TrainingSession.module_id,
+            func.min(TrainingSession.starts_at),
+            func.max(TrainingSession.ends_at),
+            Cycle.time_zone,
+        )
         .join(Module, Module.id == TrainingSession.module_id)
         .join(Cycle, Cycle.id == Module.cycle_id)
         .where(TrainingSession.module_id.in_(module_ids))
@@ -201,6 +252,11 @@ async def module_dates(session: AsyncSession, module_ids: list[uuid.UUID]) -> di
 
 async def session_span(session: AsyncSession, module_id: uuid.UUID) -> tuple[datetime | None, datetime | None]:
     """When the module's first session starts and its last one ends (None, None without sessions)."""
-    row = (await session.execute(select(func.min(TrainingSession.starts_at), func.max(TrainingSession.ends_at))
-                                 .where(TrainingSession.module_id == module_id))).one()
+    row = (
+        await session.execute(
+            select(func.min(TrainingSession.starts_at), func.max(TrainingSession.ends_at)).where(
+                TrainingSession.module_id == module_id
+            )
+        )
+    ).one()
     return row[0], row[1]

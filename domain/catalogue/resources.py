@@ -31,8 +31,14 @@ async def create_discipline(session: AsyncSession, *, principal: Principal, data
     discipline = Discipline(**data.model_dump())
     session.add(discipline)
     await flush_or_conflict(session, "The discipline")
-    record_change(session, principal=principal, action="created", entity="discipline", entity_id=discipline.code,
-                  changes=snapshot(discipline, list(DisciplineCreate.model_fields)))
+    record_change(
+        session,
+        principal=principal,
+        action="created",
+        entity="discipline",
+        entity_id=discipline.code,
+        changes=snapshot(discipline, list(DisciplineCreate.model_fields)),
+    )
     return discipline
 
 
@@ -49,7 +55,9 @@ class VenueFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_venues(session: AsyncSession, *, principal: Principal, filters: VenueFilters, limit: int, cursor: str | None) -> Paged[Venue]:
+async def list_venues(
+    session: AsyncSession, *, principal: Principal, filters: VenueFilters, limit: int, cursor: str | None
+) -> Paged[Venue]:
     authorize(principal, PLANNING_READ)
     stmt = select(Venue)
     if filters.city:
@@ -66,16 +74,28 @@ async def get_venue(session: AsyncSession, *, principal: Principal, venue_id: uu
 
 async def create_venue(session: AsyncSession, *, principal: Principal, data: VenueCreate) -> Venue:
     authorize(principal, PLANNING_WRITE)
-    return await create_entity(session, principal=principal, entity="venue", obj=Venue(**data.model_dump()), audit_fields=list(VenueCreate.model_fields))
+    return await create_entity(
+        session,
+        principal=principal,
+        entity="venue",
+        obj=Venue(**data.model_dump()),
+        audit_fields=list(VenueCreate.model_fields),
+    )
 
 
-async def update_venue(session: AsyncSession, *, principal: Principal, venue_id: uuid.UUID, data: VenueUpdate, expected_version: int | None) -> Venue:
+async def update_venue(
+    session: AsyncSession, *, principal: Principal, venue_id: uuid.UUID, data: VenueUpdate, expected_version: int | None
+) -> Venue:
     authorize(principal, PLANNING_WRITE)
     venue = await get_venue(session, principal=principal, venue_id=venue_id)
-    return await update_entity(session, principal=principal, entity="venue", obj=venue, data=data.changes(), expected_version=expected_version)
+    return await update_entity(
+        session, principal=principal, entity="venue", obj=venue, data=data.changes(), expected_version=expected_version
+    )
 
 
-async def delete_venue(session: AsyncSession, *, principal: Principal, venue_id: uuid.UUID, expected_version: int | None) -> None:
+async def delete_venue(
+    session: AsyncSession, *, principal: Principal, venue_id: uuid.UUID, expected_version: int | None
+) -> None:
     authorize(principal, PLANNING_WRITE)
     venue = await get_venue(session, principal=principal, venue_id=venue_id)
     await delete_entity(session, principal=principal, entity="venue", obj=venue, expected_version=expected_version)
@@ -86,7 +106,9 @@ class TrainerFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_trainers(session: AsyncSession, *, principal: Principal, filters: TrainerFilters, limit: int, cursor: str | None) -> Paged[Trainer]:
+async def list_trainers(
+    session: AsyncSession, *, principal: Principal, filters: TrainerFilters, limit: int, cursor: str | None
+) -> Paged[Trainer]:
     authorize(principal, TRAINERS_READ)
     stmt = select(Trainer)
     if filters.organisation:
@@ -103,16 +125,38 @@ async def get_trainer(session: AsyncSession, *, principal: Principal, trainer_id
 
 async def create_trainer(session: AsyncSession, *, principal: Principal, data: TrainerCreate) -> Trainer:
     authorize(principal, PLANNING_WRITE)
-    return await create_entity(session, principal=principal, entity="trainer", obj=Trainer(**data.model_dump()), audit_fields=list(TrainerCreate.model_fields))
+    return await create_entity(
+        session,
+        principal=principal,
+        entity="trainer",
+        obj=Trainer(**data.model_dump()),
+        audit_fields=list(TrainerCreate.model_fields),
+    )
 
 
-async def update_trainer(session: AsyncSession, *, principal: Principal, trainer_id: uuid.UUID, data: TrainerUpdate, expected_version: int | None) -> Trainer:
+async def update_trainer(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    trainer_id: uuid.UUID,
+    data: TrainerUpdate,
+    expected_version: int | None,
+) -> Trainer:
     authorize(principal, PLANNING_WRITE)
     trainer = await get_trainer(session, principal=principal, trainer_id=trainer_id)
-    return await update_entity(session, principal=principal, entity="trainer", obj=trainer, data=data.changes(), expected_version=expected_version)
+    return await update_entity(
+        session,
+        principal=principal,
+        entity="trainer",
+        obj=trainer,
+        data=data.changes(),
+        expected_version=expected_version,
+    )
 
 
-async def delete_trainer(session: AsyncSession, *, principal: Principal, trainer_id: uuid.UUID, expected_version: int | None) -> None:
+async def delete_trainer(
+    session: AsyncSession, *, principal: Principal, trainer_id: uuid.UUID, expected_version: int | None
+) -> None:
     authorize(principal, PLANNING_WRITE)
     trainer = await get_trainer(session, principal=principal, trainer_id=trainer_id)
     await delete_entity(session, principal=principal, entity="trainer", obj=trainer, expected_version=expected_version)

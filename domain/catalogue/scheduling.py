@@ -63,11 +63,18 @@ def calendar_warnings(
     for day in local_dates(starts_at, ends_at, tz):
         weekday = WEEKDAYS[day.weekday()]
         if weekday not in working_days:
-            warnings.append({"code": "non-working-day", "message": f"{day} is a {weekday}, not a working day in this cycle."})
+            warnings.append(
+                {"code": "non-working-day", "message": f"{day} is a {weekday}, not a working day in this cycle."}
+            )
         if day.isoformat() in holiday_names:
-            warnings.append({"code": "holiday", "message": f"{day} is a listed holiday: {holiday_names[day.isoformat()]}."})
+            warnings.append(
+                {"code": "holiday", "message": f"{day} is a listed holiday: {holiday_names[day.isoformat()]}."}
+            )
         if not cycle_starts_on <= day <= cycle_ends_on:
             warnings.append(
-                {"code": "outside-cycle", "message": f"{day} is outside the cycle ({cycle_starts_on} to {cycle_ends_on})."}
+                {
+                    "code": "outside-cycle",
+                    "message": f"{day} is outside the cycle ({cycle_starts_on} to {cycle_ends_on}).",
+                }
             )
     return warnings

@@ -90,7 +90,12 @@ class ModuleCreate(InputModel):
     prerequisite_module_ids: list[uuid.UUID] = Field(default_factory=list)
     female_share_target: Fraction | None = None
     completion_threshold: Fraction = 0.8
-    pass_mark: float | None = Field(None, ge=0, le=100, description="Set for assessed modules: post-test score needed for a certificate of competence")
+    pass_mark: float | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="Set for assessed modules: post-test score needed for a certificate of competence",
+    )
     vetting_required: VettingType = VettingType.none
     nomination_deadline: Instant | None = None
     funding_source: FundingSource | None = None

@@ -34,24 +34,36 @@ def allowed_transitions(current: S) -> list[S]:
     return sorted(allowed, key=list(S).index)
 
 
-def check_transition(current: S, target: S, *, reason: str | None, first_start: datetime | None,
-                     last_end: datetime | None, now: datetime) -> None:
+def check_transition(
+    current: S, target: S, *, reason: str | None, first_start: datetime | None, last_end: datetime | None, now: datetime
+) -> None:
     """Refuse a status change the ladder or the delivery rule does not allow. `first_start` and
     `last_end` are the module's first session's start and last session's end (None: no session)."""
     allowed = allowed_transitions(current)
     if target not in allowed:
         raise Conflict(
             f"A module cannot go from {current} to {target}; allowed: {', '.join(allowed) or 'none (final state)'}.",
-            code="illegal-transition", title="Illegal status transition", current=current.value, allowed=[s.value for s in allowed],
+            code="illegal-transition",
+            title="Illegal status transition",
+            current=current.value,
+            allowed=[s.value for s in allowed],
         )
     given = bool(reason and reason.strip())
     if target in NEEDS_REASON and not given:
-        raise InvalidInput(f"Moving a module to {target} needs a reason.", errors=[{"field": "reason", "message": "required for this transition"}])
+        raise InvalidInput(
+            f"Moving a module to {target} needs a reason.",
+            errors=[{"field": "reason", "message": "required for this transition"}],
+        )
     if target is S.delivered:
         if first_start is None or first_start > now:
-            raise Conflict("No session of the module has started yet: it cannot be delivered.", code="not-held",
-                           title="Training not held", first_session_starts_at=first_start.isoformat() if first_start else None)
+            raise Conflict(
+                "No session of the module has started yet: it cannot be delivered.",
+                code="not-held",
+                title="Training not held",
+                first_session_starts_at=first_start.isoformat() if first_start else None,
+            )
         if last_end is not None and last_end > now and not given:
             raise InvalidInput(
                 f"The module's last session ends at {last_end.isoformat()}: delivering it before then needs a reason.",
-                errors=[{"field": "reason", "message": "required to deliver before the last session has ended"}])
+                errors=[{"field": "reason", "message": "required to deliver before the last session has ended"}],
+            )

@@ -16,9 +16,13 @@ class CertificateRead(EntityRead):
     module_id: uuid.UUID
     officer_id: uuid.UUID
     kind: CertificateKind
-    verification_code: str = Field(description="Public: GET /api/v1/certificates/verify/{code} checks it without sign-in")
+    verification_code: str = Field(
+        description="Public: GET /api/v1/certificates/verify/{code} checks it without sign-in"
+    )
     holder_initials: str
-    credential: str = Field(description="Open Badges 3.0 credential as a VC-JWT (RS256; keys at /.well-known/jwks.json)")
+    credential: str = Field(
+        description="Open Badges 3.0 credential as a VC-JWT (RS256; keys at /.well-known/jwks.json)"
+    )
     issued_at: datetime
     revoked_at: datetime | None
     revoked_reason: str | None

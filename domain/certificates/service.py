@@ -48,7 +48,9 @@ def _visible(principal: Principal) -> ColumnElement[bool]:
     return Certificate.officer_id.in_(select(Officer.id).where(need_to_know.officers(principal)))
 
 
-async def issue_certificates(session: AsyncSession, *, principal: Principal, keyring: Signer, module_id: uuid.UUID) -> IssueResult:
+async def issue_certificates(
+    session: AsyncSession, *, principal: Principal, keyring: Signer, module_id: uuid.UUID
+) -> IssueResult:
     """For each participant who completed the module: a certificate of attendance; where the
     module is assessed (pass_mark) and the post-test reaches it, one of competence too. What
     exists already is kept as it is (a revoked certificate stays revoked)."""
@@ -56,18 +58,38 @@ async def issue_certificates(session: AsyncSession, *, principal: Principal, key
     module = await lock_module(session, module_id)  # one issuing at a time per module
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     if module.status not in ISSUABLE:
-        raise Conflict(f"The module is {module.status.value}; certificates are issued once it is delivered.",
-                       code="module-not-delivered", title="Module not delivered", module_status=module.status.value)
-    programme_id, programme_name = (await session.execute(
-        select(Programme.id, Programme.name).join(Cycle, Cycle.programme_id == Programme.id).where(Cycle.id == module.cycle_id)
-    )).one()
+        raise Conflict(
+            f"The module is {module.status.value}; certificates are issued once it is delivered.",
+            code="module-not-delivered",
+            title="Module not delivered",
+            module_status=module.status.value,
+        )
+    programme_id, programme_name = (
+        await session.execute(
+            select(Programme.id, Programme.name)
+            .join(Cycle, Cycle.programme_id == Programme.id)
+            .where(Cycle.id == module.cycle_id)
+        )
+    ).one()
     starts_on, ends_on = (await module_dates(session, [module.id])).get(module.id, (None, None))
-    completed = (await session.execute(internal(
-        select(Officer.id, Officer.name_latin, Assessment.post_test)
-        .join(Nomination, Nomination.officer_id == Officer.id)
-        .outerjoin(Assessment, and_(Assessment.module_id == Nomination.module_id, Assessment.officer_id == Officer.id))
-        .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.completed, Officer.erased_at.is_(None))
-        .order_by(Officer.id), "issuing for a module the caller manages: everyone who completed it, erased people excepted"))).all()
+    completed = (
+        await session.execute(
+            internal(
+                select(Officer.id, Officer.name_latin, Assessment.post_test)
+                .join(Nomination, Nomination.officer_id == Officer.id)
+                .outerjoin(
+                    Assessment, and_(Assessment.module_id == Nomination.module_id, Assessment.officer_id == Officer.id)
+                )
+                .where(
+                    Nomination.module_id == module.id,
+                    Nomination.status == NominationStatus.completed,
+                    Officer.erased_at.is_(None),
+                )
+                .order_by(Officer.id),
+                "issuing for a module the caller manages: everyone who completed it, erased people excepted",
+            )
+        )
+    ).all()
     existing = list(await session.scalars(select(Certificate).where(Certificate.module_id == module.id)))
     have = {(c.officer_id, c.kind) for c in existing}
     issued_at = utcnow()
@@ -82,29 +104,62 @@ async def issue_certificates(session: AsyncSession, *, principal: Principal, key
                 already += 1
                 continue
             certificate_id = uuid7()
-            claims = credential_claims(CredentialFacts(
-                certificate_id=certificate_id, kind=kind, issued_at=issued_at, programme_id=programme_id,
-                programme_name=programme_name, module_id=module.id, module_title=module.title, officer_id=officer_id,
-                completion_threshold=module.completion_threshold, pass_mark=module.pass_mark, starts_on=starts_on, ends_on=ends_on))
-            new.append(Certificate(
-                id=certificate_id, module_id=module.id, officer_id=officer_id, kind=kind,
-                verification_code=secrets.token_urlsafe(12), holder_initials=initials(name_latin)[:40],
-                credential=keyring.sign(claims, typ=MEDIA_TYPE), issued_at=issued_at,
-            ))
+            claims = credential_claims(
+                CredentialFacts(
+                    certificate_id=certificate_id,
+                    kind=kind,
+                    issued_at=issued_at,
+                    programme_id=programme_id,
+                    programme_name=programme_name,
+                    module_id=module.id,
+                    module_title=module.title,
+                    officer_id=officer_id,
+                    completion_threshold=module.completion_threshold,
+                    pass_mark=module.pass_mark,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                )
+            )
+            new.append(
+                Certificate(
+                    id=certificate_id,
+                    module_id=module.id,
+                    officer_id=officer_id,
+                    kind=kind,
+                    verification_code=secrets.token_urlsafe(12),
+                    holder_initials=initials(name_latin)[:40],
+                    credential=keyring.sign(claims, typ=MEDIA_TYPE),
+                    issued_at=issued_at,
+                )
+            )
     if new:
         session.add_all(new)
         await flush_or_conflict(session, "A certificate")
         agencies = await agencies_of(session, [c.officer_id for c in new])
         for c in new:
-            record_change(session, principal=principal, action="issued", entity=ENTITY, entity_id=c.id,
-                          changes={"module_id": (None, c.module_id), "officer_id": (None, c.officer_id), "kind": (None, c.kind)})
-            emit(session, "certificate.issued", resource_id=c.id, officer_id=c.officer_id, agency_id=agencies.get(c.officer_id),
-                 data={"module_id": c.module_id, "officer_id": c.officer_id})
+            record_change(
+                session,
+                principal=principal,
+                action="issued",
+                entity=ENTITY,
+                entity_id=c.id,
+                changes={"module_id": (None, c.module_id), "officer_id": (None, c.officer_id), "kind": (None, c.kind)},
+            )
+            emit(
+                session,
+                "certificate.issued",
+                resource_id=c.id,
+                officer_id=c.officer_id,
+                agency_id=agencies.get(c.officer_id),
+                data={"module_id": c.module_id, "officer_id": c.officer_id},
+            )
     certificates = sorted(existing + new, key=lambda c: c.id)
     return IssueResult(issued=len(new), already=already, certificates=certificates)
 
 
-async def list_certificates(session: AsyncSession, *, principal: Principal, filters: CertificateFilters, limit: int, cursor: str | None) -> Paged[Certificate]:
+async def list_certificates(
+    session: AsyncSession, *, principal: Principal, filters: CertificateFilters, limit: int, cursor: str | None
+) -> Paged[Certificate]:
     authorize(principal, CERTIFICATES_READ)
     stmt = select(Certificate).where(_visible(principal))
     if filters.module_id:
@@ -113,7 +168,13 @@ async def list_certificates(session: AsyncSession, *, principal: Principal, filt
         stmt = stmt.where(Certificate.officer_id == filters.officer_id)
     items, next_cursor = await paginate(session, stmt, order=(Certificate.id,), limit=limit, cursor=cursor)
     if need_to_know.logs_reads(principal):
-        record_read(session, principal=principal, entity=ENTITY, filters=filters.model_dump() | {"cursor": cursor}, row_count=len(items))
+        record_read(
+            session,
+            principal=principal,
+            entity=ENTITY,
+            filters=filters.model_dump() | {"cursor": cursor},
+            row_count=len(items),
+        )
     return items, next_cursor
 
 
@@ -122,40 +183,66 @@ async def get_certificate(session: AsyncSession, *, principal: Principal, certif
     return await get_or_404(session, Certificate, certificate_id, where=(_visible(principal),))
 
 
-async def revoke_certificate(session: AsyncSession, *, principal: Principal, certificate_id: uuid.UUID, data: Revocation) -> Certificate:
+async def revoke_certificate(
+    session: AsyncSession, *, principal: Principal, certificate_id: uuid.UUID, data: Revocation
+) -> Certificate:
     """A revoked certificate stays on record; the public check answers "revoked" from now on."""
     authorize(principal, CERTIFICATES_ISSUE)
     certificate = await get_or_404(session, Certificate, certificate_id, where=(_visible(principal),))
     await authorize_programme(session, principal, module_id=certificate.module_id)
     if certificate.revoked_at is not None:
-        raise Conflict(f"The certificate was already revoked on {certificate.revoked_at.isoformat()}.", code="already-revoked",
-                       title="Already revoked", revoked_at=certificate.revoked_at.isoformat())
+        raise Conflict(
+            f"The certificate was already revoked on {certificate.revoked_at.isoformat()}.",
+            code="already-revoked",
+            title="Already revoked",
+            revoked_at=certificate.revoked_at.isoformat(),
+        )
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = data.reason
     await session.flush()
-    record_change(session, principal=principal, action="revoked", entity=ENTITY, entity_id=certificate.id,
-                  changes={"revoked_at": (None, certificate.revoked_at), "revoked_reason": (None, data.reason)})
+    record_change(
+        session,
+        principal=principal,
+        action="revoked",
+        entity=ENTITY,
+        entity_id=certificate.id,
+        changes={"revoked_at": (None, certificate.revoked_at), "revoked_reason": (None, data.reason)},
+    )
     agencies = await agencies_of(session, [certificate.officer_id])
-    emit(session, "certificate.revoked", resource_id=certificate.id, officer_id=certificate.officer_id,
-         agency_id=agencies.get(certificate.officer_id), data={"module_id": certificate.module_id, "officer_id": certificate.officer_id})
+    emit(
+        session,
+        "certificate.revoked",
+        resource_id=certificate.id,
+        officer_id=certificate.officer_id,
+        agency_id=agencies.get(certificate.officer_id),
+        data={"module_id": certificate.module_id, "officer_id": certificate.officer_id},
+    )
     return certificate
 
 
 async def verify(session: AsyncSession, *, code: str) -> Verification:
     """The public check: no sign-in, so no name, no person's id and no agency in the answer."""
-    row = (await session.execute(
-        select(Certificate, Module.title, Programme.name)
-        .join(Module, Module.id == Certificate.module_id)
-        .join(Cycle, Cycle.id == Module.cycle_id)
-        .join(Programme, Programme.id == Cycle.programme_id)
-        .where(Certificate.verification_code == code)
-    )).first()
+    row = (
+        await session.execute(
+            select(Certificate, Module.title, Programme.name)
+            .join(Module, Module.id == Certificate.module_id)
+            .join(Cycle, Cycle.id == Module.cycle_id)
+            .join(Programme, Programme.id == Cycle.programme_id)
+            .where(Certificate.verification_code == code)
+        )
+    ).first()
     if row is None:
         raise NotFound("No certificate has this verification code.", entity="certificates")
     certificate, module_title, issuer = row
     starts_on, ends_on = (await module_dates(session, [certificate.module_id])).get(certificate.module_id, (None, None))
     return Verification(
-        status="revoked" if certificate.revoked_at else "valid", kind=certificate.kind, module_title=module_title,
-        starts_on=starts_on, ends_on=ends_on, issuer=issuer, holder_initials=certificate.holder_initials,
-        issued_at=certificate.issued_at, revoked_at=certificate.revoked_at,
+        status="revoked" if certificate.revoked_at else "valid",
+        kind=certificate.kind,
+        module_title=module_title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        issuer=issuer,
+        holder_initials=certificate.holder_initials,
+        issued_at=certificate.issued_at,
+        revoked_at=certificate.revoked_at,
     )

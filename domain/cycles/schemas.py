@@ -7,7 +7,17 @@ from zoneinfo import ZoneInfo, available_timezones
 from pydantic import AfterValidator, Field, model_validator
 
 from domain.cycles.models import DEFAULT_WORKING_DAYS, Weekday
-from domain.schemas import CountryCode, Day, EntityRead, Fraction, FundingSource, InputModel, Name, PatchModel, ShortText
+from domain.schemas import (
+    CountryCode,
+    Day,
+    EntityRead,
+    Fraction,
+    FundingSource,
+    InputModel,
+    Name,
+    PatchModel,
+    ShortText,
+)
 
 
 @cache

@@ -28,7 +28,9 @@ class CycleFilters(BaseModel):
     q: SearchText | None = None
 
 
-async def list_cycles(session: AsyncSession, *, principal: Principal, filters: CycleFilters, limit: int, cursor: str | None) -> Paged[Cycle]:
+async def list_cycles(
+    session: AsyncSession, *, principal: Principal, filters: CycleFilters, limit: int, cursor: str | None
+) -> Paged[Cycle]:
     authorize(principal, PLANNING_READ)
     stmt = select(Cycle)
     if filters.programme_id:
@@ -52,7 +54,10 @@ async def create_cycle(session: AsyncSession, *, principal: Principal, data: Cyc
     await authorize_programme(session, principal, programme_id=data.programme_id)
     await ensure_exists(session, Programme, data.programme_id, field="programme_id")
     return await create_entity(
-        session, principal=principal, entity=ENTITY, obj=Cycle(**_columns(data, data.model_dump())),
+        session,
+        principal=principal,
+        entity=ENTITY,
+        obj=Cycle(**_columns(data, data.model_dump())),
         audit_fields=list(CycleCreate.model_fields),
     )
 
@@ -75,11 +80,18 @@ async def update_cycle(
     if changes.get("programme_id"):
         await authorize_programme(session, principal, programme_id=changes["programme_id"])
     if changes.get("starts_on", cycle.starts_on) > changes.get("ends_on", cycle.ends_on):
-        raise InvalidInput("The cycle would end before it starts.", errors=[{"field": "ends_on", "message": "ends_on is before starts_on"}])
-    return await update_entity(session, principal=principal, entity=ENTITY, obj=cycle, data=changes, expected_version=expected_version)
+        raise InvalidInput(
+            "The cycle would end before it starts.",
+            errors=[{"field": "ends_on", "message": "ends_on is before starts_on"}],
+        )
+    return await update_entity(
+        session, principal=principal, entity=ENTITY, obj=cycle, data=changes, expected_version=expected_version
+    )
 
 
-async def delete_cycle(session: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, expected_version: int | None) -> None:
+async def delete_cycle(
+    session: AsyncSession, *, principal: Principal, cycle_id: uuid.UUID, expected_version: int | None
+) -> None:
     authorize(principal, PLANNING_WRITE)
     cycle = await get_cycle(session, principal=principal, cycle_id=cycle_id)
     await authorize_programme(session, principal, programme_id=cycle.programme_id)

@@ -24,11 +24,15 @@ from domain.schemas import Warning_
 async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCounts, SexCounts]:
     """Enrolled and pending by sex, in one grouped query."""
     stage = case((Nomination.status.in_(ON_ROSTER), "enrolled"), else_="pending")
-    rows = await session.execute(internal(
-        select(stage, Officer.sex, func.count())
-        .join(Officer, Officer.id == Nomination.officer_id)
-        .where(Nomination.module_id == module_id, Nomination.status.in_(ON_ROSTER + PENDING))
-        .group_by(stage, Officer.sex), "counts by sex of a module's nominations: no person"))
+    rows = await session.execute(
+        internal(
+            select(stage, Officer.sex, func.count())
+            .join(Officer, Officer.id == Nomination.officer_id)
+            .where(Nomination.module_id == module_id, Nomination.status.in_(ON_ROSTER + PENDING))
+            .group_by(stage, Officer.sex),
+            "counts by sex of a module's nominations: no person",
+        )
+    )
     enrolled, pending = SexCounts(), SexCounts()
     for which, sex, n in rows:
         setattr(enrolled if which == "enrolled" else pending, Sex(sex).value, n)
@@ -38,7 +42,9 @@ async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCount
 async def _target(session: AsyncSession, module: Module) -> tuple[float, Literal["module", "cycle"]]:
     if module.female_share_target is not None:
         return module.female_share_target, "module"
-    cycle_target = (await session.execute(select(Cycle.female_share_target).where(Cycle.id == module.cycle_id))).scalar_one()
+    cycle_target = (
+        await session.execute(select(Cycle.female_share_target).where(Cycle.id == module.cycle_id))
+    ).scalar_one()
     return cycle_target, "cycle"
 
 
@@ -53,9 +59,17 @@ async def _balance(session: AsyncSession, module: Module) -> BalanceRead:
     target, source = await _target(session, module)
     now = female_share(enrolled.female, enrolled.male)
     return BalanceRead(
-        module_id=module.id, capacity=module.capacity, enrolled=enrolled, pending=pending, female_share_now=now,
-        female_share_if_all_pending_accepted=female_share(enrolled.female + pending.female, enrolled.male + pending.male),
-        target=target, target_source=source, below_target=now is not None and now < target,
+        module_id=module.id,
+        capacity=module.capacity,
+        enrolled=enrolled,
+        pending=pending,
+        female_share_now=now,
+        female_share_if_all_pending_accepted=female_share(
+            enrolled.female + pending.female, enrolled.male + pending.male
+        ),
+        target=target,
+        target_source=source,
+        below_target=now is not None and now < target,
     )
 
 
@@ -67,8 +81,13 @@ async def nomination_warnings(session: AsyncSession, *, module: Module) -> list[
     balance = await _balance(session, module)
     projected = balance.female_share_if_all_pending_accepted
     if projected is not None and projected < balance.target:
-        return [Warning_(code="female-share-below-target", message=f"Even if every pending nomination were accepted, women "
-                 f"would be {_pct(projected)} of participants; the target is {_pct(balance.target)}.")]
+        return [
+            Warning_(
+                code="female-share-below-target",
+                message=f"Even if every pending nomination were accepted, women "
+                f"would be {_pct(projected)} of participants; the target is {_pct(balance.target)}.",
+            )
+        ]
     return []
 
 
@@ -77,6 +96,11 @@ async def acceptance_warnings(session: AsyncSession, *, module: Module, full: bo
         return []
     balance = await _balance(session, module)
     if balance.below_target:
-        return [Warning_(code="full-below-female-target", message=f"The module is full with {_pct(balance.female_share_now)} "
-                 f"women; the target is {_pct(balance.target)}.")]
+        return [
+            Warning_(
+                code="full-below-female-target",
+                message=f"The module is full with {_pct(balance.female_share_now)} "
+                f"women; the target is {_pct(balance.target)}.",
+            )
+        ]
     return []

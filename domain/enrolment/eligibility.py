@@ -18,14 +18,21 @@ from domain.officers.models import Officer
 IDENTITY_FIELDS = {VettingType.leahy: ("national_id", "date_of_birth", "place_of_birth")}
 
 
-async def missing_prerequisites(session: AsyncSession, *, officer_id: uuid.UUID, module_id: uuid.UUID) -> list[ModuleRef]:
+async def missing_prerequisites(
+    session: AsyncSession, *, officer_id: uuid.UUID, module_id: uuid.UUID
+) -> list[ModuleRef]:
     """Prerequisite modules the officer has not completed (possibly in an earlier year)."""
-    done = select(Nomination.module_id).where(Nomination.officer_id == officer_id, Nomination.status == NominationStatus.completed)
-    rows = await session.execute(internal(
-        select(Module.id, Module.code, Module.title)
-        .join(module_prerequisites, module_prerequisites.c.prerequisite_id == Module.id)
-        .where(module_prerequisites.c.module_id == module_id, Module.id.not_in(done)),
-        "eligibility of an officer the caller already holds: modules, not people"))
+    done = select(Nomination.module_id).where(
+        Nomination.officer_id == officer_id, Nomination.status == NominationStatus.completed
+    )
+    rows = await session.execute(
+        internal(
+            select(Module.id, Module.code, Module.title)
+            .join(module_prerequisites, module_prerequisites.c.prerequisite_id == Module.id)
+            .where(module_prerequisites.c.module_id == module_id, Module.id.not_in(done)),
+            "eligibility of an officer the caller already holds: modules, not people",
+        )
+    )
     return [ModuleRef(module_id=r.id, code=r.code, title=r.title) for r in rows]
 
 
@@ -37,9 +44,14 @@ def _overlaps() -> Select[uuid.UUID, uuid.UUID, str, str]:
         .join(Module, Module.id == Nomination.module_id)
         .join(theirs, theirs.module_id == Module.id)
         .join(mine, and_(mine.module_id == module_id, mine.starts_at < theirs.ends_at, theirs.starts_at < mine.ends_at))
-        .where(Nomination.officer_id.in_(bindparam("officer_ids", expanding=True)), Nomination.status.in_(HOLDS_SEAT),
-               Nomination.module_id != module_id)
-        .distinct(), "clashing modules of officers the caller already holds")
+        .where(
+            Nomination.officer_id.in_(bindparam("officer_ids", expanding=True)),
+            Nomination.status.in_(HOLDS_SEAT),
+            Nomination.module_id != module_id,
+        )
+        .distinct(),
+        "clashing modules of officers the caller already holds",
+    )
 
 
 # Built once, run with parameters: every nomination and decision asks it, and building the
@@ -47,7 +59,9 @@ def _overlaps() -> Select[uuid.UUID, uuid.UUID, str, str]:
 _OVERLAPS = _overlaps()
 
 
-async def overlapping_enrolments(session: AsyncSession, *, officer_ids: list[uuid.UUID], module_id: uuid.UUID) -> dict[uuid.UUID, list[ModuleRef]]:
+async def overlapping_enrolments(
+    session: AsyncSession, *, officer_ids: list[uuid.UUID], module_id: uuid.UUID
+) -> dict[uuid.UUID, list[ModuleRef]]:
     """For each officer, the other modules they are enrolled in whose sessions overlap this module's."""
     if not officer_ids:
         return {}

@@ -16,21 +16,49 @@ S = NominationStatus
 
 
 def record_status(
-    session: AsyncSession, *, principal: Principal, nomination: Nomination, to_status: NominationStatus, reason: str | None
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    nomination: Nomination,
+    to_status: NominationStatus,
+    reason: str | None,
 ) -> None:
     before = nomination.status
     nomination.status = to_status
-    session.add(NominationChange(
-        nomination_id=nomination.id, actor_id=principal.id, actor_name=principal.name,
-        from_status=before.value if before else None, to_status=to_status.value, reason=reason,
-    ))
-    record_change(session, principal=principal, action="status-changed", entity="nomination", entity_id=nomination.id,
-                  changes={"status": (before, to_status), "reason": (None, reason)})
+    session.add(
+        NominationChange(
+            nomination_id=nomination.id,
+            actor_id=principal.id,
+            actor_name=principal.name,
+            from_status=before.value if before else None,
+            to_status=to_status.value,
+            reason=reason,
+        )
+    )
+    record_change(
+        session,
+        principal=principal,
+        action="status-changed",
+        entity="nomination",
+        entity_id=nomination.id,
+        changes={"status": (before, to_status), "reason": (None, reason)},
+    )
     type_ = event_type(before, to_status)
-    data: dict[str, Any] = {"module_id": nomination.module_id, "officer_id": nomination.officer_id, "status": to_status.value}
+    data: dict[str, Any] = {
+        "module_id": nomination.module_id,
+        "officer_id": nomination.officer_id,
+        "status": to_status.value,
+    }
     if type_ != "completion.settled":
         data["previous_status"] = before.value if before else None
-    emit(session, type_, resource_id=nomination.id, officer_id=nomination.officer_id, agency_id=nomination.agency_id, data=data)
+    emit(
+        session,
+        type_,
+        resource_id=nomination.id,
+        officer_id=nomination.officer_id,
+        agency_id=nomination.agency_id,
+        data=data,
+    )
 
 
 def event_type(before: NominationStatus | None, after: NominationStatus) -> str:

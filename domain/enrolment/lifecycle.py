@@ -26,30 +26,51 @@ from domain.events.outbox import emit
 from domain.vetting.service import cancel_module_vettings, vetting_blockers
 
 
-async def transition_module(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleTransition) -> Module:
+async def transition_module(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleTransition
+) -> Module:
     module = await managed_module(session, principal, module_id)
     first_start, last_end = await session_span(session, module.id)
-    check_transition(module.status, data.to, reason=data.reason, first_start=first_start, last_end=last_end, now=utcnow())
+    check_transition(
+        module.status, data.to, reason=data.reason, first_start=first_start, last_end=last_end, now=utcnow()
+    )
     if data.to is ModuleStatus.confirmed and module.vetting_required is not VettingType.none:
         blockers = await vetting_blockers(session, module=module)
         if blockers:
             raise Conflict(
-                f"{len(blockers)} enrolled participant(s) lack an approved {module.vetting_required.value} vetting valid over "
-                "the module's dates; nothing was changed.",
-                code="vetting-incomplete", title="Vetting incomplete", blockers=[b.model_dump(mode="json") for b in blockers],
+                f"{len(blockers)} enrolled participant(s) lack an approved {module.vetting_required.value} vetting "
+                "valid over the module's dates; nothing was changed.",
+                code="vetting-incomplete",
+                title="Vetting incomplete",
+                blockers=[b.model_dump(mode="json") for b in blockers],
             )
     before = module.status
     module.status, module.status_reason = data.to, data.reason
     await session.flush()
-    record_change(session, principal=principal, action="transitioned", entity="module", entity_id=module.id,
-                  changes={"status": (before, data.to), "status_reason": (None, data.reason)})
-    emit(session, "module.status_changed", resource_id=module.id, data={"status": data.to.value, "previous_status": before.value})
+    record_change(
+        session,
+        principal=principal,
+        action="transitioned",
+        entity="module",
+        entity_id=module.id,
+        changes={"status": (before, data.to), "status_reason": (None, data.reason)},
+    )
+    emit(
+        session,
+        "module.status_changed",
+        resource_id=module.id,
+        data={"status": data.to.value, "previous_status": before.value},
+    )
     if data.to is ModuleStatus.cancelled:
         reason = f"module cancelled: {data.reason}"
-        live = internal(select(Nomination).where(Nomination.module_id == module.id, Nomination.status.in_(LIVE)),
-                        "cancelling a module withdraws every nomination still in play")
+        live = internal(
+            select(Nomination).where(Nomination.module_id == module.id, Nomination.status.in_(LIVE)),
+            "cancelling a module withdraws every nomination still in play",
+        )
         for nomination in await session.scalars(live):
-            record_status(session, principal=principal, nomination=nomination, to_status=NominationStatus.withdrawn, reason=reason)
+            record_status(
+                session, principal=principal, nomination=nomination, to_status=NominationStatus.withdrawn, reason=reason
+            )
         await cancel_module_vettings(session, principal=principal, module=module)
     elif data.to is ModuleStatus.delivered:
         await complete_module(session, principal=principal, module=module)

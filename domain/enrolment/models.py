@@ -42,7 +42,10 @@ class ModuleQuota(Entity):
     known. Released quotas no longer reserve or cap: their unclaimed seats return to the pool."""
 
     __tablename__ = "module_quotas"
-    __table_args__ = (UniqueConstraint("module_id", "agency_id"), CheckConstraint("seats >= 0", name="seats_not_negative"))
+    __table_args__ = (
+        UniqueConstraint("module_id", "agency_id"),
+        CheckConstraint("seats >= 0", name="seats_not_negative"),
+    )
 
     module_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agencies.id"), index=True)

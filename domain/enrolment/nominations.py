@@ -25,7 +25,15 @@ from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
 from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
 from domain.enrolment.rules import NominationFacts, check_status_change, nomination_violations
-from domain.enrolment.schemas import Decision, DecisionResult, NominationCreate, NominationRead, SeatChanges, Violation, Withdrawal
+from domain.enrolment.schemas import (
+    Decision,
+    DecisionResult,
+    NominationCreate,
+    NominationRead,
+    SeatChanges,
+    Violation,
+    Withdrawal,
+)
 from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
 from domain.events.outbox import emit
@@ -44,8 +52,15 @@ class NominationFilters(BaseModel):
     officer_id: uuid.UUID | None = None
 
 
-async def list_nominations(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, filters: NominationFilters,
-                           limit: int, cursor: str | None) -> Paged[Nomination]:
+async def list_nominations(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    module_id: uuid.UUID,
+    filters: NominationFilters,
+    limit: int,
+    cursor: str | None,
+) -> Paged[Nomination]:
     authorize(principal, NOMINATIONS_READ)
     await get_or_404(session, Module, module_id)
     stmt = select(Nomination).where(Nomination.module_id == module_id, need_to_know.nominations(principal))
@@ -66,40 +81,90 @@ async def get_nomination(session: AsyncSession, *, principal: Principal, nominat
     return await get_or_404(session, Nomination, nomination_id, where=(need_to_know.nominations(principal),))
 
 
-async def nomination_history(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> list[NominationChange]:
+async def nomination_history(
+    session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID
+) -> list[NominationChange]:
     await get_nomination(session, principal=principal, nomination_id=nomination_id)
-    return list(await session.scalars(
-        select(NominationChange).where(NominationChange.nomination_id == nomination_id).order_by(NominationChange.id)))
+    return list(
+        await session.scalars(
+            select(NominationChange)
+            .where(NominationChange.nomination_id == nomination_id)
+            .order_by(NominationChange.id)
+        )
+    )
 
 
-async def create_nomination(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: NominationCreate) -> NominationRead:
+async def create_nomination(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: NominationCreate
+) -> NominationRead:
     authorize(principal, NOMINATIONS_WRITE)
     module = await lock_module(session, module_id)
     deciding = allowed(principal, NOMINATIONS_DECIDE)
     if deciding:
         await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    officer = (await session.scalars(select(Officer).where(Officer.id == data.officer_id, need_to_know.officers(principal)))).first()
+    officer = (
+        await session.scalars(select(Officer).where(Officer.id == data.officer_id, need_to_know.officers(principal)))
+    ).first()
     if officer is None:  # another agency's officer does not exist for a focal point
-        raise InvalidInput("officer_id refers to no officer you can nominate.",
-                           errors=[{"field": "officer_id", "message": f"unknown officer {data.officer_id}"}])
+        raise InvalidInput(
+            "officer_id refers to no officer you can nominate.",
+            errors=[{"field": "officer_id", "message": f"unknown officer {data.officer_id}"}],
+        )
     if data.late_reason and not deciding:
-        raise InvalidInput("Only coordinators may nominate after the deadline.", errors=[{"field": "late_reason", "message": "not allowed for your role"}])
-    violations = await _violations(session, module=module, officer=officer, deciding=deciding, late_reason=data.late_reason)
+        raise InvalidInput(
+            "Only coordinators may nominate after the deadline.",
+            errors=[{"field": "late_reason", "message": "not allowed for your role"}],
+        )
+    violations = await _violations(
+        session, module=module, officer=officer, deciding=deciding, late_reason=data.late_reason
+    )
     if violations:
         first = violations[0]
-        raise RuleViolation(first.message if len(violations) == 1 else f"{first.message} (and {len(violations) - 1} more rule(s))",
-                            code=first.rule, title="Nomination refused", violations=[v.model_dump(mode="json", exclude_none=True) for v in violations])
-    nomination = Nomination(module_id=module.id, officer_id=officer.id, agency_id=officer.agency_id, role=data.role,
-                            priority=data.priority, note=data.note, late_reason=data.late_reason, status=S.submitted,
-                            nominated_by=principal.name)
+        raise RuleViolation(
+            first.message if len(violations) == 1 else f"{first.message} (and {len(violations) - 1} more rule(s))",
+            code=first.rule,
+            title="Nomination refused",
+            violations=[v.model_dump(mode="json", exclude_none=True) for v in violations],
+        )
+    nomination = Nomination(
+        module_id=module.id,
+        officer_id=officer.id,
+        agency_id=officer.agency_id,
+        role=data.role,
+        priority=data.priority,
+        note=data.note,
+        late_reason=data.late_reason,
+        status=S.submitted,
+        nominated_by=principal.name,
+    )
     session.add(nomination)
     await session.flush()
-    session.add(NominationChange(nomination_id=nomination.id, actor_id=principal.id, actor_name=principal.name,
-                                 from_status=None, to_status=S.submitted.value, reason=data.late_reason or data.note))
-    record_change(session, principal=principal, action="created", entity="nomination", entity_id=nomination.id,
-                  changes={"module_id": (None, module.id), "officer_id": (None, officer.id), "role": (None, data.role)})
-    emit(session, "nomination.submitted", resource_id=nomination.id, officer_id=officer.id, agency_id=officer.agency_id,
-         data={"module_id": module.id, "officer_id": officer.id, "status": S.submitted.value})
+    session.add(
+        NominationChange(
+            nomination_id=nomination.id,
+            actor_id=principal.id,
+            actor_name=principal.name,
+            from_status=None,
+            to_status=S.submitted.value,
+            reason=data.late_reason or data.note,
+        )
+    )
+    record_change(
+        session,
+        principal=principal,
+        action="created",
+        entity="nomination",
+        entity_id=nomination.id,
+        changes={"module_id": (None, module.id), "officer_id": (None, officer.id), "role": (None, data.role)},
+    )
+    emit(
+        session,
+        "nomination.submitted",
+        resource_id=nomination.id,
+        officer_id=officer.id,
+        agency_id=officer.agency_id,
+        data={"module_id": module.id, "officer_id": officer.id, "status": S.submitted.value},
+    )
     read = NominationRead.model_validate(nomination)
     read.warnings = await nomination_warnings(session, module=module)
     return read
@@ -112,21 +177,36 @@ async def refusals(session: AsyncSession, *, principal: Principal, module: Modul
     return await _violations(session, module=module, officer=officer, deciding=deciding, late_reason=None)
 
 
-async def _violations(session: AsyncSession, *, module: Module, officer: Officer, deciding: bool, late_reason: str | None) -> list[Violation]:
+async def _violations(
+    session: AsyncSession, *, module: Module, officer: Officer, deciding: bool, late_reason: str | None
+) -> list[Violation]:
     """The facts the nomination rules need (four queries), judged by enrolment/rules.py."""
     already = select(Nomination.id).where(Nomination.module_id == module.id, Nomination.officer_id == officer.id)
     overlaps = await eligibility.overlapping_enrolments(session, officer_ids=[officer.id], module_id=module.id)
-    return nomination_violations(NominationFacts(
-        officer_active=officer.active, module_status=module.status, deadline=module.nomination_deadline, now=datetime.now(UTC), deciding=deciding,
-        late_reason=late_reason,
-        already_nominated=await session.scalar(internal(already, "is this officer (visible to the caller) already nominated")) is not None,
-        missing_prerequisites=await eligibility.missing_prerequisites(session, officer_id=officer.id, module_id=module.id),
-        overlapping=overlaps.get(officer.id, []),
-        missing_identity_fields=eligibility.missing_identity_fields(officer, module.vetting_required),
-    ))
+    return nomination_violations(
+        NominationFacts(
+            officer_active=officer.active,
+            module_status=module.status,
+            deadline=module.nomination_deadline,
+            now=datetime.now(UTC),
+            deciding=deciding,
+            late_reason=late_reason,
+            already_nominated=await session.scalar(
+                internal(already, "is this officer (visible to the caller) already nominated")
+            )
+            is not None,
+            missing_prerequisites=await eligibility.missing_prerequisites(
+                session, officer_id=officer.id, module_id=module.id
+            ),
+            overlapping=overlaps.get(officer.id, []),
+            missing_identity_fields=eligibility.missing_identity_fields(officer, module.vetting_required),
+        )
+    )
 
 
-async def decide(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Decision) -> DecisionResult:
+async def decide(
+    session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Decision
+) -> DecisionResult:
     authorize(principal, NOMINATIONS_DECIDE)
     nomination = await get_nomination(session, principal=principal, nomination_id=nomination_id)
     module = await lock_module(session, nomination.module_id)
@@ -134,7 +214,9 @@ async def decide(session: AsyncSession, *, principal: Principal, nomination_id: 
     await session.refresh(nomination)  # re-read under the lock: a concurrent decision may have moved it
     if data.decision == "reject":
         check_status_change(nomination.status, S.rejected)
-        changes = await free_seat(session, principal=principal, nomination=nomination, to_status=S.rejected, reason=data.reason)
+        changes = await free_seat(
+            session, principal=principal, nomination=nomination, to_status=S.rejected, reason=data.reason
+        )
         return _result(nomination, changes)
     if data.decision == "waitlist":
         check_status_change(nomination.status, S.waitlisted)
@@ -143,12 +225,21 @@ async def decide(session: AsyncSession, *, principal: Principal, nomination_id: 
         return _result(nomination, SeatChanges())
     check_status_change(nomination.status, S.enrolled)
     if module.status not in ACCEPTING:
-        raise Conflict(f"The module is {module.status.value}; participants are accepted while it is open or confirmed.",
-                       code="module-not-accepting", title="Module not accepting participants")
-    overlaps = (await eligibility.overlapping_enrolments(session, officer_ids=[nomination.officer_id], module_id=module.id)).get(nomination.officer_id)
+        raise Conflict(
+            f"The module is {module.status.value}; participants are accepted while it is open or confirmed.",
+            code="module-not-accepting",
+            title="Module not accepting participants",
+        )
+    overlaps = (
+        await eligibility.overlapping_enrolments(session, officer_ids=[nomination.officer_id], module_id=module.id)
+    ).get(nomination.officer_id)
     if overlaps:
-        raise Conflict("The officer is enrolled in a module whose sessions overlap: " + ", ".join(m.code for m in overlaps) + ".",
-                       code="schedule-overlap", title="Schedule overlap", modules=[m.model_dump(mode="json") for m in overlaps])
+        raise Conflict(
+            "The officer is enrolled in a module whose sessions overlap: " + ", ".join(m.code for m in overlaps) + ".",
+            code="schedule-overlap",
+            title="Schedule overlap",
+            modules=[m.model_dump(mode="json") for m in overlaps],
+        )
     book = await SeatBook.load(session, module)
     path = (await session.execute(select(Agency.path).where(Agency.id == nomination.agency_id))).scalar_one()
     limit = book.limit_for(path)
@@ -156,14 +247,26 @@ async def decide(session: AsyncSession, *, principal: Principal, nomination_id: 
         what = "The module is full" if limit == "capacity" else "The agency's quota for this module is used up"
         if data.on_full == "waitlist":
             if nomination.status is not S.waitlisted:
-                record_status(session, principal=principal, nomination=nomination, to_status=S.waitlisted,
-                              reason=f"{limit} reached; queued" + (f": {data.reason}" if data.reason else ""))
+                record_status(
+                    session,
+                    principal=principal,
+                    nomination=nomination,
+                    to_status=S.waitlisted,
+                    reason=f"{limit} reached; queued" + (f": {data.reason}" if data.reason else ""),
+                )
                 await session.flush()
             result = _result(nomination, SeatChanges())
-            result.warnings.append(Warning_(code=f"{limit}-reached", message=f"{what}: the nomination waits in the queue."))
+            result.warnings.append(
+                Warning_(code=f"{limit}-reached", message=f"{what}: the nomination waits in the queue.")
+            )
             return result
-        raise Conflict(f"{what}; nothing was changed. Decide again with on_full=waitlist to queue it.",
-                       code=f"{limit}-reached", title="No seat", limit=limit, capacity=module.capacity)
+        raise Conflict(
+            f"{what}; nothing was changed. Decide again with on_full=waitlist to queue it.",
+            code=f"{limit}-reached",
+            title="No seat",
+            limit=limit,
+            capacity=module.capacity,
+        )
     record_status(session, principal=principal, nomination=nomination, to_status=S.enrolled, reason=data.reason)
     await session.flush()
     book.take(path)
@@ -172,7 +275,9 @@ async def decide(session: AsyncSession, *, principal: Principal, nomination_id: 
     return result
 
 
-async def withdraw(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Withdrawal) -> DecisionResult:
+async def withdraw(
+    session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Withdrawal
+) -> DecisionResult:
     authorize(principal, NOMINATIONS_WRITE)
     nomination = await get_nomination(session, principal=principal, nomination_id=nomination_id)
     if allowed(principal, NOMINATIONS_DECIDE):
@@ -180,9 +285,13 @@ async def withdraw(session: AsyncSession, *, principal: Principal, nomination_id
     await lock_module(session, nomination.module_id)
     await session.refresh(nomination)
     check_status_change(nomination.status, S.withdrawn)
-    changes = await free_seat(session, principal=principal, nomination=nomination, to_status=S.withdrawn, reason=data.reason)
+    changes = await free_seat(
+        session, principal=principal, nomination=nomination, to_status=S.withdrawn, reason=data.reason
+    )
     return _result(nomination, changes)
 
 
 def _result(nomination: Nomination, changes: SeatChanges) -> DecisionResult:
-    return DecisionResult(nomination=NominationRead.model_validate(nomination), promoted=changes.promoted, skipped=changes.skipped)
+    return DecisionResult(
+        nomination=NominationRead.model_validate(nomination), promoted=changes.promoted, skipped=changes.skipped
+    )

@@ -32,15 +32,25 @@ async def get_quotas(session: AsyncSession, *, principal: Principal, module_id: 
 
 
 async def _read(session: AsyncSession, module: Module, promoted: SeatChanges | None = None) -> QuotasRead:
-    rows = (await session.execute(
-        select(ModuleQuota, Agency.path).join(Agency, Agency.id == ModuleQuota.agency_id)
-        .where(ModuleQuota.module_id == module.id).order_by(Agency.path)
-    )).all()
+    rows = (
+        await session.execute(
+            select(ModuleQuota, Agency.path)
+            .join(Agency, Agency.id == ModuleQuota.agency_id)
+            .where(ModuleQuota.module_id == module.id)
+            .order_by(Agency.path)
+        )
+    ).all()
     active = [Quota(q.agency_id, path, q.seats) for q, path in rows if quota_is_active(q, module)]
-    enrolled_paths = list(await session.scalars(internal(
-        select(Agency.path).join(Nomination, Nomination.agency_id == Agency.id)
-        .where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT)),
-        "the agencies holding seats, to count quota use")))
+    enrolled_paths = list(
+        await session.scalars(
+            internal(
+                select(Agency.path)
+                .join(Nomination, Nomination.agency_id == Agency.id)
+                .where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT)),
+                "the agencies holding seats, to count quota use",
+            )
+        )
+    )
     everyone = [Quota(q.agency_id, path, q.seats) for q, path in rows]
     used: dict[uuid.UUID, int] = {}
     for path in enrolled_paths:
@@ -48,68 +58,134 @@ async def _read(session: AsyncSession, module: Module, promoted: SeatChanges | N
         if q is not None:
             used[q.agency_id] = used.get(q.agency_id, 0) + 1
     return QuotasRead(
-        module_id=module.id, capacity=module.capacity, general_pool=general_pool(module.capacity, active),
-        quotas=[QuotaRead(agency_id=q.agency_id, seats=q.seats, enrolled=used.get(q.agency_id, 0),
-                          released=not quota_is_active(q, module)) for q, _ in rows],
+        module_id=module.id,
+        capacity=module.capacity,
+        general_pool=general_pool(module.capacity, active),
+        quotas=[
+            QuotaRead(
+                agency_id=q.agency_id,
+                seats=q.seats,
+                enrolled=used.get(q.agency_id, 0),
+                released=not quota_is_active(q, module),
+            )
+            for q, _ in rows
+        ],
         promoted=(promoted.promoted if promoted else []),
     )
 
 
-async def put_quotas(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: QuotasPut) -> QuotasRead:
+async def put_quotas(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: QuotasPut
+) -> QuotasRead:
     authorize(principal, NOMINATIONS_DECIDE)
     module = await lock_module(session, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     agency_ids = [q.agency_id for q in data.quotas]
-    errors = [{"field": f"quotas[{i}].agency_id", "message": "listed twice"} for i, a in enumerate(agency_ids) if agency_ids.index(a) != i]
+    errors = [
+        {"field": f"quotas[{i}].agency_id", "message": "listed twice"}
+        for i, a in enumerate(agency_ids)
+        if agency_ids.index(a) != i
+    ]
     known = set(await session.scalars(select(Agency.id).where(Agency.id.in_(agency_ids)))) if agency_ids else set()
-    errors += [{"field": f"quotas[{i}].agency_id", "message": f"unknown agency {a}"} for i, a in enumerate(agency_ids) if a not in known]
+    errors += [
+        {"field": f"quotas[{i}].agency_id", "message": f"unknown agency {a}"}
+        for i, a in enumerate(agency_ids)
+        if a not in known
+    ]
     total = sum(q.seats for q in data.quotas)
     if total > module.capacity:
         errors.append({"field": "quotas", "message": f"{total} seats reserved but the module has {module.capacity}"})
     if errors:
         raise InvalidInput("The quotas cannot be set as sent.", errors=errors)
-    before = {q.agency_id: q.seats for q in await session.scalars(select(ModuleQuota).where(ModuleQuota.module_id == module.id))}
+    before = {
+        q.agency_id: q.seats
+        for q in await session.scalars(select(ModuleQuota).where(ModuleQuota.module_id == module.id))
+    }
     await session.execute(delete(ModuleQuota).where(ModuleQuota.module_id == module.id))
     session.add_all([ModuleQuota(module_id=module.id, agency_id=q.agency_id, seats=q.seats) for q in data.quotas])
     await session.flush()
-    record_change(session, principal=principal, action="quotas-set", entity="module", entity_id=module.id,
-                  changes={"quotas": ({str(k): v for k, v in before.items()}, {str(q.agency_id): q.seats for q in data.quotas})})
+    record_change(
+        session,
+        principal=principal,
+        action="quotas-set",
+        entity="module",
+        entity_id=module.id,
+        changes={"quotas": ({str(k): v for k, v in before.items()}, {str(q.agency_id): q.seats for q in data.quotas})},
+    )
     return await _read(session, module)
 
 
-async def release_quotas(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, reason: str | None) -> QuotasRead:
+async def release_quotas(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, reason: str | None
+) -> QuotasRead:
     """Unclaimed quota seats go back to the general pool; waiting nominations may then get in."""
     authorize(principal, NOMINATIONS_DECIDE)
     module = await lock_module(session, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     now = datetime.now(UTC)
-    for quota in await session.scalars(select(ModuleQuota).where(ModuleQuota.module_id == module.id, ModuleQuota.released_at.is_(None))):
+    for quota in await session.scalars(
+        select(ModuleQuota).where(ModuleQuota.module_id == module.id, ModuleQuota.released_at.is_(None))
+    ):
         quota.released_at = now
     await session.flush()
-    record_change(session, principal=principal, action="quotas-released", entity="module", entity_id=module.id,
-                  changes={"reason": (None, reason)})
-    promoted = await fill_seats(session, principal=principal, module=module, freed_agency_id=None, reason="quota seats released")
+    record_change(
+        session,
+        principal=principal,
+        action="quotas-released",
+        entity="module",
+        entity_id=module.id,
+        changes={"reason": (None, reason)},
+    )
+    promoted = await fill_seats(
+        session, principal=principal, module=module, freed_agency_id=None, reason="quota seats released"
+    )
     return await _read(session, module, promoted)
 
 
 async def list_waitlist(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> list[Nomination]:
     authorize(principal, NOMINATIONS_READ)
     await get_or_404(session, Module, module_id)
-    rows = list(await session.scalars(select(Nomination).where(
-        Nomination.module_id == module_id, Nomination.status == NominationStatus.waitlisted, need_to_know.nominations(principal))))
-    return sorted(rows, key=lambda n: queue_key(Waiting(n.id, n.agency_id, False, n.queue_rank, n.priority, n.created_at)))
+    rows = list(
+        await session.scalars(
+            select(Nomination).where(
+                Nomination.module_id == module_id,
+                Nomination.status == NominationStatus.waitlisted,
+                need_to_know.nominations(principal),
+            )
+        )
+    )
+    return sorted(
+        rows, key=lambda n: queue_key(Waiting(n.id, n.agency_id, False, n.queue_rank, n.priority, n.created_at))
+    )
 
 
-async def reorder_waitlist(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, nomination_ids: list[uuid.UUID]) -> list[Nomination]:
+async def reorder_waitlist(
+    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, nomination_ids: list[uuid.UUID]
+) -> list[Nomination]:
     authorize(principal, NOMINATIONS_DECIDE)
     module = await lock_module(session, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    waiting = {n.id: n for n in await session.scalars(internal(select(Nomination).where(
-        Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted),
-        "the coordinator reorders the whole waitlist of a module they decide for"))}
-    errors = [{"field": f"nomination_ids[{i}]", "message": "not waitlisted for this module"}
-              for i, nid in enumerate(nomination_ids) if nid not in waiting]
-    errors += [{"field": f"nomination_ids[{i}]", "message": "listed twice"} for i, nid in enumerate(nomination_ids) if nomination_ids.index(nid) != i]
+    waiting = {
+        n.id: n
+        for n in await session.scalars(
+            internal(
+                select(Nomination).where(
+                    Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted
+                ),
+                "the coordinator reorders the whole waitlist of a module they decide for",
+            )
+        )
+    }
+    errors = [
+        {"field": f"nomination_ids[{i}]", "message": "not waitlisted for this module"}
+        for i, nid in enumerate(nomination_ids)
+        if nid not in waiting
+    ]
+    errors += [
+        {"field": f"nomination_ids[{i}]", "message": "listed twice"}
+        for i, nid in enumerate(nomination_ids)
+        if nomination_ids.index(nid) != i
+    ]
     if errors:
         raise InvalidInput("The waitlist order names nominations that are not waiting here.", errors=errors)
     for n in waiting.values():
@@ -117,6 +193,12 @@ async def reorder_waitlist(session: AsyncSession, *, principal: Principal, modul
     for rank, nid in enumerate(nomination_ids, start=1):
         waiting[nid].queue_rank = rank
     await session.flush()
-    record_change(session, principal=principal, action="waitlist-reordered", entity="module", entity_id=module.id,
-                  changes={"order": (None, [str(n) for n in nomination_ids])})
+    record_change(
+        session,
+        principal=principal,
+        action="waitlist-reordered",
+        entity="module",
+        entity_id=module.id,
+        changes={"order": (None, [str(n) for n in nomination_ids])},
+    )
     return await list_waitlist(session, principal=principal, module_id=module.id)

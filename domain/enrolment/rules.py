@@ -96,8 +96,13 @@ def check_status_change(current: NominationStatus, target: NominationStatus) -> 
     allowed = NEXT.get(current, frozenset())
     if target not in allowed:
         names = sorted(s.value for s in allowed)
-        raise Conflict(f"A {current.value} nomination cannot become {target.value}; allowed: {', '.join(names) or 'none'}.",
-                       code="illegal-transition", title="Illegal status change", current=current.value, allowed=names)
+        raise Conflict(
+            f"A {current.value} nomination cannot become {target.value}; allowed: {', '.join(names) or 'none'}.",
+            code="illegal-transition",
+            title="Illegal status change",
+            current=current.value,
+            allowed=names,
+        )
 
 
 @dataclass(frozen=True)
@@ -120,21 +125,52 @@ def nomination_violations(facts: NominationFacts) -> list[Violation]:
     """Every rule a nomination breaks (domain rules 5-9), in a stable order; empty when it may go ahead."""
     found = []
     if not facts.officer_active:
-        found.append(Violation(rule="officer-deactivated", message="The officer is deactivated: reactivate them to nominate them."))
+        found.append(
+            Violation(
+                rule="officer-deactivated", message="The officer is deactivated: reactivate them to nominate them."
+            )
+        )
     if facts.module_status is not ModuleStatus.open:
-        found.append(Violation(rule="module-not-open", message=f"The module is {facts.module_status.value}; nominations need it open."))
+        found.append(
+            Violation(
+                rule="module-not-open", message=f"The module is {facts.module_status.value}; nominations need it open."
+            )
+        )
     if facts.deadline is not None and facts.now > facts.deadline and not (facts.deciding and facts.late_reason):
-        found.append(Violation(rule="deadline-passed", message=f"The nomination deadline ({facts.deadline.isoformat()}) has passed"
-                               + ("; a coordinator may add a late nomination with late_reason." if facts.deciding else ".")))
+        found.append(
+            Violation(
+                rule="deadline-passed",
+                message=f"The nomination deadline ({facts.deadline.isoformat()}) has passed"
+                + ("; a coordinator may add a late nomination with late_reason." if facts.deciding else "."),
+            )
+        )
     if facts.already_nominated:
         found.append(Violation(rule="already-nominated", message="The officer is already nominated for this module."))
     if facts.missing_prerequisites:
-        found.append(Violation(rule="prerequisite-not-completed", modules=facts.missing_prerequisites,
-                               message="The officer has not completed " + ", ".join(m.code for m in facts.missing_prerequisites) + "."))
+        found.append(
+            Violation(
+                rule="prerequisite-not-completed",
+                modules=facts.missing_prerequisites,
+                message="The officer has not completed " + ", ".join(m.code for m in facts.missing_prerequisites) + ".",
+            )
+        )
     if facts.overlapping:
-        found.append(Violation(rule="schedule-overlap", modules=facts.overlapping, message="The officer is enrolled in a module "
-                               "whose sessions overlap: " + ", ".join(m.code for m in facts.overlapping) + "."))
+        found.append(
+            Violation(
+                rule="schedule-overlap",
+                modules=facts.overlapping,
+                message="The officer is enrolled in a module "
+                "whose sessions overlap: " + ", ".join(m.code for m in facts.overlapping) + ".",
+            )
+        )
     if facts.missing_identity_fields:
-        found.append(Violation(rule="identity-fields-missing", fields=facts.missing_identity_fields,
-                               message="The module's vetting needs " + ", ".join(facts.missing_identity_fields) + " on the officer record."))
+        found.append(
+            Violation(
+                rule="identity-fields-missing",
+                fields=facts.missing_identity_fields,
+                message="The module's vetting needs "
+                + ", ".join(facts.missing_identity_fields)
+                + " on the officer record.",
+            )
+        )
     return found

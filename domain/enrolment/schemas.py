@@ -50,7 +50,9 @@ class QuotasRead(ReadModel):
     capacity: int
     general_pool: int = Field(description="Seats not reserved by an active quota")
     quotas: list[QuotaRead]
-    promoted: list["NominationRead"] = Field(default_factory=list, description="Enrolled from the waitlist by a release")
+    promoted: list["NominationRead"] = Field(
+        default_factory=list, description="Enrolled from the waitlist by a release"
+    )
 
 
 class QuotaRelease(InputModel):
@@ -83,7 +85,9 @@ class Decision(InputModel):
     decision: Literal["accept", "waitlist", "reject"]
     reason: str | None = Reason
     on_full: Literal["refuse", "waitlist"] = Field(
-        "refuse", description="When capacity or the agency's quota is reached: answer 409 (refuse) or queue it (waitlist)")
+        "refuse",
+        description="When capacity or the agency's quota is reached: answer 409 (refuse) or queue it (waitlist)",
+    )
 
 
 class Withdrawal(InputModel):

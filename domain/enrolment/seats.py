@@ -39,19 +39,33 @@ class SeatBook:
 
     @classmethod
     async def load(cls, session: AsyncSession, module: Module) -> SeatBook:
-        quota_rows = (await session.execute(
-            select(ModuleQuota, Agency.path).join(Agency, Agency.id == ModuleQuota.agency_id).where(ModuleQuota.module_id == module.id)
-        )).all()
+        quota_rows = (
+            await session.execute(
+                select(ModuleQuota, Agency.path)
+                .join(Agency, Agency.id == ModuleQuota.agency_id)
+                .where(ModuleQuota.module_id == module.id)
+            )
+        ).all()
         quotas = [Quota(q.agency_id, path, q.seats) for q, path in quota_rows if quota_is_active(q, module)]
-        paths = list(await session.scalars(internal(
-            select(Agency.path).join(Nomination, Nomination.agency_id == Agency.id)
-            .where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT)),
-            "the agencies holding seats, to check capacity and quotas")))
+        paths = list(
+            await session.scalars(
+                internal(
+                    select(Agency.path)
+                    .join(Nomination, Nomination.agency_id == Agency.id)
+                    .where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT)),
+                    "the agencies holding seats, to check capacity and quotas",
+                )
+            )
+        )
         return cls(module, quotas, paths)
 
     def limit_for(self, agency_path: str) -> str | None:
-        return seat_limit(capacity=self.module.capacity, quotas=self.quotas, enrolled_paths=self.enrolled_paths,
-                          candidate_path=agency_path)
+        return seat_limit(
+            capacity=self.module.capacity,
+            quotas=self.quotas,
+            enrolled_paths=self.enrolled_paths,
+            candidate_path=agency_path,
+        )
 
     def take(self, agency_path: str) -> None:
         self.enrolled_paths.append(agency_path)
@@ -62,19 +76,33 @@ class SeatBook:
 
 
 async def fill_seats(
-    session: AsyncSession, *, principal: Principal, module: Module, freed_agency_id: uuid.UUID | None, reason: str,
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    module: Module,
+    freed_agency_id: uuid.UUID | None,
+    reason: str,
     max_promotions: int | None = None,
 ) -> SeatChanges:
     """Enrol the first eligible waiting nominations (the freed seat's agency's alternates first);
     report everyone passed over, with the reason."""
-    rows = (await session.execute(internal(
-        select(Nomination, Agency.path).join(Agency, Agency.id == Nomination.agency_id)
-        .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted),
-        "the whole waitlist, to fill a freed seat in order (callers see only what they may)"))).all()
+    rows = (
+        await session.execute(
+            internal(
+                select(Nomination, Agency.path)
+                .join(Agency, Agency.id == Nomination.agency_id)
+                .where(Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted),
+                "the whole waitlist, to fill a freed seat in order (callers see only what they may)",
+            )
+        )
+    ).all()
     if not rows:
         return SeatChanges()
     by_id = {n.id: (n, path) for n, path in rows}
-    waiting = [Waiting(n.id, n.agency_id, n.role == NominationRole.alternate, n.queue_rank, n.priority, n.created_at) for n, _ in rows]
+    waiting = [
+        Waiting(n.id, n.agency_id, n.role == NominationRole.alternate, n.queue_rank, n.priority, n.created_at)
+        for n, _ in rows
+    ]
     overlaps = await overlapping_enrolments(session, officer_ids=[n.officer_id for n, _ in rows], module_id=module.id)
     book = await SeatBook.load(session, module)
     changes = SeatChanges()
@@ -84,16 +112,31 @@ async def fill_seats(
         nomination, path = by_id[w.nomination_id]
         if nomination.officer_id in overlaps:
             clash = ", ".join(m.code for m in overlaps[nomination.officer_id])
-            changes.skipped.append(PromotionSkip(nomination_id=nomination.id, officer_id=nomination.officer_id,
-                                                 reason=f"enrolled in an overlapping module ({clash})"))
+            changes.skipped.append(
+                PromotionSkip(
+                    nomination_id=nomination.id,
+                    officer_id=nomination.officer_id,
+                    reason=f"enrolled in an overlapping module ({clash})",
+                )
+            )
             continue
         limit = book.limit_for(path)
         if limit is not None:
-            changes.skipped.append(PromotionSkip(nomination_id=nomination.id, officer_id=nomination.officer_id,
-                                                 reason="the agency's quota is reached" if limit == "quota" else "no seat in the general pool"))
+            changes.skipped.append(
+                PromotionSkip(
+                    nomination_id=nomination.id,
+                    officer_id=nomination.officer_id,
+                    reason="the agency's quota is reached" if limit == "quota" else "no seat in the general pool",
+                )
+            )
             continue
-        record_status(session, principal=principal, nomination=nomination, to_status=NominationStatus.enrolled,
-                      reason=f"promoted from the waitlist: {reason}")
+        record_status(
+            session,
+            principal=principal,
+            nomination=nomination,
+            to_status=NominationStatus.enrolled,
+            reason=f"promoted from the waitlist: {reason}",
+        )
         book.take(path)
         changes.promoted.append(NominationRead.model_validate(nomination))
     await session.flush()
@@ -101,7 +144,12 @@ async def fill_seats(
 
 
 async def free_seat(
-    session: AsyncSession, *, principal: Principal, nomination: Nomination, to_status: NominationStatus, reason: str | None
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    nomination: Nomination,
+    to_status: NominationStatus,
+    reason: str | None,
 ) -> SeatChanges:
     """Move a nomination off its seat (withdrawn, rejected, vetting_failed) and let the next in."""
     module = await lock_module(session, nomination.module_id)
@@ -110,5 +158,11 @@ async def free_seat(
     await session.flush()
     if not was_seated:
         return SeatChanges()
-    return await fill_seats(session, principal=principal, module=module, freed_agency_id=nomination.agency_id,
-                            reason=f"seat freed ({to_status.value})", max_promotions=1)
+    return await fill_seats(
+        session,
+        principal=principal,
+        module=module,
+        freed_agency_id=nomination.agency_id,
+        reason=f"seat freed ({to_status.value})",
+        max_promotions=1,
+    )

@@ -49,7 +49,9 @@ class AttendanceData(EventData):
 class AssessmentData(EventData):
     module_id: uuid.UUID
     officer_id: uuid.UUID
-    changed: list[str] = Field(description="which scores were recorded or changed (pre_test, post_test); fetch the values")
+    changed: list[str] = Field(
+        description="which scores were recorded or changed (pre_test, post_test); fetch the values"
+    )
 
 
 class CompletionData(EventData):
@@ -91,32 +93,87 @@ def _t(name: str, resource: str, data: type[EventData], description: str) -> tup
     return name, EventType(name=name, resource=resource, data=data, description=description)
 
 
-CATALOGUE: dict[str, EventType] = dict([
-    _t("nomination.submitted", "nomination", NominationData, "An officer was nominated for a module."),
-    _t("nomination.decided", "nomination", NominationData,
-       "A nomination was accepted (enrolled), waitlisted, rejected, or taken off the roster by a failed vetting."),
-    _t("nomination.withdrawn", "nomination", NominationData, "A nomination was withdrawn (also when its module is cancelled)."),
-    _t("nomination.promoted", "nomination", NominationData, "A waiting nomination took a freed seat."),
-    _t("module.status_changed", "module", ModuleStatusData, "A module moved in its life cycle (open, confirmed, delivered...)."),
-    _t("session.created", "session", SessionData, "A training session was scheduled."),
-    _t("session.moved", "session", SessionData, "A session's start or end changed."),
-    _t("session.cancelled", "session", SessionData, "A session was removed from its module."),
-    _t("attendance.recorded", "attendance_mark", AttendanceData, "A participant's attendance at a session was recorded."),
-    _t("attendance.corrected", "attendance_mark", AttendanceData, "A recorded attendance mark was corrected."),
-    _t("assessment.recorded", "assessment", AssessmentData, "A participant's pre- or post-test score was recorded or changed."),
-    _t("completion.settled", "nomination", CompletionData, "Delivery settled an enrolment as completed or not completed."),
-    _t("vetting.changed", "vetting", VettingData, "A vetting was requested or its status or dates changed."),
-    _t("certificate.issued", "certificate", CertificateData, "A certificate was issued."),
-    _t("certificate.revoked", "certificate", CertificateData, "A certificate was revoked."),
-    _t("officer.created", "officer", OfficerData, "An officer record was created (by hand, upsert, SCIM or an import)."),
-    _t("officer.updated", "officer", OfficerData, "An officer record changed (the names of the changed fields only)."),
-    _t("officer.deactivated", "officer", OfficerData, "An officer was deactivated (no longer nominable; history stays)."),
-    _t("officer.deleted", "officer", OfficerData, "An officer record was deleted (or removed by undoing its import)."),
-    _t("officer.erased", "officer", OfficerData,
-       "An officer was erased: from now on none of their events carries anything that identifies them."),
-    _t("import.applied", "import", ImportData, "A planned import was applied."),
-    _t("import.undone", "import", ImportData, "An applied import was undone."),
-])
+CATALOGUE: dict[str, EventType] = dict(
+    [
+        _t("nomination.submitted", "nomination", NominationData, "An officer was nominated for a module."),
+        _t(
+            "nomination.decided",
+            "nomination",
+            NominationData,
+            "A nomination was accepted (enrolled), waitlisted, rejected, or taken off the roster by a failed vetting.",
+        ),
+        _t(
+            "nomination.withdrawn",
+            "nomination",
+            NominationData,
+            "A nomination was withdrawn (also when its module is cancelled).",
+        ),
+        _t("nomination.promoted", "nomination", NominationData, "A waiting nomination took a freed seat."),
+        _t(
+            "module.status_changed",
+            "module",
+            ModuleStatusData,
+            "A module moved in its life cycle (open, confirmed, delivered...).",
+        ),
+        _t("session.created", "session", SessionData, "A training session was scheduled."),
+        _t("session.moved", "session", SessionData, "A session's start or end changed."),
+        _t("session.cancelled", "session", SessionData, "A session was removed from its module."),
+        _t(
+            "attendance.recorded",
+            "attendance_mark",
+            AttendanceData,
+            "A participant's attendance at a session was recorded.",
+        ),
+        _t("attendance.corrected", "attendance_mark", AttendanceData, "A recorded attendance mark was corrected."),
+        _t(
+            "assessment.recorded",
+            "assessment",
+            AssessmentData,
+            "A participant's pre- or post-test score was recorded or changed.",
+        ),
+        _t(
+            "completion.settled",
+            "nomination",
+            CompletionData,
+            "Delivery settled an enrolment as completed or not completed.",
+        ),
+        _t("vetting.changed", "vetting", VettingData, "A vetting was requested or its status or dates changed."),
+        _t("certificate.issued", "certificate", CertificateData, "A certificate was issued."),
+        _t("certificate.revoked", "certificate", CertificateData, "A certificate was revoked."),
+        _t(
+            "officer.created",
+            "officer",
+            OfficerData,
+            "An officer record was created (by hand, upsert, SCIM or an import).",
+        ),
+        _t(
+            "officer.updated",
+            "officer",
+            OfficerData,
+            "An officer record changed (the names of the changed fields only).",
+        ),
+        _t(
+            "officer.deactivated",
+            "officer",
+            OfficerData,
+            "An officer was deactivated (no longer nominable; history stays).",
+        ),
+        _t(
+            "officer.deleted",
+            "officer",
+            OfficerData,
+            "An officer record was deleted (or removed by undoing its import).",
+        ),
+        _t(
+            "officer.erased",
+            "officer",
+            OfficerData,
+            "An officer was erased: from now on none of their events carries anything that identifies them.",
+        ),
+        _t("import.applied", "import", ImportData, "A planned import was applied."),
+        _t("import.undone", "import", ImportData, "An applied import was undone."),
+    ]
+)
 
 EVENT_TYPES = tuple(CATALOGUE)
 
@@ -137,5 +194,6 @@ def thin_data_many(type_: str, data: Sequence[dict[str, Any]]) -> list[dict[str,
     many = _many(CATALOGUE[type_].data)
     checked: list[dict[str, Any]] = many.dump_python(many.validate_python(data), mode="json", exclude_none=True)
     return checked
+
 
 EventTypeName = Literal[EVENT_TYPES]  # type: ignore[valid-type]

@@ -40,7 +40,8 @@ _SEQUENCE = text(
     " SELECT position, row_number() OVER (ORDER BY position) AS rn,"
     "  (SELECT coalesce(max(seq), 0) FROM outbox_events) AS base"
     " FROM outbox_events WHERE seq IS NULL ORDER BY position LIMIT :batch) AS n"
-    " WHERE e.position = n.position")
+    " WHERE e.position = n.position"
+)
 
 
 async def sequence(session: AsyncSession) -> None:
@@ -56,8 +57,10 @@ def is_postgres(session: AsyncSession) -> bool:
 def check_types(types: Sequence[str] | None, field: str = "types") -> list[str]:
     unknown = [t for t in types or [] if t not in CATALOGUE]
     if unknown:
-        raise InvalidInput(f"Unknown event type(s): {', '.join(unknown)}.",
-                           errors=[{"field": field, "message": f"not in the catalogue: {t}"} for t in unknown])
+        raise InvalidInput(
+            f"Unknown event type(s): {', '.join(unknown)}.",
+            errors=[{"field": field, "message": f"not in the catalogue: {t}"} for t in unknown],
+        )
     return list(types or [])
 
 
@@ -73,8 +76,16 @@ def after_position(stmt: Select[Any], postgres: bool, after: Position) -> Select
     return stmt.where(E.position > after[1]).order_by(E.position)
 
 
-async def read_events(session: AsyncSession, *, principal: Principal, after: Position, types: Sequence[str] | None,
-                      limit: int, since: datetime | None = None, until: datetime | None = None) -> list[OutboxEvent]:
+async def read_events(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    after: Position,
+    types: Sequence[str] | None,
+    limit: int,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[OutboxEvent]:
     """The next `limit` settled events after `after` that the principal may see."""
     postgres = is_postgres(session)
     if postgres:
@@ -94,16 +105,20 @@ def position_of(event: OutboxEvent) -> Position:
     return (event.seq or 0, event.position)
 
 
-async def envelopes(session: AsyncSession, *, principal: Principal, events: Sequence[OutboxEvent]) -> list[dict[str, Any]]:
+async def envelopes(
+    session: AsyncSession, *, principal: Principal, events: Sequence[OutboxEvent]
+) -> list[dict[str, Any]]:
     """The events as receivers get them; officers' external ids looked up now, in one query, so
     that an erased officer's events carry nothing that identifies them."""
     officer_ids = {e.officer_id for e in events if e.officer_id is not None}
     external: dict[uuid.UUID, list[dict[str, str]]] = {}
     if officer_ids:
-        stmt = (select(OfficerExternalId.officer_id, OfficerExternalId.source, OfficerExternalId.external_id)
-                .join(Officer, Officer.id == OfficerExternalId.officer_id)
-                .where(Officer.id.in_(officer_ids), need_to_know.officers(principal))
-                .order_by(OfficerExternalId.source, OfficerExternalId.external_id))
+        stmt = (
+            select(OfficerExternalId.officer_id, OfficerExternalId.source, OfficerExternalId.external_id)
+            .join(Officer, Officer.id == OfficerExternalId.officer_id)
+            .where(Officer.id.in_(officer_ids), need_to_know.officers(principal))
+            .order_by(OfficerExternalId.source, OfficerExternalId.external_id)
+        )
         for officer_id, source, external_id in await session.execute(stmt):
             external.setdefault(officer_id, []).append({"source": source, "id": external_id})
     return [envelope(e, external.get(e.officer_id, []) if e.officer_id else []) for e in events]
@@ -111,8 +126,16 @@ async def envelopes(session: AsyncSession, *, principal: Principal, events: Sequ
 
 def envelope(event: OutboxEvent, external_ids: list[dict[str, str]]) -> dict[str, Any]:
     return {
-        "id": event.id, "type": event.type, "occurred_at": event.occurred_at, "sequence": event.resource_seq,
-        "resource": {"type": event.entity, "id": event.entity_id, "officer_id": event.officer_id, "external_ids": external_ids},
+        "id": event.id,
+        "type": event.type,
+        "occurred_at": event.occurred_at,
+        "sequence": event.resource_seq,
+        "resource": {
+            "type": event.entity,
+            "id": event.entity_id,
+            "officer_id": event.officer_id,
+            "external_ids": external_ids,
+        },
         "data": event.payload,
     }
 
@@ -127,24 +150,42 @@ def read_cursor(cursor: str, *, retention_days: int) -> Position:
         kept_since = utcnow() - timedelta(days=retention_days)
         older = datetime.fromisoformat(at) < kept_since
     except (ValueError, TypeError):
-        raise InvalidInput("The cursor is not one this API issued.",
-                           errors=[{"field": "after", "message": "malformed or foreign cursor"}]) from None
+        raise InvalidInput(
+            "The cursor is not one this API issued.",
+            errors=[{"field": "after", "message": "malformed or foreign cursor"}],
+        ) from None
     if older:
-        raise Gone(f"The cursor points before {kept_since.isoformat()}: events are kept {retention_days} days, and older "
-                   "ones are gone. Start again without a cursor (and compare what you hold), or replay a webhook's time range.",
-                   code="cursor-expired", title="Cursor expired", kept_since=kept_since.isoformat())
+        raise Gone(
+            f"The cursor points before {kept_since.isoformat()}: events are kept {retention_days} days, and older ones "
+            "are gone. Start again without a cursor (and compare what you hold), or replay a webhook's time range.",
+            code="cursor-expired",
+            title="Cursor expired",
+            kept_since=kept_since.isoformat(),
+        )
     return (seq, position)
 
 
-async def list_events(session: AsyncSession, *, principal: Principal, after: str | None, types: Sequence[str] | None,
-                      limit: int, retention_days: int) -> tuple[list[dict[str, Any]], str | None]:
+async def list_events(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    after: str | None,
+    types: Sequence[str] | None,
+    limit: int,
+    retention_days: int,
+) -> tuple[list[dict[str, Any]], str | None]:
     """A page of the feed and the cursor to continue from (also when the page is empty: poll
     again with it). Events older than the retention window are not served."""
     authorize(principal, EVENTS_READ)
     types = check_types(types)
     start = read_cursor(after, retention_days=retention_days) if after else START
-    events = await read_events(session, principal=principal, after=start, types=types, limit=limit,
-                               since=utcnow() - timedelta(days=retention_days))
+    events = await read_events(
+        session,
+        principal=principal,
+        after=start,
+        types=types,
+        limit=limit,
+        since=utcnow() - timedelta(days=retention_days),
+    )
     items = await envelopes(session, principal=principal, events=events)
     return items, feed_cursor(events[-1]) if events else after
-

@@ -21,14 +21,27 @@ from domain.ids import uuid7
 EVENTS = cast(Table, OutboxEvent.__table__)
 
 
-def emit(session: AsyncSession, type_: str, *, resource_id: Any, data: dict[str, Any],
-         officer_id: uuid.UUID | None = None, agency_id: uuid.UUID | None = None) -> None:
+def emit(
+    session: AsyncSession,
+    type_: str,
+    *,
+    resource_id: Any,
+    data: dict[str, Any],
+    officer_id: uuid.UUID | None = None,
+    agency_id: uuid.UUID | None = None,
+) -> None:
     """Record one event of the catalogue about `resource_id` (its type comes from the catalogue).
     Its sequence is numbered when the session flushes, for all the flush's events in one query."""
     entry = CATALOGUE[type_]
     order = session.info[ORDER] = session.info.get(ORDER, 0) + 1
-    event = OutboxEvent(type=type_, entity=entry.resource, entity_id=str(resource_id), officer_id=officer_id,
-                        agency_id=agency_id, payload=thin_data(type_, data))
+    event = OutboxEvent(
+        type=type_,
+        entity=entry.resource,
+        entity_id=str(resource_id),
+        officer_id=officer_id,
+        agency_id=agency_id,
+        payload=thin_data(type_, data),
+    )
     event.emit_order = order  # type: ignore[attr-defined]  # a transient attribute: the order within this flush
     session.add(event)
 
@@ -40,16 +53,20 @@ ORDER = "tadrib_emit_order"
 def _number(session: Session, _context: Any, _instances: Any) -> None:
     """Each new event gets its resource's next sequence number: one query for the flush (the
     resources' rows are locked by the changes that emit, so concurrent writers take turns)."""
-    new = sorted((o for o in session.new if isinstance(o, OutboxEvent) and o.resource_seq is None),
-                 key=lambda o: getattr(o, "emit_order", 0))
+    new = sorted(
+        (o for o in session.new if isinstance(o, OutboxEvent) and o.resource_seq is None),
+        key=lambda o: getattr(o, "emit_order", 0),
+    )
     if not new:
         return
     keys = sorted({(o.entity, o.entity_id) for o in new})
     last: dict[tuple[str, str], int] = {}
     for start in range(0, len(keys), 300):
-        stmt = (select(EVENTS.c.entity, EVENTS.c.entity_id, func.max(EVENTS.c.resource_seq))
-                .where(tuple_(EVENTS.c.entity, EVENTS.c.entity_id).in_(keys[start:start + 300]))
-                .group_by(EVENTS.c.entity, EVENTS.c.entity_id))
+        stmt = (
+            select(EVENTS.c.entity, EVENTS.c.entity_id, func.max(EVENTS.c.resource_seq))
+            .where(tuple_(EVENTS.c.entity, EVENTS.c.entity_id).in_(keys[start : start + 300]))
+            .group_by(EVENTS.c.entity, EVENTS.c.entity_id)
+        )
         last.update({(e, i): n for e, i, n in session.connection().execute(stmt)})
     for o in new:
         key = (o.entity, o.entity_id)
@@ -67,14 +84,26 @@ async def emit_many(session: AsyncSession, type_: str, events: Sequence[dict[str
     ids = [str(e["resource_id"]) for e in events]
     last: dict[str, int] = {}
     for start in range(0, len(ids), 5000):
-        stmt = (select(EVENTS.c.entity_id, func.max(EVENTS.c.resource_seq))
-                .where(EVENTS.c.entity == entry.resource, among(session, EVENTS.c.entity_id, ids[start:start + 5000]))
-                .group_by(EVENTS.c.entity_id))
+        stmt = (
+            select(EVENTS.c.entity_id, func.max(EVENTS.c.resource_seq))
+            .where(EVENTS.c.entity == entry.resource, among(session, EVENTS.c.entity_id, ids[start : start + 5000]))
+            .group_by(EVENTS.c.entity_id)
+        )
         last.update({i: n for i, n in await session.execute(stmt)})
     rows = []
     for entity_id, e, payload in zip(ids, events, thin_data_many(type_, [e["data"] for e in events])):
         last[entity_id] = last.get(entity_id, 0) + 1
-        rows.append({"id": uuid7(), "occurred_at": now, "type": type_, "entity": entry.resource, "entity_id": entity_id,
-                     "resource_seq": last[entity_id], "officer_id": e.get("officer_id"), "agency_id": e.get("agency_id"),
-                     "payload": payload})
+        rows.append(
+            {
+                "id": uuid7(),
+                "occurred_at": now,
+                "type": type_,
+                "entity": entry.resource,
+                "entity_id": entity_id,
+                "resource_seq": last[entity_id],
+                "officer_id": e.get("officer_id"),
+                "agency_id": e.get("agency_id"),
+                "payload": payload,
+            }
+        )
     await insert_rows(session, EVENTS, rows)

@@ -17,7 +17,8 @@ class EventResource(BaseModel):
     id: str
     officer_id: uuid.UUID | None = Field(default=None, description="the officer it concerns, if any")
     external_ids: list[ExternalIdRef] = Field(
-        default_factory=list, description="the HR systems' ids of that officer, where they have them (none once erased)")
+        default_factory=list, description="the HR systems' ids of that officer, where they have them (none once erased)"
+    )
 
 
 class EventRead(BaseModel):

@@ -38,8 +38,10 @@ def parse_key(value: str) -> str:
     elif _BARE.fullmatch(text):
         key = text
     else:
-        raise InvalidKey('it must be a structured-field string of printable ASCII, e.g. "8e03978e-40d5-43e8-bc93-6894a57f9324" '
-                         "(one value, no list, no parameters)")
+        raise InvalidKey(
+            'it must be a structured-field string of printable ASCII, e.g. "8e03978e-40d5-43e8-bc93-6894a57f9324" '
+            "(one value, no list, no parameters)"
+        )
     if not key:
         raise InvalidKey("it is empty")
     if len(key) > MAX_KEY_LENGTH:
@@ -105,8 +107,11 @@ def judge(found: KeyRecord | None, *, fingerprint: str, now: datetime) -> Verdic
 
 def kept_headers(headers: list[tuple[bytes, bytes]]) -> list[list[str]]:
     """The headers a replay repeats, as [name, value] pairs in their original order."""
-    return [[name.decode("latin-1").lower(), value.decode("latin-1")] for name, value in headers
-            if name.decode("latin-1").lower() in KEPT_HEADERS]
+    return [
+        [name.decode("latin-1").lower(), value.decode("latin-1")]
+        for name, value in headers
+        if name.decode("latin-1").lower() in KEPT_HEADERS
+    ]
 
 
 def withholds_body(headers: list[tuple[bytes, bytes]]) -> bool:

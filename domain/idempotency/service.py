@@ -49,8 +49,16 @@ class ClaimResult:
     answer: StoredAnswer | None = None  # when the verdict is replay
 
 
-async def claim_key(session: AsyncSession, *, principal: str, key: str, fingerprint: str, now: datetime,
-                    lease: timedelta, lifetime: timedelta) -> ClaimResult:
+async def claim_key(
+    session: AsyncSession,
+    *,
+    principal: str,
+    key: str,
+    fingerprint: str,
+    now: datetime,
+    lease: timedelta,
+    lifetime: timedelta,
+) -> ClaimResult:
     """Claim `key` for this request, or say what holds it. The caller commits at once."""
     await purge_expired(session, now=now)
     for _ in range(3):  # a clash with a claim that is then released leaves the key free again
@@ -76,17 +84,34 @@ async def claim_key(session: AsyncSession, *, principal: str, key: str, fingerpr
     return ClaimResult(Verdict.in_use)
 
 
-async def record_answer(session: AsyncSession, *, claim: Claim, status: int, headers: list[list[str]], body: bytes | None,
-                        now: datetime, lifetime: timedelta) -> None:
+async def record_answer(
+    session: AsyncSession,
+    *,
+    claim: Claim,
+    status: int,
+    headers: list[list[str]],
+    body: bytes | None,
+    now: datetime,
+    lifetime: timedelta,
+) -> None:
     """Complete the claim with the answer, in the transaction of the work it reports; the key
     is kept `lifetime` from now. Raises KeyTakenOver if the claim is no longer this request's."""
-    result = cast(CursorResult[Any], await session.execute(
-        update(IdempotencyKey)
-        .where(IdempotencyKey.id == claim.id, IdempotencyKey.attempt == claim.attempt)
-        .values(state=KeyState.completed, locked_until=None, expires_at=now + lifetime, status=status, headers=headers,
-                body=body)
-        .execution_options(synchronize_session=False)
-    ))
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(IdempotencyKey)
+            .where(IdempotencyKey.id == claim.id, IdempotencyKey.attempt == claim.attempt)
+            .values(
+                state=KeyState.completed,
+                locked_until=None,
+                expires_at=now + lifetime,
+                status=status,
+                headers=headers,
+                body=body,
+            )
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if result.rowcount != 1:
         raise KeyTakenOver(f"the Idempotency-Key claim {claim.id} was taken over by another request")
 
@@ -95,8 +120,11 @@ async def release_key(session: AsyncSession, *, claim: Claim) -> None:
     """Free the key of a request whose work did not commit, unless someone else holds it now."""
     await session.execute(
         delete(IdempotencyKey)
-        .where(IdempotencyKey.id == claim.id, IdempotencyKey.attempt == claim.attempt,
-               IdempotencyKey.state == KeyState.processing)
+        .where(
+            IdempotencyKey.id == claim.id,
+            IdempotencyKey.attempt == claim.attempt,
+            IdempotencyKey.state == KeyState.processing,
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -104,18 +132,31 @@ async def release_key(session: AsyncSession, *, claim: Claim) -> None:
 async def purge_expired(session: AsyncSession, *, now: datetime, limit: int = PURGE_BATCH) -> int:
     """Delete up to `limit` expired keys, oldest first. On PostgreSQL rows another claim is
     purging are skipped rather than waited for (SKIP LOCKED); SQLite has one writer anyway."""
-    expired = (select(IdempotencyKey.id).where(IdempotencyKey.expires_at <= now)
-               .order_by(IdempotencyKey.expires_at).limit(limit).with_for_update(skip_locked=True))
-    result = cast(CursorResult[Any], await session.execute(
-        delete(IdempotencyKey).where(IdempotencyKey.id.in_(expired.scalar_subquery()))
-        .execution_options(synchronize_session=False)
-    ))
+    expired = (
+        select(IdempotencyKey.id)
+        .where(IdempotencyKey.expires_at <= now)
+        .order_by(IdempotencyKey.expires_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            delete(IdempotencyKey)
+            .where(IdempotencyKey.id.in_(expired.scalar_subquery()))
+            .execution_options(synchronize_session=False)
+        ),
+    )
     return int(result.rowcount)
 
 
 async def _on_file(session: AsyncSession, *, principal: str, key: str) -> IdempotencyKey | None:
-    stmt = (select(IdempotencyKey).where(IdempotencyKey.principal == principal, IdempotencyKey.key == key)
-            .with_for_update().execution_options(populate_existing=True))
+    stmt = (
+        select(IdempotencyKey)
+        .where(IdempotencyKey.principal == principal, IdempotencyKey.key == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     return cast(IdempotencyKey | None, await session.scalar(stmt))
 
 

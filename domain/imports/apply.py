@@ -52,8 +52,9 @@ def _column_value(field: str, value: Any) -> Any:
 
 async def _planned_rows(session: AsyncSession, imported: Import) -> list[Any]:
     t = IMPORT_ROWS.c  # the table's columns: plain rows, without the ORM's per-row work
-    stmt = (select(t.line, t.action, t.target_id, t.planned_version, t.key, t["values"], t.changes)
-            .where(t.import_id == imported.id, t.action.in_(WRITTEN)))
+    stmt = select(t.line, t.action, t.target_id, t.planned_version, t.key, t["values"], t.changes).where(
+        t.import_id == imported.id, t.action.in_(WRITTEN)
+    )
     return list((await session.execute(stmt)).all())
 
 
@@ -61,8 +62,12 @@ def _lines(rows: list[Any]) -> list[dict[str, Any]]:
     return [{"line": r.line, "officer_id": str(r.target_id)} for r in rows]
 
 
-async def _changed_since_planning(session: AsyncSession, principal: Principal, imported: Import, rows: list[Any]) -> list[Any]:
-    current = await versions(session, principal=principal, ids=[r.target_id for r in rows if r.action is not A.create], lock=True)
+async def _changed_since_planning(
+    session: AsyncSession, principal: Principal, imported: Import, rows: list[Any]
+) -> list[Any]:
+    current = await versions(
+        session, principal=principal, ids=[r.target_id for r in rows if r.action is not A.create], lock=True
+    )
     stale = [r for r in rows if r.action is not A.create and current.get(r.target_id) != r.planned_version]
     creates = [r for r in rows if r.action is A.create]
     options = imported.options
@@ -70,10 +75,13 @@ async def _changed_since_planning(session: AsyncSession, principal: Principal, i
         taken_stmt: Any
         if options["key"] == "external_id":
             taken_stmt = select(OfficerExternalId.external_id).where(
-                OfficerExternalId.source == options["source"], among(session, OfficerExternalId.external_id, [r.key for r in part]))
+                OfficerExternalId.source == options["source"],
+                among(session, OfficerExternalId.external_id, [r.key for r in part]),
+            )
         else:
-            taken_stmt = select(Officer.national_id).where(among(session, Officer.national_id, [r.key for r in part]),
-                                                           need_to_know.officers(principal))
+            taken_stmt = select(Officer.national_id).where(
+                among(session, Officer.national_id, [r.key for r in part]), need_to_know.officers(principal)
+            )
         taken = set(await session.scalars(taken_stmt))
         stale += [r for r in part if r.key in taken]
     return stale
@@ -84,11 +92,27 @@ NO_NAME_PARTS: dict[str, Any] = {}  # one object for every new officer: bound on
 
 def _new_officer(row: Any, now: Any) -> dict[str, Any]:
     values = {f: _column_value(f, v) for f, v in row.values.items()}
-    return {"rank": None, "job_title": None, "email": None, "phone": None, "national_id": None, "date_of_birth": None,
-            "place_of_birth": None, **values, "id": row.target_id, "name_parts": NO_NAME_PARTS, "erased_at": None,
-            "deactivated_at": None, "user_name": None, "user_name_key": None, "created_at": now, "updated_at": now,
-            "version": 1, "full_name_ar_key": arabic_key(values["full_name_ar"]),
-            "name_latin_key": latin_key(values["name_latin"])}
+    return {
+        "rank": None,
+        "job_title": None,
+        "email": None,
+        "phone": None,
+        "national_id": None,
+        "date_of_birth": None,
+        "place_of_birth": None,
+        **values,
+        "id": row.target_id,
+        "name_parts": NO_NAME_PARTS,
+        "erased_at": None,
+        "deactivated_at": None,
+        "user_name": None,
+        "user_name_key": None,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+        "full_name_ar_key": arabic_key(values["full_name_ar"]),
+        "name_latin_key": latin_key(values["name_latin"]),
+    }
 
 
 async def _set_fields(session: AsyncSession, rows: list[Any], now: Any, *, undo: bool = False) -> None:
@@ -108,10 +132,15 @@ async def _set_fields(session: AsyncSession, rows: list[Any], now: Any, *, undo:
         if "name_latin" in params:
             params["name_latin_key"] = latin_key(params["name_latin"])
         columns = tuple(sorted(params))
-        groups.setdefault(columns, []).append(params | {"b_id": row.target_id, "b_version": row.planned_version + (2 if undo else 1)})
+        groups.setdefault(columns, []).append(
+            params | {"b_id": row.target_id, "b_version": row.planned_version + (2 if undo else 1)}
+        )
     for columns, grouped in groups.items():
-        stmt = (update(OFFICERS).where(OFFICERS.c.id == bindparam("b_id"))
-                .values({n: bindparam(n) for n in columns} | {"version": bindparam("b_version"), "updated_at": now}))
+        stmt = (
+            update(OFFICERS)
+            .where(OFFICERS.c.id == bindparam("b_id"))
+            .values({n: bindparam(n) for n in columns} | {"version": bindparam("b_version"), "updated_at": now})
+        )
         for batch in chunks(grouped):
             await session.execute(stmt, list(batch))
 
@@ -125,38 +154,62 @@ def _audited(rows: list[Any], *, undo: bool = False) -> list[tuple[uuid.UUID, di
 
 
 @paused_during
-async def apply_officer_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, plan_hash: str) -> Import:
+async def apply_officer_import(
+    session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, plan_hash: str
+) -> Import:
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)
     if imported.status is not ImportStatus.planned:
-        raise Conflict(f"The import is {imported.status.value}; only a planned import is applied.", code="import-not-planned")
+        raise Conflict(
+            f"The import is {imported.status.value}; only a planned import is applied.", code="import-not-planned"
+        )
     if plan_hash != imported.plan_hash:
         raise Conflict("plan_hash is not this import's plan: review the plan you apply.", code="plan-hash-mismatch")
     rows = await _planned_rows(session, imported)
     stale = await _changed_since_planning(session, principal, imported, rows)
     if stale:
-        raise Conflict(f"{len(stale)} planned row(s) changed since planning; nothing was written. Plan the file again.",
-                       code="plan-outdated", title="The plan is out of date", rows=_lines(stale)[:1000])
+        raise Conflict(
+            f"{len(stale)} planned row(s) changed since planning; nothing was written. Plan the file again.",
+            code="plan-outdated",
+            title="The plan is out of date",
+            rows=_lines(stale)[:1000],
+        )
     now = utcnow()
     creates = [r for r in rows if r.action is A.create]
     officers = [_new_officer(r, now) for r in creates]
     await insert_rows(session, OFFICERS, officers)
     if imported.options["key"] == "external_id":
         source = imported.options["source"]
-        await insert_rows(session, EXTERNAL_IDS, [{"id": uuid.uuid4(), "officer_id": r.target_id, "source": source,
-                                                   "external_id": r.key} for r in creates])
+        await insert_rows(
+            session,
+            EXTERNAL_IDS,
+            [{"id": uuid.uuid4(), "officer_id": r.target_id, "source": source, "external_id": r.key} for r in creates],
+        )
     changed = [r for r in rows if r.action is not A.create]
     await _set_fields(session, changed, now)
-    await audit_many(session, principal=principal, action="created", entity="officer",
-                     changes=[(r.target_id, {k: (None, v) for k, v in r.values.items()}) for r in creates], json_safe=True)
-    await audit_many(session, principal=principal, action="updated", entity="officer", changes=_audited(changed),
-                     json_safe=True)
+    await audit_many(
+        session,
+        principal=principal,
+        action="created",
+        entity="officer",
+        changes=[(r.target_id, {k: (None, v) for k, v in r.values.items()}) for r in creates],
+        json_safe=True,
+    )
+    await audit_many(
+        session, principal=principal, action="updated", entity="officer", changes=_audited(changed), json_safe=True
+    )
     await _emit_officers(session, creates, changed)
     counts = {action.value: sum(1 for r in rows if r.action is action) for action in WRITTEN}
     imported.status, imported.applied_at, imported.applied_by_name = ImportStatus.applied, now, principal.name
     imported.result = {"written": counts}
-    record_change(session, principal=principal, action="applied", entity="import", entity_id=imported.id,
-                  changes={"written": (None, counts)})
+    record_change(
+        session,
+        principal=principal,
+        action="applied",
+        entity="import",
+        entity_id=imported.id,
+        changes={"written": (None, counts)},
+    )
     emit(session, "import.applied", resource_id=imported.id, data={"kind": "officers", "counts": counts})
     await session.flush()
     return imported
@@ -165,12 +218,19 @@ async def apply_officer_import(session: AsyncSession, *, principal: Principal, i
 async def _referenced(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """Created officers something refers to since (a nomination, a vetting...): undo cannot remove them."""
     owned = {EXTERNAL_IDS.name, cast(Table, ProvisioningLink.__table__).name}
-    columns = [fk.parent for table in Base.metadata.sorted_tables if table.name not in owned
-               for fk in table.foreign_keys if fk.column is OFFICERS.c.id]
+    columns = [
+        fk.parent
+        for table in Base.metadata.sorted_tables
+        if table.name not in owned
+        for fk in table.foreign_keys
+        if fk.column is OFFICERS.c.id
+    ]
     found: set[uuid.UUID] = set()
     for part in chunks(ids):
         stmt = union_all(*[select(c.label("officer_id")).where(among(session, c, part)) for c in columns])
-        found |= set(await session.scalars(internal(stmt, "does anything refer to officers this import created: ids only")))
+        found |= set(
+            await session.scalars(internal(stmt, "does anything refer to officers this import created: ids only"))
+        )
     return found
 
 
@@ -179,7 +239,9 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)
     if imported.status is not ImportStatus.applied:
-        raise Conflict(f"The import is {imported.status.value}; only an applied import is undone.", code="import-not-applied")
+        raise Conflict(
+            f"The import is {imported.status.value}; only an applied import is undone.", code="import-not-applied"
+        )
     rows = await _planned_rows(session, imported)
     current = await versions(session, principal=principal, ids=[r.target_id for r in rows], lock=True)
     expected = {r.target_id: 1 if r.action is A.create else r.planned_version + 1 for r in rows}
@@ -188,8 +250,12 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
     referenced = await _referenced(session, [r.target_id for r in creates])
     touched += [r for r in creates if r.target_id in referenced and r not in touched]
     if touched:
-        raise Conflict(f"{len(touched)} record(s) changed since this import; nothing was undone.", code="touched-since",
-                       title="Records changed since the import", rows=_lines(touched)[:1000])
+        raise Conflict(
+            f"{len(touched)} record(s) changed since this import; nothing was undone.",
+            code="touched-since",
+            title="Records changed since the import",
+            rows=_lines(touched)[:1000],
+        )
     now = utcnow()
     changed = [r for r in rows if r.action is not A.create]
     await _set_fields(session, changed, now, undo=True)
@@ -198,17 +264,40 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
     for part in chunks(created_ids):
         await session.execute(delete(EXTERNAL_IDS).where(among(session, EXTERNAL_IDS.c.officer_id, part)))
         await session.execute(delete(OFFICERS).where(among(session, OFFICERS.c.id, part)))
-    await audit_many(session, principal=principal, action="updated", entity="officer", changes=_audited(changed, undo=True),
-                     json_safe=True)
-    await audit_many(session, principal=principal, action="deleted", entity="officer", changes=[(i, {}) for i in created_ids])
+    await audit_many(
+        session,
+        principal=principal,
+        action="updated",
+        entity="officer",
+        changes=_audited(changed, undo=True),
+        json_safe=True,
+    )
+    await audit_many(
+        session, principal=principal, action="deleted", entity="officer", changes=[(i, {}) for i in created_ids]
+    )
     await _emit_officers(session, [], changed, undo=True)
-    await emit_many(session, "officer.deleted", [{"resource_id": r.target_id, "officer_id": r.target_id,
-                                                  "agency_id": created_agency.get(r.target_id),
-                                                  "data": {"agency_id": created_agency.get(r.target_id)}} for r in creates])
+    await emit_many(
+        session,
+        "officer.deleted",
+        [
+            {
+                "resource_id": r.target_id,
+                "officer_id": r.target_id,
+                "agency_id": created_agency.get(r.target_id),
+                "data": {"agency_id": created_agency.get(r.target_id)},
+            }
+            for r in creates
+        ],
+    )
     imported.status, imported.undone_at = ImportStatus.undone, now
     imported.result = (imported.result or {}) | {"undone": {"restored": len(changed), "removed": len(created_ids)}}
     record_change(session, principal=principal, action="undone", entity="import", entity_id=imported.id)
-    emit(session, "import.undone", resource_id=imported.id, data={"kind": "officers", "counts": imported.result["undone"]})
+    emit(
+        session,
+        "import.undone",
+        resource_id=imported.id,
+        data={"kind": "officers", "counts": imported.result["undone"]},
+    )
     await session.flush()
     return imported
 
@@ -220,13 +309,19 @@ async def _emit_officers(session: AsyncSession, creates: list[Any], changed: lis
     agencies |= {r.target_id: _agency_id(r.values["agency_id"]) for r in creates}  # as just inserted
 
     def item(r: Any, **data: Any) -> dict[str, Any]:
-        return {"resource_id": r.target_id, "officer_id": r.target_id, "agency_id": agencies.get(r.target_id),
-                "data": {"agency_id": agencies.get(r.target_id), **data}}
+        return {
+            "resource_id": r.target_id,
+            "officer_id": r.target_id,
+            "agency_id": agencies.get(r.target_id),
+            "data": {"agency_id": agencies.get(r.target_id), **data},
+        }
 
     await emit_many(session, "officer.created", [item(r, active=True) for r in creates])
     deactivated = [r for r in changed if r.action is A.deactivate and not undo]
     await emit_many(session, "officer.deactivated", [item(r, active=False, changed=["active"]) for r in deactivated])
-    await emit_many(session, "officer.updated", [item(r, changed=_fields_of(r)) for r in changed if r not in deactivated])
+    await emit_many(
+        session, "officer.updated", [item(r, changed=_fields_of(r)) for r in changed if r not in deactivated]
+    )
 
 
 def _fields_of(row: Any) -> list[str]:

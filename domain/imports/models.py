@@ -76,8 +76,11 @@ class ImportRow(Base):
 
 async def redact_import_rows(session: AsyncSession, officer_id: uuid.UUID) -> None:
     """Erasure: the person's planned rows keep their line and action, not their values."""
-    await session.execute(update(ImportRow).where(ImportRow.target_id == officer_id)
-                          .values(values=None, changes=None, key=None, candidates=None))
+    await session.execute(
+        update(ImportRow)
+        .where(ImportRow.target_id == officer_id)
+        .values(values=None, changes=None, key=None, candidates=None)
+    )
 
 
 REDACTORS.append(redact_import_rows)

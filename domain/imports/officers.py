@@ -22,7 +22,17 @@ from domain.errors import InvalidInput, RuleViolation
 from domain.ids import uuid7
 from domain.imports.models import Import, ImportKind, ImportStatus, RowAction
 from domain.imports.parsing import ImportFileError, detect_format, parse
-from domain.imports.rules import COMPARED, AgencyIndex, RowReading, brake, diff, for_create, plan_hash, problem, read_row
+from domain.imports.rules import (
+    COMPARED,
+    AgencyIndex,
+    RowReading,
+    brake,
+    diff,
+    for_create,
+    plan_hash,
+    problem,
+    read_row,
+)
 from domain.imports.schemas import OfficerImportOptions
 from domain.imports.store import chunks, save_plan
 from domain.officers.models import Officer, OfficerExternalId
@@ -40,7 +50,11 @@ class Stored:
 
 
 async def agency_index(session: AsyncSession, principal: Principal) -> AgencyIndex:
-    rows = (await session.execute(select(Agency.id, Agency.acronym).where(need_to_know.agency_in_reach(principal, Agency.id)))).all()
+    rows = (
+        await session.execute(
+            select(Agency.id, Agency.acronym).where(need_to_know.agency_in_reach(principal, Agency.id))
+        )
+    ).all()
     codes: dict[str, list[uuid.UUID]] = {}
     for agency_id, acronym in rows:
         if acronym:
@@ -57,51 +71,77 @@ def read_file(content: bytes, filename: str | None, content_type: str | None) ->
         raise InvalidInput(str(exc), errors=[{"field": "file", "message": str(exc)}]) from None
 
 
-async def _stored_by_key(session: AsyncSession, principal: Principal, options: OfficerImportOptions,
-                         keys: list[str]) -> dict[str, list[Stored]]:
+async def _stored_by_key(
+    session: AsyncSession, principal: Principal, options: OfficerImportOptions, keys: list[str]
+) -> dict[str, list[Stored]]:
     columns = [getattr(Officer, f) for f in COMPARED]
     found: dict[str, list[Stored]] = {}
     visible = need_to_know.officers(principal).label("visible")
     for part in chunks(keys):
         if options.key == "external_id":
-            stmt = (select(OfficerExternalId.external_id, Officer.id, Officer.version, visible, *columns).join(OfficerExternalId)
-                    .where(OfficerExternalId.source == options.source, among(session, OfficerExternalId.external_id, part)))
+            stmt = (
+                select(OfficerExternalId.external_id, Officer.id, Officer.version, visible, *columns)
+                .join(OfficerExternalId)
+                .where(OfficerExternalId.source == options.source, among(session, OfficerExternalId.external_id, part))
+            )
         else:
-            stmt = (select(Officer.national_id, Officer.id, Officer.version, visible, *columns)
-                    .where(among(session, Officer.national_id, part), need_to_know.officers(principal)))
+            stmt = select(Officer.national_id, Officer.id, Officer.version, visible, *columns).where(
+                among(session, Officer.national_id, part), need_to_know.officers(principal)
+            )
         for key, officer_id, version, seen, *values in await session.execute(stmt):
             current = {f: plain(v) for f, v in zip(COMPARED, values)}
             found.setdefault(key, []).append(Stored(officer_id, version, bool(seen), current))
     return found
 
 
-async def _namesakes(session: AsyncSession, principal: Principal, keys: list[str]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+async def _namesakes(
+    session: AsyncSession, principal: Principal, keys: list[str]
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """Officers already stored under one of these normalised Arabic names, by (agency, name)."""
     found: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for part in chunks(keys):
-        stmt = select(Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin, Officer.full_name_ar_key).where(
-            among(session, Officer.full_name_ar_key, part), need_to_know.officers(principal))
+        stmt = select(
+            Officer.id, Officer.agency_id, Officer.full_name_ar, Officer.name_latin, Officer.full_name_ar_key
+        ).where(among(session, Officer.full_name_ar_key, part), need_to_know.officers(principal))
         for officer_id, agency_id, name_ar, name_latin, key in await session.execute(stmt):
             found.setdefault((str(agency_id), key), []).append(
-                {"id": str(officer_id), "agency_id": str(agency_id), "full_name_ar": name_ar, "name_latin": name_latin,
-                 "matched_on": "arabic_name"})
+                {
+                    "id": str(officer_id),
+                    "agency_id": str(agency_id),
+                    "full_name_ar": name_ar,
+                    "name_latin": name_latin,
+                    "matched_on": "arabic_name",
+                }
+            )
     return found
 
 
 def _row(reading: RowReading | None, action: RowAction, **extra: Any) -> dict[str, Any]:
-    base = {"line": reading.line if reading else None, "key": reading.key if reading else None, "action": action,
-            "target_id": None, "planned_version": None, "values": None, "changes": None, "problems": None, "candidates": None}
+    base = {
+        "line": reading.line if reading else None,
+        "key": reading.key if reading else None,
+        "action": action,
+        "target_id": None,
+        "planned_version": None,
+        "values": None,
+        "changes": None,
+        "problems": None,
+        "candidates": None,
+    }
     return base | extra
 
 
-async def _plan_rows(session: AsyncSession, principal: Principal, options: OfficerImportOptions, raws: list[Any],
-                     index: AgencyIndex) -> list[dict[str, Any]]:
+async def _plan_rows(
+    session: AsyncSession, principal: Principal, options: OfficerImportOptions, raws: list[Any], index: AgencyIndex
+) -> list[dict[str, Any]]:
     readings = [read_row(r, key_column=options.key, empty_cells=options.empty_cells, agencies=index) for r in raws]
     first: dict[str, int] = {}
     for reading in readings:
         if reading.key is not None:
             if reading.key in first:
-                reading.problems.append(problem(options.key, "key-repeated", f"line {first[reading.key]} has the same {options.key}"))
+                reading.problems.append(
+                    problem(options.key, "key-repeated", f"line {first[reading.key]} has the same {options.key}")
+                )
             else:
                 first[reading.key] = reading.line
     stored = await _stored_by_key(session, principal, options, sorted(first))
@@ -109,10 +149,17 @@ async def _plan_rows(session: AsyncSession, principal: Principal, options: Offic
     for reading in readings:
         holders = stored.get(reading.key or "", [])
         if not reading.problems and len(holders) > 1:
-            reading.problems.append(problem(options.key, "key-ambiguous", f"{len(holders)} officers carry this {options.key}"))
+            reading.problems.append(
+                problem(options.key, "key-ambiguous", f"{len(holders)} officers carry this {options.key}")
+            )
         if not reading.problems and holders and not holders[0].visible:
-            reading.problems.append(problem(options.key, "key-held-elsewhere",
-                                            "an officer outside your reach carries this id; an id is never shared"))
+            reading.problems.append(
+                problem(
+                    options.key,
+                    "key-held-elsewhere",
+                    "an officer outside your reach carries this id; an id is never shared",
+                )
+            )
         if not reading.problems and not holders:
             reading.problems += for_create(reading, index.default)
         if reading.problems:
@@ -120,8 +167,15 @@ async def _plan_rows(session: AsyncSession, principal: Principal, options: Offic
         elif holders:
             found = holders[0]
             changes = diff(found.values, reading)
-            rows.append(_row(reading, A.update if changes else A.unchanged, target_id=found.id, planned_version=found.version,
-                             changes=changes or None))
+            rows.append(
+                _row(
+                    reading,
+                    A.update if changes else A.unchanged,
+                    target_id=found.id,
+                    planned_version=found.version,
+                    changes=changes or None,
+                )
+            )
         else:
             creates.append(reading)
             rows.append(_row(reading, A.create, target_id=uuid7(), values=reading.values))
@@ -129,8 +183,13 @@ async def _plan_rows(session: AsyncSession, principal: Principal, options: Offic
     return rows
 
 
-async def _mark_namesakes(session: AsyncSession, principal: Principal, options: OfficerImportOptions,
-                          rows: list[dict[str, Any]], creates: list[RowReading]) -> None:
+async def _mark_namesakes(
+    session: AsyncSession,
+    principal: Principal,
+    options: OfficerImportOptions,
+    rows: list[dict[str, Any]],
+    creates: list[RowReading],
+) -> None:
     name_keys = {r.line: arabic_key(r.values["full_name_ar"]) for r in creates}  # a line is one row
     stored = await _namesakes(session, principal, sorted(set(name_keys.values())))
     in_file: dict[tuple[str, str], int] = {}
@@ -149,26 +208,50 @@ async def _mark_namesakes(session: AsyncSession, principal: Principal, options: 
                 row["action"] = A.possible_duplicate
 
 
-async def _deactivations(session: AsyncSession, principal: Principal, options: OfficerImportOptions, index: AgencyIndex,
-                         rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def _deactivations(
+    session: AsyncSession,
+    principal: Principal,
+    options: OfficerImportOptions,
+    index: AgencyIndex,
+    rows: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
     agency_id = options.complete_for_agency_id
     if agency_id is None:
         return []
     if agency_id not in index.ids:
-        raise InvalidInput("complete_for_agency_id names no agency within your reach.",
-                           errors=[{"field": "complete_for_agency_id", "message": f"unknown agency {agency_id}"}])
+        raise InvalidInput(
+            "complete_for_agency_id names no agency within your reach.",
+            errors=[{"field": "complete_for_agency_id", "message": f"unknown agency {agency_id}"}],
+        )
     prefix = select(Agency.path).where(Agency.id == agency_id).scalar_subquery()
-    in_agency = (select(Officer.id, Officer.version).join(Agency, Agency.id == Officer.agency_id)
-                 .where(in_subtree(Agency.path, prefix), Officer.deactivated_at.is_(None), need_to_know.officers(principal)))
+    in_agency = (
+        select(Officer.id, Officer.version)
+        .join(Agency, Agency.id == Officer.agency_id)
+        .where(in_subtree(Agency.path, prefix), Officer.deactivated_at.is_(None), need_to_know.officers(principal))
+    )
     active = {officer_id: version for officer_id, version in await session.execute(in_agency)}
     kept = {row["target_id"] for row in rows if row["action"] in (A.update, A.unchanged)}
     missing = sorted(set(active) - kept)
     refusal = brake(len(missing), len(active), options.deactivation_threshold, options.force)
     if refusal:
-        raise RuleViolation(refusal, code="deactivation-brake", title="Too many deactivations", deactivations=len(missing),
-                            active=len(active), threshold=options.deactivation_threshold)
-    return [_row(None, A.deactivate, target_id=officer_id, planned_version=active[officer_id], changes={"active": [True, False]})
-            for officer_id in missing]
+        raise RuleViolation(
+            refusal,
+            code="deactivation-brake",
+            title="Too many deactivations",
+            deactivations=len(missing),
+            active=len(active),
+            threshold=options.deactivation_threshold,
+        )
+    return [
+        _row(
+            None,
+            A.deactivate,
+            target_id=officer_id,
+            planned_version=active[officer_id],
+            changes={"active": [True, False]},
+        )
+        for officer_id in missing
+    ]
 
 
 def counts_of(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -179,16 +262,31 @@ def counts_of(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 
 @paused_during
-async def plan_officer_import(session: AsyncSession, *, principal: Principal, content: bytes, filename: str | None,
-                              content_type: str | None, options: OfficerImportOptions) -> tuple[Import, list[dict[str, Any]]]:
+async def plan_officer_import(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    content: bytes,
+    filename: str | None,
+    content_type: str | None,
+    options: OfficerImportOptions,
+) -> tuple[Import, list[dict[str, Any]]]:
     authorize(principal, IMPORTS_WRITE)
     file_format, raws = read_file(content, filename, content_type)
     index = await agency_index(session, principal)
     rows = await _plan_rows(session, principal, options, raws, index)
     rows += await _deactivations(session, principal, options, index, rows)
     settings = options.model_dump(mode="json")
-    imported = Import(kind=ImportKind.officers, status=ImportStatus.planned, created_by_id=principal.id,
-                      created_by_name=principal.name, filename=filename, file_format=file_format, options=settings,
-                      plan_hash=plan_hash(settings, rows), counts=counts_of(rows))
+    imported = Import(
+        kind=ImportKind.officers,
+        status=ImportStatus.planned,
+        created_by_id=principal.id,
+        created_by_name=principal.name,
+        filename=filename,
+        file_format=file_format,
+        options=settings,
+        plan_hash=plan_hash(settings, rows),
+        counts=counts_of(rows),
+    )
     await save_plan(session, principal=principal, imported=imported, rows=rows)
     return imported, rows

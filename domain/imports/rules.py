@@ -18,16 +18,34 @@ from domain.officers.schemas import OfficerUpdate
 KEY_COLUMNS = ("external_id", "national_id")
 # Column -> officer field. Extra spellings HR exports use are accepted too.
 FIELD_COLUMNS = {
-    "full_name_ar": "full_name_ar", "arabic_name": "full_name_ar", "name_ar": "full_name_ar",
-    "name_latin": "name_latin", "latin_name": "name_latin", "name": "name_latin",
-    "sex": "sex", "rank": "rank", "job_title": "job_title", "title": "job_title",
-    "email": "email", "phone": "phone", "national_id": "national_id",
-    "date_of_birth": "date_of_birth", "place_of_birth": "place_of_birth",
+    "full_name_ar": "full_name_ar",
+    "arabic_name": "full_name_ar",
+    "name_ar": "full_name_ar",
+    "name_latin": "name_latin",
+    "latin_name": "name_latin",
+    "name": "name_latin",
+    "sex": "sex",
+    "rank": "rank",
+    "job_title": "job_title",
+    "title": "job_title",
+    "email": "email",
+    "phone": "phone",
+    "national_id": "national_id",
+    "date_of_birth": "date_of_birth",
+    "place_of_birth": "place_of_birth",
 }
 AGENCY_COLUMNS = ("agency_id", "agency_code")
 REQUIRED_FOR_CREATE = ("full_name_ar", "name_latin", "sex", "agency_id")
 CLEARABLE = OfficerUpdate.nullable
-SEX_WORDS = {"m": "male", "male": "male", "ذكر": "male", "f": "female", "female": "female", "أنثى": "female", "انثى": "female"}
+SEX_WORDS = {
+    "m": "male",
+    "male": "male",
+    "ذكر": "male",
+    "f": "female",
+    "female": "female",
+    "أنثى": "female",
+    "انثى": "female",
+}
 COMPARED = tuple(dict.fromkeys(FIELD_COLUMNS.values())) + ("agency_id",)
 
 
@@ -88,7 +106,9 @@ def read_row(raw: RawRow, *, key_column: str, empty_cells: str, agencies: Agency
         if value is None:
             if empty_cells == "clear":
                 if field_name not in CLEARABLE:
-                    reading.problems.append(problem(column, "cannot-clear", f"{column} is required and cannot be emptied"))
+                    reading.problems.append(
+                        problem(column, "cannot-clear", f"{column} is required and cannot be emptied")
+                    )
                 else:
                     reading.cleared.add(field_name)
             continue
@@ -137,8 +157,10 @@ def brake(deactivations: int, active: int, threshold: float, force: bool) -> str
     if force or deactivations == 0 or deactivations <= threshold * active:
         return None
     share = deactivations / active if active else 1.0
-    return (f"The plan would deactivate {deactivations} of the agency's {active} active officers ({share:.0%}), "
-            f"above the {threshold:.0%} threshold. Check the file is complete; send force=true to plan it anyway.")
+    return (
+        f"The plan would deactivate {deactivations} of the agency's {active} active officers ({share:.0%}), "
+        f"above the {threshold:.0%} threshold. Check the file is complete; send force=true to plan it anyway."
+    )
 
 
 def plan_hash(options: dict[str, Any], rows: list[dict[str, Any]]) -> str:

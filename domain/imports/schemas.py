@@ -14,20 +14,36 @@ from domain.schemas import InputModel, ReadModel
 
 class OfficerImportOptions(InputModel):
     key: Literal["external_id", "national_id"] = Field(
-        "external_id", description="The column that finds the stored officer: external_id (with `source`) or national_id")
-    source: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$", examples=["mission-hr"],
-                               description="The system the external ids come from (needed with key=external_id)")
+        "external_id",
+        description="The column that finds the stored officer: external_id (with `source`) or national_id",
+    )
+    source: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$",
+        examples=["mission-hr"],
+        description="The system the external ids come from (needed with key=external_id)",
+    )
     empty_cells: Literal["keep", "clear"] = Field(
-        "keep", description="keep: an empty cell leaves the stored value; clear: it empties it (optional fields only)")
+        "keep", description="keep: an empty cell leaves the stored value; clear: it empties it (optional fields only)"
+    )
     complete_for_agency_id: uuid.UUID | None = Field(
-        None, description="The file is complete for this agency (and its sub-units): its officers missing from the file "
-        "are planned for deactivation")
-    deactivation_threshold: float = Field(0.10, ge=0, le=1, description="The brake: a plan deactivating more than this "
-                                          "share of the agency's active officers is refused unless forced")
+        None,
+        description="The file is complete for this agency (and its sub-units): its officers missing from the file "
+        "are planned for deactivation",
+    )
+    deactivation_threshold: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        description="The brake: a plan deactivating more than this "
+        "share of the agency's active officers is refused unless forced",
+    )
     force: bool = Field(False, description="Plan the deactivations even above the threshold")
     duplicates: Literal["skip", "create"] = Field(
-        "skip", description="A new row whose Arabic name matches an officer of the same agency: skip it (reported with the "
-        "candidates) or create it anyway")
+        "skip",
+        description="A new row whose Arabic name matches an officer of the same agency: skip it (reported with the "
+        "candidates) or create it anyway",
+    )
 
     @model_validator(mode="after")
     def _source_with_external_id(self) -> OfficerImportOptions:
@@ -37,7 +53,9 @@ class OfficerImportOptions(InputModel):
 
 
 class NominationImportOptions(InputModel):
-    key: Literal["officer_id", "external_id", "national_id"] = Field("officer_id", description="How a row names the officer")
+    key: Literal["officer_id", "external_id", "national_id"] = Field(
+        "officer_id", description="How a row names the officer"
+    )
     source: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$", description="With key=external_id")
 
     @model_validator(mode="after")

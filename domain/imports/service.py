@@ -16,13 +16,25 @@ from domain.imports.schemas import ImportRead, ImportRowRead
 from domain.imports.store import load_import, rows_of
 
 ROWS = TypeAdapter(list[ImportRowRead])  # one pass of the schema for all the rows
-REPORT_COLUMNS = [("line", "Line"), ("action", "Action"), ("officer_id", "Officer id"), ("key", "Key"),
-                  ("changes", "Changes (before -> after)"), ("problems", "Problems (column: rule: message)"),
-                  ("candidates", "Possible duplicates / details")]
+REPORT_COLUMNS = [
+    ("line", "Line"),
+    ("action", "Action"),
+    ("officer_id", "Officer id"),
+    ("key", "Key"),
+    ("changes", "Changes (before -> after)"),
+    ("problems", "Problems (column: rule: message)"),
+    ("candidates", "Possible duplicates / details"),
+]
 
 
-async def get_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, kind: ImportKind,
-                     module_id: uuid.UUID | None = None) -> ImportRead:
+async def get_import(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    import_id: uuid.UUID,
+    kind: ImportKind,
+    module_id: uuid.UUID | None = None,
+) -> ImportRead:
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=kind, module_id=module_id)
     return with_rows(imported, await rows_of(session, imported.id))
@@ -40,11 +52,16 @@ def report_rows(read: ImportRead) -> list[dict[str, Any]]:
     """The per-row report, flattened for CSV / XLSX."""
     out = []
     for row in read.rows:
-        out.append({
-            "line": row.line, "action": row.action.value, "officer_id": str(row.officer_id) if row.officer_id else None,
-            "key": row.key,
-            "changes": "; ".join(f"{f}: {b} -> {a}" for f, (b, a) in (row.changes or {}).items()) or None,
-            "problems": "; ".join(f"{p.column}: {p.rule}: {p.message}" for p in row.problems or []) or None,
-            "candidates": "; ".join(str(c.get("id") or f"line {c.get('line')}") for c in row.candidates or []) or None,
-        })
+        out.append(
+            {
+                "line": row.line,
+                "action": row.action.value,
+                "officer_id": str(row.officer_id) if row.officer_id else None,
+                "key": row.key,
+                "changes": "; ".join(f"{f}: {b} -> {a}" for f, (b, a) in (row.changes or {}).items()) or None,
+                "problems": "; ".join(f"{p.column}: {p.rule}: {p.message}" for p in row.problems or []) or None,
+                "candidates": "; ".join(str(c.get("id") or f"line {c.get('line')}") for c in row.candidates or [])
+                or None,
+            }
+        )
     return out

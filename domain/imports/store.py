@@ -26,11 +26,17 @@ T = TypeVar("T")
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
-async def load_import(session: AsyncSession, *, principal: Principal, import_id: uuid.UUID, kind: ImportKind,
-                      module_id: uuid.UUID | None = None) -> Import:
+async def load_import(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    import_id: uuid.UUID,
+    kind: ImportKind,
+    module_id: uuid.UUID | None = None,
+) -> Import:
     """An import is seen by whoever made it, and by administrators; anyone else gets a 404."""
     stmt = select(Import).where(Import.id == import_id, Import.kind == kind)
     if module_id is not None:
@@ -44,38 +50,62 @@ async def load_import(session: AsyncSession, *, principal: Principal, import_id:
 
 
 async def rows_of(session: AsyncSession, import_id: uuid.UUID) -> list[ImportRow]:
-    stmt = select(ImportRow).where(ImportRow.import_id == import_id).order_by(ImportRow.line.is_(None), ImportRow.line,
-                                                                              ImportRow.target_id)
+    stmt = (
+        select(ImportRow)
+        .where(ImportRow.import_id == import_id)
+        .order_by(ImportRow.line.is_(None), ImportRow.line, ImportRow.target_id)
+    )
     return list(await session.scalars(stmt))
 
 
 async def store_rows(session: AsyncSession, import_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
-    await insert_rows(session, cast(Table, ImportRow.__table__), [{"id": uuid7(), "import_id": import_id, **row} for row in rows])
+    await insert_rows(
+        session, cast(Table, ImportRow.__table__), [{"id": uuid7(), "import_id": import_id, **row} for row in rows]
+    )
 
 
-async def save_plan(session: AsyncSession, *, principal: Principal, imported: Import, rows: list[dict[str, Any]]) -> None:
+async def save_plan(
+    session: AsyncSession, *, principal: Principal, imported: Import, rows: list[dict[str, Any]]
+) -> None:
     """Store a planned import with its rows, audited; nothing it plans is written yet."""
     session.add(imported)
     await session.flush()
     await store_rows(session, imported.id, rows)
-    record_change(session, principal=principal, action="planned", entity="import", entity_id=imported.id,
-                  changes={"counts": (None, imported.counts)})
+    record_change(
+        session,
+        principal=principal,
+        action="planned",
+        entity="import",
+        entity_id=imported.id,
+        changes={"counts": (None, imported.counts)},
+    )
 
 
-async def versions(session: AsyncSession, *, principal: Principal, ids: Iterable[uuid.UUID], lock: bool) -> dict[uuid.UUID, int]:
+async def versions(
+    session: AsyncSession, *, principal: Principal, ids: Iterable[uuid.UUID], lock: bool
+) -> dict[uuid.UUID, int]:
     """The current version of each officer the principal may see (locked for the transaction on
     PostgreSQL; SQLite has one writer at a time)."""
     found: dict[uuid.UUID, int] = {}
     for part in chunks(list(ids)):
-        stmt = select(Officer.id, Officer.version).where(among(session, Officer.id, part), need_to_know.officers(principal))
+        stmt = select(Officer.id, Officer.version).where(
+            among(session, Officer.id, part), need_to_know.officers(principal)
+        )
         if lock:
             stmt = stmt.with_for_update()
         found.update({officer_id: version for officer_id, version in await session.execute(stmt)})
     return found
 
 
-async def audit_many(session: AsyncSession, *, principal: Principal, action: str, entity: str,
-                     changes: list[tuple[uuid.UUID, dict[str, Any]]], json_safe: bool = False) -> None:
+async def audit_many(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    action: str,
+    entity: str,
+    changes: list[tuple[uuid.UUID, dict[str, Any]]],
+    json_safe: bool = False,
+) -> None:
     """One audit entry per record, as record_change writes them, in bulk.
     `changes` holds (id, {field: (before, after)}); `json_safe` values (planned rows) skip plain()."""
     if not changes:
@@ -87,6 +117,17 @@ async def audit_many(session: AsyncSession, *, principal: Principal, action: str
             fields = {f: {"before": b, "after": a} for f, (b, a) in diff.items()}
         else:
             fields = {f: {"before": plain(b), "after": plain(a)} for f, (b, a) in diff.items()}
-        audit.append({"id": uuid7(), "at": now, "actor_id": principal.id, "actor_name": principal.name, "action": action,
-                      "entity": entity, "entity_id": str(entity_id), "changes": fields, "row_count": None})
+        audit.append(
+            {
+                "id": uuid7(),
+                "at": now,
+                "actor_id": principal.id,
+                "actor_name": principal.name,
+                "action": action,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "changes": fields,
+                "row_count": None,
+            }
+        )
     await insert_rows(session, cast(Table, AuditEntry.__table__), audit)

@@ -16,6 +16,8 @@ async def agencies_of(session: AsyncSession, officer_ids: Iterable[uuid.UUID]) -
     ids = list(set(officer_ids))
     if not ids:
         return {}
-    stmt = internal(select(Officer.id, Officer.agency_id).where(Officer.id.in_(ids)),
-                    "the agency an event is filed under, for officers the caller already acts on: ids only")
+    stmt = internal(
+        select(Officer.id, Officer.agency_id).where(Officer.id.in_(ids)),
+        "the agency an event is filed under, for officers the caller already acts on: ids only",
+    )
     return {officer_id: agency_id for officer_id, agency_id in await session.execute(stmt)}

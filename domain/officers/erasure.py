@@ -23,8 +23,21 @@ from domain.officers.names import arabic_key, latin_key
 Redactor = Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
 REDACTORS: list[Redactor] = []
 
-PERSONAL_FIELDS = ("full_name_ar", "name_latin", "name_parts", "rank", "job_title", "email", "phone",
-                   "national_id", "date_of_birth", "place_of_birth", "external_ids", "user_name", "provisioning_links")
+PERSONAL_FIELDS = (
+    "full_name_ar",
+    "name_latin",
+    "name_parts",
+    "rank",
+    "job_title",
+    "email",
+    "phone",
+    "national_id",
+    "date_of_birth",
+    "place_of_birth",
+    "external_ids",
+    "user_name",
+    "provisioning_links",
+)
 
 
 async def erase_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
@@ -37,8 +50,17 @@ async def erase_officer(session: AsyncSession, *, principal: Principal, officer_
     officer.name_latin = pseudonym
     officer.full_name_ar_key, officer.name_latin_key = arabic_key("محذوف"), latin_key(pseudonym)
     officer.name_parts = {}
-    for field in ("rank", "job_title", "email", "phone", "national_id", "date_of_birth", "place_of_birth",
-                  "user_name", "user_name_key"):
+    for field in (
+        "rank",
+        "job_title",
+        "email",
+        "phone",
+        "national_id",
+        "date_of_birth",
+        "place_of_birth",
+        "user_name",
+        "user_name_key",
+    ):
         setattr(officer, field, None)
     officer.external_ids = []
     # What provisioning sources sent about the person goes too; they will no longer find them.
@@ -49,10 +71,23 @@ async def erase_officer(session: AsyncSession, *, principal: Principal, officer_
     for redact in REDACTORS:
         await redact(session, officer.id)
     # The audit keeps the fact and the fields touched, never the erased values.
-    record_change(session, principal=principal, action="erased", entity="officer", entity_id=officer.id,
-                  changes={f: (None, None) for f in PERSONAL_FIELDS}, redact=True)
-    emit(session, "officer.erased", resource_id=officer.id, officer_id=officer.id, agency_id=officer.agency_id,
-         data={"agency_id": officer.agency_id, "active": officer.active})
+    record_change(
+        session,
+        principal=principal,
+        action="erased",
+        entity="officer",
+        entity_id=officer.id,
+        changes={f: (None, None) for f in PERSONAL_FIELDS},
+        redact=True,
+    )
+    emit(
+        session,
+        "officer.erased",
+        resource_id=officer.id,
+        officer_id=officer.id,
+        agency_id=officer.agency_id,
+        data={"agency_id": officer.agency_id, "active": officer.active},
+    )
     return officer
 
 

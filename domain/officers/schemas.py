@@ -25,8 +25,9 @@ def _email(value: str) -> str:
     return value
 
 
-ArabicName = Annotated[Name, AfterValidator(_arabic_script),
-                       Field(json_schema_extra={"pattern": "[\u0621-\u064a\u0671-\u06d3]"})]
+ArabicName = Annotated[
+    Name, AfterValidator(_arabic_script), Field(json_schema_extra={"pattern": "[\u0621-\u064a\u0671-\u06d3]"})
+]
 Email = Annotated[str, Field(max_length=254, json_schema_extra={"pattern": _EMAIL.pattern}), AfterValidator(_email)]
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,30}$")]
 
@@ -54,9 +55,16 @@ def _unique_sources(values: list[ExternalId]) -> list[ExternalId]:
 
 
 ExternalIds = Annotated[list[ExternalId], AfterValidator(_unique_sources)]
-UserName = Annotated[str, Field(min_length=1, max_length=300, examples=["a.hussein@moi.example"],
-                                description="The account name identity providers know the person by; unique, compared "
-                                            "after Unicode NFC normalisation and case folding")]
+UserName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=300,
+        examples=["a.hussein@moi.example"],
+        description="The account name identity providers know the person by; unique, compared "
+        "after Unicode NFC normalisation and case folding",
+    ),
+]
 
 
 class OfficerFields(InputModel):
@@ -95,7 +103,9 @@ class OfficerUpsert(OfficerFields):
 
 
 class OfficerUpdate(PatchModel):
-    nullable = frozenset({"rank", "job_title", "email", "phone", "national_id", "date_of_birth", "place_of_birth", "user_name"})
+    nullable = frozenset(
+        {"rank", "job_title", "email", "phone", "national_id", "date_of_birth", "place_of_birth", "user_name"}
+    )
 
     agency_id: uuid.UUID | None = None
     full_name_ar: ArabicName | None = None
@@ -111,7 +121,9 @@ class OfficerUpdate(PatchModel):
     date_of_birth: Day | None = None
     place_of_birth: ShortText | None = None
     user_name: UserName | None = None
-    active: bool | None = Field(None, description="false deactivates (cannot be nominated; history stays); true reactivates")
+    active: bool | None = Field(
+        None, description="false deactivates (cannot be nominated; history stays); true reactivates"
+    )
 
 
 class ExternalIdRead(ReadModel):

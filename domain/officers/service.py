@@ -37,7 +37,9 @@ class OfficerFilters(BaseModel):
     status: Literal["active", "deactivated", "all"] = "active"
 
 
-async def list_officers(session: AsyncSession, *, principal: Principal, filters: OfficerFilters, limit: int, cursor: str | None) -> Paged[Officer]:
+async def list_officers(
+    session: AsyncSession, *, principal: Principal, filters: OfficerFilters, limit: int, cursor: str | None
+) -> Paged[Officer]:
     authorize(principal, OFFICERS_READ)
     stmt = select(Officer).where(need_to_know.officers(principal)).options(*_WITH_IDS)
     if filters.status == "active":
@@ -65,9 +67,17 @@ async def list_officers(session: AsyncSession, *, principal: Principal, filters:
         if filters.external_id:
             ext = ext.where(OfficerExternalId.external_id == filters.external_id)
         stmt = stmt.where(Officer.id.in_(ext))
-    items, next_cursor = await paginate(session, stmt, order=(Officer.name_latin_key, Officer.id), limit=limit, cursor=cursor)
+    items, next_cursor = await paginate(
+        session, stmt, order=(Officer.name_latin_key, Officer.id), limit=limit, cursor=cursor
+    )
     if need_to_know.logs_reads(principal):
-        record_read(session, principal=principal, entity=ENTITY, filters=filters.model_dump() | {"cursor": cursor}, row_count=len(items))
+        record_read(
+            session,
+            principal=principal,
+            entity=ENTITY,
+            filters=filters.model_dump() | {"cursor": cursor},
+            row_count=len(items),
+        )
     return items, next_cursor
 
 
@@ -76,44 +86,82 @@ async def get_officer(session: AsyncSession, *, principal: Principal, officer_id
     return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=(need_to_know.officers(principal),))
 
 
-async def create_officer(session: AsyncSession, *, principal: Principal, data: OfficerCreate, allow_duplicate: bool = False) -> Officer:
+async def create_officer(
+    session: AsyncSession, *, principal: Principal, data: OfficerCreate, allow_duplicate: bool = False
+) -> Officer:
     authorize(principal, OFFICERS_WRITE)
     return await add_officer(session, principal=principal, data=data, allow_duplicate=allow_duplicate)
 
 
 async def update_officer(
-    session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, data: OfficerUpdate, expected_version: int | None
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    officer_id: uuid.UUID,
+    data: OfficerUpdate,
+    expected_version: int | None,
 ) -> Officer:
     authorize(principal, OFFICERS_WRITE)
     officer = await get_officer(session, principal=principal, officer_id=officer_id)
-    return await change_officer(session, principal=principal, officer=officer, changes=data.changes(),
-                                expected_version=expected_version)
+    return await change_officer(
+        session, principal=principal, officer=officer, changes=data.changes(), expected_version=expected_version
+    )
 
 
 async def upsert_by_external_id(
-    session: AsyncSession, *, principal: Principal, source: str, external_id: str, data: OfficerUpsert,
-    expected_version: int | None, allow_duplicate: bool = False,
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    source: str,
+    external_id: str,
+    data: OfficerUpsert,
+    expected_version: int | None,
+    allow_duplicate: bool = False,
 ) -> tuple[Officer, bool]:
     """Create (True) or replace (False) the officer carrying (source, external_id). A replace sets
     every field of the body and clears the optional ones it omits; the same body twice changes
     nothing (same version). Another agency's holder of the id is a 409, as for a create."""
     authorize(principal, OFFICERS_WRITE)
     found = await session.scalars(
-        select(Officer).join(OfficerExternalId)
-        .where(OfficerExternalId.source == source, OfficerExternalId.external_id == external_id, need_to_know.officers(principal))
-        .options(*_WITH_IDS))
+        select(Officer)
+        .join(OfficerExternalId)
+        .where(
+            OfficerExternalId.source == source,
+            OfficerExternalId.external_id == external_id,
+            need_to_know.officers(principal),
+        )
+        .options(*_WITH_IDS)
+    )
     officer = found.first()
     if officer is None:
         fields = data.model_dump() | {"external_ids": [{"source": source, "id": external_id}]}
-        return await add_officer(session, principal=principal, data=OfficerCreate(**fields), allow_duplicate=allow_duplicate), True
-    return await change_officer(session, principal=principal, officer=officer, changes=data.model_dump(),
-                                expected_version=expected_version), False
+        return await add_officer(
+            session, principal=principal, data=OfficerCreate(**fields), allow_duplicate=allow_duplicate
+        ), True
+    return await change_officer(
+        session, principal=principal, officer=officer, changes=data.model_dump(), expected_version=expected_version
+    ), False
 
 
-async def delete_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, expected_version: int | None) -> None:
+async def delete_officer(
+    session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, expected_version: int | None
+) -> None:
     authorize(principal, OFFICERS_WRITE)
     officer = await get_officer(session, principal=principal, officer_id=officer_id)
     gone, agency_id = officer.id, officer.agency_id
-    await delete_entity(session, principal=principal, entity=ENTITY, obj=officer, expected_version=expected_version,
-                        owned=frozenset({"officer_external_ids.officer_id"}))
-    emit(session, "officer.deleted", resource_id=gone, officer_id=gone, agency_id=agency_id, data={"agency_id": agency_id})
+    await delete_entity(
+        session,
+        principal=principal,
+        entity=ENTITY,
+        obj=officer,
+        expected_version=expected_version,
+        owned=frozenset({"officer_external_ids.officer_id"}),
+    )
+    emit(
+        session,
+        "officer.deleted",
+        resource_id=gone,
+        officer_id=gone,
+        agency_id=agency_id,
+        data={"agency_id": agency_id},
+    )

@@ -31,28 +31,44 @@ async def ensure_agency_in_reach(session: AsyncSession, principal: Principal, ag
         return
     in_reach = select(Agency.id).where(Agency.id == agency_id, need_to_know.agency_in_reach(principal, Agency.id))
     if await session.scalar(in_reach) is None:
-        raise InvalidInput("agency_id refers to no existing agency.", errors=[{"field": "agency_id", "message": f"unknown agency {agency_id}"}])
+        raise InvalidInput(
+            "agency_id refers to no existing agency.",
+            errors=[{"field": "agency_id", "message": f"unknown agency {agency_id}"}],
+        )
 
 
-async def ensure_user_name_free(session: AsyncSession, user_name: str | None, *, exclude: uuid.UUID | None = None) -> None:
+async def ensure_user_name_free(
+    session: AsyncSession, user_name: str | None, *, exclude: uuid.UUID | None = None
+) -> None:
     if user_name is None:
         return
     taken = select(Officer.id).where(Officer.user_name_key == user_name_key(user_name))
     if exclude is not None:
         taken = taken.where(Officer.id != exclude)
     if await session.scalar(internal(taken, "account names are unique mission-wide: only whether one is taken")):
-        raise Conflict(f"The user name {user_name!r} is already taken.", code="user-name-taken", title="User name taken",
-                       field="user_name")
+        raise Conflict(
+            f"The user name {user_name!r} is already taken.",
+            code="user-name-taken",
+            title="User name taken",
+            field="user_name",
+        )
 
 
 def name_keys(full_name_ar: str, name_latin: str) -> dict[str, str]:
     return {"full_name_ar_key": arabic_key(full_name_ar), "name_latin_key": latin_key(name_latin)}
 
 
-async def add_officer(session: AsyncSession, *, principal: Principal, data: OfficerCreate, allow_duplicate: bool = False) -> Officer:
+async def add_officer(
+    session: AsyncSession, *, principal: Principal, data: OfficerCreate, allow_duplicate: bool = False
+) -> Officer:
     await ensure_agency_in_reach(session, principal, data.agency_id)
-    candidates, hidden = await find_duplicates(session, principal=principal, agency_id=data.agency_id,
-                                               full_name_ar=data.full_name_ar, external_ids=data.external_ids)
+    candidates, hidden = await find_duplicates(
+        session,
+        principal=principal,
+        agency_id=data.agency_id,
+        full_name_ar=data.full_name_ar,
+        external_ids=data.external_ids,
+    )
     if hidden or any(c.matched_on == "external_id" for c in candidates) or (candidates and not allow_duplicate):
         raise conflict(candidates, hidden)
     await ensure_user_name_free(session, data.user_name)
@@ -65,13 +81,24 @@ async def add_officer(session: AsyncSession, *, principal: Principal, data: Offi
         external_ids=[OfficerExternalId(source=e.source, external_id=e.id) for e in data.external_ids],
     )
     await create_entity(session, principal=principal, entity=ENTITY, obj=officer, audit_fields=list(fields))
-    emit(session, "officer.created", resource_id=officer.id, officer_id=officer.id, agency_id=officer.agency_id,
-         data={"agency_id": officer.agency_id, "active": officer.active})
+    emit(
+        session,
+        "officer.created",
+        resource_id=officer.id,
+        officer_id=officer.id,
+        agency_id=officer.agency_id,
+        data={"agency_id": officer.agency_id, "active": officer.active},
+    )
     return officer
 
 
 async def change_officer(
-    session: AsyncSession, *, principal: Principal, officer: Officer, changes: dict[str, Any], expected_version: int | None,
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    officer: Officer,
+    changes: dict[str, Any],
+    expected_version: int | None,
     extra_changes: dict[str, tuple[Any, Any]] | None = None,
 ) -> Officer:
     """Apply the fields in `changes` (as OfficerUpdate.changes() gives them) to a visible officer.
@@ -81,8 +108,9 @@ async def change_officer(
     await ensure_agency_in_reach(session, principal, changes.get("agency_id"))
     if "external_ids" in changes:
         wanted = [ExternalId(**e) for e in changes.pop("external_ids")]
-        clashes, hidden = await find_duplicates(session, principal=principal, agency_id=None, full_name_ar=None,
-                                                external_ids=wanted, exclude=officer.id)
+        clashes, hidden = await find_duplicates(
+            session, principal=principal, agency_id=None, full_name_ar=None, external_ids=wanted, exclude=officer.id
+        )
         if clashes or hidden:
             raise conflict(clashes, hidden)
         before = [(e.source, e.external_id) for e in officer.external_ids]
@@ -100,17 +128,35 @@ async def change_officer(
     if "user_name" in changes:
         await ensure_user_name_free(session, changes["user_name"], exclude=officer.id)
         changes["user_name_key"] = user_name_key(changes["user_name"]) if changes["user_name"] else None
-    changes |= name_keys(changes.get("full_name_ar", officer.full_name_ar), changes.get("name_latin", officer.name_latin))
+    changes |= name_keys(
+        changes.get("full_name_ar", officer.full_name_ar), changes.get("name_latin", officer.name_latin)
+    )
     earlier = {f: getattr(officer, f) for f in changes}
     was_active = officer.active
-    await update_entity(session, principal=principal, entity=ENTITY, obj=officer, data=changes,
-                        expected_version=expected_version, extra_changes=extra)
+    await update_entity(
+        session,
+        principal=principal,
+        entity=ENTITY,
+        obj=officer,
+        data=changes,
+        expected_version=expected_version,
+        extra_changes=extra,
+    )
     changed = sorted({f for f in changes if getattr(officer, f) != earlier[f]} - KEYS | extra.keys())
     if changed:
         type_ = "officer.deactivated" if was_active and not officer.active else "officer.updated"
-        emit(session, type_, resource_id=officer.id, officer_id=officer.id, agency_id=officer.agency_id,
-             data={"agency_id": officer.agency_id, "active": officer.active,
-                   "changed": ["active" if f == "deactivated_at" else f for f in changed]})
+        emit(
+            session,
+            type_,
+            resource_id=officer.id,
+            officer_id=officer.id,
+            agency_id=officer.agency_id,
+            data={
+                "agency_id": officer.agency_id,
+                "active": officer.active,
+                "changed": ["active" if f == "deactivated_at" else f for f in changed],
+            },
+        )
     return officer
 
 

@@ -13,7 +13,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Float, Integer, Label, Select, Subquery, and_, case, cast, exists, func, literal, null, select, union_all
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Float,
+    Integer,
+    Label,
+    Select,
+    Subquery,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from domain.agencies.models import Agency
@@ -32,10 +49,16 @@ ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
 
 def _attended_somewhere(nomination: type[Nomination]) -> Any:
     """A present or late mark at a session of the nomination's module."""
-    return exists(select(literal(1)).select_from(TrainingSession)
-                  .join(AttendanceMark, AttendanceMark.session_id == TrainingSession.id)
-                  .where(TrainingSession.module_id == nomination.module_id, AttendanceMark.officer_id == nomination.officer_id,
-                         AttendanceMark.status.in_(ATTENDED)))
+    return exists(
+        select(literal(1))
+        .select_from(TrainingSession)
+        .join(AttendanceMark, AttendanceMark.session_id == TrainingSession.id)
+        .where(
+            TrainingSession.module_id == nomination.module_id,
+            AttendanceMark.officer_id == nomination.officer_id,
+            AttendanceMark.status.in_(ATTENDED),
+        )
+    )
 
 
 def _facts(scope: Scope, group_by: GroupBy) -> CTE:
@@ -49,16 +72,30 @@ def _facts(scope: Scope, group_by: GroupBy) -> CTE:
     else:  # SQLite: one probe of the unique (session, officer) index per seated nomination
         present = None
         attended = case((and_(seated, _attended_somewhere(Nomination)), 1), else_=0)
-    keys = {GroupBy.module: Nomination.module_id, GroupBy.cycle: Module.cycle_id, GroupBy.discipline: Module.discipline,
-            GroupBy.agency: agency_group(Agency.path, scope.agency_prefix)}
+    keys = {
+        GroupBy.module: Nomination.module_id,
+        GroupBy.cycle: Module.cycle_id,
+        GroupBy.discipline: Module.discipline,
+        GroupBy.agency: agency_group(Agency.path, scope.agency_prefix),
+    }
     target = func.coalesce(Module.female_share_target, Cycle.female_share_target)
-    stmt = (select(keys[group_by].label("key"), Nomination.officer_id.label("who"),
-                   case((Officer.sex == Sex.female, 1), else_=0).label("f"), case((seated, 1), else_=0).label("enr"),
-                   case((Nomination.status == NominationStatus.completed, 1), else_=0).label("cpl"), attended.label("att"),
-                   target.label("target"), Cycle.female_share_target.label("ctarget"))
-            .select_from(Nomination).join(Officer, Officer.id == Nomination.officer_id)
-            .join(Module, Module.id == Nomination.module_id).join(Cycle, Cycle.id == Module.cycle_id)
-            .where(*module_conditions(scope)))
+    stmt = (
+        select(
+            keys[group_by].label("key"),
+            Nomination.officer_id.label("who"),
+            case((Officer.sex == Sex.female, 1), else_=0).label("f"),
+            case((seated, 1), else_=0).label("enr"),
+            case((Nomination.status == NominationStatus.completed, 1), else_=0).label("cpl"),
+            attended.label("att"),
+            target.label("target"),
+            Cycle.female_share_target.label("ctarget"),
+        )
+        .select_from(Nomination)
+        .join(Officer, Officer.id == Nomination.officer_id)
+        .join(Module, Module.id == Nomination.module_id)
+        .join(Cycle, Cycle.id == Module.cycle_id)
+        .where(*module_conditions(scope))
+    )
     if present is not None:
         stmt = stmt.outerjoin(present, present.c.id == Nomination.id)
     if group_by is GroupBy.agency or scope.agency_prefix is not None:
@@ -86,19 +123,40 @@ def _in_subtree(scope: Scope) -> Any:
 def _per(facts: CTE) -> CTE:
     """Per (group, officer): the officer's sex and their nominations' flags and targets summed."""
     c = facts.c
-    return (select(c.key, c.who, func.max(c.f).label("f"), func.count().label("nom"),
-                   *[func.sum(c[flag]).label(flag) for flag in ("enr", "att", "cpl")],
-                   func.sum(c.enr * c.target).label("et"), func.sum(c.target).label("t"),
-                   func.max(c.target).label("mt"), func.max(c.ctarget).label("ct"))
-            .group_by(c.key, c.who).cte("per").prefix_with("MATERIALIZED"))
+    return (
+        select(
+            c.key,
+            c.who,
+            func.max(c.f).label("f"),
+            func.count().label("nom"),
+            *[func.sum(c[flag]).label(flag) for flag in ("enr", "att", "cpl")],
+            func.sum(c.enr * c.target).label("et"),
+            func.sum(c.target).label("t"),
+            func.max(c.target).label("mt"),
+            func.max(c.ctarget).label("ct"),
+        )
+        .group_by(c.key, c.who)
+        .cte("per")
+        .prefix_with("MATERIALIZED")
+    )
 
 
 def _everyone(per: CTE) -> Subquery:
     """Per officer across groups, for the totals (a person counts once however many groups)."""
     c = per.c
-    return (select(c.who, func.max(c.f).label("f"), *[func.sum(c[flag]).label(flag) for flag in ("nom", "enr", "att", "cpl")],
-                   func.sum(c.et).label("et"), func.sum(c.t).label("t"), func.max(c.mt).label("mt"), func.max(c.ct).label("ct"))
-            .group_by(c.who).subquery("everyone"))
+    return (
+        select(
+            c.who,
+            func.max(c.f).label("f"),
+            *[func.sum(c[flag]).label(flag) for flag in ("nom", "enr", "att", "cpl")],
+            func.sum(c.et).label("et"),
+            func.sum(c.t).label("t"),
+            func.max(c.mt).label("mt"),
+            func.max(c.ct).label("ct"),
+        )
+        .group_by(c.who)
+        .subquery("everyone")
+    )
 
 
 def _aggregates(p: CTE | Subquery) -> list[Label[Any]]:
@@ -107,14 +165,22 @@ def _aggregates(p: CTE | Subquery) -> list[Label[Any]]:
         n = p.c[FLAGS[stage]]
         has = literal(1) if stage == "nominated" else case((n > 0, 1), else_=0)
         female, male = p.c.f, 1 - p.c.f
-        cols += [cast(func.coalesce(func.sum(female * has), 0), Integer).label(f"{stage}_persons_female"),
-                 cast(func.coalesce(func.sum(male * has), 0), Integer).label(f"{stage}_persons_male"),
-                 cast(func.coalesce(func.sum(female * n), 0), Integer).label(f"{stage}_participations_female"),
-                 cast(func.coalesce(func.sum(male * n), 0), Integer).label(f"{stage}_participations_male")]
+        cols += [
+            cast(func.coalesce(func.sum(female * has), 0), Integer).label(f"{stage}_persons_female"),
+            cast(func.coalesce(func.sum(male * has), 0), Integer).label(f"{stage}_persons_male"),
+            cast(func.coalesce(func.sum(female * n), 0), Integer).label(f"{stage}_participations_female"),
+            cast(func.coalesce(func.sum(male * n), 0), Integer).label(f"{stage}_participations_male"),
+        ]
     # The targets in force, weighted by enrolled participations (by all nominations when none is enrolled).
-    weighted = func.coalesce(func.sum(p.c.et) / func.nullif(func.sum(p.c.enr), 0), func.sum(p.c.t) / func.nullif(func.sum(p.c.nom), 0))
-    return [*cols, cast(weighted, Float).label("weighted_target"), cast(func.max(p.c.mt), Float).label("module_target"),
-            cast(func.max(p.c.ct), Float).label("cycle_target")]
+    weighted = func.coalesce(
+        func.sum(p.c.et) / func.nullif(func.sum(p.c.enr), 0), func.sum(p.c.t) / func.nullif(func.sum(p.c.nom), 0)
+    )
+    return [
+        *cols,
+        cast(weighted, Float).label("weighted_target"),
+        cast(func.max(p.c.mt), Float).label("module_target"),
+        cast(func.max(p.c.ct), Float).label("cycle_target"),
+    ]
 
 
 def statement(scope: Scope, group_by: GroupBy) -> Select[*tuple[Any, ...]]:
@@ -137,8 +203,13 @@ def statement(scope: Scope, group_by: GroupBy) -> Select[*tuple[Any, ...]]:
         key_id, label, join = groups.c.key, func.coalesce(Discipline.label_en, groups.c.key), None
     figures = [c for c in groups.c if c.name != "key"]
     rows = select(key_id.label("key_id"), label.label("label"), literal(0).label("is_total"), *figures)
-    rows = rows.select_from(groups).join(*join) if join else rows.select_from(groups).outerjoin(Discipline, Discipline.code == groups.c.key)
-    totals = select(null().label("key_id"), literal("Total").label("label"), literal(1).label("is_total"), *_aggregates(everyone))
+    rows = (
+        rows.select_from(groups).join(*join)
+        if join
+        else rows.select_from(groups).outerjoin(Discipline, Discipline.code == groups.c.key)
+    )
+    totals = select(
+        null().label("key_id"), literal("Total").label("label"), literal(1).label("is_total"), *_aggregates(everyone)
+    )
     both = union_all(rows, totals).subquery("report")
     return select(both).order_by(both.c.is_total, both.c.label, both.c.key_id)
-

@@ -27,29 +27,52 @@ def _x(share: float) -> float:
     return PLOT_X + max(0.0, min(1.0, share)) * PLOT_W
 
 
-def _text(x: float, y: float, body: str, *, cls: str, anchor: str = "start", size: int = 13, weight: str = "normal",
-          fill: str = INK, style: str = "normal") -> str:
+def _text(
+    x: float,
+    y: float,
+    body: str,
+    *,
+    cls: str,
+    anchor: str = "start",
+    size: int = 13,
+    weight: str = "normal",
+    fill: str = INK,
+    style: str = "normal",
+) -> str:
     # A white halo keeps text legible where it crosses a grid or target line.
-    return (f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" font-weight="{weight}" '
-            f'font-style="{style}" fill="{fill}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{escape(body)}</text>')
+    return (
+        f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" font-weight="{weight}" '
+        f'font-style="{style}" fill="{fill}" stroke="#ffffff" stroke-width="3" '
+        f'paint-order="stroke">{escape(body)}</text>'
+    )
 
 
 def _row(row: BalanceRow, y: float, *, bold: bool) -> list[str]:
     weight, mid = ("bold" if bold else "normal"), y + ROW_H / 2 + 4
-    out = [f'<g class="row"><title>{escape(row.label)}</title>',
-           _text(LABEL_W, mid, _short(row.label), cls="label", anchor="end", weight=weight)]
+    out = [
+        f'<g class="row"><title>{escape(row.label)}</title>',
+        _text(LABEL_W, mid, _short(row.label), cls="label", anchor="end", weight=weight),
+    ]
     share = row.female_share_enrolled.participations
     enrolled = row.enrolled.participations.total
     if share is not None:
         colour = BELOW if row.below_target else MEETS
         width = max(_x(share) - PLOT_X, 1.5)
-        out.append(f'<rect class="bar" x="{PLOT_X}" y="{y + (ROW_H - BAR_H) / 2:.1f}" width="{width:.1f}" height="{BAR_H}" '
-                   f'fill="{colour}" data-share="{share}"/>')
+        out.append(
+            f'<rect class="bar" x="{PLOT_X}" y="{y + (ROW_H - BAR_H) / 2:.1f}" width="{width:.1f}" height="{BAR_H}" '
+            f'fill="{colour}" data-share="{share}"/>'
+        )
     if row.target is not None:
         tx = _x(row.target)
-        out.append(f'<line class="target" x1="{tx:.1f}" x2="{tx:.1f}" y1="{y:.1f}" y2="{y + ROW_H:.1f}" stroke="{TARGET}" '
-                   f'stroke-width="2.5" stroke-dasharray="6 4" data-target="{row.target}"/>')
-        out.append(_text(WIDTH - 24, mid, _pct(row.target), cls="target-value", anchor="end", size=12, fill=TARGET, weight=weight))
+        out.append(
+            f'<line class="target" x1="{tx:.1f}" x2="{tx:.1f}" y1="{y:.1f}" y2="{y + ROW_H:.1f}" stroke="{TARGET}" '
+            f'stroke-width="2.5" stroke-dasharray="6 4" data-target="{row.target}"/>'
+        )
+        out.append(
+            _text(
+                WIDTH - 24, mid, _pct(row.target), cls="target-value", anchor="end", size=12, fill=TARGET, weight=weight
+            )
+        )
     if share is None:
         why = "withheld (small counts)" if row.female_share_enrolled.suppressed else "no enrolments"
         out.append(_text(PLOT_X + 6, mid, why, cls="value", fill=MUTED, style="italic"))
@@ -66,8 +89,10 @@ def _legend(y: float) -> list[str]:
         out.append(f'<rect class="legend-swatch" x="{x}" y="{y - 11}" width="14" height="14" fill="{colour}"/>')
         out.append(_text(x + 20, y + 1, text, cls="legend", size=12))
         x += 215
-    out.append(f'<line class="legend-target" x1="{x}" x2="{x + 26}" y1="{y - 4}" y2="{y - 4}" stroke="{TARGET}" '
-               f'stroke-width="2.5" stroke-dasharray="6 4"/>')
+    out.append(
+        f'<line class="legend-target" x1="{x}" x2="{x + 26}" y1="{y - 4}" y2="{y - 4}" stroke="{TARGET}" '
+        f'stroke-width="2.5" stroke-dasharray="6 4"/>'
+    )
     out.append(_text(x + 32, y + 1, "Target in force", cls="legend", size=12))
     return out
 
@@ -76,7 +101,10 @@ def _axis(y_top: float, y_bottom: float) -> list[str]:
     out = []
     for tick in (0, 0.25, 0.5, 0.75, 1):
         x = _x(tick)
-        out.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{y_top:.1f}" y2="{y_bottom:.1f}" stroke="{GRID}" stroke-width="1"/>')
+        out.append(
+            f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{y_top:.1f}" y2="{y_bottom:.1f}" stroke="{GRID}" '
+            'stroke-width="1"/>'
+        )
         out.append(_text(x, y_bottom + 16, _pct(tick), cls="tick", anchor="middle", size=11, fill=MUTED))
     return out
 
@@ -85,23 +113,45 @@ def balance_chart(report: GenderBalanceReport) -> str:
     rows = [*report.rows, report.totals]
     height = TOP + ROW_H * len(rows) + 12 + 56
     by = GROUP_NAMES.get(report.group_by.value, report.group_by.value)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
-             f'font-family={quoteattr(FONT)} role="img" aria-labelledby="chart-title">',
-             f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
-             f'<title id="chart-title">Female share of enrolled participants by {by}</title>',
-             _text(20, 32, f"Female share of enrolled participants by {by}", cls="title", size=18, weight="bold"),
-             _text(20, 54, "Women among enrolled participations in each group; the dashed line marks the target in force.",
-                   cls="subtitle", size=12, fill=MUTED)]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'font-family={quoteattr(FONT)} role="img" aria-labelledby="chart-title">',
+        f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+        f'<title id="chart-title">Female share of enrolled participants by {by}</title>',
+        _text(20, 32, f"Female share of enrolled participants by {by}", cls="title", size=18, weight="bold"),
+        _text(
+            20,
+            54,
+            "Women among enrolled participations in each group; the dashed line marks the target in force.",
+            cls="subtitle",
+            size=12,
+            fill=MUTED,
+        ),
+    ]
     if report.suppression.applied:
-        parts.append(_text(20, 70, f"Counts below {report.suppression.threshold} are withheld.", cls="subtitle", size=12, fill=MUTED))
+        parts.append(
+            _text(
+                20,
+                70,
+                f"Counts below {report.suppression.threshold} are withheld.",
+                cls="subtitle",
+                size=12,
+                fill=MUTED,
+            )
+        )
     parts += _legend(92)
     y_bottom = TOP + ROW_H * len(rows) + 12
     parts += _axis(TOP - 4, y_bottom)
-    parts.append(_text(WIDTH - 24, TOP - 10, "Target", cls="column-head", anchor="end", size=11, fill=MUTED, weight="bold"))
+    parts.append(
+        _text(WIDTH - 24, TOP - 10, "Target", cls="column-head", anchor="end", size=11, fill=MUTED, weight="bold")
+    )
     for i, row in enumerate(report.rows):
         parts += _row(row, TOP + i * ROW_H, bold=False)
     total_y = TOP + len(report.rows) * ROW_H + 12
-    parts.append(f'<line class="separator" x1="20" x2="{WIDTH - 20}" y1="{total_y - 6:.1f}" y2="{total_y - 6:.1f}" stroke="{GRID}"/>')
+    parts.append(
+        f'<line class="separator" x1="20" x2="{WIDTH - 20}" y1="{total_y - 6:.1f}" y2="{total_y - 6:.1f}" '
+        f'stroke="{GRID}"/>'
+    )
     parts += _row(report.totals, total_y, bold=True)
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

@@ -51,16 +51,33 @@ class Scope:
         return self.date_from is not None or self.date_to is not None
 
 
-async def resolve_scope(session: AsyncSession, principal: Principal, *, programme_id: uuid.UUID | None = None,
-                        cycle_id: uuid.UUID | None = None, agency_id: uuid.UUID | None = None, discipline: str | None = None,
-                        date_from: date | None = None, date_to: date | None = None) -> Scope:
+async def resolve_scope(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    programme_id: uuid.UUID | None = None,
+    cycle_id: uuid.UUID | None = None,
+    agency_id: uuid.UUID | None = None,
+    discipline: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> Scope:
     """Authorise, check the filters against what the principal may see, and look up what the
     queries need (a fixed number of small queries, whatever the data)."""
     authorize(principal, REPORTS_READ)
     if date_from and date_to and date_from > date_to:
-        raise InvalidInput("The period ends before it starts.", errors=[{"field": "to", "message": "must be on or after from"}])
-    scope = Scope(exact=reach.exact_figures(principal), dialect=session.get_bind().dialect.name, programme_id=programme_id,
-                  discipline=discipline, date_from=date_from, date_to=date_to, programme_ids=reach.programmes_covered(principal))
+        raise InvalidInput(
+            "The period ends before it starts.", errors=[{"field": "to", "message": "must be on or after from"}]
+        )
+    scope = Scope(
+        exact=reach.exact_figures(principal),
+        dialect=session.get_bind().dialect.name,
+        programme_id=programme_id,
+        discipline=discipline,
+        date_from=date_from,
+        date_to=date_to,
+        programme_ids=reach.programmes_covered(principal),
+    )
     if programme_id is not None:
         if await session.scalar(select(Programme.id).where(Programme.id == programme_id)) is None:
             raise NotFound(f"No programme with id {programme_id}.", entity="programmes", id=str(programme_id))
@@ -74,9 +91,10 @@ async def resolve_scope(session: AsyncSession, principal: Principal, *, programm
     if scope.cycle is not None:
         scope.zones = {scope.cycle.time_zone: year_span(scope.cycle.starts_on, scope.cycle.ends_on)}
     elif scope.period and scope.dialect != "postgresql":
-            rows = await session.execute(select(Cycle.time_zone, func.min(Cycle.starts_on), func.max(Cycle.ends_on))
-                                         .group_by(Cycle.time_zone))
-            scope.zones = {zone: year_span(first, last) for zone, first, last in rows}
+        rows = await session.execute(
+            select(Cycle.time_zone, func.min(Cycle.starts_on), func.max(Cycle.ends_on)).group_by(Cycle.time_zone)
+        )
+        scope.zones = {zone: year_span(first, last) for zone, first, last in rows}
     return scope
 
 
@@ -85,7 +103,9 @@ def agency_group(path_column: SQLColumnExpression[str], prefix: str | None) -> C
     first id of its path); within an agency subtree, the subtree root's child it belongs to
     (or the root itself for the root's own nominations)."""
     root = prefix or "/"
-    return case((func.length(path_column) > len(root), func.substr(path_column, 1, len(root) + _SEGMENT)), else_=path_column)
+    return case(
+        (func.length(path_column) > len(root), func.substr(path_column, 1, len(root) + _SEGMENT)), else_=path_column
+    )
 
 
 def module_conditions(scope: Scope, *, period: bool = True) -> list[ColumnElement[bool]]:
@@ -102,8 +122,14 @@ def module_conditions(scope: Scope, *, period: bool = True) -> list[ColumnElemen
         # Not correlated, so that the databases work the set out once, not once per row.
         held, module, cycle = aliased(TrainingSession), aliased(Module), aliased(Cycle)
         day = local_date(scope.dialect, held.starts_at, cycle.time_zone, scope.zones)
-        conds.append(Module.id.in_(select(held.module_id).join(module, module.id == held.module_id)
-                                   .join(cycle, cycle.id == module.cycle_id).where(*_within(scope, day))))
+        conds.append(
+            Module.id.in_(
+                select(held.module_id)
+                .join(module, module.id == held.module_id)
+                .join(cycle, cycle.id == module.cycle_id)
+                .where(*_within(scope, day))
+            )
+        )
     return conds
 
 
@@ -113,12 +139,21 @@ def cycle_module_conditions(scope: Scope) -> list[ColumnElement[bool]]:
     # The cycle itself was checked against the principal's programmes when the scope was resolved.
     checked = NeedToKnow("reports", true())
     assert scope.cycle is not None  # resolve_scope was given the cycle's id
-    conds: list[ColumnElement[bool]] = [Module.cycle_id == scope.cycle.id, Module.status != ModuleStatus.cancelled, checked]
+    conds: list[ColumnElement[bool]] = [
+        Module.cycle_id == scope.cycle.id,
+        Module.status != ModuleStatus.cancelled,
+        checked,
+    ]
     if scope.period:
         own = aliased(Module)
         day = local_date(scope.dialect, func.max(TrainingSession.starts_at), scope.cycle.time_zone, scope.zones)
-        ended = (select(TrainingSession.module_id).join(own, own.id == TrainingSession.module_id)
-                 .where(own.cycle_id == scope.cycle.id).group_by(TrainingSession.module_id).having(*_within(scope, day)))
+        ended = (
+            select(TrainingSession.module_id)
+            .join(own, own.id == TrainingSession.module_id)
+            .where(own.cycle_id == scope.cycle.id)
+            .group_by(TrainingSession.module_id)
+            .having(*_within(scope, day))
+        )
         conds.append(Module.id.in_(ended))
     return conds
 

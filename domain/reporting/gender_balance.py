@@ -26,16 +26,26 @@ from domain.settings import get_settings
 MEASURES = ("persons", "participations")
 SEXES = ("female", "male")
 SPLIT = (*SEXES, "total")
-SUPPRESSION_RULE = ("Counts from 1 to {t_1} are withheld (null), and so is the smallest other count of any sum that would "
-                    "otherwise give a withheld one away (female + male = total; the groups add up to the totals row). "
-                    "A share is withheld with its counts. Zeros are shown.")
+SUPPRESSION_RULE = (
+    "Counts from 1 to {t_1} are withheld (null), and so is the smallest other count of any sum that would "
+    "otherwise give a withheld one away (female + male = total; the groups add up to the totals row). "
+    "A share is withheld with its counts. Zeros are shown."
+)
 
 
-async def gender_balance(session: AsyncSession, *, principal: Principal, filters: BalanceFilters,
-                         threshold: int | None = None) -> GenderBalanceReport:
-    scope = await resolve_scope(session, principal, programme_id=filters.programme_id, cycle_id=filters.cycle_id,
-                                agency_id=filters.agency_id, discipline=filters.discipline,
-                                date_from=filters.date_from, date_to=filters.date_to)
+async def gender_balance(
+    session: AsyncSession, *, principal: Principal, filters: BalanceFilters, threshold: int | None = None
+) -> GenderBalanceReport:
+    scope = await resolve_scope(
+        session,
+        principal,
+        programme_id=filters.programme_id,
+        cycle_id=filters.cycle_id,
+        agency_id=filters.agency_id,
+        discipline=filters.discipline,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
     rows_and_total = (await session.execute(balance_query.statement(scope, filters.group_by))).mappings().all()
     if not scope.exact:
         threshold = threshold or get_settings().report_suppression_threshold
@@ -43,17 +53,27 @@ async def gender_balance(session: AsyncSession, *, principal: Principal, filters
         return _report(rows_and_total, filters, None if scope.exact else threshold)
 
 
-def _report(rows_and_total: Sequence[RowMapping], filters: BalanceFilters, threshold: int | None) -> GenderBalanceReport:
+def _report(
+    rows_and_total: Sequence[RowMapping], filters: BalanceFilters, threshold: int | None
+) -> GenderBalanceReport:
     """The report document from the statement's rows (the groups, then the totals), suppressed
     when a threshold is given, validated once."""
     *grouped, total = rows_and_total
     rows = [_row(r, str(r["key_id"]), r["label"], *_target(r, filters.group_by)) for r in grouped]
-    doc: dict[str, Any] = {"group_by": filters.group_by, "filters": filters, "rows": rows,
-                           "totals": _row(total, None, "Total", total["weighted_target"], "weighted")}
+    doc: dict[str, Any] = {
+        "group_by": filters.group_by,
+        "filters": filters,
+        "rows": rows,
+        "totals": _row(total, None, "Total", total["weighted_target"], "weighted"),
+    }
     doc["suppression"] = {"applied": False, "threshold": None, "rule": "Exact figures."}
     if threshold is not None:
         _suppress(doc, threshold)
-        doc["suppression"] = {"applied": True, "threshold": threshold, "rule": SUPPRESSION_RULE.format(t_1=threshold - 1)}
+        doc["suppression"] = {
+            "applied": True,
+            "threshold": threshold,
+            "rule": SUPPRESSION_RULE.format(t_1=threshold - 1),
+        }
         for row in [*doc["rows"], doc["totals"]]:
             _withhold_shares(row)
     return GenderBalanceReport.model_validate(doc)
@@ -68,15 +88,21 @@ def _target(r: RowMapping, group_by: GroupBy) -> tuple[float | None, str]:
 
 
 def _row(values: RowMapping, key: str | None, label: str, target: float | None, basis: str) -> dict[str, Any]:
-    row: dict[str, Any] = {"key": key, "label": label, "target": None if target is None else round(float(target), 4),
-                           "target_basis": basis}
+    row: dict[str, Any] = {
+        "key": key,
+        "label": label,
+        "target": None if target is None else round(float(target), 4),
+        "target_basis": basis,
+    }
     for stage in STAGES:
         row[stage] = {}
         for m in MEASURES:
             female, male = values[f"{stage}_{m}_female"], values[f"{stage}_{m}_male"]
             row[stage][m] = {"female": female, "male": male, "total": female + male, "suppressed": []}
     for stage in ("enrolled", "completed"):
-        row[f"female_share_{stage}"] = {m: female_share(row[stage][m]["female"], row[stage][m]["male"]) for m in MEASURES}
+        row[f"female_share_{stage}"] = {
+            m: female_share(row[stage][m]["female"], row[stage][m]["male"]) for m in MEASURES
+        }
         row[f"female_share_{stage}"]["suppressed"] = []
     share = row["female_share_enrolled"]["participations"]
     row["below_target"] = None if share is None or row["target"] is None else share < row["target"]

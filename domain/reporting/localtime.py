@@ -55,7 +55,9 @@ def _offset_expr(instant: SQLColumnExpression[datetime], zone: str, years: tuple
     return case(*whens, else_=segments[-1][1])
 
 
-def local_date(dialect: str, instant: SQLColumnExpression[datetime], zone: str | SQLColumnExpression[str], zones: Zones) -> ColumnElement[date]:
+def local_date(
+    dialect: str, instant: SQLColumnExpression[datetime], zone: str | SQLColumnExpression[str], zones: Zones
+) -> ColumnElement[date]:
     """The calendar date of `instant` in `zone` (a zone name, or a column holding one)."""
     if dialect == "postgresql":
         return cast(func.timezone(zone if not isinstance(zone, str) else literal(zone), instant), Date)

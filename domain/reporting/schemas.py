@@ -12,7 +12,9 @@ from pydantic import BaseModel, Field
 
 from domain.schemas import Day, SearchText
 
-Withheld: list[str] = Field(default_factory=list, description="Fields withheld (null) because a count is small or would reveal one")
+Withheld: list[str] = Field(
+    default_factory=list, description="Fields withheld (null) because a count is small or would reveal one"
+)
 
 
 class GroupBy(StrEnum):
@@ -52,8 +54,11 @@ class BalanceRow(BaseModel):
     target: float | None = Field(description="The female-share target in force for the group (0-1)")
     target_basis: Literal["module", "cycle", "weighted"] = Field(
         description="module: the module's override, else its cycle's; cycle: the cycle's target; weighted: the mean of "
-        "the targets in force, weighted by enrolled participations (by all nominations when none is enrolled)")
-    below_target: bool | None = Field(description="Female share of enrolled participations below the target; null without enrolments")
+        "the targets in force, weighted by enrolled participations (by all nominations when none is enrolled)"
+    )
+    below_target: bool | None = Field(
+        description="Female share of enrolled participations below the target; null without enrolments"
+    )
 
 
 class Suppression(BaseModel):
@@ -116,8 +121,10 @@ class Activities(BaseModel):
 class TrainingDays(BaseModel):
     training_days: int = Field(description="Sum over delivered modules of the distinct local dates of their sessions")
     calendar_days: int = Field(description="Distinct local dates with a session of a delivered module")
-    person_days: int | None = Field(description="Sum over participants of the distinct local dates they were marked present "
-                                    "or late at a session of a delivered module")
+    person_days: int | None = Field(
+        description="Sum over participants of the distinct local dates they were marked present "
+        "or late at a session of a delivered module"
+    )
     suppressed: list[str] = Withheld
 
 
@@ -147,13 +154,16 @@ class CycleResults(BaseModel):
     period: Period
     individuals_trained: SexSplit = Field(description="Unique persons who completed a module")
     participations: SexSplit = Field(description="Completed participations (one per person per module)")
-    knowledge_increased: SexSplit = Field(description="Individuals trained with a post-test above their pre-test in a module")
+    knowledge_increased: SexSplit = Field(
+        description="Individuals trained with a post-test above their pre-test in a module"
+    )
     assessed: SexSplit = Field(description="Individuals trained with both a pre-test and a post-test in a module")
-    trained_by_agency: list[AgencyTrained] = Field(description="By the nominating agency's top-level agency (see agency_rule)")
+    trained_by_agency: list[AgencyTrained] = Field(
+        description="By the nominating agency's top-level agency (see agency_rule)"
+    )
     agency_rule: str
     activities: Activities
     days: TrainingDays
     female_share: FemaleShare
     scorecard: list[ScorecardRow] = Field(description="Per nominating agency, to help set next cycle's quotas")
     suppression: Suppression
-

@@ -30,13 +30,21 @@ def _marks(scope: Scope) -> Subquery:
     no_show = and_(AttendanceMark.status == AttendanceStatus.absent, AttendanceMark.reason == AbsenceReason.no_show)
     attended = AttendanceMark.status.in_(ATTENDED)
     day = local_date(scope.dialect, TrainingSession.starts_at, scope.cycle.time_zone, scope.zones)
-    return (select(TrainingSession.module_id.label("module_id"), AttendanceMark.officer_id.label("officer_id"),
-                   func.count().label("marks"), func.count(case((attended, 1))).label("attended"),
-                   func.count(case((no_show, 1))).label("no_show"),
-                   func.count(distinct(case((and_(attended, own.status.in_(DELIVERED)), day)))).label("days"))
-            .join(TrainingSession, TrainingSession.id == AttendanceMark.session_id)
-            .join(own, own.id == TrainingSession.module_id).where(own.cycle_id == scope.cycle.id)
-            .group_by(TrainingSession.module_id, AttendanceMark.officer_id).subquery("marks"))
+    return (
+        select(
+            TrainingSession.module_id.label("module_id"),
+            AttendanceMark.officer_id.label("officer_id"),
+            func.count().label("marks"),
+            func.count(case((attended, 1))).label("attended"),
+            func.count(case((no_show, 1))).label("no_show"),
+            func.count(distinct(case((and_(attended, own.status.in_(DELIVERED)), day)))).label("days"),
+        )
+        .join(TrainingSession, TrainingSession.id == AttendanceMark.session_id)
+        .join(own, own.id == TrainingSession.module_id)
+        .where(own.cycle_id == scope.cycle.id)
+        .group_by(TrainingSession.module_id, AttendanceMark.officer_id)
+        .subquery("marks")
+    )
 
 
 def _total(column: ColumnElement[Any]) -> ColumnElement[int]:
@@ -53,25 +61,48 @@ async def scorecard(session: AsyncSession, scope: Scope) -> tuple[list[dict[str,
     marks = _marks(scope)
     seated = Nomination.status.in_(ON_ROSTER)
     key = agency_group(Agency.path, scope.agency_prefix).label("key")
-    stmt = (select(key, func.count(Nomination.id).label("nominated"), func.count(case((seated, 1))).label("enrolled"),
-                   func.count(case((Nomination.status == NominationStatus.completed, 1))).label("completed"),
-                   _total(marks.c.marks).label("marks_recorded"), _total(marks.c.attended).label("attended_marks"),
-                   _total(marks.c.no_show).label("no_show_marks"),
-                   _total(case((seated, marks.c.days), else_=0)).label("person_days"))
-            .select_from(Nomination).join(Module, Module.id == Nomination.module_id)
-            .join(Agency, Agency.id == Nomination.agency_id)
-            .outerjoin(marks, and_(marks.c.module_id == Nomination.module_id, marks.c.officer_id == Nomination.officer_id))
-            .where(*cycle_module_conditions(scope)).group_by(key))
+    stmt = (
+        select(
+            key,
+            func.count(Nomination.id).label("nominated"),
+            func.count(case((seated, 1))).label("enrolled"),
+            func.count(case((Nomination.status == NominationStatus.completed, 1))).label("completed"),
+            _total(marks.c.marks).label("marks_recorded"),
+            _total(marks.c.attended).label("attended_marks"),
+            _total(marks.c.no_show).label("no_show_marks"),
+            _total(case((seated, marks.c.days), else_=0)).label("person_days"),
+        )
+        .select_from(Nomination)
+        .join(Module, Module.id == Nomination.module_id)
+        .join(Agency, Agency.id == Nomination.agency_id)
+        .outerjoin(marks, and_(marks.c.module_id == Nomination.module_id, marks.c.officer_id == Nomination.officer_id))
+        .where(*cycle_module_conditions(scope))
+        .group_by(key)
+    )
     if scope.agency_prefix is not None:
         stmt = stmt.where(in_subtree(Agency.path, scope.agency_prefix))
     g = stmt.subquery("card")
-    rows = await session.execute(select(g, Agency.id.label("agency_id"), Agency.name_en.label("label"))
-                                 .join(Agency, Agency.path == g.c.key).order_by(Agency.name_en, Agency.id))
+    rows = await session.execute(
+        select(g, Agency.id.label("agency_id"), Agency.name_en.label("label"))
+        .join(Agency, Agency.path == g.c.key)
+        .order_by(Agency.name_en, Agency.id)
+    )
     card, person_days = [], 0
     for r in rows.mappings():
         person_days += r["person_days"]
-        row = {k: r[k] for k in ("agency_id", "label", "nominated", "enrolled", "completed", "marks_recorded",
-                                 "attended_marks", "no_show_marks")}
+        row = {
+            k: r[k]
+            for k in (
+                "agency_id",
+                "label",
+                "nominated",
+                "enrolled",
+                "completed",
+                "marks_recorded",
+                "attended_marks",
+                "no_show_marks",
+            )
+        }
         row["attendance_rate"] = _rate(r["attended_marks"], r["marks_recorded"])
         row["no_show_rate"] = _rate(r["no_show_marks"], r["marks_recorded"])
         row["suppressed"] = []

@@ -15,15 +15,24 @@ MEASURES = ("persons", "participations")
 SPLIT = ("female", "male", "total")
 
 BALANCE_COLUMNS: list[Column] = [
-    ("key", "Key"), ("label", "Group"),
+    ("key", "Key"),
+    ("label", "Group"),
     *[(f"{s}_{m}_{x}", f"{s.capitalize()}: {m}, {x}") for s in STAGES for m in MEASURES for x in SPLIT],
     *[(f"share_{s}_{m}", f"Female share of {s} {m}", "percent") for s in ("enrolled", "completed") for m in MEASURES],
-    ("target", "Target", "percent"), ("target_basis", "Target basis"), ("below_target", "Below target"),
+    ("target", "Target", "percent"),
+    ("target_basis", "Target basis"),
+    ("below_target", "Below target"),
 ]
 
 RESULTS_COLUMNS: list[Column] = [
-    ("section", "Section"), ("key", "Key"), ("label", "Label"), ("measure", "Measure"),
-    ("female", "Female"), ("male", "Male"), ("total", "Total"), ("value", "Value"),
+    ("section", "Section"),
+    ("key", "Key"),
+    ("label", "Label"),
+    ("measure", "Measure"),
+    ("female", "Female"),
+    ("male", "Male"),
+    ("total", "Total"),
+    ("value", "Value"),
 ]
 
 
@@ -33,8 +42,13 @@ def _cell(obj: Any, field: str) -> Any:
 
 
 def _balance_row(row: BalanceRow) -> dict[str, Any]:
-    out: dict[str, Any] = {"key": row.key or "", "label": row.label, "target": row.target, "target_basis": row.target_basis,
-                           "below_target": row.below_target}
+    out: dict[str, Any] = {
+        "key": row.key or "",
+        "label": row.label,
+        "target": row.target,
+        "target_basis": row.target_basis,
+        "below_target": row.below_target,
+    }
     for s in STAGES:
         for m in MEASURES:
             counts = getattr(getattr(row, s), m)
@@ -49,7 +63,9 @@ def balance_rows(report: GenderBalanceReport) -> list[dict[str, Any]]:
     return [_balance_row(r) for r in [*report.rows, report.totals]]
 
 
-def _split(section: str, split: SexSplit, *, key: Any = "", label: str = "", measure: str = "persons") -> dict[str, Any]:
+def _split(
+    section: str, split: SexSplit, *, key: Any = "", label: str = "", measure: str = "persons"
+) -> dict[str, Any]:
     return {"section": section, "key": key, "label": label, "measure": measure, **{x: _cell(split, x) for x in SPLIT}}
 
 
@@ -78,8 +94,16 @@ def _results(r: CycleResults) -> Iterator[dict[str, Any]]:
     for field in ("female_share", "target", "below_target"):
         yield _value("female_share", field, _cell(r.female_share, field))
     for row in r.scorecard:
-        for field in ("nominated", "enrolled", "completed", "marks_recorded", "attended_marks", "no_show_marks",
-                      "attendance_rate", "no_show_rate"):
+        for field in (
+            "nominated",
+            "enrolled",
+            "completed",
+            "marks_recorded",
+            "attended_marks",
+            "no_show_marks",
+            "attendance_rate",
+            "no_show_rate",
+        ):
             yield _value("scorecard", field, _cell(row, field), key=row.agency_id, label=row.label)
     yield _value("suppression", "applied", r.suppression.applied)
 

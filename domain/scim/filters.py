@@ -11,7 +11,17 @@ import uuid
 from typing import Any
 
 from scim2_models import InvalidFilterException, InvalidPathException, SearchRequest
-from scim2_models.path import CompareOperator, Comparison, FilterVisitor, LogicalExpr, LogicalOperator, Not, Present, ValuePath, coerce_value
+from scim2_models.path import (
+    CompareOperator,
+    Comparison,
+    FilterVisitor,
+    LogicalExpr,
+    LogicalOperator,
+    Not,
+    Present,
+    ValuePath,
+    coerce_value,
+)
 from sqlalchemy import String, and_, false, func, not_, or_, true
 
 from domain.officers.models import Officer
@@ -38,7 +48,10 @@ SCALARS: dict[str, tuple[Any, Any]] = {
     ENT + "department": (Link.department, None),
     OFF + "rank": (Officer.rank, None),
     OFF + "sex": (Officer.sex, None),
-    OFF + "arabicname": (Officer.full_name_ar, Officer.full_name_ar),  # Arabic has no case: NFC-stored text is its own key
+    OFF + "arabicname": (
+        Officer.full_name_ar,
+        Officer.full_name_ar,
+    ),  # Arabic has no case: NFC-stored text is its own key
 }
 
 
@@ -55,7 +68,13 @@ def compare(column: Any, key: Any, binding: Any, op: CompareOperator, raw: Any) 
     if op in (CompareOperator.co, CompareOperator.sw, CompareOperator.ew) and not _is_text(column):
         return false()
     if value is None:
-        return column.is_(None) if op == CompareOperator.eq else column.is_not(None) if op == CompareOperator.ne else false()
+        return (
+            column.is_(None)
+            if op == CompareOperator.eq
+            else column.is_not(None)
+            if op == CompareOperator.ne
+            else false()
+        )
     if isinstance(value, str):
         value = binding.comparable(value)
         if key is None:
@@ -64,15 +83,24 @@ def compare(column: Any, key: Any, binding: Any, op: CompareOperator, raw: Any) 
         key = column
     present = column.is_not(None)
     match op:
-        case CompareOperator.eq: return and_(present, key == value)
-        case CompareOperator.ne: return or_(column.is_(None), key != value)
-        case CompareOperator.co: return and_(present, key.like(f"%{_like(value)}%", escape="\\"))
-        case CompareOperator.sw: return and_(present, key.like(f"{_like(value)}%", escape="\\"))
-        case CompareOperator.ew: return and_(present, key.like(f"%{_like(value)}", escape="\\"))
-        case CompareOperator.gt: return and_(present, key > value)
-        case CompareOperator.ge: return and_(present, key >= value)
-        case CompareOperator.lt: return and_(present, key < value)
-        case _: return and_(present, key <= value)
+        case CompareOperator.eq:
+            return and_(present, key == value)
+        case CompareOperator.ne:
+            return or_(column.is_(None), key != value)
+        case CompareOperator.co:
+            return and_(present, key.like(f"%{_like(value)}%", escape="\\"))
+        case CompareOperator.sw:
+            return and_(present, key.like(f"{_like(value)}%", escape="\\"))
+        case CompareOperator.ew:
+            return and_(present, key.like(f"%{_like(value)}", escape="\\"))
+        case CompareOperator.gt:
+            return and_(present, key > value)
+        case CompareOperator.ge:
+            return and_(present, key >= value)
+        case CompareOperator.lt:
+            return and_(present, key < value)
+        case _:
+            return and_(present, key <= value)
 
 
 def _email_value(binding: Any, op: CompareOperator, raw: Any) -> Any:
@@ -80,10 +108,17 @@ def _email_value(binding: Any, op: CompareOperator, raw: Any) -> Any:
     value = coerce_value(binding, raw, op)
     keys = Link.email_keys
     if value is None:
-        return keys.is_(None) if op == CompareOperator.eq else keys.is_not(None) if op == CompareOperator.ne else false()
+        return (
+            keys.is_(None) if op == CompareOperator.eq else keys.is_not(None) if op == CompareOperator.ne else false()
+        )
     value = _like(binding.comparable(value))
-    patterns = {CompareOperator.eq: f"%\n{value}\n%", CompareOperator.ne: f"%\n{value}\n%", CompareOperator.co: f"%{value}%",
-                CompareOperator.sw: f"%\n{value}%", CompareOperator.ew: f"%{value}\n%"}
+    patterns = {
+        CompareOperator.eq: f"%\n{value}\n%",
+        CompareOperator.ne: f"%\n{value}\n%",
+        CompareOperator.co: f"%{value}%",
+        CompareOperator.sw: f"%\n{value}%",
+        CompareOperator.ew: f"%{value}\n%",
+    }
     if op not in patterns:
         raise InvalidFilterException(detail="emails.value supports eq, ne, co, sw and ew")
     matched = and_(keys.is_not(None), keys.like(patterns[op], escape="\\"))
@@ -131,7 +166,9 @@ class SqlFilter(FilterVisitor[Any]):
         if binding.field_name == "emails":
             return Link.email_keys.is_not(None)
         if binding.field_name == "name" and not binding.sub_field_name:
-            return or_(*[and_(c.is_not(None), c != "") for c in (Link.formatted_name, Link.given_name, Link.family_name)])
+            return or_(
+                *[and_(c.is_not(None), c != "") for c in (Link.formatted_name, Link.given_name, Link.family_name)]
+            )
         if urn == CORE + "active":
             return or_(Link.sent_active.is_(True), Officer.deactivated_at.is_not(None))
         if urn == CORE + "id":
@@ -163,7 +200,9 @@ def order_by(search_request: SearchRequest[Any], model: Any) -> list[Any]:
     try:
         column, key = SCALARS[binding.urn.lower()]
     except KeyError:
-        raise InvalidPathException(path=str(search_request.sort_by), detail=f"cannot sort on {search_request.sort_by}") from None
+        raise InvalidPathException(
+            path=str(search_request.sort_by), detail=f"cannot sort on {search_request.sort_by}"
+        ) from None
     if key is None and _is_text(column) and not binding.case_exact:
         key = func.lower(column)
     key = column if key is None else key

@@ -17,12 +17,32 @@ from domain.scim.schema import CORE_USER, ENTERPRISE_USER, OFFICER, USER_MODEL, 
 from domain.scim.schema import Officer as OfficerExtension
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,30}$")
-LINK_PROFILE = ("external_id", "display_name", "given_name", "family_name", "formatted_name", "employee_number",
-                "department", "organization", "emails", "phones", "agency_ref", "sent_active")
+LINK_PROFILE = (
+    "external_id",
+    "display_name",
+    "given_name",
+    "family_name",
+    "formatted_name",
+    "employee_number",
+    "department",
+    "organization",
+    "emails",
+    "phones",
+    "agency_ref",
+    "sent_active",
+)
 # Officer fields as SCIM names them, to say which attribute a refused value came from.
-SCIM_NAMES = {"user_name": "userName", "job_title": "title", "full_name_ar": f"{OFFICER}:arabicName",
-              "sex": f"{OFFICER}:sex", "rank": f"{OFFICER}:rank", "agency_id": f"{OFFICER}:agency",
-              "name_latin": "name", "email": "emails", "phone": "phoneNumbers"}
+SCIM_NAMES = {
+    "user_name": "userName",
+    "job_title": "title",
+    "full_name_ar": f"{OFFICER}:arabicName",
+    "sex": f"{OFFICER}:sex",
+    "rank": f"{OFFICER}:rank",
+    "agency_id": f"{OFFICER}:agency",
+    "name_latin": "name",
+    "email": "emails",
+    "phone": "phoneNumbers",
+}
 
 
 def version_tag(officer: Officer) -> str:
@@ -55,7 +75,9 @@ def _agency_reported(officer: Officer, link: ProvisioningLink, code: str | None)
 
 def to_resource(officer: Officer, link: ProvisioningLink, agency_code: str | None) -> User[Any]:
     active = False if not officer.active else (True if link.sent_active else None)
-    enterprise = _present(employeeNumber=link.employee_number, organization=link.organization, department=link.department)
+    enterprise = _present(
+        employeeNumber=link.employee_number, organization=link.organization, department=link.department
+    )
     payload = {
         "schemas": [CORE_USER] + ([ENTERPRISE_USER] if enterprise else []) + [OFFICER],
         "id": str(officer.id),
@@ -68,12 +90,18 @@ def to_resource(officer: Officer, link: ProvisioningLink, agency_code: str | Non
         "emails": link.emails or None,
         "phoneNumbers": link.phones or None,
         ENTERPRISE_USER: enterprise,
-        OFFICER: _present(agency=_agency_reported(officer, link, agency_code), agencyId=str(officer.agency_id), rank=officer.rank,
-                          sex=officer.sex.value, arabicName=officer.full_name_ar),
+        OFFICER: _present(
+            agency=_agency_reported(officer, link, agency_code),
+            agencyId=str(officer.agency_id),
+            rank=officer.rank,
+            sex=officer.sex.value,
+            arabicName=officer.full_name_ar,
+        ),
     }
     resource = USER_MODEL.model_validate({k: v for k, v in payload.items() if v is not None})
-    resource.meta = Meta(resource_type="User", created=officer.created_at, last_modified=officer.updated_at,
-                         version=version_tag(officer))
+    resource.meta = Meta(
+        resource_type="User", created=officer.created_at, last_modified=officer.updated_at, version=version_tag(officer)
+    )
     return resource
 
 
@@ -84,15 +112,21 @@ def link_profile(resource: User[Any]) -> dict[str, Any]:
     ext = resource[OfficerExtension]
     emails = [e.model_dump(mode="json", exclude_none=True) for e in resource.emails or []]
     phones = [p.model_dump(mode="json", exclude_none=True) for p in resource.phone_numbers or []]
-    given, family, formatted = (_nfc(name.given_name), _nfc(name.family_name), _nfc(name.formatted)) if name else (None,) * 3
+    given, family, formatted = (
+        (_nfc(name.given_name), _nfc(name.family_name), _nfc(name.formatted)) if name else (None,) * 3
+    )
     display = _nfc(resource.display_name)
     values = [e["value"] for e in emails if e.get("value")]
     return {
         "external_id": _nfc(resource.external_id),
-        "display_name": display, "display_name_key": _key(display),
-        "given_name": given, "given_name_key": _key(given),
-        "family_name": family, "family_name_key": _key(family),
-        "formatted_name": formatted, "formatted_name_key": _key(formatted),
+        "display_name": display,
+        "display_name_key": _key(display),
+        "given_name": given,
+        "given_name_key": _key(given),
+        "family_name": family,
+        "family_name_key": _key(family),
+        "formatted_name": formatted,
+        "formatted_name_key": _key(formatted),
         "employee_number": enterprise.employee_number if enterprise else None,
         "department": enterprise.department if enterprise else None,
         "organization": enterprise.organization if enterprise else None,

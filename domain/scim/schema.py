@@ -99,21 +99,32 @@ class Officer(Extension):
 
     __schema__ = URN(OFFICER)
 
-    agency: str | None = Field(None, examples=EXAMPLE_AGENCY_CODES,
-                               description="The officer's agency: its code (acronym) or its id. Required, except "
-                                           "from a client bound to an agency, where it defaults to that agency.")
+    agency: str | None = Field(
+        None,
+        examples=EXAMPLE_AGENCY_CODES,
+        description="The officer's agency: its code (acronym) or its id. Required, except "
+        "from a client bound to an agency, where it defaults to that agency.",
+    )
     agency_id: Annotated[str | None, Mutability.read_only, Returned.request] = Field(
-        None, description="The agency's id (returned when asked for, e.g. attributes=...:agencyId)")
+        None, description="The agency's id (returned when asked for, e.g. attributes=...:agencyId)"
+    )
     rank: str | None = None
     sex: Annotated[Sex | None, Required.true] = None
     arabic_name: Annotated[str | None, Required.true] = Field(
-        None, examples=EXAMPLE_ARABIC_NAMES, description="The full name in Arabic script: the authoritative spelling")
+        None, examples=EXAMPLE_ARABIC_NAMES, description="The full name in Arabic script: the authoritative spelling"
+    )
 
 
-USER_TYPE = ResourceType.model_validate({
-    "id": "User", "name": "User", "endpoint": "/Users", "description": "Officers", "schema": CORE_USER,
-    "schemaExtensions": [{"schema": ENTERPRISE_USER, "required": False}, {"schema": OFFICER, "required": True}],
-})
+USER_TYPE = ResourceType.model_validate(
+    {
+        "id": "User",
+        "name": "User",
+        "endpoint": "/Users",
+        "description": "Officers",
+        "schema": CORE_USER,
+        "schemaExtensions": [{"schema": ENTERPRISE_USER, "required": False}, {"schema": OFFICER, "required": True}],
+    }
+)
 
 CONFIG = ServiceProviderConfig(
     documentation_uri=None,
@@ -123,9 +134,14 @@ CONFIG = ServiceProviderConfig(
     change_password=ChangePassword(supported=False),
     sort=Sort(supported=True),
     etag=ETag(supported=True),
-    authentication_schemes=[AuthenticationScheme(
-        type=AuthenticationScheme.Type.oauthbearertoken, name="OAuth Bearer Token", primary=True,
-        description="A token of a machine client with scope scim (POST /api/v1/auth/token, client_credentials)")],
+    authentication_schemes=[
+        AuthenticationScheme(
+            type=AuthenticationScheme.Type.oauthbearertoken,
+            name="OAuth Bearer Token",
+            primary=True,
+            description="A token of a machine client with scope scim (POST /api/v1/auth/token, client_credentials)",
+        )
+    ],
 )
 
 
@@ -148,6 +164,8 @@ POLICY = ScimPolicy(
     comparison_key=comparison_key,
 )
 
-PROVIDER = ScimProvider(models=[User, EnterpriseUser, Officer], resource_types=[USER_TYPE], config=CONFIG, policy=POLICY)
+PROVIDER = ScimProvider(
+    models=[User, EnterpriseUser, Officer], resource_types=[USER_TYPE], config=CONFIG, policy=POLICY
+)
 # User[EnterpriseUser, Officer]: what the storage reads and writes.
 USER_MODEL = cast(type[User[Any]], PROVIDER.model_for(USER_TYPE))

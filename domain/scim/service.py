@@ -15,7 +15,9 @@ from domain.scim.schema import PROVIDER, User
 
 
 class OfficerScimService(ScimService):
-    def apply_replacement(self, current: Resource[Any], replacement: Resource[Any], conditions: Conditions) -> Resource[Any] | None:
+    def apply_replacement(
+        self, current: Resource[Any], replacement: Resource[Any], conditions: Conditions
+    ) -> Resource[Any] | None:
         # RFC 7644 §3.5.1 lets a provider keep a readWrite attribute a PUT omits. Okta's full PUTs
         # may leave `active` out: that must never deactivate anyone by accident.
         if "active" not in replacement.model_fields_set and isinstance(replacement, User) and isinstance(current, User):
@@ -25,8 +27,9 @@ class OfficerScimService(ScimService):
     def patch_response(self, base_url: str, resource: Resource[Any], response_parameters: Any) -> ScimResponse:
         # RFC 7644 §3.5.2 allows 200 with the resource or 204; identity providers (Okta's
         # documented exchanges) expect the resource.
-        return self.resource_response(self.publish(base_url, resource), Context.RESOURCE_REPLACEMENT_RESPONSE,
-                                      response_parameters)
+        return self.resource_response(
+            self.publish(base_url, resource), Context.RESOURCE_REPLACEMENT_RESPONSE, response_parameters
+        )
 
     def is_public(self, request: ScimRequest) -> bool:
         """RFC 7644 §4: the ServiceProviderConfig may be read without credentials."""

@@ -102,18 +102,23 @@ class OfficerStorage(AsyncScimStorage):
     async def _agency_codes(self, ids: set[uuid.UUID]) -> None:
         wanted = ids - self._codes.keys()
         if wanted:
-            for agency_id, acronym in await self.session.execute(select(Agency.id, Agency.acronym).where(Agency.id.in_(wanted))):
+            for agency_id, acronym in await self.session.execute(
+                select(Agency.id, Agency.acronym).where(Agency.id.in_(wanted))
+            ):
                 self._codes[agency_id] = acronym
 
     async def _resource(self, officer: Officer, link: Link) -> Resource[Any]:
         await self._agency_codes({officer.agency_id})
         return to_resource(officer, link, self._codes.get(officer.agency_id))
 
-    async def get(self, resource_type: ResourceType, resource_id: str, *, response_parameters: Any = None) -> Resource[Any]:
+    async def get(
+        self, resource_type: ResourceType, resource_id: str, *, response_parameters: Any = None
+    ) -> Resource[Any]:
         return await self._resource(*await self._row(resource_type, resource_id))
 
-    async def search(self, resource_types: list[ResourceType], search_request: SearchRequest[Any], *,
-                     position: Any = None) -> SearchPage:
+    async def search(
+        self, resource_types: list[ResourceType], search_request: SearchRequest[Any], *, position: Any = None
+    ) -> SearchPage:
         if not any(rt.name == "User" for rt in resource_types):
             return SearchPage(total=0, resources=[])
         query = self._visible()
@@ -125,7 +130,9 @@ class OfficerStorage(AsyncScimStorage):
             query = query.limit(search_request.count)
         rows = (await self.session.execute(query)).all()
         await self._agency_codes({officer.agency_id for officer, _ in rows})
-        return SearchPage(total=total or 0, resources=[to_resource(o, link, self._codes.get(o.agency_id)) for o, link in rows])
+        return SearchPage(
+            total=total or 0, resources=[to_resource(o, link, self._codes.get(o.agency_id)) for o, link in rows]
+        )
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -141,9 +148,13 @@ class OfficerStorage(AsyncScimStorage):
         except ValueError:
             pass
         in_reach = need_to_know.agency_in_reach(self.principal, Agency.id)
-        matches = list(await self.session.scalars(select(Agency.id).where(func.lower(Agency.acronym) == named.lower(), in_reach)))
+        matches = list(
+            await self.session.scalars(select(Agency.id).where(func.lower(Agency.acronym) == named.lower(), in_reach))
+        )
         if len(matches) != 1:
-            problem = "names no agency you can provision" if not matches else "names several agencies: send the agency's id"
+            problem = (
+                "names no agency you can provision" if not matches else "names several agencies: send the agency's id"
+            )
             raise InvalidValueException(detail=f"{OfficerExtension.__schema__}:agency {named!r} {problem}")
         return matches[0]
 
@@ -163,17 +174,27 @@ class OfficerStorage(AsyncScimStorage):
             profile = link_profile(resource)
             await self._free_external_id(profile["external_id"], None)
             fields = officer_fields(resource, await self._agency_of(resource, None))
-            data = OfficerCreate(**{k: v for k, v in fields.items() if v is not None}, active=resource.active is not False)
+            data = OfficerCreate(
+                **{k: v for k, v in fields.items() if v is not None}, active=resource.active is not False
+            )
             # Namesakes are different people with different accounts: the account name is the identity here.
             officer = await add_officer(self.session, principal=self.principal, data=data, allow_duplicate=True)
             link = Link(officer_id=officer.id, source=self.source, **profile)
             self.session.add(link)
             await self.session.flush()
-            record_change(self.session, principal=self.principal, action="provisioned", entity="officer", entity_id=officer.id,
-                          changes={"provisioning_links": (None, {"source": self.source, "external_id": link.external_id})})
+            record_change(
+                self.session,
+                principal=self.principal,
+                action="provisioned",
+                entity="officer",
+                entity_id=officer.id,
+                changes={"provisioning_links": (None, {"source": self.source, "external_id": link.external_id})},
+            )
             return await self._resource(officer, link)
 
-    async def update(self, resource_type: ResourceType, resource: Resource[Any], *, expected_version: str | None = None) -> Resource[Any]:
+    async def update(
+        self, resource_type: ResourceType, resource: Resource[Any], *, expected_version: str | None = None
+    ) -> Resource[Any]:
         assert isinstance(resource, User)
         officer, link = await self._row(resource_type, resource.id)
         if expected_version is not None and version_tag(officer) != expected_version:
@@ -187,11 +208,19 @@ class OfficerStorage(AsyncScimStorage):
             for column, value in profile.items():
                 setattr(link, column, value)
             extra = {"provisioning_links": (before, {k: profile[k] for k in before})} if before else None
-            officer = await change_officer(self.session, principal=self.principal, officer=officer, changes=changes,
-                                           expected_version=None, extra_changes=extra)
+            officer = await change_officer(
+                self.session,
+                principal=self.principal,
+                officer=officer,
+                changes=changes,
+                expected_version=None,
+                extra_changes=extra,
+            )
             return await self._resource(officer, link)
 
-    async def delete(self, resource_type: ResourceType, resource_id: str, *, expected_version: str | None = None) -> None:
+    async def delete(
+        self, resource_type: ResourceType, resource_id: str, *, expected_version: str | None = None
+    ) -> None:
         """Unlinks the officer from this source and deactivates them; their history stays, and
         the account name is freed. Erasure stays a separate administrator's act."""
         officer, link = await self._row(resource_type, resource_id)
@@ -200,5 +229,11 @@ class OfficerStorage(AsyncScimStorage):
         with scim_errors():
             unlinked = {"provisioning_links": ({"source": self.source, "external_id": link.external_id}, None)}
             await self.session.delete(link)
-            await change_officer(self.session, principal=self.principal, officer=officer,
-                                 changes={"active": False, "user_name": None}, expected_version=None, extra_changes=unlinked)
+            await change_officer(
+                self.session,
+                principal=self.principal,
+                officer=officer,
+                changes={"active": False, "user_name": None},
+                expected_version=None,
+                extra_changes=unlinked,
+            )

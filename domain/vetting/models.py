@@ -23,7 +23,11 @@ class Vetting(Entity):
     the dates INVEST returns (never computed). Tied to the unit the person belonged to then."""
 
     __tablename__ = "vettings"
-    __table_args__ = (CheckConstraint("valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from", name="validity_ordered"),)
+    __table_args__ = (
+        CheckConstraint(
+            "valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from", name="validity_ordered"
+        ),
+    )
 
     officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officers.id"), index=True)
     type: Mapped[VettingType] = mapped_column(enum_column(VettingType, "type"))

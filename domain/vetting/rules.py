@@ -32,7 +32,10 @@ def check_transition(current: VettingStatus, target: VettingStatus) -> None:
         allowed = sorted(s.value for s in NEXT[current])
         raise Conflict(
             f"A {current.value} vetting cannot become {target.value}; allowed: {', '.join(allowed) or 'none'}.",
-            code="illegal-transition", title="Illegal status change", current=current.value, allowed=allowed,
+            code="illegal-transition",
+            title="Illegal status change",
+            current=current.value,
+            allowed=allowed,
         )
 
 
@@ -71,24 +74,37 @@ def settle(state: VettingState, *, sent: set[str]) -> tuple[date | None, date | 
     if state.needed_by is not None and state.needed_by < state.requested_on:
         errors.append({"field": "needed_by", "message": f"must not be before the request ({state.requested_on})"})
     if state.result_on is not None and state.result_on < state.requested_on:
-        errors.append({"field": "result_on", "message": f"the result cannot come before the request ({state.requested_on})"})
+        errors.append(
+            {"field": "result_on", "message": f"the result cannot come before the request ({state.requested_on})"}
+        )
     if state.status in NEEDS_RESULT_DATE and state.result_on is None:
-        errors.append({"field": "result_on", "message": f"a vetting that is {state.status.value} needs its result date"})
+        errors.append(
+            {"field": "result_on", "message": f"a vetting that is {state.status.value} needs its result date"}
+        )
     dates_sent = sent & {"valid_from", "valid_until"}
     if state.status is V.approved and state.type is VettingType.courtesy:
         if state.result_on is not None:
             computed = (state.result_on, one_year_after(state.result_on))
             for field, given, wanted in zip(("valid_from", "valid_until"), (valid_from, valid_until), computed):
                 if field in dates_sent and given != wanted:
-                    errors.append({"field": field, "message": f"courtesy vetting is valid one year from the result: {wanted}, "
-                                   "computed, not set"})
+                    errors.append(
+                        {
+                            "field": field,
+                            "message": f"courtesy vetting is valid one year from the result: {wanted}, "
+                            "computed, not set",
+                        }
+                    )
             valid_from, valid_until = computed
     elif state.status is V.approved:
         body = "INVEST" if state.type is VettingType.leahy else "the host-nation vetting body"
         for field, value in (("valid_from", valid_from), ("valid_until", valid_until)):
             if value is None:
-                errors.append({"field": field, "message": f"{state.type.value} validity is the one {body} returned: "
-                               "required, never computed"})
+                errors.append(
+                    {
+                        "field": field,
+                        "message": f"{state.type.value} validity is the one {body} returned: required, never computed",
+                    }
+                )
     elif dates_sent:
         for field in sorted(dates_sent):
             errors.append({"field": field, "message": "a validity window is set only when the vetting is approved"})
@@ -114,8 +130,9 @@ class VettingFact:
     valid_until: date | None
 
 
-def why_not_valid(v: VettingFact, *, required: VettingType, agency_id: uuid.UUID,
-                  starts_on: date | None, ends_on: date | None) -> str | None:
+def why_not_valid(
+    v: VettingFact, *, required: VettingType, agency_id: uuid.UUID, starts_on: date | None, ends_on: date | None
+) -> str | None:
     """None when the vetting counts for a module needing `required` held from starts_on to
     ends_on by an officer now in `agency_id`; else why it does not. Without dates (no session
     yet) the vetting must at least be valid on the day the module would start (unknown: today)."""
@@ -137,8 +154,14 @@ def why_not_valid(v: VettingFact, *, required: VettingType, agency_id: uuid.UUID
     return None
 
 
-def blocker_reason(vettings: list[VettingFact], *, required: VettingType, agency_id: uuid.UUID,
-                   starts_on: date | None, ends_on: date | None) -> str | None:
+def blocker_reason(
+    vettings: list[VettingFact],
+    *,
+    required: VettingType,
+    agency_id: uuid.UUID,
+    starts_on: date | None,
+    ends_on: date | None,
+) -> str | None:
     """None when one of the officer's vettings counts for the module; else the reason the most
     recent vetting of the required type gives (or that there is none)."""
     relevant = [v for v in vettings if v.type is required]

@@ -19,10 +19,14 @@ Note = Field(None, max_length=2000)
 
 
 class VettingCreate(InputModel):
-    type: VettingKind = Field(description="leahy (US-funded training, recorded in INVEST), courtesy (embassy check) or host_nation")
+    type: VettingKind = Field(
+        description="leahy (US-funded training, recorded in INVEST), courtesy (embassy check) or host_nation"
+    )
     requested_on: Day
     needed_by: Day = Field(description="When the result is needed, usually before the module's first session")
-    module_id: uuid.UUID | None = Field(None, description="The module the request is made for; cancelling it cancels the request")
+    module_id: uuid.UUID | None = Field(
+        None, description="The module the request is made for; cancelling it cancels the request"
+    )
     external_reference: str | None = Reference
     note: str | None = Note
 
@@ -69,8 +73,12 @@ class VettingChange(ReadModel):
 
     vetting: VettingRead
     removed_from: list[uuid.UUID] = Field(default_factory=list, description="Nominations that became vetting_failed")
-    promoted: list[NominationRead] = Field(default_factory=list, description="Waiting nominations enrolled in the freed seats")
-    skipped: list[PromotionSkip] = Field(default_factory=list, description="Waiting nominations passed over, with the reason")
+    promoted: list[NominationRead] = Field(
+        default_factory=list, description="Waiting nominations enrolled in the freed seats"
+    )
+    skipped: list[PromotionSkip] = Field(
+        default_factory=list, description="Waiting nominations passed over, with the reason"
+    )
 
 
 class VettingBlocker(ReadModel):

@@ -40,8 +40,9 @@ class WebhookSubscription(Entity):
     secret: Mapped[str] = mapped_column(String(100))
     previous_secret: Mapped[str | None] = mapped_column(String(100))
     previous_secret_until: Mapped[datetime | None] = mapped_column()
-    status: Mapped[SubscriptionStatus] = mapped_column(enum_column(SubscriptionStatus, "webhook_status"),
-                                                       default=SubscriptionStatus.enabled)
+    status: Mapped[SubscriptionStatus] = mapped_column(
+        enum_column(SubscriptionStatus, "webhook_status"), default=SubscriptionStatus.enabled
+    )
     disabled_reason: Mapped[str | None] = mapped_column(String(500))
     disabled_at: Mapped[datetime | None] = mapped_column()
     # Since when every attempt failed (none: the last attempt succeeded).
@@ -61,8 +62,9 @@ class WebhookDelivery(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
     subscription_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"))
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
-    status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus, "delivery_status"), default=DeliveryStatus.pending,
-                                                   index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        enum_column(DeliveryStatus, "delivery_status"), default=DeliveryStatus.pending, index=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     lease_until: Mapped[datetime | None] = mapped_column()
@@ -71,8 +73,9 @@ class WebhookDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column()
 
-    log: Mapped[list[WebhookAttempt]] = relationship(lazy="raise", order_by="WebhookAttempt.at",
-                                                     cascade="all, delete-orphan", passive_deletes=True)
+    log: Mapped[list[WebhookAttempt]] = relationship(
+        lazy="raise", order_by="WebhookAttempt.at", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class WebhookAttempt(Base):

@@ -36,11 +36,23 @@ async def requeue(session: AsyncSession, *, subscription_id: uuid.UUID, event_id
     same webhook-id as before: the event's id)."""
     now = utcnow()
     for start in range(0, len(event_ids), 500):
-        rows = [{"id": uuid.uuid4(), "subscription_id": subscription_id, "event_id": e, "status": DeliveryStatus.pending.value,
-                 "attempts": 0, "next_attempt_at": now, "created_at": now} for e in event_ids[start:start + 500]]
+        rows = [
+            {
+                "id": uuid.uuid4(),
+                "subscription_id": subscription_id,
+                "event_id": e,
+                "status": DeliveryStatus.pending.value,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for e in event_ids[start : start + 500]
+        ]
         stmt = _insert(session).values(rows)
-        stmt = stmt.on_conflict_do_update(index_elements=[D.subscription_id, D.event_id],
-                                          set_={"status": DeliveryStatus.pending.value, "attempts": 0, "next_attempt_at": now})
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[D.subscription_id, D.event_id],
+            set_={"status": DeliveryStatus.pending.value, "attempts": 0, "next_attempt_at": now},
+        )
         await session.execute(stmt)
 
 
@@ -56,14 +68,27 @@ async def dispatch(session: AsyncSession, *, batch: int = 500) -> int:
         if owner is None:
             continue
         after = (subscription.cursor_seq, subscription.cursor_position)
-        events = await feed.read_events(session, principal=owner, after=after, types=subscription.event_types or None,
-                                        limit=batch)
+        events = await feed.read_events(
+            session, principal=owner, after=after, types=subscription.event_types or None, limit=batch
+        )
         if not events:
             continue
         now = utcnow()
-        rows = [{"id": uuid.uuid4(), "subscription_id": subscription.id, "event_id": e.id, "status": DeliveryStatus.pending.value,
-                 "attempts": 0, "next_attempt_at": now, "created_at": now} for e in events]
-        await session.execute(_insert(session).values(rows).on_conflict_do_nothing(index_elements=[D.subscription_id, D.event_id]))
+        rows = [
+            {
+                "id": uuid.uuid4(),
+                "subscription_id": subscription.id,
+                "event_id": e.id,
+                "status": DeliveryStatus.pending.value,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for e in events
+        ]
+        await session.execute(
+            _insert(session).values(rows).on_conflict_do_nothing(index_elements=[D.subscription_id, D.event_id])
+        )
         subscription.cursor_seq, subscription.cursor_position = feed.position_of(events[-1])
         queued += len(rows)
     await session.flush()
@@ -73,37 +98,53 @@ async def dispatch(session: AsyncSession, *, batch: int = 500) -> int:
 async def claim(session: AsyncSession, *, limit: int, lease_seconds: float) -> tuple[uuid.UUID, list[WebhookDelivery]]:
     """Take up to `limit` due deliveries of enabled endpoints for a lease."""
     now = utcnow()
-    due = or_(and_(D.status == DeliveryStatus.pending, D.next_attempt_at <= now),
-              and_(D.status == DeliveryStatus.delivering, D.lease_until < now))
-    stmt = (select(D).join(S, S.id == D.subscription_id).where(S.status == SubscriptionStatus.enabled, due)
-            .order_by(D.next_attempt_at, D.id).limit(limit))
+    due = or_(
+        and_(D.status == DeliveryStatus.pending, D.next_attempt_at <= now),
+        and_(D.status == DeliveryStatus.delivering, D.lease_until < now),
+    )
+    stmt = (
+        select(D)
+        .join(S, S.id == D.subscription_id)
+        .where(S.status == SubscriptionStatus.enabled, due)
+        .order_by(D.next_attempt_at, D.id)
+        .limit(limit)
+    )
     if feed.is_postgres(session):
         stmt = stmt.with_for_update(of=D, skip_locked=True)
     deliveries = list(await session.scalars(stmt))
     token = uuid.uuid4()
     if deliveries:
-        await session.execute(update(D).where(D.id.in_([d.id for d in deliveries]))
-                              .values(status=DeliveryStatus.delivering, lease_until=now + timedelta(seconds=lease_seconds),
-                                      claim=token))
+        await session.execute(
+            update(D)
+            .where(D.id.in_([d.id for d in deliveries]))
+            .values(status=DeliveryStatus.delivering, lease_until=now + timedelta(seconds=lease_seconds), claim=token)
+        )
     return token, deliveries
 
 
 async def still_held(session: AsyncSession, delivery_id: uuid.UUID, token: uuid.UUID) -> bool:
-    held = await session.scalar(select(D.id).where(D.id == delivery_id, D.claim == token,
-                                                    D.status == DeliveryStatus.delivering))
+    held = await session.scalar(
+        select(D.id).where(D.id == delivery_id, D.claim == token, D.status == DeliveryStatus.delivering)
+    )
     return held is not None
 
 
 async def settle(session: AsyncSession, *, delivery_id: uuid.UUID, token: uuid.UUID, values: dict[str, Any]) -> bool:
     """Write a delivery's outcome if the claim that sent it still holds it."""
-    result = cast(CursorResult[Any], await session.execute(
-        update(D).where(D.id == delivery_id, D.claim == token, D.status == DeliveryStatus.delivering)
-        .values(claim=None, lease_until=None, **values)))
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(D)
+            .where(D.id == delivery_id, D.claim == token, D.status == DeliveryStatus.delivering)
+            .values(claim=None, lease_until=None, **values)
+        ),
+    )
     return bool(result.rowcount)
 
 
-def next_attempt(attempts: int, delays: Sequence[float], *, retry_after: float | None, jitter: float, rand: float,
-                 now: datetime) -> datetime | None:
+def next_attempt(
+    attempts: int, delays: Sequence[float], *, retry_after: float | None, jitter: float, rand: float, now: datetime
+) -> datetime | None:
     """When to try again after `attempts` failed attempts (none: the schedule is exhausted).
     Retry-After, when the receiver sent one, is honoured (never beyond the schedule's longest wait)."""
     if attempts > len(delays):

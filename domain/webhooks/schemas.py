@@ -9,8 +9,11 @@ from pydantic import Field, StringConstraints, model_validator
 from domain.events.catalogue import EventTypeName
 from domain.schemas import EntityRead, InputModel, Instant, PatchModel, ReadModel
 
-WebhookUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000, pattern=r"^https?://[^\s]+$"),
-                       Field(description="http(s) URL that receives POSTs; internal addresses are refused outside development")]
+WebhookUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=8, max_length=2000, pattern=r"^https?://[^\s]+$"),
+    Field(description="http(s) URL that receives POSTs; internal addresses are refused outside development"),
+]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 EventTypes = Annotated[list[EventTypeName], Field(max_length=50, description="the types to receive; empty: every type")]
 
@@ -26,7 +29,9 @@ class WebhookUpdate(PatchModel):
     url: WebhookUrl | None = None
     event_types: EventTypes | None = None
     description: Description | None = None
-    enabled: bool | None = Field(default=None, description="true re-enables a disabled endpoint and queues what it missed")
+    enabled: bool | None = Field(
+        default=None, description="true re-enables a disabled endpoint and queues what it missed"
+    )
 
 
 class WebhookRead(EntityRead):
@@ -47,7 +52,9 @@ class WebhookCreated(WebhookRead):
 
 
 class SecretRotated(ReadModel):
-    secret: str = Field(description="the new whsec_ secret, shown once; deliveries are signed with both until previous_secret_until")
+    secret: str = Field(
+        description="the new whsec_ secret, shown once; deliveries are signed with both until previous_secret_until"
+    )
     previous_secret_until: datetime
 
 

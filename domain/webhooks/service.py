@@ -39,7 +39,9 @@ def _owned(principal: Principal) -> ColumnElement[bool]:
 
 def _owner_kind(principal: Principal) -> str:
     if principal.id is None:
-        raise InvalidInput("Only a signed-in account or client can own a webhook.", errors=[{"field": "owner", "message": "none"}])
+        raise InvalidInput(
+            "Only a signed-in account or client can own a webhook.", errors=[{"field": "owner", "message": "none"}]
+        )
     return principal.kind
 
 
@@ -48,7 +50,9 @@ async def get_webhook(session: AsyncSession, *, principal: Principal, webhook_id
     return await get_or_404(session, WebhookSubscription, webhook_id, where=(_owned(principal),))
 
 
-async def list_webhooks(session: AsyncSession, *, principal: Principal, limit: int, cursor: str | None) -> Paged[WebhookSubscription]:
+async def list_webhooks(
+    session: AsyncSession, *, principal: Principal, limit: int, cursor: str | None
+) -> Paged[WebhookSubscription]:
     authorize(principal, WEBHOOKS_MANAGE)
     stmt = select(WebhookSubscription).where(_owned(principal))
     return await paginate(session, stmt, order=(WebhookSubscription.id,), limit=limit, cursor=cursor)
@@ -66,24 +70,46 @@ async def _feed_end(session: AsyncSession) -> feed.Position:
     return feed.position_of(last) if last else feed.START
 
 
-async def create_webhook(session: AsyncSession, *, principal: Principal, data: WebhookCreate,
-                         allow_private: bool) -> tuple[WebhookSubscription, str]:
+async def create_webhook(
+    session: AsyncSession, *, principal: Principal, data: WebhookCreate, allow_private: bool
+) -> tuple[WebhookSubscription, str]:
     authorize(principal, WEBHOOKS_MANAGE)
     await targets.check_target(data.url, allow_private=allow_private)
     secret = new_secret()
     seq, position = await _feed_end(session)
-    subscription = WebhookSubscription(url=data.url, description=data.description, event_types=list(data.event_types),
-                                       owner_kind=_owner_kind(principal), owner_id=principal.id, secret=secret,
-                                       status=SubscriptionStatus.enabled, cursor_seq=seq, cursor_position=position)
+    subscription = WebhookSubscription(
+        url=data.url,
+        description=data.description,
+        event_types=list(data.event_types),
+        owner_kind=_owner_kind(principal),
+        owner_id=principal.id,
+        secret=secret,
+        status=SubscriptionStatus.enabled,
+        cursor_seq=seq,
+        cursor_position=position,
+    )
     session.add(subscription)
     await session.flush()
-    record_change(session, principal=principal, action="created", entity=ENTITY, entity_id=subscription.id,
-                  changes={"url": (None, data.url), "event_types": (None, list(data.event_types)), "secret": (None, "(set)")})
+    record_change(
+        session,
+        principal=principal,
+        action="created",
+        entity=ENTITY,
+        entity_id=subscription.id,
+        changes={"url": (None, data.url), "event_types": (None, list(data.event_types)), "secret": (None, "(set)")},
+    )
     return subscription, secret
 
 
-async def update_webhook(session: AsyncSession, *, principal: Principal, webhook_id: uuid.UUID, data: WebhookUpdate,
-                         expected_version: int | None, allow_private: bool) -> WebhookSubscription:
+async def update_webhook(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    webhook_id: uuid.UUID,
+    data: WebhookUpdate,
+    expected_version: int | None,
+    allow_private: bool,
+) -> WebhookSubscription:
     subscription = await get_webhook(session, principal=principal, webhook_id=webhook_id)
     check_version(subscription, expected_version)
     changes = data.changes()
@@ -97,14 +123,22 @@ async def update_webhook(session: AsyncSession, *, principal: Principal, webhook
             setattr(subscription, field, value)
             audited[field] = (before, value)
     if enable is True and subscription.status is SubscriptionStatus.disabled:
-        subscription.status, subscription.disabled_at, subscription.disabled_reason = SubscriptionStatus.enabled, None, None
+        subscription.status, subscription.disabled_at, subscription.disabled_reason = (
+            SubscriptionStatus.enabled,
+            None,
+            None,
+        )
         subscription.failing_since = None
         audited["status"] = (SubscriptionStatus.disabled, SubscriptionStatus.enabled)
         # What it missed while failing or disabled goes out now (each with its own webhook-id).
-        await session.execute(update(WebhookDelivery).where(
-            WebhookDelivery.subscription_id == subscription.id,
-            WebhookDelivery.status.in_([DeliveryStatus.failed, DeliveryStatus.pending]))
-            .values(status=DeliveryStatus.pending, attempts=0, next_attempt_at=utcnow()))
+        await session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.subscription_id == subscription.id,
+                WebhookDelivery.status.in_([DeliveryStatus.failed, DeliveryStatus.pending]),
+            )
+            .values(status=DeliveryStatus.pending, attempts=0, next_attempt_at=utcnow())
+        )
     elif enable is False and subscription.status is SubscriptionStatus.enabled:
         subscription.status, subscription.disabled_at = SubscriptionStatus.disabled, utcnow()
         subscription.disabled_reason = f"disabled by {principal.name}"
@@ -112,11 +146,15 @@ async def update_webhook(session: AsyncSession, *, principal: Principal, webhook
     if audited:
         subscription.updated_at = utcnow()
         await session.flush()
-        record_change(session, principal=principal, action="updated", entity=ENTITY, entity_id=subscription.id, changes=audited)
+        record_change(
+            session, principal=principal, action="updated", entity=ENTITY, entity_id=subscription.id, changes=audited
+        )
     return subscription
 
 
-async def delete_webhook(session: AsyncSession, *, principal: Principal, webhook_id: uuid.UUID, expected_version: int | None) -> None:
+async def delete_webhook(
+    session: AsyncSession, *, principal: Principal, webhook_id: uuid.UUID, expected_version: int | None
+) -> None:
     subscription = await get_webhook(session, principal=principal, webhook_id=webhook_id)
     check_version(subscription, expected_version)
     await session.delete(subscription)
@@ -124,8 +162,9 @@ async def delete_webhook(session: AsyncSession, *, principal: Principal, webhook
     record_change(session, principal=principal, action="deleted", entity=ENTITY, entity_id=webhook_id)
 
 
-async def rotate_secret(session: AsyncSession, *, principal: Principal, webhook_id: uuid.UUID,
-                        overlap_hours: float) -> tuple[str, datetime]:
+async def rotate_secret(
+    session: AsyncSession, *, principal: Principal, webhook_id: uuid.UUID, overlap_hours: float
+) -> tuple[str, datetime]:
     subscription = await get_webhook(session, principal=principal, webhook_id=webhook_id)
     secret = new_secret()
     until = utcnow() + timedelta(hours=overlap_hours)
@@ -133,8 +172,14 @@ async def rotate_secret(session: AsyncSession, *, principal: Principal, webhook_
     subscription.secret = secret
     subscription.updated_at = utcnow()
     await session.flush()
-    record_change(session, principal=principal, action="secret-rotated", entity=ENTITY, entity_id=subscription.id,
-                  changes={"secret": ("(previous)", "(new)"), "previous_secret_until": (None, until)})
+    record_change(
+        session,
+        principal=principal,
+        action="secret-rotated",
+        entity=ENTITY,
+        entity_id=subscription.id,
+        changes={"secret": ("(previous)", "(new)"), "previous_secret_until": (None, until)},
+    )
     return secret, until
 
 
@@ -144,15 +189,24 @@ async def replay(session: AsyncSession, *, principal: Principal, webhook_id: uui
     owner = await owner_principal(session, subscription)
     if owner is None:
         return 0
-    stmt = (select(OutboxEvent.id).where(feed.visible(owner), OutboxEvent.occurred_at >= data.since,
-                                         OutboxEvent.occurred_at < data.until)
-            .order_by(OutboxEvent.position).limit(REPLAY_LIMIT))
+    stmt = (
+        select(OutboxEvent.id)
+        .where(feed.visible(owner), OutboxEvent.occurred_at >= data.since, OutboxEvent.occurred_at < data.until)
+        .order_by(OutboxEvent.position)
+        .limit(REPLAY_LIMIT)
+    )
     if subscription.event_types:
         stmt = stmt.where(OutboxEvent.type.in_(subscription.event_types))
     ids = list(await session.scalars(stmt))
     await queue.requeue(session, subscription_id=subscription.id, event_ids=ids)
-    record_change(session, principal=principal, action="replayed", entity=ENTITY, entity_id=subscription.id,
-                  changes={"since": (None, data.since), "until": (None, data.until), "queued": (None, len(ids))})
+    record_change(
+        session,
+        principal=principal,
+        action="replayed",
+        entity=ENTITY,
+        entity_id=subscription.id,
+        changes={"since": (None, data.since), "until": (None, data.until), "queued": (None, len(ids))},
+    )
     return len(ids)
 
 
@@ -163,18 +217,31 @@ async def redeliver(session: AsyncSession, *, principal: Principal, webhook_id: 
     if owner is not None:
         found = await session.scalar(select(OutboxEvent.id).where(OutboxEvent.id == event_id, feed.visible(owner)))
     if found is None:
-        raise NotFound(f"No event {event_id} this subscription may receive (or it is no longer kept).", entity="events",
-                       id=str(event_id))
+        raise NotFound(
+            f"No event {event_id} this subscription may receive (or it is no longer kept).",
+            entity="events",
+            id=str(event_id),
+        )
     await queue.requeue(session, subscription_id=subscription.id, event_ids=[event_id])
-    record_change(session, principal=principal, action="redelivered", entity=ENTITY, entity_id=subscription.id,
-                  changes={"event_id": (None, event_id)})
+    record_change(
+        session,
+        principal=principal,
+        action="redelivered",
+        entity=ENTITY,
+        entity_id=subscription.id,
+        changes={"event_id": (None, event_id)},
+    )
     return 1
 
 
-async def list_deliveries(session: AsyncSession, *, principal: Principal, webhook_id: uuid.UUID, limit: int,
-                          cursor: str | None) -> Paged[WebhookDelivery]:
+async def list_deliveries(
+    session: AsyncSession, *, principal: Principal, webhook_id: uuid.UUID, limit: int, cursor: str | None
+) -> Paged[WebhookDelivery]:
     """The delivery log, newest deliveries last, each with its attempts (two queries a page)."""
     subscription = await get_webhook(session, principal=principal, webhook_id=webhook_id)
-    stmt = (select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id)
-            .options(selectinload(WebhookDelivery.log)))
+    stmt = (
+        select(WebhookDelivery)
+        .where(WebhookDelivery.subscription_id == subscription.id)
+        .options(selectinload(WebhookDelivery.log))
+    )
     return await paginate(session, stmt, order=(WebhookDelivery.id,), limit=limit, cursor=cursor)

@@ -14,8 +14,12 @@ from domain.errors import InvalidInput
 
 
 def _refuse(message: str) -> InvalidInput:
-    return InvalidInput(f"The webhook URL is refused: {message}.", code="webhook-url-refused",
-                        title="Webhook URL refused", errors=[{"field": "url", "message": message}])
+    return InvalidInput(
+        f"The webhook URL is refused: {message}.",
+        code="webhook-url-refused",
+        title="Webhook URL refused",
+        errors=[{"field": "url", "message": message}],
+    )
 
 
 def parse(url: str) -> tuple[str, int]:
@@ -40,8 +44,14 @@ def forbidden_address(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    for kind, flag in (("loopback", ip.is_loopback), ("private", ip.is_private), ("link-local", ip.is_link_local),
-                       ("multicast", ip.is_multicast), ("reserved", ip.is_reserved), ("unspecified", ip.is_unspecified)):
+    for kind, flag in (
+        ("loopback", ip.is_loopback),
+        ("private", ip.is_private),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("reserved", ip.is_reserved),
+        ("unspecified", ip.is_unspecified),
+    ):
         if flag:
             return f"{address} is a {kind} address"
     return None

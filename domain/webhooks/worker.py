@@ -79,9 +79,18 @@ class Worker:
         self._last_prune = 0.0
 
     async def _prepare(self, session: AsyncSession, deliveries: list[Any]) -> list[Job]:
-        subscriptions = {s.id: s for s in await session.scalars(
-            select(WebhookSubscription).where(WebhookSubscription.id.in_({d.subscription_id for d in deliveries})))}
-        events = {e.id: e for e in await session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_({d.event_id for d in deliveries})))}
+        subscriptions = {
+            s.id: s
+            for s in await session.scalars(
+                select(WebhookSubscription).where(WebhookSubscription.id.in_({d.subscription_id for d in deliveries}))
+            )
+        }
+        events = {
+            e.id: e
+            for e in await session.scalars(
+                select(OutboxEvent).where(OutboxEvent.id.in_({d.event_id for d in deliveries}))
+            )
+        }
         jobs: list[Job] = []
         now = utcnow()
         for sub_id, subscription in subscriptions.items():
@@ -91,13 +100,20 @@ class Worker:
             bodies = {}
             if owner is not None and present:
                 # Only what the owner may read now: a receiver never gets an event its owner lost sight of.
-                seen = set(await session.scalars(select(OutboxEvent.id).where(
-                    OutboxEvent.id.in_([e.id for e in present]), feed.visible(owner))))
+                seen = set(
+                    await session.scalars(
+                        select(OutboxEvent.id).where(OutboxEvent.id.in_([e.id for e in present]), feed.visible(owner))
+                    )
+                )
                 shown = [e for e in present if e.id in seen]
                 for env in await feed.envelopes(session, principal=owner, events=shown):
                     bodies[env["id"]] = json.dumps(env, default=str, separators=(",", ":")).encode()
             secrets = [subscription.secret]
-            if subscription.previous_secret and subscription.previous_secret_until and subscription.previous_secret_until > now:
+            if (
+                subscription.previous_secret
+                and subscription.previous_secret_until
+                and subscription.previous_secret_until > now
+            ):
                 secrets.append(subscription.previous_secret)
             for d in mine:
                 job = Job(d.id, sub_id, d.attempts, url=subscription.url, secrets=secrets, msg_id=str(d.event_id))
@@ -113,23 +129,33 @@ class Worker:
         try:
             await targets.check_target(job.url, allow_private=self.settings.private_webhook_targets)
             headers = signing.headers(job.secrets, job.msg_id, int(time.time()), job.body)
-            response = await asyncio.wait_for(client.post(job.url, content=job.body, headers=headers),
-                                              timeout=self.settings.webhook_timeout_seconds)
+            response = await asyncio.wait_for(
+                client.post(job.url, content=job.body, headers=headers), timeout=self.settings.webhook_timeout_seconds
+            )
             excerpt = response.content[:EXCERPT_BYTES].decode("utf-8", "replace")
             duration = int((time.monotonic() - started) * 1000)
             error = None
             if 300 <= response.status_code < 400:
                 error = "redirects are not followed: a 3xx counts as a failure"
-            return Outcome(response.status_code, duration, excerpt, error, _retry_after(response.headers.get("retry-after")))
+            return Outcome(
+                response.status_code, duration, excerpt, error, _retry_after(response.headers.get("retry-after"))
+            )
         except Exception as exc:  # a refused target, a timeout, a reset: all are failed attempts
             return Outcome(None, int((time.monotonic() - started) * 1000), None, f"{type(exc).__name__}: {exc}"[:500])
 
-    async def _record(self, session: AsyncSession, token: uuid.UUID, job: Job, outcome: Outcome,
-                      subscriptions: dict[uuid.UUID, WebhookSubscription | None]) -> None:
+    async def _record(
+        self,
+        session: AsyncSession,
+        token: uuid.UUID,
+        job: Job,
+        outcome: Outcome,
+        subscriptions: dict[uuid.UUID, WebhookSubscription | None],
+    ) -> None:
         now = utcnow()
         if job.subscription_id not in subscriptions:  # locked once per round, not once per delivery
-            subscriptions[job.subscription_id] = await session.get(WebhookSubscription, job.subscription_id,
-                                                                   with_for_update=feed.is_postgres(session))
+            subscriptions[job.subscription_id] = await session.get(
+                WebhookSubscription, job.subscription_id, with_for_update=feed.is_postgres(session)
+            )
         subscription = subscriptions[job.subscription_id]
         if subscription is None:
             return
@@ -140,15 +166,29 @@ class Worker:
         elif job.missing:
             values = {"status": DeliveryStatus.failed, "attempts": attempts}
         else:
-            when = queue.next_attempt(attempts, self.settings.retry_delays, retry_after=outcome.retry_after,
-                                      jitter=self.settings.webhook_retry_jitter, rand=random.random(), now=now)
+            when = queue.next_attempt(
+                attempts,
+                self.settings.retry_delays,
+                retry_after=outcome.retry_after,
+                jitter=self.settings.webhook_retry_jitter,
+                rand=random.random(),
+                now=now,
+            )
             values = {"status": DeliveryStatus.pending if when else DeliveryStatus.failed, "attempts": attempts}
             if when:
                 values["next_attempt_at"] = when
         if not await queue.settle(session, delivery_id=job.delivery_id, token=token, values=values):
             return  # the lease ran out and another worker holds it now: its result counts
-        session.add(WebhookAttempt(delivery_id=job.delivery_id, at=now, status_code=outcome.status_code,
-                                   duration_ms=outcome.duration_ms, response_excerpt=outcome.excerpt, error=outcome.error))
+        session.add(
+            WebhookAttempt(
+                delivery_id=job.delivery_id,
+                at=now,
+                status_code=outcome.status_code,
+                duration_ms=outcome.duration_ms,
+                response_excerpt=outcome.excerpt,
+                error=outcome.error,
+            )
+        )
         if job.missing:
             return
         if outcome.ok:
@@ -159,13 +199,21 @@ class Worker:
         else:
             subscription.failing_since = subscription.failing_since or now
             if now - subscription.failing_since >= timedelta(hours=self.settings.webhook_disable_after_hours):
-                self._disable(subscription, now, f"every attempt failed since {subscription.failing_since.isoformat()} "
-                              f"(last: {outcome.error or outcome.status_code})")
+                self._disable(
+                    subscription,
+                    now,
+                    f"every attempt failed since {subscription.failing_since.isoformat()} "
+                    f"(last: {outcome.error or outcome.status_code})",
+                )
 
     @staticmethod
     def _disable(subscription: WebhookSubscription, now: datetime, reason: str) -> None:
         if subscription.status is SubscriptionStatus.enabled:
-            subscription.status, subscription.disabled_at, subscription.disabled_reason = SubscriptionStatus.disabled, now, reason[:500]
+            subscription.status, subscription.disabled_at, subscription.disabled_reason = (
+                SubscriptionStatus.disabled,
+                now,
+                reason[:500],
+            )
 
     async def _prune(self) -> None:
         if time.monotonic() - self._last_prune < PRUNE_EVERY_S:
@@ -181,7 +229,9 @@ class Worker:
         async with self.sessions() as session, session.begin():
             await queue.dispatch(session)
         async with self.sessions() as session, session.begin():
-            token, deliveries = await queue.claim(session, limit=self.settings.webhook_batch_size, lease_seconds=self.lease)
+            token, deliveries = await queue.claim(
+                session, limit=self.settings.webhook_batch_size, lease_seconds=self.lease
+            )
             jobs = await self._prepare(session, deliveries) if deliveries else []
         if not jobs:
             return 0

@@ -23,7 +23,11 @@ from domain.programmes.service import create_programme
 from tests.problems import assert_problem, error_fields
 
 PROBLEM = "application/problem+json"
-DISCIPLINES = {"ilp": "Intelligence-led policing", "osint": "Open-source intelligence", "digital-evidence": "Digital evidence"}
+DISCIPLINES = {
+    "ilp": "Intelligence-led policing",
+    "osint": "Open-source intelligence",
+    "digital-evidence": "Digital evidence",
+}
 # The EU–Iraq cycle: Asia/Baghdad, Sunday–Thursday, one listed holiday (Monday 31 March 2025).
 CYCLE_STARTS_ON, CYCLE_ENDS_ON = "2024-06-01", "2026-12-31"
 HOLIDAY = {"date": "2025-03-31", "name": "Eid al-Fitr"}
@@ -50,17 +54,29 @@ async def disciplines(db) -> list[str]:
 
 @pytest.fixture
 async def programme(db) -> dict:
-    made = await create_programme(db, principal=ARRANGER, data=ProgrammeCreate(
-        name="Counter-Terrorism Justice (test)", acronym="CT JUST", implementer="Test implementer",
-        funding_sources=[{"donor": "EU", "instrument": "Instrument contributing to Stability and Peace"}]))
+    made = await create_programme(
+        db,
+        principal=ARRANGER,
+        data=ProgrammeCreate(
+            name="Counter-Terrorism Justice (test)",
+            acronym="CT JUST",
+            implementer="Test implementer",
+            funding_sources=[{"donor": "EU", "instrument": "Instrument contributing to Stability and Peace"}],
+        ),
+    )
     return ProgrammeRead.model_validate(made).model_dump(mode="json")
 
 
 def cycle_body(programme_id: str, **overrides: Any) -> dict:
     return {
-        "programme_id": programme_id, "partner_country": "IQ", "title": "EU–Iraq bilateral cooperation cycle 2024–2026 (test)",
-        "starts_on": CYCLE_STARTS_ON, "ends_on": CYCLE_ENDS_ON, "female_share_target": 0.25,
-        "time_zone": "Asia/Baghdad", "working_days": ["sunday", "monday", "tuesday", "wednesday", "thursday"],
+        "programme_id": programme_id,
+        "partner_country": "IQ",
+        "title": "EU–Iraq bilateral cooperation cycle 2024–2026 (test)",
+        "starts_on": CYCLE_STARTS_ON,
+        "ends_on": CYCLE_ENDS_ON,
+        "female_share_target": 0.25,
+        "time_zone": "Asia/Baghdad",
+        "working_days": ["sunday", "monday", "tuesday", "wednesday", "thursday"],
         "holidays": [HOLIDAY],
     } | overrides
 
@@ -72,7 +88,9 @@ async def make_cycle(client: httpx.AsyncClient, programme_id: str, **overrides: 
 
 
 async def arrange_cycle(db, programme_id: str, **overrides: Any) -> dict:
-    made = await create_cycle(db, principal=ARRANGER, data=CycleCreate.model_validate(cycle_body(programme_id, **overrides)))
+    made = await create_cycle(
+        db, principal=ARRANGER, data=CycleCreate.model_validate(cycle_body(programme_id, **overrides))
+    )
     return CycleRead.model_validate(made).model_dump(mode="json")
 
 
@@ -88,8 +106,14 @@ async def other_cycle(db, programme, disciplines) -> dict:
 
 def module_body(cycle_id: str, code: str, **overrides: Any) -> dict:
     return {
-        "cycle_id": cycle_id, "code": code, "title": f"Module {code}", "discipline": "ilp", "format": "course",
-        "capacity": 30, "languages": ["ar", "en"], "interpretation": True,
+        "cycle_id": cycle_id,
+        "code": code,
+        "title": f"Module {code}",
+        "discipline": "ilp",
+        "format": "course",
+        "capacity": 30,
+        "languages": ["ar", "en"],
+        "interpretation": True,
     } | overrides
 
 
@@ -102,8 +126,14 @@ async def make_module(client: httpx.AsyncClient, cycle_id: str, code: str, **ove
 async def make_held_module(client: httpx.AsyncClient, cycle_id: str, code: str, **overrides: Any) -> dict:
     """A module with one session that has already taken place, so that it can be delivered."""
     module = await make_module(client, cycle_id, code, **overrides)
-    r = await client.post(f"/modules/{module['id']}/sessions", json={
-        "title": "Held session", "starts_at": "2025-01-12T09:00:00+03:00", "ends_at": "2025-01-12T13:00:00+03:00"})
+    r = await client.post(
+        f"/modules/{module['id']}/sessions",
+        json={
+            "title": "Held session",
+            "starts_at": "2025-01-12T09:00:00+03:00",
+            "ends_at": "2025-01-12T13:00:00+03:00",
+        },
+    )
     assert r.status_code == 201, r.text
     return module
 
@@ -115,7 +145,9 @@ async def make_venue(client: httpx.AsyncClient, name: str = "Training hall A (te
 
 
 async def make_trainer(client: httpx.AsyncClient, name: str, organisation: str = "Test police academy") -> dict:
-    r = await client.post("/trainers", json={"name": name, "organisation": organisation, "nationality": "ES", "expertise": ["osint"]})
+    r = await client.post(
+        "/trainers", json={"name": name, "organisation": organisation, "nationality": "ES", "expertise": ["osint"]}
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -127,11 +159,21 @@ async def transition(client: httpx.AsyncClient, module_id: str, to: str, reason:
     return await client.post(f"/modules/{module_id}/transitions", json=body)
 
 
-def session_body(starts_at: str, ends_at: str, *, venue: dict | None = None, trainers: list[dict] = (), title: str = "Session",
-                 **overrides: Any) -> dict:
+def session_body(
+    starts_at: str,
+    ends_at: str,
+    *,
+    venue: dict | None = None,
+    trainers: list[dict] = (),
+    title: str = "Session",
+    **overrides: Any,
+) -> dict:
     return {
-        "title": title, "starts_at": starts_at, "ends_at": ends_at,
-        "venue_id": venue["id"] if venue else None, "trainer_ids": [t["id"] for t in trainers],
+        "title": title,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "venue_id": venue["id"] if venue else None,
+        "trainer_ids": [t["id"] for t in trainers],
     } | overrides
 
 

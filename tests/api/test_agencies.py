@@ -9,16 +9,22 @@ from tests.problems import assert_problem, error_fields
 PROBLEM = "application/problem+json"
 
 
-async def create_agency(client, name_en: str, name_ar: str, kind: str = "police", parent_id: str | None = None, **extra) -> dict:
+async def create_agency(
+    client, name_en: str, name_ar: str, kind: str = "police", parent_id: str | None = None, **extra
+) -> dict:
     body = {"name_en": name_en, "name_ar": name_ar, "kind": kind, "parent_id": parent_id} | extra
     r = await client.post("/agencies", json=body)
     assert r.status_code == 201, r.text
     return r.json()
 
 
-async def create_officer(client, agency_id: str, full_name_ar: str = "علي حسن كريم", name_latin: str = "Ali Hassan Kareem") -> dict:
-    r = await client.post("/officers", json={"agency_id": agency_id, "full_name_ar": full_name_ar,
-                                             "name_latin": name_latin, "sex": "male"})
+async def create_officer(
+    client, agency_id: str, full_name_ar: str = "علي حسن كريم", name_latin: str = "Ali Hassan Kareem"
+) -> dict:
+    r = await client.post(
+        "/officers",
+        json={"agency_id": agency_id, "full_name_ar": full_name_ar, "name_latin": name_latin, "sex": "male"},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -33,8 +39,9 @@ async def tree(client) -> dict[str, dict]:
     """MoI -> Criminal Evidence Investigation Directorate -> its lab; MoI -> Federal Police; plus
     a separate Ministry of Justice."""
     moi = await create_agency(client, "Ministry of Interior", "وزارة الداخلية", kind="ministry", acronym="MoI")
-    ceid = await create_agency(client, "Criminal Evidence Investigation Directorate", "مديرية تحقيق الأدلة الجنائية",
-                               parent_id=moi["id"])
+    ceid = await create_agency(
+        client, "Criminal Evidence Investigation Directorate", "مديرية تحقيق الأدلة الجنائية", parent_id=moi["id"]
+    )
     lab = await create_agency(client, "CEID Baghdad laboratory", "مختبر بغداد", parent_id=ceid["id"])
     fp = await create_agency(client, "Federal Police", "الشرطة الاتحادية", parent_id=moi["id"])
     moj = await create_agency(client, "Ministry of Justice", "وزارة العدل", kind="ministry")
@@ -42,8 +49,15 @@ async def tree(client) -> dict[str, dict]:
 
 
 async def test_agency_crud(client):
-    r = await client.post("/agencies", json={"name_en": "Counter-Terrorism Service", "name_ar": "جهاز مكافحة الإرهاب",
-                                             "kind": "intelligence", "acronym": "CTS"})
+    r = await client.post(
+        "/agencies",
+        json={
+            "name_en": "Counter-Terrorism Service",
+            "name_ar": "جهاز مكافحة الإرهاب",
+            "kind": "intelligence",
+            "acronym": "CTS",
+        },
+    )
     assert r.status_code == 201, r.text
     a = r.json()
     assert r.headers["location"] == f"/api/v1/agencies/{a['id']}"
@@ -85,8 +99,9 @@ async def test_agency_bad_kind_and_country_are_422(client):
 
 
 async def test_agency_unknown_parent_is_422(client):
-    r = await client.post("/agencies", json={"name_en": "Orphan", "name_ar": "يتيم", "kind": "police",
-                                             "parent_id": str(uuid.uuid4())})
+    r = await client.post(
+        "/agencies", json={"name_en": "Orphan", "name_ar": "يتيم", "kind": "police", "parent_id": str(uuid.uuid4())}
+    )
     assert error_fields(assert_problem(r, 422)) == {"parent_id"}
 
 
@@ -132,7 +147,9 @@ async def test_subtree_filter_follows_a_move(client):
     t = await tree(client)
     officer = await create_officer(client, t["lab"]["id"])
 
-    r = await client.patch(f"/agencies/{t['ceid']['id']}", json={"parent_id": t["moj"]["id"]}, headers={"If-Match": '"1"'})
+    r = await client.patch(
+        f"/agencies/{t['ceid']['id']}", json={"parent_id": t["moj"]["id"]}, headers={"If-Match": '"1"'}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["parent_id"] == t["moj"]["id"]
     assert r.json()["version"] == 2

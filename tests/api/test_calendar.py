@@ -55,15 +55,25 @@ def by_summary(cal: Calendar) -> dict[str, object]:
 
 
 async def enrol(db, module_id: str, officer_id: str, agency_id: str, status=NominationStatus.enrolled) -> None:
-    db.add(Nomination(module_id=uuid.UUID(module_id), officer_id=uuid.UUID(officer_id), agency_id=uuid.UUID(agency_id),
-                      role=NominationRole.participant, status=status, nominated_by="test"))
+    db.add(
+        Nomination(
+            module_id=uuid.UUID(module_id),
+            officer_id=uuid.UUID(officer_id),
+            agency_id=uuid.UUID(agency_id),
+            role=NominationRole.participant,
+            status=status,
+            nominated_by="test",
+        )
+    )
     await db.flush()
 
 
 async def add_session(client, module_id: str, day: int, title: str, **kwargs) -> dict:
     start = datetime(2025, 2, day, 9, 0, tzinfo=BAGHDAD)
-    r = await client.post(f"/modules/{module_id}/sessions", json=session_body(
-        start.isoformat(), (start + timedelta(hours=3)).isoformat(), title=title, **kwargs))
+    r = await client.post(
+        f"/modules/{module_id}/sessions",
+        json=session_body(start.isoformat(), (start + timedelta(hours=3)).isoformat(), title=title, **kwargs),
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -88,8 +98,12 @@ async def world(client, cycle, programme, db, sign_in):
     r = await transition(client, m_x["id"], "cancelled", reason="trainers unavailable")
     assert r.status_code == 200, r.text
     return {
-        "cycle": cycle, "modules": {"a": m_a, "b": m_b, "x": m_x}, "sessions": {"s1": s1, "s2": s2, "s3": s3, "s4": s4},
-        "trainers": {"t1": t1, "t2": t2}, "officers": {"a": a, "c": c}, "agencies": {"police": police, "inis": inis},
+        "cycle": cycle,
+        "modules": {"a": m_a, "b": m_b, "x": m_x},
+        "sessions": {"s1": s1, "s2": s2, "s3": s3, "s4": s4},
+        "trainers": {"t1": t1, "t2": t2},
+        "officers": {"a": a, "c": c},
+        "agencies": {"police": police, "inis": inis},
         "t1": await sign_in("trainer", trainer_id=uuid.UUID(t1["id"])),
         "police_fp": await sign_in("focal_point", agency_id=uuid.UUID(police)),
         "inis_fp": await sign_in("focal_point", agency_id=uuid.UUID(inis)),
@@ -106,7 +120,9 @@ async def test_cycle_feed_is_valid_and_lists_the_sessions_of_live_modules(client
     assert set(events) == {"CAL-A: Opening", "CAL-A: Risk analysis", "CAL-B: OSINT basics"}  # CAL-X is cancelled
     opening = events["CAL-A: Opening"]
     assert str(opening["UID"]) == f"{world['sessions']['s1']['id']}@tadrib"
-    assert opening.start == datetime(2025, 2, 2, 9, 0, tzinfo=BAGHDAD) and opening.start.hour == 9  # local time, not UTC
+    assert (
+        opening.start == datetime(2025, 2, 2, 9, 0, tzinfo=BAGHDAD) and opening.start.hour == 9
+    )  # local time, not UTC
     assert opening.end == datetime(2025, 2, 2, 12, 0, tzinfo=BAGHDAD)
     assert str(opening["LOCATION"]) == "Training hall V (test), Baghdad"
     assert str(opening["DESCRIPTION"]) == "Intelligence-led policing (test)\nFormat: Workshop"
@@ -131,8 +147,9 @@ async def test_uids_are_stable_and_sequence_rises_when_a_session_moves(client, w
     assert not_modified.status_code == 304 and not not_modified.content
 
     s1 = world["sessions"]["s1"]
-    moved = await client.patch(f"/sessions/{s1['id']}", json={"starts_at": "2025-02-02T10:00:00+03:00",
-                                                               "ends_at": "2025-02-02T13:00:00+03:00"})
+    moved = await client.patch(
+        f"/sessions/{s1['id']}", json={"starts_at": "2025-02-02T10:00:00+03:00", "ends_at": "2025-02-02T13:00:00+03:00"}
+    )
     assert moved.status_code == 200, moved.text
     after = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
     before_cal, after_cal = parse(first), parse(after)
@@ -165,7 +182,9 @@ async def test_officer_feed_lists_only_modules_they_are_enrolled_in(world, db):
     raw = (await world["police_fp"].get(f"/calendar/officers/{a}.ics")).text
     assert person["name_latin"] not in raw and person["full_name_ar"] not in raw
     logged = (await db.scalars(select(AuditEntry).where(AuditEntry.entity == "officer_calendar"))).all()
-    assert logged and logged[-1].actor_id == world["police_fp"].user_id and logged[-1].changes["filter"]["officer_id"] == a
+    assert (
+        logged and logged[-1].actor_id == world["police_fp"].user_id and logged[-1].changes["filter"]["officer_id"] == a
+    )
     c = by_summary(parse(await world["inis_fp"].get(f"/calendar/officers/{world['officers']['c']}.ics")))
     assert set(c) == {"CAL-B: OSINT basics"}
 
@@ -176,7 +195,10 @@ async def test_officer_feed_is_scoped_like_the_officer(client, world):
     assert len(parse(await world["coordinator"].get(url)).events) == 3
     hidden = assert_problem(await world["inis_fp"].get(url), 404)  # another agency's officer does not exist for them
     missing = assert_problem(await world["inis_fp"].get(f"/calendar/officers/{unknown_id()}.ics"), 404)
-    assert hidden["title"] == missing["title"] and hidden["detail"].split(" with id ")[0] == missing["detail"].split(" with id ")[0]
+    assert (
+        hidden["title"] == missing["title"]
+        and hidden["detail"].split(" with id ")[0] == missing["detail"].split(" with id ")[0]
+    )
     assert_problem(await world["t1"].get(url), 403)
     assert_problem(await world["observer"].get(url), 403)
 
@@ -186,7 +208,9 @@ async def test_trainer_feed_for_coordinators_and_the_trainer_themself(client, wo
     own = by_summary(parse(await world["t1"].get(f"/calendar/trainers/{t1}.ics")))
     assert set(own) == {"CAL-A: Opening", "CAL-X: Cancelled day"}
     assert str(own["CAL-X: Cancelled day"]["STATUS"]) == "CANCELLED"
-    assert set(by_summary(parse(await world["coordinator"].get(f"/calendar/trainers/{t2}.ics")))) == {"CAL-B: OSINT basics"}
+    assert set(by_summary(parse(await world["coordinator"].get(f"/calendar/trainers/{t2}.ics")))) == {
+        "CAL-B: OSINT basics"
+    }
     assert_problem(await world["t1"].get(f"/calendar/trainers/{t2}.ics"), 404)  # another trainer's: not found
     assert_problem(await world["police_fp"].get(f"/calendar/trainers/{t1}.ics"), 403)
     assert_problem(await world["observer"].get(f"/calendar/trainers/{t1}.ics"), 403)
@@ -276,12 +300,19 @@ async def test_no_secret_feed_for_a_calendar_one_cannot_read(world, sign_in, cli
 
 
 async def test_machine_clients_use_their_token_not_secret_urls(client, anonymous, world):
-    created = (await client.post("/clients", json={"name": "hr-cal", "scopes": ["planning:read", "officers:read"]})).json()
-    token = await anonymous.post("/auth/token", data={"grant_type": "client_credentials"},
-                                 auth=(created["client_id"], created["client_secret"]))
+    created = (
+        await client.post("/clients", json={"name": "hr-cal", "scopes": ["planning:read", "officers:read"]})
+    ).json()
+    token = await anonymous.post(
+        "/auth/token", data={"grant_type": "client_credentials"}, auth=(created["client_id"], created["client_secret"])
+    )
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
     assert len(parse(await anonymous.get(f"/calendar/cycles/{world['cycle']['id']}.ics", headers=headers)).events) == 3
-    assert len(parse(await anonymous.get(f"/calendar/officers/{world['officers']['a']}.ics", headers=headers)).events) == 3
-    refused = await anonymous.post("/calendar/feeds", json={"kind": "cycle", "target_id": world["cycle"]["id"]}, headers=headers)
+    assert (
+        len(parse(await anonymous.get(f"/calendar/officers/{world['officers']['a']}.ics", headers=headers)).events) == 3
+    )
+    refused = await anonymous.post(
+        "/calendar/feeds", json={"kind": "cycle", "target_id": world["cycle"]["id"]}, headers=headers
+    )
     assert_problem(refused, 403)
     assert_problem(await anonymous.get("/calendar/feeds", headers=headers), 403)

@@ -22,16 +22,43 @@ from domain.enrolment.models import Nomination, NominationRole, NominationStatus
 from tests.api.catalogue_data import assert_problem, cycle, disciplines, error_fields, programme, unknown_id  # noqa: F401
 from tests.api.enrolment_data import agency, officer, open_module
 
-SESSIONS = [("2025-09-07T09:00:00+03:00", "2025-09-07T15:00:00+03:00"), ("2025-09-11T20:00:00+03:00", "2025-09-12T01:30:00+03:00")]
-VERIFICATION_FIELDS = {"status", "kind", "module_title", "starts_on", "ends_on", "issuer", "holder_initials", "issued_at", "revoked_at"}
+SESSIONS = [
+    ("2025-09-07T09:00:00+03:00", "2025-09-07T15:00:00+03:00"),
+    ("2025-09-11T20:00:00+03:00", "2025-09-12T01:30:00+03:00"),
+]
+VERIFICATION_FIELDS = {
+    "status",
+    "kind",
+    "module_title",
+    "starts_on",
+    "ends_on",
+    "issuer",
+    "holder_initials",
+    "issued_at",
+    "revoked_at",
+}
 
 
-async def participant(db, module: dict, officer_id: str, agency_id: str, status: NominationStatus, post_test: float | None = None):
+async def participant(
+    db, module: dict, officer_id: str, agency_id: str, status: NominationStatus, post_test: float | None = None
+):
     """Nominations and assessments are arranged directly: this file tests certificates."""
-    db.add(Nomination(module_id=uuid.UUID(module["id"]), officer_id=uuid.UUID(officer_id), agency_id=uuid.UUID(agency_id),
-                      role=NominationRole.participant, status=status, nominated_by="test"))
+    db.add(
+        Nomination(
+            module_id=uuid.UUID(module["id"]),
+            officer_id=uuid.UUID(officer_id),
+            agency_id=uuid.UUID(agency_id),
+            role=NominationRole.participant,
+            status=status,
+            nominated_by="test",
+        )
+    )
     if post_test is not None:
-        db.add(Assessment(module_id=uuid.UUID(module["id"]), officer_id=uuid.UUID(officer_id), pre_test=40, post_test=post_test))
+        db.add(
+            Assessment(
+                module_id=uuid.UUID(module["id"]), officer_id=uuid.UUID(officer_id), pre_test=40, post_test=post_test
+            )
+        )
     await db.flush()
 
 
@@ -47,7 +74,9 @@ async def unit(client) -> str:
 @pytest.fixture
 async def delivered(client, db, cycle, unit) -> dict:
     """An assessed module (pass mark 60), delivered: three completed, one not, one withdrawn."""
-    module = await open_module(client, cycle["id"], "OSINT-CERT", sessions=SESSIONS, pass_mark=60, title="Open-source intelligence")
+    module = await open_module(
+        client, cycle["id"], "OSINT-CERT", sessions=SESSIONS, pass_mark=60, title="Open-source intelligence"
+    )
     people = {
         "passed": await officer(client, unit, name_latin="Zainab Kadhim Abbas", sex="female"),
         "failed": await officer(client, unit, name_latin="Omar Jasim Nasser"),
@@ -72,13 +101,20 @@ async def issue(client, module: dict) -> dict:
 
 # --- issuing ---------------------------------------------------------------------------------------
 
+
 async def test_issued_to_those_who_completed_once(client, delivered):
     people = delivered["people"]
     first = await issue(client, delivered)
     assert (first["issued"], first["already"]) == (4, 0)
     held = sorted((c["officer_id"], c["kind"]) for c in first["certificates"])
-    assert held == sorted([(people["passed"], "attendance"), (people["passed"], "competence"), (people["failed"], "attendance"),
-                           (people["untested"], "attendance")])
+    assert held == sorted(
+        [
+            (people["passed"], "attendance"),
+            (people["passed"], "competence"),
+            (people["failed"], "attendance"),
+            (people["untested"], "attendance"),
+        ]
+    )
     by_holder = {(c["officer_id"], c["kind"]): c for c in first["certificates"]}
     assert by_holder[(people["passed"], "competence")]["holder_initials"] == "Z. K. A."
     codes = [c["verification_code"] for c in first["certificates"]]
@@ -93,7 +129,9 @@ async def test_issued_to_those_who_completed_once(client, delivered):
 async def test_only_a_delivered_or_closed_module_gets_certificates(client, db, cycle, unit):
     module = await open_module(client, cycle["id"], "NOT-YET", sessions=SESSIONS)
     await participant(db, module, await officer(client, unit), unit, NominationStatus.completed)
-    body = assert_problem(await client.post(f"/modules/{module['id']}/certificates"), 409, "/problems/module-not-delivered")
+    body = assert_problem(
+        await client.post(f"/modules/{module['id']}/certificates"), 409, "/problems/module-not-delivered"
+    )
     assert body["module_status"] == "open"
     assert (await client.get("/certificates", params={"module_id": module["id"]})).json()["items"] == []
     await set_status(db, module, ModuleStatus.closed)
@@ -120,10 +158,13 @@ async def test_only_the_programmes_coordinators_issue(client, sign_in, delivered
 
 # --- the credential ----------------------------------------------------------------------------------
 
+
 async def test_the_credential_verifies_with_the_published_keys_only(client, anonymous, delivered, programme):
     people = delivered["people"]
     issued = await issue(client, delivered)
-    certificate = next(c for c in issued["certificates"] if c["officer_id"] == people["passed"] and c["kind"] == "competence")
+    certificate = next(
+        c for c in issued["certificates"] if c["officer_id"] == people["passed"] and c["kind"] == "competence"
+    )
     token = certificate["credential"]
 
     jwks = (await anonymous.get("http://test/.well-known/jwks.json")).json()
@@ -137,7 +178,10 @@ async def test_the_credential_verifies_with_the_published_keys_only(client, anon
     assert claims["jti"] == f"urn:uuid:{certificate['id']}"
     assert claims["iat"] == claims["nbf"] and "exp" not in claims
     vc = claims["vc"]
-    assert vc["@context"] == ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert vc["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
     assert vc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert vc["issuer"] == {"id": claims["iss"], "type": ["Profile"], "name": programme["name"]}
     assert vc["validFrom"].endswith("Z")
@@ -148,7 +192,10 @@ async def test_the_credential_verifies_with_the_published_keys_only(client, anon
     assert achievement["type"] == ["Achievement"]
     assert "Open-source intelligence" in achievement["name"]
     assert "2025-09-07 to 2025-09-12" in achievement["description"]
-    assert achievement["criteria"]["narrative"] == "attendance >= 80% of all the module's sessions, and a post-test score >= 60 out of 100"
+    assert (
+        achievement["criteria"]["narrative"]
+        == "attendance >= 80% of all the module's sessions, and a post-test score >= 60 out of 100"
+    )
     # No name travels in the credential.
     text = json.dumps(claims)
     assert "Zainab" not in text and "Z. K. A." not in text
@@ -161,6 +208,7 @@ async def test_the_credential_verifies_with_the_published_keys_only(client, anon
 
 
 # --- listing and need-to-know --------------------------------------------------------------------------
+
 
 async def test_list_filters_and_focal_point_subtree(client, db, sign_in, delivered, cycle, unit):
     elsewhere = await agency(client, "Customs directorate (test)")
@@ -176,7 +224,9 @@ async def test_list_filters_and_focal_point_subtree(client, db, sign_in, deliver
     assert r.status_code == 200 and {c["id"] for c in r.json()["items"]} == {c["id"] for c in mine["certificates"]}
     r = await client.get("/certificates", params={"officer_id": delivered["people"]["passed"]})
     assert len(r.json()["items"]) == 3
-    r = await client.get("/certificates", params={"officer_id": delivered["people"]["passed"], "module_id": other_module["id"]})
+    r = await client.get(
+        "/certificates", params={"officer_id": delivered["people"]["passed"], "module_id": other_module["id"]}
+    )
     assert [c["kind"] for c in r.json()["items"]] == ["attendance"]
     page = await client.get("/certificates", params={"limit": 2})
     assert len(page.json()["items"]) == 2 and page.json()["next_cursor"] and 'rel="next"' in page.headers["link"]
@@ -196,30 +246,51 @@ async def test_list_filters_and_focal_point_subtree(client, db, sign_in, deliver
 
 # --- revocation and the public check --------------------------------------------------------------------
 
+
 async def test_public_verification_and_revocation(client, anonymous, delivered, programme):
     issued = await issue(client, delivered)
-    certificate = next(c for c in issued["certificates"] if c["officer_id"] == delivered["people"]["passed"] and c["kind"] == "attendance")
+    certificate = next(
+        c
+        for c in issued["certificates"]
+        if c["officer_id"] == delivered["people"]["passed"] and c["kind"] == "attendance"
+    )
     code = certificate["verification_code"]
 
     r = await anonymous.get(f"/certificates/verify/{code}")
     assert r.status_code == 200, r.text
     check = r.json()
     assert set(check) == VERIFICATION_FIELDS
-    assert check == {"status": "valid", "kind": "attendance", "module_title": "Open-source intelligence",
-                     "starts_on": "2025-09-07", "ends_on": "2025-09-12", "issuer": programme["name"],
-                     "holder_initials": "Z. K. A.", "issued_at": certificate["issued_at"], "revoked_at": None}
+    assert check == {
+        "status": "valid",
+        "kind": "attendance",
+        "module_title": "Open-source intelligence",
+        "starts_on": "2025-09-07",
+        "ends_on": "2025-09-12",
+        "issuer": programme["name"],
+        "holder_initials": "Z. K. A.",
+        "issued_at": certificate["issued_at"],
+        "revoked_at": None,
+    }
     for secret in ("Zainab", delivered["people"]["passed"], certificate["id"], delivered["id"]):
         assert secret not in r.text
 
     assert_problem(await anonymous.get("/certificates/verify/no-such-code"), 404, "/problems/not-found")
     assert_problem(await anonymous.get("/certificates"), 401)
 
-    assert "reason" in error_fields(assert_problem(await client.post(f"/certificates/{certificate['id']}/revoke", json={}), 422))
+    assert "reason" in error_fields(
+        assert_problem(await client.post(f"/certificates/{certificate['id']}/revoke", json={}), 422)
+    )
     assert_problem(await client.post(f"/certificates/{certificate['id']}/revoke", json={"reason": ""}), 422)
-    r = await client.post(f"/certificates/{certificate['id']}/revoke", json={"reason": "Attendance sheet found to be falsified"})
+    r = await client.post(
+        f"/certificates/{certificate['id']}/revoke", json={"reason": "Attendance sheet found to be falsified"}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["revoked_reason"] == "Attendance sheet found to be falsified" and r.json()["revoked_at"]
-    assert_problem(await client.post(f"/certificates/{certificate['id']}/revoke", json={"reason": "again"}), 409, "/problems/already-revoked")
+    assert_problem(
+        await client.post(f"/certificates/{certificate['id']}/revoke", json={"reason": "again"}),
+        409,
+        "/problems/already-revoked",
+    )
     assert_problem(await client.post(f"/certificates/{unknown_id()}/revoke", json={"reason": "x"}), 404)
 
     check = (await anonymous.get(f"/certificates/verify/{code}")).json()

@@ -18,7 +18,9 @@ async def _module(client, code):
 
 
 async def _agency(client, name):
-    return next(a["id"] for a in (await client.get("/agencies", params={"q": name})).json()["items"] if a["name_en"] == name)
+    return next(
+        a["id"] for a in (await client.get("/agencies", params={"q": name})).json()["items"] if a["name_en"] == name
+    )
 
 
 async def test_play_ilp_01_from_nomination_to_certificate(client, anonymous, db, sign_in):
@@ -35,15 +37,18 @@ async def test_play_ilp_01_from_nomination_to_certificate(client, anonymous, db,
     q = await client.put(f"/modules/{ilp['id']}/quotas", json={"quotas": [{"agency_id": moi, "seats": 20}]})
     assert q.status_code == 200 and q.json()["general_pool"] == 10
 
-    # A focal point of the Ministry nominates 25 officers of theirs (5 as alternates); the coordinator adds 15 from INIS.
+    # A focal point of the Ministry nominates 25 officers of theirs (5 as alternates); the coordinator
+    # adds 15 from INIS.
     focal = await sign_in("focal_point", agency_id=uuid.UUID(moi))
     moi_officers = (await focal.get("/officers", params={"limit": 25})).json()["items"]
     inis_officers = (await client.get("/officers", params={"agency_id": inis, "limit": 15})).json()["items"]
     assert len(moi_officers) == 25 and len(inis_officers) == 15
     noms = {}
     for i, o in enumerate(moi_officers):
-        r = await focal.post(f"/modules/{ilp['id']}/nominations", json={
-            "officer_id": o["id"], "role": "alternate" if i >= 20 else "participant", "priority": i + 1})
+        r = await focal.post(
+            f"/modules/{ilp['id']}/nominations",
+            json={"officer_id": o["id"], "role": "alternate" if i >= 20 else "participant", "priority": i + 1},
+        )
         assert r.status_code == 201, r.text
         noms[o["id"]] = r.json()["id"]
     for i, o in enumerate(inis_officers):
@@ -71,8 +76,10 @@ async def test_play_ilp_01_from_nomination_to_certificate(client, anonymous, db,
     assert (await client.patch(f"/modules/{ilp['id']}", json={"vetting_required": "courtesy"})).status_code == 200
     vettings = {}
     for officer_id in enrolled:
-        v = await client.post(f"/officers/{officer_id}/vettings", json={"type": "courtesy", "requested_on": "2024-12-16",
-                                                                          "needed_by": "2025-01-12", "module_id": ilp["id"]})
+        v = await client.post(
+            f"/officers/{officer_id}/vettings",
+            json={"type": "courtesy", "requested_on": "2024-12-16", "needed_by": "2025-01-12", "module_id": ilp["id"]},
+        )
         assert v.status_code == 201, v.text
         vettings[officer_id] = v.json()
     blocked = await client.post(f"/modules/{ilp['id']}/transitions", json={"to": "confirmed"})
@@ -94,9 +101,15 @@ async def test_play_ilp_01_from_nomination_to_certificate(client, anonymous, db,
     assert w.status_code == 200 and len(w.json()["promoted"]) == 1
     newcomers = [first_moi_alternate, w.json()["promoted"][0]["officer_id"]]
     for officer_id in newcomers:
-        v = (await client.post(f"/officers/{officer_id}/vettings", json={"type": "courtesy", "requested_on": "2024-12-20",
-                                                                          "needed_by": "2025-01-12"})).json()
-        assert (await client.patch(f"/vettings/{v['id']}", json={"status": "approved", "result_on": "2025-01-06"})).status_code == 200
+        v = (
+            await client.post(
+                f"/officers/{officer_id}/vettings",
+                json={"type": "courtesy", "requested_on": "2024-12-20", "needed_by": "2025-01-12"},
+            )
+        ).json()
+        assert (
+            await client.patch(f"/vettings/{v['id']}", json={"status": "approved", "result_on": "2025-01-06"})
+        ).status_code == 200
     confirmed = await client.post(f"/modules/{ilp['id']}/transitions", json={"to": "confirmed"})
     assert confirmed.status_code == 200, confirmed.text
 
@@ -107,12 +120,18 @@ async def test_play_ilp_01_from_nomination_to_certificate(client, anonymous, db,
     assert len(sessions) >= 5
     absentees = set(roster_ids[:3])  # these three miss every session: they will not complete
     for s in sessions:
-        marks = [{"officer_id": o, "status": "absent", "reason": "no_show", "cause": "unknown"} if o in absentees
-                 else {"officer_id": o, "status": "present"} for o in roster_ids]
+        marks = [
+            {"officer_id": o, "status": "absent", "reason": "no_show", "cause": "unknown"}
+            if o in absentees
+            else {"officer_id": o, "status": "present"}
+            for o in roster_ids
+        ]
         r = await client.put(f"/sessions/{s['id']}/attendance", json={"marks": marks})
         assert r.status_code == 200, r.text
     correction = [{"officer_id": roster_ids[5], "status": "late", "note": "arrived 09:40"}]
-    assert (await client.put(f"/sessions/{sessions[0]['id']}/attendance", json={"marks": correction})).status_code == 200
+    assert (
+        await client.put(f"/sessions/{sessions[0]['id']}/attendance", json={"marks": correction})
+    ).status_code == 200
     history = (await client.get(f"/sessions/{sessions[0]['id']}/attendance/history")).json()
     assert any(h["to_status"] == "late" for h in history)
     scores = [{"officer_id": o, "pre_test": 50, "post_test": 70 if i % 2 else 45} for i, o in enumerate(roster_ids)]
@@ -141,5 +160,7 @@ async def test_play_ilp_01_from_nomination_to_certificate(client, anonymous, db,
     key = next(k for k in jwks["keys"] if k["kid"] == kid)
     claims = jwt.decode(cert["credential"], key, algorithms=["RS256"], options={"verify_aud": False})
     assert "OpenBadgeCredential" in claims["vc"]["type"]
-    assert (await client.post(f"/certificates/{cert['id']}/revoke", json={"reason": "issued in error"})).status_code == 200
+    assert (
+        await client.post(f"/certificates/{cert['id']}/revoke", json={"reason": "issued in error"})
+    ).status_code == 200
     assert (await anonymous.get(f"/certificates/verify/{cert['verification_code']}")).json()["status"] == "revoked"

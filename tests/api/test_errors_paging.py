@@ -19,8 +19,9 @@ RESOURCES = ("programmes", "cycles", "agencies", "officers")
 
 
 async def create_programme(client, name: str, acronym: str | None = None) -> dict:
-    r = await client.post("/programmes", json={"name": name, "acronym": acronym or uuid.uuid4().hex[:12],
-                                               "implementer": "UNODC"})
+    r = await client.post(
+        "/programmes", json={"name": name, "acronym": acronym or uuid.uuid4().hex[:12], "implementer": "UNODC"}
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -107,7 +108,9 @@ async def test_oversized_chunked_body_is_413_problem_json(client):
 
 async def test_oversized_patch_body_is_413_and_changes_nothing(client):
     p = await create_programme(client, "Programme")
-    r = await client.patch(f"/programmes/{p['id']}", content=oversized(2 * 1024 * 1024), headers={"Content-Type": "application/json"})
+    r = await client.patch(
+        f"/programmes/{p['id']}", content=oversized(2 * 1024 * 1024), headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 413
     assert (await client.get(f"/programmes/{p['id']}")).json()["version"] == 1
 
@@ -159,11 +162,14 @@ async def test_limit_bounds(client, plural):
 def test_page_sizes_are_the_settings():
     """DEFAULT_PAGE_SIZE and MAX_PAGE_SIZE set the limit parameter's default and bound, as published
     (the same Query enforces them). They are read at import, hence a fresh interpreter."""
-    code = ("import json; from fastapi.testclient import TestClient; from api.main import create_app; "
-            "from domain.settings import Settings; "
-            "app = create_app(Settings(database_url='sqlite:///:memory:'), check_schema=False); "
-            "limit = next(p for p in app.openapi()['paths']['/api/v1/programmes']['get']['parameters'] if p['name'] == 'limit'); "
-            "print(json.dumps(limit['schema']))")
+    code = (
+        "import json; from fastapi.testclient import TestClient; from api.main import create_app; "
+        "from domain.settings import Settings; "
+        "app = create_app(Settings(database_url='sqlite:///:memory:'), check_schema=False); "
+        "limit = next(p for p in app.openapi()['paths']['/api/v1/programmes']['get']['parameters'] "
+        "if p['name'] == 'limit'); "
+        "print(json.dumps(limit['schema']))"
+    )
     env = os.environ | {"DEFAULT_PAGE_SIZE": "7", "MAX_PAGE_SIZE": "20"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True)
     schema = json.loads(out.stdout.strip().splitlines()[-1])
@@ -175,8 +181,16 @@ async def test_garbage_cursor_is_422(client, plural):
     def enc(value) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
-    bad_cursors = ("garbage!!", "bm90IGpzb24", "WzFd", "eyJhIjoxfQ", "W251bGwsbnVsbF0",
-                   enc(["a", "not-a-uuid"]), enc([1, str(uuid.uuid4())]), enc([["a"], str(uuid.uuid4())]))
+    bad_cursors = (
+        "garbage!!",
+        "bm90IGpzb24",
+        "WzFd",
+        "eyJhIjoxfQ",
+        "W251bGwsbnVsbF0",
+        enc(["a", "not-a-uuid"]),
+        enc([1, str(uuid.uuid4())]),
+        enc([["a"], str(uuid.uuid4())]),
+    )
     if plural == "cycles":  # ordered by start date
         bad_cursors += (enc(["2024-13-45", str(uuid.uuid4())]), enc(["soon", str(uuid.uuid4())]))
     for bad in bad_cursors:
@@ -233,8 +247,10 @@ async def test_nul_character_in_cursor_is_not_a_500(client):
 
 async def test_paging_through_programmes(client):
     tag = uuid.uuid4().hex[:8]
-    created = [await create_programme(client, f"Paging {tag} {name}") for name in
-               ("golf", "alpha", "echo", "charlie", "bravo", "foxtrot", "delta")]
+    created = [
+        await create_programme(client, f"Paging {tag} {name}")
+        for name in ("golf", "alpha", "echo", "charlie", "bravo", "foxtrot", "delta")
+    ]
     # Two with the same name: order must still be total (ties broken by id).
     created.append(await create_programme(client, f"Paging {tag} delta"))
 
@@ -311,9 +327,11 @@ async def test_paging_officers_with_arabic_and_equal_names(client):
     agency = await create_agency(client)
     ids = set()
     for _ in range(7):
-        r = await client.post("/officers", params={"allow_duplicate": "true"},
-                              json={"agency_id": agency["id"], "full_name_ar": "علي حسن", "name_latin": "Ali Hassan",
-                                    "sex": "male"})
+        r = await client.post(
+            "/officers",
+            params={"allow_duplicate": "true"},
+            json={"agency_id": agency["id"], "full_name_ar": "علي حسن", "name_latin": "Ali Hassan", "sex": "male"},
+        )
         assert r.status_code == 201, r.text
         ids.add(r.json()["id"])
     seen, cursor, sizes = [], None, []
@@ -344,8 +362,16 @@ async def test_paging_agencies_and_cycles(client):
 
     p = await create_programme(client, "Cycles programme")
     for year in (2021, 2022, 2023, 2024):
-        r = await client.post("/cycles", json={"programme_id": p["id"], "partner_country": "IQ", "title": f"Cycle {year}",
-                                               "starts_on": f"{year}-01-01", "ends_on": f"{year}-12-31"})
+        r = await client.post(
+            "/cycles",
+            json={
+                "programme_id": p["id"],
+                "partner_country": "IQ",
+                "title": f"Cycle {year}",
+                "starts_on": f"{year}-01-01",
+                "ends_on": f"{year}-12-31",
+            },
+        )
         assert r.status_code == 201, r.text
     r = await client.get("/cycles", params={"programme_id": p["id"], "limit": 3})
     titles = [c["title"] for c in r.json()["items"]]
@@ -371,14 +397,22 @@ async def test_cursor_from_another_list_is_422(client):
 
 async def test_officer_list_statements_do_not_grow_with_page_size(client, statements):
     agency = await create_agency(client)
-    sub = (await client.post("/agencies", json={"name_en": "Sub-unit", "name_ar": "وحدة", "kind": "police",
-                                                "parent_id": agency["id"]})).json()
+    sub = (
+        await client.post(
+            "/agencies", json={"name_en": "Sub-unit", "name_ar": "وحدة", "kind": "police", "parent_id": agency["id"]}
+        )
+    ).json()
     for i in range(60):
-        r = await client.post("/officers", json={
-            "agency_id": (agency if i % 2 else sub)["id"], "full_name_ar": f"ضابط رقم {i}", "name_latin": f"Officer {i:03d}",
-            "sex": "female" if i % 3 == 0 else "male",
-            "external_ids": [{"source": "mission-hr", "id": f"HR-{i}"}, {"source": "invest", "id": f"INV-{i}"}],
-        })
+        r = await client.post(
+            "/officers",
+            json={
+                "agency_id": (agency if i % 2 else sub)["id"],
+                "full_name_ar": f"ضابط رقم {i}",
+                "name_latin": f"Officer {i:03d}",
+                "sex": "female" if i % 3 == 0 else "male",
+                "external_ids": [{"source": "mission-hr", "id": f"HR-{i}"}, {"source": "invest", "id": f"INV-{i}"}],
+            },
+        )
         assert r.status_code == 201, r.text
 
     async def count(params: dict) -> tuple[int, int]:
@@ -411,11 +445,25 @@ async def test_other_lists_statements_do_not_grow_with_page_size(client, stateme
     parent = await create_agency(client, "Counted parent")
     for i in range(30):
         await create_programme(client, f"Counted {i}")
-        await client.post("/agencies", json={"name_en": f"Counted {i}", "name_ar": "وحدة", "kind": "police",
-                                             "parent_id": parent["id"]})
-        await client.post("/cycles", json={"programme_id": p["id"], "partner_country": "IQ", "title": f"C {i}",
-                                           "starts_on": "2024-01-01", "ends_on": "2024-12-31"})
-    for plural, extra in (("programmes", {}), ("agencies", {"within": parent["id"]}), ("cycles", {"programme_id": p["id"]})):
+        await client.post(
+            "/agencies",
+            json={"name_en": f"Counted {i}", "name_ar": "وحدة", "kind": "police", "parent_id": parent["id"]},
+        )
+        await client.post(
+            "/cycles",
+            json={
+                "programme_id": p["id"],
+                "partner_country": "IQ",
+                "title": f"C {i}",
+                "starts_on": "2024-01-01",
+                "ends_on": "2024-12-31",
+            },
+        )
+    for plural, extra in (
+        ("programmes", {}),
+        ("agencies", {"within": parent["id"]}),
+        ("cycles", {"programme_id": p["id"]}),
+    ):
         counts = []
         for limit in (2, 25):
             statements.count = 0
@@ -447,8 +495,16 @@ async def test_q_wildcards_are_literal(client):
 
     cycle_ids = set()
     for title in ("Cycle plain", "Cycle 30% women"):
-        r = await client.post("/cycles", json={"programme_id": plain["id"], "partner_country": "IQ", "title": title,
-                                               "starts_on": "2024-01-01", "ends_on": "2024-12-31"})
+        r = await client.post(
+            "/cycles",
+            json={
+                "programme_id": plain["id"],
+                "partner_country": "IQ",
+                "title": title,
+                "starts_on": "2024-01-01",
+                "ends_on": "2024-12-31",
+            },
+        )
         cycle_ids.add(r.json()["id"])
     r = await client.get("/cycles", params={"q": "%", "programme_id": plain["id"]})
     assert [c["title"] for c in r.json()["items"]] == ["Cycle 30% women"]

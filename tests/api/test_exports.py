@@ -18,7 +18,7 @@ from tests.api.report_data import insert_officers
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SVG_NS = "{http://www.w3.org/2000/svg}"
-RISKY_NAMES = ["=HYPERLINK(\"http://example.invalid\",\"x\")", "+1+2", "-2+3", "@SUM(A1)"]
+RISKY_NAMES = ['=HYPERLINK("http://example.invalid","x")', "+1+2", "-2+3", "@SUM(A1)"]
 
 
 @pytest.fixture
@@ -29,8 +29,16 @@ async def scenario(client, db, programme, disciplines):  # noqa: F811
         r = await client.post("/agencies", json={"name_en": name, "name_ar": "جهة خطرة", "kind": "police"})
         assert r.status_code == 201, r.text
         ids, _ = await insert_officers(db, {f"R{i}": ("male", "risky")}, {"risky": r.json()["id"]}, s.serial)
-        db.add(Nomination(module_id=uuid.UUID(s.modules["ilp"]), officer_id=ids[f"R{i}"], agency_id=uuid.UUID(r.json()["id"]),
-                          role="participant", status=NominationStatus.submitted, nominated_by="test"))
+        db.add(
+            Nomination(
+                module_id=uuid.UUID(s.modules["ilp"]),
+                officer_id=ids[f"R{i}"],
+                agency_id=uuid.UUID(r.json()["id"]),
+                role="participant",
+                status=NominationStatus.submitted,
+                nominated_by="test",
+            )
+        )
     await db.flush()
     return s
 
@@ -52,7 +60,9 @@ async def test_gender_balance_as_csv_matches_the_json(client, scenario):
     by_group = {row["Group"]: row for row in rows}
     moi = next(x for x in data["rows"] if x["label"].startswith("Ministry of Interior"))
     assert by_group[moi["label"]]["Enrolled: persons, female"] == str(moi["enrolled"]["persons"]["female"])
-    assert by_group["Total"]["Completed: participations, total"] == str(data["totals"]["completed"]["participations"]["total"])
+    assert by_group["Total"]["Completed: participations, total"] == str(
+        data["totals"]["completed"]["participations"]["total"]
+    )
     # Every formula-looking label is neutralised with a leading apostrophe.
     for name in RISKY_NAMES:
         assert "'" + name in by_group, name
@@ -87,7 +97,9 @@ async def test_xlsx_reads_back_with_openpyxl(client, scenario):
     rows = {row[1]: dict(zip(header, row)) for row in table[1:]}
     totals = rows["Total"]
     assert totals["Enrolled: persons, total"] == data["totals"]["enrolled"]["persons"]["total"]
-    assert totals["Female share of enrolled participations"] == pytest.approx(data["totals"]["female_share_enrolled"]["participations"])
+    assert totals["Female share of enrolled participations"] == pytest.approx(
+        data["totals"]["female_share_enrolled"]["participations"]
+    )
     for name in RISKY_NAMES:
         assert name in rows  # kept as text...
     for row in sheet.iter_rows(min_row=2, max_col=2):
@@ -99,7 +111,9 @@ async def test_xlsx_reads_back_with_openpyxl(client, scenario):
 
 async def test_observer_exports_say_suppressed(sign_in, scenario):
     observer = await sign_in("observer")
-    r = await observer.get("/reports/gender-balance", params={"cycle_id": scenario.cycle_id, "group_by": "agency", "format": "csv"})
+    r = await observer.get(
+        "/reports/gender-balance", params={"cycle_id": scenario.cycle_id, "group_by": "agency", "format": "csv"}
+    )
     rows = read_csv(r.content)
     inis = next(row for row in rows if row["Group"].startswith("National Intelligence Service"))
     assert inis["Enrolled: persons, female"] == "suppressed"
@@ -123,7 +137,9 @@ async def test_gender_balance_chart(client, scenario):
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
     root = _svg(r.content)
     bars = _by_class(root, "rect", "bar")
-    with_share = [row for row in [*data["rows"], data["totals"]] if row["female_share_enrolled"]["participations"] is not None]
+    with_share = [
+        row for row in [*data["rows"], data["totals"]] if row["female_share_enrolled"]["participations"] is not None
+    ]
     assert len(bars) == len(with_share) == 4
     shares = sorted(float(b.get("data-share")) for b in bars)
     assert shares == sorted(row["female_share_enrolled"]["participations"] for row in with_share)

@@ -25,28 +25,42 @@ LONG_Q = "x" * 50_001  # the length found by the fuzzer (httpx caps the URL befo
 
 def list_routes(app: Any, *, with_param: str = "cursor") -> list[str]:
     """Every list the app serves under /api/v1 without a path parameter, that takes `with_param`."""
-    return [path for path, item in app.openapi()["paths"].items() if path.startswith("/api/v1") and "{" not in path
-            and "get" in item and with_param in {p["name"] for p in item["get"].get("parameters", [])}]
+    return [
+        path
+        for path, item in app.openapi()["paths"].items()
+        if path.startswith("/api/v1")
+        and "{" not in path
+        and "get" in item
+        and with_param in {p["name"] for p in item["get"].get("parameters", [])}
+    ]
 
 
 async def test_dates_at_the_ends_of_the_calendar_are_refused(client, cycle):
     module = await make_module(client, cycle["id"], "EDGE-1")
     late = session_body("9999-12-31T20:00:00-12:00", "9999-12-31T22:00:00-12:00")
-    assert error_fields(assert_problem(await client.post(f"/modules/{module['id']}/sessions", json=late), 422)) >= {"starts_at"}
+    assert error_fields(assert_problem(await client.post(f"/modules/{module['id']}/sessions", json=late), 422)) >= {
+        "starts_at"
+    }
     r = await client.get("/modules", params={"starts_from": "9999-12-31T23:59:59-23:59"})
     assert error_fields(assert_problem(r, 422)) == {"query.starts_from"}
     unit = await agency(client, "Edge unit (test)")
     person = await officer(client, unit)
-    vetting = await client.post(f"/officers/{person}/vettings", json={"type": "courtesy", "requested_on": "2025-01-01",
-                                                                       "needed_by": "2025-02-01"})
+    vetting = await client.post(
+        f"/officers/{person}/vettings",
+        json={"type": "courtesy", "requested_on": "2025-01-01", "needed_by": "2025-02-01"},
+    )
     assert vetting.status_code == 201, vetting.text
     r = await client.patch(f"/vettings/{vetting.json()['id']}", json={"status": "approved", "result_on": "9999-12-31"})
     assert error_fields(assert_problem(r, 422)) == {"result_on"}
 
 
 async def test_bare_numbers_are_not_dates(client):
-    for path, params in (("/audit", {"since": "1700000000"}), ("/modules", {"starts_to": "1700000000.5"}),
-                         ("/cycles", {"active_on": "20250112"}), ("/reports/gender-balance", {"from": "1700000000"})):
+    for path, params in (
+        ("/audit", {"since": "1700000000"}),
+        ("/modules", {"starts_to": "1700000000.5"}),
+        ("/cycles", {"active_on": "20250112"}),
+        ("/reports/gender-balance", {"from": "1700000000"}),
+    ):
         body = assert_problem(await client.get(path, params=params), 422)
         assert "not a number" in json.dumps(body), (path, body)
 
@@ -69,8 +83,11 @@ async def test_an_endless_search_is_a_422_on_every_list(app, client):
 
 async def test_the_last_administrator_stays(client, sign_in):
     me = (await client.get("/me")).json()
-    for attempt in (client.delete(f"/users/{me['id']}"), client.patch(f"/users/{me['id']}", json={"disabled": True}),
-                    client.patch(f"/users/{me['id']}", json={"role": "observer"})):
+    for attempt in (
+        client.delete(f"/users/{me['id']}"),
+        client.patch(f"/users/{me['id']}", json={"disabled": True}),
+        client.patch(f"/users/{me['id']}", json={"role": "observer"}),
+    ):
         assert_problem(await attempt, 409, "/problems/last-admin")
     other = await sign_in("admin")
     assert (await other.delete(f"/users/{me['id']}")).status_code == 204  # with another administrator it may go
@@ -88,28 +105,39 @@ async def test_an_account_is_disabled_without_a_new_password(client, sign_in):
 
 
 async def test_a_new_password_ends_the_tokens_issued_before(client, sign_in, anonymous):
-    created = await client.post("/users", json={"username": "pw.changer", "password": "first-password-2026", "role": "observer"})
+    created = await client.post(
+        "/users", json={"username": "pw.changer", "password": "first-password-2026", "role": "observer"}
+    )
     assert created.status_code == 201, created.text
     tokens = []
     for _ in range(2):
-        r = await anonymous.post("/auth/token", data={"grant_type": "password", "username": "pw.changer",
-                                                       "password": "first-password-2026"})
+        r = await anonymous.post(
+            "/auth/token", data={"grant_type": "password", "username": "pw.changer", "password": "first-password-2026"}
+        )
         tokens.append(r.json()["access_token"])
     laptop, phone = ({"Authorization": f"Bearer {t}"} for t in tokens)
     assert (await anonymous.get("/me", headers=phone)).status_code == 200
-    r = await anonymous.put("/me/password", headers=laptop, json={"current_password": "wrong", "new_password": "x" * 12})
+    r = await anonymous.put(
+        "/me/password", headers=laptop, json={"current_password": "wrong", "new_password": "x" * 12}
+    )
     assert error_fields(assert_problem(r, 422)) == {"current_password"}
-    r = await anonymous.put("/me/password", headers=laptop, json={"current_password": "first-password-2026",
-                                                                 "new_password": "second-password-2026"})
+    r = await anonymous.put(
+        "/me/password",
+        headers=laptop,
+        json={"current_password": "first-password-2026", "new_password": "second-password-2026"},
+    )
     assert r.status_code == 204, r.text
     for old in (laptop, phone):
         assert_problem(await anonymous.get("/me", headers=old), 401)
-    fresh = await anonymous.post("/auth/token", data={"grant_type": "password", "username": "pw.changer",
-                                                       "password": "second-password-2026"})
+    fresh = await anonymous.post(
+        "/auth/token", data={"grant_type": "password", "username": "pw.changer", "password": "second-password-2026"}
+    )
     headers = {"Authorization": f"Bearer {fresh.json()['access_token']}"}
     assert (await anonymous.get("/me", headers=headers)).status_code == 200
     # An administrator's reset ends them too.
-    assert (await client.patch(f"/users/{created.json()['id']}", json={"password": "third-password-2026"})).status_code == 200
+    assert (
+        await client.patch(f"/users/{created.json()['id']}", json={"password": "third-password-2026"})
+    ).status_code == 200
     assert_problem(await anonymous.get("/me", headers=headers), 401)
 
 
@@ -131,18 +159,31 @@ async def test_a_405_lists_the_methods_the_path_has(client, cycle):
 async def test_the_token_endpoint_speaks_oauth(anonymous, client):
     created = await client.post("/clients", json={"name": "HR system", "scopes": ["officers:read"]})
     body = created.json()
-    r = await anonymous.post("/auth/token", data={"grant_type": "client_credentials"}, auth=(body["client_id"], body["client_secret"]))
+    r = await anonymous.post(
+        "/auth/token", data={"grant_type": "client_credentials"}, auth=(body["client_id"], body["client_secret"])
+    )
     assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
     for _ in range(5):
-        await anonymous.post("/auth/token", data={"grant_type": "client_credentials"}, auth=(body["client_id"], "wrong"))
-    r = await anonymous.post("/auth/token", data={"grant_type": "client_credentials"}, auth=(body["client_id"], body["client_secret"]))
+        await anonymous.post(
+            "/auth/token", data={"grant_type": "client_credentials"}, auth=(body["client_id"], "wrong")
+        )
+    r = await anonymous.post(
+        "/auth/token", data={"grant_type": "client_credentials"}, auth=(body["client_id"], body["client_secret"])
+    )
     problem = assert_problem(r, 429)
     assert problem["error"] == "temporarily_unavailable" and r.headers["cache-control"] == "no-store"
     assert int(r.headers["retry-after"]) > 0
 
 
-@pytest.mark.parametrize("model, field, nullable", [("OfficerUpdate", "sex", False), ("OfficerUpdate", "rank", True),
-                                                     ("VenueUpdate", "capacity", False), ("ModuleUpdate", "venue_id", True)])
+@pytest.mark.parametrize(
+    "model, field, nullable",
+    [
+        ("OfficerUpdate", "sex", False),
+        ("OfficerUpdate", "rank", True),
+        ("VenueUpdate", "capacity", False),
+        ("ModuleUpdate", "venue_id", True),
+    ],
+)
 def test_patch_schemas_advertise_null_only_where_it_clears(app, model, field, nullable):
     prop = app.openapi()["components"]["schemas"][model]["properties"][field]
     assert ({"type": "null"} in prop.get("anyOf", [])) is nullable, prop

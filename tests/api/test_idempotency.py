@@ -25,7 +25,11 @@ def key() -> dict[str, str]:
 
 
 def programme_body(**overrides) -> dict:
-    return {"name": "Retry-safe programme (test)", "acronym": f"RS-{uuid.uuid4().hex[:6]}", "implementer": "Test"} | overrides
+    return {
+        "name": "Retry-safe programme (test)",
+        "acronym": f"RS-{uuid.uuid4().hex[:6]}",
+        "implementer": "Test",
+    } | overrides
 
 
 async def programmes_named(db, acronym: str) -> int:
@@ -33,8 +37,13 @@ async def programmes_named(db, acronym: str) -> int:
 
 
 async def keys_of(db, user_id) -> list[IdempotencyKey]:
-    return list(await db.scalars(select(IdempotencyKey).where(IdempotencyKey.principal == f"user:{user_id}")
-                                 .execution_options(populate_existing=True)))
+    return list(
+        await db.scalars(
+            select(IdempotencyKey)
+            .where(IdempotencyKey.principal == f"user:{user_id}")
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 async def test_a_retried_create_replays_the_first_answer_and_creates_nothing(client, db):
@@ -58,10 +67,15 @@ async def test_the_same_key_for_another_request_is_a_422_naming_the_header(clien
     body, headers = programme_body(), key()
     assert (await client.post("/programmes", json=body, headers=headers)).status_code == 201
     other = programme_body()
-    problem = assert_problem(await client.post("/programmes", json=other, headers=headers), 422, "/problems/idempotency-key-reused")
+    problem = assert_problem(
+        await client.post("/programmes", json=other, headers=headers), 422, "/problems/idempotency-key-reused"
+    )
     assert "Idempotency-Key" in problem["detail"]
-    assert_problem(await client.post("/agencies", json={"name_en": "X", "name_ar": "س", "kind": "police"}, headers=headers),
-                   422, "/problems/idempotency-key-reused")  # another path is another request too
+    assert_problem(
+        await client.post("/agencies", json={"name_en": "X", "name_ar": "س", "kind": "police"}, headers=headers),
+        422,
+        "/problems/idempotency-key-reused",
+    )  # another path is another request too
     assert await programmes_named(db, other["acronym"]) == 0
 
 
@@ -85,8 +99,11 @@ async def test_a_bare_key_is_the_same_key_as_its_quoted_form(client):
 async def test_a_malformed_key_is_a_400_naming_the_header(client, db):
     body = programme_body()
     for value in ('""', '"' + "k" * 256 + '"', "two words", '"a", "b"', '"unterminated'):
-        problem = assert_problem(await client.post("/programmes", json=body, headers={"Idempotency-Key": value}), 400,
-                                 "/problems/idempotency-key-invalid")
+        problem = assert_problem(
+            await client.post("/programmes", json=body, headers={"Idempotency-Key": value}),
+            400,
+            "/problems/idempotency-key-invalid",
+        )
         assert "Idempotency-Key" in problem["detail"], value
     # The header sent twice is a list, not a key.
     twice = [("Idempotency-Key", '"a"'), ("Idempotency-Key", '"b"')]
@@ -110,7 +127,11 @@ async def test_a_conflict_frees_the_key(client, db):
 
 async def test_a_refused_or_invalid_request_leaves_no_key(client, db):
     headers = key()
-    assert_problem(await client.post("/programmes", json={"name": "no acronym"}, headers=headers), 422, "/problems/validation-error")
+    assert_problem(
+        await client.post("/programmes", json={"name": "no acronym"}, headers=headers),
+        422,
+        "/problems/validation-error",
+    )
     assert_problem(await client.post("/no-such-route", json={}, headers=headers), 404)
     assert await keys_of(db, client.user_id) == []
 
@@ -123,11 +144,16 @@ async def test_without_a_valid_token_nothing_is_claimed(anonymous, db):
 
 
 async def test_the_token_endpoint_and_other_methods_ignore_the_header(client, anonymous):
-    r = await anonymous.post("/auth/token", data={"grant_type": "password", "username": "nobody", "password": "x"},
-                             headers={"Idempotency-Key": "not a key"})
+    r = await anonymous.post(
+        "/auth/token",
+        data={"grant_type": "password", "username": "nobody", "password": "x"},
+        headers={"Idempotency-Key": "not a key"},
+    )
     assert r.json().get("type") != "/problems/idempotency-key-invalid"
     created = (await client.post("/programmes", json=programme_body())).json()
-    patched = await client.patch(f"/programmes/{created['id']}", json={"name": "Renamed (test)"}, headers={"Idempotency-Key": "not a key"})
+    patched = await client.patch(
+        f"/programmes/{created['id']}", json={"name": "Renamed (test)"}, headers={"Idempotency-Key": "not a key"}
+    )
     assert patched.status_code == 200, patched.text
 
 
@@ -135,19 +161,33 @@ async def test_a_key_in_use_is_a_409_with_retry_after_until_its_lease_runs_out(c
     body = json.dumps(programme_body()).encode()
     send = {"Content-Type": "application/json", "Idempotency-Key": (raw := str(uuid.uuid4()))}
     now = utcnow()
-    db.add(IdempotencyKey(principal=f"user:{client.user_id}", key=raw, state=KeyState.processing, attempt=uuid7(),
-                          fingerprint=fingerprint(method="POST", path="/api/v1/programmes", query=b"", content_type="application/json",
-                                                  body=body),
-                          locked_until=now + timedelta(minutes=5), created_at=now, expires_at=now + timedelta(hours=24)))
+    db.add(
+        IdempotencyKey(
+            principal=f"user:{client.user_id}",
+            key=raw,
+            state=KeyState.processing,
+            attempt=uuid7(),
+            fingerprint=fingerprint(
+                method="POST", path="/api/v1/programmes", query=b"", content_type="application/json", body=body
+            ),
+            locked_until=now + timedelta(minutes=5),
+            created_at=now,
+            expires_at=now + timedelta(hours=24),
+        )
+    )
     await db.flush()
     r = await client.post("/programmes", content=body, headers=send)
     assert_problem(r, 409, "/problems/idempotency-key-in-use")
     assert r.headers["retry-after"] == "1"
     # Another request with the key is a reuse, even while the first runs.
-    assert_problem(await client.post("/programmes", content=body + b" ", headers=send), 422, "/problems/idempotency-key-reused")
+    assert_problem(
+        await client.post("/programmes", content=body + b" ", headers=send), 422, "/problems/idempotency-key-reused"
+    )
     assert await programmes_named(db, json.loads(body)["acronym"]) == 0
     # The first request's process died: once its lease has run out, the retry takes the key over.
-    await db.execute(update(IdempotencyKey).where(IdempotencyKey.key == raw).values(locked_until=now - timedelta(seconds=1)))
+    await db.execute(
+        update(IdempotencyKey).where(IdempotencyKey.key == raw).values(locked_until=now - timedelta(seconds=1))
+    )
     assert (await client.post("/programmes", content=body, headers=send)).status_code == 201
     assert await programmes_named(db, json.loads(body)["acronym"]) == 1
 
@@ -155,12 +195,38 @@ async def test_a_key_in_use_is_a_409_with_retry_after_until_its_lease_runs_out(c
 async def test_an_expired_key_counts_as_absent_and_expired_keys_are_purged(client, db):
     body, raw = programme_body(), str(uuid.uuid4())
     past = utcnow() - timedelta(hours=25)
-    stale = [IdempotencyKey(principal=f"user:{uuid.uuid4()}", key=f"old-{i}", fingerprint="0" * 64, state=KeyState.completed,
-                            attempt=uuid7(), created_at=past, expires_at=past + timedelta(hours=24), status=201, headers=[], body=b"{}")
-             for i in range(3)]
-    db.add_all(stale + [IdempotencyKey(principal=f"user:{client.user_id}", key=raw, fingerprint="0" * 64, state=KeyState.completed,
-                                       attempt=uuid7(), created_at=past, expires_at=past + timedelta(hours=24), status=201,
-                                       headers=[], body=b"{}")])
+    stale = [
+        IdempotencyKey(
+            principal=f"user:{uuid.uuid4()}",
+            key=f"old-{i}",
+            fingerprint="0" * 64,
+            state=KeyState.completed,
+            attempt=uuid7(),
+            created_at=past,
+            expires_at=past + timedelta(hours=24),
+            status=201,
+            headers=[],
+            body=b"{}",
+        )
+        for i in range(3)
+    ]
+    db.add_all(
+        stale
+        + [
+            IdempotencyKey(
+                principal=f"user:{client.user_id}",
+                key=raw,
+                fingerprint="0" * 64,
+                state=KeyState.completed,
+                attempt=uuid7(),
+                created_at=past,
+                expires_at=past + timedelta(hours=24),
+                status=201,
+                headers=[],
+                body=b"{}",
+            )
+        ]
+    )
     await db.flush()
     r = await client.post("/programmes", json=body, headers={"Idempotency-Key": raw})
     assert r.status_code == 201 and "idempotent-replayed" not in r.headers  # not a 422: the old use has expired

@@ -28,13 +28,20 @@ async def test_a_retried_nomination_and_decision_take_effect_once(client, cycle)
     assert (retried.status_code, retried.headers["idempotent-replayed"]) == (201, "true")
     assert retried.json() == nominated.json() and retried.headers["location"] == nominated.headers["location"]
     # Without the key the same request is a second nomination, and the rules refuse it.
-    assert_problem(await client.post(f"/modules/{module['id']}/nominations", json=nominate), 422, "/problems/already-nominated")
+    assert_problem(
+        await client.post(f"/modules/{module['id']}/nominations", json=nominate), 422, "/problems/already-nominated"
+    )
 
     nomination_id, decision = nominated.json()["id"], key()
-    accepted = await client.post(f"/nominations/{nomination_id}/decision", json={"decision": "accept"}, headers=decision)
+    accepted = await client.post(
+        f"/nominations/{nomination_id}/decision", json={"decision": "accept"}, headers=decision
+    )
     assert accepted.status_code == 200 and accepted.json()["nomination"]["status"] == "enrolled", accepted.text
     again = await client.post(f"/nominations/{nomination_id}/decision", json={"decision": "accept"}, headers=decision)
-    assert (again.status_code, again.headers["idempotent-replayed"]) == (200, "true") and again.json() == accepted.json()
+    assert (again.status_code, again.headers["idempotent-replayed"]) == (
+        200,
+        "true",
+    ) and again.json() == accepted.json()
     history = (await client.get(f"/nominations/{nomination_id}/history")).json()
     assert [(h["from_status"], h["to_status"]) for h in history] == [(None, "submitted"), ("submitted", "enrolled")]
     balance = (await client.get(f"/modules/{module['id']}/balance")).json()
@@ -47,7 +54,9 @@ async def test_a_repeated_attendance_list_changes_nothing(client, cycle):
     module = await open_module(client, cycle["id"], "IDEM-2")
     oid = await officer(client, await agency(client, "Attendance police (test)"))
     nomination = (await client.post(f"/modules/{module['id']}/nominations", json={"officer_id": oid})).json()
-    assert (await client.post(f"/nominations/{nomination['id']}/decision", json={"decision": "accept"})).status_code == 200
+    assert (
+        await client.post(f"/nominations/{nomination['id']}/decision", json={"decision": "accept"})
+    ).status_code == 200
     session_id = (await client.get(f"/modules/{module['id']}/sessions")).json()["items"][0]["id"]
     marks = {"marks": [{"officer_id": oid, "status": "present"}]}
     first = await client.put(f"/sessions/{session_id}/attendance", json=marks, headers=key())
@@ -62,7 +71,9 @@ async def test_an_answer_with_a_secret_is_not_kept(client, db):
     created = await client.post("/clients", json=body, headers=headers)
     assert created.status_code == 201 and created.json()["client_secret"], created.text
     assert created.headers["cache-control"] == "no-store"
-    [stored] = await db.scalars(select(IdempotencyKey).where(IdempotencyKey.key == headers["Idempotency-Key"].strip('"')))
+    [stored] = await db.scalars(
+        select(IdempotencyKey).where(IdempotencyKey.key == headers["Idempotency-Key"].strip('"'))
+    )
     assert stored.body is None and stored.status == 201
     retried = await client.post("/clients", json=body, headers=headers)
     problem = assert_problem(retried, 409, "/problems/idempotency-key-answer-not-kept")

@@ -28,9 +28,16 @@ from tests.api.catalogue_data import (  # noqa: F401  (fixtures)
 
 async def test_create_module_201_with_etag_and_location(client, cycle):
     venue = await make_venue(client)
-    body = module_body(cycle["id"], "ILP-01", title="Intelligence-Led Policing", venue_id=venue["id"], vetting_required="leahy",
-                       female_share_target=0.3, completion_threshold=0.75,
-                       funding_source={"donor": "EU", "instrument": "Instrument contributing to Stability and Peace"})
+    body = module_body(
+        cycle["id"],
+        "ILP-01",
+        title="Intelligence-Led Policing",
+        venue_id=venue["id"],
+        vetting_required="leahy",
+        female_share_target=0.3,
+        completion_threshold=0.75,
+        funding_source={"donor": "EU", "instrument": "Instrument contributing to Stability and Peace"},
+    )
     r = await client.post("/modules", json=body)
     assert r.status_code == 201, r.text
     assert r.headers["etag"] == '"1"'
@@ -38,8 +45,21 @@ async def test_create_module_201_with_etag_and_location(client, cycle):
     assert r.headers["location"] == f"/api/v1/modules/{module['id']}"
     assert module["status"] == "draft" and module["status_reason"] is None
     assert module["version"] == 1
-    for field in ("cycle_id", "code", "title", "discipline", "format", "capacity", "venue_id", "languages", "interpretation",
-                  "vetting_required", "female_share_target", "completion_threshold", "funding_source"):
+    for field in (
+        "cycle_id",
+        "code",
+        "title",
+        "discipline",
+        "format",
+        "capacity",
+        "venue_id",
+        "languages",
+        "interpretation",
+        "vetting_required",
+        "female_share_target",
+        "completion_threshold",
+        "funding_source",
+    ):
         assert module[field] == body[field], field
     assert module["prerequisite_module_ids"] == []
 
@@ -50,8 +70,17 @@ async def test_create_module_201_with_etag_and_location(client, cycle):
 
 
 async def test_defaults(client, cycle):
-    r = await client.post("/modules", json={"cycle_id": cycle["id"], "code": "D-1", "title": "Defaults", "discipline": "ilp",
-                                            "format": "workshop", "capacity": 12})
+    r = await client.post(
+        "/modules",
+        json={
+            "cycle_id": cycle["id"],
+            "code": "D-1",
+            "title": "Defaults",
+            "discipline": "ilp",
+            "format": "workshop",
+            "capacity": 12,
+        },
+    )
     assert r.status_code == 201, r.text
     m = r.json()
     assert m["completion_threshold"] == 0.8
@@ -97,11 +126,23 @@ async def test_unknown_discipline_is_422_naming_discipline(client, cycle):
 
 
 async def test_extending_the_vocabulary_makes_the_discipline_accepted(client, cycle):
-    assert (await client.post("/modules", json=module_body(cycle["id"], "CF-01", discipline="counter-financing"))).status_code == 422
-    r = await client.post("/disciplines", json={"code": "counter-financing", "label_en": "Countering the financing of terrorism",
-                                                "label_ar": "مكافحة تمويل الإرهاب"})
+    assert (
+        await client.post("/modules", json=module_body(cycle["id"], "CF-01", discipline="counter-financing"))
+    ).status_code == 422
+    r = await client.post(
+        "/disciplines",
+        json={
+            "code": "counter-financing",
+            "label_en": "Countering the financing of terrorism",
+            "label_ar": "مكافحة تمويل الإرهاب",
+        },
+    )
     assert r.status_code == 201, r.text
-    assert r.json() == {"code": "counter-financing", "label_en": "Countering the financing of terrorism", "label_ar": "مكافحة تمويل الإرهاب"}
+    assert r.json() == {
+        "code": "counter-financing",
+        "label_en": "Countering the financing of terrorism",
+        "label_ar": "مكافحة تمويل الإرهاب",
+    }
     assert "counter-financing" in [d["code"] for d in (await client.get("/disciplines")).json()]
     r = await client.post("/modules", json=module_body(cycle["id"], "CF-01", discipline="counter-financing"))
     assert r.status_code == 201, r.text
@@ -138,7 +179,9 @@ async def test_unknown_field_is_refused(client, cycle):
 
 async def test_patch_with_if_match(client, cycle):
     m = await make_module(client, cycle["id"], "P-1")
-    r = await client.patch(f"/modules/{m['id']}", json={"title": "Renamed", "capacity": 25}, headers={"If-Match": '"1"'})
+    r = await client.patch(
+        f"/modules/{m['id']}", json={"title": "Renamed", "capacity": 25}, headers={"If-Match": '"1"'}
+    )
     assert r.status_code == 200, r.text
     assert r.headers["etag"] == '"2"'
     assert r.json()["title"] == "Renamed" and r.json()["capacity"] == 25 and r.json()["version"] == 2
@@ -153,7 +196,9 @@ async def test_patch_with_if_match(client, cycle):
 
 async def test_patch_capacity_zero_and_null_required_field_are_422(client, cycle):
     m = await make_module(client, cycle["id"], "P-2")
-    assert "capacity" in error_fields(assert_problem(await client.patch(f"/modules/{m['id']}", json={"capacity": 0}), 422))
+    assert "capacity" in error_fields(
+        assert_problem(await client.patch(f"/modules/{m['id']}", json={"capacity": 0}), 422)
+    )
     assert_problem(await client.patch(f"/modules/{m['id']}", json={"title": None}), 422)
 
 
@@ -172,13 +217,16 @@ async def test_delete_module(client, cycle):
 async def test_prerequisites_round_trip(client, cycle):
     osint = await make_module(client, cycle["id"], "OPINT-01", discipline="osint")
     humint = await make_module(client, cycle["id"], "OPINT-02", discipline="osint")
-    follow_up = await make_module(client, cycle["id"], "DE-01", discipline="digital-evidence",
-                                  prerequisite_module_ids=[osint["id"], humint["id"]])
+    follow_up = await make_module(
+        client, cycle["id"], "DE-01", discipline="digital-evidence", prerequisite_module_ids=[osint["id"], humint["id"]]
+    )
     assert sorted(follow_up["prerequisite_module_ids"]) == sorted([osint["id"], humint["id"]])
     got = (await client.get(f"/modules/{follow_up['id']}")).json()
     assert sorted(got["prerequisite_module_ids"]) == sorted([osint["id"], humint["id"]])
 
-    r = await client.patch(f"/modules/{follow_up['id']}", json={"prerequisite_module_ids": [osint["id"]]}, headers={"If-Match": '"1"'})
+    r = await client.patch(
+        f"/modules/{follow_up['id']}", json={"prerequisite_module_ids": [osint["id"]]}, headers={"If-Match": '"1"'}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["prerequisite_module_ids"] == [osint["id"]]
     assert r.headers["etag"] == '"2"'  # an association-only change still bumps the version
@@ -190,7 +238,9 @@ async def test_prerequisites_round_trip(client, cycle):
 
 
 async def test_unknown_prerequisite_is_422(client, cycle):
-    body = assert_problem(await client.post("/modules", json=module_body(cycle["id"], "F-1", prerequisite_module_ids=[unknown_id()])), 422)
+    body = assert_problem(
+        await client.post("/modules", json=module_body(cycle["id"], "F-1", prerequisite_module_ids=[unknown_id()])), 422
+    )
     assert "prerequisite_module_ids" in error_fields(body)
 
 
@@ -230,7 +280,9 @@ async def test_delete_a_prerequisite_in_use_is_409(client, cycle):
 
 async def test_delete_a_module_with_sessions_is_409(client, cycle):
     m = await make_module(client, cycle["id"], "S-1")
-    r = await client.post(f"/modules/{m['id']}/sessions", json=session_body("2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00"))
+    r = await client.post(
+        f"/modules/{m['id']}/sessions", json=session_body("2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00")
+    )
     assert r.status_code == 201, r.text
     body = assert_problem(await client.delete(f"/modules/{m['id']}"), 409, "/problems/in-use")
     assert any("training_sessions" in ref["reference"] for ref in body["references"])
@@ -248,12 +300,18 @@ def codes(r) -> list[str]:
 @pytest.fixture
 async def catalogue(client, cycle, other_cycle):
     """Four modules in two cycles, with sessions in January and March 2025."""
-    ilp = await make_module(client, cycle["id"], "ILP-01", title="Intelligence-Led Policing: foreign terrorist fighters")
+    ilp = await make_module(
+        client, cycle["id"], "ILP-01", title="Intelligence-Led Policing: foreign terrorist fighters"
+    )
     osint = await make_module(client, cycle["id"], "OSINT-01", title="Social-media analysis", discipline="osint")
-    de = await make_module(client, cycle["id"], "DE-01", title="Digital Forensic Methodologies", discipline="digital-evidence")
+    de = await make_module(
+        client, cycle["id"], "DE-01", title="Digital Forensic Methodologies", discipline="digital-evidence"
+    )
     other = await make_module(client, other_cycle["id"], "ILP-01", title="Intelligence-Led Policing (second cycle)")
-    for module, start, end in [(ilp, "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00"),
-                               (osint, "2025-03-10T09:00:00+03:00", "2025-03-10T13:00:00+03:00")]:
+    for module, start, end in [
+        (ilp, "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00"),
+        (osint, "2025-03-10T09:00:00+03:00", "2025-03-10T13:00:00+03:00"),
+    ]:
         r = await client.post(f"/modules/{module['id']}/sessions", json=session_body(start, end))
         assert r.status_code == 201, r.text
     assert (await transition(client, osint["id"], "planned")).status_code == 200
@@ -273,14 +331,19 @@ async def test_filter_by_discipline(client, cycle, catalogue):
 
 async def test_filter_by_status(client, cycle, catalogue):
     assert codes(await client.get("/modules", params={"cycle_id": cycle["id"], "status": "planned"})) == ["OSINT-01"]
-    assert codes(await client.get("/modules", params={"cycle_id": cycle["id"], "status": "draft"})) == ["DE-01", "ILP-01"]
+    assert codes(await client.get("/modules", params={"cycle_id": cycle["id"], "status": "draft"})) == [
+        "DE-01",
+        "ILP-01",
+    ]
     assert_problem(await client.get("/modules", params={"status": "finished"}), 422)
 
 
 async def test_filter_by_free_text(client, cycle, catalogue):
     assert codes(await client.get("/modules", params={"cycle_id": cycle["id"], "q": "forensic"})) == ["DE-01"]
     assert codes(await client.get("/modules", params={"cycle_id": cycle["id"], "q": "SOCIAL-MEDIA"})) == ["OSINT-01"]
-    assert codes(await client.get("/modules", params={"cycle_id": cycle["id"], "q": "osint-0"})) == ["OSINT-01"]  # the code too
+    assert codes(await client.get("/modules", params={"cycle_id": cycle["id"], "q": "osint-0"})) == [
+        "OSINT-01"
+    ]  # the code too
     assert codes(await client.get("/modules", params={"cycle_id": cycle["id"], "q": "nothing like this"})) == []
 
 
@@ -290,10 +353,15 @@ async def test_filter_by_session_dates(client, cycle, catalogue):
 
     assert codes(await window(starts_from="2025-03-01T00:00:00Z")) == ["OSINT-01"]
     assert codes(await window(starts_to="2025-02-01T00:00:00Z")) == ["ILP-01"]
-    assert codes(await window(starts_from="2025-01-01T00:00:00Z", starts_to="2025-12-31T00:00:00Z")) == ["ILP-01", "OSINT-01"]
+    assert codes(await window(starts_from="2025-01-01T00:00:00Z", starts_to="2025-12-31T00:00:00Z")) == [
+        "ILP-01",
+        "OSINT-01",
+    ]
     assert codes(await window(starts_from="2025-02-01T00:00:00Z", starts_to="2025-03-01T00:00:00Z")) == []
     # Offsets are honoured: the ILP session is 06:00Z–10:00Z on 12 January.
-    assert codes(await window(starts_from="2025-01-12T12:59:00+03:00", starts_to="2025-01-12T14:00:00+03:00")) == ["ILP-01"]
+    assert codes(await window(starts_from="2025-01-12T12:59:00+03:00", starts_to="2025-01-12T14:00:00+03:00")) == [
+        "ILP-01"
+    ]
     assert codes(await window(starts_from="2025-01-12T13:00:00+03:00", starts_to="2025-01-12T14:00:00+03:00")) == []
 
 
@@ -374,7 +442,9 @@ async def test_no_cancel_after_delivery(client, cycle):
     for status in ["planned", "open", "confirmed", "delivered"]:
         assert (await transition(client, m["id"], status)).status_code == 200
     for target in ("cancelled", "postponed"):
-        body = assert_problem(await transition(client, m["id"], target, "too late"), 409, "/problems/illegal-transition")
+        body = assert_problem(
+            await transition(client, m["id"], target, "too late"), 409, "/problems/illegal-transition"
+        )
         assert body["allowed"] == ["closed"]
 
 

@@ -33,23 +33,37 @@ async def test_nominate_accept_and_history(client, setup):
 
 async def test_refusals_name_the_rule(client, setup, cycle):
     first = await open_module(client, setup["cycle"], "OPINT-01")
-    follow = await open_module(client, setup["cycle"], "DIGEV-01", prerequisite_module_ids=[first["id"]],
-                               sessions=[("2025-06-01T09:00:00+03:00", "2025-06-01T12:00:00+03:00")])
+    follow = await open_module(
+        client,
+        setup["cycle"],
+        "DIGEV-01",
+        prerequisite_module_ids=[first["id"]],
+        sessions=[("2025-06-01T09:00:00+03:00", "2025-06-01T12:00:00+03:00")],
+    )
     oid = await officer(client, setup["police"])
     body = assert_problem(await nominate(client, follow["id"], oid), 422, "/problems/prerequisite-not-completed")
     assert body["violations"][0]["modules"][0]["code"] == "OPINT-01"
     assert (await nominate(client, first["id"], oid)).status_code == 201
     assert_problem(await nominate(client, first["id"], oid), 422, "/problems/already-nominated")
-    leahy = await open_module(client, setup["cycle"], "GCMS-01", vetting_required="leahy",
-                              sessions=[("2025-07-06T09:00:00+03:00", "2025-07-06T12:00:00+03:00")])
+    leahy = await open_module(
+        client,
+        setup["cycle"],
+        "GCMS-01",
+        vetting_required="leahy",
+        sessions=[("2025-07-06T09:00:00+03:00", "2025-07-06T12:00:00+03:00")],
+    )
     body = assert_problem(await nominate(client, leahy["id"], oid), 422, "/problems/identity-fields-missing")
     assert set(body["violations"][0]["fields"]) == {"national_id", "date_of_birth", "place_of_birth"}
     assert (await client.get(f"/modules/{leahy['id']}/nominations")).json()["items"] == []  # nothing half-written
 
 
 async def test_overlapping_enrolment_is_refused(client, setup):
-    a = await open_module(client, setup["cycle"], "A-1", sessions=[("2025-03-02T09:00:00+03:00", "2025-03-02T13:00:00+03:00")])
-    b = await open_module(client, setup["cycle"], "B-1", sessions=[("2025-03-02T12:00:00+03:00", "2025-03-02T15:00:00+03:00")])
+    a = await open_module(
+        client, setup["cycle"], "A-1", sessions=[("2025-03-02T09:00:00+03:00", "2025-03-02T13:00:00+03:00")]
+    )
+    b = await open_module(
+        client, setup["cycle"], "B-1", sessions=[("2025-03-02T12:00:00+03:00", "2025-03-02T15:00:00+03:00")]
+    )
     oid = await officer(client, setup["police"])
     nom = (await nominate(client, a["id"], oid)).json()
     await decide(client, nom["id"])
@@ -101,10 +115,15 @@ async def test_withdrawal_promotes_the_same_agencys_alternate_first(client, setu
     holder = (await nominate(client, module["id"], await officer(client, setup["police"]))).json()
     await decide(client, holder["id"])
     other = (await nominate(client, module["id"], await officer(client, setup["inis"]), priority=1)).json()
-    alternate = (await nominate(client, module["id"], await officer(client, setup["police"]), role="alternate", priority=50)).json()
+    alternate = (
+        await nominate(client, module["id"], await officer(client, setup["police"]), role="alternate", priority=50)
+    ).json()
     for n in (other, alternate):
         await decide(client, n["id"], "waitlist")
-    assert [n["id"] for n in (await client.get(f"/modules/{module['id']}/waitlist")).json()] == [other["id"], alternate["id"]]
+    assert [n["id"] for n in (await client.get(f"/modules/{module['id']}/waitlist")).json()] == [
+        other["id"],
+        alternate["id"],
+    ]
     r = await client.post(f"/nominations/{holder['id']}/withdraw", json={"reason": "posted abroad"})
     assert r.status_code == 200, r.text
     assert [p["id"] for p in r.json()["promoted"]] == [alternate["id"]]
@@ -113,8 +132,12 @@ async def test_withdrawal_promotes_the_same_agencys_alternate_first(client, setu
 
 
 async def test_promotion_skips_a_conflicted_candidate_and_says_why(client, setup):
-    module = await open_module(client, setup["cycle"], "S-1", capacity=1, sessions=[("2025-04-06T09:00:00+03:00", "2025-04-06T12:00:00+03:00")])
-    clash = await open_module(client, setup["cycle"], "S-2", sessions=[("2025-04-06T10:00:00+03:00", "2025-04-06T11:00:00+03:00")])
+    module = await open_module(
+        client, setup["cycle"], "S-1", capacity=1, sessions=[("2025-04-06T09:00:00+03:00", "2025-04-06T12:00:00+03:00")]
+    )
+    clash = await open_module(
+        client, setup["cycle"], "S-2", sessions=[("2025-04-06T10:00:00+03:00", "2025-04-06T11:00:00+03:00")]
+    )
     holder = (await nominate(client, module["id"], await officer(client, setup["inis"]))).json()
     await decide(client, holder["id"])
     busy_officer = await officer(client, setup["inis"])
@@ -131,7 +154,10 @@ async def test_promotion_skips_a_conflicted_candidate_and_says_why(client, setup
 
 async def test_coordinator_reorders_the_waitlist(client, setup):
     module = await open_module(client, setup["cycle"], "R-1", capacity=1)
-    noms = [(await nominate(client, module["id"], await officer(client, setup["inis"]), priority=p)).json() for p in (1, 2, 3)]
+    noms = [
+        (await nominate(client, module["id"], await officer(client, setup["inis"]), priority=p)).json()
+        for p in (1, 2, 3)
+    ]
     for n in noms:
         await decide(client, n["id"], "waitlist")
     wanted = [noms[2]["id"], noms[0]["id"]]
@@ -143,7 +169,9 @@ async def test_coordinator_reorders_the_waitlist(client, setup):
 
 async def test_balance_and_female_target_warning(client, setup):
     module = await open_module(client, setup["cycle"], "G-1", capacity=2, female_share_target=0.5)
-    men = [(await nominate(client, module["id"], await officer(client, setup["inis"], "male"))).json() for _ in range(2)]
+    men = [
+        (await nominate(client, module["id"], await officer(client, setup["inis"], "male"))).json() for _ in range(2)
+    ]
     woman = (await nominate(client, module["id"], await officer(client, setup["inis"], "female"))).json()
     assert (await decide(client, men[0]["id"])).json()["warnings"] == []
     full = (await decide(client, men[1]["id"])).json()
@@ -151,7 +179,9 @@ async def test_balance_and_female_target_warning(client, setup):
     assert full["nomination"]["status"] == "enrolled"
     balance = (await client.get(f"/modules/{module['id']}/balance")).json()
     assert balance["enrolled"] == {"female": 0, "male": 2} and balance["pending"] == {"female": 1, "male": 0}
-    assert balance["female_share_now"] == 0 and balance["female_share_if_all_pending_accepted"] == pytest.approx(1 / 3, abs=1e-3)
+    assert balance["female_share_now"] == 0 and balance["female_share_if_all_pending_accepted"] == pytest.approx(
+        1 / 3, abs=1e-3
+    )
     assert balance["target"] == 0.5 and balance["target_source"] == "module" and balance["below_target"] is True
     assert woman["status"] == "submitted"
 
@@ -185,9 +215,20 @@ async def test_cancelling_a_module_withdraws_nominations_and_cancels_vetting_req
     second = (await nominate(client, module["id"], waiting)).json()
     await decide(client, first["id"])
     await decide(client, second["id"], "waitlist")
-    vetting = (await client.post(f"/officers/{seated}/vettings", json={"type": "courtesy", "requested_on": "2025-01-05",
-                                                                      "needed_by": "2025-01-30", "module_id": module["id"]})).json()
-    r = await client.post(f"/modules/{module['id']}/transitions", json={"to": "cancelled", "reason": "venue unavailable"})
+    vetting = (
+        await client.post(
+            f"/officers/{seated}/vettings",
+            json={
+                "type": "courtesy",
+                "requested_on": "2025-01-05",
+                "needed_by": "2025-01-30",
+                "module_id": module["id"],
+            },
+        )
+    ).json()
+    r = await client.post(
+        f"/modules/{module['id']}/transitions", json={"to": "cancelled", "reason": "venue unavailable"}
+    )
     assert r.status_code == 200, r.text
     for nomination in (first, second):
         current = (await client.get(f"/nominations/{nomination['id']}")).json()

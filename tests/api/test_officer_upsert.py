@@ -12,15 +12,22 @@ URL = "/officers/by-external-id/mission-hr/{}"
 
 
 async def _agency(client, name: str, parent: str | None = None, acronym: str | None = None) -> str:
-    r = await client.post("/agencies", json={"name_en": name, "name_ar": "جهة " + name, "kind": "police", "parent_id": parent,
-                                             "acronym": acronym})
+    r = await client.post(
+        "/agencies",
+        json={"name_en": name, "name_ar": "جهة " + name, "kind": "police", "parent_id": parent, "acronym": acronym},
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
 
 def _body(agency_id: str, **extra) -> dict:
-    return {"agency_id": agency_id, "full_name_ar": "حيدر سالم كاظم", "name_latin": "Haider Salem Kadhim", "sex": "male",
-            "rank": "Captain"} | extra
+    return {
+        "agency_id": agency_id,
+        "full_name_ar": "حيدر سالم كاظم",
+        "name_latin": "Haider Salem Kadhim",
+        "sex": "male",
+        "rank": "Captain",
+    } | extra
 
 
 async def test_upsert_creates_then_updates_and_a_repeat_changes_nothing(client):
@@ -68,8 +75,11 @@ async def test_user_names_are_unique_after_nfc_and_case_folding(client):
     first = await client.put(URL.format("U-1"), json=_body(agency))
     assert (await client.patch(f"/officers/{first.json()['id']}", json={"user_name": "Ali.Hassan"})).status_code == 200
     second = await client.put(URL.format("U-2"), params={"allow_duplicate": "true"}, json=_body(agency))
-    assert_problem(await client.patch(f"/officers/{second.json()['id']}", json={"user_name": "ALI.hassan"}), 409,
-                   "/problems/user-name-taken")
+    assert_problem(
+        await client.patch(f"/officers/{second.json()['id']}", json={"user_name": "ALI.hassan"}),
+        409,
+        "/problems/user-name-taken",
+    )
     found = await client.get("/officers", params={"user_name": "ali.HASSAN"})
     assert [o["id"] for o in found.json()["items"]] == [first.json()["id"]]
 
@@ -104,4 +114,6 @@ async def test_administrators_bind_clients_to_an_agency(client):
     assert r.json()["agency_id"] == agency and r.json()["scopes"] == ["imports:write", "scim"]
     r = await client.patch(f"/clients/{r.json()['id']}", json={"agency_id": None})
     assert r.status_code == 200 and r.json()["agency_id"] is None
-    assert_problem(await client.post("/clients", json={"name": "HR", "scopes": [], "agency_id": str(uuid.uuid4())}), 422)
+    assert_problem(
+        await client.post("/clients", json={"name": "HR", "scopes": [], "agency_id": str(uuid.uuid4())}), 422
+    )

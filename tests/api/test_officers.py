@@ -11,18 +11,25 @@ from tests.problems import assert_problem, error_fields
 PROBLEM = "application/problem+json"
 
 
-async def create_agency(client, name_en: str = "Federal Police", name_ar: str = "الشرطة الاتحادية", parent_id: str | None = None) -> dict:
-    r = await client.post("/agencies", json={"name_en": name_en, "name_ar": name_ar, "kind": "police", "parent_id": parent_id})
+async def create_agency(
+    client, name_en: str = "Federal Police", name_ar: str = "الشرطة الاتحادية", parent_id: str | None = None
+) -> dict:
+    r = await client.post(
+        "/agencies", json={"name_en": name_en, "name_ar": name_ar, "kind": "police", "parent_id": parent_id}
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
 
-def officer_body(agency_id: str, full_name_ar: str = "أحمد علي حسين", name_latin: str = "Ahmed Ali Hussein", **extra) -> dict:
+def officer_body(
+    agency_id: str, full_name_ar: str = "أحمد علي حسين", name_latin: str = "Ahmed Ali Hussein", **extra
+) -> dict:
     return {"agency_id": agency_id, "full_name_ar": full_name_ar, "name_latin": name_latin, "sex": "male"} | extra
 
 
-async def create_officer(client, agency_id: str, full_name_ar: str = "أحمد علي حسين", name_latin: str = "Ahmed Ali Hussein",
-                         **extra) -> dict:
+async def create_officer(
+    client, agency_id: str, full_name_ar: str = "أحمد علي حسين", name_latin: str = "Ahmed Ali Hussein", **extra
+) -> dict:
     r = await client.post("/officers", json=officer_body(agency_id, full_name_ar, name_latin, **extra))
     assert r.status_code == 201, r.text
     return r.json()
@@ -40,9 +47,16 @@ async def search(client, **params) -> list[str]:
 async def test_officer_crud(client):
     agency = await create_agency(client)
     body = officer_body(
-        agency["id"], "فاطمة حسن كاظم", "Fatima Hassan Kadhim", sex="female", rank="Captain", job_title="Analyst",
+        agency["id"],
+        "فاطمة حسن كاظم",
+        "Fatima Hassan Kadhim",
+        sex="female",
+        rank="Captain",
+        job_title="Analyst",
         name_parts={"given": "فاطمة", "father": "حسن", "grandfather": "كاظم"},
-        external_ids=[{"source": "mission-hr", "id": "HR-0001"}], email="f.kadhim@example.org", phone="+964 770 000 0000",
+        external_ids=[{"source": "mission-hr", "id": "HR-0001"}],
+        email="f.kadhim@example.org",
+        phone="+964 770 000 0000",
     )
     r = await client.post("/officers", json=body)
     assert r.status_code == 201, r.text
@@ -81,7 +95,9 @@ async def test_officer_crud(client):
     assert (await client.delete(f"/officers/{o['id']}")).status_code == 204
     assert_problem(await client.get(f"/officers/{o['id']}"), 404, "/problems/not-found")
     # Its external id is free again.
-    await create_officer(client, agency["id"], "سعد كريم", "Saad Kareem", external_ids=[{"source": "mission-hr", "id": "HR-0001"}])
+    await create_officer(
+        client, agency["id"], "سعد كريم", "Saad Kareem", external_ids=[{"source": "mission-hr", "id": "HR-0001"}]
+    )
 
 
 async def test_full_name_ar_in_latin_script_is_422(client):
@@ -114,8 +130,10 @@ async def test_bad_contact_fields_are_422(client):
     assert "email" in error_fields(assert_problem(r, 422))
     r = await client.post("/officers", json=officer_body(agency["id"], date_of_birth="2999-01-01"))
     assert "date_of_birth" in error_fields(assert_problem(r, 422))
-    r = await client.post("/officers", json=officer_body(agency["id"], external_ids=[{"source": "hr", "id": "1"},
-                                                                                     {"source": "hr", "id": "2"}]))
+    r = await client.post(
+        "/officers",
+        json=officer_body(agency["id"], external_ids=[{"source": "hr", "id": "1"}, {"source": "hr", "id": "2"}]),
+    )
     assert_problem(r, 422)
 
 
@@ -124,7 +142,9 @@ async def test_bad_contact_fields_are_422(client):
 
 async def test_agency_filter_includes_sub_units(client):
     moi = await create_agency(client, "Ministry of Interior", "وزارة الداخلية")
-    ceid = await create_agency(client, "Criminal Evidence Investigation Directorate", "مديرية تحقيق الأدلة الجنائية", moi["id"])
+    ceid = await create_agency(
+        client, "Criminal Evidence Investigation Directorate", "مديرية تحقيق الأدلة الجنائية", moi["id"]
+    )
     lab = await create_agency(client, "CEID laboratory", "مختبر", ceid["id"])
     moj = await create_agency(client, "Ministry of Justice", "وزارة العدل")
     a = await create_officer(client, moi["id"], "علي حسن", "Ali Hassan")
@@ -143,15 +163,15 @@ async def test_agency_filter_includes_sub_units(client):
 @pytest.mark.parametrize(
     ("stored", "query"),
     [
-        ("أحمد علي حسين", "احمد"),          # hamza above alef
-        ("إبراهيم خليل", "ابراهيم"),         # hamza below alef
-        ("آمنة يوسف", "امنه"),              # madda alef and taa marbuta
-        ("فاطمة حسن", "فاطمه"),             # taa marbuta
-        ("مصطفى كمال", "مصطفي"),            # alef maksura
-        ("مُحَمَّد جَاسِم", "محمد جاسم"),      # harakat and shadda in the stored name
-        ("محمد جاسم", "مُحَمَّد"),            # harakat in the query
-        ("حســـن عبد الله", "حسن عبد"),       # tatweel
-        ("احمد علي حسين", "أحمد"),           # folding works both ways
+        ("أحمد علي حسين", "احمد"),  # hamza above alef
+        ("إبراهيم خليل", "ابراهيم"),  # hamza below alef
+        ("آمنة يوسف", "امنه"),  # madda alef and taa marbuta
+        ("فاطمة حسن", "فاطمه"),  # taa marbuta
+        ("مصطفى كمال", "مصطفي"),  # alef maksura
+        ("مُحَمَّد جَاسِم", "محمد جاسم"),  # harakat and shadda in the stored name
+        ("محمد جاسم", "مُحَمَّد"),  # harakat in the query
+        ("حســـن عبد الله", "حسن عبد"),  # tatweel
+        ("احمد علي حسين", "أحمد"),  # folding works both ways
     ],
 )
 async def test_arabic_search_after_normalisation(client, stored, query):
@@ -239,7 +259,9 @@ async def test_namesake_in_another_agency_is_not_a_duplicate(client):
 async def test_same_external_id_is_refused_even_with_allow_duplicate(client):
     a1 = await create_agency(client, "Federal Police", "الشرطة الاتحادية")
     a2 = await create_agency(client, "Counter-Terrorism Service", "جهاز مكافحة الإرهاب")
-    first = await create_officer(client, a1["id"], "علي حسن", "Ali Hassan", external_ids=[{"source": "mission-hr", "id": "HR-42"}])
+    first = await create_officer(
+        client, a1["id"], "علي حسن", "Ali Hassan", external_ids=[{"source": "mission-hr", "id": "HR-42"}]
+    )
 
     body = officer_body(a2["id"], "عمر خالد", "Omar Khalid", external_ids=[{"source": "mission-hr", "id": "HR-42"}])
     for params in ({}, {"allow_duplicate": "true"}):
@@ -248,33 +270,52 @@ async def test_same_external_id_is_refused_even_with_allow_duplicate(client):
         assert [(c["id"], c["matched_on"]) for c in problem["candidates"]] == [(first["id"], "external_id")]
 
     # The same id from another source is a different id.
-    r = await client.post("/officers", json=officer_body(a2["id"], "عمر خالد", "Omar Khalid",
-                                                         external_ids=[{"source": "invest", "id": "HR-42"}]))
+    r = await client.post(
+        "/officers",
+        json=officer_body(a2["id"], "عمر خالد", "Omar Khalid", external_ids=[{"source": "invest", "id": "HR-42"}]),
+    )
     assert r.status_code == 201, r.text
 
 
 async def test_external_id_filter(client):
     agency = await create_agency(client)
-    o = await create_officer(client, agency["id"], "علي حسن", "Ali Hassan",
-                             external_ids=[{"source": "mission-hr", "id": "HR-7"}, {"source": "invest", "id": "INV-9"}])
-    await create_officer(client, agency["id"], "عمر خالد", "Omar Khalid", external_ids=[{"source": "mission-hr", "id": "HR-8"}])
+    o = await create_officer(
+        client,
+        agency["id"],
+        "علي حسن",
+        "Ali Hassan",
+        external_ids=[{"source": "mission-hr", "id": "HR-7"}, {"source": "invest", "id": "INV-9"}],
+    )
+    await create_officer(
+        client, agency["id"], "عمر خالد", "Omar Khalid", external_ids=[{"source": "mission-hr", "id": "HR-8"}]
+    )
     assert await search(client, external_source="mission-hr", external_id="HR-7") == [o["id"]]
     assert await search(client, external_source="invest", external_id="INV-9") == [o["id"]]
     assert await search(client, external_source="invest", external_id="HR-7") == []
     assert await search(client, external_source="mission-hr", external_id="HR-999") == []
     assert len(await search(client, external_source="mission-hr")) == 2
     r = await client.get("/officers", params={"external_source": "mission-hr", "external_id": "HR-7"})
-    assert r.json()["items"][0]["external_ids"] == [{"source": "invest", "id": "INV-9"}, {"source": "mission-hr", "id": "HR-7"}]
+    assert r.json()["items"][0]["external_ids"] == [
+        {"source": "invest", "id": "INV-9"},
+        {"source": "mission-hr", "id": "HR-7"},
+    ]
 
 
 async def test_patch_external_ids_replaces_them(client):
     agency = await create_agency(client)
-    o = await create_officer(client, agency["id"], "علي حسن", "Ali Hassan",
-                             external_ids=[{"source": "mission-hr", "id": "HR-1"}, {"source": "invest", "id": "INV-1"}])
+    o = await create_officer(
+        client,
+        agency["id"],
+        "علي حسن",
+        "Ali Hassan",
+        external_ids=[{"source": "mission-hr", "id": "HR-1"}, {"source": "invest", "id": "INV-1"}],
+    )
 
-    r = await client.patch(f"/officers/{o['id']}", json={"external_ids": [{"source": "invest", "id": "INV-1"},
-                                                                         {"source": "gtts", "id": "G-5"}]},
-                           headers={"If-Match": '"1"'})
+    r = await client.patch(
+        f"/officers/{o['id']}",
+        json={"external_ids": [{"source": "invest", "id": "INV-1"}, {"source": "gtts", "id": "G-5"}]},
+        headers={"If-Match": '"1"'},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["version"] == 2
     assert r.headers["etag"] == '"2"'
@@ -305,12 +346,16 @@ async def test_patch_external_ids_replaces_them(client):
     assert r.json()["version"] == 4
 
     # The freed id can be used by someone else.
-    await create_officer(client, agency["id"], "عمر خالد", "Omar Khalid", external_ids=[{"source": "invest", "id": "INV-2"}])
+    await create_officer(
+        client, agency["id"], "عمر خالد", "Omar Khalid", external_ids=[{"source": "invest", "id": "INV-2"}]
+    )
 
 
 async def test_patch_external_id_taken_by_another_officer_is_409(client):
     agency = await create_agency(client)
-    a = await create_officer(client, agency["id"], "علي حسن", "Ali Hassan", external_ids=[{"source": "mission-hr", "id": "HR-1"}])
+    a = await create_officer(
+        client, agency["id"], "علي حسن", "Ali Hassan", external_ids=[{"source": "mission-hr", "id": "HR-1"}]
+    )
     b = await create_officer(client, agency["id"], "عمر خالد", "Omar Khalid")
     r = await client.patch(f"/officers/{b['id']}", json={"external_ids": [{"source": "mission-hr", "id": "HR-1"}]})
     problem = assert_problem(r, 409, "/problems/possible-duplicate")

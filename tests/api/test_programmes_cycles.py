@@ -64,8 +64,12 @@ async def test_programme_create_returns_location_and_etag(client):
 
 
 async def test_programme_get_lists_and_patch_with_if_match(client):
-    p = await create_programme(client, name="UNODC law enforcement capacities", implementer="UNODC",
-                               funding_sources=[{"donor": "US", "instrument": "INL"}])
+    p = await create_programme(
+        client,
+        name="UNODC law enforcement capacities",
+        implementer="UNODC",
+        funding_sources=[{"donor": "US", "instrument": "INL"}],
+    )
     pid = p["id"]
 
     r = await client.get(f"/programmes/{pid}")
@@ -73,7 +77,9 @@ async def test_programme_get_lists_and_patch_with_if_match(client):
     etag = r.headers["etag"]
     assert etag == '"1"'
 
-    r = await client.patch(f"/programmes/{pid}", json={"name": "UNODC Iraq law enforcement"}, headers={"If-Match": etag})
+    r = await client.patch(
+        f"/programmes/{pid}", json={"name": "UNODC Iraq law enforcement"}, headers={"If-Match": etag}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["version"] == 2
     assert r.json()["name"] == "UNODC Iraq law enforcement"
@@ -182,9 +188,14 @@ async def test_cycle_defaults(client):
 
 async def test_cycle_explicit_values_kept(client):
     p = await create_programme(client)
-    c = await create_cycle(client, p["id"], female_share_target=0.25, time_zone="Europe/Madrid",
-                           working_days=["monday", "tuesday", "wednesday", "thursday", "friday"],
-                           holidays=[{"date": "2025-03-31", "name": "Eid al-Fitr"}])
+    c = await create_cycle(
+        client,
+        p["id"],
+        female_share_target=0.25,
+        time_zone="Europe/Madrid",
+        working_days=["monday", "tuesday", "wednesday", "thursday", "friday"],
+        holidays=[{"date": "2025-03-31", "name": "Eid al-Fitr"}],
+    )
     assert c["female_share_target"] == 0.25
     assert c["time_zone"] == "Europe/Madrid"
     assert c["working_days"] == ["monday", "tuesday", "wednesday", "thursday", "friday"]
@@ -194,13 +205,18 @@ async def test_cycle_explicit_values_kept(client):
 async def test_cycle_patch_with_if_match_and_holidays(client):
     p = await create_programme(client)
     c = await create_cycle(client, p["id"])
-    r = await client.patch(f"/cycles/{c['id']}", json={"holidays": [{"date": "2025-06-06", "name": "Eid al-Adha"}]},
-                           headers={"If-Match": '"1"'})
+    r = await client.patch(
+        f"/cycles/{c['id']}",
+        json={"holidays": [{"date": "2025-06-06", "name": "Eid al-Adha"}]},
+        headers={"If-Match": '"1"'},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["version"] == 2
     assert r.headers["etag"] == '"2"'
     assert r.json()["holidays"] == [{"date": "2025-06-06", "name": "Eid al-Adha"}]
-    assert (await client.get(f"/cycles/{c['id']}")).json()["holidays"] == [{"date": "2025-06-06", "name": "Eid al-Adha"}]
+    assert (await client.get(f"/cycles/{c['id']}")).json()["holidays"] == [
+        {"date": "2025-06-06", "name": "Eid al-Adha"}
+    ]
 
     r = await client.patch(f"/cycles/{c['id']}", json={"title": "Stale"}, headers={"If-Match": '"1"'})
     assert_problem(r, 412, "/problems/precondition-failed")

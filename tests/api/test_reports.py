@@ -22,8 +22,10 @@ async def scenario(client, db, programme, disciplines):  # noqa: F811
 
 
 def observed_stages(row) -> dict:
-    return {stage: {m: {x: row[stage][m][x] for x in ("female", "male", "total")} for m in ("persons", "participations")}
-            for stage in STAGE}
+    return {
+        stage: {m: {x: row[stage][m][x] for x in ("female", "male", "total")} for m in ("persons", "participations")}
+        for stage in STAGE
+    }
 
 
 def by_label(report) -> dict:
@@ -48,7 +50,11 @@ async def test_module_rows_and_totals_agree_with_the_scenario(client, scenario):
     assert ilp["completed"]["persons"]["total"] == 25
     assert ilp["female_share_enrolled"]["participations"] == 0.3 and ilp["below_target"] is False
     assert ilp["target"] == 0.25 and ilp["target_basis"] == "module"
-    for key, label in (("ilp", "ILP-1 — Module ILP-1"), ("osint", "OSINT-1 — Module OSINT-1"), ("digev", "DIGEV-1 — Module DIGEV-1")):
+    for key, label in (
+        ("ilp", "ILP-1 — Module ILP-1"),
+        ("osint", "OSINT-1 — Module OSINT-1"),
+        ("digev", "DIGEV-1 — Module DIGEV-1"),
+    ):
         assert observed_stages(rows[label]) == expected_stages(s, plays(s, (key,))), label
     assert rows["DIGEV-1 — Module DIGEV-1"]["target"] == 0.4  # the module's override
     assert rows["OSINT-1 — Module OSINT-1"]["below_target"] is True  # 1 woman of 5
@@ -67,11 +73,16 @@ async def test_other_groupings(client, scenario, group_by):
     rows = by_label(report)
     n = s.serial  # in agency and cycle names
     if group_by == "agency":
-        expected = {f"Ministry of Interior {n}": plays(s, agencies=("moi", "police", "unit")),
-                    f"National Intelligence Service {n}": plays(s, agencies=("inis",))}
+        expected = {
+            f"Ministry of Interior {n}": plays(s, agencies=("moi", "police", "unit")),
+            f"National Intelligence Service {n}": plays(s, agencies=("inis",)),
+        }
     elif group_by == "discipline":
-        expected = {"Intelligence-led policing": plays(s, ("ilp",)), "Open-source intelligence": plays(s, ("osint",)),
-                    "Digital evidence": plays(s, ("digev",))}
+        expected = {
+            "Intelligence-led policing": plays(s, ("ilp",)),
+            "Open-source intelligence": plays(s, ("osint",)),
+            "Digital evidence": plays(s, ("digev",)),
+        }
     else:
         expected = {f"EU–Iraq cycle (test {n})": plays(s)}
     assert set(rows) == set(expected)
@@ -143,7 +154,9 @@ async def test_cycle_results_for_a_period(client, scenario):
     assert body["individuals_trained"] == want["individuals_trained"]  # OSINT-1 ends in March
     assert body["days"]["training_days"] == 5 and body["days"]["person_days"] == want["person_days"]
     assert body["period"]["from"] == "2025-02-01"
-    march = (await client.get(f"/reports/cycles/{s.cycle_id}/results", params={"from": "2025-03-01", "to": "2025-03-31"})).json()
+    march = (
+        await client.get(f"/reports/cycles/{s.cycle_id}/results", params={"from": "2025-03-01", "to": "2025-03-31"})
+    ).json()
     assert march["individuals_trained"]["total"] == 4
     missing = await client.get(f"/reports/cycles/{uuid.uuid4()}/results")
     assert missing.status_code == 404
@@ -167,8 +180,13 @@ def lone_withheld_sums(report: dict) -> list[str]:
 
 
 def visible_counts(report: dict) -> list[int]:
-    return [row[stage][m][x] for row in [*report["rows"], report["totals"]] for stage in STAGE
-            for m in ("persons", "participations") for x in ("female", "male", "total")]
+    return [
+        row[stage][m][x]
+        for row in [*report["rows"], report["totals"]]
+        for stage in STAGE
+        for m in ("persons", "participations")
+        for x in ("female", "male", "total")
+    ]
 
 
 async def test_observers_see_small_counts_withheld_and_coordinators_do_not(client, sign_in, scenario):
@@ -207,8 +225,12 @@ async def test_the_threshold_is_configurable(app, sign_in, scenario, monkeypatch
     report = await get_balance(observer, cycle_id=scenario.cycle_id)
     osint = by_label(report)["OSINT-1 — Module OSINT-1"]  # 5 enrolled: 1 woman, 4 men
     assert report["suppression"]["threshold"] == 6
-    assert osint["enrolled"]["persons"] == {"female": None, "male": None, "total": None,
-                                            "suppressed": ["female", "male", "total"]}
+    assert osint["enrolled"]["persons"] == {
+        "female": None,
+        "male": None,
+        "total": None,
+        "suppressed": ["female", "male", "total"],
+    }
     assert lone_withheld_sums(report) == []
 
 
@@ -230,10 +252,15 @@ async def test_observer_cycle_results_are_suppressed_consistently(sign_in, scena
 async def test_machine_clients_get_suppressed_figures(client, anonymous, scenario):
     created = await client.post("/clients", json={"name": "donor dashboard", "scopes": ["reports:read"]})
     assert created.status_code == 201, created.text
-    token = await anonymous.post("/auth/token", data={"grant_type": "client_credentials"},
-                                 auth=(created.json()["client_id"], created.json()["client_secret"]))
+    token = await anonymous.post(
+        "/auth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(created.json()["client_id"], created.json()["client_secret"]),
+    )
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-    r = await anonymous.get("/reports/gender-balance", params={"cycle_id": scenario.cycle_id, "group_by": "agency"}, headers=headers)
+    r = await anonymous.get(
+        "/reports/gender-balance", params={"cycle_id": scenario.cycle_id, "group_by": "agency"}, headers=headers
+    )
     assert r.status_code == 200, r.text
     assert r.json()["suppression"]["applied"] is True
 
@@ -263,7 +290,9 @@ async def test_coordinators_see_their_programmes_only(sign_in, scenario):
     everything = await get_balance(coordinator, group_by="cycle")
     assert [r["key"] for r in everything["rows"]] == [s.cycle_id]  # narrowed: the other programme's cycle is left out
     assert (await coordinator.get("/reports/gender-balance", params={"cycle_id": s.other_cycle_id})).status_code == 403
-    assert (await coordinator.get("/reports/gender-balance", params={"programme_id": s.other_programme_id})).status_code == 403
+    assert (
+        await coordinator.get("/reports/gender-balance", params={"programme_id": s.other_programme_id})
+    ).status_code == 403
     assert (await coordinator.get(f"/reports/cycles/{s.other_cycle_id}/results")).status_code == 403
     assert (await coordinator.get(f"/reports/cycles/{s.cycle_id}/results")).status_code == 200
     assert (await coordinator.get("/reports/gender-balance", params={"cycle_id": str(uuid.uuid4())})).status_code == 404
@@ -274,8 +303,10 @@ async def test_coordinators_see_their_programmes_only(sign_in, scenario):
 async def test_statement_count_does_not_grow_with_the_data(client, db, sign_in, scenario, statements):
     s = scenario
     observer = await sign_in("observer")
-    urls = [("/reports/gender-balance", {"cycle_id": s.cycle_id, "group_by": g, "from": "2025-01-01", "to": "2025-12-31"})
-            for g in ("module", "agency")] + [(f"/reports/cycles/{s.cycle_id}/results", {"from": "2025-01-01", "to": "2025-12-31"})]
+    urls = [
+        ("/reports/gender-balance", {"cycle_id": s.cycle_id, "group_by": g, "from": "2025-01-01", "to": "2025-12-31"})
+        for g in ("module", "agency")
+    ] + [(f"/reports/cycles/{s.cycle_id}/results", {"from": "2025-01-01", "to": "2025-12-31"})]
 
     async def counts():
         out = []
@@ -302,11 +333,18 @@ async def test_days_are_counted_in_the_cycles_own_time_zone_across_daylight_savi
     for code, day in (("SUMMER", "2025-07-01"), ("WINTER", "2025-01-15")):
         offset = "+02:00" if day.startswith("2025-07") else "+01:00"
         module = await make_module(client, cycle["id"], code)
-        for starts, ends in ((f"{day}T00:30:00{offset}", f"{day}T02:00:00{offset}"), (f"{day}T10:00:00{offset}", f"{day}T12:00:00{offset}")):
-            r = await client.post(f"/modules/{module['id']}/sessions", json={"title": "Session", "starts_at": starts, "ends_at": ends})
+        for starts, ends in (
+            (f"{day}T00:30:00{offset}", f"{day}T02:00:00{offset}"),
+            (f"{day}T10:00:00{offset}", f"{day}T12:00:00{offset}"),
+        ):
+            r = await client.post(
+                f"/modules/{module['id']}/sessions", json={"title": "Session", "starts_at": starts, "ends_at": ends}
+            )
             assert r.status_code == 201, r.text
         await db.execute(update(Module).where(Module.id == uuid.UUID(module["id"])).values(status="delivered"))
     body = (await client.get(f"/reports/cycles/{cycle['id']}/results")).json()
     assert (body["days"]["training_days"], body["days"]["calendar_days"]) == (2, 2)
-    july = (await client.get(f"/reports/cycles/{cycle['id']}/results", params={"from": "2025-07-01", "to": "2025-07-01"})).json()
+    july = (
+        await client.get(f"/reports/cycles/{cycle['id']}/results", params={"from": "2025-07-01", "to": "2025-07-01"})
+    ).json()
     assert july["activities"]["total"] == 1 and july["days"]["training_days"] == 1

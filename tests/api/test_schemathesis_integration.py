@@ -21,19 +21,40 @@ from tests.need_to_know_guard import NeedToKnowGuard
 
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_TMP / "hypothesis"))
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = schemathesis.Config.from_dict({
-    "suppress-health-check": ["all"],
-    "generation": {"max-examples": 6, "deterministic": True, "database": "none"},
-    "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
-    # Unknown referenced ids (an agency, a module) are 422 by this API's convention; a random If-Match is stale (412).
-    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "412", "422"]},
-               # An If-Match that is no ETag of ours is a failed precondition (412), whatever else is wrong.
-               "negative_data_rejection": {"expected-statuses": ["400", "401", "403", "404", "405", "406", "409", "412", "415",
-                                                                 "422", "428", "429"]}},
-})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "suppress-health-check": ["all"],
+        "generation": {"max-examples": 6, "deterministic": True, "database": "none"},
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+        # Unknown referenced ids (an agency, a module) are 422 by this API's convention; a random If-Match
+        # is stale (412).
+        "checks": {
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "412", "422"]},
+            # An If-Match that is no ETag of ours is a failed precondition (412), whatever else is wrong.
+            "negative_data_rejection": {
+                "expected-statuses": [
+                    "400",
+                    "401",
+                    "403",
+                    "404",
+                    "405",
+                    "406",
+                    "409",
+                    "412",
+                    "415",
+                    "422",
+                    "428",
+                    "429",
+                ]
+            },
+        },
+    }
+)
 
-APP = create_app(__import__("domain.settings", fromlist=["Settings"]).Settings(database_url=DATABASE_URL, key_dir=_TMP / "keys"),
-                 check_schema=False)
+APP = create_app(
+    __import__("domain.settings", fromlist=["Settings"]).Settings(database_url=DATABASE_URL, key_dir=_TMP / "keys"),
+    check_schema=False,
+)
 APP.state.sessions = TestSessions()
 schema = schemathesis.openapi.from_path(str(ROOT / "openapi.json"), config=CONFIG)
 schema.app = APP

@@ -39,8 +39,12 @@ async def test_demo_seed_is_idempotent_and_tells_the_stories(db):
 
     cycle = await db.scalar(select(Cycle).where(Cycle.title == "EU–Iraq bilateral cooperation cycle 2024–2026"))
     assert cycle.female_share_target == 0.25 and cycle.time_zone == "Asia/Baghdad"
-    modules = {m.code: m for m in await db.scalars(
-        select(Module).where(Module.cycle_id == cycle.id).options(selectinload(Module.prerequisites)))}
+    modules = {
+        m.code: m
+        for m in await db.scalars(
+            select(Module).where(Module.cycle_id == cycle.id).options(selectinload(Module.prerequisites))
+        )
+    }
     assert set(modules) == {"ILP-01", "OPINT-01", "DIGEV-01", "JUDCOOP-01"}
     assert modules["DIGEV-01"].prerequisite_module_ids == [modules["OPINT-01"].id]
     assert all(m.status is ModuleStatus.delivered for m in modules.values())
@@ -50,8 +54,9 @@ async def test_demo_seed_is_idempotent_and_tells_the_stories(db):
     statuses = set(await db.scalars(select(Module.status)))
     assert {ModuleStatus.planned, ModuleStatus.open, ModuleStatus.confirmed, ModuleStatus.delivered} <= statuses
     # Every module has sessions, and they sit on Baghdad working hours.
-    without_sessions = await db.scalar(select(func.count()).select_from(Module).where(
-        ~Module.id.in_(select(TrainingSession.module_id))))
+    without_sessions = await db.scalar(
+        select(func.count()).select_from(Module).where(~Module.id.in_(select(TrainingSession.module_id)))
+    )
     assert without_sessions == 0
 
 
@@ -61,11 +66,26 @@ async def test_reference_seed_only_loads_the_vocabulary_and_the_agencies(db):
     after = await row_counts(db)
     assert after["officers"] == before["officers"] and after["modules"] == before["modules"]
     codes = set(await db.scalars(select(Discipline.code)))
-    assert {"ilp", "osint", "humint", "geoint", "digital-evidence", "gc-ms", "criminal-intelligence-analysis",
-            "surveillance", "judicial-cooperation", "human-rights", "border-control", "juvenile-justice"} <= codes
+    assert {
+        "ilp",
+        "osint",
+        "humint",
+        "geoint",
+        "digital-evidence",
+        "gc-ms",
+        "criminal-intelligence-analysis",
+        "surveillance",
+        "judicial-cooperation",
+        "human-rights",
+        "border-control",
+        "juvenile-justice",
+    } <= codes
     moi = await db.scalar(select(Agency).where(Agency.name_en == "Ministry of Interior", Agency.parent_id.is_(None)))
     under_moi = set(await db.scalars(select(Agency.name_en).where(Agency.parent_id == moi.id)))
-    assert {"Federal Police", "Criminal Evidence Investigation Directorate",
-            "Federal Intelligence and Investigation Agency"} <= under_moi
+    assert {
+        "Federal Police",
+        "Criminal Evidence Investigation Directorate",
+        "Federal Intelligence and Investigation Agency",
+    } <= under_moi
     assert (await load(db, "reference")).total_created == 0
     assert tally.created["agency"] + tally.kept["agency"] >= 19

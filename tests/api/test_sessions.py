@@ -54,8 +54,14 @@ async def other_venue(client) -> dict:
 
 @pytest.fixture
 async def trainers(client) -> list[dict]:
-    return [await make_trainer(client, name, org) for name, org in
-            [("Ana Ejemplo Prueba", "Test police academy ES"), ("Jan Voorbeeld", "Test federal police BE"), ("Eva Musterfrau", "Test agency EU")]]
+    return [
+        await make_trainer(client, name, org)
+        for name, org in [
+            ("Ana Ejemplo Prueba", "Test police academy ES"),
+            ("Jan Voorbeeld", "Test federal police BE"),
+            ("Eva Musterfrau", "Test agency EU"),
+        ]
+    ]
 
 
 async def post_session(client, module_id: str, body: dict):
@@ -78,8 +84,13 @@ async def stored_sessions(client, module_id: str) -> list[dict]:
 
 
 async def test_create_session_201(client, module, venue, trainers):
-    body = session_body("2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue, trainers=trainers[:2],
-                        title="Risk analysis, day 1")
+    body = session_body(
+        "2025-01-12T09:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=venue,
+        trainers=trainers[:2],
+        title="Risk analysis, day 1",
+    )
     r = await post_session(client, module["id"], body)
     assert r.status_code == 201, r.text
     s = r.json()
@@ -137,8 +148,13 @@ async def test_malformed_datetime_is_422(client, module):
 
 async def test_unknown_trainer_is_422(client, module, trainers):
     missing = unknown_id()
-    r = await post_session(client, module["id"], session_body("2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00",
-                                                               trainer_ids=[trainers[0]["id"], missing]))
+    r = await post_session(
+        client,
+        module["id"],
+        session_body(
+            "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", trainer_ids=[trainers[0]["id"], missing]
+        ),
+    )
     body = assert_problem(r, 422, "/problems/validation-error")
     assert "trainer_ids" in error_fields(body)
     assert missing in " ".join(e["message"] for e in body["errors"])
@@ -146,8 +162,11 @@ async def test_unknown_trainer_is_422(client, module, trainers):
 
 
 async def test_unknown_venue_is_422(client, module):
-    r = await post_session(client, module["id"], session_body("2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00",
-                                                               venue_id=unknown_id()))
+    r = await post_session(
+        client,
+        module["id"],
+        session_body("2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue_id=unknown_id()),
+    )
     assert "venue_id" in error_fields(assert_problem(r, 422))
 
 
@@ -162,10 +181,14 @@ async def test_unknown_module_is_404(client, disciplines):
 
 
 async def test_same_venue_overlapping_is_409_naming_the_other_session(client, module, other_module, venue):
-    first = await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                                 title="ILP day 1")
-    r = await post_session(client, other_module["id"], session_body("2025-01-12T12:00:00+03:00", "2025-01-12T15:00:00+03:00",
-                                                                     venue=venue, title="OSINT day 1"))
+    first = await create_session(
+        client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue, title="ILP day 1"
+    )
+    r = await post_session(
+        client,
+        other_module["id"],
+        session_body("2025-01-12T12:00:00+03:00", "2025-01-12T15:00:00+03:00", venue=venue, title="OSINT day 1"),
+    )
     body = assert_problem(r, 409, "/problems/schedule-conflict")
     assert len(body["conflicts"]) == 1
     conflict = body["conflicts"][0]
@@ -179,16 +202,32 @@ async def test_same_venue_overlapping_is_409_naming_the_other_session(client, mo
 
 async def test_same_module_overlapping_in_the_same_venue_is_409(client, module, venue):
     await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue)
-    r = await post_session(client, module["id"], session_body("2025-01-12T10:00:00+03:00", "2025-01-12T11:00:00+03:00", venue=venue))
+    r = await post_session(
+        client, module["id"], session_body("2025-01-12T10:00:00+03:00", "2025-01-12T11:00:00+03:00", venue=venue)
+    )
     assert_problem(r, 409, "/problems/schedule-conflict")
 
 
 async def test_shared_trainer_is_409(client, module, other_module, venue, other_venue, trainers):
-    first = await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                                 trainers=[trainers[0], trainers[1]])
+    first = await create_session(
+        client,
+        module["id"],
+        "2025-01-12T09:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=venue,
+        trainers=[trainers[0], trainers[1]],
+    )
     # Another venue, but trainer 1 is already teaching then; trainer 2 is free.
-    r = await post_session(client, other_module["id"], session_body("2025-01-12T10:00:00+03:00", "2025-01-12T11:00:00+03:00",
-                                                                     venue=other_venue, trainers=[trainers[1], trainers[2]]))
+    r = await post_session(
+        client,
+        other_module["id"],
+        session_body(
+            "2025-01-12T10:00:00+03:00",
+            "2025-01-12T11:00:00+03:00",
+            venue=other_venue,
+            trainers=[trainers[1], trainers[2]],
+        ),
+    )
     body = assert_problem(r, 409, "/problems/schedule-conflict")
     assert len(body["conflicts"]) == 1
     conflict = body["conflicts"][0]
@@ -198,37 +237,78 @@ async def test_shared_trainer_is_409(client, module, other_module, venue, other_
 
 
 async def test_venue_and_trainer_both_clash(client, module, other_module, venue, trainers):
-    first = await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                                 trainers=[trainers[0]])
-    r = await post_session(client, other_module["id"], session_body("2025-01-12T06:30:00Z", "2025-01-12T07:30:00Z",
-                                                                     venue=venue, trainers=[trainers[0]]))
+    first = await create_session(
+        client,
+        module["id"],
+        "2025-01-12T09:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=venue,
+        trainers=[trainers[0]],
+    )
+    r = await post_session(
+        client,
+        other_module["id"],
+        session_body("2025-01-12T06:30:00Z", "2025-01-12T07:30:00Z", venue=venue, trainers=[trainers[0]]),
+    )
     body = assert_problem(r, 409, "/problems/schedule-conflict")
     assert sorted((c["resource"]["kind"], c["resource"]["name"]) for c in body["conflicts"]) == [
-        ("trainer", trainers[0]["name"]), ("venue", venue["name"])]
+        ("trainer", trainers[0]["name"]),
+        ("venue", venue["name"]),
+    ]
     assert {c["session"]["id"] for c in body["conflicts"]} == {first["id"]}
 
 
 async def test_every_conflict_is_listed(client, module, other_module, venue, other_venue, trainers):
-    morning = await create_session(client, module["id"], "2025-01-12T08:00:00+03:00", "2025-01-12T10:00:00+03:00", venue=venue)
-    noon = await create_session(client, other_module["id"], "2025-01-12T11:00:00+03:00", "2025-01-12T13:00:00+03:00",
-                                venue=other_venue, trainers=[trainers[0], trainers[1]])
-    r = await post_session(client, other_module["id"], session_body("2025-01-12T09:00:00+03:00", "2025-01-12T12:00:00+03:00",
-                                                                     venue=venue, trainers=[trainers[0], trainers[1], trainers[2]]))
+    morning = await create_session(
+        client, module["id"], "2025-01-12T08:00:00+03:00", "2025-01-12T10:00:00+03:00", venue=venue
+    )
+    noon = await create_session(
+        client,
+        other_module["id"],
+        "2025-01-12T11:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=other_venue,
+        trainers=[trainers[0], trainers[1]],
+    )
+    r = await post_session(
+        client,
+        other_module["id"],
+        session_body(
+            "2025-01-12T09:00:00+03:00",
+            "2025-01-12T12:00:00+03:00",
+            venue=venue,
+            trainers=[trainers[0], trainers[1], trainers[2]],
+        ),
+    )
     body = assert_problem(r, 409, "/problems/schedule-conflict")
-    found = sorted((c["session"]["id"], c["module"]["code"], c["resource"]["kind"], c["resource"]["id"]) for c in body["conflicts"])
-    assert found == sorted([
-        (morning["id"], "ILP-01", "venue", venue["id"]),
-        (noon["id"], "OSINT-01", "trainer", trainers[0]["id"]),
-        (noon["id"], "OSINT-01", "trainer", trainers[1]["id"]),
-    ])
+    found = sorted(
+        (c["session"]["id"], c["module"]["code"], c["resource"]["kind"], c["resource"]["id"]) for c in body["conflicts"]
+    )
+    assert found == sorted(
+        [
+            (morning["id"], "ILP-01", "venue", venue["id"]),
+            (noon["id"], "OSINT-01", "trainer", trainers[0]["id"]),
+            (noon["id"], "OSINT-01", "trainer", trainers[1]["id"]),
+        ]
+    )
 
 
 async def test_adjacent_sessions_do_not_clash(client, module, other_module, venue, trainers):
-    await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T12:00:00+03:00", venue=venue, trainers=trainers)
+    await create_session(
+        client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T12:00:00+03:00", venue=venue, trainers=trainers
+    )
     # Starts exactly when the first ends (12:00+03:00 == 09:00Z), and ends exactly when it starts.
-    after = await create_session(client, other_module["id"], "2025-01-12T09:00:00Z", "2025-01-12T11:00:00Z", venue=venue, trainers=trainers)
-    before = await create_session(client, other_module["id"], "2025-01-12T07:00:00+03:00", "2025-01-12T09:00:00+03:00", venue=venue,
-                                  trainers=trainers)
+    after = await create_session(
+        client, other_module["id"], "2025-01-12T09:00:00Z", "2025-01-12T11:00:00Z", venue=venue, trainers=trainers
+    )
+    before = await create_session(
+        client,
+        other_module["id"],
+        "2025-01-12T07:00:00+03:00",
+        "2025-01-12T09:00:00+03:00",
+        venue=venue,
+        trainers=trainers,
+    )
     assert after["warnings"] == [] and before["warnings"] == []
 
 
@@ -239,11 +319,26 @@ async def test_same_wall_clock_in_another_offset_is_not_a_clash(client, module, 
 
 
 async def test_override_reason_keeps_the_double_booking(client, module, other_module, venue, trainers):
-    await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                         trainers=[trainers[0]])
+    await create_session(
+        client,
+        module["id"],
+        "2025-01-12T09:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=venue,
+        trainers=[trainers[0]],
+    )
     reason = "Joint opening plenary: both modules share the hall and the lead expert."
-    r = await post_session(client, other_module["id"], session_body("2025-01-12T09:00:00+03:00", "2025-01-12T10:00:00+03:00",
-                                                                     venue=venue, trainers=[trainers[0]], override_reason=reason))
+    r = await post_session(
+        client,
+        other_module["id"],
+        session_body(
+            "2025-01-12T09:00:00+03:00",
+            "2025-01-12T10:00:00+03:00",
+            venue=venue,
+            trainers=[trainers[0]],
+            override_reason=reason,
+        ),
+    )
     assert r.status_code == 201, r.text
     s = r.json()
     overridden = [w for w in s["warnings"] if w["code"] == "double-booking-overridden"]
@@ -255,18 +350,33 @@ async def test_override_reason_keeps_the_double_booking(client, module, other_mo
 
 async def test_blank_override_reason_does_not_override(client, module, other_module, venue):
     await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue)
-    r = await post_session(client, other_module["id"], session_body("2025-01-12T09:00:00+03:00", "2025-01-12T10:00:00+03:00",
-                                                                     venue=venue, override_reason="   "))
+    r = await post_session(
+        client,
+        other_module["id"],
+        session_body("2025-01-12T09:00:00+03:00", "2025-01-12T10:00:00+03:00", venue=venue, override_reason="   "),
+    )
     assert_problem(r, 409, "/problems/schedule-conflict")
 
 
 async def test_sessions_of_a_cancelled_module_do_not_clash(client, module, other_module, venue, trainers):
-    await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                         trainers=[trainers[0]])
+    await create_session(
+        client,
+        module["id"],
+        "2025-01-12T09:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=venue,
+        trainers=[trainers[0]],
+    )
     r = await transition(client, module["id"], "cancelled", "Partner agency withdrew")
     assert r.status_code == 200, r.text
-    s = await create_session(client, other_module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                             trainers=[trainers[0]])
+    s = await create_session(
+        client,
+        other_module["id"],
+        "2025-01-12T09:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=venue,
+        trainers=[trainers[0]],
+    )
     assert s["warnings"] == []
     assert s["override_reason"] is None
 
@@ -274,8 +384,9 @@ async def test_sessions_of_a_cancelled_module_do_not_clash(client, module, other
 async def test_sessions_of_a_postponed_module_still_clash(client, module, other_module, venue):
     await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue)
     assert (await transition(client, module["id"], "postponed", "Waiting for the Eid dates")).status_code == 200
-    r = await post_session(client, other_module["id"], session_body("2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00",
-                                                                     venue=venue))
+    r = await post_session(
+        client, other_module["id"], session_body("2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue)
+    )
     assert_problem(r, 409, "/problems/schedule-conflict")
 
 
@@ -315,20 +426,26 @@ async def test_holiday_session_is_saved_with_a_warning(client, module):
 
 async def test_holiday_added_later_is_taken_into_account(client, cycle, module):
     # Eid dates are announced shortly before: the coordinator adds one, the next session warns.
-    r = await client.patch(f"/cycles/{cycle['id']}", json={"holidays": [*cycle["holidays"], {"date": "2025-06-08", "name": "Eid al-Adha"}]})
+    r = await client.patch(
+        f"/cycles/{cycle['id']}", json={"holidays": [*cycle["holidays"], {"date": "2025-06-08", "name": "Eid al-Adha"}]}
+    )
     assert r.status_code == 200, r.text
     s = await create_session(client, module["id"], "2025-06-08T09:00:00+03:00", "2025-06-08T13:00:00+03:00")  # a Sunday
     assert warning_codes(s) == ["holiday"]
 
 
 async def test_session_outside_the_cycle_is_saved_with_a_warning(client, module):
-    s = await create_session(client, module["id"], "2027-01-05T09:00:00+03:00", "2027-01-05T13:00:00+03:00")  # a Tuesday
+    s = await create_session(
+        client, module["id"], "2027-01-05T09:00:00+03:00", "2027-01-05T13:00:00+03:00"
+    )  # a Tuesday
     assert warning_codes(s) == ["outside-cycle"]
 
 
 async def test_moving_a_session_recomputes_its_warnings(client, module):
     s = await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00")
-    r = await client.patch(f"/sessions/{s['id']}", json={"starts_at": "2025-01-10T09:00:00+03:00", "ends_at": "2025-01-10T13:00:00+03:00"})
+    r = await client.patch(
+        f"/sessions/{s['id']}", json={"starts_at": "2025-01-10T09:00:00+03:00", "ends_at": "2025-01-10T13:00:00+03:00"}
+    )
     assert r.status_code == 200, r.text
     assert warning_codes(r.json()) == ["non-working-day"]
 
@@ -337,10 +454,23 @@ async def test_moving_a_session_recomputes_its_warnings(client, module):
 
 
 async def test_patch_moves_a_session(client, module, venue, trainers):
-    s = await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                             trainers=[trainers[0]])
-    r = await client.patch(f"/sessions/{s['id']}", json={"starts_at": "2025-01-13T09:00:00+03:00", "ends_at": "2025-01-13T12:00:00+03:00",
-                                                          "trainer_ids": [trainers[1]["id"]]}, headers={"If-Match": '"1"'})
+    s = await create_session(
+        client,
+        module["id"],
+        "2025-01-12T09:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=venue,
+        trainers=[trainers[0]],
+    )
+    r = await client.patch(
+        f"/sessions/{s['id']}",
+        json={
+            "starts_at": "2025-01-13T09:00:00+03:00",
+            "ends_at": "2025-01-13T12:00:00+03:00",
+            "trainer_ids": [trainers[1]["id"]],
+        },
+        headers={"If-Match": '"1"'},
+    )
     assert r.status_code == 200, r.text
     assert r.headers["etag"] == '"2"'
     moved = r.json()
@@ -353,29 +483,57 @@ async def test_patch_moves_a_session(client, module, venue, trainers):
 
 
 async def test_patch_without_moving_does_not_clash_with_itself(client, module, venue, trainers):
-    s = await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                             trainers=trainers)
+    s = await create_session(
+        client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue, trainers=trainers
+    )
     r = await client.patch(f"/sessions/{s['id']}", json={"title": "Renamed", "ends_at": "2025-01-12T14:00:00+03:00"})
     assert r.status_code == 200, r.text
     assert r.json()["warnings"] == []
 
 
-async def test_patch_into_a_clash_is_409_and_changes_nothing(client, module, other_module, venue, other_venue, trainers):
-    busy = await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                                trainers=[trainers[0]])
-    s = await create_session(client, other_module["id"], "2025-01-13T09:00:00+03:00", "2025-01-13T13:00:00+03:00", venue=other_venue,
-                             trainers=[trainers[1]])
+async def test_patch_into_a_clash_is_409_and_changes_nothing(
+    client, module, other_module, venue, other_venue, trainers
+):
+    busy = await create_session(
+        client,
+        module["id"],
+        "2025-01-12T09:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=venue,
+        trainers=[trainers[0]],
+    )
+    s = await create_session(
+        client,
+        other_module["id"],
+        "2025-01-13T09:00:00+03:00",
+        "2025-01-13T13:00:00+03:00",
+        venue=other_venue,
+        trainers=[trainers[1]],
+    )
     before = (await client.get(f"/sessions/{s['id']}")).json()
 
     # Moving it onto the busy slot in the busy venue.
-    r = await client.patch(f"/sessions/{s['id']}", json={"starts_at": "2025-01-12T10:00:00+03:00", "ends_at": "2025-01-12T11:00:00+03:00",
-                                                          "venue_id": venue["id"]}, headers={"If-Match": '"1"'})
+    r = await client.patch(
+        f"/sessions/{s['id']}",
+        json={
+            "starts_at": "2025-01-12T10:00:00+03:00",
+            "ends_at": "2025-01-12T11:00:00+03:00",
+            "venue_id": venue["id"],
+        },
+        headers={"If-Match": '"1"'},
+    )
     body = assert_problem(r, 409, "/problems/schedule-conflict")
     assert [(c["session"]["id"], c["resource"]["kind"]) for c in body["conflicts"]] == [(busy["id"], "venue")]
 
     # Moving it in time only, and adding the busy trainer.
-    r = await client.patch(f"/sessions/{s['id']}", json={"starts_at": "2025-01-12T10:00:00+03:00", "ends_at": "2025-01-12T11:00:00+03:00",
-                                                          "trainer_ids": [trainers[0]["id"], trainers[1]["id"]]})
+    r = await client.patch(
+        f"/sessions/{s['id']}",
+        json={
+            "starts_at": "2025-01-12T10:00:00+03:00",
+            "ends_at": "2025-01-12T11:00:00+03:00",
+            "trainer_ids": [trainers[0]["id"], trainers[1]["id"]],
+        },
+    )
     body = assert_problem(r, 409, "/problems/schedule-conflict")
     assert [(c["resource"]["kind"], c["resource"]["id"]) for c in body["conflicts"]] == [("trainer", trainers[0]["id"])]
 
@@ -404,28 +562,46 @@ async def test_patch_with_stale_if_match_is_412(client, module):
 
 async def test_override_on_patch_keeps_the_move(client, module, other_module, venue):
     await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue)
-    s = await create_session(client, other_module["id"], "2025-01-13T09:00:00+03:00", "2025-01-13T13:00:00+03:00", venue=venue)
-    r = await client.patch(f"/sessions/{s['id']}", json={"starts_at": "2025-01-12T09:00:00+03:00", "ends_at": "2025-01-12T10:00:00+03:00",
-                                                          "override_reason": "Shared opening in the main hall"})
+    s = await create_session(
+        client, other_module["id"], "2025-01-13T09:00:00+03:00", "2025-01-13T13:00:00+03:00", venue=venue
+    )
+    r = await client.patch(
+        f"/sessions/{s['id']}",
+        json={
+            "starts_at": "2025-01-12T09:00:00+03:00",
+            "ends_at": "2025-01-12T10:00:00+03:00",
+            "override_reason": "Shared opening in the main hall",
+        },
+    )
     assert r.status_code == 200, r.text
     assert "double-booking-overridden" in warning_codes(r.json())
     assert (await client.get(f"/sessions/{s['id']}")).json()["override_reason"] == "Shared opening in the main hall"
 
 
 async def test_delete_session(client, module, other_module, venue):
-    s = await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue)
+    s = await create_session(
+        client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue
+    )
     assert_problem(await client.delete(f"/sessions/{s['id']}", headers={"If-Match": '"5"'}), 412)
     r = await client.delete(f"/sessions/{s['id']}")
     assert r.status_code == 204
     assert_problem(await client.get(f"/sessions/{s['id']}"), 404)
     assert await stored_sessions(client, module["id"]) == []
     # The slot is free again.
-    await create_session(client, other_module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue)
+    await create_session(
+        client, other_module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue
+    )
 
 
 async def test_a_trainer_or_venue_in_use_cannot_be_deleted(client, module, venue, trainers):
-    await create_session(client, module["id"], "2025-01-12T09:00:00+03:00", "2025-01-12T13:00:00+03:00", venue=venue,
-                         trainers=[trainers[0]])
+    await create_session(
+        client,
+        module["id"],
+        "2025-01-12T09:00:00+03:00",
+        "2025-01-12T13:00:00+03:00",
+        venue=venue,
+        trainers=[trainers[0]],
+    )
     assert_problem(await client.delete(f"/trainers/{trainers[0]['id']}"), 409, "/problems/in-use")
     assert_problem(await client.delete(f"/venues/{venue['id']}"), 409, "/problems/in-use")
     assert (await client.delete(f"/trainers/{trainers[2]['id']}")).status_code == 204
@@ -435,14 +611,23 @@ async def test_a_trainer_or_venue_in_use_cannot_be_deleted(client, module, venue
 
 
 # Created out of order, several a day (Baghdad times).
-SLOTS = [("2025-01-13", "11:00"), ("2025-01-12", "13:00"), ("2025-01-12", "09:00"), ("2025-01-14", "09:00"),
-         ("2025-01-12", "11:00"), ("2025-01-13", "09:00"), ("2025-01-12", "15:00")]
+SLOTS = [
+    ("2025-01-13", "11:00"),
+    ("2025-01-12", "13:00"),
+    ("2025-01-12", "09:00"),
+    ("2025-01-14", "09:00"),
+    ("2025-01-12", "11:00"),
+    ("2025-01-13", "09:00"),
+    ("2025-01-12", "15:00"),
+]
 
 
 async def create_slots(client, module_id: str) -> list[str]:
     for day, time in SLOTS:
         hour = int(time[:2])
-        await create_session(client, module_id, f"{day}T{time}:00+03:00", f"{day}T{hour + 1:02d}:30:00+03:00", title=f"{day} {time}")
+        await create_session(
+            client, module_id, f"{day}T{time}:00+03:00", f"{day}T{hour + 1:02d}:30:00+03:00", title=f"{day} {time}"
+        )
     return sorted(f"{day} {time}" for day, time in SLOTS)
 
 
@@ -480,10 +665,14 @@ async def test_list_pages_through_every_session_in_order(client, module):
 async def test_list_filters_by_dates(client, module):
     for day in ["2025-01-12", "2025-01-13", "2025-01-14"]:
         await create_session(client, module["id"], f"{day}T09:00:00+03:00", f"{day}T13:00:00+03:00", title=f"Day {day}")
-    r = await client.get(f"/modules/{module['id']}/sessions", params={"starts_from": "2025-01-13T00:00:00+03:00",
-                                                                        "starts_to": "2025-01-14T00:00:00+03:00"})
+    r = await client.get(
+        f"/modules/{module['id']}/sessions",
+        params={"starts_from": "2025-01-13T00:00:00+03:00", "starts_to": "2025-01-14T00:00:00+03:00"},
+    )
     assert [s["title"] for s in r.json()["items"]] == ["Day 2025-01-13"]
-    body = assert_problem(await client.get(f"/modules/{module['id']}/sessions", params={"starts_from": "2025-01-13T00:00:00"}), 422)
+    body = assert_problem(
+        await client.get(f"/modules/{module['id']}/sessions", params={"starts_from": "2025-01-13T00:00:00"}), 422
+    )
     assert any(f.split(".")[-1] == "starts_from" for f in error_fields(body))
 
 
@@ -497,8 +686,14 @@ async def test_listing_costs_the_same_statements_whatever_the_page_size(client, 
     start = datetime(2025, 1, 12, 6, tzinfo=UTC)
     for i in range(25):
         begins = start + timedelta(hours=2 * i)
-        await create_session(client, module["id"], begins.isoformat(), (begins + timedelta(hours=1)).isoformat(),
-                             trainers=[trainers[i % 3], trainers[(i + 1) % 3]], title=f"Slot {i:02d}")
+        await create_session(
+            client,
+            module["id"],
+            begins.isoformat(),
+            (begins + timedelta(hours=1)).isoformat(),
+            trainers=[trainers[i % 3], trainers[(i + 1) % 3]],
+            title=f"Slot {i:02d}",
+        )
 
     async def count(limit: int) -> int:
         statements.count = 0

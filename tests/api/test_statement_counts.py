@@ -64,20 +64,48 @@ async def _rows(db: AsyncSession, model: Any, rows: list[dict]) -> list[uuid.UUI
 
 async def _programme(db: AsyncSession) -> uuid.UUID:
     t = _tag()
-    return (await _rows(db, Programme, [{"name": f"Programme {t}", "acronym": t, "implementer": "Test implementer"}]))[0]
+    return (await _rows(db, Programme, [{"name": f"Programme {t}", "acronym": t, "implementer": "Test implementer"}]))[
+        0
+    ]
 
 
 async def _cycle(db: AsyncSession, programme_id: uuid.UUID | None = None) -> uuid.UUID:
     programme_id = programme_id or await _programme(db)
-    return (await _rows(db, Cycle, [{"programme_id": programme_id, "partner_country": "IQ", "title": f"Cycle {_tag()}",
-                                     "starts_on": date(2024, 1, 1), "ends_on": date(2026, 12, 31)}]))[0]
+    return (
+        await _rows(
+            db,
+            Cycle,
+            [
+                {
+                    "programme_id": programme_id,
+                    "partner_country": "IQ",
+                    "title": f"Cycle {_tag()}",
+                    "starts_on": date(2024, 1, 1),
+                    "ends_on": date(2026, 12, 31),
+                }
+            ],
+        )
+    )[0]
 
 
 async def _agency(db: AsyncSession, parent_path: str = "") -> tuple[uuid.UUID, str]:
     agency_id = uuid7()
     path = f"{parent_path or '/'}{agency_id}/"
-    await _rows(db, Agency, [{"id": agency_id, "path": path, "name_en": f"Agency {_tag()}", "name_ar": "جهة اختبار",
-                              "kind": "police", "country": "IQ", "parent_id": None if not parent_path else uuid.UUID(parent_path.rstrip("/").split("/")[-1])}])
+    await _rows(
+        db,
+        Agency,
+        [
+            {
+                "id": agency_id,
+                "path": path,
+                "name_en": f"Agency {_tag()}",
+                "name_ar": "جهة اختبار",
+                "kind": "police",
+                "country": "IQ",
+                "parent_id": None if not parent_path else uuid.UUID(parent_path.rstrip("/").split("/")[-1]),
+            }
+        ],
+    )
     return agency_id, path
 
 
@@ -87,11 +115,25 @@ async def _officers(db: AsyncSession, agency_id: uuid.UUID, n: int) -> list[uuid
     people = []
     for i in range(n):
         full_name_ar, name_latin = f"ضابط اختبار {i}", f"Officer {t} {i:03d}"
-        people.append({"agency_id": agency_id, "full_name_ar": full_name_ar, "name_latin": name_latin,
-                       "sex": Sex.female if i % 3 == 0 else Sex.male, **name_keys(full_name_ar, name_latin)})
+        people.append(
+            {
+                "agency_id": agency_id,
+                "full_name_ar": full_name_ar,
+                "name_latin": name_latin,
+                "sex": Sex.female if i % 3 == 0 else Sex.male,
+                **name_keys(full_name_ar, name_latin),
+            }
+        )
     ids = await _rows(db, Officer, people)
-    await _rows(db, OfficerExternalId, [{"officer_id": o, "source": source, "external_id": f"{source}-{t}-{i}"}
-                                        for i, o in enumerate(ids) for source in ("mission-hr", "invest")])
+    await _rows(
+        db,
+        OfficerExternalId,
+        [
+            {"officer_id": o, "source": source, "external_id": f"{source}-{t}-{i}"}
+            for i, o in enumerate(ids)
+            for source in ("mission-hr", "invest")
+        ],
+    )
     return ids
 
 
@@ -101,32 +143,83 @@ async def _discipline(db: AsyncSession) -> str:
     return code
 
 
-async def _modules(db: AsyncSession, cycle_id: uuid.UUID, n: int, *, prerequisite: uuid.UUID | None = None,
-                   status: ModuleStatus = ModuleStatus.draft, capacity: int = 300) -> list[uuid.UUID]:
+async def _modules(
+    db: AsyncSession,
+    cycle_id: uuid.UUID,
+    n: int,
+    *,
+    prerequisite: uuid.UUID | None = None,
+    status: ModuleStatus = ModuleStatus.draft,
+    capacity: int = 300,
+) -> list[uuid.UUID]:
     discipline, t = await _discipline(db), _tag()
-    ids = await _rows(db, Module, [{"cycle_id": cycle_id, "code": f"{t}-{i:03d}", "title": f"Module {t} {i}",
-                                    "discipline": discipline, "format": ModuleFormat.course, "capacity": capacity,
-                                    "status": status} for i in range(n)])
+    ids = await _rows(
+        db,
+        Module,
+        [
+            {
+                "cycle_id": cycle_id,
+                "code": f"{t}-{i:03d}",
+                "title": f"Module {t} {i}",
+                "discipline": discipline,
+                "format": ModuleFormat.course,
+                "capacity": capacity,
+                "status": status,
+            }
+            for i in range(n)
+        ],
+    )
     if prerequisite is not None:
         await db.execute(insert(module_prerequisites), [{"module_id": m, "prerequisite_id": prerequisite} for m in ids])
     return ids
 
 
-async def _sessions(db: AsyncSession, module_id: uuid.UUID, n: int, *, trainer: uuid.UUID | None = None,
-                    venue: uuid.UUID | None = None) -> list[uuid.UUID]:
+async def _sessions(
+    db: AsyncSession, module_id: uuid.UUID, n: int, *, trainer: uuid.UUID | None = None, venue: uuid.UUID | None = None
+) -> list[uuid.UUID]:
     first = datetime(2025, 2, 2, 6, tzinfo=UTC)
-    ids = await _rows(db, TrainingSession, [{"module_id": module_id, "title": f"Session {i}", "venue_id": venue,
-                                             "starts_at": first + timedelta(days=i), "ends_at": first + timedelta(days=i, hours=3)}
-                                            for i in range(n)])
+    ids = await _rows(
+        db,
+        TrainingSession,
+        [
+            {
+                "module_id": module_id,
+                "title": f"Session {i}",
+                "venue_id": venue,
+                "starts_at": first + timedelta(days=i),
+                "ends_at": first + timedelta(days=i, hours=3),
+            }
+            for i in range(n)
+        ],
+    )
     if trainer is not None:
         await db.execute(insert(session_trainers), [{"session_id": s, "trainer_id": trainer} for s in ids])
     return ids
 
 
-async def _nominations(db: AsyncSession, module_id: uuid.UUID, agency_id: uuid.UUID, officer_ids: list[uuid.UUID],
-                       status: NominationStatus = NominationStatus.enrolled) -> list[uuid.UUID]:
-    return await _rows(db, Nomination, [{"module_id": module_id, "officer_id": o, "agency_id": agency_id, "role": NominationRole.participant,
-                                         "nominated_by": "test", "status": status, "priority": 1} for o in officer_ids])
+async def _nominations(
+    db: AsyncSession,
+    module_id: uuid.UUID,
+    agency_id: uuid.UUID,
+    officer_ids: list[uuid.UUID],
+    status: NominationStatus = NominationStatus.enrolled,
+) -> list[uuid.UUID]:
+    return await _rows(
+        db,
+        Nomination,
+        [
+            {
+                "module_id": module_id,
+                "officer_id": o,
+                "agency_id": agency_id,
+                "role": NominationRole.participant,
+                "nominated_by": "test",
+                "status": status,
+                "priority": 1,
+            }
+            for o in officer_ids
+        ],
+    )
 
 
 async def _trainer(db: AsyncSession, name: str | None = None) -> uuid.UUID:
@@ -154,8 +247,19 @@ def _page(body: Any) -> list:
 
 async def programmes(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     t = _tag()
-    await _rows(db, Programme, [{"name": f"Counted {t} {i}", "acronym": f"{t}-{i}", "implementer": "Test",
-                                 "funding_sources": [{"donor": "EU", "instrument": "NDICI"}]} for i in range(n)])
+    await _rows(
+        db,
+        Programme,
+        [
+            {
+                "name": f"Counted {t} {i}",
+                "acronym": f"{t}-{i}",
+                "implementer": "Test",
+                "funding_sources": [{"donor": "EU", "instrument": "NDICI"}],
+            }
+            for i in range(n)
+        ],
+    )
     return Listing(await sign_in("admin"), "/programmes", {"q": t, "limit": LARGE}, _page)
 
 
@@ -200,8 +304,13 @@ async def sessions(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     return Listing(await sign_in("admin"), f"/modules/{module_id}/sessions", {"limit": LARGE}, _page)
 
 
-async def _enrolled(db: AsyncSession, n: int, *, status: NominationStatus = NominationStatus.enrolled,
-                    module_status: ModuleStatus = ModuleStatus.open) -> tuple[uuid.UUID, uuid.UUID, list[uuid.UUID]]:
+async def _enrolled(
+    db: AsyncSession,
+    n: int,
+    *,
+    status: NominationStatus = NominationStatus.enrolled,
+    module_status: ModuleStatus = ModuleStatus.open,
+) -> tuple[uuid.UUID, uuid.UUID, list[uuid.UUID]]:
     """A module with n nominations of one agency's officers: (module, agency, officers)."""
     agency_id, _ = await _agency(db)
     (module_id,) = await _modules(db, await _cycle(db), 1, status=module_status)
@@ -223,16 +332,29 @@ async def waitlist(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
 async def roster(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     module_id, _, officer_ids = await _enrolled(db, n, module_status=ModuleStatus.confirmed)
     session_ids = await _sessions(db, module_id, 2)
-    await _rows(db, AttendanceMark, [{"session_id": s, "officer_id": o, "status": AttendanceStatus.present, "recorded_by": "test"}
-                                     for s in session_ids for o in officer_ids])
+    await _rows(
+        db,
+        AttendanceMark,
+        [
+            {"session_id": s, "officer_id": o, "status": AttendanceStatus.present, "recorded_by": "test"}
+            for s in session_ids
+            for o in officer_ids
+        ],
+    )
     return Listing(await sign_in("admin"), f"/modules/{module_id}/roster", {}, lambda body: body["participants"])
 
 
 async def attendance(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     module_id, _, officer_ids = await _enrolled(db, n, module_status=ModuleStatus.confirmed)
     (session_id,) = await _sessions(db, module_id, 1)
-    await _rows(db, AttendanceMark, [{"session_id": session_id, "officer_id": o, "status": AttendanceStatus.late, "recorded_by": "test"}
-                                     for o in officer_ids])
+    await _rows(
+        db,
+        AttendanceMark,
+        [
+            {"session_id": session_id, "officer_id": o, "status": AttendanceStatus.late, "recorded_by": "test"}
+            for o in officer_ids
+        ],
+    )
     return Listing(await sign_in("admin"), f"/sessions/{session_id}/attendance", {}, lambda body: body["marks"])
 
 
@@ -252,39 +374,96 @@ async def trainers(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
 
 async def users(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     agency_id, _ = await _agency(db)
-    await _rows(db, User, [{"username": f"{_tag()}-{i}", "password_hash": "!", "role": Role.focal_point, "agency_id": agency_id}
-                           for i in range(n)])
+    await _rows(
+        db,
+        User,
+        [
+            {"username": f"{_tag()}-{i}", "password_hash": "!", "role": Role.focal_point, "agency_id": agency_id}
+            for i in range(n)
+        ],
+    )
     return Listing(await sign_in("admin"), "/users", {"agency_id": str(agency_id), "limit": LARGE}, _page)
 
 
 async def clients(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     agency_id, _ = await _agency(db)
-    await _rows(db, ApiClient, [{"client_id": f"tc_{_tag()}", "name": f"HR {i}", "secret_hash": "!", "scopes": ["officers:read"],
-                                 "agency_id": agency_id, "disabled": True} for i in range(n)])
+    await _rows(
+        db,
+        ApiClient,
+        [
+            {
+                "client_id": f"tc_{_tag()}",
+                "name": f"HR {i}",
+                "secret_hash": "!",
+                "scopes": ["officers:read"],
+                "agency_id": agency_id,
+                "disabled": True,
+            }
+            for i in range(n)
+        ],
+    )
     return Listing(await sign_in("admin"), "/clients", {"disabled": "true", "limit": LARGE}, _page)
 
 
 async def audit(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     entity_id = _tag()
-    await _rows(db, AuditEntry, [{"actor_name": "test", "action": "updated", "entity": "module", "entity_id": entity_id,
-                                  "changes": {"title": ["before", "after"]}} for _ in range(n)])
+    await _rows(
+        db,
+        AuditEntry,
+        [
+            {
+                "actor_name": "test",
+                "action": "updated",
+                "entity": "module",
+                "entity_id": entity_id,
+                "changes": {"title": ["before", "after"]},
+            }
+            for _ in range(n)
+        ],
+    )
     return Listing(await sign_in("admin"), "/audit", {"entity_id": entity_id, "limit": LARGE}, _page)
 
 
 async def certificates(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
-    module_id, _, officer_ids = await _enrolled(db, n, status=NominationStatus.completed, module_status=ModuleStatus.delivered)
+    module_id, _, officer_ids = await _enrolled(
+        db, n, status=NominationStatus.completed, module_status=ModuleStatus.delivered
+    )
     now = datetime.now(UTC)
-    await _rows(db, Certificate, [{"module_id": module_id, "officer_id": o, "kind": CertificateKind.attendance,
-                                   "verification_code": _tag(), "holder_initials": "O. T.", "credential": "x.y.z", "issued_at": now}
-                                  for o in officer_ids])
+    await _rows(
+        db,
+        Certificate,
+        [
+            {
+                "module_id": module_id,
+                "officer_id": o,
+                "kind": CertificateKind.attendance,
+                "verification_code": _tag(),
+                "holder_initials": "O. T.",
+                "credential": "x.y.z",
+                "issued_at": now,
+            }
+            for o in officer_ids
+        ],
+    )
     return Listing(await sign_in("admin"), "/certificates", {"module_id": str(module_id), "limit": LARGE}, _page)
 
 
 async def vettings(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     agency_id, _ = await _agency(db)
     (officer_id,) = await _officers(db, agency_id, 1)
-    await _rows(db, Vetting, [{"officer_id": officer_id, "type": VettingType.leahy, "unit_agency_id": agency_id,
-                               "requested_on": date(2025, 1, 1) + timedelta(days=i)} for i in range(n)])
+    await _rows(
+        db,
+        Vetting,
+        [
+            {
+                "officer_id": officer_id,
+                "type": VettingType.leahy,
+                "unit_agency_id": agency_id,
+                "requested_on": date(2025, 1, 1) + timedelta(days=i),
+            }
+            for i in range(n)
+        ],
+    )
     return Listing(await sign_in("admin"), f"/officers/{officer_id}/vettings", {"limit": LARGE}, _page)
 
 
@@ -293,14 +472,48 @@ async def scim_users(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     username = f"admin-{_tag()}"
     agency_id, _ = await _agency(db)
     officer_ids = await _officers(db, agency_id, n)
-    await _rows(db, ProvisioningLink, [{"officer_id": o, "source": f"scim:user:{username}", "external_id": f"ext-{i}",
-                                        "display_name": f"Officer {i}"} for i, o in enumerate(officer_ids)])
-    return Listing(await sign_in("admin", username=username), "http://test/scim/v2/Users", {"count": LARGE},
-                   lambda body: body.get("Resources", []))
+    await _rows(
+        db,
+        ProvisioningLink,
+        [
+            {
+                "officer_id": o,
+                "source": f"scim:user:{username}",
+                "external_id": f"ext-{i}",
+                "display_name": f"Officer {i}",
+            }
+            for i, o in enumerate(officer_ids)
+        ],
+    )
+    return Listing(
+        await sign_in("admin", username=username),
+        "http://test/scim/v2/Users",
+        {"count": LARGE},
+        lambda body: body.get("Resources", []),
+    )
 
 
-LISTS = [programmes, cycles, agencies, officers, officers_as_focal_point, modules, sessions, nominations, waitlist, roster,
-         attendance, venues, trainers, users, clients, audit, certificates, vettings, scim_users]
+LISTS = [
+    programmes,
+    cycles,
+    agencies,
+    officers,
+    officers_as_focal_point,
+    modules,
+    sessions,
+    nominations,
+    waitlist,
+    roster,
+    attendance,
+    venues,
+    trainers,
+    users,
+    clients,
+    audit,
+    certificates,
+    vettings,
+    scim_users,
+]
 
 
 async def _count(statements, listing: Listing) -> tuple[int, int]:

@@ -16,7 +16,10 @@ from domain.catalogue.models import Module
 from tests.api.catalogue_data import disciplines, make_cycle, make_module, programme  # noqa: F401  (fixtures)
 from tests.api.report_data import Participation, insert_officers, insert_participations
 
-SESSIONS = [("2025-04-06T09:00:00+03:00", "2025-04-06T12:00:00+03:00"), ("2025-04-07T09:00:00+03:00", "2025-04-07T12:00:00+03:00")]
+SESSIONS = [
+    ("2025-04-06T09:00:00+03:00", "2025-04-06T12:00:00+03:00"),
+    ("2025-04-07T09:00:00+03:00", "2025-04-07T12:00:00+03:00"),
+]
 STATUSES = ["completed", "not_completed", "enrolled", "rejected", "waitlisted"]
 MARKS = [["present", "late"], ["present", "no_show"], ["late", "excused"], [], []]
 _serial = itertools.count()
@@ -26,8 +29,15 @@ _serial = itertools.count()
 async def plan(client, programme, disciplines):  # noqa: F811
     agencies = {}
     for key, parent in (("root", None), ("unit", "root"), ("other", None)):
-        r = await client.post("/agencies", json={"name_en": f"Agency {key} {uuid.uuid4().hex[:6]}", "name_ar": "جهة",
-                                                 "kind": "police", "parent_id": agencies.get(parent)})
+        r = await client.post(
+            "/agencies",
+            json={
+                "name_en": f"Agency {key} {uuid.uuid4().hex[:6]}",
+                "name_ar": "جهة",
+                "kind": "police",
+                "parent_id": agencies.get(parent),
+            },
+        )
         assert r.status_code == 201, r.text
         agencies[key] = r.json()["id"]
     cycle = await make_cycle(client, programme["id"], title=f"Counted cycle {uuid.uuid4().hex[:6]}")
@@ -39,19 +49,31 @@ async def add_rows(client, db, plan: dict, n: int, *, modules: int) -> None:
     the cycle, in two disciplines, nominated by the three agencies in turn."""
     ids, sessions = {}, {}
     for i in range(modules):
-        module = await make_module(client, plan["cycle_id"], f"COUNT-{next(_serial)}", capacity=max(n, 1),
-                                   discipline=("ilp", "osint")[i % 2], format=("course", "workshop")[i % 2])
+        module = await make_module(
+            client,
+            plan["cycle_id"],
+            f"COUNT-{next(_serial)}",
+            capacity=max(n, 1),
+            discipline=("ilp", "osint")[i % 2],
+            format=("course", "workshop")[i % 2],
+        )
         ids[str(i)], sessions[str(i)] = module["id"], []
         for starts, ends in SESSIONS:
-            r = await client.post(f"/modules/{module['id']}/sessions", json={"title": "Session", "starts_at": starts, "ends_at": ends})
+            r = await client.post(
+                f"/modules/{module['id']}/sessions", json={"title": "Session", "starts_at": starts, "ends_at": ends}
+            )
             assert r.status_code == 201, r.text
             sessions[str(i)].append(r.json()["id"])
         await db.execute(update(Module).where(Module.id == uuid.UUID(module["id"])).values(status="delivered"))
     serial = next(_serial)
-    people = {f"P{serial}-{i}": ("female" if i % 3 == 0 else "male", ("root", "unit", "other")[i % 3]) for i in range(n)}
+    people = {
+        f"P{serial}-{i}": ("female" if i % 3 == 0 else "male", ("root", "unit", "other")[i % 3]) for i in range(n)
+    }
     officer_ids, _ = await insert_officers(db, people, plan["agencies"], serial)
-    plays = [Participation(key, str(i % modules), STATUSES[i % 5], MARKS[i % 5], pre=50, post=50 + i % 7)
-             for i, key in enumerate(people)]
+    plays = [
+        Participation(key, str(i % modules), STATUSES[i % 5], MARKS[i % 5], pre=50, post=50 + i % 7)
+        for i, key in enumerate(people)
+    ]
     await insert_participations(db, people, officer_ids, plan["agencies"], ids, sessions, plays)
 
 
@@ -61,8 +83,10 @@ def requests(plan: dict) -> list[tuple[str, dict]]:
     balance = "/reports/gender-balance"
     results = f"/reports/cycles/{cycle_id}/results"
     out = [(balance, {"group_by": g}) for g in ("module", "cycle", "agency", "discipline")]
-    out += [(balance, {"group_by": g, "cycle_id": cycle_id, "agency_id": root, "discipline": "ilp", **period})
-            for g in ("module", "cycle", "agency", "discipline")]
+    out += [
+        (balance, {"group_by": g, "cycle_id": cycle_id, "agency_id": root, "discipline": "ilp", **period})
+        for g in ("module", "cycle", "agency", "discipline")
+    ]
     out += [(balance, {"group_by": "module", "programme_id": plan["programme_id"], **period})]
     out += [(balance, {"group_by": g, "format": f}) for g in ("module", "agency") for f in ("csv", "xlsx", "svg")]
     out += [(results, {}), (results, period)] + [(results, {"format": f}) for f in ("csv", "xlsx")]
@@ -83,8 +107,11 @@ async def count(callers: dict, plan: dict, statements) -> tuple[dict[str, int], 
 
 
 async def test_report_statements_do_not_grow_from_1_row_to_200(client, db, sign_in, plan, statements):
-    callers = {"admin": client, "observer": await sign_in("observer"),
-               "focal point": await sign_in("focal_point", agency_id=uuid.UUID(plan["agencies"]["root"]))}
+    callers = {
+        "admin": client,
+        "observer": await sign_in("observer"),
+        "focal point": await sign_in("focal_point", agency_id=uuid.UUID(plan["agencies"]["root"])),
+    }
     await add_rows(client, db, plan, 1, modules=1)
     one, shown = await count(callers, plan, statements)
     assert shown == 1

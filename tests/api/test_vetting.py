@@ -20,7 +20,10 @@ from domain.vetting.service import cancel_module_vettings, vetting_blockers
 from tests.api.catalogue_data import assert_problem, cycle, disciplines, error_fields, programme, unknown_id  # noqa: F401
 from tests.api.enrolment_data import agency, officer, open_module
 
-SEPTEMBER = [("2025-09-07T09:00:00+03:00", "2025-09-07T15:00:00+03:00"), ("2025-09-11T09:00:00+03:00", "2025-09-11T15:00:00+03:00")]
+SEPTEMBER = [
+    ("2025-09-07T09:00:00+03:00", "2025-09-07T15:00:00+03:00"),
+    ("2025-09-11T09:00:00+03:00", "2025-09-11T15:00:00+03:00"),
+]
 
 
 def request_body(type_: str = "leahy", **extra) -> dict:
@@ -48,15 +51,24 @@ async def approve(client, vetting: dict, **dates) -> dict:
 
 async def seat(db, module_id: str, officer_id: str, agency_id: str, status: NominationStatus, **extra) -> Nomination:
     """Nominations are arranged directly: this file tests vetting, not the nomination service."""
-    nomination = Nomination(module_id=uuid.UUID(module_id), officer_id=uuid.UUID(officer_id), agency_id=uuid.UUID(agency_id),
-                            role=extra.pop("role", NominationRole.participant), status=status, nominated_by="test", **extra)
+    nomination = Nomination(
+        module_id=uuid.UUID(module_id),
+        officer_id=uuid.UUID(officer_id),
+        agency_id=uuid.UUID(agency_id),
+        role=extra.pop("role", NominationRole.participant),
+        status=status,
+        nominated_by="test",
+        **extra,
+    )
     db.add(nomination)
     await db.flush()
     return nomination
 
 
 async def status_of(db, nomination: Nomination) -> NominationStatus:
-    return await db.scalar(select(Nomination.status).where(Nomination.id == nomination.id).execution_options(populate_existing=True))
+    return await db.scalar(
+        select(Nomination.status).where(Nomination.id == nomination.id).execution_options(populate_existing=True)
+    )
 
 
 @pytest.fixture
@@ -66,10 +78,13 @@ async def unit(client) -> str:
 
 # --- requests --------------------------------------------------------------------------------------
 
+
 async def test_a_request_records_the_officers_unit(client, unit, cycle):
     person = await officer(client, unit)
     module = await open_module(client, cycle["id"], "LEAHY-1", vetting_required="leahy", sessions=SEPTEMBER)
-    r = await client.post(f"/officers/{person}/vettings", json=request_body(module_id=module["id"], external_reference="INV-2025-0042"))
+    r = await client.post(
+        f"/officers/{person}/vettings", json=request_body(module_id=module["id"], external_reference="INV-2025-0042")
+    )
     assert r.status_code == 201, r.text
     v = r.json()
     assert r.headers["location"] == f"/api/v1/vettings/{v['id']}" and r.headers["etag"] == '"1"'
@@ -83,7 +98,9 @@ async def test_a_request_records_the_officers_unit(client, unit, cycle):
     assert r.status_code == 200 and [x["id"] for x in r.json()["items"]] == [v["id"]]
 
     # One pending request per type and unit.
-    body = assert_problem(await client.post(f"/officers/{person}/vettings", json=request_body()), 409, "/problems/vetting-pending")
+    body = assert_problem(
+        await client.post(f"/officers/{person}/vettings", json=request_body()), 409, "/problems/vetting-pending"
+    )
     assert body["vetting_id"] == v["id"]
     await request_vetting(client, person, "courtesy")
 
@@ -91,21 +108,31 @@ async def test_a_request_records_the_officers_unit(client, unit, cycle):
 async def test_bad_requests_are_refused(client, unit):
     person = await officer(client, unit)
     assert_problem(await client.post(f"/officers/{unknown_id()}/vettings", json=request_body()), 404)
-    assert "type" in error_fields(assert_problem(await client.post(f"/officers/{person}/vettings", json=request_body("none")), 422))
+    assert "type" in error_fields(
+        assert_problem(await client.post(f"/officers/{person}/vettings", json=request_body("none")), 422)
+    )
     assert_problem(await client.post(f"/officers/{person}/vettings", json=request_body(needed_by="2025-04-01")), 422)
-    body = assert_problem(await client.post(f"/officers/{person}/vettings", json=request_body(module_id=unknown_id())), 422)
+    body = assert_problem(
+        await client.post(f"/officers/{person}/vettings", json=request_body(module_id=unknown_id())), 422
+    )
     assert error_fields(body) == {"module_id"}
-    assert "valid_until" in error_fields(assert_problem(
-        await client.post(f"/officers/{person}/vettings", json=request_body(valid_until="2026-01-01")), 422))
+    assert "valid_until" in error_fields(
+        assert_problem(
+            await client.post(f"/officers/{person}/vettings", json=request_body(valid_until="2026-01-01")), 422
+        )
+    )
     assert (await client.get(f"/officers/{person}/vettings")).json()["items"] == []
 
 
 # --- results ---------------------------------------------------------------------------------------
 
+
 async def test_courtesy_validity_is_one_year_from_the_result(client, unit):
     v = await request_vetting(client, await officer(client, unit), "courtesy")
     assert error_fields(assert_problem(await answer(client, v, status="approved"), 422)) == {"result_on"}
-    body = assert_problem(await answer(client, v, status="approved", result_on="2025-06-10", valid_until="2027-01-01"), 422)
+    body = assert_problem(
+        await answer(client, v, status="approved", result_on="2025-06-10", valid_until="2027-01-01"), 422
+    )
     assert error_fields(body) == {"valid_until"}
     r = await answer(client, v, status="approved", result_on="2025-06-10", external_reference="EMB-77")
     assert r.status_code == 200, r.text
@@ -120,8 +147,15 @@ async def test_leahy_validity_comes_from_invest_and_is_never_computed(client, un
     v = await request_vetting(client, await officer(client, unit), "leahy")
     body = assert_problem(await answer(client, v, status="approved", result_on="2025-06-01"), 422)
     assert error_fields(body) == {"valid_from", "valid_until"}
-    r = await answer(client, v, status="approved", result_on="2025-06-01", valid_from="2025-06-03", valid_until="2025-12-31",
-                     external_reference="INVEST-123456")
+    r = await answer(
+        client,
+        v,
+        status="approved",
+        result_on="2025-06-01",
+        valid_from="2025-06-03",
+        valid_until="2025-12-31",
+        external_reference="INVEST-123456",
+    )
     assert r.status_code == 200, r.text
     assert (r.json()["vetting"]["valid_from"], r.json()["vetting"]["valid_until"]) == ("2025-06-03", "2025-12-31")
     # Nothing half-written by the refused attempt; a stale If-Match is a 412.
@@ -130,7 +164,10 @@ async def test_leahy_validity_comes_from_invest_and_is_never_computed(client, un
 
 async def test_host_nation_validity_is_required(client, unit):
     v = await request_vetting(client, await officer(client, unit), "host_nation")
-    assert error_fields(assert_problem(await answer(client, v, status="approved", result_on="2025-06-01"), 422)) == {"valid_from", "valid_until"}
+    assert error_fields(assert_problem(await answer(client, v, status="approved", result_on="2025-06-01"), 422)) == {
+        "valid_from",
+        "valid_until",
+    }
     assert (await approve(client, v))["valid_until"] == "2026-05-31"
 
 
@@ -140,17 +177,23 @@ async def test_the_status_ladder(client, unit):
     r = await answer(client, rejected, status="rejected", result_on="2025-06-01")
     assert r.status_code == 200, r.text
     rejected = r.json()["vetting"]
-    body = assert_problem(await answer(client, rejected, status="approved", result_on="2025-06-02"), 409, "/problems/illegal-transition")
+    body = assert_problem(
+        await answer(client, rejected, status="approved", result_on="2025-06-02"), 409, "/problems/illegal-transition"
+    )
     assert body["allowed"] == []
 
     v = await approve(client, await request_vetting(client, person, "leahy"))
-    body = assert_problem(await answer(client, v, status="rejected", result_on="2025-06-02"), 409, "/problems/illegal-transition")
+    body = assert_problem(
+        await answer(client, v, status="rejected", result_on="2025-06-02"), 409, "/problems/illegal-transition"
+    )
     assert body["allowed"] == ["cancelled", "suspended"]
     r = await answer(client, v, status="suspended")
     assert r.status_code == 200, r.text
     suspended = r.json()["vetting"]
     assert (suspended["valid_from"], suspended["valid_until"]) == ("2025-06-01", "2026-05-31")  # kept
-    r = await answer(client, suspended, status="approved", result_on="2025-07-01", valid_from="2025-07-01", valid_until="2026-06-30")
+    r = await answer(
+        client, suspended, status="approved", result_on="2025-07-01", valid_from="2025-07-01", valid_until="2026-06-30"
+    )
     assert r.status_code == 200, r.text
     r = await answer(client, r.json()["vetting"], status="cancelled")
     assert r.status_code == 200 and r.json()["vetting"]["status"] == "cancelled"
@@ -158,6 +201,7 @@ async def test_the_status_ladder(client, unit):
 
 
 # --- need-to-know ----------------------------------------------------------------------------------
+
 
 async def test_focal_points_see_only_their_subtree_and_cannot_write(client, sign_in, unit):
     sub_unit = await agency(client, "Forensic laboratory (test)", parent=unit)
@@ -177,7 +221,9 @@ async def test_focal_points_see_only_their_subtree_and_cannot_write(client, sign
         assert_problem(await other.get(f"/vettings/{mine['id']}"), 403)
 
 
-async def test_coordinators_record_vetting_for_officers_of_their_partner_countries(client, sign_in, unit, programme, cycle):
+async def test_coordinators_record_vetting_for_officers_of_their_partner_countries(
+    client, sign_in, unit, programme, cycle
+):
     coordinator = await sign_in("coordinator", programme_ids=[uuid.UUID(programme["id"])])
     person = await officer(client, unit)
     r = await coordinator.post(f"/officers/{person}/vettings", json=request_body("courtesy"))
@@ -188,20 +234,36 @@ async def test_coordinators_record_vetting_for_officers_of_their_partner_countri
 
 # --- a failed vetting takes the person off the roster ------------------------------------------------
 
+
 @pytest.mark.parametrize("outcome", ["rejected", "suspended"])
 async def test_a_failed_vetting_frees_the_seat_for_the_same_agencys_alternate(client, db, unit, cycle, outcome):
     other_unit = await agency(client, "Narcotics directorate (test)")
-    leahy = await open_module(client, cycle["id"], f"LEAHY-{outcome}", capacity=1, vetting_required="leahy", sessions=SEPTEMBER)
+    leahy = await open_module(
+        client, cycle["id"], f"LEAHY-{outcome}", capacity=1, vetting_required="leahy", sessions=SEPTEMBER
+    )
     courtesy = await open_module(client, cycle["id"], f"COURT-{outcome}", vetting_required="courtesy")
-    delivered = await open_module(client, cycle["id"], f"DONE-{outcome}", vetting_required="leahy",
-                                  sessions=[("2025-03-02T09:00:00+03:00", "2025-03-02T12:00:00+03:00")])
-    person, alternate, outsider = await officer(client, unit), await officer(client, unit), await officer(client, other_unit)
+    delivered = await open_module(
+        client,
+        cycle["id"],
+        f"DONE-{outcome}",
+        vetting_required="leahy",
+        sessions=[("2025-03-02T09:00:00+03:00", "2025-03-02T12:00:00+03:00")],
+    )
+    person, alternate, outsider = (
+        await officer(client, unit),
+        await officer(client, unit),
+        await officer(client, other_unit),
+    )
     enrolled = await seat(db, leahy["id"], person, unit, NominationStatus.enrolled)
     waiting_outsider = await seat(db, leahy["id"], outsider, other_unit, NominationStatus.waitlisted, priority=1)
-    waiting_alternate = await seat(db, leahy["id"], alternate, unit, NominationStatus.waitlisted, role=NominationRole.alternate, priority=50)
+    waiting_alternate = await seat(
+        db, leahy["id"], alternate, unit, NominationStatus.waitlisted, role=NominationRole.alternate, priority=50
+    )
     untouched = await seat(db, courtesy["id"], person, unit, NominationStatus.enrolled)
     past = await seat(db, delivered["id"], person, unit, NominationStatus.enrolled)
-    await db.execute(update(Module).where(Module.id == uuid.UUID(delivered["id"])).values(status=ModuleStatus.delivered))
+    await db.execute(
+        update(Module).where(Module.id == uuid.UUID(delivered["id"])).values(status=ModuleStatus.delivered)
+    )
 
     v = await request_vetting(client, person, "leahy")
     body = {"status": outcome}
@@ -221,19 +283,26 @@ async def test_a_failed_vetting_frees_the_seat_for_the_same_agencys_alternate(cl
     assert await status_of(db, untouched) is NominationStatus.enrolled  # another vetting type
     assert await status_of(db, past) is NominationStatus.enrolled  # delivered: history is not rewritten
     history = (await db.scalars(select(NominationChange).where(NominationChange.nomination_id == enrolled.id))).all()
-    assert [(h.from_status, h.to_status, h.reason) for h in history] == [("enrolled", "vetting_failed", f"leahy vetting {outcome}")]
+    assert [(h.from_status, h.to_status, h.reason) for h in history] == [
+        ("enrolled", "vetting_failed", f"leahy vetting {outcome}")
+    ]
 
 
 # --- what module confirmation and cancellation ask of vetting ---------------------------------------
 
+
 async def test_vetting_blockers_name_who_blocks_and_why_in_constant_queries(client, db, unit, cycle, statements):
     moved_to = await agency(client, "Border ports commission (test)")
     module = await open_module(client, cycle["id"], "LEAHY-BLOCK", vetting_required="leahy", sessions=SEPTEMBER)
-    people = {key: await officer(client, unit, name_latin=f"{key.title()} Test Person") for key in
-              ("none", "courtesy", "requested", "rejected", "expired", "moved", "valid")}
+    people = {
+        key: await officer(client, unit, name_latin=f"{key.title()} Test Person")
+        for key in ("none", "courtesy", "requested", "rejected", "expired", "moved", "valid")
+    }
     await approve(client, await request_vetting(client, people["courtesy"], "courtesy"))
     await request_vetting(client, people["requested"], needed_by="2025-09-01")
-    r = await answer(client, await request_vetting(client, people["rejected"]), status="rejected", result_on="2025-06-20")
+    r = await answer(
+        client, await request_vetting(client, people["rejected"]), status="rejected", result_on="2025-06-20"
+    )
     assert r.status_code == 200, r.text
     await approve(client, await request_vetting(client, people["expired"]), valid_until="2025-09-10")
     await approve(client, await request_vetting(client, people["moved"]))
@@ -242,7 +311,9 @@ async def test_vetting_blockers_name_who_blocks_and_why_in_constant_queries(clie
     await approve(client, await request_vetting(client, people["valid"]))
     for p in people.values():  # seated after the answers: a rejection takes an enrolled person off the roster
         await seat(db, module["id"], p, unit, NominationStatus.enrolled)
-    await seat(db, module["id"], await officer(client, unit), unit, NominationStatus.waitlisted)  # not enrolled: not checked
+    await seat(
+        db, module["id"], await officer(client, unit), unit, NominationStatus.waitlisted
+    )  # not enrolled: not checked
 
     row = await db.get(Module, uuid.UUID(module["id"]), populate_existing=True)
     statements.count = 0

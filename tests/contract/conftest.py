@@ -111,8 +111,9 @@ def contract_tokens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     fill_pools(CONTRACT_URL)
     engine = create_engine(sync_url(CONTRACT_URL))
     with engine.connect() as conn:
-        accounts = {role: conn.execute(select(User).where(User.username == name)).one()
-                    for role, name in DEMO_ACCOUNTS.items()}
+        accounts = {
+            role: conn.execute(select(User).where(User.username == name)).one() for role, name in DEMO_ACCOUNTS.items()
+        }
     engine.dispose()
     TOKENS.update({role: user_token(CONTRACT_APP.state.keyring, user)[0] for role, user in accounts.items()})
     return dict(TOKENS)
@@ -138,16 +139,30 @@ async def contract_connection(contract_tokens: dict[str, str]) -> AsyncIterator[
 # their rules), and the rest of its values stay its own.
 POOLS: dict[str, list[str]] = {}
 _POOL_QUERIES = {
-    "programme_id": "SELECT id FROM programmes", "cycle_id": "SELECT id FROM cycles",
-    "agency_id": "SELECT id FROM agencies", "module_id": "SELECT id FROM modules",
-    "session_id": "SELECT id FROM training_sessions", "venue_id": "SELECT id FROM venues",
-    "trainer_id": "SELECT id FROM trainers", "officer_id": "SELECT id FROM officers",
-    "nomination_id": "SELECT id FROM nominations", "vetting_id": "SELECT id FROM vettings",
-    "certificate_id": "SELECT id FROM certificates", "user_id": "SELECT id FROM users",
-    "code": "SELECT code FROM disciplines", "discipline": "SELECT code FROM disciplines",
+    "programme_id": "SELECT id FROM programmes",
+    "cycle_id": "SELECT id FROM cycles",
+    "agency_id": "SELECT id FROM agencies",
+    "module_id": "SELECT id FROM modules",
+    "session_id": "SELECT id FROM training_sessions",
+    "venue_id": "SELECT id FROM venues",
+    "trainer_id": "SELECT id FROM trainers",
+    "officer_id": "SELECT id FROM officers",
+    "nomination_id": "SELECT id FROM nominations",
+    "vetting_id": "SELECT id FROM vettings",
+    "certificate_id": "SELECT id FROM certificates",
+    "user_id": "SELECT id FROM users",
+    "code": "SELECT code FROM disciplines",
+    "discipline": "SELECT code FROM disciplines",
 }
-ALIASES = {"parent_id": "agency_id", "within": "agency_id", "prerequisite_module_ids": "module_id", "programme_ids": "programme_id",
-           "trainer_ids": "trainer_id", "nomination_ids": "nomination_id", "target_id": "module_id"}
+ALIASES = {
+    "parent_id": "agency_id",
+    "within": "agency_id",
+    "prerequisite_module_ids": "module_id",
+    "programme_ids": "programme_id",
+    "trainer_ids": "trainer_id",
+    "nomination_ids": "nomination_id",
+    "target_id": "module_id",
+}
 
 
 def fill_pools(url: str) -> None:

@@ -75,8 +75,11 @@ def point_at_demo_records(case):
     when the case is sent (not in a generation hook): the schema's examples are fixed when the
     tests are collected, before the demo data exists."""
     meta = case.meta
-    negative = {str(getattr(loc, "value", loc)) for loc, info in (meta.components.items() if meta else ())
-                if info.mode == GenerationMode.NEGATIVE}
+    negative = {
+        str(getattr(loc, "value", loc))
+        for loc, info in (meta.components.items() if meta else ())
+        if info.mode == GenerationMode.NEGATIVE
+    }
     if case.path_parameters and "path" not in negative:
         case.path_parameters = {k: _real(k, v) for k, v in case.path_parameters.items()}
     if isinstance(case.query, dict) and "query" not in negative:
@@ -102,8 +105,11 @@ def test_every_operation_keeps_its_contract(case, contract_connection, contract_
 
 def dropped_authorization(case) -> bool:
     meta = case.meta
-    negative = {str(getattr(loc, "value", loc)) for loc, info in (meta.components.items() if meta else ())
-                if info.mode == GenerationMode.NEGATIVE}
+    negative = {
+        str(getattr(loc, "value", loc))
+        for loc, info in (meta.components.items() if meta else ())
+        if info.mode == GenerationMode.NEGATIVE
+    }
     return "header" in negative and "authorization" not in {k.lower() for k in (case.headers or {})}
 
 

@@ -69,25 +69,65 @@ def _arrange(c: httpx.Client) -> dict:
     """A module taking nominations (CAPACITY seats, POOL candidates) and a held module with ROSTER
     enrolled participants and sessions that have started, whose attendance is taken."""
     c.post("/disciplines", json={"code": "ilp", "label_en": "Intelligence-led policing"})
-    programme = _ok(c.post("/programmes", json={"name": "P", "acronym": f"P-{uuid.uuid4().hex[:6]}", "implementer": "X"}))
-    cycle = _ok(c.post("/cycles", json={"programme_id": programme["id"], "partner_country": "IQ", "title": "Cycle",
-                                        "starts_on": "2025-01-01", "ends_on": "2026-12-31"}))
+    programme = _ok(
+        c.post("/programmes", json={"name": "P", "acronym": f"P-{uuid.uuid4().hex[:6]}", "implementer": "X"})
+    )
+    cycle = _ok(
+        c.post(
+            "/cycles",
+            json={
+                "programme_id": programme["id"],
+                "partner_country": "IQ",
+                "title": "Cycle",
+                "starts_on": "2025-01-01",
+                "ends_on": "2026-12-31",
+            },
+        )
+    )
     agency = _ok(c.post("/agencies", json={"name_en": "Unit", "name_ar": "وحدة", "kind": "police"}))
 
     def module(code: str, capacity: int, sessions: int) -> dict:
-        m = _ok(c.post("/modules", json={"cycle_id": cycle["id"], "code": code, "title": code, "discipline": "ilp",
-                                         "format": "course", "capacity": capacity}))
+        m = _ok(
+            c.post(
+                "/modules",
+                json={
+                    "cycle_id": cycle["id"],
+                    "code": code,
+                    "title": code,
+                    "discipline": "ilp",
+                    "format": "course",
+                    "capacity": capacity,
+                },
+            )
+        )
         for day in range(1, sessions + 1):
-            _ok(c.post(f"/modules/{m['id']}/sessions", json={
-                "title": f"Day {day}", "starts_at": f"2025-02-{day:02d}T09:00:00+03:00", "ends_at": f"2025-02-{day:02d}T12:00:00+03:00"}))
+            _ok(
+                c.post(
+                    f"/modules/{m['id']}/sessions",
+                    json={
+                        "title": f"Day {day}",
+                        "starts_at": f"2025-02-{day:02d}T09:00:00+03:00",
+                        "ends_at": f"2025-02-{day:02d}T12:00:00+03:00",
+                    },
+                )
+            )
         for status in ("planned", "open"):
             _ok(c.post(f"/modules/{m['id']}/transitions", json={"to": status}))
         return m
 
     def officer(i: int) -> str:
-        return _ok(c.post("/officers", params={"allow_duplicate": "true"}, json={
-            "agency_id": agency["id"], "full_name_ar": f"ضابط {i}", "name_latin": f"Officer {i}",
-            "sex": "female" if i % 3 == 0 else "male"}))["id"]
+        return _ok(
+            c.post(
+                "/officers",
+                params={"allow_duplicate": "true"},
+                json={
+                    "agency_id": agency["id"],
+                    "full_name_ar": f"ضابط {i}",
+                    "name_latin": f"Officer {i}",
+                    "sex": "female" if i % 3 == 0 else "male",
+                },
+            )
+        )["id"]
 
     rush = module("RUSH-1", CAPACITY, 1)
     held = module("HELD-1", ROSTER, 12)
@@ -101,6 +141,7 @@ def _arrange(c: httpx.Client) -> dict:
 
 # --- taking the database away ------------------------------------------------------------------
 
+
 def _cluster() -> str:
     return next(p.name for p in Path("/etc/postgresql").iterdir())
 
@@ -108,12 +149,19 @@ def _cluster() -> str:
 def _outage(url: str) -> tuple[Callable[[], None], Callable[[], None]]:
     """(take it down, bring it back) for the mode OUTAGE names."""
     if os.environ.get("OUTAGE", "database") == "cluster":
+
         def stop() -> None:
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", _cluster(), "main", "stop", "-m", "fast"],
-                           check=True, timeout=60)
+            subprocess.run(
+                ["pg_ctlcluster", "--skip-systemctl-redirect", _cluster(), "main", "stop", "-m", "fast"],
+                check=True,
+                timeout=60,
+            )
 
         def start() -> None:
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", _cluster(), "main", "start"], check=True, timeout=60)
+            subprocess.run(
+                ["pg_ctlcluster", "--skip-systemctl-redirect", _cluster(), "main", "start"], check=True, timeout=60
+            )
+
         return stop, start
 
     name = make_url(url).database
@@ -127,15 +175,19 @@ def _outage(url: str) -> tuple[Callable[[], None], Callable[[], None]]:
         engine.dispose()
 
     def down() -> None:
-        run(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()")
+        run(
+            f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false',
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()",
+        )
 
     def up() -> None:
         run(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
     return down, up
 
 
 # --- the load -----------------------------------------------------------------------------------
+
 
 class Log:
     def __init__(self) -> None:
@@ -155,7 +207,9 @@ class Log:
             self.answers.append((what, r.status_code, seconds, detail))
 
 
-def _timed(log: Log, what: str, send: Callable[..., httpx.Response], url: str, **kwargs: object) -> httpx.Response | None:
+def _timed(
+    log: Log, what: str, send: Callable[..., httpx.Response], url: str, **kwargs: object
+) -> httpx.Response | None:
     started = time.monotonic()
     try:
         r = send(url, **kwargs)
@@ -172,7 +226,9 @@ def _nominator(world: dict, log: Log, stop: threading.Event, candidates: list[st
         for officer_id in candidates:
             if stop.is_set():
                 return
-            r = _timed(log, "nominate", c.post, f"/modules/{world['rush']}/nominations", json={"officer_id": officer_id})
+            r = _timed(
+                log, "nominate", c.post, f"/modules/{world['rush']}/nominations", json={"officer_id": officer_id}
+            )
             if r is None or r.status_code != 201:
                 continue
             nomination = r.json()["id"]
@@ -227,8 +283,12 @@ def test_the_database_goes_away_and_comes_back_under_concurrent_writes(world, sc
     assert not unexpected, f"answers other than 2xx, 409 or 503: {unexpected[:10]}"
     unavailable = [a for a in log.answers if a[1] == 503]
     assert unavailable, f"the outage was never seen ({statuses}): the test did not test"
-    assert all(a[3].startswith("application/problem+json|") and a[3].split("|")[1].isdigit()
-               and a[3].endswith("/problems/database-unavailable") for a in unavailable), unavailable[:5]
+    assert all(
+        a[3].startswith("application/problem+json|")
+        and a[3].split("|")[1].isdigit()
+        and a[3].endswith("/problems/database-unavailable")
+        for a in unavailable
+    ), unavailable[:5]
     assert max(seconds for _, _, seconds, _ in log.answers) < REQUEST_TIMEOUT_S
     # It recovered without a restart: writes succeeded after the database came back.
     assert any(200 <= status < 300 for _, status, _, _ in log.answers[-20:]), log.answers[-20:]
@@ -247,7 +307,9 @@ def test_the_database_goes_away_and_comes_back_under_concurrent_writes(world, sc
         for session_id in sessions:
             marks = _ok(c.get(f"/sessions/{session_id}/attendance"))["marks"]
             kinds = {m["status"] for m in marks if m["status"] is not None}
-            assert len({m["officer_id"] for m in marks if m["status"]}) in (0, ROSTER), f"half a list at {session_id}: {marks}"
+            assert len({m["officer_id"] for m in marks if m["status"]}) in (0, ROSTER), (
+                f"half a list at {session_id}: {marks}"
+            )
             assert len(kinds) <= 1, f"half a list at {session_id}: {kinds}"
             if session_id in log.marked:
                 assert kinds, f"a list answered 200 is missing at {session_id}"

@@ -11,20 +11,26 @@ def test_present_and_late_count_as_attended_excused_and_absent_do_not():
     assert ATTENDED == {S.present, S.late}
 
 
-@pytest.mark.parametrize(("attended", "sessions", "expected"), [(0, 5, 0.0), (4, 5, 0.8), (2, 3, 2 / 3), (5, 5, 1.0), (0, 0, None), (3, 0, None)])
+@pytest.mark.parametrize(
+    ("attended", "sessions", "expected"),
+    [(0, 5, 0.0), (4, 5, 0.8), (2, 3, 2 / 3), (5, 5, 1.0), (0, 0, None), (3, 0, None)],
+)
 def test_rate_is_attended_over_sessions_and_unknown_without_sessions(attended, sessions, expected):
     assert rate(attended, sessions) == (pytest.approx(expected) if expected is not None else None)
 
 
-@pytest.mark.parametrize(("attended", "sessions", "threshold", "met"), [
-    (4, 5, 0.8, True),     # exactly the threshold
-    (24, 30, 0.8, True),
-    (7, 10, 0.7, True),    # float rounding does not fail an exact match
-    (3, 5, 0.8, False),
-    (23, 30, 0.8, False),
-    (0, 5, 0.0, True),     # a zero threshold is met by anyone
-    (1, 3, 1 / 3, True),
-])
+@pytest.mark.parametrize(
+    ("attended", "sessions", "threshold", "met"),
+    [
+        (4, 5, 0.8, True),  # exactly the threshold
+        (24, 30, 0.8, True),
+        (7, 10, 0.7, True),  # float rounding does not fail an exact match
+        (3, 5, 0.8, False),
+        (23, 30, 0.8, False),
+        (0, 5, 0.0, True),  # a zero threshold is met by anyone
+        (1, 3, 1 / 3, True),
+    ],
+)
 def test_minimum_attendance_compares_the_overall_rate_with_the_threshold(attended, sessions, threshold, met):
     assert minimum_met(rate(attended, sessions), threshold) is met
 
@@ -39,9 +45,18 @@ def test_completed_is_minimum_attendance_met():
     assert completed(False) is False
 
 
-@pytest.mark.parametrize(("pre", "post", "expected"), [
-    (40, 70, True), (70, 70, False), (80, 60, False), (None, 70, None), (40, None, None), (None, None, None), (0, 0.5, True),
-])
+@pytest.mark.parametrize(
+    ("pre", "post", "expected"),
+    [
+        (40, 70, True),
+        (70, 70, False),
+        (80, 60, False),
+        (None, 70, None),
+        (40, None, None),
+        (None, None, None),
+        (0, 0.5, True),
+    ],
+)
 def test_improved_means_post_greater_than_pre(pre, post, expected):
     assert improved(pre, post) is expected
 

@@ -23,4 +23,6 @@ async def test_the_ceiling_route_answers_constant_json_outside_the_schema(tmp_pa
     r = await _get(app, "/bench/ceiling")
     assert r.status_code == 200 and r.json() == {"status": "ok", "service": "tadrib"}
     # Kept out of the schema (building the whole document here would cost seconds).
-    assert [route.include_in_schema for route in app.routes if getattr(route, "path", None) == "/bench/ceiling"] == [False]
+    assert [route.include_in_schema for route in app.routes if getattr(route, "path", None) == "/bench/ceiling"] == [
+        False
+    ]

@@ -15,9 +15,14 @@ UTC = UTC
 def event(**overrides) -> FeedEvent:
     values = dict(
         uid=event_uid("0190e1a2-0000-7000-8000-000000000001"),
-        starts_at=datetime(2025, 2, 2, 6, 0, tzinfo=UTC), ends_at=datetime(2025, 2, 2, 10, 0, tzinfo=UTC),
-        time_zone="Asia/Baghdad", summary="ILP-1: Opening", description="Intelligence-led policing\nFormat: Course",
-        location="Training hall A, Baghdad", sequence=0, last_modified=datetime(2025, 1, 10, 8, 30, 15, 123456, tzinfo=UTC),
+        starts_at=datetime(2025, 2, 2, 6, 0, tzinfo=UTC),
+        ends_at=datetime(2025, 2, 2, 10, 0, tzinfo=UTC),
+        time_zone="Asia/Baghdad",
+        summary="ILP-1: Opening",
+        description="Intelligence-led policing\nFormat: Course",
+        location="Training hall A, Baghdad",
+        sequence=0,
+        last_modified=datetime(2025, 1, 10, 8, 30, 15, 123456, tzinfo=UTC),
     )
     return FeedEvent(**(values | overrides))
 
@@ -29,7 +34,9 @@ def parse(body: bytes) -> Calendar:
 
 
 def test_a_session_in_the_cycles_zone_with_its_vtimezone():
-    cal = parse(render(FeedMeta(name="Cycle", home_zone="Asia/Baghdad", span=(date(2024, 6, 1), date(2026, 12, 31))), [event()]))
+    cal = parse(
+        render(FeedMeta(name="Cycle", home_zone="Asia/Baghdad", span=(date(2024, 6, 1), date(2026, 12, 31))), [event()])
+    )
     assert str(cal["VERSION"]) == "2.0" and str(cal["PRODID"]).startswith("-//Tadrib//")
     assert [tz.tz_name for tz in cal.timezones] == ["Asia/Baghdad"]
     (ev,) = cal.events
@@ -46,9 +53,17 @@ def test_a_session_in_the_cycles_zone_with_its_vtimezone():
 
 
 def test_a_zone_with_daylight_saving_gets_both_rules_and_the_right_local_time():
-    summer = event(time_zone="Europe/Madrid", starts_at=datetime(2025, 7, 1, 7, tzinfo=UTC), ends_at=datetime(2025, 7, 1, 9, tzinfo=UTC))
-    winter = event(uid="w@tadrib", time_zone="Europe/Madrid", starts_at=datetime(2025, 1, 15, 8, tzinfo=UTC),
-                   ends_at=datetime(2025, 1, 15, 10, tzinfo=UTC))
+    summer = event(
+        time_zone="Europe/Madrid",
+        starts_at=datetime(2025, 7, 1, 7, tzinfo=UTC),
+        ends_at=datetime(2025, 7, 1, 9, tzinfo=UTC),
+    )
+    winter = event(
+        uid="w@tadrib",
+        time_zone="Europe/Madrid",
+        starts_at=datetime(2025, 1, 15, 8, tzinfo=UTC),
+        ends_at=datetime(2025, 1, 15, 10, tzinfo=UTC),
+    )
     body = render(FeedMeta(name="Trainer"), [winter, summer])
     cal = parse(body)
     (madrid,) = cal.timezones

@@ -10,12 +10,12 @@ from domain.officers.names import arabic_key, initials, latin_key
 @pytest.mark.parametrize(
     ("variant", "folded"),
     [
-        ("أحمد", "احمد"),      # alef with hamza above
+        ("أحمد", "احمد"),  # alef with hamza above
         ("إبراهيم", "ابراهيم"),  # alef with hamza below
-        ("آمنة", "امنه"),       # alef with madda, taa marbuta
-        ("ٱلله", "الله"),       # alef wasla
-        ("فاطمة", "فاطمه"),     # taa marbuta -> haa
-        ("مصطفى", "مصطفي"),     # alef maksura -> yaa
+        ("آمنة", "امنه"),  # alef with madda, taa marbuta
+        ("ٱلله", "الله"),  # alef wasla
+        ("فاطمة", "فاطمه"),  # taa marbuta -> haa
+        ("مصطفى", "مصطفي"),  # alef maksura -> yaa
         ("عيسى", "عيسي"),
     ],
 )
@@ -25,12 +25,12 @@ def test_arabic_key_folds_letters(variant, folded):
 
 
 def test_arabic_key_strips_harakat_shadda_sukun_tanwin():
-    assert arabic_key("مُحَمَّد") == "محمد"            # damma, fatha, shadda
-    assert arabic_key("عَلِيّ") == "علي"               # fatha, kasra, shadda
-    assert arabic_key("حَسَنْ") == "حسن"               # sukun
-    assert arabic_key("شُكْرًا") == "شكرا"             # tanwin fath
-    assert arabic_key("كِتَابٌ") == "كتاب"             # tanwin damm
-    assert arabic_key("رَحْمٰن") == "رحمن"             # superscript (dagger) alef
+    assert arabic_key("مُحَمَّد") == "محمد"  # damma, fatha, shadda
+    assert arabic_key("عَلِيّ") == "علي"  # fatha, kasra, shadda
+    assert arabic_key("حَسَنْ") == "حسن"  # sukun
+    assert arabic_key("شُكْرًا") == "شكرا"  # tanwin fath
+    assert arabic_key("كِتَابٌ") == "كتاب"  # tanwin damm
+    assert arabic_key("رَحْمٰن") == "رحمن"  # superscript (dagger) alef
 
 
 def test_arabic_key_strips_tatweel():
@@ -73,9 +73,9 @@ def test_arabic_key_empty():
         ("AHMED ALI", "ahmed ali"),
         ("José García", "jose garcia"),
         ("Müller", "muller"),
-        ("Straße", "strasse"),       # casefold, not lower
-        ("Ḥusayn", "husayn"),        # scholarly transliteration dots
-        ("ʿAlī", "ʿali"),            # macron stripped; the ayn sign is a letter, kept
+        ("Straße", "strasse"),  # casefold, not lower
+        ("Ḥusayn", "husayn"),  # scholarly transliteration dots
+        ("ʿAlī", "ʿali"),  # macron stripped; the ayn sign is a letter, kept
         ("  Majid   Hameed ", "majid hameed"),
     ],
 )

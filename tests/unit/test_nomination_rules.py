@@ -13,8 +13,18 @@ from domain.enrolment.schemas import ModuleRef
 from domain.errors import Conflict
 
 NOW = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
-OK = NominationFacts(officer_active=True, module_status=ModuleStatus.open, deadline=NOW + timedelta(days=1), now=NOW, deciding=False, late_reason=None,
-                     already_nominated=False, missing_prerequisites=[], overlapping=[], missing_identity_fields=[])
+OK = NominationFacts(
+    officer_active=True,
+    module_status=ModuleStatus.open,
+    deadline=NOW + timedelta(days=1),
+    now=NOW,
+    deciding=False,
+    late_reason=None,
+    already_nominated=False,
+    missing_prerequisites=[],
+    overlapping=[],
+    missing_identity_fields=[],
+)
 OSINT = ModuleRef(module_id=uuid.UUID(int=1), code="OSINT-1", title="Operational intelligence tools")
 
 
@@ -45,11 +55,22 @@ def test_after_the_deadline_only_a_coordinator_with_a_reason_may_nominate():
 
 
 def test_every_broken_rule_is_named_in_order_with_what_it_is_about():
-    facts = replace(OK, module_status=ModuleStatus.planned, already_nominated=True, missing_prerequisites=[OSINT],
-                    overlapping=[OSINT], missing_identity_fields=["national_id", "date_of_birth"])
+    facts = replace(
+        OK,
+        module_status=ModuleStatus.planned,
+        already_nominated=True,
+        missing_prerequisites=[OSINT],
+        overlapping=[OSINT],
+        missing_identity_fields=["national_id", "date_of_birth"],
+    )
     found = nomination_violations(facts)
-    assert [v.rule for v in found] == ["module-not-open", "already-nominated", "prerequisite-not-completed", "schedule-overlap",
-                                       "identity-fields-missing"]
+    assert [v.rule for v in found] == [
+        "module-not-open",
+        "already-nominated",
+        "prerequisite-not-completed",
+        "schedule-overlap",
+        "identity-fields-missing",
+    ]
     assert found[2].modules == [OSINT] and "OSINT-1" in found[2].message
     assert found[4].fields == ["national_id", "date_of_birth"]
 

@@ -19,6 +19,7 @@ from domain.reporting.schemas import GenderBalanceReport
 
 # Suppression ---------------------------------------------------------------------------------
 
+
 def test_primary_suppression_withholds_counts_below_the_threshold_but_not_zeros():
     values = {("a",): 0, ("b",): 1, ("c",): 2, ("d",): 3, ("e",): None}
     assert sdc.primary(values, 3) == {("b",), ("c",)}
@@ -37,9 +38,17 @@ def test_the_total_is_withheld_when_no_other_part_is_left():
 
 def test_complements_prefer_non_zero_parts_and_cascade_across_rows_and_columns():
     # Two rows (r1, r2) and a totals row; columns f, m, t.
-    v = {("r1", "f"): 1, ("r1", "m"): 10, ("r1", "t"): 11,
-         ("r2", "f"): 0, ("r2", "m"): 7, ("r2", "t"): 7,
-         ("T", "f"): 1, ("T", "m"): 17, ("T", "t"): 18}
+    v = {
+        ("r1", "f"): 1,
+        ("r1", "m"): 10,
+        ("r1", "t"): 11,
+        ("r2", "f"): 0,
+        ("r2", "m"): 7,
+        ("r2", "t"): 7,
+        ("T", "f"): 1,
+        ("T", "m"): 17,
+        ("T", "t"): 18,
+    }
     eqs = [((r, "t"), [(r, "f"), (r, "m")]) for r in ("r1", "r2", "T")]
     eqs += [(("T", c), [("r1", c), ("r2", c)]) for c in ("f", "m", "t")]
     out = sdc.suppress(v, eqs, 3)
@@ -61,6 +70,7 @@ def test_withhold_nulls_cells_and_names_them_beside():
 
 # Local time ----------------------------------------------------------------------------------
 
+
 def test_baghdad_keeps_one_offset():
     assert offset_segments("Asia/Baghdad", 2024, 2026) == ((None, 10800),)
 
@@ -75,6 +85,7 @@ def test_daylight_saving_changes_are_found_to_the_second():
 
 # CSV and XLSX --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ["=1+2", "+1", "-1+1", "@SUM(A1)", "\tcmd", "\rcmd"])
 def test_formula_looking_text_is_neutralised(text):
     assert neutralise(text) == "'" + text
@@ -82,18 +93,31 @@ def test_formula_looking_text_is_neutralised(text):
 
 def test_csv_has_a_bom_keeps_arabic_and_neutralises_cells():
     columns = [("name", "Name"), ("n", "Count"), ("share", "Share", "percent"), ("flag", "Flag")]
-    rows = [{"name": "وزارة الداخلية", "n": 3, "share": 0.25, "flag": True}, {"name": "=cmd|' /C calc'!A0", "n": None, "flag": False}]
+    rows = [
+        {"name": "وزارة الداخلية", "n": 3, "share": 0.25, "flag": True},
+        {"name": "=cmd|' /C calc'!A0", "n": None, "flag": False},
+    ]
     body = to_csv(rows, columns)
     assert body[:3] == b"\xef\xbb\xbf"
     table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert table == [["Name", "Count", "Share", "Flag"], ["وزارة الداخلية", "3", "0.25", "true"], ["'=cmd|' /C calc'!A0", "", "", "false"]]
+    assert table == [
+        ["Name", "Count", "Share", "Flag"],
+        ["وزارة الداخلية", "3", "0.25", "true"],
+        ["'=cmd|' /C calc'!A0", "", "", "false"],
+    ]
 
 
 def test_xlsx_stores_text_as_text_and_reads_back():
     columns = [("name", "Name"), ("share", "Share", "percent")]
-    body = to_xlsx([{"name": "=HYPERLINK(\"x\")", "share": 0.3}, {"name": "زينب", "share": None}], columns, sheet="Gender balance")
+    body = to_xlsx(
+        [{"name": '=HYPERLINK("x")', "share": 0.3}, {"name": "زينب", "share": None}], columns, sheet="Gender balance"
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(body))["Gender balance"]
-    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["Name", "Share"], ["=HYPERLINK(\"x\")", 0.3], ["زينب", None]]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["Name", "Share"],
+        ['=HYPERLINK("x")', 0.3],
+        ["زينب", None],
+    ]
     assert sheet["A2"].data_type == "s" and sheet["A2"].quotePrefix
     assert sheet["B2"].number_format == "0.0%"
 
@@ -116,23 +140,45 @@ def test_accept_header_is_ranked_by_quality():
 
 # Chart ---------------------------------------------------------------------------------------
 
+
 def _row(label, female, male, target, *, withheld=False):
     split = {"female": female, "male": male, "total": female + male, "suppressed": []}
     stage = {"persons": split, "participations": split}
     share = None if withheld or female + male == 0 else round(female / (female + male), 4)
-    shares = {"persons": share, "participations": share, "suppressed": ["participations", "persons"] if withheld else []}
-    return {"key": label, "label": label, "nominated": stage, "enrolled": stage, "attended": stage, "completed": stage,
-            "female_share_enrolled": shares, "female_share_completed": shares, "target": target, "target_basis": "module",
-            "below_target": None if share is None else share < target}
+    shares = {
+        "persons": share,
+        "participations": share,
+        "suppressed": ["participations", "persons"] if withheld else [],
+    }
+    return {
+        "key": label,
+        "label": label,
+        "nominated": stage,
+        "enrolled": stage,
+        "attended": stage,
+        "completed": stage,
+        "female_share_enrolled": shares,
+        "female_share_completed": shares,
+        "target": target,
+        "target_basis": "module",
+        "below_target": None if share is None else share < target,
+    }
 
 
 def test_chart_has_bars_target_lines_labels_and_a_legend():
-    report = GenderBalanceReport.model_validate({
-        "group_by": "module", "filters": {},
-        "rows": [_row("ILP-1 <Intelligence & policing>", 9, 21, 0.25), _row("OSINT-1", 1, 4, 0.3), _row("Small", 1, 1, 0.25, withheld=True)],
-        "totals": _row("Total", 11, 26, 0.27),
-        "suppression": {"applied": True, "threshold": 3, "rule": "r"},
-    })
+    report = GenderBalanceReport.model_validate(
+        {
+            "group_by": "module",
+            "filters": {},
+            "rows": [
+                _row("ILP-1 <Intelligence & policing>", 9, 21, 0.25),
+                _row("OSINT-1", 1, 4, 0.3),
+                _row("Small", 1, 1, 0.25, withheld=True),
+            ],
+            "totals": _row("Total", 11, 26, 0.27),
+            "suppression": {"applied": True, "threshold": 3, "rule": "r"},
+        }
+    )
     svg = balance_chart(report)
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"

@@ -127,10 +127,25 @@ class TestClashes:
 # --- calendar warnings ----------------------------------------------------------------------
 
 
-def warnings_for(start, end, *, holidays=(), starts_on=date(2024, 6, 1), ends_on=date(2026, 12, 31), working_days=IRAQ_WEEK,
-                 time_zone="Asia/Baghdad"):
-    return calendar_warnings(start, end, time_zone=time_zone, working_days=list(working_days), holidays=list(holidays),
-                             cycle_starts_on=starts_on, cycle_ends_on=ends_on)
+def warnings_for(
+    start,
+    end,
+    *,
+    holidays=(),
+    starts_on=date(2024, 6, 1),
+    ends_on=date(2026, 12, 31),
+    working_days=IRAQ_WEEK,
+    time_zone="Asia/Baghdad",
+):
+    return calendar_warnings(
+        start,
+        end,
+        time_zone=time_zone,
+        working_days=list(working_days),
+        holidays=list(holidays),
+        cycle_starts_on=starts_on,
+        cycle_ends_on=ends_on,
+    )
 
 
 def codes(warnings) -> list[str]:
@@ -184,11 +199,15 @@ class TestCalendarWarnings:
     def test_outside_the_cycle(self):
         found = warnings_for(at(5, 9, year=2027), at(5, 13, year=2027))  # a Tuesday after the cycle
         assert codes(found) == ["outside-cycle"]
-        assert codes(warnings_for(at(12, 9, month=5, year=2024), at(12, 13, month=5, year=2024))) == ["outside-cycle"]  # a Sunday before
+        assert codes(warnings_for(at(12, 9, month=5, year=2024), at(12, 13, month=5, year=2024))) == [
+            "outside-cycle"
+        ]  # a Sunday before
 
     def test_first_and_last_days_of_the_cycle_are_inside(self):
         # Sunday 2 June 2024 and Thursday 31 December 2026 are working days at the cycle's edges.
-        assert warnings_for(at(2, 9, month=6, year=2024), at(2, 10, month=6, year=2024), starts_on=date(2024, 6, 2)) == []
+        assert (
+            warnings_for(at(2, 9, month=6, year=2024), at(2, 10, month=6, year=2024), starts_on=date(2024, 6, 2)) == []
+        )
         assert warnings_for(at(31, 9, month=12, year=2026), at(31, 10, month=12, year=2026)) == []
 
     def test_utc_time_on_the_next_local_day(self):
@@ -205,7 +224,9 @@ class TestCalendarWarnings:
     def test_utc_time_on_a_local_holiday(self):
         holidays = [{"date": "2025-03-31", "name": "Eid al-Fitr"}]
         # 30 March 21:00Z is 31 March 00:00 in Baghdad.
-        assert codes(warnings_for(at(30, 21, month=3, tz=UTC), at(30, 23, month=3, tz=UTC), holidays=holidays)) == ["holiday"]
+        assert codes(warnings_for(at(30, 21, month=3, tz=UTC), at(30, 23, month=3, tz=UTC), holidays=holidays)) == [
+            "holiday"
+        ]
 
     def test_utc_time_after_the_cycle_locally(self):
         # 31 December 2026 22:00Z is 1 January 2027 01:00 in Baghdad: outside a cycle ending 2026-12-31

@@ -29,12 +29,16 @@ def test_officers_have_no_duplicate_names_within_an_agency_and_both_sexes():
     assert max(keys.values()) == 1
     women = sum(o.sex == "female" for o in officers) / len(officers)
     assert 0.2 <= women <= 0.3
-    assert all(len(o.name_latin.split()) == len(o.full_name_ar.split()) - o.full_name_ar.count("عبد ") for o in officers)
+    assert all(
+        len(o.name_latin.split()) == len(o.full_name_ar.split()) - o.full_name_ar.count("عبد ") for o in officers
+    )
 
 
 def _cycle(spec):
-    return SimpleNamespace(working_days=["sunday", "monday", "tuesday", "wednesday", "thursday"],
-                           holidays=iraq_holidays(spec.starts_on, spec.ends_on))
+    return SimpleNamespace(
+        working_days=["sunday", "monday", "tuesday", "wednesday", "thursday"],
+        holidays=iraq_holidays(spec.starts_on, spec.ends_on),
+    )
 
 
 def test_sessions_fall_on_working_days_inside_their_cycle_and_never_overlap_a_resource():
@@ -52,7 +56,7 @@ def test_sessions_fall_on_working_days_inside_their_cycle_and_never_overlap_a_re
             assert 9 <= local.hour and s.ends_at.astimezone(BAGHDAD).hour <= 16
             booked.append((s.starts_at, s.ends_at, set(s.trainer_ids)))
     for i, (a_start, a_end, a_trainers) in enumerate(booked):
-        for b_start, b_end, b_trainers in booked[i + 1:]:
+        for b_start, b_end, b_trainers in booked[i + 1 :]:
             assert not (a_start < b_end and b_start < a_end and a_trainers & b_trainers)
 
 

@@ -96,7 +96,14 @@ NOW = datetime(2025, 2, 10, 12, 0, tzinfo=UTC)
 
 
 def test_a_module_whose_last_session_ended_is_delivered_without_a_reason():
-    check_transition(S.confirmed, S.delivered, reason=None, first_start=NOW - timedelta(days=5), last_end=NOW - timedelta(hours=1), now=NOW)
+    check_transition(
+        S.confirmed,
+        S.delivered,
+        reason=None,
+        first_start=NOW - timedelta(days=5),
+        last_end=NOW - timedelta(hours=1),
+        now=NOW,
+    )
 
 
 def test_delivering_before_the_last_session_ended_needs_a_reason():
@@ -111,7 +118,9 @@ def test_delivering_before_the_last_session_ended_needs_a_reason():
 def test_training_that_never_started_is_never_delivered(first_start):
     last_end = None if first_start is None else first_start + timedelta(hours=3)
     with pytest.raises(Conflict) as refused:
-        check_transition(S.confirmed, S.delivered, reason="we say so", first_start=first_start, last_end=last_end, now=NOW)
+        check_transition(
+            S.confirmed, S.delivered, reason="we say so", first_start=first_start, last_end=last_end, now=NOW
+        )
     assert refused.value.code == "not-held"
 
 

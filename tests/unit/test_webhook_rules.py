@@ -20,8 +20,10 @@ def test_the_default_schedule_is_the_standard_webhooks_one():
 
 
 def test_retries_follow_the_schedule_with_jitter_then_stop():
-    waits = [(next_attempt(n, SPEC, retry_after=None, jitter=0.1, rand=0.5, now=NOW) - NOW).total_seconds()
-             for n in range(1, len(SPEC) + 1)]
+    waits = [
+        (next_attempt(n, SPEC, retry_after=None, jitter=0.1, rand=0.5, now=NOW) - NOW).total_seconds()
+        for n in range(1, len(SPEC) + 1)
+    ]
     assert waits == [d * 1.05 for d in SPEC]
     assert next_attempt(len(SPEC) + 1, SPEC, retry_after=None, jitter=0.1, rand=0.5, now=NOW) is None
 
@@ -32,8 +34,22 @@ def test_retry_after_is_honoured_within_the_schedule():
     assert next_attempt(3, SPEC, retry_after=1, jitter=0, rand=0, now=NOW) == NOW + timedelta(seconds=1800)
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.8", "172.16.4.4", "192.168.1.1", "169.254.169.254", "::1",
-                                     "fe80::1%eth0", "::ffff:127.0.0.1", "0.0.0.0", "224.0.0.1", "fc00::1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.0.0.8",
+        "172.16.4.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1%eth0",
+        "::ffff:127.0.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "fc00::1",
+    ],
+)
 def test_internal_addresses_are_named(address):
     assert forbidden_address(address)
 

@@ -10,15 +10,25 @@ AR = {"a": "علي حسن كريم", "b": "زينب عباس جاسم", "c": "ع
 
 
 async def _agency(client, name, parent=None, kind="police"):
-    r = await client.post("/agencies", json={"name_en": name, "name_ar": "جهة " + name, "kind": kind, "parent_id": parent})
+    r = await client.post(
+        "/agencies", json={"name_en": name, "name_ar": "جهة " + name, "kind": kind, "parent_id": parent}
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
 
 async def _officer(client, agency_id, key, sex="male"):
-    r = await client.post("/officers", json={
-        "agency_id": agency_id, "full_name_ar": AR[key], "name_latin": f"Officer {key.upper()}", "sex": sex,
-        "rank": "Major", "external_ids": [{"source": "mission-hr", "id": f"hr-{key}"}]})
+    r = await client.post(
+        "/officers",
+        json={
+            "agency_id": agency_id,
+            "full_name_ar": AR[key],
+            "name_latin": f"Officer {key.upper()}",
+            "sex": sex,
+            "rank": "Major",
+            "external_ids": [{"source": "mission-hr", "id": f"hr-{key}"}],
+        },
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
@@ -29,8 +39,11 @@ async def world(client, sign_in):
     police = await _agency(client, "Federal Police", moi)
     unit = await _agency(client, "Unit X", police)
     inis = await _agency(client, "National Intelligence Service", kind="intelligence")
-    officers = {"a": await _officer(client, police, "a"), "b": await _officer(client, unit, "b", "female"),
-                "c": await _officer(client, inis, "c")}
+    officers = {
+        "a": await _officer(client, police, "a"),
+        "b": await _officer(client, unit, "b", "female"),
+        "c": await _officer(client, inis, "c"),
+    }
     return {
         "agencies": {"moi": moi, "police": police, "unit": unit, "inis": inis},
         "officers": officers,
@@ -69,20 +82,47 @@ async def test_another_agencys_officer_does_not_exist_for_a_focal_point(world):
 
 async def test_focal_point_creates_only_in_their_subtree_and_learns_nothing_from_duplicates(world):
     fp = world["police_fp"]
-    elsewhere = await fp.post("/officers", json={"agency_id": world["agencies"]["inis"], "full_name_ar": "سعد ناصر",
-                                                 "name_latin": "Saad Nasser", "sex": "male"})
+    elsewhere = await fp.post(
+        "/officers",
+        json={
+            "agency_id": world["agencies"]["inis"],
+            "full_name_ar": "سعد ناصر",
+            "name_latin": "Saad Nasser",
+            "sex": "male",
+        },
+    )
     assert elsewhere.status_code == 422
-    unknown = await fp.post("/officers", json={"agency_id": str(uuid.uuid4()), "full_name_ar": "سعد ناصر",
-                                               "name_latin": "Saad Nasser", "sex": "male"})
-    assert [e["field"] for e in elsewhere.json()["errors"]] == [e["field"] for e in unknown.json()["errors"]] == ["agency_id"]
+    unknown = await fp.post(
+        "/officers",
+        json={"agency_id": str(uuid.uuid4()), "full_name_ar": "سعد ناصر", "name_latin": "Saad Nasser", "sex": "male"},
+    )
+    assert (
+        [e["field"] for e in elsewhere.json()["errors"]]
+        == [e["field"] for e in unknown.json()["errors"]]
+        == ["agency_id"]
+    )
     assert elsewhere.json()["detail"] == unknown.json()["detail"]
-    clash = await fp.post("/officers", json={"agency_id": world["agencies"]["unit"], "full_name_ar": "سعد ناصر",
-                                             "name_latin": "Saad Nasser", "sex": "male",
-                                             "external_ids": [{"source": "mission-hr", "id": "hr-c"}]})
+    clash = await fp.post(
+        "/officers",
+        json={
+            "agency_id": world["agencies"]["unit"],
+            "full_name_ar": "سعد ناصر",
+            "name_latin": "Saad Nasser",
+            "sex": "male",
+            "external_ids": [{"source": "mission-hr", "id": "hr-c"}],
+        },
+    )
     assert clash.status_code == 409
     assert AR["c"] not in clash.text and world["officers"]["c"] not in clash.text
-    inside = await fp.post("/officers", json={"agency_id": world["agencies"]["unit"], "full_name_ar": "سعد ناصر",
-                                              "name_latin": "Saad Nasser", "sex": "male"})
+    inside = await fp.post(
+        "/officers",
+        json={
+            "agency_id": world["agencies"]["unit"],
+            "full_name_ar": "سعد ناصر",
+            "name_latin": "Saad Nasser",
+            "sex": "male",
+        },
+    )
     assert inside.status_code == 201
     moved = await fp.patch(f"/officers/{inside.json()['id']}", json={"agency_id": world["agencies"]["inis"]})
     assert moved.status_code == 422
@@ -102,10 +142,30 @@ async def test_trainers_and_observers_get_no_person_records(world, sign_in, clie
 async def test_coordinator_sees_officers_of_their_programmes_partner_countries(world, client, sign_in):
     programme = (await client.post("/programmes", json={"name": "P", "acronym": "P1", "implementer": "X"})).json()["id"]
     other = (await client.post("/programmes", json={"name": "Q", "acronym": "Q1", "implementer": "X"})).json()["id"]
-    cycle = (await client.post("/cycles", json={"programme_id": programme, "partner_country": "IQ", "title": "Iraq",
-                                                "starts_on": "2024-01-01", "ends_on": "2026-12-31"})).json()["id"]
-    other_cycle = (await client.post("/cycles", json={"programme_id": other, "partner_country": "JO", "title": "Jordan",
-                                                      "starts_on": "2024-01-01", "ends_on": "2026-12-31"})).json()["id"]
+    cycle = (
+        await client.post(
+            "/cycles",
+            json={
+                "programme_id": programme,
+                "partner_country": "IQ",
+                "title": "Iraq",
+                "starts_on": "2024-01-01",
+                "ends_on": "2026-12-31",
+            },
+        )
+    ).json()["id"]
+    other_cycle = (
+        await client.post(
+            "/cycles",
+            json={
+                "programme_id": other,
+                "partner_country": "JO",
+                "title": "Jordan",
+                "starts_on": "2024-01-01",
+                "ends_on": "2026-12-31",
+            },
+        )
+    ).json()["id"]
     assigned = await sign_in("coordinator", programme_ids=[uuid.UUID(programme)])
     unassigned = await sign_in("coordinator")
     assert ids(await assigned.get("/officers")) == set(world["officers"].values())

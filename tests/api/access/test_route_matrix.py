@@ -30,26 +30,79 @@ EXPECTED: dict[str, set[str] | str] = {
     "get_me": ALL_SIGNED_IN,
     "change_my_password": ALL_SIGNED_IN - {"client"},
     **{f"{verb}_programme": ADMIN for verb in ("create", "update", "delete")},
-    "list_programmes": PLAN_READ, "get_programme": PLAN_READ,
-    **{f"{verb}_{noun}": PLAN_WRITE for verb in ("create", "update", "delete") for noun in ("cycle", "agency", "venue", "module", "trainer", "session")},
-    **{op: PLAN_READ for op in ("list_cycles", "get_cycle", "list_agencies", "get_agency", "list_venues", "get_venue",
-                                "list_modules", "get_module", "list_module_sessions", "get_session", "list_disciplines")},
-    "list_trainers": TRAINER_RECORDS, "get_trainer": TRAINER_RECORDS,
+    "list_programmes": PLAN_READ,
+    "get_programme": PLAN_READ,
+    **{
+        f"{verb}_{noun}": PLAN_WRITE
+        for verb in ("create", "update", "delete")
+        for noun in ("cycle", "agency", "venue", "module", "trainer", "session")
+    },
+    **{
+        op: PLAN_READ
+        for op in (
+            "list_cycles",
+            "get_cycle",
+            "list_agencies",
+            "get_agency",
+            "list_venues",
+            "get_venue",
+            "list_modules",
+            "get_module",
+            "list_module_sessions",
+            "get_session",
+            "list_disciplines",
+        )
+    },
+    "list_trainers": TRAINER_RECORDS,
+    "get_trainer": TRAINER_RECORDS,
     "transition_module": PLAN_WRITE,
-    "create_discipline": PLAN_WRITE, "delete_discipline": PLAN_WRITE,
-    **{op: PEOPLE for op in ("list_officers", "get_officer", "create_officer", "update_officer", "delete_officer",
-                             "upsert_officer_by_external_id")},
+    "create_discipline": PLAN_WRITE,
+    "delete_discipline": PLAN_WRITE,
+    **{
+        op: PEOPLE
+        for op in (
+            "list_officers",
+            "get_officer",
+            "create_officer",
+            "update_officer",
+            "delete_officer",
+            "upsert_officer_by_external_id",
+        )
+    },
     "erase_officer": ADMIN,
-    **{op: IMPORTERS for op in ("plan_officer_import", "get_officer_import", "apply_officer_import", "undo_officer_import")},
-    **{op: NOMINATORS for op in ("plan_nomination_import", "get_nomination_import", "apply_nomination_import",
-                                 "undo_nomination_import")},
-    **{f"{verb}_user": ADMIN for verb in ("create", "update", "delete", "get")}, "list_users": ADMIN,
-    **{f"{verb}_client": ADMIN for verb in ("create", "update", "delete", "get")}, "list_clients": ADMIN,
+    **{
+        op: IMPORTERS
+        for op in ("plan_officer_import", "get_officer_import", "apply_officer_import", "undo_officer_import")
+    },
+    **{
+        op: NOMINATORS
+        for op in (
+            "plan_nomination_import",
+            "get_nomination_import",
+            "apply_nomination_import",
+            "undo_nomination_import",
+        )
+    },
+    **{f"{verb}_user": ADMIN for verb in ("create", "update", "delete", "get")},
+    "list_users": ADMIN,
+    **{f"{verb}_client": ADMIN for verb in ("create", "update", "delete", "get")},
+    "list_clients": ADMIN,
     "list_audit": ADMIN,
-    **{op: NOMINATION_READERS for op in ("get_module_quotas", "list_nominations", "get_nomination", "get_nomination_history",
-                                          "get_waitlist", "get_module_balance")},
+    **{
+        op: NOMINATION_READERS
+        for op in (
+            "get_module_quotas",
+            "list_nominations",
+            "get_nomination",
+            "get_nomination_history",
+            "get_waitlist",
+            "get_module_balance",
+        )
+    },
     **{op: NOMINATORS for op in ("create_nomination", "withdraw_nomination")},
-    **{op: PLAN_WRITE for op in ("set_module_quotas", "release_module_quotas", "decide_nomination", "reorder_waitlist")},
+    **{
+        op: PLAN_WRITE for op in ("set_module_quotas", "release_module_quotas", "decide_nomination", "reorder_waitlist")
+    },
     **{op: PLAN_WRITE for op in ("create_vetting", "update_vetting")},
     **{op: NOMINATORS for op in ("get_vetting", "list_officer_vettings")},
     **{op: ROSTER_READERS for op in ("get_attendance", "get_attendance_history", "get_module_roster")},
@@ -57,14 +110,29 @@ EXPECTED: dict[str, set[str] | str] = {
     **{op: PLAN_WRITE for op in ("issue_certificates", "revoke_certificate")},
     **{op: NOMINATION_READERS for op in ("list_certificates", "get_certificate")},
     "verify_certificate": PUBLIC,
-    "get_cycle_calendar": PLAN_READ, "get_trainer_calendar": {"admin", "coordinator", "trainer"},
-    "get_officer_calendar": PEOPLE, "get_secret_calendar_feed": PUBLIC,
+    "get_cycle_calendar": PLAN_READ,
+    "get_trainer_calendar": {"admin", "coordinator", "trainer"},
+    "get_officer_calendar": PEOPLE,
+    "get_secret_calendar_feed": PUBLIC,
     **{op: REPORT_READERS for op in ("get_gender_balance_report", "get_cycle_results_report")},
-    **{op: ALL_SIGNED_IN - {"client"} for op in ("create_calendar_feed", "list_calendar_feeds", "revoke_calendar_feed")},
+    **{
+        op: ALL_SIGNED_IN - {"client"} for op in ("create_calendar_feed", "list_calendar_feeds", "revoke_calendar_feed")
+    },
     "list_events": INTEGRATORS,
-    **{op: INTEGRATORS for op in ("list_webhooks", "create_webhook", "get_webhook", "update_webhook", "delete_webhook",
-                                  "rotate_webhook_secret", "list_webhook_deliveries", "redeliver_webhook_event",
-                                  "replay_webhook_events")},
+    **{
+        op: INTEGRATORS
+        for op in (
+            "list_webhooks",
+            "create_webhook",
+            "get_webhook",
+            "update_webhook",
+            "delete_webhook",
+            "rotate_webhook_secret",
+            "list_webhook_deliveries",
+            "redeliver_webhook_event",
+            "replay_webhook_events",
+        )
+    },
 }
 
 
@@ -98,11 +166,16 @@ def test_every_route_has_an_expectation(app):
 @pytest.fixture
 async def callers(sign_in, client, anonymous, db):
     """A client per role. Bound roles get real bindings (an agency, a trainer record)."""
-    agency = await client.post("/agencies", json={"name_en": "Matrix Directorate", "name_ar": "مديرية", "kind": "police"})
+    agency = await client.post(
+        "/agencies", json={"name_en": "Matrix Directorate", "name_ar": "مديرية", "kind": "police"}
+    )
     trainer = await client.post("/trainers", json={"name": "Matrix Trainer", "organisation": "EUROPOL"})
     api_client = await client.post("/clients", json={"name": "matrix", "scopes": sorted(CLIENT_SCOPES)})
-    token = await anonymous.post("/auth/token", data={"grant_type": "client_credentials"},
-                                 auth=(api_client.json()["client_id"], api_client.json()["client_secret"]))
+    token = await anonymous.post(
+        "/auth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(api_client.json()["client_id"], api_client.json()["client_secret"]),
+    )
     machine = await sign_in("observer")  # any transport; replace its token with the machine's
     machine.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
     return {
@@ -124,7 +197,7 @@ async def test_each_role_gets_what_the_table_says(app, callers):
         expected = PUBLIC if key in UNDOCUMENTED_PUBLIC else EXPECTED[key]
         url = fill(path)
         if url.startswith("/api/v1"):
-            url = url[len("/api/v1"):]
+            url = url[len("/api/v1") :]
         else:
             url = "http://test" + url
         for role, caller in callers.items():

@@ -23,7 +23,9 @@ def b64(data: bytes) -> str:
 
 @pytest.fixture
 async def account(db):
-    user = User(username="coord.one", password_hash=hash_password("correct horse battery"), role="coordinator", disabled=False)
+    user = User(
+        username="coord.one", password_hash=hash_password("correct horse battery"), role="coordinator", disabled=False
+    )
     user.programmes = []
     db.add(user)
     await db.flush()
@@ -31,12 +33,22 @@ async def account(db):
 
 
 async def token_for(anonymous, username="coord.one", password="correct horse battery") -> httpx.Response:
-    return await anonymous.post("/auth/token", data={"grant_type": "password", "username": username, "password": password})
+    return await anonymous.post(
+        "/auth/token", data={"grant_type": "password", "username": username, "password": password}
+    )
 
 
 def claims(app, user_id, **overrides):
     now = int(time.time())
-    base = {"sub": f"user:{user_id}", "role": "coordinator", "iss": "tadrib", "aud": "tadrib-api", "iat": now, "nbf": now, "exp": now + 600}
+    base = {
+        "sub": f"user:{user_id}",
+        "role": "coordinator",
+        "iss": "tadrib",
+        "aud": "tadrib-api",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
+    }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -118,10 +130,16 @@ def _forged(app, account, kind):
         sig = hmac.new(keyring.signing.public_pem.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
         return f"{header}.{payload}.{b64(sig)}"
     if kind == "expired":
-        token, _ = keyring.issue_access_token(subject=f"user:{account.id}", claims={}, now=datetime.now(UTC) - timedelta(hours=1))
+        token, _ = keyring.issue_access_token(
+            subject=f"user:{account.id}", claims={}, now=datetime.now(UTC) - timedelta(hours=1)
+        )
         return token
     if kind == "not-yet-valid":
-        return keyring.sign(claims(app, account.id, nbf=int(time.time()) + 3600, iat=int(time.time()) + 3600, exp=int(time.time()) + 7200))
+        return keyring.sign(
+            claims(
+                app, account.id, nbf=int(time.time()) + 3600, iat=int(time.time()) + 3600, exp=int(time.time()) + 7200
+            )
+        )
     if kind == "wrong-aud":
         return keyring.sign(claims(app, account.id, aud="someone-else"))
     if kind == "wrong-iss":
@@ -137,11 +155,15 @@ def _forged(app, account, kind):
         return f"{header}.{payload}.{sig}"
     if kind == "unknown-kid":
         other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+        pem = other.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
         return jwt.encode(claims(app, account.id), pem, algorithm="RS256", headers={"kid": "not-ours"})
     if kind == "other-key-our-kid":
         other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+        pem = other.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
         return jwt.encode(claims(app, account.id), pem, algorithm="RS256", headers={"kid": keyring.signing.kid})
     if kind == "kid-not-a-string":
         header = b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": [keyring.signing.kid]}).encode())
@@ -151,8 +173,24 @@ def _forged(app, account, kind):
     raise AssertionError(kind)
 
 
-@pytest.mark.parametrize("kind", ["alg-none", "hs256-with-public-key", "expired", "not-yet-valid", "wrong-aud", "wrong-iss",
-                                  "missing-exp", "missing-sub", "tampered", "unknown-kid", "other-key-our-kid", "kid-not-a-string", "garbage"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "alg-none",
+        "hs256-with-public-key",
+        "expired",
+        "not-yet-valid",
+        "wrong-aud",
+        "wrong-iss",
+        "missing-exp",
+        "missing-sub",
+        "tampered",
+        "unknown-kid",
+        "other-key-our-kid",
+        "kid-not-a-string",
+        "garbage",
+    ],
+)
 async def test_forged_or_stale_tokens_are_401(anonymous, account, app, kind):
     r = await me_with(anonymous, _forged(app, account, kind))
     assert r.status_code == 401, (kind, r.text)
@@ -185,7 +223,9 @@ async def test_client_credentials_with_basic_auth_and_scopes(client, anonymous):
     assert (await anonymous.post("/officers", headers=headers, json={})).status_code == 403
     bad = await anonymous.post("/auth/token", data={"grant_type": "client_credentials"}, auth=(cid, "wrong"))
     assert bad.status_code == 401 and bad.json()["error"] == "invalid_client"
-    wider = await anonymous.post("/auth/token", data={"grant_type": "client_credentials", "scope": "officers:write"}, auth=(cid, secret))
+    wider = await anonymous.post(
+        "/auth/token", data={"grant_type": "client_credentials", "scope": "officers:write"}, auth=(cid, secret)
+    )
     assert wider.status_code == 400 and wider.json()["error"] == "invalid_scope"
 
 

@@ -41,7 +41,9 @@ async def test_a_nomination_story_in_commit_order_with_a_sequence_per_resource(c
     assert r.status_code == 201, r.text
     nomination = r.json()["id"]
     assert (await decide(client, nomination)).status_code == 200
-    assert (await client.post(f"/nominations/{nomination}/withdraw", json={"reason": "posted abroad"})).status_code == 200
+    assert (
+        await client.post(f"/nominations/{nomination}/withdraw", json={"reason": "posted abroad"})
+    ).status_code == 200
 
     events = await feed(client)
     types = [e["type"] for e in events]
@@ -49,7 +51,10 @@ async def test_a_nomination_story_in_commit_order_with_a_sequence_per_resource(c
     assert "module.status_changed" in types and "session.created" in types
     story = [e for e in events if e["resource"] == {**e["resource"], "type": "nomination", "id": nomination}]
     assert [(e["type"], e["sequence"], e["data"]["status"]) for e in story] == [
-        ("nomination.submitted", 1, "submitted"), ("nomination.decided", 2, "enrolled"), ("nomination.withdrawn", 3, "withdrawn")]
+        ("nomination.submitted", 1, "submitted"),
+        ("nomination.decided", 2, "enrolled"),
+        ("nomination.withdrawn", 3, "withdrawn"),
+    ]
     first = story[0]
     assert first["resource"]["officer_id"] == world["ours"]
     assert first["resource"]["external_ids"] == [{"source": "moi-hr", "id": "HR-7"}]
@@ -115,8 +120,9 @@ async def test_erased_officers_events_no_longer_identify_them(client, world):
 
 async def test_officer_updates_name_fields_never_values(client, world):
     r = await client.get(f"/officers/{world['ours']}")
-    r = await client.patch(f"/officers/{world['ours']}", json={"rank": "Colonel", "active": False},
-                           headers={"If-Match": r.headers["ETag"]})
+    r = await client.patch(
+        f"/officers/{world['ours']}", json={"rank": "Colonel", "active": False}, headers={"If-Match": r.headers["ETag"]}
+    )
     assert r.status_code == 200, r.text
     last = (await feed(client, types=["officer.deactivated", "officer.updated"]))[-1]
     assert last["type"] == "officer.deactivated" and last["sequence"] == 2
@@ -128,6 +134,7 @@ def test_every_event_type_is_documented_in_openapi_webhooks_and_the_readme(app):
     from pathlib import Path
 
     from domain.events.catalogue import CATALOGUE
+
     schema = app.openapi()
     assert schema["openapi"].startswith("3.1")
     assert sorted(schema["webhooks"]) == sorted(CATALOGUE)

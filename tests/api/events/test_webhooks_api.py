@@ -38,9 +38,20 @@ async def test_create_shows_the_secret_once(client):
     assert body["secret"] not in str((await client.get("/webhooks")).json())
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1/hook", "http://localhost:8080/", "http://10.1.2.3/x", "http://192.168.0.10/",
-                                 "http://169.254.169.254/latest/meta-data", "http://[::1]/", "http://[fe80::1]/", "http://0.0.0.0/",
-                                 "http://[::ffff:10.0.0.1]/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "http://localhost:8080/",
+        "http://10.1.2.3/x",
+        "http://192.168.0.10/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/",
+        "http://[fe80::1]/",
+        "http://0.0.0.0/",
+        "http://[::ffff:10.0.0.1]/",
+    ],
+)
 async def test_internal_targets_are_refused(app, client, url):
     with internal_targets_refused(app):
         r = await client.post("/webhooks", json={"url": url})
@@ -95,9 +106,13 @@ async def test_pause_reenable_redeliver_and_replay(client, db):
     assert [(d["event_id"], d["status"], d["log"]) for d in log] == [(event_id, "pending", [])]
     r = await client.post(f"/webhooks/{hook['id']}/redeliveries", json={"event_id": hook["id"]})
     assert_problem(r, 404)
-    r = await client.post(f"/webhooks/{hook['id']}/replays", json={"since": "2020-01-01T00:00:00Z", "until": "2199-01-01T00:00:00Z"})
+    r = await client.post(
+        f"/webhooks/{hook['id']}/replays", json={"since": "2020-01-01T00:00:00Z", "until": "2199-01-01T00:00:00Z"}
+    )
     assert r.status_code == 202 and r.json()["queued"] == 2
-    r = await client.post(f"/webhooks/{hook['id']}/replays", json={"since": "2021-01-01T00:00:00Z", "until": "2020-01-01T00:00:00Z"})
+    r = await client.post(
+        f"/webhooks/{hook['id']}/replays", json={"since": "2021-01-01T00:00:00Z", "until": "2020-01-01T00:00:00Z"}
+    )
     assert r.status_code == 422
     # Pausing keeps the queue; a failed delivery goes out again when the endpoint is enabled.
     etag = (await client.get(f"/webhooks/{hook['id']}")).headers["ETag"]

@@ -15,8 +15,9 @@ def csv_file(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
 
 
 async def plan(client, content: bytes, *, filename: str = "officers.csv", media: str = "text/csv", **options) -> dict:
-    r = await client.post("/officers/imports", params={"source": "mission-hr"} | options,
-                          files={"file": (filename, content, media)})
+    r = await client.post(
+        "/officers/imports", params={"source": "mission-hr"} | options, files={"file": (filename, content, media)}
+    )
     assert r.status_code == 201, r.text
     return r.json()
 

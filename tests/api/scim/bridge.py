@@ -28,4 +28,6 @@ class LoopBridgeSCIMClient(BaseSyncSCIMClient):
         return response.json()
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        return asyncio.run_coroutine_threadsafe(self.client.request(method, url, **kwargs), self.loop).result(timeout=60)
+        return asyncio.run_coroutine_threadsafe(self.client.request(method, url, **kwargs), self.loop).result(
+            timeout=60
+        )

@@ -10,8 +10,10 @@ PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
 async def agency(client, name: str, acronym: str | None = None, parent: str | None = None) -> str:
-    r = await client.post("/agencies", json={"name_en": name, "name_ar": "جهة " + name, "kind": "police",
-                                             "acronym": acronym, "parent_id": parent})
+    r = await client.post(
+        "/agencies",
+        json={"name_en": name, "name_ar": "جهة " + name, "kind": "police", "acronym": acronym, "parent_id": parent},
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 

@@ -15,8 +15,15 @@ def _ops(*ops: dict) -> dict:
 
 
 async def _provision(scim, user_name: str) -> dict:
-    r = await scim.post("Users", json=user(user_name, emails=[{"value": f"{user_name}@home.example", "type": "home"}],
-                                           name={"givenName": "Ali", "familyName": "Hassan"}, active=True))
+    r = await scim.post(
+        "Users",
+        json=user(
+            user_name,
+            emails=[{"value": f"{user_name}@home.example", "type": "home"}],
+            name={"givenName": "Ali", "familyName": "Hassan"},
+            active=True,
+        ),
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -38,12 +45,24 @@ CASES = {
         [{"op": "replace", "path": "active", "value": False}],
     ),
     "names and attributes in any case, dotted keys, a stray id": (
-        [{"op": "Replace", "value": {"id": "{id}", "name.givenName": "Alaa", "DisplayName": "Alaa H",
-                                     f"{ENTERPRISE}:department": "Forensics", "Active": "True"}}],
-        [{"op": "replace", "path": "name.givenName", "value": "Alaa"},
-         {"op": "replace", "path": "displayName", "value": "Alaa H"},
-         {"op": "replace", "path": f"{ENTERPRISE}:department", "value": "Forensics"},
-         {"op": "replace", "path": "active", "value": True}],
+        [
+            {
+                "op": "Replace",
+                "value": {
+                    "id": "{id}",
+                    "name.givenName": "Alaa",
+                    "DisplayName": "Alaa H",
+                    f"{ENTERPRISE}:department": "Forensics",
+                    "Active": "True",
+                },
+            }
+        ],
+        [
+            {"op": "replace", "path": "name.givenName", "value": "Alaa"},
+            {"op": "replace", "path": "displayName", "value": "Alaa H"},
+            {"op": "replace", "path": f"{ENTERPRISE}:department", "value": "Forensics"},
+            {"op": "replace", "path": "active", "value": True},
+        ],
     ),
     "a work e-mail through a value-filtered path that matches nothing yet": (
         [{"op": "Add", "path": 'emails[type eq "work"].value', "value": "ali@work.example"}],
@@ -62,6 +81,7 @@ CASES = {
 
 def _fill(ops: list[dict], user_id: str, user_name: str) -> list[dict]:
     import json
+
     return json.loads(json.dumps(ops).replace("{id}", user_id).replace("{user}", user_name))
 
 
@@ -83,11 +103,18 @@ async def test_identity_provider_patch_shapes_match_the_canonical_forms(scim_wor
 async def test_entra_full_default_payload_is_accepted_and_what_we_do_not_keep_is_dropped(scim_world):
     """Entra's default attribute mappings, including attributes Tadrib does not keep."""
     scim = scim_world["moi"]
-    body = user("entra.user@moi.example", externalId="0a1b2c3d", displayName="Entra User", title="Analyst", active=True,
-                preferredLanguage="ar-IQ", addresses=[{"type": "work", "locality": "Baghdad"}],
-                emails=[{"primary": True, "type": "work", "value": "entra.user@moi.example"}],
-                name={"givenName": "Entra", "familyName": "User"},
-                phoneNumbers=[{"type": "work", "value": "+964 770 123 4567"}])
+    body = user(
+        "entra.user@moi.example",
+        externalId="0a1b2c3d",
+        displayName="Entra User",
+        title="Analyst",
+        active=True,
+        preferredLanguage="ar-IQ",
+        addresses=[{"type": "work", "locality": "Baghdad"}],
+        emails=[{"primary": True, "type": "work", "value": "entra.user@moi.example"}],
+        name={"givenName": "Entra", "familyName": "User"},
+        phoneNumbers=[{"type": "work", "value": "+964 770 123 4567"}],
+    )
     body["schemas"].append(ENTERPRISE)
     body[ENTERPRISE] = {"employeeNumber": "E-77", "department": "Evidence", "manager": {"value": "0000"}}
     created = await scim.post("Users", json=body)
@@ -98,7 +125,10 @@ async def test_entra_full_default_payload_is_accepted_and_what_we_do_not_keep_is
     # Entra looks the person up first, by userName then by externalId.
     for flt in ('userName eq "Entra.User@moi.example"', 'externalId eq "0a1b2c3d"'):
         found = await scim.get("Users", params={"filter": flt})
-        assert found.status_code == 200 and [u["id"] for u in found.json()["Resources"]] == [got["id"]], (flt, found.text)
+        assert found.status_code == 200 and [u["id"] for u in found.json()["Resources"]] == [got["id"]], (
+            flt,
+            found.text,
+        )
 
 
 async def test_okta_connection_test_and_a_full_put_without_active(scim_world):
@@ -109,7 +139,9 @@ async def test_okta_connection_test_and_a_full_put_without_active(scim_world):
     put = await scim.put(f"Users/{created['id']}", json=user("okta.user", title="Officer"))  # no `active`
     assert put.status_code == 200, put.text
     assert put.json()["active"] is False  # omitted by a PUT: kept, never flipped by accident
-    created = (await scim.post("Users", json=user("okta.other", arabic="زينب عباس جاسم", sex="female", active=True))).json()
+    created = (
+        await scim.post("Users", json=user("okta.other", arabic="زينب عباس جاسم", sex="female", active=True))
+    ).json()
     put = await scim.put(f"Users/{created['id']}", json=user("okta.other", arabic="زينب عباس جاسم", sex="female"))
     assert put.json()["active"] is True
     again = await scim.put(f"Users/{created['id']}", json=user("okta.other", arabic="زينب عباس جاسم", sex="female"))

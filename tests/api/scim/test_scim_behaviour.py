@@ -31,8 +31,12 @@ async def _create(scim, user_name: str, **kw) -> dict:
 async def test_another_agencys_officer_is_a_404_everywhere(scim_world):
     mine = await _create(scim_world["moi"], "iso.mine")
     other = scim_world["other"]
-    for method, kwargs in (("GET", {}), ("PUT", {"json": user("iso.mine")}), ("DELETE", {}),
-                           ("PATCH", {"json": {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "title", "value": "x"}]}})):
+    for method, kwargs in (
+        ("GET", {}),
+        ("PUT", {"json": user("iso.mine")}),
+        ("DELETE", {}),
+        ("PATCH", {"json": {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "title", "value": "x"}]}}),
+    ):
         hidden = await other.request(method, f"Users/{mine['id']}", **kwargs)
         missing = await other.request(method, f"Users/{uuid.uuid4()}", **kwargs)
         assert _error(hidden, 404)["detail"].split()[0] == _error(missing, 404)["detail"].split()[0]
@@ -60,6 +64,7 @@ async def test_a_mission_wide_client_names_the_agency_or_is_refused(scim_world):
 
 async def test_authentication_and_scope_errors_are_scim_errors(scim_world, anonymous):
     import httpx
+
     transport = anonymous._transport
     async with httpx.AsyncClient(transport=transport, base_url="http://test/scim/v2/") as nobody:
         assert (await nobody.get("ServiceProviderConfig")).status_code == 200  # RFC 7644 §4: no credentials needed
@@ -72,10 +77,21 @@ async def test_authentication_and_scope_errors_are_scim_errors(scim_world, anony
 
 async def test_filters_on_arabic_and_latin_names_emails_and_paging(scim_world):
     scim = scim_world["moi"]
-    await _create(scim, "مصطفى.سلمان", name={"givenName": "Mustafa", "familyName": "Salman"},
-                  emails=[{"value": "m.salman@moi.example", "type": "work"}], arabic="مصطفى أحمد سلمان")
-    await _create(scim, "Zainab.Jassim", name={"givenName": "Zainab", "familyName": "Jassim"}, arabic="زينب عباس جاسم",
-                  sex="female", emails=[{"value": "z.jassim@moi.example", "type": "work"}])
+    await _create(
+        scim,
+        "مصطفى.سلمان",
+        name={"givenName": "Mustafa", "familyName": "Salman"},
+        emails=[{"value": "m.salman@moi.example", "type": "work"}],
+        arabic="مصطفى أحمد سلمان",
+    )
+    await _create(
+        scim,
+        "Zainab.Jassim",
+        name={"givenName": "Zainab", "familyName": "Jassim"},
+        arabic="زينب عباس جاسم",
+        sex="female",
+        emails=[{"value": "z.jassim@moi.example", "type": "work"}],
+    )
     await _create(scim, "Ümit.Kaya", name={"givenName": "Ümit", "familyName": "Kaya"}, arabic="أوميت كايا")
 
     async def names(flt: str, **params) -> list[str]:
@@ -96,7 +112,7 @@ async def test_filters_on_arabic_and_latin_names_emails_and_paging(scim_world):
     assert first.json()["totalResults"] == 3 and first.json()["itemsPerPage"] == 2
     seen = [u["userName"] for u in first.json()["Resources"] + second.json()["Resources"]]
     assert sorted(seen) == sorted(["مصطفى.سلمان", "Zainab.Jassim", "Ümit.Kaya"])
-    _error(await scim.get("Users", params={"filter": 'userName eq'}), 400)
+    _error(await scim.get("Users", params={"filter": "userName eq"}), 400)
 
 
 async def test_etag_is_the_version_and_if_match_is_honoured(scim_world):
