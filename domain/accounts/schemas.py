@@ -7,7 +7,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
-from domain.schemas import EntityRead, InputModel, PatchModel
+from domain.schemas import EntityRead, InputModel, PatchModel, ShortText
 
 if TYPE_CHECKING:
     # mypy cannot read a Literal built at run time: to it, these are what validation yields.
@@ -76,7 +76,7 @@ class UserRead(EntityRead):
 
 
 class ClientCreate(InputModel):
-    name: str = Field(min_length=1, max_length=200, examples=["Mission HR system"])
+    name: ShortText = Field(examples=["Mission HR system"])
     scopes: list[ClientScope] = Field(examples=[["officers:read", "officers:write"]])
     agency_id: uuid.UUID | None = Field(
         None,
@@ -88,7 +88,7 @@ class ClientCreate(InputModel):
 class ClientUpdate(PatchModel):
     nullable = frozenset({"agency_id"})
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: ShortText | None = None
     scopes: list[ClientScope] | None = None
     agency_id: uuid.UUID | None = None
     disabled: bool | None = None
