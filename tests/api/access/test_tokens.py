@@ -95,21 +95,6 @@ async def test_unknown_grant_type_is_refused(anonymous):
     assert r.json()["error"] == "unsupported_grant_type" and r.headers["cache-control"] == "no-store"
 
 
-async def test_five_failures_then_429_with_retry_after(anonymous, account):
-    for _ in range(5):
-        assert (await token_for(anonymous, password="not the password")).status_code == 400
-    r = await token_for(anonymous)  # even the right password waits now
-    assert r.status_code == 429
-    assert int(r.headers["retry-after"]) > 0
-    assert r.headers["content-type"].startswith("application/problem+json")
-
-
-async def test_failures_from_one_address_count_across_user_names(anonymous, account):
-    for i in range(5):
-        await token_for(anonymous, username=f"nobody{i}", password="whatever-whatever")
-    assert (await token_for(anonymous)).status_code == 429
-
-
 async def test_missing_token_is_401_with_www_authenticate(anonymous):
     r = await anonymous.get("/me")
     assert r.status_code == 401
