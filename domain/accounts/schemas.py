@@ -1,9 +1,10 @@
 """Accounts (people who sign in) and machine clients, as administrators manage them."""
 
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
@@ -100,7 +101,18 @@ class ClientRead(EntityRead):
     scopes: list[str]
     agency_id: uuid.UUID | None
     disabled: bool
+    previous_secret_until: datetime | None = Field(
+        description="After a rotation: the previous secret works beside the new one until then"
+    )
 
 
 class ClientCreated(ClientRead):
     client_secret: str = Field(description="Shown once; only its hash is stored")
+
+
+class ClientSecretRotated(BaseModel):
+    client_id: str
+    client_secret: str = Field(description="The new secret, shown once; only its hash is stored")
+    previous_secret_until: datetime | None = Field(
+        description="The previous secret works too until then; null: it stopped working at once"
+    )
