@@ -1,5 +1,6 @@
 """The per-address sign-in limit counts the real peer: X-Forwarded-For is believed only from the
-proxies named in settings (TRUSTED_PROXIES), served as `make run` serves (api/serve.py)."""
+proxies named in settings (TRUSTED_PROXIES), served as `make run` serves (api/serve.py). The
+per-address cap across user names is lowered to 5 here, so that seven attempts show it."""
 
 from __future__ import annotations
 
@@ -34,12 +35,14 @@ def attempts(base: str) -> list[int]:
 
 
 def test_a_rotated_x_forwarded_for_does_not_escape_the_limit(url):
-    settings = Settings(database_url=url, key_dir=_TMP / "keys")
+    settings = Settings(database_url=url, key_dir=_TMP / "keys", sign_in_address_max_failures=5)
     with serving(create_app(settings), **proxy_config(settings)) as base:
         assert attempts(base) == [400] * 5 + [429] * 2
 
 
 def test_a_named_proxy_is_believed(url):
-    settings = Settings(database_url=url, key_dir=_TMP / "keys", trusted_proxies="127.0.0.1")
+    settings = Settings(
+        database_url=url, key_dir=_TMP / "keys", trusted_proxies="127.0.0.1", sign_in_address_max_failures=5
+    )
     with serving(create_app(settings), **proxy_config(settings)) as base:
         assert attempts(base) == [400] * 7  # each forwarded address is counted on its own
