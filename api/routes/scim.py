@@ -14,7 +14,6 @@ from http import HTTPStatus
 from fastapi import APIRouter, Request, Response
 from scim2_models import ForbiddenException, SCIMException, UnauthorizedException
 from scim2_server.applications.base import BaseApplication
-from scim2_server.handler import AsyncScimHandler
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
 
@@ -24,7 +23,7 @@ from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal, Role
 from domain.errors import Unauthenticated
-from domain.scim.service import SERVICE
+from domain.scim.service import SERVICE, OfficerScimHandler
 from domain.scim.storage import OfficerStorage
 
 log = logging.getLogger("tadrib.scim")
@@ -81,9 +80,8 @@ async def scim_endpoint(request: Request, path: str = "") -> Response:
     try:
         principal = NOBODY if SERVICE.is_public(scim_request) else await _principal(request)
         scim_request.subject = principal
-        result = await AsyncScimHandler(SERVICE, OfficerStorage(request.state.uow.session, principal)).handle(
-            scim_request
-        )
+        session = request.state.uow.session
+        result = await OfficerScimHandler(OfficerStorage(session, principal), session, principal).handle(scim_request)
     except Exception as exc:  # every failure answers a SCIM Error
         result = _failure(exc, request)
     body = b"" if result.body is None else json.dumps(result.body, ensure_ascii=False).encode()
