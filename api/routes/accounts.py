@@ -70,7 +70,7 @@ async def create_user(data: UserCreate, response: Response, db: DbSession, princ
 
 
 @router.get(
-    "/users/{user_id}",
+    "/users/{user_id:uuid}",
     response_model=UserRead,
     operation_id="get_user",
     summary="Get a user account",
@@ -83,7 +83,7 @@ async def get_user(user_id: uuid.UUID, response: Response, db: DbSession, princi
 
 
 @router.patch(
-    "/users/{user_id}",
+    "/users/{user_id:uuid}",
     response_model=UserRead,
     operation_id="update_user",
     summary="Change a user account",
@@ -101,7 +101,7 @@ async def update_user(
 
 
 @router.delete(
-    "/users/{user_id}",
+    "/users/{user_id:uuid}",
     status_code=204,
     operation_id="delete_user",
     summary="Delete a user account",
@@ -157,7 +157,7 @@ async def list_clients(
 
 
 @router.get(
-    "/clients/{client_id}",
+    "/clients/{client_id:uuid}",
     response_model=ClientRead,
     operation_id="get_client",
     summary="Get a machine client",
@@ -170,7 +170,7 @@ async def get_client(client_id: uuid.UUID, response: Response, db: DbSession, pr
 
 
 @router.patch(
-    "/clients/{client_id}",
+    "/clients/{client_id:uuid}",
     response_model=ClientRead,
     operation_id="update_client",
     summary="Change a machine client",
@@ -189,7 +189,7 @@ async def update_client(
 
 
 @router.delete(
-    "/clients/{client_id}",
+    "/clients/{client_id:uuid}",
     status_code=204,
     operation_id="delete_client",
     summary="Delete a machine client",

@@ -60,7 +60,7 @@ async def create_agency(data: AgencyCreate, response: Response, db: DbSession, p
 
 
 @router.get(
-    "/agencies/{agency_id}",
+    "/agencies/{agency_id:uuid}",
     response_model=AgencyRead,
     operation_id="get_agency",
     summary="Get an agency",
@@ -73,7 +73,7 @@ async def get_agency(agency_id: uuid.UUID, response: Response, db: DbSession, pr
 
 
 @router.patch(
-    "/agencies/{agency_id}",
+    "/agencies/{agency_id:uuid}",
     response_model=AgencyRead,
     operation_id="update_agency",
     summary="Change an agency",
@@ -93,7 +93,7 @@ async def update_agency(
 
 
 @router.delete(
-    "/agencies/{agency_id}",
+    "/agencies/{agency_id:uuid}",
     status_code=204,
     operation_id="delete_agency",
     summary="Delete an agency",

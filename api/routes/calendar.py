@@ -54,7 +54,7 @@ def _ics(body: bytes, if_none_match: str | None) -> Response:
 
 
 @router.get(
-    "/calendar/cycles/{cycle_id}.ics",
+    "/calendar/cycles/{cycle_id:uuid}.ics",
     response_class=CalendarResponse,
     operation_id="get_cycle_calendar",
     summary="Get a cycle's calendar of sessions (iCalendar)",
@@ -68,7 +68,7 @@ async def get_cycle_calendar(
 
 
 @router.get(
-    "/calendar/trainers/{trainer_id}.ics",
+    "/calendar/trainers/{trainer_id:uuid}.ics",
     response_class=CalendarResponse,
     operation_id="get_trainer_calendar",
     summary="Get a trainer's teaching calendar (iCalendar)",
@@ -85,7 +85,7 @@ async def get_trainer_calendar(
 
 
 @router.get(
-    "/calendar/officers/{officer_id}.ics",
+    "/calendar/officers/{officer_id:uuid}.ics",
     response_class=CalendarResponse,
     operation_id="get_officer_calendar",
     summary="Get an officer's training calendar (iCalendar)",
@@ -137,7 +137,7 @@ async def list_calendar_feeds(db: DbSession, principal: Account) -> list[Calenda
 
 
 @router.delete(
-    "/calendar/feeds/{feed_id}",
+    "/calendar/feeds/{feed_id:uuid}",
     status_code=204,
     operation_id="revoke_calendar_feed",
     summary="Revoke one of your secret calendar URLs",

@@ -112,7 +112,7 @@ async def create_venue(data: VenueCreate, response: Response, db: DbSession, pri
 
 
 @router.get(
-    "/venues/{venue_id}",
+    "/venues/{venue_id:uuid}",
     response_model=VenueRead,
     operation_id="get_venue",
     summary="Get a venue",
@@ -125,7 +125,7 @@ async def get_venue(venue_id: uuid.UUID, response: Response, db: DbSession, prin
 
 
 @router.patch(
-    "/venues/{venue_id}",
+    "/venues/{venue_id:uuid}",
     response_model=VenueRead,
     operation_id="update_venue",
     summary="Change a venue",
@@ -143,7 +143,7 @@ async def update_venue(
 
 
 @router.delete(
-    "/venues/{venue_id}",
+    "/venues/{venue_id:uuid}",
     status_code=204,
     operation_id="delete_venue",
     summary="Delete a venue",
@@ -198,7 +198,7 @@ async def create_trainer(data: TrainerCreate, response: Response, db: DbSession,
 
 
 @router.get(
-    "/trainers/{trainer_id}",
+    "/trainers/{trainer_id:uuid}",
     response_model=TrainerRead,
     operation_id="get_trainer",
     summary="Get a trainer",
@@ -211,7 +211,7 @@ async def get_trainer(trainer_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/trainers/{trainer_id}",
+    "/trainers/{trainer_id:uuid}",
     response_model=TrainerRead,
     operation_id="update_trainer",
     summary="Change a trainer",
@@ -229,7 +229,7 @@ async def update_trainer(
 
 
 @router.delete(
-    "/trainers/{trainer_id}",
+    "/trainers/{trainer_id:uuid}",
     status_code=204,
     operation_id="delete_trainer",
     summary="Delete a trainer",

@@ -21,7 +21,7 @@ Issuer = Annotated[Principal, holding(CERTIFICATES_ISSUE)]
 
 
 @router.post(
-    "/modules/{module_id}/certificates",
+    "/modules/{module_id:uuid}/certificates",
     response_model=IssueResult,
     operation_id="issue_certificates",
     summary="Issue a module's certificates",
@@ -61,7 +61,7 @@ async def list_certificates(
 
 
 @router.get(
-    "/certificates/{certificate_id}",
+    "/certificates/{certificate_id:uuid}",
     response_model=CertificateRead,
     operation_id="get_certificate",
     summary="Get a certificate",
@@ -76,7 +76,7 @@ async def get_certificate(
 
 
 @router.post(
-    "/certificates/{certificate_id}/revoke",
+    "/certificates/{certificate_id:uuid}/revoke",
     response_model=CertificateRead,
     operation_id="revoke_certificate",
     summary="Revoke a certificate",

@@ -61,7 +61,7 @@ async def create_cycle(data: CycleCreate, response: Response, db: DbSession, pri
 
 
 @router.get(
-    "/cycles/{cycle_id}",
+    "/cycles/{cycle_id:uuid}",
     response_model=CycleRead,
     operation_id="get_cycle",
     summary="Get a cooperation cycle",
@@ -74,7 +74,7 @@ async def get_cycle(cycle_id: uuid.UUID, response: Response, db: DbSession, prin
 
 
 @router.patch(
-    "/cycles/{cycle_id}",
+    "/cycles/{cycle_id:uuid}",
     response_model=CycleRead,
     operation_id="update_cycle",
     summary="Change a cooperation cycle",
@@ -91,7 +91,7 @@ async def update_cycle(
 
 
 @router.delete(
-    "/cycles/{cycle_id}",
+    "/cycles/{cycle_id:uuid}",
     status_code=204,
     operation_id="delete_cycle",
     summary="Delete a cooperation cycle",

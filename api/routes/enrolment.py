@@ -50,7 +50,7 @@ NOMINATION_COLUMNS: list[Column] = [
 
 
 @router.get(
-    "/modules/{module_id}/quotas",
+    "/modules/{module_id:uuid}/quotas",
     response_model=QuotasRead,
     operation_id="get_module_quotas",
     summary="Show a module's agency quotas and the general pool",
@@ -61,7 +61,7 @@ async def get_module_quotas(module_id: uuid.UUID, db: DbSession, principal: Read
 
 
 @router.put(
-    "/modules/{module_id}/quotas",
+    "/modules/{module_id:uuid}/quotas",
     response_model=QuotasRead,
     operation_id="set_module_quotas",
     summary="Reserve seats per agency",
@@ -74,7 +74,7 @@ async def set_module_quotas(module_id: uuid.UUID, data: QuotasPut, db: DbSession
 
 
 @router.post(
-    "/modules/{module_id}/quotas/release",
+    "/modules/{module_id:uuid}/quotas/release",
     response_model=QuotasRead,
     operation_id="release_module_quotas",
     summary="Return unclaimed quota seats to the general pool",
@@ -90,7 +90,7 @@ async def release_module_quotas(
 
 
 @router.post(
-    "/modules/{module_id}/nominations",
+    "/modules/{module_id:uuid}/nominations",
     response_model=NominationRead,
     status_code=201,
     operation_id="create_nomination",
@@ -109,7 +109,7 @@ async def create_nomination(
 
 
 @router.get(
-    "/modules/{module_id}/nominations",
+    "/modules/{module_id:uuid}/nominations",
     response_model=Page[NominationRead],
     operation_id="list_nominations",
     summary="List a module's nominations",
@@ -146,7 +146,7 @@ async def list_nominations(
 
 
 @router.get(
-    "/nominations/{nomination_id}",
+    "/nominations/{nomination_id:uuid}",
     response_model=NominationRead,
     operation_id="get_nomination",
     summary="Get a nomination",
@@ -157,7 +157,7 @@ async def get_nomination(nomination_id: uuid.UUID, db: DbSession, principal: Rea
 
 
 @router.get(
-    "/nominations/{nomination_id}/history",
+    "/nominations/{nomination_id:uuid}/history",
     response_model=list[HistoryEntry],
     operation_id="get_nomination_history",
     summary="Show a nomination's history",
@@ -169,7 +169,7 @@ async def get_nomination_history(nomination_id: uuid.UUID, db: DbSession, princi
 
 
 @router.post(
-    "/nominations/{nomination_id}/decision",
+    "/nominations/{nomination_id:uuid}/decision",
     response_model=DecisionResult,
     operation_id="decide_nomination",
     summary="Accept, waitlist or reject a nomination",
@@ -185,7 +185,7 @@ async def decide_nomination(
 
 
 @router.post(
-    "/nominations/{nomination_id}/withdraw",
+    "/nominations/{nomination_id:uuid}/withdraw",
     response_model=DecisionResult,
     operation_id="withdraw_nomination",
     summary="Withdraw a nomination",
@@ -203,7 +203,7 @@ async def withdraw_nomination(
 
 
 @router.get(
-    "/modules/{module_id}/waitlist",
+    "/modules/{module_id:uuid}/waitlist",
     response_model=list[NominationRead],
     operation_id="get_waitlist",
     summary="Show the waitlist in promotion order",
@@ -214,7 +214,7 @@ async def get_waitlist(module_id: uuid.UUID, db: DbSession, principal: Reader) -
 
 
 @router.put(
-    "/modules/{module_id}/waitlist",
+    "/modules/{module_id:uuid}/waitlist",
     response_model=list[NominationRead],
     operation_id="reorder_waitlist",
     summary="Reorder the waitlist",
@@ -231,7 +231,7 @@ async def reorder_waitlist(
 
 
 @router.get(
-    "/modules/{module_id}/balance",
+    "/modules/{module_id:uuid}/balance",
     response_model=BalanceRead,
     operation_id="get_module_balance",
     summary="Show a module's gender balance",

@@ -167,7 +167,7 @@ async def plan_officer_import(
 
 
 @router.get(
-    "/officers/imports/{import_id}",
+    "/officers/imports/{import_id:uuid}",
     response_model=ImportRead,
     operation_id="get_officer_import",
     summary="An officers import: its plan and its result",
@@ -184,7 +184,7 @@ async def get_officer_import(
 
 
 @router.post(
-    "/officers/imports/{import_id}/apply",
+    "/officers/imports/{import_id:uuid}/apply",
     response_model=ImportRead,
     operation_id="apply_officer_import",
     summary="Apply exactly the reviewed plan, in one transaction",
@@ -200,7 +200,7 @@ async def apply_officer_import(import_id: uuid.UUID, data: ApplyRequest, db: DbS
 
 
 @router.post(
-    "/officers/imports/{import_id}/undo",
+    "/officers/imports/{import_id:uuid}/undo",
     response_model=ImportRead,
     operation_id="undo_officer_import",
     summary="Undo an applied import",
@@ -225,7 +225,7 @@ async def nomination_options(
 
 
 @router.post(
-    "/modules/{module_id}/nominations/imports",
+    "/modules/{module_id:uuid}/nominations/imports",
     response_model=ImportRead,
     status_code=201,
     operation_id="plan_nomination_import",
@@ -259,7 +259,7 @@ async def plan_nomination_import(
 
 
 @router.get(
-    "/modules/{module_id}/nominations/imports/{import_id}",
+    "/modules/{module_id:uuid}/nominations/imports/{import_id:uuid}",
     response_model=ImportRead,
     operation_id="get_nomination_import",
     summary="A nominees import: its plan and its result",
@@ -282,7 +282,7 @@ async def get_nomination_import(
 
 
 @router.post(
-    "/modules/{module_id}/nominations/imports/{import_id}/apply",
+    "/modules/{module_id:uuid}/nominations/imports/{import_id:uuid}/apply",
     response_model=ImportRead,
     operation_id="apply_nomination_import",
     summary="Nominate the planned nominees, in one transaction",
@@ -299,7 +299,7 @@ async def apply_nomination_import(
 
 
 @router.post(
-    "/modules/{module_id}/nominations/imports/{import_id}/undo",
+    "/modules/{module_id:uuid}/nominations/imports/{import_id:uuid}/undo",
     response_model=ImportRead,
     operation_id="undo_nomination_import",
     summary="Undo an applied list of nominees",

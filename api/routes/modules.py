@@ -62,7 +62,7 @@ async def create_module(data: ModuleCreate, response: Response, db: DbSession, p
 
 
 @router.get(
-    "/modules/{module_id}",
+    "/modules/{module_id:uuid}",
     response_model=ModuleRead,
     operation_id="get_module",
     summary="Get a module",
@@ -75,7 +75,7 @@ async def get_module(module_id: uuid.UUID, response: Response, db: DbSession, pr
 
 
 @router.patch(
-    "/modules/{module_id}",
+    "/modules/{module_id:uuid}",
     response_model=ModuleRead,
     operation_id="update_module",
     summary="Change a module",
@@ -95,7 +95,7 @@ async def update_module(
 
 
 @router.delete(
-    "/modules/{module_id}",
+    "/modules/{module_id:uuid}",
     status_code=204,
     operation_id="delete_module",
     summary="Delete a module",
@@ -109,7 +109,7 @@ async def delete_module(module_id: uuid.UUID, db: DbSession, principal: Planner,
 
 
 @router.post(
-    "/modules/{module_id}/transitions",
+    "/modules/{module_id:uuid}/transitions",
     response_model=ModuleRead,
     operation_id="transition_module",
     summary="Change a module's status",

@@ -79,7 +79,7 @@ async def list_officers(
 
 
 @router.get(
-    "/officers/{officer_id}",
+    "/officers/{officer_id:uuid}",
     response_model=OfficerRead,
     operation_id="get_officer",
     summary="Get an officer",
@@ -93,7 +93,7 @@ async def get_officer(officer_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/officers/{officer_id}",
+    "/officers/{officer_id:uuid}",
     response_model=OfficerRead,
     operation_id="update_officer",
     summary="Change an officer's record",
@@ -112,7 +112,7 @@ async def update_officer(
 
 
 @router.delete(
-    "/officers/{officer_id}",
+    "/officers/{officer_id:uuid}",
     status_code=204,
     operation_id="delete_officer",
     summary="Delete an officer",
@@ -126,7 +126,7 @@ async def delete_officer(officer_id: uuid.UUID, db: DbSession, principal: Writer
 
 
 @router.post(
-    "/officers/{officer_id}/erasure",
+    "/officers/{officer_id:uuid}/erasure",
     response_model=OfficerRead,
     operation_id="erase_officer",
     summary="Erase an officer",

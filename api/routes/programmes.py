@@ -59,7 +59,7 @@ async def create_programme(data: ProgrammeCreate, response: Response, db: DbSess
 
 
 @router.get(
-    "/programmes/{programme_id}",
+    "/programmes/{programme_id:uuid}",
     response_model=ProgrammeRead,
     operation_id="get_programme",
     summary="Get a programme",
@@ -72,7 +72,7 @@ async def get_programme(programme_id: uuid.UUID, response: Response, db: DbSessi
 
 
 @router.patch(
-    "/programmes/{programme_id}",
+    "/programmes/{programme_id:uuid}",
     response_model=ProgrammeRead,
     operation_id="update_programme",
     summary="Change a programme",
@@ -95,7 +95,7 @@ async def update_programme(
 
 
 @router.delete(
-    "/programmes/{programme_id}",
+    "/programmes/{programme_id:uuid}",
     status_code=204,
     operation_id="delete_programme",
     summary="Delete a programme",

@@ -89,7 +89,7 @@ async def get_gender_balance_report(
 
 
 @router.get(
-    "/reports/cycles/{cycle_id}/results",
+    "/reports/cycles/{cycle_id:uuid}/results",
     response_model=CycleResults,
     operation_id="get_cycle_results_report",
     summary="Report a cycle's results for donors",

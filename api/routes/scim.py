@@ -12,6 +12,7 @@ import logging
 from http import HTTPStatus
 
 from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute
 from scim2_models import ForbiddenException, SCIMException, UnauthorizedException
 from scim2_server.applications.base import BaseApplication
 from scim2_server.requests import ScimRequest
@@ -23,7 +24,7 @@ from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal, Role
 from domain.errors import Unauthenticated
-from domain.scim.service import SERVICE, OfficerScimHandler
+from domain.scim.service import SERVICE, OfficerScimHandler, methods_at
 from domain.scim.storage import OfficerStorage
 
 log = logging.getLogger("tadrib.scim")
@@ -88,5 +89,14 @@ async def scim_endpoint(request: Request, path: str = "") -> Response:
     return Response(body, status_code=int(result.status), headers=dict(result.headers))
 
 
-router.add_api_route(PREFIX, scim_endpoint, methods=METHODS, include_in_schema=False)
-router.add_api_route(PREFIX + "/{path:path}", scim_endpoint, methods=METHODS, include_in_schema=False)
+class ScimRoute(APIRoute):
+    """SCIM's catch-all: each path under it serves the methods SCIM's own routes give it (api/allow.py)."""
+
+    def methods_at(self, path: str) -> list[str]:
+        return methods_at(path.removeprefix(PREFIX) or "/")
+
+
+for pattern in (PREFIX, PREFIX + "/{path:path}"):
+    router.add_api_route(
+        pattern, scim_endpoint, methods=METHODS, include_in_schema=False, route_class_override=ScimRoute
+    )

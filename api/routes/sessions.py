@@ -30,7 +30,7 @@ def _read(ts: TrainingSession, warnings: Iterable[dict[str, Any]] = ()) -> Sessi
 
 
 @router.get(
-    "/modules/{module_id}/sessions",
+    "/modules/{module_id:uuid}/sessions",
     response_model=Page[SessionRead],
     operation_id="list_module_sessions",
     summary="List a module's sessions",
@@ -55,7 +55,7 @@ async def list_module_sessions(
 
 
 @router.post(
-    "/modules/{module_id}/sessions",
+    "/modules/{module_id:uuid}/sessions",
     response_model=SessionRead,
     status_code=201,
     operation_id="create_session",
@@ -74,7 +74,7 @@ async def create_session(
 
 
 @router.get(
-    "/sessions/{session_id}",
+    "/sessions/{session_id:uuid}",
     response_model=SessionRead,
     operation_id="get_session",
     summary="Get a session",
@@ -87,7 +87,7 @@ async def get_session(session_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/sessions/{session_id}",
+    "/sessions/{session_id:uuid}",
     response_model=SessionRead,
     operation_id="update_session",
     summary="Move or edit a session",
@@ -107,7 +107,7 @@ async def update_session(
 
 
 @router.delete(
-    "/sessions/{session_id}",
+    "/sessions/{session_id:uuid}",
     status_code=204,
     operation_id="delete_session",
     summary="Delete a session",

@@ -20,7 +20,7 @@ Writer = Annotated[Principal, holding(VETTING_WRITE)]
 
 
 @router.post(
-    "/officers/{officer_id}/vettings",
+    "/officers/{officer_id:uuid}/vettings",
     response_model=VettingRead,
     status_code=201,
     operation_id="create_vetting",
@@ -39,7 +39,7 @@ async def create_vetting(
 
 
 @router.get(
-    "/officers/{officer_id}/vettings",
+    "/officers/{officer_id:uuid}/vettings",
     response_model=Page[VettingRead],
     operation_id="list_officer_vettings",
     summary="List an officer's vettings",
@@ -57,7 +57,7 @@ async def list_officer_vettings(
 
 
 @router.get(
-    "/vettings/{vetting_id}",
+    "/vettings/{vetting_id:uuid}",
     response_model=VettingRead,
     operation_id="get_vetting",
     summary="Get a vetting",
@@ -70,7 +70,7 @@ async def get_vetting(vetting_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/vettings/{vetting_id}",
+    "/vettings/{vetting_id:uuid}",
     response_model=VettingChange,
     operation_id="update_vetting",
     summary="Record a vetting's result",

@@ -82,7 +82,7 @@ async def create_webhook(
 
 
 @router.get(
-    "/webhooks/{webhook_id}",
+    "/webhooks/{webhook_id:uuid}",
     response_model=WebhookRead,
     operation_id="get_webhook",
     summary="Get a webhook subscription",
@@ -98,7 +98,7 @@ async def get_webhook(
 
 
 @router.patch(
-    "/webhooks/{webhook_id}",
+    "/webhooks/{webhook_id:uuid}",
     response_model=WebhookRead,
     operation_id="update_webhook",
     summary="Change or re-enable a webhook subscription",
@@ -128,7 +128,7 @@ async def update_webhook(
 
 
 @router.delete(
-    "/webhooks/{webhook_id}",
+    "/webhooks/{webhook_id:uuid}",
     status_code=204,
     operation_id="delete_webhook",
     summary="Delete a webhook subscription",
@@ -141,7 +141,7 @@ async def delete_webhook(webhook_id: uuid.UUID, db: DbSession, principal: Manage
 
 
 @router.post(
-    "/webhooks/{webhook_id}/secret",
+    "/webhooks/{webhook_id:uuid}/secret",
     response_model=SecretRotated,
     operation_id="rotate_webhook_secret",
     summary="Rotate a webhook's secret",
@@ -163,7 +163,7 @@ async def rotate_webhook_secret(
 
 
 @router.get(
-    "/webhooks/{webhook_id}/deliveries",
+    "/webhooks/{webhook_id:uuid}/deliveries",
     response_model=Page[DeliveryRead],
     operation_id="list_webhook_deliveries",
     summary="The delivery log of a subscription",
@@ -182,7 +182,7 @@ async def list_webhook_deliveries(
 
 
 @router.post(
-    "/webhooks/{webhook_id}/redeliveries",
+    "/webhooks/{webhook_id:uuid}/redeliveries",
     response_model=Queued,
     status_code=202,
     operation_id="redeliver_webhook_event",
@@ -198,7 +198,7 @@ async def redeliver_webhook_event(webhook_id: uuid.UUID, data: Redelivery, db: D
 
 
 @router.post(
-    "/webhooks/{webhook_id}/replays",
+    "/webhooks/{webhook_id:uuid}/replays",
     response_model=Queued,
     status_code=202,
     operation_id="replay_webhook_events",

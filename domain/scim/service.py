@@ -10,10 +10,11 @@ from typing import Any
 
 from scim2_models import Context, ListResponse, NotFoundException, Resource, Schema
 from scim2_server.conditions import Conditions
+from scim2_server.errors import MethodNotAllowedException
 from scim2_server.handler import AsyncScimHandler
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
-from scim2_server.routing import Operation
+from scim2_server.routing import Operation, match
 from scim2_server.service import ScimService
 from scim2_server.storage import AsyncScimStorage
 
@@ -74,6 +75,18 @@ class OfficerScimService(ScimService):
 
 
 SERVICE = OfficerScimService(PROVIDER)
+
+
+def methods_at(path: str) -> list[str]:
+    """The methods SCIM's routes serve at a path relative to the SCIM root (RFC 7644 §3.2):
+    what its answer to a method no route has would list in Allow."""
+    try:
+        match("", path)
+    except MethodNotAllowedException as exc:
+        return list(exc.allowed)
+    except NotFoundException:
+        pass
+    return []
 
 
 class OfficerScimHandler(AsyncScimHandler):
