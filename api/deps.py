@@ -13,6 +13,7 @@ from fastapi.requests import HTTPConnection
 from fastapi.security import OAuth2, SecurityScopes
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.urls import this_url
 from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal, Role
@@ -139,5 +140,4 @@ def set_etag(response: Response, version: int) -> None:
 
 def link_next(request: Request, response: Response, next_cursor: str | None) -> None:
     if next_cursor:
-        url = request.url.include_query_params(cursor=next_cursor)
-        response.headers["Link"] = f'<{url}>; rel="next"'
+        response.headers["Link"] = f'<{this_url(request, cursor=next_cursor)}>; rel="next"'

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.accounts import service
 from domain.accounts.schemas import (
     ClientCreate,
@@ -62,10 +63,10 @@ async def list_users(
     "user name already taken is a 409.",
     responses=problems(409),
 )
-async def create_user(data: UserCreate, response: Response, db: DbSession, principal: Admin) -> User:
+async def create_user(data: UserCreate, request: Request, response: Response, db: DbSession, principal: Admin) -> User:
     user = await service.create_user(db, principal=principal, data=data)
     set_etag(response, user.version)
-    response.headers["Location"] = f"/api/v1/users/{user.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/users/{user.id}")
     return user
 
 
@@ -126,9 +127,11 @@ async def delete_user(user_id: uuid.UUID, db: DbSession, principal: Admin, versi
     "here; an unknown scope is a 422.",
     responses=problems(409),
 )
-async def create_client(data: ClientCreate, response: Response, db: DbSession, principal: Admin) -> ClientCreated:
+async def create_client(
+    data: ClientCreate, request: Request, response: Response, db: DbSession, principal: Admin
+) -> ClientCreated:
     created = await service.create_client(db, principal=principal, data=data)
-    response.headers["Location"] = f"/api/v1/clients/{created.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/clients/{created.id}")
     response.headers["Cache-Control"] = "no-store"  # the secret: no cache, nor the Idempotency-Key store, keeps it
     return created
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.agencies import service
 from domain.agencies.models import Agency
 from domain.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate
@@ -52,10 +53,12 @@ async def list_agencies(
     description="Give `parent_id` to place it under an existing agency; an unknown parent is a 422.",
     responses=problems(409),
 )
-async def create_agency(data: AgencyCreate, response: Response, db: DbSession, principal: Planner) -> Agency:
+async def create_agency(
+    data: AgencyCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Agency:
     agency = await service.create_agency(db, principal=principal, data=data)
     set_etag(response, agency.version)
-    response.headers["Location"] = f"/api/v1/agencies/{agency.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/agencies/{agency.id}")
     return agency
 
 

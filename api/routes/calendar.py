@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api.deps import CurrentPrincipal, DbSession, holding
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import OFFICERS_READ, PLANNING_READ, TRAINERS_READ
 from domain.auth.principal import Principal
 from domain.calendar import feeds, service
@@ -120,8 +121,8 @@ async def create_calendar_feed(
         db, principal=principal, data=data, secret_key=request.app.state.settings.secret_key
     )
     response.headers["Cache-Control"] = "no-store"  # the secret URL: no cache, nor the Idempotency-Key store, keeps it
-    url = request.app.url_path_for("get_secret_calendar_feed", secret=secret)
-    return FeedCreated(id=feed.id, kind=feed.kind, target_id=feed.target_id, created_at=feed.created_at, url=str(url))
+    url = absolute_url(request, request.app.url_path_for("get_secret_calendar_feed", secret=secret))
+    return FeedCreated(id=feed.id, kind=feed.kind, target_id=feed.target_id, created_at=feed.created_at, url=url)
 
 
 @router.get(

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, TRAINERS_READ
 from domain.auth.principal import Principal
 from domain.catalogue import resources
@@ -104,10 +105,12 @@ async def list_venues(
     summary="Add a venue",
     responses=problems(409),
 )
-async def create_venue(data: VenueCreate, response: Response, db: DbSession, principal: Planner) -> Venue:
+async def create_venue(
+    data: VenueCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Venue:
     venue = await resources.create_venue(db, principal=principal, data=data)
     set_etag(response, venue.version)
-    response.headers["Location"] = f"/api/v1/venues/{venue.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/venues/{venue.id}")
     return venue
 
 
@@ -190,10 +193,12 @@ async def list_trainers(
     summary="Add a trainer",
     responses=problems(409),
 )
-async def create_trainer(data: TrainerCreate, response: Response, db: DbSession, principal: Planner) -> Trainer:
+async def create_trainer(
+    data: TrainerCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Trainer:
     trainer = await resources.create_trainer(db, principal=principal, data=data)
     set_etag(response, trainer.version)
-    response.headers["Location"] = f"/api/v1/trainers/{trainer.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/trainers/{trainer.id}")
     return trainer
 
 

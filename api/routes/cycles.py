@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.cycles import service
@@ -53,10 +54,12 @@ async def list_cycles(
     "only in their own programmes; an unknown programme is a 422.",
     responses=problems(409),
 )
-async def create_cycle(data: CycleCreate, response: Response, db: DbSession, principal: Planner) -> Cycle:
+async def create_cycle(
+    data: CycleCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Cycle:
     cycle = await service.create_cycle(db, principal=principal, data=data)
     set_etag(response, cycle.version)
-    response.headers["Location"] = f"/api/v1/cycles/{cycle.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/cycles/{cycle.id}")
     return cycle
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import DbSession, Paging, holding, link_next
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
 from domain.enrolment import balance, nominations, quotas
@@ -101,10 +102,15 @@ async def release_module_quotas(
     responses=problems(404),
 )
 async def create_nomination(
-    module_id: uuid.UUID, data: NominationCreate, response: Response, db: DbSession, principal: Nominator
+    module_id: uuid.UUID,
+    data: NominationCreate,
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Nominator,
 ) -> NominationRead:
     created = await nominations.create_nomination(db, principal=principal, module_id=module_id, data=data)
-    response.headers["Location"] = f"/api/v1/nominations/{created.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/nominations/{created.id}")
     return created
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, holding
 from api.problems import problems
+from api.urls import this_url
 from domain.auth.policy import EVENTS_READ
 from domain.auth.principal import Principal
 from domain.events import feed
@@ -54,5 +55,5 @@ async def list_events(
         retention_days=request.app.state.settings.events_retention_days,
     )
     if next_cursor and len(items) == limit:
-        response.headers["Link"] = f'<{request.url.include_query_params(after=next_cursor)}>; rel="next"'
+        response.headers["Link"] = f'<{this_url(request, after=next_cursor)}>; rel="next"'
     return {"items": items, "next_cursor": next_cursor}

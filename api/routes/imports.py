@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from api.deps import DbSession, get_principal, holding
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import IMPORTS_WRITE, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
 from domain.errors import InvalidInput
@@ -162,7 +163,7 @@ async def plan_officer_import(
     imported, rows = await officers.plan_officer_import(
         db, principal=principal, content=content, filename=filename, content_type=media, options=options
     )
-    response.headers["Location"] = f"/api/v1/officers/imports/{imported.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/officers/imports/{imported.id}")
     return with_rows(imported, rows)
 
 
@@ -254,7 +255,9 @@ async def plan_nomination_import(
         content_type=media,
         options=options,
     )
-    response.headers["Location"] = f"/api/v1/modules/{module_id}/nominations/imports/{imported.id}"
+    response.headers["Location"] = absolute_url(
+        request, f"/api/v1/modules/{module_id}/nominations/imports/{imported.id}"
+    )
     return with_rows(imported, rows)
 
 

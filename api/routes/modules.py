@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import module_service as service
@@ -54,10 +55,12 @@ async def list_modules(
     "venue, discipline or prerequisite is a 422; a code already used in the cycle is a 409.",
     responses=problems(409),
 )
-async def create_module(data: ModuleCreate, response: Response, db: DbSession, principal: Planner) -> Module:
+async def create_module(
+    data: ModuleCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Module:
     module = await service.create_module(db, principal=principal, data=data)
     set_etag(response, module.version)
-    response.headers["Location"] = f"/api/v1/modules/{module.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/modules/{module.id}")
     return module
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import OFFICERS_ERASE, OFFICERS_READ, OFFICERS_WRITE
 from domain.auth.principal import Principal
 from domain.officers import erasure, service
@@ -41,6 +42,7 @@ _REACH = _IN_REACH + " Any other officer, and an erased one, is a 404."
 )
 async def create_officer(
     data: OfficerCreate,
+    request: Request,
     response: Response,
     db: DbSession,
     principal: Writer,
@@ -48,7 +50,7 @@ async def create_officer(
 ) -> Officer:
     officer = await service.create_officer(db, principal=principal, data=data, allow_duplicate=allow_duplicate)
     set_etag(response, officer.version)
-    response.headers["Location"] = f"/api/v1/officers/{officer.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/officers/{officer.id}")
     return officer
 
 
@@ -156,6 +158,7 @@ async def upsert_officer_by_external_id(
     source: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$", examples=["mission-hr"])],
     external_id: Annotated[str, Path(min_length=1, max_length=200)],
     data: OfficerUpsert,
+    request: Request,
     response: Response,
     db: DbSession,
     principal: Writer,
@@ -174,5 +177,5 @@ async def upsert_officer_by_external_id(
     set_etag(response, officer.version)
     if created:
         response.status_code = 201
-        response.headers["Location"] = f"/api/v1/officers/{officer.id}"
+        response.headers["Location"] = absolute_url(request, f"/api/v1/officers/{officer.id}")
     return officer

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PROGRAMMES_ADMIN
 from domain.auth.principal import Principal
 from domain.pagination import Page
@@ -51,10 +52,12 @@ async def list_programmes(
     description="An acronym already taken is a 409.",
     responses=problems(409),
 )
-async def create_programme(data: ProgrammeCreate, response: Response, db: DbSession, principal: Admin) -> Programme:
+async def create_programme(
+    data: ProgrammeCreate, request: Request, response: Response, db: DbSession, principal: Admin
+) -> Programme:
     programme = await service.create_programme(db, principal=principal, data=data)
     set_etag(response, programme.version)
-    response.headers["Location"] = f"/api/v1/programmes/{programme.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/programmes/{programme.id}")
     return programme
 
 

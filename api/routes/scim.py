@@ -20,6 +20,7 @@ from scim2_server.responses import ScimResponse
 
 from api.errors import classify
 from api.problems import RETRY_AFTER_UNAVAILABLE_S
+from api.urls import absolute_url
 from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal, Role
@@ -68,11 +69,9 @@ def _failure(exc: Exception, request: Request) -> ScimResponse:
 
 
 async def scim_endpoint(request: Request, path: str = "") -> Response:
-    settings = request.app.state.settings
-    base = (settings.public_url or str(request.base_url)).rstrip("/") + PREFIX
     scim_request = ScimRequest(
         method=request.method,
-        base_url=base,
+        base_url=absolute_url(request, PREFIX),
         path=BaseApplication.split_path("/" + path),
         query=dict(request.query_params),
         headers=list(request.headers.items()),

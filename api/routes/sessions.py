@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import session_service as service
@@ -65,11 +66,11 @@ async def list_module_sessions(
     responses=problems(404, 409),
 )
 async def create_session(
-    module_id: uuid.UUID, data: SessionCreate, response: Response, db: DbSession, principal: Planner
+    module_id: uuid.UUID, data: SessionCreate, request: Request, response: Response, db: DbSession, principal: Planner
 ) -> SessionRead:
     ts, warnings = await service.create_session(db, principal=principal, module_id=module_id, data=data)
     set_etag(response, ts.version)
-    response.headers["Location"] = f"/api/v1/sessions/{ts.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/sessions/{ts.id}")
     return _read(ts, warnings)
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import VETTING_READ, VETTING_WRITE
 from domain.auth.principal import Principal
 from domain.pagination import Page
@@ -30,11 +31,11 @@ Writer = Annotated[Principal, holding(VETTING_WRITE)]
     responses=problems(404, 409),
 )
 async def create_vetting(
-    officer_id: uuid.UUID, data: VettingCreate, response: Response, db: DbSession, principal: Writer
+    officer_id: uuid.UUID, data: VettingCreate, request: Request, response: Response, db: DbSession, principal: Writer
 ) -> Vetting:
     vetting = await service.create_vetting(db, principal=principal, officer_id=officer_id, data=data)
     set_etag(response, vetting.version)
-    response.headers["Location"] = f"/api/v1/vettings/{vetting.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/vettings/{vetting.id}")
     return vetting
 
 

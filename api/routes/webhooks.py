@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.urls import absolute_url
 from domain.auth.policy import WEBHOOKS_MANAGE
 from domain.auth.principal import Principal
 from domain.pagination import Page
@@ -76,7 +77,7 @@ async def create_webhook(
         db, principal=principal, data=data, allow_private=_allow_private(request)
     )
     response.headers["Cache-Control"] = "no-store"  # the secret: no cache, nor the Idempotency-Key store, keeps it
-    response.headers["Location"] = f"/api/v1/webhooks/{subscription.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/webhooks/{subscription.id}")
     set_etag(response, subscription.version)
     return WebhookCreated(**WebhookRead.model_validate(subscription).model_dump(), secret=secret)
 
