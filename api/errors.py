@@ -91,6 +91,8 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
             message = "naive datetime refused: give an offset, e.g. 2025-01-12T09:00:00+03:00"
         elif err.get("type") == "json_invalid":
             message = f"malformed JSON: {err.get('ctx', {}).get('error', 'cannot parse')}"
+        elif tuple(err.get("loc", ())) == ("header", "if-match"):
+            message = 'not an ETag: send the ETag of a previous GET, e.g. "3" (or *)'
         errors.append({"field": _field(tuple(err.get("loc", ())), err.get("type")), "message": message})
     names = ", ".join(sorted({x["field"] for x in errors}))
     return problem(
