@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.allow import allow_header
 from api.problems import PROBLEM_MEDIA_TYPE, database_unavailable, unique_conflict
+from api.routing import UNREADABLE_BODY
 from domain import errors as e
 
 log = logging.getLogger("tadrib.api")
@@ -85,7 +86,12 @@ def _field(loc: tuple, kind: str | None) -> str:
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = []
+    unreadable = request.scope.get(UNREADABLE_BODY)  # a body that is not JSON (api/routing.py)
+    if unreadable:
+        errors.append({"field": "body", "message": unreadable})
     for err in exc.errors():
+        if unreadable and tuple(err.get("loc", ()))[:1] == ("body",):
+            continue  # what the schema says of an unreadable body adds nothing
         message = err.get("msg", "invalid")
         if err.get("type") == "timezone_aware":
             message = "naive datetime refused: give an offset, e.g. 2025-01-12T09:00:00+03:00"

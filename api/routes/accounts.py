@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.accounts import service
 from domain.accounts.schemas import (
@@ -23,7 +24,7 @@ from domain.auth.policy import ACCOUNTS_ADMIN
 from domain.auth.principal import Principal
 from domain.pagination import Page
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=CheckedRoute)
 Admin = Annotated[Principal, holding(ACCOUNTS_ADMIN)]
 
 

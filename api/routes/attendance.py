@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from api.deps import DbSession, holding
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.routing import CheckedRoute
 from domain.attendance import roster, service
 from domain.attendance.schemas import (
     AssessmentsPut,
@@ -21,7 +22,7 @@ from domain.auth.policy import ASSESSMENTS_WRITE, ATTENDANCE_WRITE, ROSTERS_READ
 from domain.auth.principal import Principal
 from domain.exports import Column
 
-router = APIRouter(tags=["attendance"])
+router = APIRouter(tags=["attendance"], route_class=CheckedRoute)
 RosterReader = Annotated[Principal, holding(ROSTERS_READ)]
 AttendanceTaker = Annotated[Principal, holding(ATTENDANCE_WRITE)]
 Assessor = Annotated[Principal, holding(ASSESSMENTS_WRITE)]

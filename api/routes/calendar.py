@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api.deps import CurrentPrincipal, DbSession, holding
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import OFFICERS_READ, PLANNING_READ, TRAINERS_READ
 from domain.auth.principal import Principal
@@ -15,7 +16,7 @@ from domain.calendar import feeds, service
 from domain.calendar.models import CalendarFeed, FeedKind
 from domain.calendar.schemas import FeedCreate, FeedCreated, FeedRead
 
-router = APIRouter(tags=["calendar"])
+router = APIRouter(tags=["calendar"], route_class=CheckedRoute)
 
 
 class CalendarResponse(Response):

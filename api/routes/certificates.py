@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import DbSession, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ
 from domain.auth.principal import Principal
 from domain.certificates import service
@@ -14,8 +15,8 @@ from domain.certificates.models import Certificate
 from domain.certificates.schemas import CertificateFilters, CertificateRead, IssueResult, Revocation, Verification
 from domain.pagination import Page
 
-router = APIRouter(tags=["certificates"])
-public = APIRouter(tags=["certificates"])
+router = APIRouter(tags=["certificates"], route_class=CheckedRoute)
+public = APIRouter(tags=["certificates"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(CERTIFICATES_READ)]
 Issuer = Annotated[Principal, holding(CERTIFICATES_ISSUE)]
 

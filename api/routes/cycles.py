@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
@@ -15,7 +16,7 @@ from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleRead, CycleUpdate
 from domain.pagination import Page
 
-router = APIRouter(tags=["cycles"])
+router = APIRouter(tags=["cycles"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(PLANNING_READ)]
 Planner = Annotated[Principal, holding(PLANNING_WRITE)]
 

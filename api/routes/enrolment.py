@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import DbSession, Paging, holding, link_next
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
@@ -29,7 +30,7 @@ from domain.enrolment.schemas import (
 from domain.exports import Column
 from domain.pagination import Page
 
-router = APIRouter(tags=["enrolment"])
+router = APIRouter(tags=["enrolment"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(NOMINATIONS_READ)]
 Nominator = Annotated[Principal, holding(NOMINATIONS_WRITE)]
 Decider = Annotated[Principal, holding(NOMINATIONS_DECIDE)]

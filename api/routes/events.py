@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, holding
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import this_url
 from domain.auth.policy import EVENTS_READ
 from domain.auth.principal import Principal
@@ -14,7 +15,7 @@ from domain.events.catalogue import EventTypeName
 from domain.events.schemas import EventRead
 from domain.pagination import Page
 
-router = APIRouter(tags=["events"])
+router = APIRouter(tags=["events"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(EVENTS_READ)]
 
 FEED_DOC = (

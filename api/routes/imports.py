@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from api.deps import DbSession, get_principal, holding
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import IMPORTS_WRITE, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
@@ -22,7 +23,7 @@ from domain.imports.models import ImportKind
 from domain.imports.schemas import ApplyRequest, ImportRead, NominationImportOptions, OfficerImportOptions
 from domain.imports.service import REPORT_COLUMNS, get_import, report_rows, with_rows
 
-router = APIRouter(tags=["imports"])
+router = APIRouter(tags=["imports"], route_class=CheckedRoute)
 Importer = Annotated[Principal, holding(IMPORTS_WRITE)]
 # A list of nominees is a batch of nominations: it needs both permissions.
 NomineeImporter = Annotated[Principal, Security(get_principal, scopes=[IMPORTS_WRITE, NOMINATIONS_WRITE])]

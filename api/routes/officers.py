@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import OFFICERS_ERASE, OFFICERS_READ, OFFICERS_WRITE
 from domain.auth.principal import Principal
@@ -15,7 +16,7 @@ from domain.officers.models import Officer
 from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate, OfficerUpsert
 from domain.pagination import Page
 
-router = APIRouter(tags=["officers"])
+router = APIRouter(tags=["officers"], route_class=CheckedRoute)
 _CREATED: dict[int | str, dict[str, Any]] = {
     201: {"model": OfficerRead, "description": "Created: no officer within reach carried the id"}
 }

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PROGRAMMES_ADMIN
 from domain.auth.principal import Principal
@@ -15,7 +16,7 @@ from domain.programmes import service
 from domain.programmes.models import Programme
 from domain.programmes.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
 
-router = APIRouter(tags=["programmes"])
+router = APIRouter(tags=["programmes"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(PLANNING_READ)]
 Admin = Annotated[Principal, holding(PROGRAMMES_ADMIN)]
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import DbSession, holding
 from api.exports import ChartFormat, ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.routing import CheckedRoute
 from domain.auth.policy import REPORTS_READ
 from domain.auth.principal import Principal
 from domain.reporting import chart, tables
@@ -16,7 +17,7 @@ from domain.reporting.gender_balance import gender_balance
 from domain.reporting.schemas import BalanceFilters, CycleResults, GenderBalanceReport, GroupBy
 from domain.schemas import Day, SearchText
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(tags=["reports"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(REPORTS_READ)]
 
 _WHO = (

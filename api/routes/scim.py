@@ -20,6 +20,7 @@ from scim2_server.responses import ScimResponse
 
 from api.errors import classify
 from api.problems import RETRY_AFTER_UNAVAILABLE_S
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth import policy
 from domain.auth import service as auth_service
@@ -29,7 +30,7 @@ from domain.scim.service import SERVICE, OfficerScimHandler, methods_at
 from domain.scim.storage import OfficerStorage
 
 log = logging.getLogger("tadrib.scim")
-router = APIRouter()
+router = APIRouter(route_class=CheckedRoute)
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 PREFIX = "/scim/v2"
 NOBODY = Principal(id=None, name="anonymous", role=Role.observer)  # reaches no officer: the SPC needs none

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
@@ -17,7 +18,7 @@ from domain.catalogue.schemas import SessionCreate, SessionRead, SessionUpdate
 from domain.pagination import Page
 from domain.schemas import Warning_
 
-router = APIRouter(tags=["sessions"])
+router = APIRouter(tags=["sessions"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(PLANNING_READ)]
 Planner = Annotated[Principal, holding(PLANNING_WRITE)]
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import VETTING_READ, VETTING_WRITE
 from domain.auth.principal import Principal
@@ -15,7 +16,7 @@ from domain.vetting import service
 from domain.vetting.models import Vetting
 from domain.vetting.schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
 
-router = APIRouter(tags=["vetting"])
+router = APIRouter(tags=["vetting"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(VETTING_READ)]
 Writer = Annotated[Principal, holding(VETTING_WRITE)]
 

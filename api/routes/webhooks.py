@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import WEBHOOKS_MANAGE
 from domain.auth.principal import Principal
@@ -25,7 +26,7 @@ from domain.webhooks.schemas import (
     WebhookUpdate,
 )
 
-router = APIRouter(tags=["webhooks"])
+router = APIRouter(tags=["webhooks"], route_class=CheckedRoute)
 Manager = Annotated[Principal, holding(WEBHOOKS_MANAGE)]
 
 DELIVERY_DOC = (
