@@ -23,6 +23,8 @@ class Unreadable:
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # what Python itself looks up answers as for any object
+            raise AttributeError(name)
         raise ValueError("the body is not JSON")
 
     def __repr__(self) -> str:
