@@ -12,9 +12,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import compile_path
 
+from api.allow import allow_header
 from api.problems import PROBLEM_MEDIA_TYPE, database_unavailable, unique_conflict
+from api.routing import UNREADABLE_BODY
 from domain import errors as e
 
 log = logging.getLogger("tadrib.api")
@@ -85,12 +86,19 @@ def _field(loc: tuple, kind: str | None) -> str:
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = []
+    unreadable = request.scope.get(UNREADABLE_BODY)  # a body that is not JSON (api/routing.py)
+    if unreadable:
+        errors.append({"field": "body", "message": unreadable})
     for err in exc.errors():
+        if unreadable and tuple(err.get("loc", ()))[:1] == ("body",):
+            continue  # what the schema says of an unreadable body adds nothing
         message = err.get("msg", "invalid")
         if err.get("type") == "timezone_aware":
             message = "naive datetime refused: give an offset, e.g. 2025-01-12T09:00:00+03:00"
         elif err.get("type") == "json_invalid":
             message = f"malformed JSON: {err.get('ctx', {}).get('error', 'cannot parse')}"
+        elif tuple(err.get("loc", ())) == ("header", "if-match"):
+            message = 'not an ETag: send the ETag of a previous GET, e.g. "3" (or *)'
         errors.append({"field": _field(tuple(err.get("loc", ())), err.get("type")), "message": message})
     names = ", ".join(sorted({x["field"] for x in errors}))
     return problem(
@@ -113,10 +121,12 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
             405,
             code="method-not-allowed",
             title="Method Not Allowed",
-            headers={"Allow": ", ".join(_methods_of(request))},
+            headers={"Allow": allow_header(request.app, request.scope)},
         )
     title = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+    if exc.status_code == 404 and detail is None:  # the router's: no path template matched
+        detail = f"Nothing at {request.url.path}: check the path (the ids in paths are UUIDs)."
     return problem(
         exc.status_code,
         code=title.lower().replace(" ", "-"),
@@ -186,20 +196,6 @@ async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         title="Internal Server Error",
         detail="An unexpected error occurred; it has been logged.",
     )
-
-
-def _methods_of(request: Request) -> list[str]:
-    """Every method the path has, as the OpenAPI document lists them. Starlette names only those
-    of the first route that matched, but a path served by several routes (GET and DELETE of one
-    resource) has them all."""
-    paths = getattr(request.app.state, "path_methods", None)
-    if paths is None:
-        paths = [
-            (compile_path(path)[0], sorted(m.upper() for m in item))
-            for path, item in request.app.openapi()["paths"].items()
-        ]
-        request.app.state.path_methods = paths
-    return next((methods for regex, methods in paths if regex.match(request.url.path)), [])
 
 
 def install(app: FastAPI) -> None:

@@ -20,8 +20,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     # ... except uploads of bulk imports (POST .../imports): 20,000 rows as JSON fit in 32 MiB.
     max_import_bytes: int = 33_554_432
-    # The URL clients reach the API at, behind a proxy (SCIM's meta.location and Location use it);
-    # unset: taken from the request.
+    # The URL clients reach the API at, behind a proxy (possibly under a path): every URL the API
+    # hands out is on it (Location, Link, calendar feeds, SCIM's locations); unset: the request's.
     public_url: str | None = None
     # List pages (api/deps.py): the size when ?limit is not given, and the largest a client may ask for.
     default_page_size: int = Field(default=50, ge=1)

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.accounts import service
 from domain.accounts.schemas import (
     ClientCreate,
@@ -23,7 +25,7 @@ from domain.auth.policy import ACCOUNTS_ADMIN
 from domain.auth.principal import Principal
 from domain.pagination import Page
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=CheckedRoute)
 Admin = Annotated[Principal, holding(ACCOUNTS_ADMIN)]
 
 
@@ -63,15 +65,15 @@ async def list_users(
     "user name already taken is a 409.",
     responses=problems(409),
 )
-async def create_user(data: UserCreate, response: Response, db: DbSession, principal: Admin) -> User:
+async def create_user(data: UserCreate, request: Request, response: Response, db: DbSession, principal: Admin) -> User:
     user = await service.create_user(db, principal=principal, data=data)
     set_etag(response, user.version)
-    response.headers["Location"] = f"/api/v1/users/{user.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/users/{user.id}")
     return user
 
 
 @router.get(
-    "/users/{user_id}",
+    "/users/{user_id:uuid}",
     response_model=UserRead,
     operation_id="get_user",
     summary="Get a user account",
@@ -84,7 +86,7 @@ async def get_user(user_id: uuid.UUID, response: Response, db: DbSession, princi
 
 
 @router.patch(
-    "/users/{user_id}",
+    "/users/{user_id:uuid}",
     response_model=UserRead,
     operation_id="update_user",
     summary="Change a user account",
@@ -102,7 +104,7 @@ async def update_user(
 
 
 @router.delete(
-    "/users/{user_id}",
+    "/users/{user_id:uuid}",
     status_code=204,
     operation_id="delete_user",
     summary="Delete a user account",
@@ -127,9 +129,11 @@ async def delete_user(user_id: uuid.UUID, db: DbSession, principal: Admin, versi
     "here; an unknown scope is a 422.",
     responses=problems(409),
 )
-async def create_client(data: ClientCreate, response: Response, db: DbSession, principal: Admin) -> ClientCreated:
+async def create_client(
+    data: ClientCreate, request: Request, response: Response, db: DbSession, principal: Admin
+) -> ClientCreated:
     created = await service.create_client(db, principal=principal, data=data)
-    response.headers["Location"] = f"/api/v1/clients/{created.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/clients/{created.id}")
     response.headers["Cache-Control"] = "no-store"  # the secret: no cache, nor the Idempotency-Key store, keeps it
     return created
 
@@ -158,7 +162,7 @@ async def list_clients(
 
 
 @router.get(
-    "/clients/{client_id}",
+    "/clients/{client_id:uuid}",
     response_model=ClientRead,
     operation_id="get_client",
     summary="Get a machine client",
@@ -171,7 +175,7 @@ async def get_client(client_id: uuid.UUID, response: Response, db: DbSession, pr
 
 
 @router.patch(
-    "/clients/{client_id}",
+    "/clients/{client_id:uuid}",
     response_model=ClientRead,
     operation_id="update_client",
     summary="Change a machine client",
@@ -190,7 +194,7 @@ async def update_client(
 
 
 @router.delete(
-    "/clients/{client_id}",
+    "/clients/{client_id:uuid}",
     status_code=204,
     operation_id="delete_client",
     summary="Delete a machine client",

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.agencies import service
 from domain.agencies.models import Agency
 from domain.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate
@@ -14,7 +16,7 @@ from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.pagination import Page
 
-router = APIRouter(tags=["agencies"])
+router = APIRouter(tags=["agencies"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(PLANNING_READ)]
 Planner = Annotated[Principal, holding(PLANNING_WRITE)]
 
@@ -52,15 +54,17 @@ async def list_agencies(
     description="Give `parent_id` to place it under an existing agency; an unknown parent is a 422.",
     responses=problems(409),
 )
-async def create_agency(data: AgencyCreate, response: Response, db: DbSession, principal: Planner) -> Agency:
+async def create_agency(
+    data: AgencyCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Agency:
     agency = await service.create_agency(db, principal=principal, data=data)
     set_etag(response, agency.version)
-    response.headers["Location"] = f"/api/v1/agencies/{agency.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/agencies/{agency.id}")
     return agency
 
 
 @router.get(
-    "/agencies/{agency_id}",
+    "/agencies/{agency_id:uuid}",
     response_model=AgencyRead,
     operation_id="get_agency",
     summary="Get an agency",
@@ -73,7 +77,7 @@ async def get_agency(agency_id: uuid.UUID, response: Response, db: DbSession, pr
 
 
 @router.patch(
-    "/agencies/{agency_id}",
+    "/agencies/{agency_id:uuid}",
     response_model=AgencyRead,
     operation_id="update_agency",
     summary="Change an agency",
@@ -93,7 +97,7 @@ async def update_agency(
 
 
 @router.delete(
-    "/agencies/{agency_id}",
+    "/agencies/{agency_id:uuid}",
     status_code=204,
     operation_id="delete_agency",
     summary="Delete an agency",

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from api.deps import DbSession, holding
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.routing import CheckedRoute
 from domain.attendance import roster, service
 from domain.attendance.schemas import (
     AssessmentsPut,
@@ -21,7 +22,7 @@ from domain.auth.policy import ASSESSMENTS_WRITE, ATTENDANCE_WRITE, ROSTERS_READ
 from domain.auth.principal import Principal
 from domain.exports import Column
 
-router = APIRouter(tags=["attendance"])
+router = APIRouter(tags=["attendance"], route_class=CheckedRoute)
 RosterReader = Annotated[Principal, holding(ROSTERS_READ)]
 AttendanceTaker = Annotated[Principal, holding(ATTENDANCE_WRITE)]
 Assessor = Annotated[Principal, holding(ASSESSMENTS_WRITE)]
@@ -52,7 +53,7 @@ ROSTER_COLUMNS: list[Column] = [
 
 
 @router.put(
-    "/sessions/{session_id}/attendance",
+    "/sessions/{session_id:uuid}/attendance",
     response_model=AttendanceRead,
     operation_id="put_attendance",
     summary="Record or correct a session's attendance",
@@ -69,7 +70,7 @@ async def put_attendance(
 
 
 @router.get(
-    "/sessions/{session_id}/attendance",
+    "/sessions/{session_id:uuid}/attendance",
     response_model=AttendanceRead,
     operation_id="get_attendance",
     summary="Get a session's attendance marks",
@@ -81,7 +82,7 @@ async def get_attendance(session_id: uuid.UUID, db: DbSession, principal: Roster
 
 
 @router.get(
-    "/sessions/{session_id}/attendance/history",
+    "/sessions/{session_id:uuid}/attendance/history",
     response_model=list[AttendanceCorrectionRead],
     operation_id="get_attendance_history",
     summary="List the corrections of a session's attendance marks",
@@ -95,7 +96,7 @@ async def get_attendance_history(
 
 
 @router.put(
-    "/modules/{module_id}/assessments",
+    "/modules/{module_id:uuid}/assessments",
     response_model=AssessmentsRead,
     operation_id="put_assessments",
     summary="Record pre- and post-test scores",
@@ -111,7 +112,7 @@ async def put_assessments(
 
 
 @router.get(
-    "/modules/{module_id}/roster",
+    "/modules/{module_id:uuid}/roster",
     response_model=RosterRead,
     operation_id="get_module_roster",
     summary="Get a module's roster with attendance, scores and completion",

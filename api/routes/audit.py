@@ -6,13 +6,14 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, Paging, holding, link_next
 from api.problems import problems
+from api.routing import CheckedRoute
 from domain.accounts import audit_log
 from domain.accounts.audit_log import AuditEntryRead, AuditFilters
 from domain.auth.policy import AUDIT_READ
 from domain.auth.principal import Principal
 from domain.pagination import Page
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], route_class=CheckedRoute)
 Auditor = Annotated[Principal, holding(AUDIT_READ)]
 
 

@@ -7,14 +7,15 @@ from fastapi import APIRouter, Form, Header, Request, Response
 
 from api.deps import CurrentPrincipal, DbSession, Person
 from api.problems import problems
+from api.routing import CheckedRoute
 from domain.auth import service
 from domain.auth.schemas import MeRead, PasswordChange, TokenResponse
 from domain.errors import OAuthError
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], route_class=CheckedRoute)
 GRANTS = ("password", "client_credentials")
 FormText = Annotated[str | None, Form(max_length=300)]
-public = APIRouter(tags=["auth"])
+public = APIRouter(tags=["auth"], route_class=CheckedRoute)
 
 
 def _basic(authorization: str | None) -> tuple[str, str] | None:

@@ -8,13 +8,15 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api.deps import CurrentPrincipal, DbSession, holding
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import OFFICERS_READ, PLANNING_READ, TRAINERS_READ
 from domain.auth.principal import Principal
 from domain.calendar import feeds, service
 from domain.calendar.models import CalendarFeed, FeedKind
 from domain.calendar.schemas import FeedCreate, FeedCreated, FeedRead
 
-router = APIRouter(tags=["calendar"])
+router = APIRouter(tags=["calendar"], route_class=CheckedRoute)
 
 
 class CalendarResponse(Response):
@@ -54,7 +56,7 @@ def _ics(body: bytes, if_none_match: str | None) -> Response:
 
 
 @router.get(
-    "/calendar/cycles/{cycle_id}.ics",
+    "/calendar/cycles/{cycle_id:uuid}.ics",
     response_class=CalendarResponse,
     operation_id="get_cycle_calendar",
     summary="Get a cycle's calendar of sessions (iCalendar)",
@@ -68,7 +70,7 @@ async def get_cycle_calendar(
 
 
 @router.get(
-    "/calendar/trainers/{trainer_id}.ics",
+    "/calendar/trainers/{trainer_id:uuid}.ics",
     response_class=CalendarResponse,
     operation_id="get_trainer_calendar",
     summary="Get a trainer's teaching calendar (iCalendar)",
@@ -85,7 +87,7 @@ async def get_trainer_calendar(
 
 
 @router.get(
-    "/calendar/officers/{officer_id}.ics",
+    "/calendar/officers/{officer_id:uuid}.ics",
     response_class=CalendarResponse,
     operation_id="get_officer_calendar",
     summary="Get an officer's training calendar (iCalendar)",
@@ -120,8 +122,8 @@ async def create_calendar_feed(
         db, principal=principal, data=data, secret_key=request.app.state.settings.secret_key
     )
     response.headers["Cache-Control"] = "no-store"  # the secret URL: no cache, nor the Idempotency-Key store, keeps it
-    url = request.app.url_path_for("get_secret_calendar_feed", secret=secret)
-    return FeedCreated(id=feed.id, kind=feed.kind, target_id=feed.target_id, created_at=feed.created_at, url=str(url))
+    url = absolute_url(request, request.app.url_path_for("get_secret_calendar_feed", secret=secret))
+    return FeedCreated(id=feed.id, kind=feed.kind, target_id=feed.target_id, created_at=feed.created_at, url=url)
 
 
 @router.get(
@@ -137,7 +139,7 @@ async def list_calendar_feeds(db: DbSession, principal: Account) -> list[Calenda
 
 
 @router.delete(
-    "/calendar/feeds/{feed_id}",
+    "/calendar/feeds/{feed_id:uuid}",
     status_code=204,
     operation_id="revoke_calendar_feed",
     summary="Revoke one of your secret calendar URLs",

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, TRAINERS_READ
 from domain.auth.principal import Principal
 from domain.catalogue import resources
@@ -23,7 +25,7 @@ from domain.catalogue.schemas import (
 )
 from domain.pagination import Page
 
-router = APIRouter(tags=["catalogue"])
+router = APIRouter(tags=["catalogue"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(PLANNING_READ)]
 TrainersReader = Annotated[Principal, holding(TRAINERS_READ)]
 Planner = Annotated[Principal, holding(PLANNING_WRITE)]
@@ -104,15 +106,17 @@ async def list_venues(
     summary="Add a venue",
     responses=problems(409),
 )
-async def create_venue(data: VenueCreate, response: Response, db: DbSession, principal: Planner) -> Venue:
+async def create_venue(
+    data: VenueCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Venue:
     venue = await resources.create_venue(db, principal=principal, data=data)
     set_etag(response, venue.version)
-    response.headers["Location"] = f"/api/v1/venues/{venue.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/venues/{venue.id}")
     return venue
 
 
 @router.get(
-    "/venues/{venue_id}",
+    "/venues/{venue_id:uuid}",
     response_model=VenueRead,
     operation_id="get_venue",
     summary="Get a venue",
@@ -125,7 +129,7 @@ async def get_venue(venue_id: uuid.UUID, response: Response, db: DbSession, prin
 
 
 @router.patch(
-    "/venues/{venue_id}",
+    "/venues/{venue_id:uuid}",
     response_model=VenueRead,
     operation_id="update_venue",
     summary="Change a venue",
@@ -143,7 +147,7 @@ async def update_venue(
 
 
 @router.delete(
-    "/venues/{venue_id}",
+    "/venues/{venue_id:uuid}",
     status_code=204,
     operation_id="delete_venue",
     summary="Delete a venue",
@@ -190,15 +194,17 @@ async def list_trainers(
     summary="Add a trainer",
     responses=problems(409),
 )
-async def create_trainer(data: TrainerCreate, response: Response, db: DbSession, principal: Planner) -> Trainer:
+async def create_trainer(
+    data: TrainerCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Trainer:
     trainer = await resources.create_trainer(db, principal=principal, data=data)
     set_etag(response, trainer.version)
-    response.headers["Location"] = f"/api/v1/trainers/{trainer.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/trainers/{trainer.id}")
     return trainer
 
 
 @router.get(
-    "/trainers/{trainer_id}",
+    "/trainers/{trainer_id:uuid}",
     response_model=TrainerRead,
     operation_id="get_trainer",
     summary="Get a trainer",
@@ -211,7 +217,7 @@ async def get_trainer(trainer_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/trainers/{trainer_id}",
+    "/trainers/{trainer_id:uuid}",
     response_model=TrainerRead,
     operation_id="update_trainer",
     summary="Change a trainer",
@@ -229,7 +235,7 @@ async def update_trainer(
 
 
 @router.delete(
-    "/trainers/{trainer_id}",
+    "/trainers/{trainer_id:uuid}",
     status_code=204,
     operation_id="delete_trainer",
     summary="Delete a trainer",

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import DbSession, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ
 from domain.auth.principal import Principal
 from domain.certificates import service
@@ -14,14 +15,14 @@ from domain.certificates.models import Certificate
 from domain.certificates.schemas import CertificateFilters, CertificateRead, IssueResult, Revocation, Verification
 from domain.pagination import Page
 
-router = APIRouter(tags=["certificates"])
-public = APIRouter(tags=["certificates"])
+router = APIRouter(tags=["certificates"], route_class=CheckedRoute)
+public = APIRouter(tags=["certificates"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(CERTIFICATES_READ)]
 Issuer = Annotated[Principal, holding(CERTIFICATES_ISSUE)]
 
 
 @router.post(
-    "/modules/{module_id}/certificates",
+    "/modules/{module_id:uuid}/certificates",
     response_model=IssueResult,
     operation_id="issue_certificates",
     summary="Issue a module's certificates",
@@ -61,7 +62,7 @@ async def list_certificates(
 
 
 @router.get(
-    "/certificates/{certificate_id}",
+    "/certificates/{certificate_id:uuid}",
     response_model=CertificateRead,
     operation_id="get_certificate",
     summary="Get a certificate",
@@ -76,7 +77,7 @@ async def get_certificate(
 
 
 @router.post(
-    "/certificates/{certificate_id}/revoke",
+    "/certificates/{certificate_id:uuid}/revoke",
     response_model=CertificateRead,
     operation_id="revoke_certificate",
     summary="Revoke a certificate",

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.cycles import service
@@ -14,7 +16,7 @@ from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleRead, CycleUpdate
 from domain.pagination import Page
 
-router = APIRouter(tags=["cycles"])
+router = APIRouter(tags=["cycles"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(PLANNING_READ)]
 Planner = Annotated[Principal, holding(PLANNING_WRITE)]
 
@@ -53,15 +55,17 @@ async def list_cycles(
     "only in their own programmes; an unknown programme is a 422.",
     responses=problems(409),
 )
-async def create_cycle(data: CycleCreate, response: Response, db: DbSession, principal: Planner) -> Cycle:
+async def create_cycle(
+    data: CycleCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Cycle:
     cycle = await service.create_cycle(db, principal=principal, data=data)
     set_etag(response, cycle.version)
-    response.headers["Location"] = f"/api/v1/cycles/{cycle.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/cycles/{cycle.id}")
     return cycle
 
 
 @router.get(
-    "/cycles/{cycle_id}",
+    "/cycles/{cycle_id:uuid}",
     response_model=CycleRead,
     operation_id="get_cycle",
     summary="Get a cooperation cycle",
@@ -74,7 +78,7 @@ async def get_cycle(cycle_id: uuid.UUID, response: Response, db: DbSession, prin
 
 
 @router.patch(
-    "/cycles/{cycle_id}",
+    "/cycles/{cycle_id:uuid}",
     response_model=CycleRead,
     operation_id="update_cycle",
     summary="Change a cooperation cycle",
@@ -91,7 +95,7 @@ async def update_cycle(
 
 
 @router.delete(
-    "/cycles/{cycle_id}",
+    "/cycles/{cycle_id:uuid}",
     status_code=204,
     operation_id="delete_cycle",
     summary="Delete a cooperation cycle",

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import DbSession, Paging, holding, link_next
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
 from domain.enrolment import balance, nominations, quotas
@@ -28,7 +30,7 @@ from domain.enrolment.schemas import (
 from domain.exports import Column
 from domain.pagination import Page
 
-router = APIRouter(tags=["enrolment"])
+router = APIRouter(tags=["enrolment"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(NOMINATIONS_READ)]
 Nominator = Annotated[Principal, holding(NOMINATIONS_WRITE)]
 Decider = Annotated[Principal, holding(NOMINATIONS_DECIDE)]
@@ -50,7 +52,7 @@ NOMINATION_COLUMNS: list[Column] = [
 
 
 @router.get(
-    "/modules/{module_id}/quotas",
+    "/modules/{module_id:uuid}/quotas",
     response_model=QuotasRead,
     operation_id="get_module_quotas",
     summary="Show a module's agency quotas and the general pool",
@@ -61,7 +63,7 @@ async def get_module_quotas(module_id: uuid.UUID, db: DbSession, principal: Read
 
 
 @router.put(
-    "/modules/{module_id}/quotas",
+    "/modules/{module_id:uuid}/quotas",
     response_model=QuotasRead,
     operation_id="set_module_quotas",
     summary="Reserve seats per agency",
@@ -74,7 +76,7 @@ async def set_module_quotas(module_id: uuid.UUID, data: QuotasPut, db: DbSession
 
 
 @router.post(
-    "/modules/{module_id}/quotas/release",
+    "/modules/{module_id:uuid}/quotas/release",
     response_model=QuotasRead,
     operation_id="release_module_quotas",
     summary="Return unclaimed quota seats to the general pool",
@@ -90,7 +92,7 @@ async def release_module_quotas(
 
 
 @router.post(
-    "/modules/{module_id}/nominations",
+    "/modules/{module_id:uuid}/nominations",
     response_model=NominationRead,
     status_code=201,
     operation_id="create_nomination",
@@ -101,15 +103,20 @@ async def release_module_quotas(
     responses=problems(404),
 )
 async def create_nomination(
-    module_id: uuid.UUID, data: NominationCreate, response: Response, db: DbSession, principal: Nominator
+    module_id: uuid.UUID,
+    data: NominationCreate,
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Nominator,
 ) -> NominationRead:
     created = await nominations.create_nomination(db, principal=principal, module_id=module_id, data=data)
-    response.headers["Location"] = f"/api/v1/nominations/{created.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/nominations/{created.id}")
     return created
 
 
 @router.get(
-    "/modules/{module_id}/nominations",
+    "/modules/{module_id:uuid}/nominations",
     response_model=Page[NominationRead],
     operation_id="list_nominations",
     summary="List a module's nominations",
@@ -146,7 +153,7 @@ async def list_nominations(
 
 
 @router.get(
-    "/nominations/{nomination_id}",
+    "/nominations/{nomination_id:uuid}",
     response_model=NominationRead,
     operation_id="get_nomination",
     summary="Get a nomination",
@@ -157,7 +164,7 @@ async def get_nomination(nomination_id: uuid.UUID, db: DbSession, principal: Rea
 
 
 @router.get(
-    "/nominations/{nomination_id}/history",
+    "/nominations/{nomination_id:uuid}/history",
     response_model=list[HistoryEntry],
     operation_id="get_nomination_history",
     summary="Show a nomination's history",
@@ -169,7 +176,7 @@ async def get_nomination_history(nomination_id: uuid.UUID, db: DbSession, princi
 
 
 @router.post(
-    "/nominations/{nomination_id}/decision",
+    "/nominations/{nomination_id:uuid}/decision",
     response_model=DecisionResult,
     operation_id="decide_nomination",
     summary="Accept, waitlist or reject a nomination",
@@ -185,7 +192,7 @@ async def decide_nomination(
 
 
 @router.post(
-    "/nominations/{nomination_id}/withdraw",
+    "/nominations/{nomination_id:uuid}/withdraw",
     response_model=DecisionResult,
     operation_id="withdraw_nomination",
     summary="Withdraw a nomination",
@@ -203,7 +210,7 @@ async def withdraw_nomination(
 
 
 @router.get(
-    "/modules/{module_id}/waitlist",
+    "/modules/{module_id:uuid}/waitlist",
     response_model=list[NominationRead],
     operation_id="get_waitlist",
     summary="Show the waitlist in promotion order",
@@ -214,7 +221,7 @@ async def get_waitlist(module_id: uuid.UUID, db: DbSession, principal: Reader) -
 
 
 @router.put(
-    "/modules/{module_id}/waitlist",
+    "/modules/{module_id:uuid}/waitlist",
     response_model=list[NominationRead],
     operation_id="reorder_waitlist",
     summary="Reorder the waitlist",
@@ -231,7 +238,7 @@ async def reorder_waitlist(
 
 
 @router.get(
-    "/modules/{module_id}/balance",
+    "/modules/{module_id:uuid}/balance",
     response_model=BalanceRead,
     operation_id="get_module_balance",
     summary="Show a module's gender balance",

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, holding
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import this_url
 from domain.auth.policy import EVENTS_READ
 from domain.auth.principal import Principal
 from domain.events import feed
@@ -13,7 +15,7 @@ from domain.events.catalogue import EventTypeName
 from domain.events.schemas import EventRead
 from domain.pagination import Page
 
-router = APIRouter(tags=["events"])
+router = APIRouter(tags=["events"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(EVENTS_READ)]
 
 FEED_DOC = (
@@ -54,5 +56,5 @@ async def list_events(
         retention_days=request.app.state.settings.events_retention_days,
     )
     if next_cursor and len(items) == limit:
-        response.headers["Link"] = f'<{request.url.include_query_params(after=next_cursor)}>; rel="next"'
+        response.headers["Link"] = f'<{this_url(request, after=next_cursor)}>; rel="next"'
     return {"items": items, "next_cursor": next_cursor}

@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from api.deps import DbSession, get_principal, holding
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import IMPORTS_WRITE, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
 from domain.errors import InvalidInput
@@ -21,7 +23,7 @@ from domain.imports.models import ImportKind
 from domain.imports.schemas import ApplyRequest, ImportRead, NominationImportOptions, OfficerImportOptions
 from domain.imports.service import REPORT_COLUMNS, get_import, report_rows, with_rows
 
-router = APIRouter(tags=["imports"])
+router = APIRouter(tags=["imports"], route_class=CheckedRoute)
 Importer = Annotated[Principal, holding(IMPORTS_WRITE)]
 # A list of nominees is a batch of nominations: it needs both permissions.
 NomineeImporter = Annotated[Principal, Security(get_principal, scopes=[IMPORTS_WRITE, NOMINATIONS_WRITE])]
@@ -162,12 +164,12 @@ async def plan_officer_import(
     imported, rows = await officers.plan_officer_import(
         db, principal=principal, content=content, filename=filename, content_type=media, options=options
     )
-    response.headers["Location"] = f"/api/v1/officers/imports/{imported.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/officers/imports/{imported.id}")
     return with_rows(imported, rows)
 
 
 @router.get(
-    "/officers/imports/{import_id}",
+    "/officers/imports/{import_id:uuid}",
     response_model=ImportRead,
     operation_id="get_officer_import",
     summary="An officers import: its plan and its result",
@@ -184,7 +186,7 @@ async def get_officer_import(
 
 
 @router.post(
-    "/officers/imports/{import_id}/apply",
+    "/officers/imports/{import_id:uuid}/apply",
     response_model=ImportRead,
     operation_id="apply_officer_import",
     summary="Apply exactly the reviewed plan, in one transaction",
@@ -200,7 +202,7 @@ async def apply_officer_import(import_id: uuid.UUID, data: ApplyRequest, db: DbS
 
 
 @router.post(
-    "/officers/imports/{import_id}/undo",
+    "/officers/imports/{import_id:uuid}/undo",
     response_model=ImportRead,
     operation_id="undo_officer_import",
     summary="Undo an applied import",
@@ -225,7 +227,7 @@ async def nomination_options(
 
 
 @router.post(
-    "/modules/{module_id}/nominations/imports",
+    "/modules/{module_id:uuid}/nominations/imports",
     response_model=ImportRead,
     status_code=201,
     operation_id="plan_nomination_import",
@@ -254,12 +256,14 @@ async def plan_nomination_import(
         content_type=media,
         options=options,
     )
-    response.headers["Location"] = f"/api/v1/modules/{module_id}/nominations/imports/{imported.id}"
+    response.headers["Location"] = absolute_url(
+        request, f"/api/v1/modules/{module_id}/nominations/imports/{imported.id}"
+    )
     return with_rows(imported, rows)
 
 
 @router.get(
-    "/modules/{module_id}/nominations/imports/{import_id}",
+    "/modules/{module_id:uuid}/nominations/imports/{import_id:uuid}",
     response_model=ImportRead,
     operation_id="get_nomination_import",
     summary="A nominees import: its plan and its result",
@@ -282,7 +286,7 @@ async def get_nomination_import(
 
 
 @router.post(
-    "/modules/{module_id}/nominations/imports/{import_id}/apply",
+    "/modules/{module_id:uuid}/nominations/imports/{import_id:uuid}/apply",
     response_model=ImportRead,
     operation_id="apply_nomination_import",
     summary="Nominate the planned nominees, in one transaction",
@@ -299,7 +303,7 @@ async def apply_nomination_import(
 
 
 @router.post(
-    "/modules/{module_id}/nominations/imports/{import_id}/undo",
+    "/modules/{module_id:uuid}/nominations/imports/{import_id:uuid}/undo",
     response_model=ImportRead,
     operation_id="undo_nomination_import",
     summary="Undo an applied list of nominees",

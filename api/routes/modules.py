@@ -7,6 +7,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import module_service as service
@@ -15,7 +17,7 @@ from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleTransition,
 from domain.enrolment import lifecycle
 from domain.pagination import Page
 
-router = APIRouter(tags=["modules"])
+router = APIRouter(tags=["modules"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(PLANNING_READ)]
 Planner = Annotated[Principal, holding(PLANNING_WRITE)]
 
@@ -54,15 +56,17 @@ async def list_modules(
     "venue, discipline or prerequisite is a 422; a code already used in the cycle is a 409.",
     responses=problems(409),
 )
-async def create_module(data: ModuleCreate, response: Response, db: DbSession, principal: Planner) -> Module:
+async def create_module(
+    data: ModuleCreate, request: Request, response: Response, db: DbSession, principal: Planner
+) -> Module:
     module = await service.create_module(db, principal=principal, data=data)
     set_etag(response, module.version)
-    response.headers["Location"] = f"/api/v1/modules/{module.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/modules/{module.id}")
     return module
 
 
 @router.get(
-    "/modules/{module_id}",
+    "/modules/{module_id:uuid}",
     response_model=ModuleRead,
     operation_id="get_module",
     summary="Get a module",
@@ -75,7 +79,7 @@ async def get_module(module_id: uuid.UUID, response: Response, db: DbSession, pr
 
 
 @router.patch(
-    "/modules/{module_id}",
+    "/modules/{module_id:uuid}",
     response_model=ModuleRead,
     operation_id="update_module",
     summary="Change a module",
@@ -95,7 +99,7 @@ async def update_module(
 
 
 @router.delete(
-    "/modules/{module_id}",
+    "/modules/{module_id:uuid}",
     status_code=204,
     operation_id="delete_module",
     summary="Delete a module",
@@ -109,7 +113,7 @@ async def delete_module(module_id: uuid.UUID, db: DbSession, principal: Planner,
 
 
 @router.post(
-    "/modules/{module_id}/transitions",
+    "/modules/{module_id:uuid}/transitions",
     response_model=ModuleRead,
     operation_id="transition_module",
     summary="Change a module's status",

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import OFFICERS_ERASE, OFFICERS_READ, OFFICERS_WRITE
 from domain.auth.principal import Principal
 from domain.officers import erasure, service
@@ -14,7 +16,7 @@ from domain.officers.models import Officer
 from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate, OfficerUpsert
 from domain.pagination import Page
 
-router = APIRouter(tags=["officers"])
+router = APIRouter(tags=["officers"], route_class=CheckedRoute)
 _CREATED: dict[int | str, dict[str, Any]] = {
     201: {"model": OfficerRead, "description": "Created: no officer within reach carried the id"}
 }
@@ -41,6 +43,7 @@ _REACH = _IN_REACH + " Any other officer, and an erased one, is a 404."
 )
 async def create_officer(
     data: OfficerCreate,
+    request: Request,
     response: Response,
     db: DbSession,
     principal: Writer,
@@ -48,7 +51,7 @@ async def create_officer(
 ) -> Officer:
     officer = await service.create_officer(db, principal=principal, data=data, allow_duplicate=allow_duplicate)
     set_etag(response, officer.version)
-    response.headers["Location"] = f"/api/v1/officers/{officer.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/officers/{officer.id}")
     return officer
 
 
@@ -79,7 +82,7 @@ async def list_officers(
 
 
 @router.get(
-    "/officers/{officer_id}",
+    "/officers/{officer_id:uuid}",
     response_model=OfficerRead,
     operation_id="get_officer",
     summary="Get an officer",
@@ -93,7 +96,7 @@ async def get_officer(officer_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/officers/{officer_id}",
+    "/officers/{officer_id:uuid}",
     response_model=OfficerRead,
     operation_id="update_officer",
     summary="Change an officer's record",
@@ -112,7 +115,7 @@ async def update_officer(
 
 
 @router.delete(
-    "/officers/{officer_id}",
+    "/officers/{officer_id:uuid}",
     status_code=204,
     operation_id="delete_officer",
     summary="Delete an officer",
@@ -126,7 +129,7 @@ async def delete_officer(officer_id: uuid.UUID, db: DbSession, principal: Writer
 
 
 @router.post(
-    "/officers/{officer_id}/erasure",
+    "/officers/{officer_id:uuid}/erasure",
     response_model=OfficerRead,
     operation_id="erase_officer",
     summary="Erase an officer",
@@ -156,6 +159,7 @@ async def upsert_officer_by_external_id(
     source: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,59}$", examples=["mission-hr"])],
     external_id: Annotated[str, Path(min_length=1, max_length=200)],
     data: OfficerUpsert,
+    request: Request,
     response: Response,
     db: DbSession,
     principal: Writer,
@@ -174,5 +178,5 @@ async def upsert_officer_by_external_id(
     set_etag(response, officer.version)
     if created:
         response.status_code = 201
-        response.headers["Location"] = f"/api/v1/officers/{officer.id}"
+        response.headers["Location"] = absolute_url(request, f"/api/v1/officers/{officer.id}")
     return officer

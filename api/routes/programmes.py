@@ -7,6 +7,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PROGRAMMES_ADMIN
 from domain.auth.principal import Principal
 from domain.pagination import Page
@@ -14,7 +16,7 @@ from domain.programmes import service
 from domain.programmes.models import Programme
 from domain.programmes.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
 
-router = APIRouter(tags=["programmes"])
+router = APIRouter(tags=["programmes"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(PLANNING_READ)]
 Admin = Annotated[Principal, holding(PROGRAMMES_ADMIN)]
 
@@ -51,15 +53,17 @@ async def list_programmes(
     description="An acronym already taken is a 409.",
     responses=problems(409),
 )
-async def create_programme(data: ProgrammeCreate, response: Response, db: DbSession, principal: Admin) -> Programme:
+async def create_programme(
+    data: ProgrammeCreate, request: Request, response: Response, db: DbSession, principal: Admin
+) -> Programme:
     programme = await service.create_programme(db, principal=principal, data=data)
     set_etag(response, programme.version)
-    response.headers["Location"] = f"/api/v1/programmes/{programme.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/programmes/{programme.id}")
     return programme
 
 
 @router.get(
-    "/programmes/{programme_id}",
+    "/programmes/{programme_id:uuid}",
     response_model=ProgrammeRead,
     operation_id="get_programme",
     summary="Get a programme",
@@ -72,7 +76,7 @@ async def get_programme(programme_id: uuid.UUID, response: Response, db: DbSessi
 
 
 @router.patch(
-    "/programmes/{programme_id}",
+    "/programmes/{programme_id:uuid}",
     response_model=ProgrammeRead,
     operation_id="update_programme",
     summary="Change a programme",
@@ -95,7 +99,7 @@ async def update_programme(
 
 
 @router.delete(
-    "/programmes/{programme_id}",
+    "/programmes/{programme_id:uuid}",
     status_code=204,
     operation_id="delete_programme",
     summary="Delete a programme",

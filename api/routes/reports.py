@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import DbSession, holding
 from api.exports import ChartFormat, ExportFormat, export_responses, tabular
 from api.problems import problems
+from api.routing import CheckedRoute
 from domain.auth.policy import REPORTS_READ
 from domain.auth.principal import Principal
 from domain.reporting import chart, tables
@@ -16,7 +17,7 @@ from domain.reporting.gender_balance import gender_balance
 from domain.reporting.schemas import BalanceFilters, CycleResults, GenderBalanceReport, GroupBy
 from domain.schemas import Day, SearchText
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(tags=["reports"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(REPORTS_READ)]
 
 _WHO = (
@@ -89,7 +90,7 @@ async def get_gender_balance_report(
 
 
 @router.get(
-    "/reports/cycles/{cycle_id}/results",
+    "/reports/cycles/{cycle_id:uuid}/results",
     response_model=CycleResults,
     operation_id="get_cycle_results_report",
     summary="Report a cycle's results for donors",

@@ -12,23 +12,25 @@ import logging
 from http import HTTPStatus
 
 from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute
 from scim2_models import ForbiddenException, SCIMException, UnauthorizedException
 from scim2_server.applications.base import BaseApplication
-from scim2_server.handler import AsyncScimHandler
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
 
 from api.errors import classify
 from api.problems import RETRY_AFTER_UNAVAILABLE_S
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal, Role
 from domain.errors import Unauthenticated
-from domain.scim.service import SERVICE
+from domain.scim.service import SERVICE, OfficerScimHandler, methods_at
 from domain.scim.storage import OfficerStorage
 
 log = logging.getLogger("tadrib.scim")
-router = APIRouter()
+router = APIRouter(route_class=CheckedRoute)
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 PREFIX = "/scim/v2"
 NOBODY = Principal(id=None, name="anonymous", role=Role.observer)  # reaches no officer: the SPC needs none
@@ -68,11 +70,9 @@ def _failure(exc: Exception, request: Request) -> ScimResponse:
 
 
 async def scim_endpoint(request: Request, path: str = "") -> Response:
-    settings = request.app.state.settings
-    base = (settings.public_url or str(request.base_url)).rstrip("/") + PREFIX
     scim_request = ScimRequest(
         method=request.method,
-        base_url=base,
+        base_url=absolute_url(request, PREFIX),
         path=BaseApplication.split_path("/" + path),
         query=dict(request.query_params),
         headers=list(request.headers.items()),
@@ -81,14 +81,22 @@ async def scim_endpoint(request: Request, path: str = "") -> Response:
     try:
         principal = NOBODY if SERVICE.is_public(scim_request) else await _principal(request)
         scim_request.subject = principal
-        result = await AsyncScimHandler(SERVICE, OfficerStorage(request.state.uow.session, principal)).handle(
-            scim_request
-        )
+        session = request.state.uow.session
+        result = await OfficerScimHandler(OfficerStorage(session, principal), session, principal).handle(scim_request)
     except Exception as exc:  # every failure answers a SCIM Error
         result = _failure(exc, request)
     body = b"" if result.body is None else json.dumps(result.body, ensure_ascii=False).encode()
     return Response(body, status_code=int(result.status), headers=dict(result.headers))
 
 
-router.add_api_route(PREFIX, scim_endpoint, methods=METHODS, include_in_schema=False)
-router.add_api_route(PREFIX + "/{path:path}", scim_endpoint, methods=METHODS, include_in_schema=False)
+class ScimRoute(APIRoute):
+    """SCIM's catch-all: each path under it serves the methods SCIM's own routes give it (api/allow.py)."""
+
+    def methods_at(self, path: str) -> list[str]:
+        return methods_at(path.removeprefix(PREFIX) or "/")
+
+
+for pattern in (PREFIX, PREFIX + "/{path:path}"):
+    router.add_api_route(
+        pattern, scim_endpoint, methods=METHODS, include_in_schema=False, route_class_override=ScimRoute
+    )

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import session_service as service
@@ -16,7 +18,7 @@ from domain.catalogue.schemas import SessionCreate, SessionRead, SessionUpdate
 from domain.pagination import Page
 from domain.schemas import Warning_
 
-router = APIRouter(tags=["sessions"])
+router = APIRouter(tags=["sessions"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(PLANNING_READ)]
 Planner = Annotated[Principal, holding(PLANNING_WRITE)]
 
@@ -30,7 +32,7 @@ def _read(ts: TrainingSession, warnings: Iterable[dict[str, Any]] = ()) -> Sessi
 
 
 @router.get(
-    "/modules/{module_id}/sessions",
+    "/modules/{module_id:uuid}/sessions",
     response_model=Page[SessionRead],
     operation_id="list_module_sessions",
     summary="List a module's sessions",
@@ -55,7 +57,7 @@ async def list_module_sessions(
 
 
 @router.post(
-    "/modules/{module_id}/sessions",
+    "/modules/{module_id:uuid}/sessions",
     response_model=SessionRead,
     status_code=201,
     operation_id="create_session",
@@ -65,16 +67,16 @@ async def list_module_sessions(
     responses=problems(404, 409),
 )
 async def create_session(
-    module_id: uuid.UUID, data: SessionCreate, response: Response, db: DbSession, principal: Planner
+    module_id: uuid.UUID, data: SessionCreate, request: Request, response: Response, db: DbSession, principal: Planner
 ) -> SessionRead:
     ts, warnings = await service.create_session(db, principal=principal, module_id=module_id, data=data)
     set_etag(response, ts.version)
-    response.headers["Location"] = f"/api/v1/sessions/{ts.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/sessions/{ts.id}")
     return _read(ts, warnings)
 
 
 @router.get(
-    "/sessions/{session_id}",
+    "/sessions/{session_id:uuid}",
     response_model=SessionRead,
     operation_id="get_session",
     summary="Get a session",
@@ -87,7 +89,7 @@ async def get_session(session_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/sessions/{session_id}",
+    "/sessions/{session_id:uuid}",
     response_model=SessionRead,
     operation_id="update_session",
     summary="Move or edit a session",
@@ -107,7 +109,7 @@ async def update_session(
 
 
 @router.delete(
-    "/sessions/{session_id}",
+    "/sessions/{session_id:uuid}",
     status_code=204,
     operation_id="delete_session",
     summary="Delete a session",

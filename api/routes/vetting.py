@@ -7,6 +7,8 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import VETTING_READ, VETTING_WRITE
 from domain.auth.principal import Principal
 from domain.pagination import Page
@@ -14,13 +16,13 @@ from domain.vetting import service
 from domain.vetting.models import Vetting
 from domain.vetting.schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
 
-router = APIRouter(tags=["vetting"])
+router = APIRouter(tags=["vetting"], route_class=CheckedRoute)
 Reader = Annotated[Principal, holding(VETTING_READ)]
 Writer = Annotated[Principal, holding(VETTING_WRITE)]
 
 
 @router.post(
-    "/officers/{officer_id}/vettings",
+    "/officers/{officer_id:uuid}/vettings",
     response_model=VettingRead,
     status_code=201,
     operation_id="create_vetting",
@@ -30,16 +32,16 @@ Writer = Annotated[Principal, holding(VETTING_WRITE)]
     responses=problems(404, 409),
 )
 async def create_vetting(
-    officer_id: uuid.UUID, data: VettingCreate, response: Response, db: DbSession, principal: Writer
+    officer_id: uuid.UUID, data: VettingCreate, request: Request, response: Response, db: DbSession, principal: Writer
 ) -> Vetting:
     vetting = await service.create_vetting(db, principal=principal, officer_id=officer_id, data=data)
     set_etag(response, vetting.version)
-    response.headers["Location"] = f"/api/v1/vettings/{vetting.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/vettings/{vetting.id}")
     return vetting
 
 
 @router.get(
-    "/officers/{officer_id}/vettings",
+    "/officers/{officer_id:uuid}/vettings",
     response_model=Page[VettingRead],
     operation_id="list_officer_vettings",
     summary="List an officer's vettings",
@@ -57,7 +59,7 @@ async def list_officer_vettings(
 
 
 @router.get(
-    "/vettings/{vetting_id}",
+    "/vettings/{vetting_id:uuid}",
     response_model=VettingRead,
     operation_id="get_vetting",
     summary="Get a vetting",
@@ -70,7 +72,7 @@ async def get_vetting(vetting_id: uuid.UUID, response: Response, db: DbSession, 
 
 
 @router.patch(
-    "/vettings/{vetting_id}",
+    "/vettings/{vetting_id:uuid}",
     response_model=VettingChange,
     operation_id="update_vetting",
     summary="Record a vetting's result",

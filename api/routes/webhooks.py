@@ -7,6 +7,8 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
+from api.routing import CheckedRoute
+from api.urls import absolute_url
 from domain.auth.policy import WEBHOOKS_MANAGE
 from domain.auth.principal import Principal
 from domain.pagination import Page
@@ -24,7 +26,7 @@ from domain.webhooks.schemas import (
     WebhookUpdate,
 )
 
-router = APIRouter(tags=["webhooks"])
+router = APIRouter(tags=["webhooks"], route_class=CheckedRoute)
 Manager = Annotated[Principal, holding(WEBHOOKS_MANAGE)]
 
 DELIVERY_DOC = (
@@ -76,13 +78,13 @@ async def create_webhook(
         db, principal=principal, data=data, allow_private=_allow_private(request)
     )
     response.headers["Cache-Control"] = "no-store"  # the secret: no cache, nor the Idempotency-Key store, keeps it
-    response.headers["Location"] = f"/api/v1/webhooks/{subscription.id}"
+    response.headers["Location"] = absolute_url(request, f"/api/v1/webhooks/{subscription.id}")
     set_etag(response, subscription.version)
     return WebhookCreated(**WebhookRead.model_validate(subscription).model_dump(), secret=secret)
 
 
 @router.get(
-    "/webhooks/{webhook_id}",
+    "/webhooks/{webhook_id:uuid}",
     response_model=WebhookRead,
     operation_id="get_webhook",
     summary="Get a webhook subscription",
@@ -98,7 +100,7 @@ async def get_webhook(
 
 
 @router.patch(
-    "/webhooks/{webhook_id}",
+    "/webhooks/{webhook_id:uuid}",
     response_model=WebhookRead,
     operation_id="update_webhook",
     summary="Change or re-enable a webhook subscription",
@@ -128,7 +130,7 @@ async def update_webhook(
 
 
 @router.delete(
-    "/webhooks/{webhook_id}",
+    "/webhooks/{webhook_id:uuid}",
     status_code=204,
     operation_id="delete_webhook",
     summary="Delete a webhook subscription",
@@ -141,7 +143,7 @@ async def delete_webhook(webhook_id: uuid.UUID, db: DbSession, principal: Manage
 
 
 @router.post(
-    "/webhooks/{webhook_id}/secret",
+    "/webhooks/{webhook_id:uuid}/secret",
     response_model=SecretRotated,
     operation_id="rotate_webhook_secret",
     summary="Rotate a webhook's secret",
@@ -163,7 +165,7 @@ async def rotate_webhook_secret(
 
 
 @router.get(
-    "/webhooks/{webhook_id}/deliveries",
+    "/webhooks/{webhook_id:uuid}/deliveries",
     response_model=Page[DeliveryRead],
     operation_id="list_webhook_deliveries",
     summary="The delivery log of a subscription",
@@ -182,7 +184,7 @@ async def list_webhook_deliveries(
 
 
 @router.post(
-    "/webhooks/{webhook_id}/redeliveries",
+    "/webhooks/{webhook_id:uuid}/redeliveries",
     response_model=Queued,
     status_code=202,
     operation_id="redeliver_webhook_event",
@@ -198,7 +200,7 @@ async def redeliver_webhook_event(webhook_id: uuid.UUID, data: Redelivery, db: D
 
 
 @router.post(
-    "/webhooks/{webhook_id}/replays",
+    "/webhooks/{webhook_id:uuid}/replays",
     response_model=Queued,
     status_code=202,
     operation_id="replay_webhook_events",

@@ -21,7 +21,9 @@ class FeedRead(ReadModel):
 
 class FeedCreated(FeedRead):
     url: str = Field(
-        description="The secret address of the feed, shown this once (only a hash is kept). Anyone holding it reads "
-        "the calendar as you would: keep it private, revoke it when in doubt.",
-        examples=["/api/v1/calendar/feeds/4QvG0Jm2cQ1n7mSx0p6m9rZ3bYxkq0dJw8vT2uLr5aE.ics"],
+        description="The secret address of the feed, absolute, for a calendar program to subscribe to (on the "
+        "server's public URL, else the one you called), shown this once (only a hash is kept). Anyone holding it "
+        "reads the calendar as you would: keep it private, revoke it when in doubt.",
+        examples=["https://tadrib.example.org/api/v1/calendar/feeds/4QvG0Jm2cQ1n7mSx0p6m9rZ3bYxkq0dJw8vT2uLr5aE.ics"],
+        json_schema_extra={"format": "uri"},
     )

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, Entity, utcnow
@@ -92,8 +92,6 @@ class ProvisioningLink(Base):
     formatted_name_key: Mapped[str | None] = mapped_column(String(300))
     # The agency as the source named it (a code or an id); reported back while it still names the officer's agency.
     agency_ref: Mapped[str | None] = mapped_column(String(300))
-    # Whether the source asserted `active` (a PATCH may remove it: then it is not reported).
-    sent_active: Mapped[bool] = mapped_column(Boolean, default=False)
     employee_number: Mapped[str | None] = mapped_column(String(300))
     department: Mapped[str | None] = mapped_column(String(300))
     organization: Mapped[str | None] = mapped_column(String(300))

@@ -169,9 +169,7 @@ class SqlFilter(FilterVisitor[Any]):
             return or_(
                 *[and_(c.is_not(None), c != "") for c in (Link.formatted_name, Link.given_name, Link.family_name)]
             )
-        if urn == CORE + "active":
-            return or_(Link.sent_active.is_(True), Officer.deactivated_at.is_not(None))
-        if urn == CORE + "id":
+        if urn in (CORE + "active", CORE + "id"):  # every officer has both
             return true()
         try:
             column, _ = SCALARS[urn]

@@ -30,7 +30,6 @@ LINK_PROFILE = (
     "emails",
     "phones",
     "agency_ref",
-    "sent_active",
 )
 # Officer fields as SCIM names them, to say which attribute a refused value came from.
 SCIM_NAMES = {
@@ -76,7 +75,6 @@ def _agency_reported(officer: Officer, link: ProvisioningLink, code: str | None)
 
 
 def to_resource(officer: Officer, link: ProvisioningLink, agency_code: str | None) -> User[Any]:
-    active = False if not officer.active else (True if link.sent_active else None)
     enterprise = _present(
         employeeNumber=link.employee_number, organization=link.organization, department=link.department
     )
@@ -87,7 +85,7 @@ def to_resource(officer: Officer, link: ProvisioningLink, agency_code: str | Non
         "userName": officer.user_name,
         "displayName": link.display_name,
         "title": officer.job_title,
-        "active": active,
+        "active": officer.active,
         "name": _present(formatted=link.formatted_name, givenName=link.given_name, familyName=link.family_name),
         "emails": link.emails or None,
         "phoneNumbers": link.phones or None,
@@ -136,7 +134,6 @@ def link_profile(resource: User[Any]) -> dict[str, Any]:
         "email_keys": ("\n" + "\n".join(user_name_key(v) for v in values) + "\n") if values else None,
         "phones": phones or None,
         "agency_ref": (ext.agency or "").strip() or None if ext else None,
-        "sent_active": resource.active is not None,
     }
 
 

@@ -4,7 +4,8 @@ scim2-tester writes random values into every published writable attribute and re
 so each one here has a column (officers, or the provisioning link's profile). The Tadrib
 extension carries what an officer needs: sex and the Arabic-script name are required (reports
 are disaggregated by sex; the Arabic name is authoritative); the agency is required too, except
-from a client bound to an agency, whose officers default to it."""
+from a client bound to an agency, whose officers default to it: each client reads its own
+description of the extension at /Schemas (domain/scim/discovery.py)."""
 
 from __future__ import annotations
 
@@ -44,8 +45,6 @@ CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 OFFICER = "urn:tadrib:params:scim:schemas:extension:officer:2.0:User"
 MAX_RESULTS = 200
-# Agency codes published as examples: the test data and the demo data hold agencies with them.
-EXAMPLE_AGENCY_CODES = ["CEID", "FIIA"]
 EXAMPLE_ARABIC_NAMES = ["علي حسن كريم", "زينب عباس جاسم", "مصطفى أحمد سلمان"]
 
 
@@ -76,7 +75,14 @@ class User(Resource[AnyExtension]):
     name: Name | None = None
     display_name: str | None = None
     title: str | None = Field(None, description="The job title")
-    active: bool | None = Field(None, description="false: deactivated (cannot be nominated; history stays)")
+    # Always there: an identity provider reads a missing `active` as it likes (some as false). It
+    # cannot be removed (RFC 7644 §3.5.2: required attributes MUST NOT be); omitted from a POST it
+    # is true, and omitted from a PUT it keeps its value (service.py).
+    active: Annotated[bool | None, Required.true, Returned.always] = Field(
+        True,
+        description="false: deactivated (cannot be nominated; history stays). A POST without it creates an active "
+        "officer; a PUT without it keeps the officer's status.",
+    )
     emails: list[OfficerEmail] | None = None
     phone_numbers: list[OfficerPhone] | None = None
 
@@ -101,12 +107,8 @@ class Officer(Extension):
 
     __schema__ = URN(OFFICER)
 
-    agency: str | None = Field(
-        None,
-        examples=EXAMPLE_AGENCY_CODES,
-        description="The officer's agency: its code (acronym) or its id. Required, except "
-        "from a client bound to an agency, where it defaults to that agency.",
-    )
+    # Its requirement, description and canonical values are the client's own (discovery.py).
+    agency: str | None = Field(None, description="The officer's agency: its code (acronym) or its id.")
     agency_id: Annotated[str | None, Mutability.read_only, Returned.request] = Field(
         None, description="The agency's id (returned when asked for, e.g. attributes=...:agencyId)"
     )

@@ -60,7 +60,7 @@ async def test_agency_crud(client):
     )
     assert r.status_code == 201, r.text
     a = r.json()
-    assert r.headers["location"] == f"/api/v1/agencies/{a['id']}"
+    assert r.headers["location"] == f"http://test/api/v1/agencies/{a['id']}"
     assert r.headers["etag"] == '"1"'
     assert a["country"] == "IQ"
     assert a["parent_id"] is None

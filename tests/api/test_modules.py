@@ -42,7 +42,7 @@ async def test_create_module_201_with_etag_and_location(client, cycle):
     assert r.status_code == 201, r.text
     assert r.headers["etag"] == '"1"'
     module = r.json()
-    assert r.headers["location"] == f"/api/v1/modules/{module['id']}"
+    assert r.headers["location"] == f"http://test/api/v1/modules/{module['id']}"
     assert module["status"] == "draft" and module["status_reason"] is None
     assert module["version"] == 1
     for field in (

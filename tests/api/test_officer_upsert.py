@@ -34,7 +34,7 @@ async def test_upsert_creates_then_updates_and_a_repeat_changes_nothing(client):
     agency = await _agency(client, "Upsert Police")
     created = await client.put(URL.format("E-1"), json=_body(agency))
     assert created.status_code == 201, created.text
-    assert created.headers["location"] == f"/api/v1/officers/{created.json()['id']}"
+    assert created.headers["location"] == f"http://test/api/v1/officers/{created.json()['id']}"
     assert created.json()["external_ids"] == [{"source": "mission-hr", "id": "E-1"}]
     again = await client.put(URL.format("E-1"), json=_body(agency))
     assert again.status_code == 200, again.text

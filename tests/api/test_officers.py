@@ -61,7 +61,7 @@ async def test_officer_crud(client):
     r = await client.post("/officers", json=body)
     assert r.status_code == 201, r.text
     o = r.json()
-    assert r.headers["location"] == f"/api/v1/officers/{o['id']}"
+    assert r.headers["location"] == f"http://test/api/v1/officers/{o['id']}"
     assert r.headers["etag"] == '"1"'
     assert o["version"] == 1
     assert o["sex"] == "female"

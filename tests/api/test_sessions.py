@@ -95,7 +95,7 @@ async def test_create_session_201(client, module, venue, trainers):
     assert r.status_code == 201, r.text
     s = r.json()
     assert r.headers["etag"] == '"1"'
-    assert r.headers["location"] == f"/api/v1/sessions/{s['id']}"
+    assert r.headers["location"] == f"http://test/api/v1/sessions/{s['id']}"
     assert s["module_id"] == module["id"]
     assert s["title"] == "Risk analysis, day 1"
     assert s["venue_id"] == venue["id"]

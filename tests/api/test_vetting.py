@@ -87,7 +87,7 @@ async def test_a_request_records_the_officers_unit(client, unit, cycle):
     )
     assert r.status_code == 201, r.text
     v = r.json()
-    assert r.headers["location"] == f"/api/v1/vettings/{v['id']}" and r.headers["etag"] == '"1"'
+    assert r.headers["location"] == f"http://test/api/v1/vettings/{v['id']}" and r.headers["etag"] == '"1"'
     assert v["status"] == "requested" and v["type"] == "leahy"
     assert v["unit_agency_id"] == unit and v["officer_id"] == person and v["module_id"] == module["id"]
     assert (v["result_on"], v["valid_from"], v["valid_until"]) == (None, None, None)
