@@ -208,7 +208,7 @@ async def delete_client(client_id: uuid.UUID, db: DbSession, principal: Admin, v
 
 
 @router.post(
-    "/clients/{client_id}/secret",
+    "/clients/{client_id:uuid}/secret",
     response_model=ClientSecretRotated,
     operation_id="rotate_client_secret",
     summary="Rotate a machine client's secret (the new one is shown once)",

@@ -2,7 +2,7 @@
 the source once sent it no longer matters
 
 Revision ID: 7c0e5a91d4f3
-Revises: e1f2a3b4c5d6
+Revises: ea015164fc49
 Create Date: 2026-12-07 16:19:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7c0e5a91d4f3"
-down_revision: Union[str, None] = "e1f2a3b4c5d6"
+down_revision: Union[str, None] = "ea015164fc49"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
