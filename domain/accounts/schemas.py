@@ -7,6 +7,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
+from domain.auth.schemas import Digits, LanguageTag
 from domain.schemas import EntityRead, InputModel, PatchModel
 
 if TYPE_CHECKING:
@@ -46,6 +47,8 @@ class UserCreate(InputModel):
     agency_id: uuid.UUID | None = None
     trainer_id: uuid.UUID | None = None
     programme_ids: list[uuid.UUID] = Field(default_factory=list)
+    language: LanguageTag | None = Field(None, description="BCP 47; null: each request's Accept-Language")
+    digits: Digits | None = Field(None, description="latn (0-9) or arab (٠-٩); null: Latin")
 
     @model_validator(mode="after")
     def _binding(self) -> Self:
@@ -54,7 +57,7 @@ class UserCreate(InputModel):
 
 
 class UserUpdate(PatchModel):
-    nullable = frozenset({"agency_id", "trainer_id"})
+    nullable = frozenset({"agency_id", "trainer_id", "language", "digits"})
 
     password: str | None = Field(
         None, min_length=12, max_length=200, description="A new password (at least 12 characters)"
@@ -64,6 +67,8 @@ class UserUpdate(PatchModel):
     trainer_id: uuid.UUID | None = None
     programme_ids: list[uuid.UUID] | None = None
     disabled: bool | None = None
+    language: LanguageTag | None = None
+    digits: Digits | None = None
 
 
 class UserRead(EntityRead):
@@ -73,6 +78,8 @@ class UserRead(EntityRead):
     trainer_id: uuid.UUID | None
     programme_ids: list[uuid.UUID]
     disabled: bool
+    language: str | None
+    digits: str | None
 
 
 class ClientCreate(InputModel):
