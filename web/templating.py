@@ -80,12 +80,16 @@ def render(
 
 
 def finish(request: Request, visitor: Visitor, response: Any) -> None:
-    """What every page answer carries: its language, no caching of personal pages, and the form
+    """What every page answer carries: its language, no storing of personal pages, and the form
     cookie of a visitor who had none."""
     settings = request.app.state.settings
     response.headers["Content-Language"] = visitor.lang
     response.headers["Vary"] = "Accept-Language, Cookie"
-    response.headers["Cache-Control"] = "no-store"
+    # Personal pages are never stored by the browser. An htmx fragment is not kept in its history
+    # either; it says no-cache instead, because Idempotency-Key keeps (for its replay) only answers
+    # that are not no-store (no-store marks a secret shown once: domain/idempotency/rules.py).
+    htmx = request.headers.get("HX-Request") == "true"
+    response.headers["Cache-Control"] = "private, no-cache" if htmx else "no-store"
     if visitor.new_form_cookie:
         response.set_cookie(
             form_cookie(settings),

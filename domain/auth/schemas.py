@@ -17,10 +17,19 @@ def _served_language(tag: str) -> str:
     return served
 
 
+def _any_case(tag: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" for c in tag)
+
+
 # A BCP 47 language tag whose language is served (ar, ar-IQ, en-GB...), stored as that language (ar).
 LanguageTag = Annotated[
     str,
-    Field(min_length=2, max_length=35, pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", examples=["ar"]),
+    Field(
+        min_length=2,
+        max_length=35,
+        pattern=rf"^({'|'.join(_any_case(t) for t in i18n.LANGUAGES)})(-[A-Za-z0-9]{{1,8}})*$",
+        examples=["ar"],
+    ),
     AfterValidator(_served_language),
 ]
 # CLDR numbering systems: Latin digits (0-9) or Arabic-Indic ones (٠-٩).
