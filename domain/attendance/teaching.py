@@ -65,16 +65,15 @@ def _sessions() -> Select[*tuple[Any, ...]]:
 
 def _unmarked(session_id: Any, module_id: Any) -> ColumnElement[bool]:
     """A participant on the module's roster without a mark for the session."""
+    marked = (
+        select(AttendanceMark.id)
+        .where(AttendanceMark.session_id == session_id, AttendanceMark.officer_id == Nomination.officer_id)
+        .correlate(TrainingSession, Nomination)  # two levels down: say which outer rows it compares with
+    )
     return exists(
-        select(Nomination.id).where(
-            Nomination.module_id == module_id,
-            Nomination.status.in_(ON_ROSTER),
-            ~exists(
-                select(AttendanceMark.id).where(
-                    AttendanceMark.session_id == session_id, AttendanceMark.officer_id == Nomination.officer_id
-                )
-            ),
-        )
+        select(Nomination.id)
+        .where(Nomination.module_id == module_id, Nomination.status.in_(ON_ROSTER), ~exists(marked))
+        .correlate(TrainingSession)
     )
 
 

@@ -49,5 +49,5 @@ def span(starts: datetime, ends: datetime, zone: str, tag: str, numbering: str |
 
 
 def number(value: float | int, tag: str, numbering: str | None = None) -> str:
-    system = "arab" if numbering == "arab" else "latn"
-    return format_decimal(value, locale=language(tag).locale, numbering_system=system)
+    system = "arab" if numbering == "arab" else "latn"  # Babel switches the separators, not the digits
+    return digits(format_decimal(value, locale=language(tag).locale, numbering_system=system), numbering)
