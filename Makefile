@@ -35,6 +35,17 @@ worker: migrate
 test: install
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist worksteal
 
+# The browser tests alone (tests/browser: Debian's chromium through Playwright; screenshots of each
+# screen in both languages land in screenshots/). Without chromium they are skipped and say so,
+# except in CI (TADRIB_BROWSER_TESTS=required), where that is a failure. `make browser-deps`
+# installs chromium and an Arabic font with apt (root).
+test-browser: install
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest tests/browser
+
+browser-deps:
+	@command -v chromium >/dev/null && dpkg -s fonts-noto-core >/dev/null 2>&1 || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-noto-core)
+
 # PostgreSQL only (TEST_DATABASE_URL): the database goes away under concurrent writes and comes
 # back. OUTAGE=cluster stops and starts the whole cluster (CI); the default takes only the test's
 # own database away.
