@@ -80,7 +80,7 @@ async def domain_error(request: Request, exc: e.DomainError) -> JSONResponse:
         _status_of(exc),
         code=exc.code,
         title=exc.title,
-        detail=localized(exc.detail, tag),
+        detail=exc.message.render(tag) if exc.message else exc.detail,
         headers=headers or None,
         members=extra,
     )

@@ -37,6 +37,7 @@ from domain.catalogue.models import Module, TrainingSession, Venue
 from domain.cycles.models import Cycle
 from domain.enrolment.models import ON_ROSTER, Nomination
 from domain.errors import Forbidden
+from domain.i18n import translatable
 from domain.officers.models import Officer
 from domain.pagination import Paged, decode_cursor, encode_cursor
 
@@ -123,7 +124,7 @@ async def list_taught_sessions(
     (earlier sessions where someone on the roster has no mark yet, latest first)."""
     authorize(principal, ROSTERS_READ)
     if principal.role is not Role.trainer:
-        raise Forbidden("Only a trainer's account teaches sessions.", needed="a trainer account")
+        raise Forbidden(translatable("Only a trainer's account teaches sessions."), needed="a trainer account")
     days = await _days(session, principal, now)
     stmt = _sessions().where(sessions_taught(principal), _window(part, days))
     order = (TrainingSession.starts_at, TrainingSession.id)

@@ -67,3 +67,12 @@ async def test_administrators_set_an_accounts_language(client):
         f"/users/{made.json()['id']}", json={"digits": "arab"}, headers={"If-Match": made.headers["etag"]}
     )
     assert changed.status_code == 200 and changed.json()["digits"] == "arab"
+
+
+async def test_a_detail_written_as_translatable_text_is_rendered_in_the_readers_language(sign_in):
+    coordinator = await sign_in("coordinator")
+    english = await coordinator.get("/me/sessions")
+    arabic = await coordinator.get("/me/sessions", headers={"Accept-Language": "ar"})
+    assert english.json()["detail"] == "Only a trainer's account teaches sessions."
+    assert arabic.json()["detail"] == "حساب المدرّب وحده يُدرّس الجلسات."
+    assert arabic.json()["title"] == "غير مسموح" and arabic.json()["type"] == english.json()["type"]

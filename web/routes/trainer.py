@@ -127,7 +127,7 @@ def _messages(exc: InvalidInput, lang: str) -> dict[str, str]:
     for error in exc.extra.get("errors", []):
         field = str(error["field"]).rsplit(".", 1)[-1]
         found[field] = str(i18n.localized(error["message"], lang))
-    return found or {"status": str(i18n.localized(exc.detail, lang))}
+    return found or {"status": exc.message.render(lang) if exc.message else exc.detail}
 
 
 @router.post("/sessions/{session_id}/marks")
