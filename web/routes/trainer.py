@@ -87,6 +87,7 @@ def _roster(
     errors: dict[uuid.UUID, dict[str, str]] | None = None,
     only: uuid.UUID | None = None,
     notice: str | None = None,
+    opened: uuid.UUID | None = None,
 ) -> Response:
     return render(
         request,
@@ -100,6 +101,7 @@ def _roster(
         row=next((p for p in sheet.participants if p.officer_id == only), None),
         notice=notice,
         row_view=row_view,
+        opened=opened,  # the participant whose scores box stays open (their scores were just saved)
     )
 
 
@@ -253,6 +255,7 @@ async def save_scores(
         typed={officer: typed} if officer and problems else None,
         errors={officer: problems} if officer and problems else None,
         only=officer,
+        opened=officer,
     )
 
 
