@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from tests.problems import assert_problem
+from tests.web.teaching_data import cycle, disciplines, programme, teaching  # noqa: F401
 
 
 async def test_a_problem_title_follows_accept_language_and_its_type_does_not(client):
@@ -69,10 +70,14 @@ async def test_administrators_set_an_accounts_language(client):
     assert changed.status_code == 200 and changed.json()["digits"] == "arab"
 
 
-async def test_a_detail_written_as_translatable_text_is_rendered_in_the_readers_language(sign_in):
-    coordinator = await sign_in("coordinator")
-    english = await coordinator.get("/me/sessions")
-    arabic = await coordinator.get("/me/sessions", headers={"Accept-Language": "ar"})
-    assert english.json()["detail"] == "Only a trainer's account teaches sessions."
-    assert arabic.json()["detail"] == "حساب المدرّب وحده يُدرّس الجلسات."
-    assert arabic.json()["title"] == "غير مسموح" and arabic.json()["type"] == english.json()["type"]
+async def test_messages_written_as_translatable_text_are_rendered_in_the_readers_language(sign_in, teaching):
+    trainer = await sign_in("trainer", trainer_id=teaching.trainer.id)
+    body = {"marks": [{"officer_id": str(teaching.people[0]), "status": "present"}]}
+    url = f"/sessions/{teaching.coming.id}/attendance"
+    english = (await trainer.put(url, json=body)).json()["errors"][0]["message"]
+    arabic = await trainer.put(url, json=body, headers={"Accept-Language": "ar"})
+    assert english.startswith("the session starts at ") and english.endswith(
+        "only an excused absence can be recorded before then"
+    )
+    assert arabic.json()["errors"][0]["message"].startswith("تبدأ الجلسة في ")
+    assert arabic.json()["title"] == "مدخلات غير صالحة" and arabic.json()["type"] == "/problems/validation-error"

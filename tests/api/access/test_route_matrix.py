@@ -31,7 +31,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "get_me": ALL_SIGNED_IN,
     "change_my_password": ALL_SIGNED_IN - {"client"},
     "update_me": ALL_SIGNED_IN - {"client"},
-    "list_my_sessions": {"trainer"},
+    "list_my_sessions": ROSTER_READERS,
     "get_attendance_sheet": ROSTER_READERS,
     "mark_unmarked_present": ATTENDANCE_TAKERS,
     **{f"{verb}_programme": ADMIN for verb in ("create", "update", "delete")},
