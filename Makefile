@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate seed run worker test outage fuzz lint typecheck openapi bench bench-http bench-webhooks clean
+.PHONY: install migrate seed run worker test test-browser browser-deps outage fuzz lint typecheck openapi messages bench bench-http bench-webhooks clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,17 @@ worker: migrate
 test: install
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist worksteal
 
+# The browser tests alone (tests/browser: Debian's chromium through Playwright; screenshots of each
+# screen in both languages land in screenshots/). Without chromium they are skipped and say so,
+# except in CI (TADRIB_BROWSER_TESTS=required), where that is a failure. `make browser-deps`
+# installs chromium and an Arabic font with apt (root).
+test-browser: install
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest tests/browser
+
+browser-deps:
+	@command -v chromium >/dev/null && dpkg -s fonts-noto-core >/dev/null 2>&1 || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-noto-core)
+
 # PostgreSQL only (TEST_DATABASE_URL): the database goes away under concurrent writes and comes
 # back. OUTAGE=cluster stops and starts the whole cluster (CI); the default takes only the test's
 # own database away.
@@ -60,6 +71,15 @@ typecheck: install
 
 openapi: install
 	$(BIN)/python -m api.openapi
+
+# The one gettext catalogue: extract every string (pages, problem titles, messages) into the POT,
+# update the Arabic and English catalogues, fill English from the source. Then translate the new
+# entries of domain/i18n/locales/ar (tests/unit/test_catalogue.py fails while one is missing).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -o domain/i18n/messages.pot --no-location --sort-output --omit-header -w 120 .
+	$(BIN)/pybabel update -i domain/i18n/messages.pot -d domain/i18n/locales -D messages --no-fuzzy-matching \
+		--ignore-obsolete -w 120
+	$(BIN)/python -m domain.i18n.english
 
 bench: install
 	$(BIN)/python -m bench reports

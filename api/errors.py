@@ -14,9 +14,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.allow import allow_header
+from api.language import request_language
 from api.problems import PROBLEM_MEDIA_TYPE, database_unavailable, unique_conflict
 from api.routing import UNREADABLE_BODY
 from domain import errors as e
+from domain.i18n import localized
 
 log = logging.getLogger("tadrib.api")
 
@@ -71,9 +73,17 @@ async def domain_error(request: Request, exc: e.DomainError) -> JSONResponse:
         headers["Cache-Control"] = "no-store"
         if exc.extra["error"] == "invalid_client":
             headers["WWW-Authenticate"] = 'Basic realm="tadrib"'
-    extra = {k: v for k, v in exc.extra.items() if k != "www_authenticate"}
+    # Text that domain errors carry as translatable (domain.i18n.Translatable) is rendered in the
+    # reader's language here; the title is localised for every problem by api/language.py.
+    tag = request_language(request)
+    extra = localized({k: v for k, v in exc.extra.items() if k != "www_authenticate"}, tag)
     return problem(
-        _status_of(exc), code=exc.code, title=exc.title, detail=exc.detail, headers=headers or None, members=extra
+        _status_of(exc),
+        code=exc.code,
+        title=exc.title,
+        detail=exc.message.render(tag) if exc.message else exc.detail,
+        headers=headers or None,
+        members=extra,
     )
 
 

@@ -13,8 +13,9 @@ Nothing is kept in the process: claims live in the database (domain/idempotency)
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
@@ -24,6 +25,7 @@ from api.errors import classify
 from api.problems import database_unavailable
 from api.unit_of_work import BEFORE_COMMIT, Answer
 from domain.auth import service as auth_service
+from domain.auth.principal import Principal
 from domain.db import utcnow
 from domain.errors import Unauthenticated
 from domain.idempotency import rules, service
@@ -43,17 +45,51 @@ def applies(method: str, path: str) -> bool:
     return method.upper() == "POST" and path.startswith(PREFIXES) and path not in EXCLUDED
 
 
+class PageKeys(Protocol):
+    """Pages (web/) whose scripts send Idempotency-Key with their POSTs: which paths, and the
+    person a request's cookie session names (None: nobody signed in; the page answers that)."""
+
+    def applies(self, path: str) -> bool: ...
+
+    async def principal(self, session: AsyncSession, state: Any, scope: Scope) -> Principal | None: ...
+
+
+Resolve = Callable[[AsyncSession], Awaitable[Principal | None]]
+
+
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, pages: PageKeys | None = None) -> None:
         self.app = app
+        self.pages = pages
+
+    def _principal(self, scope: Scope) -> Resolve | None:
+        """How to find who sends the request (the key's scope); None when the policy does not apply."""
+        if applies(scope["method"], scope["path"]):
+            token = _bearer(scope)
+            keyring = scope["app"].state.keyring
+
+            async def by_token(session: AsyncSession) -> Principal | None:
+                if token is None:  # the app answers 401 itself; nothing is claimed
+                    return None
+                try:
+                    return await auth_service.principal_from_token(session, keyring=keyring, token=token)
+                except Unauthenticated:
+                    return None
+
+            return by_token
+        pages = self.pages
+        if pages is None or scope["method"] != "POST" or not pages.applies(scope["path"]):
+            return None
+
+        async def by_cookie(session: AsyncSession) -> Principal | None:
+            return await pages.principal(session, scope["app"].state, scope)
+
+        return by_cookie
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raw = (
-            _header(scope, b"idempotency-key")
-            if scope["type"] == "http" and applies(scope["method"], scope["path"])
-            else None
-        )
-        if raw is None:
+        resolve = self._principal(scope) if scope["type"] == "http" else None
+        raw = _header(scope, b"idempotency-key") if resolve is not None else None
+        if raw is None or resolve is None:
             await self.app(scope, receive, send)
             return
         try:
@@ -69,10 +105,6 @@ class IdempotencyMiddleware:
                 ),
             )
             return
-        token = _bearer(scope)
-        if token is None:  # the app answers 401 itself; nothing is claimed
-            await self.app(scope, receive, send)
-            return
         messages, failure = await _read_body(receive)
         replaying = _replaying(messages, receive, failure)
         if failure is not None or messages[-1]["type"] != "http.request":  # too large, or the client left
@@ -86,11 +118,11 @@ class IdempotencyMiddleware:
             body=b"".join(m.get("body", b"") for m in messages),
         )
         try:
-            result = await _claim(scope["app"].state, token=token, key=key, fingerprint=fingerprint)
+            result = await _claim(scope["app"].state, resolve=resolve, key=key, fingerprint=fingerprint)
         except Exception as exc:
             await _send(send, _failure(exc))
             return
-        if result is None:  # no live account behind the token: the app answers 401 itself
+        if result is None:  # no live account behind the token (or cookie): the app answers 401 itself
             await self.app(scope, replaying, send)
         elif result.claim is not None:
             await self._run(scope, replaying, send, result.claim)
@@ -141,12 +173,11 @@ class IdempotencyMiddleware:
             await send(message)
 
 
-async def _claim(state: Any, *, token: str, key: str, fingerprint: str) -> ClaimResult | None:
+async def _claim(state: Any, *, resolve: Resolve, key: str, fingerprint: str) -> ClaimResult | None:
     settings = state.settings
     async with state.sessions() as session:
-        try:
-            principal = await auth_service.principal_from_token(session, keyring=state.keyring, token=token)
-        except Unauthenticated:
+        principal = await resolve(session)
+        if principal is None:
             return None
         result = await service.claim_key(
             session,

@@ -9,8 +9,10 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import web
 from api import errors
 from api.idempotency import IdempotencyMiddleware
+from api.language import ProblemLanguage
 from api.middleware import BodyLimit
 from api.openapi_extras import install_openapi
 from api.routes import (
@@ -41,6 +43,7 @@ from api.webhooks_doc import install_webhooks
 from domain.auth.tokens import KeyRing
 from domain.db import Sessions, make_engine
 from domain.settings import Settings, get_settings
+from web.keys import PageKeys
 
 DESCRIPTION = """Tadrib plans and runs capacity-building training cycles for security and justice agencies:
 programmes, cooperation cycles, modules and sessions, the agencies that nominate officers, and the officers
@@ -150,8 +153,9 @@ def create_app(
     # The last added runs first: the body limit, then Idempotency-Key (it claims a key in a
     # transaction of its own before the request's unit of work begins), then the unit of work.
     app.add_middleware(TransactionMiddleware)
-    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(IdempotencyMiddleware, pages=PageKeys())
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, import_max_bytes=settings.max_import_bytes)
+    app.add_middleware(ProblemLanguage)  # outermost: every problem's title, whoever made it
 
     # Each area straight under the app, not under a /api/v1 router of its own: FastAPI matches
     # an included router twice per request (to find it, then to dispatch inside it), so every
@@ -162,6 +166,7 @@ def create_app(
     app.include_router(auth.public)
     app.include_router(certificates.public, prefix="/api/v1")
     app.include_router(scim.router)  # SCIM's own format and discovery: outside the OpenAPI document
+    web.install(app)  # the pages for people (web/): a second client of the domain, outside the schema
     install_webhooks(app)  # the event catalogue, documented in the schema's webhooks section
     install_openapi(app)
 

@@ -1,9 +1,16 @@
 """Domain errors. They carry a stable code, a title and structured extras; the API maps each
-class to an HTTP status in one place (api/errors.py). No HTTP here."""
+class to an HTTP status in one place (api/errors.py). No HTTP here.
+
+Language: the title is looked up in the catalogue when the problem is answered (api/language.py;
+pybabel extract finds every `title`). The detail, and a field error's message, may be text
+rendered in the reader's language: `translatable("No module with id {id}.", id=module_id)`
+(domain/i18n); `str()` of it is the English. A plain string detail stays as it is written."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from domain.i18n import Translatable
 
 
 class DomainError(Exception):
@@ -12,9 +19,10 @@ class DomainError(Exception):
     # Most errors undo the request's writes; a few must keep them (a failed sign-in is counted).
     keep_changes = False
 
-    def __init__(self, detail: str, *, code: str | None = None, title: str | None = None, **extra: Any):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str | Translatable, *, code: str | None = None, title: str | None = None, **extra: Any):
+        super().__init__(str(detail))
+        self.detail = str(detail)  # the English, for logs and for code that reads it
+        self.message = detail if isinstance(detail, Translatable) else None  # rendered per reader
         if code:
             self.code = code
         if title:
@@ -47,7 +55,7 @@ class InvalidInput(DomainError):
     code = "validation-error"
     title = "Invalid input"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, str]], **extra: Any):
+    def __init__(self, detail: str | Translatable, *, errors: list[dict[str, Any]], **extra: Any):
         super().__init__(detail, errors=errors, **extra)
 
 

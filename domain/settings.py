@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     # A rotated machine-client secret keeps working this long beside the new one.
     client_secret_overlap_hours: float = Field(default=24, ge=0)
     report_suppression_threshold: int = 3  # observers and machine clients: counts below it are withheld
+    # Pages (web/): a session ends after this long without a request, and this long after sign-in
+    # whatever the activity (a trainer's day in a classroom fits in it).
+    web_session_idle_minutes: int = Field(default=60, ge=1)
+    web_session_hours: int = Field(default=12, ge=1)
     # Idempotency-Key: how long a key and its answer are kept after the answer (at least 24 hours,
     # per the published policy), and how long a running request holds its key before a retry may
     # take it over (its process is then presumed dead; a takeover can never make the work count twice).

@@ -6,7 +6,7 @@ Writes go through the domain services; `load` only flushes, the caller commits."
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +16,10 @@ from seeds.tally import Tally
 WHICH = ("reference", "demo")
 
 
-async def load(session: AsyncSession, which: str, *, today: date | None = None) -> Tally:
+async def load(session: AsyncSession, which: str, *, today: date | None = None, now: datetime | None = None) -> Tally:
     """Load `which` ("reference" or "demo", which implies reference) into the session's
-    transaction. `today` decides module statuses (default: today in Baghdad)."""
+    transaction. `today` decides module statuses (default: today in Baghdad); `now` places the
+    module running now (seeds/live.py; default: now in Baghdad, or noon of `today` when given)."""
     from seeds.demo import load_demo
     from seeds.reference import load_reference
 
@@ -27,5 +28,8 @@ async def load(session: AsyncSession, which: str, *, today: date | None = None) 
     tally = Tally()
     agency_ids = await load_reference(session, tally)
     if which == "demo":
-        await load_demo(session, tally, agency_ids, today or datetime.now(ZoneInfo("Asia/Baghdad")).date())
+        baghdad = ZoneInfo("Asia/Baghdad")
+        if now is None:
+            now = datetime.combine(today, time(12), tzinfo=baghdad) if today else datetime.now(baghdad)
+        await load_demo(session, tally, agency_ids, today or now.date(), now.astimezone(baghdad))
     return tally

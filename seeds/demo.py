@@ -25,6 +25,7 @@ from domain.programmes.schemas import ProgrammeCreate
 from domain.programmes.service import create_programme
 from seeds.accounts import load_accounts
 from seeds.demo_data import CYCLES, MODULES, PROGRAMMES, TRAINERS, VENUES, ModuleSpec, iraq_holidays
+from seeds.live import load_live_module
 from seeds.officers import load_officers
 from seeds.participations import load_participations
 from seeds.tally import SEED, Tally
@@ -244,7 +245,9 @@ async def _advance(session: AsyncSession, tally: Tally, module: Module, target: 
         tally.made("module transition")
 
 
-async def load_demo(session: AsyncSession, tally: Tally, agency_ids: dict[str, uuid.UUID], today: date) -> None:
+async def load_demo(
+    session: AsyncSession, tally: Tally, agency_ids: dict[str, uuid.UUID], today: date, now: datetime
+) -> None:
     programmes = await load_programmes(session, tally)
     cycles = await load_cycles(session, tally, programmes)
     venues = await load_venues(session, tally)
@@ -252,4 +255,5 @@ async def load_demo(session: AsyncSession, tally: Tally, agency_ids: dict[str, u
     await load_modules(session, tally, cycles, venues, trainers, today)
     await load_officers(session, tally, agency_ids)
     await load_participations(session, tally)
+    await load_live_module(session, tally, cycles, venues, trainers, now)
     await load_accounts(session, tally, agency_ids=agency_ids, programmes=programmes, trainers=trainers)

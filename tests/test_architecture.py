@@ -13,7 +13,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FORBIDDEN = ("api", "fastapi", "starlette")
+FORBIDDEN = ("api", "web", "fastapi", "starlette", "jinja2")
 
 KERNEL = (
     "domain.db",
@@ -32,6 +32,7 @@ KERNEL = (
     "domain.events.outbox",
     "domain.events.catalogue",
     "domain.collector",
+    "domain.i18n",
 )
 AUTH = ("domain.auth",)
 ACCESS = ("domain.access",)
@@ -137,4 +138,16 @@ def test_layers_import_only_downwards():
             _under(name, KERNEL + AUTH + ACCESS) or name.endswith(".models") or name == "domain.agencies.tree"
         ):
             offenders.append(f"{module} (access) imports {name}: access reads models only")
+    assert offenders == []
+
+
+def test_pages_use_the_domain_and_never_the_apis_routes():
+    """web/ is the API's sibling: it may share api/'s plumbing (the unit of work, the session
+    dependency), never its routes; and nothing in api/ but the app factory knows web/."""
+    offenders = []
+    for path in sorted((ROOT / "web").rglob("*.py")):
+        offenders += [f"{path.relative_to(ROOT)} imports {n}" for n in _imports(path) if n.startswith("api.routes")]
+    for path in sorted((ROOT / "api").rglob("*.py")):
+        if path.name != "main.py":
+            offenders += [f"{path.relative_to(ROOT)} imports {n}" for n in _imports(path) if n.split(".")[0] == "web"]
     assert offenders == []

@@ -1,15 +1,15 @@
 """Attendance: marks per session, pre- and post-test scores, and the roster that adds them up."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, holding
+from api.deps import DbSession, Paging, holding, link_next
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
 from api.routing import CheckedRoute
-from domain.attendance import roster, service
+from domain.attendance import roster, service, teaching
 from domain.attendance.schemas import (
     AssessmentsPut,
     AssessmentsRead,
@@ -18,9 +18,12 @@ from domain.attendance.schemas import (
     AttendanceRead,
     RosterRead,
 )
+from domain.attendance.sheet_schemas import AttendanceSheetRead, SessionsPart, TaughtSessionRead
 from domain.auth.policy import ASSESSMENTS_WRITE, ATTENDANCE_WRITE, ROSTERS_READ
 from domain.auth.principal import Principal
+from domain.db import utcnow
 from domain.exports import Column
+from domain.pagination import Page
 
 router = APIRouter(tags=["attendance"], route_class=CheckedRoute)
 RosterReader = Annotated[Principal, holding(ROSTERS_READ)]
@@ -133,3 +136,57 @@ async def get_module_roster(
         filename=f"roster-{module_id}",
         default=result,
     )
+
+
+@router.get(
+    "/me/sessions",
+    response_model=Page[TaughtSessionRead],
+    operation_id="list_my_sessions",
+    summary="List the sessions I teach, with their attendance counts",
+    description="For a trainer's account (other accounts teach no session: an empty list). `part=coming`: today's "
+    "and the next seven days' sessions (days in each cycle's time zone), soonest first; `part=to_take`: earlier "
+    "sessions where someone on the roster has no mark yet, latest first. Each with the roster's size and the marks "
+    "per status (and how many are unmarked).",
+    responses=problems(),
+)
+async def list_my_sessions(
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: RosterReader,
+    paging: Paging,
+    part: Annotated[SessionsPart, Query(description="coming or to_take")] = "coming",
+) -> dict[str, Any]:
+    items, next_cursor = await teaching.list_taught_sessions(
+        db, principal=principal, part=part, now=utcnow(), limit=paging.limit, cursor=paging.cursor
+    )
+    link_next(request, response, next_cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get(
+    "/sessions/{session_id:uuid}/attendance-sheet",
+    response_model=AttendanceSheetRead,
+    operation_id="get_attendance_sheet",
+    summary="Get a session's attendance sheet",
+    description="The session (with its cycle's time zone and whether it has started) and everyone on its module's "
+    "roster, by Latin name: names in Arabic and Latin script, agency, the mark for this session (null: not yet) and "
+    "the module's pre- and post-test scores. Trainers see the sessions they teach (else 404); focal points only "
+    "their agency subtree's participants.",
+    responses=problems(404),
+)
+async def get_attendance_sheet(session_id: uuid.UUID, db: DbSession, principal: RosterReader) -> AttendanceSheetRead:
+    return await teaching.get_attendance_sheet(db, principal=principal, session_id=session_id, now=utcnow())
+
+
+@router.post(
+    "/sessions/{session_id:uuid}/attendance/unmarked-present",
+    response_model=AttendanceRead,
+    operation_id="mark_unmarked_present",
+    summary="Mark every unmarked participant present",
+    description="Everyone on the roster without a mark for this session is marked present; a mark already taken is "
+    "never changed. Refused before the session starts (422, as for any present mark). " + _WHO_WRITES,
+    responses=problems(404, 409),
+)
+async def mark_unmarked_present(session_id: uuid.UUID, db: DbSession, principal: AttendanceTaker) -> AttendanceRead:
+    return await teaching.mark_unmarked_present(db, principal=principal, session_id=session_id)

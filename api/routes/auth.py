@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, Header, Request, Response
 from api.deps import CurrentPrincipal, DbSession, Person
 from api.problems import problems
 from api.routing import CheckedRoute
-from domain.auth import service
-from domain.auth.schemas import MeRead, PasswordChange, TokenResponse
+from domain.auth import preferences, service
+from domain.auth.schemas import MeRead, MeUpdate, PasswordChange, TokenResponse
 from domain.errors import OAuthError
 
 router = APIRouter(tags=["auth"], route_class=CheckedRoute)
@@ -106,6 +106,20 @@ async def get_jwks(request: Request) -> dict[str, Any]:
 )
 async def get_me(principal: CurrentPrincipal) -> MeRead:
     return service.describe(principal)
+
+
+@router.patch(
+    "/me",
+    response_model=MeRead,
+    operation_id="update_me",
+    summary="Change my language or digits",
+    description="A person's own preferences: `language` (a BCP 47 tag of a served language: en, ar) chooses the "
+    "language of pages, problem titles and messages (null: each request's Accept-Language); `digits` chooses Latin "
+    "(latn, the default) or Arabic-Indic (arab) digits. Pages change them from their language switch.",
+    responses=problems(403),
+)
+async def update_me(data: MeUpdate, db: DbSession, principal: Person) -> MeRead:
+    return service.describe(await preferences.update_preferences(db, principal=principal, data=data))
 
 
 @router.put(

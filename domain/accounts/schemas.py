@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
+from domain.auth.schemas import Digits, LanguageTag
 from domain.schemas import EntityRead, InputModel, PatchModel, ShortText
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class UserCreate(InputModel):
     agency_id: uuid.UUID | None = None
     trainer_id: uuid.UUID | None = None
     programme_ids: list[uuid.UUID] = Field(default_factory=list)
+    language: LanguageTag | None = Field(None, description="BCP 47; null: each request's Accept-Language")
+    digits: Digits | None = Field(None, description="latn (0-9) or arab (٠-٩); null: Latin")
 
     @model_validator(mode="after")
     def _binding(self) -> Self:
@@ -55,7 +58,7 @@ class UserCreate(InputModel):
 
 
 class UserUpdate(PatchModel):
-    nullable = frozenset({"agency_id", "trainer_id"})
+    nullable = frozenset({"agency_id", "trainer_id", "language", "digits"})
 
     password: str | None = Field(
         None, min_length=12, max_length=200, description="A new password (at least 12 characters)"
@@ -65,6 +68,8 @@ class UserUpdate(PatchModel):
     trainer_id: uuid.UUID | None = None
     programme_ids: list[uuid.UUID] | None = None
     disabled: bool | None = None
+    language: LanguageTag | None = None
+    digits: Digits | None = None
 
 
 class UserRead(EntityRead):
@@ -74,6 +79,8 @@ class UserRead(EntityRead):
     trainer_id: uuid.UUID | None
     programme_ids: list[uuid.UUID]
     disabled: bool
+    language: str | None
+    digits: str | None
 
 
 class ClientCreate(InputModel):

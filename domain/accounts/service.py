@@ -73,13 +73,15 @@ async def create_user(session: AsyncSession, *, principal: Principal, data: User
         trainer_id=data.trainer_id,
         programmes=await load_many(session, Programme, field="programme_ids", ids=data.programme_ids),
         disabled=False,
+        language=data.language,
+        digits=data.digits,
     )
     return await create_entity(
         session,
         principal=principal,
         entity="user",
         obj=user,
-        audit_fields=["username", "role", "agency_id", "trainer_id", "programme_ids"],
+        audit_fields=["username", "role", "agency_id", "trainer_id", "programme_ids", "language", "digits"],
     )
 
 

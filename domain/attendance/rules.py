@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.attendance.models import AbsenceCause, AbsenceReason, AttendanceStatus
+from domain.i18n import Translatable, translatable
 
 ATTENDED = frozenset({AttendanceStatus.present, AttendanceStatus.late})
 # Rates are compared with a little slack so that 4/5 meets 0.8 whatever the float rounding.
@@ -50,24 +51,28 @@ def completion_reason(attended: int, sessions: int) -> str:
     return f"module delivered: attendance {attended}/{sessions}"
 
 
-def too_early(status: AttendanceStatus, starts_at: datetime, now: datetime) -> str | None:
+def too_early(status: AttendanceStatus, starts_at: datetime, now: datetime) -> Translatable | None:
     """Before a session starts only an excused absence can be known (announced in advance); who
     was present, late or absent is recorded once it has started. Why a mark is too early, or None."""
     if starts_at > now and status is not AttendanceStatus.excused:
-        return f"the session starts at {starts_at.isoformat()}: only an excused absence can be recorded before then"
+        return translatable(
+            "the session starts at {starts_at}: only an excused absence can be recorded before then",
+            starts_at=starts_at.isoformat(),
+        )
     return None
 
 
 def mark_problems(
     status: AttendanceStatus, reason: AbsenceReason | None, cause: AbsenceCause | None
-) -> list[tuple[str, str]]:
-    """What is wrong with one mark, as (field, message) pairs; empty when it is coherent."""
+) -> list[tuple[str, Translatable]]:
+    """What is wrong with one mark, as (field, message) pairs; empty when it is coherent. The
+    messages are rendered in the reader's language (pages, problem details)."""
     problems = []
     if status is AttendanceStatus.present:
         if reason is not None:
-            problems.append(("reason", "a present mark has no absence reason"))
+            problems.append(("reason", translatable("a present mark has no absence reason")))
         if cause is not None:
-            problems.append(("cause", "a present mark has no absence cause"))
+            problems.append(("cause", translatable("a present mark has no absence cause")))
     if status is AttendanceStatus.absent and reason is None:
-        problems.append(("reason", "an absence needs a reason (cancellation or no_show)"))
+        problems.append(("reason", translatable("an absence needs a reason (cancellation or no_show)")))
     return problems

@@ -59,11 +59,11 @@ async def _check_rows(
     module_id: uuid.UUID,
     rows: Sequence[Any],
     list_name: str,
-    row_problems: Callable[[Any], Iterable[tuple[str, str]]] = lambda row: (),
+    row_problems: Callable[[Any], Iterable[tuple[str, Any]]] = lambda row: (),
 ) -> None:
     """Every bad row, named; raise if there is any."""
     enrolled = await _on_roster(session, module_id, [r.officer_id for r in rows])
-    errors: list[dict[str, str]] = []
+    errors: list[dict[str, Any]] = []  # a message may be text rendered in the reader's language
     first_at: dict[uuid.UUID, int] = {}
     for i, row in enumerate(rows):
         where = f"{list_name}[{i}]"
@@ -111,13 +111,19 @@ def _attendance(ts: TrainingSession, marks: list[AttendanceMark]) -> AttendanceR
 
 
 async def put_attendance(
-    session: AsyncSession, *, principal: Principal, session_id: uuid.UUID, data: AttendancePut
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    session_id: uuid.UUID,
+    data: AttendancePut,
+    keep_marked: bool = False,
 ) -> AttendanceRead:
+    """With `keep_marked`, a participant who already has a mark keeps it (fill the blanks only)."""
     authorize(principal, ATTENDANCE_WRITE)
     ts = await session_for(session, principal, session_id, write=True)
     now = utcnow()
 
-    def problems(m: Any) -> list[tuple[str, str]]:
+    def problems(m: Any) -> list[tuple[str, Any]]:
         early = rules.too_early(m.status, ts.starts_at, now)
         return rules.mark_problems(m.status, m.reason, m.cause) + ([("status", early)] if early else [])
 
@@ -136,6 +142,8 @@ async def put_attendance(
     agencies = await agencies_of(session, [m.officer_id for m in data.marks])
     for row in data.marks:
         mark = stored.get(row.officer_id)
+        if mark is not None and keep_marked:
+            continue
         values = row.model_dump(include={"status", *_DETAILS})
         if mark is None:
             mark = AttendanceMark(

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.auth.principal import Role
-from domain.db import Base, Entity
+from domain.db import Base, Entity, utcnow
 from domain.enums import enum_column
 from domain.ids import uuid7
 
@@ -35,6 +35,10 @@ class User(Entity):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     # Rises with every change or reset of the password; tokens carry it, and older ones stop working.
     credentials_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The person's language (a BCP 47 tag such as "ar"; None: the browser's) and digits ("latn" or
+    # "arab"; None: Latin), for pages, problem titles and the messages they are sent.
+    language: Mapped[str | None] = mapped_column(String(35))
+    digits: Mapped[str | None] = mapped_column(String(8))
 
     programmes: Mapped[list["Programme"]] = relationship(secondary=user_programmes, lazy="raise")
 
@@ -61,6 +65,25 @@ class ApiClient(Entity):
     previous_secret_until: Mapped[datetime | None] = mapped_column()
     # Rises when a rotation revokes the previous secret at once: tokens carry it, older ones stop.
     credentials_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class WebSession(Base):
+    """A person signed in to the pages (web/). The cookie holds a random token; only its SHA-256
+    is stored, so the table cannot be replayed. Kept in the database because several API processes
+    share one PostgreSQL and none keeps business state. The account's credentials version at sign-in
+    is kept: a password change (or a disabled account) ends every session at once."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credentials_version: Mapped[int] = mapped_column(Integer)
+    # The form token bound to this session (CSRF): every state-changing page request carries it.
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)  # the absolute end, whatever the activity
 
 
 class SignInFailures(Base):

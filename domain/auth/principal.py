@@ -25,6 +25,9 @@ class Principal:
     trainer_id: uuid.UUID | None = None
     programme_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # A person's saved language (BCP 47) and digits (latn, arab): pages and problem titles use them.
+    language: str | None = None
+    digits: str | None = None
 
     @property
     def kind(self) -> str:

@@ -4,9 +4,10 @@ a principal. Failed sign-ins are limited per user name and address (domain/auth/
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
@@ -151,6 +152,8 @@ _USER_PRINCIPAL = (
         _USERS.c.trainer_id,
         _USERS.c.disabled,
         _USERS.c.credentials_version,
+        _USERS.c.language,
+        _USERS.c.digits,
         user_programmes.c.programme_id,
     )
     .select_from(_USERS.outerjoin(user_programmes, user_programmes.c.user_id == _USERS.c.id))
@@ -175,6 +178,12 @@ async def _user_principal(
     user = rows[0]
     if user.disabled or credentials_version != user.credentials_version:
         return None
+    return user_principal(rows)
+
+
+def user_principal(rows: Sequence[Row[*tuple[Any, ...]]]) -> Principal:
+    """The principal of a person, from the rows of _USER_PRINCIPAL (or a select with its columns)."""
+    user = rows[0]
     return Principal(
         id=user.id,
         name=user.username,
@@ -182,6 +191,8 @@ async def _user_principal(
         agency_id=user.agency_id,
         trainer_id=user.trainer_id,
         programme_ids=frozenset(r.programme_id for r in rows if r.programme_id is not None),
+        language=user.language,
+        digits=user.digits,
     )
 
 
@@ -210,4 +221,6 @@ def describe(principal: Principal) -> MeRead:
         trainer_id=principal.trainer_id,
         programme_ids=sorted(principal.programme_ids),
         permissions=sorted(permissions(principal)),
+        language=principal.language,
+        digits=principal.digits,
     )

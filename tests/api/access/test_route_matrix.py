@@ -7,6 +7,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 
 from domain.auth.policy import CLIENT_SCOPES
+from web.paths import is_page
 
 ALL_SIGNED_IN = {"admin", "coordinator", "focal_point", "trainer", "observer", "client"}
 PUBLIC = "public"
@@ -29,6 +30,10 @@ EXPECTED: dict[str, set[str] | str] = {
     "get_jwks": PUBLIC,
     "get_me": ALL_SIGNED_IN,
     "change_my_password": ALL_SIGNED_IN - {"client"},
+    "update_me": ALL_SIGNED_IN - {"client"},
+    "list_my_sessions": ROSTER_READERS,
+    "get_attendance_sheet": ROSTER_READERS,
+    "mark_unmarked_present": ATTENDANCE_TAKERS,
     **{f"{verb}_programme": ADMIN for verb in ("create", "update", "delete")},
     "list_programmes": PLAN_READ,
     "get_programme": PLAN_READ,
@@ -144,8 +149,11 @@ SCIM_ROUTES = {"/scim/v2", "/scim/v2/{path:path}"}
 
 
 def operations(app):
-    """(key, method, path) for every route the app serves, flattened from included routers."""
+    """(key, method, path) for every route of the API, flattened from included routers. The pages
+    (web/) sign in with a cookie, not a token: tests/web/ walks them (test_forms_refused.py)."""
     for route in iter_route_contexts(app.routes):
+        if is_page(route.path) and route.path not in UNDOCUMENTED_PUBLIC:
+            continue
         for method in sorted((getattr(route, "methods", None) or set()) - {"HEAD", "OPTIONS"}):
             yield (getattr(route, "operation_id", None) or route.path), method, route.path
 

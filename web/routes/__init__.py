@@ -1,0 +1,5 @@
+"""The screens, one router per person's area. A new screen: a module here, listed in ROUTERS."""
+
+from web.routes import account, trainer
+
+ROUTERS = [account.router, trainer.router]

@@ -1,0 +1,101 @@
+"""Jinja2 pages in the visitor's language: one environment per language, each with that
+language's catalogue installed (`_()` in templates), and the formatting helpers of domain/i18n."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from domain import i18n
+from domain.i18n import formatting
+from web.visitor import CSRF_FIELD, Visitor, form_cookie
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@lru_cache
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def helpers(visitor: Visitor) -> dict[str, Any]:
+    lang, digits = visitor.lang, visitor.digits
+
+    def day(value: date | datetime, zone: str | None = None) -> str:
+        if isinstance(value, datetime):
+            value = formatting.local(value, zone or "UTC").date()
+        return formatting.day(value, lang, digits)
+
+    return {
+        "day": day,
+        "hours": lambda starts, ends, zone: formatting.span(starts, ends, zone, lang, digits),
+        "num": lambda value: formatting.number(value, lang, digits),
+    }
+
+
+def render(
+    request: Request,
+    visitor: Visitor,
+    template: str,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    html = (
+        environment(visitor.lang)
+        .get_template(template)
+        .render(
+            visitor=visitor,
+            person=visitor.person,
+            lang=visitor.lang,
+            dir=visitor.dir,
+            languages=list(i18n.LANGUAGES.values()),
+            csrf_field=CSRF_FIELD,
+            csrf=visitor.form_token,
+            here=request.url.path,
+            htmx=request.headers.get("HX-Request") == "true",
+            **helpers(visitor),
+            **context,
+        )
+    )
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    finish(request, visitor, response)
+    return response
+
+
+def finish(request: Request, visitor: Visitor, response: Any) -> None:
+    """What every page answer carries: its language, no storing of personal pages, and the form
+    cookie of a visitor who had none."""
+    settings = request.app.state.settings
+    response.headers["Content-Language"] = visitor.lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    # Personal pages are never stored by the browser. An htmx fragment is not kept in its history
+    # either; it says no-cache instead, because Idempotency-Key keeps (for its replay) only answers
+    # that are not no-store (no-store marks a secret shown once: domain/idempotency/rules.py).
+    htmx = request.headers.get("HX-Request") == "true"
+    response.headers["Cache-Control"] = "private, no-cache" if htmx else "no-store"
+    if visitor.new_form_cookie:
+        response.set_cookie(
+            form_cookie(settings),
+            visitor.form_token,
+            httponly=True,
+            samesite="strict",
+            secure=settings.is_production,
+            path="/",
+        )
