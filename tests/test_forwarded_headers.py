@@ -8,8 +8,7 @@ import pytest
 
 from api.main import create_app
 from api.serve import proxy_config
-from domain.settings import Settings
-from tests.conftest import _TMP, migrate, scratch_database
+from tests.conftest import _TMP, make_settings, migrate, scratch_database
 from tests.servers import http_client, serving
 
 
@@ -34,12 +33,12 @@ def attempts(base: str) -> list[int]:
 
 
 def test_a_rotated_x_forwarded_for_does_not_escape_the_limit(url):
-    settings = Settings(database_url=url, key_dir=_TMP / "keys")
+    settings = make_settings(url)
     with serving(create_app(settings), **proxy_config(settings)) as base:
         assert attempts(base) == [400] * 5 + [429] * 2
 
 
 def test_a_named_proxy_is_believed(url):
-    settings = Settings(database_url=url, key_dir=_TMP / "keys", trusted_proxies="127.0.0.1")
+    settings = make_settings(url, trusted_proxies="127.0.0.1")
     with serving(create_app(settings), **proxy_config(settings)) as base:
         assert attempts(base) == [400] * 7  # each forwarded address is counted on its own
