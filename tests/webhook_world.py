@@ -92,12 +92,13 @@ def arrange(url: str, hooks: list[str], events: int, *, owner: str = "admin", ag
                         agency_id=made[0],
                         scopes=frozenset(client.scopes),
                     )
-                secrets = {}
+                secrets, subscriptions = {}, {}
                 for hook in hooks:
                     sub, secret = await create_webhook(
                         session, principal=principal, data=WebhookCreate(url=hook), allowed_networks=LOOPBACK
                     )
                     secrets[httpx.URL(hook).path] = secret
+                    subscriptions[httpx.URL(hook).path] = str(sub.id)
             ids = []
             for n in range(events):
                 async with sessions() as session, session.begin():
@@ -118,7 +119,7 @@ def arrange(url: str, hooks: list[str], events: int, *, owner: str = "admin", ag
                     ids.append(
                         str(await session.scalar(select(OutboxEvent.id).order_by(OutboxEvent.position.desc()).limit(1)))
                     )
-            return {"secrets": secrets, "events": ids, "agencies": made}
+            return {"secrets": secrets, "events": ids, "agencies": made, "subscriptions": subscriptions}
         finally:
             await engine.dispose()
 
@@ -139,7 +140,8 @@ def work(url: str, until, *, timeout: float = 20, ssl_context=TLS, **extra) -> W
             async with worker:
                 running = asyncio.create_task(worker.run(stop))
                 deadline = time.monotonic() + timeout
-                while not until() and time.monotonic() < deadline and not running.done():
+                # `until` in a thread of its own: it may read the database with asyncio.run.
+                while not await asyncio.to_thread(until) and time.monotonic() < deadline and not running.done():
                     await asyncio.sleep(0.02)
                 stop.set()
                 await running
@@ -187,6 +189,48 @@ def clear(url: str) -> None:
             async with make_sessionmaker(engine)() as session, session.begin():
                 for sub in await session.scalars(select(WebhookSubscription)):
                     await session.delete(sub)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def emit_events(url: str, n: int) -> list[tuple[str, float]]:
+    """`n` events committed one by one: each id, with when its transaction had committed."""
+
+    async def run() -> list[tuple[str, float]]:
+        engine = make_engine(url)
+        made = []
+        try:
+            for _ in range(n):
+                async with make_sessionmaker(engine)() as session, session.begin():
+                    emit(
+                        session,
+                        "module.status_changed",
+                        resource_id=uuid.uuid4(),
+                        data={"status": "open", "previous_status": "planned"},
+                    )
+                committed = time.monotonic()
+                async with make_sessionmaker(engine)() as session:
+                    event = await session.scalar(select(OutboxEvent.id).order_by(OutboxEvent.position.desc()).limit(1))
+                made.append((str(event), committed))
+            return made
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def set_url(url: str, path: str, target: str) -> None:
+    """Point the subscription made for `path` elsewhere behind the API's back (as a DNS change would)."""
+
+    async def run() -> None:
+        engine = make_engine(url)
+        try:
+            async with make_sessionmaker(engine)() as session, session.begin():
+                for sub in await session.scalars(select(WebhookSubscription)):
+                    if httpx.URL(sub.url).path == path:
+                        sub.url = target
         finally:
             await engine.dispose()
 
