@@ -47,6 +47,7 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # leaving a core idle at the end of the run.
 WAITING_FIRST = (
     "tests/test_webhook_delivery.py",
+    "tests/test_webhook_endpoints.py",
     "tests/test_scale_out.py",
     "tests/test_concurrency.py",
     "tests/test_audited_reads_under_writes.py",
