@@ -73,7 +73,7 @@ def pinned_client(
     pass one that allows loopback only)."""
     transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
     # No bound on connections: one endpoint's slow connections must not hold up another's.
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=100)
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
     # httpx takes no network backend, so its pool is made again with one (httpx ~0.28's layout;
     # tests/test_webhook_delivery.py fails if a delivery stops going through it).
     transport._pool = httpcore.AsyncConnectionPool(

@@ -45,6 +45,7 @@ from domain.webhooks.owners import owner_principal
 log = logging.getLogger("tadrib.worker")
 PRUNE_EVERY_S = 600
 LEASE_MARGIN_S = 2  # beyond the timeout: to prepare the sends and record them
+BUSY_POLL_S = 0.25  # how often, at most, a worker whose lanes are running looks for other endpoints' work
 
 
 @dataclass
@@ -265,12 +266,15 @@ class Worker:
         self._reap()
 
     async def _pause(self, stop: asyncio.Event) -> None:
-        """Until a lane finishes (its endpoint may have more), `stop`, or the poll interval."""
+        """Until a lane finishes (its endpoint may have more), `stop`, or the poll interval (at
+        least BUSY_POLL_S while lanes run: their sends need the CPU more than rounds that look for
+        other endpoints' work)."""
         stopping = asyncio.ensure_future(stop.wait())
+        poll = self.settings.webhook_poll_seconds
         try:
             await asyncio.wait(
                 [stopping, *self._lanes.values()],
-                timeout=self.settings.webhook_poll_seconds,
+                timeout=max(poll, BUSY_POLL_S) if self._lanes else poll,
                 return_when=asyncio.FIRST_COMPLETED,
             )
         finally:
@@ -289,8 +293,8 @@ class Worker:
                     claimed = 0
                 if claimed or self._lanes:
                     idle_since = time.monotonic()
-                if claimed:
-                    continue
+                if claimed >= self.settings.webhook_batch_size:
+                    continue  # more may be due now; else the next round waits for a lane or the poll
                 if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
                     return
                 await self._pause(stop)
