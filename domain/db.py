@@ -129,8 +129,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # Report queries are short analytical statements: PostgreSQL's JIT compile time (hundreds
     # of ms) outweighs what it saves (measured by bench/).
     kwargs.setdefault("connect_args", {"options": "-c jit=off", "connect_timeout": CONNECT_TIMEOUT_S})
-    # No pre-ping (a round trip per request): after a restart of the database the first use of a
-    # dead pooled connection fails, SQLAlchemy then drops the whole pool, and that request is a 503.
+    # Pre-ping: each checkout first sends SELECT 1 on the pooled connection and replaces it if it
+    # died while idle (the database restarted, a failover, pg_terminate_backend), so that request
+    # answers instead of failing with a 503. Measured on loopback (2026-12-07): 0.17 ms per request
+    # (2.51 -> 2.68 ms for an authenticated GET /officers in process), one round trip to the database.
+    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
     return create_async_engine(async_url(url), **kwargs)
 

@@ -77,9 +77,10 @@ class TooManyRequests(DomainError):
     code = "too-many-requests"
     title = "Too many requests"
 
-    def __init__(self, detail: str, *, retry_after: int, **extra: Any):
+    def __init__(self, detail: str, *, retry_after: int, keep_changes: bool = False, **extra: Any):
         super().__init__(detail, **extra)
         self.retry_after = retry_after
+        self.keep_changes = keep_changes  # a refused sign-in is still counted
 
 
 class OAuthError(DomainError):

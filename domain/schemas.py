@@ -21,9 +21,22 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 
+from domain.text import visible
+
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$"), Field(description="ISO 3166-1 alpha-2, e.g. IQ")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _visible(value: Any) -> Any:
+    return visible(value) if isinstance(value, str) else value
+
+
+# Invisible characters out (bidi controls, zero-width characters: domain/text.py), before the
+# whitespace is stripped and the length checked, so that a name of nothing but them is refused as
+# empty. Every officer, account and record name passes through one of these (REST, upsert, SCIM
+# and imports validate with the officers' schemas).
+Visible = BeforeValidator(_visible)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Visible]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Visible]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 

@@ -54,9 +54,19 @@ class Settings(BaseSettings):
     access_token_minutes: int = 30
     # HMAC secret for secret calendar-feed URLs and other opaque tokens (32+ characters).
     secret_key: str | None = Field(default=None, min_length=MIN_SECRET_CHARS)
-    # Sign-in throttling: this many failures per user name or address within the window.
-    sign_in_max_failures: int = 5
-    sign_in_window_minutes: int = 15
+    # Failed sign-ins (domain/auth/throttle.py), remembered this long after a pair's last failure.
+    # Per user name and address: this many failures are free, then each further attempt from that
+    # address waits 1, 2, 4... seconds after the one before, up to the cap. Per address, across
+    # user names (password spraying): this many failures, then every attempt is refused. Per user
+    # name, across addresses: from this many failures on, an address with a failure for that name
+    # waits from its first failure; an address with none is never slowed down.
+    sign_in_window_hours: float = Field(default=24, gt=0)
+    sign_in_free_failures: int = Field(default=5, ge=1)
+    sign_in_max_delay_seconds: int = Field(default=900, ge=1)
+    sign_in_address_max_failures: int = Field(default=100, ge=1)
+    sign_in_user_name_failures: int = Field(default=20, ge=1)
+    # A rotated machine-client secret keeps working this long beside the new one.
+    client_secret_overlap_hours: float = Field(default=24, ge=0)
     report_suppression_threshold: int = 3  # observers and machine clients: counts below it are withheld
     # Idempotency-Key: how long a key and its answer are kept after the answer (at least 24 hours,
     # per the published policy), and how long a running request holds its key before a retry may

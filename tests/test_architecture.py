@@ -21,6 +21,7 @@ KERNEL = (
     "domain.errors",
     "domain.pagination",
     "domain.schemas",
+    "domain.text",
     "domain.settings",
     "domain.enums",
     "domain.ids",

@@ -21,7 +21,7 @@ from domain.catalogue.models import Venue
 from domain.db import sync_url
 from domain.officers.models import Officer, Sex
 from domain.officers.names import arabic_key, latin_key
-from tests.conftest import _TMP, make_settings, migrate, scratch_database
+from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import account, http_client, serving
 
 READS = WRITES = 40

@@ -17,7 +17,7 @@ from domain.enrolment.nominations import create_nomination
 from domain.enrolment.schemas import NominationCreate
 from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
-from tests.conftest import _TMP, make_settings, migrate, scratch_database
+from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import account, http_client, serving
 
 

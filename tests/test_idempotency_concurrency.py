@@ -30,7 +30,7 @@ from domain.db import Sessions, is_sqlite, make_engine, sync_url, utcnow
 from domain.idempotency.rules import Verdict
 from domain.idempotency.service import ClaimResult, claim_key
 from domain.programmes.models import Programme
-from tests.conftest import _TMP, make_settings, migrate, scratch_database
+from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import http_client
 
 

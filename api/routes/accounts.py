@@ -12,6 +12,7 @@ from domain.accounts.schemas import (
     ClientCreate,
     ClientCreated,
     ClientRead,
+    ClientSecretRotated,
     ClientUpdate,
     UserCreate,
     UserRead,
@@ -200,3 +201,35 @@ async def update_client(
 async def delete_client(client_id: uuid.UUID, db: DbSession, principal: Admin, version: IfMatch) -> Response:
     await service.delete_client(db, principal=principal, client_id=client_id, expected_version=version)
     return Response(status_code=204)
+
+
+@router.post(
+    "/clients/{client_id}/secret",
+    response_model=ClientSecretRotated,
+    operation_id="rotate_client_secret",
+    summary="Rotate a machine client's secret (the new one is shown once)",
+    description="A new secret, in this answer only. The previous one keeps working beside it for 24 hours "
+    "(`CLIENT_SECRET_OVERLAP_HOURS`), so the client can switch without a moment in which neither works; after that "
+    "only the new one does. Rotating again during an overlap ends the older secret at once. `revoke_previous=true` "
+    "(a leaked secret): the previous secret stops at once, and so does every token issued to the client before.",
+    responses=problems(404),
+)
+async def rotate_client_secret(
+    client_id: uuid.UUID,
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Admin,
+    revoke_previous: Annotated[
+        bool, Query(description="Stop the previous secret and the client's tokens at once instead of overlapping")
+    ] = False,
+) -> ClientSecretRotated:
+    rotated = await service.rotate_client_secret(
+        db,
+        principal=principal,
+        client_id=client_id,
+        overlap_hours=request.app.state.settings.client_secret_overlap_hours,
+        revoke_previous=revoke_previous,
+    )
+    response.headers["Cache-Control"] = "no-store"  # the secret: no cache, nor the Idempotency-Key store, keeps it
+    return rotated

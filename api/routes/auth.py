@@ -35,7 +35,11 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
     description="OAuth 2.0 token endpoint (form-encoded). `grant_type=password` with username and password for people; "
     "`grant_type=client_credentials` for machine clients, with the client's id and secret in HTTP Basic or in the "
     "form. Errors carry the OAuth `error` code (invalid_grant, invalid_client, invalid_scope, unsupported_grant_type). "
-    "After 5 failed sign-ins for a user name or from an address within 15 minutes the answer is 429 with Retry-After.",
+    "Failed sign-ins slow down only where they come from (the default figures): after 5 for a user name from one "
+    "address, each further attempt from that address waits 1, 2, 4... seconds (at most 15 minutes) after the one "
+    "before, and is otherwise a 429 with Retry-After (the refused attempt counts too). Other addresses are not slowed, "
+    "unless they failed for a user name guessed at from many addresses (20 failures). 100 failures from one address "
+    "across user names are a 429 until they are a day old.",
     responses=problems(400, 401, 429, public=True),
 )
 async def issue_token(

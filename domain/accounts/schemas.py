@@ -1,13 +1,14 @@
 """Accounts (people who sign in) and machine clients, as administrators manage them."""
 
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
-from domain.schemas import EntityRead, InputModel, PatchModel
+from domain.schemas import EntityRead, InputModel, PatchModel, ShortText
 
 if TYPE_CHECKING:
     # mypy cannot read a Literal built at run time: to it, these are what validation yields.
@@ -76,7 +77,7 @@ class UserRead(EntityRead):
 
 
 class ClientCreate(InputModel):
-    name: str = Field(min_length=1, max_length=200, examples=["Mission HR system"])
+    name: ShortText = Field(examples=["Mission HR system"])
     scopes: list[ClientScope] = Field(examples=[["officers:read", "officers:write"]])
     agency_id: uuid.UUID | None = Field(
         None,
@@ -88,7 +89,7 @@ class ClientCreate(InputModel):
 class ClientUpdate(PatchModel):
     nullable = frozenset({"agency_id"})
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: ShortText | None = None
     scopes: list[ClientScope] | None = None
     agency_id: uuid.UUID | None = None
     disabled: bool | None = None
@@ -100,7 +101,18 @@ class ClientRead(EntityRead):
     scopes: list[str]
     agency_id: uuid.UUID | None
     disabled: bool
+    previous_secret_until: datetime | None = Field(
+        description="After a rotation: the previous secret works beside the new one until then"
+    )
 
 
 class ClientCreated(ClientRead):
     client_secret: str = Field(description="Shown once; only its hash is stored")
+
+
+class ClientSecretRotated(BaseModel):
+    client_id: str
+    client_secret: str = Field(description="The new secret, shown once; only its hash is stored")
+    previous_secret_until: datetime | None = Field(
+        description="The previous secret works too until then; null: it stopped working at once"
+    )

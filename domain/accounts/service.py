@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,12 +16,14 @@ from domain.accounts.schemas import (
     ClientCreate,
     ClientCreated,
     ClientRead,
+    ClientSecretRotated,
     ClientUpdate,
     UserCreate,
     UserUpdate,
     check_binding,
 )
 from domain.agencies.models import Agency
+from domain.audit.service import record_change
 from domain.auth.models import ApiClient, User
 from domain.auth.passwords import hash_password, new_secret
 from domain.auth.policy import ACCOUNTS_ADMIN, authorize
@@ -28,6 +31,7 @@ from domain.auth.principal import Principal, Role
 from domain.auth.service import set_password
 from domain.catalogue.models import Trainer
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
+from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput
 from domain.pagination import Paged, paginate
 from domain.programmes.models import Programme
@@ -216,3 +220,36 @@ async def delete_client(
 ) -> None:
     client = await get_client(session, principal=principal, client_id=client_id)
     await delete_entity(session, principal=principal, entity="client", obj=client, expected_version=expected_version)
+
+
+async def rotate_client_secret(
+    session: AsyncSession, *, principal: Principal, client_id: uuid.UUID, overlap_hours: float, revoke_previous: bool
+) -> ClientSecretRotated:
+    """A new secret, shown once. The one it replaces keeps working for `overlap_hours`, so that
+    the client can be given the new one without a moment in which neither works (a rotation
+    during an overlap ends the older one at once). `revoke_previous` (a leaked secret): the old
+    one stops at once, and so does every token the client was issued before."""
+    client = await get_client(session, principal=principal, client_id=client_id)
+    secret = new_secret()
+    before = client.previous_secret_until
+    if revoke_previous or overlap_hours == 0:
+        client.previous_secret_hash, client.previous_secret_until = None, None
+    else:
+        client.previous_secret_hash = client.secret_hash
+        client.previous_secret_until = utcnow() + timedelta(hours=overlap_hours)
+    if revoke_previous:
+        client.credentials_version += 1
+    client.secret_hash = hash_password(secret)
+    await session.flush()
+    changes: dict[str, tuple[Any, Any]] = {
+        "secret": ("(previous)", "(new)"),
+        "previous_secret_until": (before, client.previous_secret_until),
+    }
+    if revoke_previous:
+        changes["tokens"] = ("(issued before)", "(revoked)")
+    record_change(
+        session, principal=principal, action="secret-rotated", entity="client", entity_id=client.id, changes=changes
+    )
+    return ClientSecretRotated(
+        client_id=client.client_id, client_secret=secret, previous_secret_until=client.previous_secret_until
+    )

@@ -2,11 +2,11 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Uuid
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.auth.principal import Role
-from domain.db import Base, Entity, utcnow
+from domain.db import Base, Entity
 from domain.enums import enum_column
 from domain.ids import uuid7
 
@@ -56,14 +56,25 @@ class ApiClient(Entity):
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     agency_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # While a rotation overlaps: the secret before the current one, accepted until then.
+    previous_secret_hash: Mapped[str | None] = mapped_column(String(300))
+    previous_secret_until: Mapped[datetime | None] = mapped_column()
+    # Rises when a rotation revokes the previous secret at once: tokens carry it, older ones stop.
+    credentials_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
-class SignInAttempt(Base):
-    """Failed sign-ins, kept in the database so that every API process sees the same count."""
+class SignInFailures(Base):
+    """Failed sign-ins of one user name (or `client:<id>`) from one address, kept in the database
+    so that every API process sees the same count (domain/auth/throttle.py). One row per pair: a
+    refused attempt counts too, and a flood of them updates a row rather than adding one each."""
 
-    __tablename__ = "sign_in_attempts"
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (UniqueConstraint("username", "address"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    username: Mapped[str] = mapped_column(String(120), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)
+    username: Mapped[str] = mapped_column(String(320))  # "client:" + a client id of up to 300
+    address: Mapped[str] = mapped_column(String(64), index=True)  # an IPv6 address counts by its /64
+    failures: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[datetime] = mapped_column(index=True)
+    # The failure before the last: when the attempt just counted was let through, or refused.
+    previous_at: Mapped[datetime | None] = mapped_column()

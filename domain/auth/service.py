@@ -1,62 +1,36 @@
 """Signing in (OAuth2 password and client_credentials grants) and turning a token back into
-a principal. Failed sign-ins are counted in the database, so every API process agrees."""
+a principal. Failed sign-ins are limited per user name and address (domain/auth/throttle.py)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
-from domain.auth.models import ApiClient, SignInAttempt, User, user_programmes
+from domain.auth import throttle
+from domain.auth.models import ApiClient, User, user_programmes
 from domain.auth.passwords import hash_password, verify_password
 from domain.auth.policy import CLIENT_SCOPES, permissions
 from domain.auth.principal import Principal, Role
 from domain.auth.schemas import MeRead, PasswordChange, TokenResponse
 from domain.auth.tokens import InvalidToken, KeyRing
-from domain.errors import InvalidInput, OAuthError, TooManyRequests, Unauthenticated
+from domain.db import utcnow
+from domain.errors import InvalidInput, OAuthError, Unauthenticated
 from domain.settings import Settings
-
-
-async def _throttle(session: AsyncSession, *, settings: Settings, username: str, address: str) -> None:
-    since = datetime.now(UTC) - timedelta(minutes=settings.sign_in_window_minutes)
-    by_user = await session.execute(
-        select(func.count(), func.min(SignInAttempt.at)).where(
-            SignInAttempt.at > since, SignInAttempt.username == username
-        )
-    )
-    by_address = await session.execute(
-        select(func.count(), func.min(SignInAttempt.at)).where(
-            SignInAttempt.at > since, SignInAttempt.address == address
-        )
-    )
-    for count, oldest in (by_user.one(), by_address.one()):
-        if count >= settings.sign_in_max_failures:
-            retry = oldest + timedelta(minutes=settings.sign_in_window_minutes) - datetime.now(UTC)
-            detail = f"Too many failed sign-ins; try again in {max(1, int(retry.total_seconds()))} seconds."
-            # The token endpoint speaks OAuth: its errors carry an `error` code, this one too.
-            raise TooManyRequests(
-                detail,
-                retry_after=max(1, int(retry.total_seconds()) + 1),
-                error="temporarily_unavailable",
-                error_description=detail,
-            )
 
 
 async def sign_in_password(
     session: AsyncSession, *, keyring: KeyRing, settings: Settings, username: str, password: str, address: str
 ) -> TokenResponse:
     username = username.strip()
-    await _throttle(session, settings=settings, username=username, address=address)
+    counted_by = await throttle.admit(session, settings=settings, username=username, address=address)
     user = await session.scalar(select(User).where(User.username == username))
     if not verify_password(password, user.password_hash if user else None) or user is None or user.disabled:
-        session.add(SignInAttempt(username=username, address=address))
-        await session.flush()
         raise OAuthError("invalid_grant", "Wrong user name or password, or the account is disabled.", keep_changes=True)
-    await session.execute(delete(SignInAttempt).where(SignInAttempt.username == username))
+    await throttle.succeeded(session, username=username, address_key=counted_by)
     token, ttl = user_token(keyring, user)
     return TokenResponse(access_token=token, expires_in=ttl)
 
@@ -106,12 +80,12 @@ async def sign_in_client(
     scope: str | None,
     address: str,
 ) -> TokenResponse:
-    await _throttle(session, settings=settings, username=f"client:{client_id}", address=address)
+    counted_as = f"client:{client_id}"
+    counted_by = await throttle.admit(session, settings=settings, username=counted_as, address=address)
     client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
-    if not verify_password(secret, client.secret_hash if client else None) or client is None or client.disabled:
-        session.add(SignInAttempt(username=f"client:{client_id}", address=address))
-        await session.flush()
+    if not _client_secret_matches(client, secret) or client is None or client.disabled:
         raise OAuthError("invalid_client", "Unknown client or wrong secret.", keep_changes=True)
+    await throttle.succeeded(session, username=counted_as, address_key=counted_by)
     granted = set(client.scopes)
     if scope:
         asked = set(scope.split())
@@ -120,9 +94,20 @@ async def sign_in_client(
         granted = asked
     scopes = " ".join(sorted(granted))
     token, ttl = keyring.issue_access_token(
-        subject=f"client:{client.id}", claims={"role": Role.client.value, "scope": scopes}
+        subject=f"client:{client.id}",
+        claims={"role": Role.client.value, "scope": scopes, "cv": client.credentials_version},
     )
     return TokenResponse(access_token=token, expires_in=ttl, scope=scopes)
+
+
+def _client_secret_matches(client: ApiClient | None, secret: str) -> bool:
+    """The current secret, or during a rotation's overlap the previous one. Checked against a
+    dummy hash when the client does not exist, so that the answer takes as long."""
+    if verify_password(secret, client.secret_hash if client else None):
+        return True
+    if client is None or client.previous_secret_hash is None or client.previous_secret_until is None:
+        return False
+    return client.previous_secret_until > utcnow() and verify_password(secret, client.previous_secret_hash)
 
 
 async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token: str) -> Principal:
@@ -172,7 +157,12 @@ _USER_PRINCIPAL = (
     .where(_USERS.c.id == bindparam("account_id"))
 )
 _CLIENT_PRINCIPAL = select(
-    _CLIENTS.c.id, _CLIENTS.c.client_id, _CLIENTS.c.agency_id, _CLIENTS.c.disabled, _CLIENTS.c.scopes
+    _CLIENTS.c.id,
+    _CLIENTS.c.client_id,
+    _CLIENTS.c.agency_id,
+    _CLIENTS.c.disabled,
+    _CLIENTS.c.scopes,
+    _CLIENTS.c.credentials_version,
 ).where(_CLIENTS.c.id == bindparam("account_id"))
 
 
@@ -197,7 +187,8 @@ async def _user_principal(
 
 async def _client_principal(session: AsyncSession, account_id: uuid.UUID, claims: dict[str, Any]) -> Principal | None:
     client = (await (await session.connection()).execute(_CLIENT_PRINCIPAL, {"account_id": account_id})).first()
-    if client is None or client.disabled:
+    # Tokens issued before clients carried a credentials version hold none: version 1.
+    if client is None or client.disabled or claims.get("cv", 1) != client.credentials_version:
         return None
     granted = set(str(claims.get("scope", "")).split()) & set(client.scopes) & CLIENT_SCOPES
     return Principal(

@@ -2,7 +2,10 @@
 and that holds the server's keys: the signing key and SECRET_KEY.
 
 Access tokens and signed credentials (certificates) both use these keys; the `kid` header names
-the key, and verification always pins the algorithm and requires exp, iat, sub, iss and aud."""
+the key, and verification always pins the algorithm and requires exp, iat, sub, iss and aud. A
+token signed with the real key is still refused when it claims to be issued in the future or to
+live longer than ACCESS_TOKEN_MINUTES: we never issue such a token, so one that exists was made
+with a leaked key or a broken clock, and it must not outlive a password change by years."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -28,6 +31,8 @@ from domain.settings import Settings
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ("exp", "iat", "sub", "iss", "aud")
+# How far ahead of our clock another API process's clock may be when it issues a token.
+CLOCK_SKEW_SECONDS = 60
 
 
 class InvalidToken(Exception):
@@ -193,7 +198,7 @@ class KeyRing:
         if key is None:
             raise InvalidToken("unknown signing key")
         try:
-            return jwt.decode(
+            claims = jwt.decode(
                 token,
                 key,
                 algorithms=[ALGORITHM],
@@ -203,6 +208,28 @@ class KeyRing:
             )
         except JOSEError as exc:
             raise InvalidToken(_reason(exc)) from None
+        except TypeError:  # python-jose's int() of an iat, exp or nbf that is a list or an object
+            raise InvalidToken("invalid time claim") from None
+        check_lifetime(claims, max_lifetime=self.access_ttl, now=time.time())
+        return claims
+
+
+def check_lifetime(claims: dict[str, Any], *, max_lifetime: timedelta, now: float) -> None:
+    """Refuse what we never issue: no iat or exp, an iat in the future (beyond the clock skew
+    between processes), or a lifetime (exp - iat) longer than the configured one."""
+    issued, expires = claims.get("iat"), claims.get("exp")
+    if issued is None or expires is None:
+        raise InvalidToken("required claim missing")
+    if not _is_number(issued) or not _is_number(expires):
+        raise InvalidToken("iat and exp must be numbers (seconds since the epoch)")
+    if issued > now + CLOCK_SKEW_SECONDS:
+        raise InvalidToken("issued in the future")
+    if expires - issued > max_lifetime.total_seconds():
+        raise InvalidToken("lifetime longer than this server issues")
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _reason(exc: JOSEError) -> str:

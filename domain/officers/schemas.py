@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, field_validator
 
 from domain.officers.models import Sex
-from domain.schemas import Day, EntityRead, InputModel, Name, PatchModel, ReadModel, ShortText
+from domain.schemas import Day, EntityRead, InputModel, Name, PatchModel, ReadModel, ShortText, Visible
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -64,6 +64,7 @@ UserName = Annotated[
         description="The account name identity providers know the person by; unique, compared "
         "after Unicode NFC normalisation and case folding",
     ),
+    Visible,
 ]
 
 

@@ -15,6 +15,7 @@ from domain.officers.models import Officer, ProvisioningLink
 from domain.officers.names import user_name_key
 from domain.scim.schema import CORE_USER, ENTERPRISE_USER, OFFICER, USER_MODEL, EnterpriseUser, User
 from domain.scim.schema import Officer as OfficerExtension
+from domain.text import visible
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,30}$")
 LINK_PROFILE = (
@@ -50,7 +51,8 @@ def version_tag(officer: Officer) -> str:
 
 
 def _nfc(value: str | None) -> str | None:
-    return unicodedata.normalize("NFC", value) if value is not None else None
+    """As the officers' names are stored: NFC, without invisible characters (domain/text.py)."""
+    return unicodedata.normalize("NFC", visible(value)) if value is not None else None
 
 
 def _key(value: str | None) -> str | None:

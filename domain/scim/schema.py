@@ -38,6 +38,8 @@ from scim2_models import (
     Uniqueness,
 )
 
+from domain.text import visible
+
 CORE_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE_USER = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 OFFICER = "urn:tadrib:params:scim:schemas:extension:officer:2.0:User"
@@ -146,8 +148,9 @@ CONFIG = ServiceProviderConfig(
 
 
 def comparison_key(binding: Any, value: str) -> str:
-    """NFC, then case-folded unless caseExact: the same key the officers' user_name_key keeps."""
-    normalized = unicodedata.normalize("NFC", value)
+    """Invisible characters out, NFC, then case-folded unless caseExact: the same key the
+    officers' user_name_key keeps."""
+    normalized = unicodedata.normalize("NFC", visible(value))
     if binding.case_exact:
         return normalized
     return unicodedata.normalize("NFC", normalized.casefold())

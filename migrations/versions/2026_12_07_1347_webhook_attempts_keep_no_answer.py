@@ -3,7 +3,7 @@ through it what its URL reaches), and the error becomes a short fixed classifica
 an exception's text (domain/webhooks/models.py AttemptError); existing rows are classified.
 
 Revision ID: 7c1a5e0d2b93
-Revises: e1f2a3b4c5d6
+Revises: ea015164fc49
 Create Date: 2026-12-07 13:47:00
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision: str = '7c1a5e0d2b93'
-down_revision: Union[str, None] = 'e1f2a3b4c5d6'
+down_revision: Union[str, None] = 'ea015164fc49'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from api.main import create_app
 from domain.auth.principal import Role
 from domain.db import is_sqlite, sync_url
-from tests.conftest import _TMP, DATABASE_URL, make_settings, migrate, scratch_database
+from tests.conftest import DATABASE_URL, make_settings, migrate, scratch_database
 from tests.servers import account, http_client, serving
 
 pytestmark = [

@@ -3,7 +3,7 @@
 import httpx
 
 from api.main import create_app
-from tests.conftest import _TMP, make_settings
+from tests.conftest import make_settings
 
 
 async def _get(app, path: str) -> httpx.Response:

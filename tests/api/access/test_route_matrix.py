@@ -87,6 +87,7 @@ EXPECTED: dict[str, set[str] | str] = {
     "list_users": ADMIN,
     **{f"{verb}_client": ADMIN for verb in ("create", "update", "delete", "get")},
     "list_clients": ADMIN,
+    "rotate_client_secret": ADMIN,
     "list_audit": ADMIN,
     **{
         op: NOMINATION_READERS
