@@ -21,9 +21,14 @@ migrate: install
 seed: migrate
 	$(BIN)/python -m seeds demo
 
+# Tadrib is closed by default (domain/settings.py); a developer's machine opens three things: keys
+# made on first run in KEY_DIR, webhooks to local receivers on loopback, and pages over plain HTTP.
+DEV_SETTINGS ?= GENERATE_KEYS=true WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8,::1 PLAIN_HTTP=true
+
 # The API and one webhook worker beside it (stopped with it), so that webhooks work out of the box.
 run: seed
-	@$(BIN)/python -m api.worker & WORKER=$$!; trap 'kill -TERM $$WORKER 2>/dev/null; wait $$WORKER' EXIT INT TERM; \
+	@export $(DEV_SETTINGS); \
+	$(BIN)/python -m api.worker & WORKER=$$!; trap 'kill -TERM $$WORKER 2>/dev/null; wait $$WORKER' EXIT INT TERM; \
 	$(BIN)/python -m api.serve --host $(HOST) --port $(PORT)
 
 # Webhook delivery on its own (PostgreSQL: run several; SQLite: one).

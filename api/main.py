@@ -127,7 +127,7 @@ def create_app(
     settings: Settings | None = None, engine: AsyncEngine | None = None, check_schema: bool = True
 ) -> FastAPI:
     settings = settings or get_settings()
-    keyring = KeyRing(settings)  # refuses ENV=production without configured keys and secret
+    keyring = KeyRing(settings)  # refuses to start without keys (or GENERATE_KEYS)
     engine = engine or make_engine(settings.database_url)
 
     @asynccontextmanager

@@ -10,7 +10,7 @@ TARGET = Path(__file__).resolve().parents[1] / "openapi.json"
 
 
 def render() -> str:
-    app = create_app(Settings(database_url="sqlite:///:memory:"), check_schema=False)
+    app = create_app(Settings(database_url="sqlite:///:memory:", generate_keys=True), check_schema=False)
     return json.dumps(app.openapi(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 

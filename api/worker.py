@@ -13,7 +13,7 @@ import os
 import signal
 
 import domain.registry  # noqa: F401  (every model mapped)
-from domain.db import make_engine
+from domain.db import Sessions, make_engine
 from domain.settings import get_settings
 from domain.webhooks.worker import Worker
 
@@ -25,10 +25,11 @@ async def main_async(name: str, idle_exit: float | None) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    worker = Worker(engine, settings, name=name)
+    worker = Worker(Sessions(engine), settings, name=name)
     logging.getLogger("tadrib.worker").info("%s: delivering webhooks", name)
     try:
-        await worker.run(stop, idle_exit=idle_exit)
+        async with worker:
+            await worker.run(stop, idle_exit=idle_exit)
     finally:
         await engine.dispose()
         logging.getLogger("tadrib.worker").info("%s: stopped; delivered %d", name, worker.delivered)

@@ -22,6 +22,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import ip_network
 from pathlib import Path
 
 from sqlalchemy import create_engine, delete, text
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/tadrib_webhooks_bench"
 WAIT_S = int(os.environ.get("BENCH_WAIT_S", "300"))
+LOOPBACK = (ip_network("127.0.0.0/8"),)  # the bench's receiver: the only network its webhooks may reach
 
 
 class Counter:
@@ -113,7 +115,7 @@ async def subscribe(url: str, hook: str) -> None:
                 session,
                 principal=Principal(id=user.id, name=user.username, role=Role.admin),
                 data=WebhookCreate(url=hook),
-                allow_private=True,
+                allowed_networks=LOOPBACK,
             )
     finally:
         await engine.dispose()
@@ -141,6 +143,7 @@ def spawn(url: str, name: str) -> subprocess.Popen:
         "DATABASE_URL": url,
         "PYTHONUNBUFFERED": "1",
         "WEBHOOK_POLL_SECONDS": "0.05",
+        "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",  # the bench's receiver
         "WEBHOOK_BATCH_SIZE": os.environ.get("WEBHOOK_BATCH_SIZE", "50"),
     }
     return subprocess.Popen(

@@ -1,19 +1,32 @@
-"""Configuration read from the environment (12-factor): nothing is kept in the API process."""
+"""Configuration read from the environment (12-factor): nothing is kept in the API process.
+
+Closed by default: a deployment that sets nothing gets the safe behaviour. Every opening (keys
+generated on disk, webhook targets beyond the public internet) is a setting of its own, off
+unless set; `make run` sets the ones a developer's machine needs, and the tests set theirs in
+their Settings."""
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "development-only-secret-change-me"
+MIN_SECRET_CHARS = 32
+IPNetwork = IPv4Network | IPv6Network
+
+
+def _networks(value: str) -> tuple[IPNetwork, ...]:
+    try:
+        return tuple(ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"WEBHOOK_ALLOWED_NETWORKS: {exc}") from None
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    env: str = "development"
     # The embedded default: a SQLite file in the working directory.
     database_url: str = "sqlite:///./tadrib.db"
     # Bodies above this size are refused with 413 before they are parsed.
@@ -26,8 +39,15 @@ class Settings(BaseSettings):
     # List pages (api/deps.py): the size when ?limit is not given, and the largest a client may ask for.
     default_page_size: int = Field(default=50, ge=1)
     max_page_size: int = Field(default=200, ge=1)
-    # Signing keys. In development a key pair is generated on first run and kept in key_dir,
-    # outside the repository; in production they must be configured (PEM text or a file).
+    # Signing keys and SECRET_KEY must be configured (PEM text or a file): the API refuses to
+    # start without them. GENERATE_KEYS=true (make run, the tests) instead makes any missing one
+    # on first run and keeps it in key_dir, outside the repository, readable by its owner only:
+    # for a developer's machine, never for a deployment (each host would have keys of its own).
+    generate_keys: bool = False
+    # The pages assume HTTPS, as a deployment behind TLS: cookies are Secure with the __Host-
+    # prefix, and HSTS is sent. PLAIN_HTTP=true (make run on 127.0.0.1, the tests' client) drops
+    # those three, for a developer's machine only.
+    plain_http: bool = False
     key_dir: Path = Path.home() / ".config" / "tadrib" / "keys"
     jwt_private_key: str | None = None
     jwt_private_key_file: Path | None = None
@@ -36,8 +56,8 @@ class Settings(BaseSettings):
     jwt_issuer: str = "tadrib"
     jwt_audience: str = "tadrib-api"
     access_token_minutes: int = 30
-    # HMAC secret for secret calendar-feed URLs and other opaque tokens.
-    secret_key: str = DEFAULT_SECRET
+    # HMAC secret for secret calendar-feed URLs and other opaque tokens (32+ characters).
+    secret_key: str | None = Field(default=None, min_length=MIN_SECRET_CHARS)
     # Failed sign-ins (domain/auth/throttle.py), remembered this long after a pair's last failure.
     # Per user name and address: this many failures are free, then each further attempt from that
     # address waits 1, 2, 4... seconds after the one before, up to the cap. Per address, across
@@ -69,9 +89,12 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # The change feed keeps events this many days at least; an older cursor is a 410.
     events_retention_days: int = Field(default=30, ge=1)
-    # Webhook targets on loopback, private or link-local addresses: refused unless allowed.
-    # Unset: allowed in development (and tests), refused otherwise.
-    webhook_allow_private_targets: bool | None = None
+    # Webhook targets: every address a URL's host resolves to must be public (`is_global`, and so
+    # must an IPv4 address embedded in it: 6to4, Teredo, NAT64); these networks (comma-separated,
+    # e.g. "127.0.0.0/8,::1" as `make run` sets for local receivers, or "10.20.0.0/16" for an
+    # internal receiver) are reachable too. Link-local networks and cloud metadata addresses
+    # stay refused even when listed (domain/webhooks/targets.py).
+    webhook_allowed_networks: str = ""
     # Seconds before each retry (the Standard Webhooks schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
     # 14 h, 20 h, 24 h), each with up to webhook_retry_jitter of itself added at random.
     webhook_retry_schedule: str = "5,300,1800,7200,18000,36000,50400,72000,86400"
@@ -93,31 +116,34 @@ class Settings(BaseSettings):
             raise ValueError("DEFAULT_PAGE_SIZE must not exceed MAX_PAGE_SIZE")
         return self
 
-    @property
-    def is_production(self) -> bool:
-        return self.env.lower() == "production"
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _networks_parse(cls, value: str) -> str:
+        _networks(value)  # a typo fails at start-up, not at the first delivery
+        return value
 
     @property
-    def private_webhook_targets(self) -> bool:
-        if self.webhook_allow_private_targets is not None:
-            return self.webhook_allow_private_targets
-        return self.env.lower() in ("development", "test")
+    def webhook_networks(self) -> tuple[IPNetwork, ...]:
+        return _networks(self.webhook_allowed_networks)
 
     @property
     def retry_delays(self) -> list[float]:
         return [float(s) for s in self.webhook_retry_schedule.split(",") if s.strip()]
 
-    def check_production_ready(self) -> None:
-        """Production refuses to start on development defaults."""
-        if not self.is_production:
+    def check_keys(self) -> None:
+        """Refuse to start without configured keys, unless told to generate the missing ones."""
+        if self.generate_keys:
             return
         missing = []
         if not (self.jwt_private_key or self.jwt_private_key_file):
             missing.append("JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE")
-        if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
-            missing.append("SECRET_KEY (32+ characters, not the development default)")
+        if not self.secret_key:
+            missing.append(f"SECRET_KEY ({MIN_SECRET_CHARS}+ characters)")
         if missing:
-            raise RuntimeError("ENV=production needs " + " and ".join(missing) + ".")
+            raise RuntimeError(
+                "Tadrib needs " + " and ".join(missing) + ". On a developer's machine, GENERATE_KEYS=true "
+                "makes them on first run in KEY_DIR (make run does)."
+            )
 
 
 @lru_cache

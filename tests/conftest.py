@@ -15,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -46,6 +47,7 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # leaving a core idle at the end of the run.
 WAITING_FIRST = (
     "tests/test_webhook_delivery.py",
+    "tests/test_webhook_endpoints.py",
     "tests/test_scale_out.py",
     "tests/test_concurrency.py",
     "tests/test_audited_reads_under_writes.py",
@@ -166,9 +168,20 @@ async def db(connection: AsyncConnection) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+def make_settings(database_url: str, **extra: Any) -> Settings:
+    """The tests' settings: closed like a deployment's (domain/settings.py), but for keys made once
+    per run in its temporary folder and plain HTTP (the test client's); whatever else a test opens,
+    it names in `extra`. Explicit, so that a developer's environment (GENERATE_KEYS,
+    WEBHOOK_ALLOWED_NETWORKS...) changes nothing."""
+    return Settings(
+        database_url=database_url,
+        **{"key_dir": _TMP / "keys", "generate_keys": True, "webhook_allowed_networks": "", "plain_http": True} | extra,
+    )
+
+
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, key_dir=_TMP / "keys")
+    return make_settings(database_url)
 
 
 class TestSessions:

@@ -21,8 +21,7 @@ from domain.catalogue.models import Venue
 from domain.db import sync_url
 from domain.officers.models import Officer, Sex
 from domain.officers.names import arabic_key, latin_key
-from domain.settings import Settings
-from tests.conftest import _TMP, migrate, scratch_database
+from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import account, http_client, serving
 
 READS = WRITES = 40
@@ -32,7 +31,7 @@ READS = WRITES = 40
 def world():
     with scratch_database("audited_reads") as url:
         migrate(url)
-        app = create_app(Settings(database_url=url, key_dir=_TMP / "keys"))
+        app = create_app(make_settings(url))
         engine = create_engine(sync_url(url))
         with Session(engine) as s:
             agency_id = uuid.uuid4()

@@ -17,8 +17,7 @@ from domain.enrolment.nominations import create_nomination
 from domain.enrolment.schemas import NominationCreate
 from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
-from domain.settings import Settings
-from tests.conftest import _TMP, migrate, scratch_database
+from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import account, http_client, serving
 
 
@@ -31,7 +30,7 @@ def scratch_url():
 @pytest.fixture(scope="module")
 def server(scratch_url):
     migrate(scratch_url)
-    app = create_app(Settings(database_url=scratch_url, key_dir=_TMP / "keys"))
+    app = create_app(make_settings(scratch_url))
     _, headers = account(scratch_url, app, Role.admin)
     with serving(app) as base:
         yield base + "/api/v1", headers

@@ -9,8 +9,7 @@ import pytest
 
 from api.main import create_app
 from api.serve import proxy_config
-from domain.settings import Settings
-from tests.conftest import _TMP, migrate, scratch_database
+from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import http_client, serving
 
 
@@ -35,14 +34,12 @@ def attempts(base: str) -> list[int]:
 
 
 def test_a_rotated_x_forwarded_for_does_not_escape_the_limit(url):
-    settings = Settings(database_url=url, key_dir=_TMP / "keys", sign_in_address_max_failures=5)
+    settings = make_settings(url, sign_in_address_max_failures=5)
     with serving(create_app(settings), **proxy_config(settings)) as base:
         assert attempts(base) == [400] * 5 + [429] * 2
 
 
 def test_a_named_proxy_is_believed(url):
-    settings = Settings(
-        database_url=url, key_dir=_TMP / "keys", trusted_proxies="127.0.0.1", sign_in_address_max_failures=5
-    )
+    settings = make_settings(url, trusted_proxies="127.0.0.1", sign_in_address_max_failures=5)
     with serving(create_app(settings), **proxy_config(settings)) as base:
         assert attempts(base) == [400] * 7  # each forwarded address is counted on its own

@@ -30,8 +30,7 @@ from domain.db import Sessions, is_sqlite, make_engine, sync_url, utcnow
 from domain.idempotency.rules import Verdict
 from domain.idempotency.service import ClaimResult, claim_key
 from domain.programmes.models import Programme
-from domain.settings import Settings
-from tests.conftest import _TMP, migrate, scratch_database
+from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import http_client
 
 
@@ -50,7 +49,7 @@ def scratch_url():
 @pytest.fixture(scope="module")
 def server(scratch_url):
     migrate(scratch_url)
-    app = create_app(Settings(database_url=scratch_url, key_dir=_TMP / "keys"))
+    app = create_app(make_settings(scratch_url))
     gates: list[Gate] = []
 
     async def held_db(request: Request) -> AsyncSession:

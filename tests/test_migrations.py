@@ -13,7 +13,7 @@ from api.startup import alembic_config
 from domain import sqlite
 from domain.db import is_sqlite, sync_url
 from domain.registry import metadata
-from tests.conftest import scratch_database
+from tests.conftest import make_settings, scratch_database
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +48,8 @@ def test_upgrade_compare_downgrade(scratch_url):
 async def test_the_api_refuses_an_unmigrated_database(tmp_path):
     from api.main import create_app
     from api.startup import DatabaseNotMigrated
-    from domain.settings import Settings
 
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'empty.db'}", key_dir=tmp_path / "keys"))
+    app = create_app(make_settings(f"sqlite:///{tmp_path / 'empty.db'}", key_dir=tmp_path / "keys"))
     with pytest.raises(DatabaseNotMigrated, match="make migrate"):
         async with app.router.lifespan_context(app):
             pass

@@ -28,8 +28,7 @@ import pytest
 from domain.auth.principal import Role
 from domain.auth.tokens import KeyRing
 from domain.db import is_sqlite
-from domain.settings import Settings
-from tests.conftest import _TMP, DATABASE_URL, ROOT, migrate, scratch_database
+from tests.conftest import _TMP, DATABASE_URL, ROOT, make_settings, migrate, scratch_database
 from tests.servers import account, free_port, http_client
 
 pytestmark = pytest.mark.skipif(
@@ -45,7 +44,7 @@ KEY_DIR = _TMP / "scale-out-keys"
 def api_processes(url: str, count: int) -> Iterator[list[str]]:
     """`count` processes of `python -m api.serve` on free loopback ports until the block ends,
     started together; yields their base URLs once every one answers /healthz."""
-    env = {**os.environ, "DATABASE_URL": url, "KEY_DIR": str(KEY_DIR), "ENV": "development"}
+    env = {**os.environ, "DATABASE_URL": url, "KEY_DIR": str(KEY_DIR), "GENERATE_KEYS": "true"}
     started: list[tuple[subprocess.Popen, str, Path]] = []
     try:
         for _ in range(count):
@@ -91,7 +90,7 @@ def deployment():
     """A migrated scratch database, an administrator's token, and two API processes on it."""
     with scratch_database("scale_out") as url:
         migrate(url)
-        keyring = KeyRing(Settings(database_url=url, key_dir=KEY_DIR))  # the processes share this key
+        keyring = KeyRing(make_settings(url, key_dir=KEY_DIR))  # the processes share this key
         _, admin = account(url, SimpleNamespace(state=SimpleNamespace(keyring=keyring)), Role.admin)
         with api_processes(url, 2) as bases:
             yield bases, admin

@@ -13,8 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from api.main import create_app
-from domain.settings import Settings
-from tests.conftest import _TMP, migrate, scratch_database
+from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import http_client, serving
 
 GUESSES = 16
@@ -28,7 +27,7 @@ def url() -> Iterator[str]:
 
 
 def test_parallel_guesses_get_the_free_attempts_and_the_waits_no_more(url: str) -> None:
-    settings = Settings(database_url=url, key_dir=_TMP / "keys")
+    settings = make_settings(url)
     with serving(create_app(settings)) as base, http_client(base + "/api/v1", timeout=60) as c:
 
         def guess(_: int) -> int:

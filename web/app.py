@@ -21,4 +21,4 @@ def install(app: FastAPI) -> None:
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     errors.install(app)
-    app.add_middleware(SecurityHeaders, production=app.state.settings.is_production)
+    app.add_middleware(SecurityHeaders, hsts=not app.state.settings.plain_http)

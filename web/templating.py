@@ -96,6 +96,6 @@ def finish(request: Request, visitor: Visitor, response: Any) -> None:
             visitor.form_token,
             httponly=True,
             samesite="strict",
-            secure=settings.is_production,
+            secure=not settings.plain_http,
             path="/",
         )

@@ -2,7 +2,7 @@
 or a visitor, the page's language, and the form token (CSRF) every state-changing request carries.
 
 - The session cookie holds a random token (only its hash is stored); HttpOnly, SameSite=Lax,
-  Secure (and the __Host- prefix) when ENV=production.
+  Secure with the __Host- prefix unless PLAIN_HTTP opens plain HTTP (make run, the tests).
 - Signed in, the form token is the session's own; before sign-in it is a random value in a
   cookie of its own (login CSRF), compared with the form field: a double submit.
 - A POST without the right token is refused (403) before anything runs."""
@@ -40,11 +40,11 @@ class FormRefused(Exception):
 
 
 def session_cookie(settings: Settings) -> str:
-    return "__Host-tadrib_session" if settings.is_production else "tadrib_session"
+    return "tadrib_session" if settings.plain_http else "__Host-tadrib_session"
 
 
 def form_cookie(settings: Settings) -> str:
-    return "__Host-tadrib_form" if settings.is_production else "tadrib_form"
+    return "tadrib_form" if settings.plain_http else "__Host-tadrib_form"
 
 
 @dataclass

@@ -119,7 +119,7 @@ async def create_calendar_feed(
     data: FeedCreate, request: Request, response: Response, db: DbSession, principal: Account
 ) -> FeedCreated:
     feed, secret = await feeds.create_feed(
-        db, principal=principal, data=data, secret_key=request.app.state.settings.secret_key
+        db, principal=principal, data=data, secret_key=request.app.state.keyring.secret_key
     )
     response.headers["Cache-Control"] = "no-store"  # the secret URL: no cache, nor the Idempotency-Key store, keeps it
     url = absolute_url(request, request.app.url_path_for("get_secret_calendar_feed", secret=secret))
@@ -163,5 +163,5 @@ async def revoke_calendar_feed(feed_id: uuid.UUID, db: DbSession, principal: Acc
 async def get_secret_calendar_feed(
     secret: str, request: Request, db: DbSession, if_none_match: IfNoneMatch = None
 ) -> Response:
-    body = await feeds.secret_calendar(db, secret=secret, secret_key=request.app.state.settings.secret_key)
+    body = await feeds.secret_calendar(db, secret=secret, secret_key=request.app.state.keyring.secret_key)
     return _ics(body, if_none_match)

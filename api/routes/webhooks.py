@@ -12,6 +12,7 @@ from api.urls import absolute_url
 from domain.auth.policy import WEBHOOKS_MANAGE
 from domain.auth.principal import Principal
 from domain.pagination import Page
+from domain.settings import IPNetwork
 from domain.webhooks import service
 from domain.webhooks.models import WebhookSubscription
 from domain.webhooks.schemas import (
@@ -40,8 +41,8 @@ DELIVERY_DOC = (
 )
 
 
-def _allow_private(request: Request) -> bool:
-    return request.app.state.settings.private_webhook_targets
+def _allowed_networks(request: Request) -> tuple[IPNetwork, ...]:
+    return request.app.state.settings.webhook_networks
 
 
 @router.get(
@@ -66,16 +67,18 @@ async def list_webhooks(
     status_code=201,
     operation_id="create_webhook",
     summary="Subscribe an endpoint to events",
-    description="The `whsec_` secret is in this answer only. URLs on loopback, private or link-local addresses "
-    "(the host name resolved, every address checked) are refused with 422 unless the server allows them "
-    "(development does). It receives the events that follow its creation. " + DELIVERY_DOC,
+    description="The `whsec_` secret is in this answer only. The URL's host is resolved and every address must be "
+    "public (an IPv4 address inside a 6to4, Teredo or NAT64 one too), else 422: loopback, private, shared, "
+    "link-local and cloud metadata addresses are refused, unless the server opens a network for internal "
+    "receivers (`WEBHOOK_ALLOWED_NETWORKS`; never link-local or metadata addresses). Each delivery checks again and "
+    "connects to the address it checked. It receives the events that follow its creation. " + DELIVERY_DOC,
     responses=problems(),
 )
 async def create_webhook(
     data: WebhookCreate, request: Request, response: Response, db: DbSession, principal: Manager
 ) -> WebhookCreated:
     subscription, secret = await service.create_webhook(
-        db, principal=principal, data=data, allow_private=_allow_private(request)
+        db, principal=principal, data=data, allowed_networks=_allowed_networks(request)
     )
     response.headers["Cache-Control"] = "no-store"  # the secret: no cache, nor the Idempotency-Key store, keeps it
     response.headers["Location"] = absolute_url(request, f"/api/v1/webhooks/{subscription.id}")
@@ -123,7 +126,7 @@ async def update_webhook(
         webhook_id=webhook_id,
         data=data,
         expected_version=version,
-        allow_private=_allow_private(request),
+        allowed_networks=_allowed_networks(request),
     )
     set_etag(response, subscription.version)
     return subscription
@@ -169,8 +172,8 @@ async def rotate_webhook_secret(
     response_model=Page[DeliveryRead],
     operation_id="list_webhook_deliveries",
     summary="The delivery log of a subscription",
-    description="Each delivery (one event) with every attempt: time, HTTP status, duration and the first bytes of "
-    "the answer, or the error.",
+    description="Each delivery (one event) with every attempt: time, HTTP status, duration, or why it failed in "
+    "a word (timeout, connect-failed...). Nothing of the answer's body is kept or shown.",
     responses=problems(404),
 )
 async def list_webhook_deliveries(

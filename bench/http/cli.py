@@ -43,7 +43,9 @@ def _app_paths(url: str, key_dir: Path) -> set[str]:
     from api.main import create_app
     from domain.settings import Settings
 
-    app = create_app(Settings(database_url=url, key_dir=key_dir, bench_ceiling=True), check_schema=False)
+    app = create_app(
+        Settings(database_url=url, key_dir=key_dir, generate_keys=True, bench_ceiling=True), check_schema=False
+    )
     paths = set(app.openapi()["paths"]) | {getattr(r, "path", "") for r in app.routes}
     outside = {p for s in SCENARIOS for p in s.needs if p not in paths and "{" not in p}
     with TestClient(app) as client:
@@ -135,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{database}: migrated, seeded and prepared in {time.perf_counter() - t0:.0f} s", flush=True)
             key_dir = scratch / "keys"
             app_paths = _app_paths(url, key_dir)
-            env = {"DATABASE_URL": url, "KEY_DIR": str(key_dir), "ENV": "development"}
+            env = {"DATABASE_URL": url, "KEY_DIR": str(key_dir), "GENERATE_KEYS": "true"}
             try:
                 for run, n in enumerate(workers):
                     report["runs"].append(

@@ -1,4 +1,5 @@
-"""The one module that makes and checks JWTs (python-jose, RS256 only) and publishes the JWKS.
+"""The one module that makes and checks JWTs (python-jose, RS256 only) and publishes the JWKS,
+and that holds the server's keys: the signing key and SECRET_KEY.
 
 Access tokens and signed credentials (certificates) both use these keys; the `kid` header names
 the key, and verification always pins the algorithm and requires exp, iat, sub, iss and aud. A
@@ -11,9 +12,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import secrets
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -102,33 +105,42 @@ def _public_pem(private_pem: str) -> str:
     )
 
 
-def _development_key(key_dir: Path) -> str:
-    """Generated on first run and kept outside the repository, readable by the owner only."""
-    path = key_dir / "signing-key.pem"
+def _kept(path: Path, make: Callable[[], bytes]) -> str:
+    """The file's text, made on first run (GENERATE_KEYS): outside the repository, readable by
+    the owner only, written atomically so that concurrent first runs end with one value."""
     if not path.exists():
-        key_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        tmp.write_bytes(pem)
+        tmp.write_bytes(make())
         tmp.chmod(0o600)
-        tmp.replace(path)  # atomic: concurrent first runs end with one key
+        tmp.replace(path)
     return path.read_text()
+
+
+def _new_private_pem() -> bytes:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def _new_secret() -> bytes:
+    return secrets.token_urlsafe(48).encode()
 
 
 class KeyRing:
     """The signing key and the public keys still accepted (for rotation)."""
 
     def __init__(self, settings: Settings):
-        settings.check_production_ready()
+        settings.check_keys()  # configured, or GENERATE_KEYS: made below
         if settings.jwt_private_key:
             private_pem = settings.jwt_private_key
         elif settings.jwt_private_key_file:
             private_pem = Path(settings.jwt_private_key_file).read_text()
         else:
-            private_pem = _development_key(settings.key_dir)
+            private_pem = _kept(settings.key_dir / "signing-key.pem", _new_private_pem)
+        # The HMAC secret of opaque tokens (secret calendar-feed URLs).
+        self.secret_key = settings.secret_key or _kept(settings.key_dir / "secret-key", _new_secret)
         public_pem = _public_pem(private_pem)
         self.signing = KeyPair(_thumbprint(public_pem), private_pem, public_pem)
         # Parsed once: loading a PEM private key checks the RSA key (tens of milliseconds), which

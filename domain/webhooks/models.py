@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, Entity, utcnow
@@ -23,6 +23,20 @@ class DeliveryStatus(StrEnum):
     delivering = "delivering"  # claimed by a worker until lease_until
     succeeded = "succeeded"
     failed = "failed"  # every retry of the schedule failed; a replay or re-enabling queues it again
+
+
+class AttemptError(StrEnum):
+    """Why an attempt failed, in a few fixed words: never the answer's body or an exception's text,
+    which would let a subscriber read what its URL reaches (server-side request forgery)."""
+
+    target_refused = "target-refused"  # the host is not, or no longer, an address webhooks may reach
+    timeout = "timeout"  # no complete answer within WEBHOOK_TIMEOUT_SECONDS
+    connect_failed = "connect-failed"  # no connection (refused, unreachable)
+    tls_failed = "tls-failed"  # the TLS handshake or the certificate check failed
+    invalid_response = "invalid-response"  # the answer was not valid HTTP, or the connection broke
+    redirect_not_followed = "redirect-not-followed"  # a 3xx: redirects are never followed
+    event_gone = "event-gone"  # not sent: the event is no longer kept, or no longer visible to the owner
+    failed = "failed"  # anything else
 
 
 class WebhookSubscription(Entity):
@@ -88,6 +102,6 @@ class WebhookAttempt(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     status_code: Mapped[int | None] = mapped_column(Integer)
     duration_ms: Mapped[int] = mapped_column(Integer)
-    response_excerpt: Mapped[str | None] = mapped_column(Text)
+    # An AttemptError (none: an answer came; status_code says which). No part of the answer is kept.
     error: Mapped[str | None] = mapped_column(String(500))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -95,8 +95,11 @@ async def dispatch(session: AsyncSession, *, batch: int = 500) -> int:
     return queued
 
 
-async def claim(session: AsyncSession, *, limit: int, lease_seconds: float) -> tuple[uuid.UUID, list[WebhookDelivery]]:
-    """Take up to `limit` due deliveries of enabled endpoints for a lease."""
+async def claim(
+    session: AsyncSession, *, limit: int, lease_seconds: float, skip: Collection[uuid.UUID] = ()
+) -> tuple[uuid.UUID, list[WebhookDelivery]]:
+    """Take up to `limit` due deliveries of enabled endpoints for a lease, none of the `skip`
+    subscriptions (those the worker is still sending to)."""
     now = utcnow()
     due = or_(
         and_(D.status == DeliveryStatus.pending, D.next_attempt_at <= now),
@@ -109,6 +112,8 @@ async def claim(session: AsyncSession, *, limit: int, lease_seconds: float) -> t
         .order_by(D.next_attempt_at, D.id)
         .limit(limit)
     )
+    if skip:
+        stmt = stmt.where(D.subscription_id.not_in(skip))
     if feed.is_postgres(session):
         stmt = stmt.with_for_update(of=D, skip_locked=True)
     deliveries = list(await session.scalars(stmt))

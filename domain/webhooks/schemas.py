@@ -8,11 +8,16 @@ from pydantic import Field, StringConstraints, model_validator
 
 from domain.events.catalogue import EventTypeName
 from domain.schemas import EntityRead, InputModel, Instant, PatchModel, ReadModel
+from domain.webhooks.models import AttemptError
 
 WebhookUrl = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=8, max_length=2000, pattern=r"^https?://[^\s]+$"),
-    Field(description="http(s) URL that receives POSTs; internal addresses are refused outside development"),
+    Field(
+        description="http(s) URL that receives POSTs. Every address its host resolves to must be public "
+        "(internal, link-local and cloud metadata addresses are refused, IPv4 inside 6to4, Teredo and NAT64 "
+        "addresses too), unless the server's WEBHOOK_ALLOWED_NETWORKS opens a network"
+    ),
 ]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 EventTypes = Annotated[list[EventTypeName], Field(max_length=50, description="the types to receive; empty: every type")]
@@ -60,10 +65,14 @@ class SecretRotated(ReadModel):
 
 class AttemptRead(ReadModel):
     at: datetime
-    status_code: int | None
+    status_code: int | None = Field(description="the answer's HTTP status; none when no answer came")
     duration_ms: int
-    response_excerpt: str | None = Field(description="the first bytes of the answer")
-    error: str | None
+    error: AttemptError | None = Field(
+        description="why the attempt failed, when it did without a status or with a 3xx: target-refused (the host "
+        "is not, or no longer, an address webhooks may reach), timeout, connect-failed, tls-failed, "
+        "invalid-response, redirect-not-followed, event-gone (not sent: no longer kept or visible), failed. "
+        "Nothing of the answer's body is kept."
+    )
 
 
 class DeliveryRead(ReadModel):

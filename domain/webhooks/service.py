@@ -5,6 +5,7 @@ while. Re-enabling an endpoint, a replay of a time range or a redelivery queue w
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.events import feed
 from domain.events.models import OutboxEvent
 from domain.pagination import Paged, paginate
+from domain.settings import IPNetwork
 from domain.webhooks import queue, targets
 from domain.webhooks.models import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
 from domain.webhooks.owners import owner_principal
@@ -71,10 +73,11 @@ async def _feed_end(session: AsyncSession) -> feed.Position:
 
 
 async def create_webhook(
-    session: AsyncSession, *, principal: Principal, data: WebhookCreate, allow_private: bool
+    session: AsyncSession, *, principal: Principal, data: WebhookCreate, allowed_networks: Sequence[IPNetwork]
 ) -> tuple[WebhookSubscription, str]:
+    """`allowed_networks`: what the settings open besides public addresses (WEBHOOK_ALLOWED_NETWORKS)."""
     authorize(principal, WEBHOOKS_MANAGE)
-    await targets.check_target(data.url, allow_private=allow_private)
+    await targets.check_target(data.url, allowed=allowed_networks)
     secret = new_secret()
     seq, position = await _feed_end(session)
     subscription = WebhookSubscription(
@@ -108,13 +111,13 @@ async def update_webhook(
     webhook_id: uuid.UUID,
     data: WebhookUpdate,
     expected_version: int | None,
-    allow_private: bool,
+    allowed_networks: Sequence[IPNetwork],
 ) -> WebhookSubscription:
     subscription = await get_webhook(session, principal=principal, webhook_id=webhook_id)
     check_version(subscription, expected_version)
     changes = data.changes()
     if "url" in changes:
-        await targets.check_target(changes["url"], allow_private=allow_private)
+        await targets.check_target(changes["url"], allowed=allowed_networks)
     enable = changes.pop("enabled", None)
     audited: dict[str, tuple[Any, Any]] = {}
     for field, value in changes.items():

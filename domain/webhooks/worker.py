@@ -1,34 +1,51 @@
-"""The delivery worker: dispatch, claim, send (signed, concurrently), record; round after round
-until told to stop. Sends happen outside any transaction; each step's transaction is short."""
+"""The delivery worker: dispatch, claim, send (signed), record; round after round until told to
+stop. Sends happen outside any transaction; each step's transaction is short.
+
+Endpoints run independently: the deliveries a round claims for one subscription form a lane, a
+task of its own that sends them concurrently (sending.py) and records them in one transaction as
+soon as they are done. Meanwhile the next rounds claim work for the other subscriptions only (a
+subscription with a running lane is skipped), so a slow receiver holds up its own deliveries and
+no one else's."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
+import ssl
 import time
 import uuid
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
 
+import httpcore
 import httpx
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db import Sessions, utcnow
+from domain.db import utcnow
 from domain.events import feed
 from domain.events.models import OutboxEvent
+from domain.events.schemas import EventRead
 from domain.settings import Settings
-from domain.webhooks import queue, signing, targets
-from domain.webhooks.models import DeliveryStatus, SubscriptionStatus, WebhookAttempt, WebhookSubscription
+from domain.webhooks import pinning, queue, sending
+from domain.webhooks.models import (
+    AttemptError,
+    DeliveryStatus,
+    SubscriptionStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from domain.webhooks.owners import owner_principal
 
 log = logging.getLogger("tadrib.worker")
-EXCERPT_BYTES = 500
 PRUNE_EVERY_S = 600
+LEASE_MARGIN_S = 2  # beyond the timeout: to prepare the sends and record them
+BUSY_POLL_S = 0.25  # how often, at most, a worker whose lanes are running looks for other endpoints' work
 
 
 @dataclass
@@ -36,49 +53,49 @@ class Job:
     delivery_id: uuid.UUID
     subscription_id: uuid.UUID
     attempts: int
-    url: str = ""
-    secrets: list[str] = field(default_factory=list)
-    msg_id: str = ""
-    body: bytes = b""
-    missing: str | None = None  # why it cannot be sent (the event expired)
-
-
-@dataclass
-class Outcome:
-    status_code: int | None
-    duration_ms: int
-    excerpt: str | None
-    error: str | None
-    retry_after: float | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-        except (TypeError, ValueError):
-            return None
+    url: str
+    send: sending.Send
+    missing: bool = False  # not sent: the event is no longer kept, or no longer visible to the owner
 
 
 class Worker:
-    def __init__(self, engine: AsyncEngine, settings: Settings, *, name: str = "worker"):
-        self.engine, self.settings, self.name = engine, settings, name
-        self.sessions = Sessions(engine)
-        # A lease outlasts any send (bounded by the timeout, in total) with room to record it: no two
+    """`async with Worker(...) as worker: await worker.run(stop)`; or round() and settle() by hand."""
+
+    def __init__(
+        self,
+        sessions: Callable[[], AsyncSession],
+        settings: Settings,
+        *,
+        name: str = "worker",
+        network: httpcore.AsyncNetworkBackend | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ):
+        self.sessions, self.settings, self.name = sessions, settings, name
+        # A lease outlasts a lane (bounded by the timeout, in total) with room to record it: no two
         # workers ever hold one delivery at once.
-        self.lease = max(settings.webhook_lease_seconds, settings.webhook_timeout_seconds + 2)
+        self.lease = max(settings.webhook_lease_seconds, settings.webhook_timeout_seconds + LEASE_MARGIN_S)
         self.delivered = 0
         self._last_prune = 0.0
+        self._lanes: dict[uuid.UUID, asyncio.Task[None]] = {}
+        self._network, self._ssl_context = network, ssl_context
+        self._client: httpx.AsyncClient | None = None
 
-    async def _prepare(self, session: AsyncSession, deliveries: list[Any]) -> list[Job]:
+    async def __aenter__(self) -> Self:
+        self._client = pinning.pinned_client(
+            timeout=self.settings.webhook_timeout_seconds,
+            ssl_context=self._ssl_context or httpx.create_ssl_context(),
+            network=self._network,
+        )
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.settle()
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def _prepare(self, session: AsyncSession, deliveries: list[WebhookDelivery]) -> list[Job]:
         subscriptions = {
             s.id: s
             for s in await session.scalars(
@@ -107,7 +124,8 @@ class Worker:
                 )
                 shown = [e for e in present if e.id in seen]
                 for env in await feed.envelopes(session, principal=owner, events=shown):
-                    bodies[env["id"]] = json.dumps(env, default=str, separators=(",", ":")).encode()
+                    # The feed's own schema writes the body (RFC 3339 times, as published).
+                    bodies[env["id"]] = EventRead.model_validate(env).model_dump_json().encode()
             secrets = [subscription.secret]
             if (
                 subscription.previous_secret
@@ -116,49 +134,19 @@ class Worker:
             ):
                 secrets.append(subscription.previous_secret)
             for d in mine:
-                job = Job(d.id, sub_id, d.attempts, url=subscription.url, secrets=secrets, msg_id=str(d.event_id))
-                if d.event_id in bodies:
-                    job.body = bodies[d.event_id]
-                else:
-                    job.missing = "the event is no longer kept or no longer visible to the subscription's owner"
-                jobs.append(job)
+                send = sending.Send(str(d.event_id), bodies.get(d.event_id, b""), secrets)
+                jobs.append(Job(d.id, sub_id, d.attempts, subscription.url, send, missing=d.event_id not in bodies))
         return jobs
-
-    async def _send(self, client: httpx.AsyncClient, job: Job) -> Outcome:
-        started = time.monotonic()
-        try:
-            await targets.check_target(job.url, allow_private=self.settings.private_webhook_targets)
-            headers = signing.headers(job.secrets, job.msg_id, int(time.time()), job.body)
-            response = await asyncio.wait_for(
-                client.post(job.url, content=job.body, headers=headers), timeout=self.settings.webhook_timeout_seconds
-            )
-            excerpt = response.content[:EXCERPT_BYTES].decode("utf-8", "replace")
-            duration = int((time.monotonic() - started) * 1000)
-            error = None
-            if 300 <= response.status_code < 400:
-                error = "redirects are not followed: a 3xx counts as a failure"
-            return Outcome(
-                response.status_code, duration, excerpt, error, _retry_after(response.headers.get("retry-after"))
-            )
-        except Exception as exc:  # a refused target, a timeout, a reset: all are failed attempts
-            return Outcome(None, int((time.monotonic() - started) * 1000), None, f"{type(exc).__name__}: {exc}"[:500])
 
     async def _record(
         self,
         session: AsyncSession,
         token: uuid.UUID,
         job: Job,
-        outcome: Outcome,
-        subscriptions: dict[uuid.UUID, WebhookSubscription | None],
+        outcome: sending.Outcome,
+        subscription: WebhookSubscription,
     ) -> None:
         now = utcnow()
-        if job.subscription_id not in subscriptions:  # locked once per round, not once per delivery
-            subscriptions[job.subscription_id] = await session.get(
-                WebhookSubscription, job.subscription_id, with_for_update=feed.is_postgres(session)
-            )
-        subscription = subscriptions[job.subscription_id]
-        if subscription is None:
-            return
         attempts = job.attempts + 1
         values: dict[str, Any]
         if outcome.ok:
@@ -185,7 +173,6 @@ class Worker:
                 at=now,
                 status_code=outcome.status_code,
                 duration_ms=outcome.duration_ms,
-                response_excerpt=outcome.excerpt,
                 error=outcome.error,
             )
         )
@@ -215,6 +202,37 @@ class Worker:
                 reason[:500],
             )
 
+    async def _lane(self, token: uuid.UUID, jobs: list[Job]) -> None:
+        """One subscription's claimed deliveries: sent, then recorded together."""
+        assert self._client is not None, "use the worker as an async context manager"
+        sendable = [j for j in jobs if not j.missing]
+        outcomes = dict.fromkeys((j.delivery_id for j in jobs), sending.Outcome(None, 0, AttemptError.event_gone))
+        if sendable:
+            sent = await sending.send_all(
+                self._client,
+                sendable[0].url,
+                [j.send for j in sendable],
+                allowed=self.settings.webhook_networks,
+                timeout=self.settings.webhook_timeout_seconds,
+            )
+            outcomes.update(zip((j.delivery_id for j in sendable), sent))
+        async with self.sessions() as session, session.begin():
+            subscription = await session.get(
+                WebhookSubscription, jobs[0].subscription_id, with_for_update=feed.is_postgres(session)
+            )
+            if subscription is None:  # deleted meanwhile: its deliveries went with it
+                return
+            for job in jobs:
+                await self._record(session, token, job, outcomes[job.delivery_id], subscription)
+
+    def _reap(self) -> None:
+        for sub_id, lane in list(self._lanes.items()):
+            if lane.done():
+                del self._lanes[sub_id]
+                if not lane.cancelled() and lane.exception() is not None:
+                    # The database going away, say: the claims come back after their lease.
+                    log.error("%s: recording deliveries failed", self.name, exc_info=lane.exception())
+
     async def _prune(self) -> None:
         if time.monotonic() - self._last_prune < PRUNE_EVERY_S:
             return
@@ -223,48 +241,62 @@ class Worker:
         async with self.sessions() as session, session.begin():
             await session.execute(delete(OutboxEvent).where(OutboxEvent.occurred_at < cutoff))
 
-    async def round(self, client: httpx.AsyncClient) -> int:
-        """One round; returns how many deliveries it attempted."""
+    async def round(self) -> int:
+        """Queue new events, claim the due deliveries of subscriptions without a running lane and
+        start their lanes; returns how many deliveries it claimed."""
+        self._reap()
         await self._prune()
         async with self.sessions() as session, session.begin():
             await queue.dispatch(session)
         async with self.sessions() as session, session.begin():
             token, deliveries = await queue.claim(
-                session, limit=self.settings.webhook_batch_size, lease_seconds=self.lease
+                session, limit=self.settings.webhook_batch_size, lease_seconds=self.lease, skip=set(self._lanes)
             )
             jobs = await self._prepare(session, deliveries) if deliveries else []
-        if not jobs:
-            return 0
-        missing = Outcome(None, 0, None, "not sent: the event is no longer kept or visible")
-        outcomes = await asyncio.gather(*(self._send(client, j) if not j.missing else _done(missing) for j in jobs))
-        async with self.sessions() as session, session.begin():
-            subscriptions: dict[uuid.UUID, WebhookSubscription | None] = {}
-            for job, outcome in zip(jobs, outcomes, strict=True):
-                await self._record(session, token, job, outcome, subscriptions)
+        lanes: dict[uuid.UUID, list[Job]] = {}
+        for job in jobs:
+            lanes.setdefault(job.subscription_id, []).append(job)
+        for sub_id, lane_jobs in lanes.items():
+            self._lanes[sub_id] = asyncio.create_task(self._lane(token, lane_jobs), name=f"{self.name}:{sub_id}")
         return len(jobs)
 
+    async def settle(self) -> None:
+        """Wait for every running lane to send and record."""
+        await asyncio.gather(*self._lanes.values(), return_exceptions=True)
+        self._reap()
+
+    async def _pause(self, stop: asyncio.Event) -> None:
+        """Until a lane finishes (its endpoint may have more), `stop`, or the poll interval (at
+        least BUSY_POLL_S while lanes run: their sends need the CPU more than rounds that look for
+        other endpoints' work)."""
+        stopping = asyncio.ensure_future(stop.wait())
+        poll = self.settings.webhook_poll_seconds
+        try:
+            await asyncio.wait(
+                [stopping, *self._lanes.values()],
+                timeout=max(poll, BUSY_POLL_S) if self._lanes else poll,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            stopping.cancel()
+
     async def run(self, stop: asyncio.Event, *, idle_exit: float | None = None) -> None:
-        """Rounds until `stop` is set (the current round finishes first: SIGTERM loses nothing).
+        """Rounds until `stop` is set (the lanes running then finish first: SIGTERM loses nothing).
         `idle_exit`: also stop after that many seconds with nothing to do (tests, bench)."""
         idle_since = time.monotonic()
-        timeout = httpx.Timeout(self.settings.webhook_timeout_seconds)
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        try:
             while not stop.is_set():
                 try:
-                    done = await self.round(client)
+                    claimed = await self.round()
                 except Exception:  # the database restarting, say: log, wait, go on; claims come back after their lease
                     log.exception("%s: delivery round failed", self.name)
-                    done = 0
-                if done:
+                    claimed = 0
+                if claimed or self._lanes:
                     idle_since = time.monotonic()
-                    continue
+                if claimed >= self.settings.webhook_batch_size:
+                    continue  # more may be due now; else the next round waits for a lane or the poll
                 if idle_exit is not None and time.monotonic() - idle_since > idle_exit:
                     return
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=self.settings.webhook_poll_seconds)
-                except TimeoutError:
-                    pass
-
-
-async def _done(outcome: Outcome) -> Outcome:
-    return outcome
+                await self._pause(stop)
+        finally:
+            await self.settle()

@@ -15,7 +15,7 @@ from starlette.convertors import UUIDConvertor
 
 from api.main import create_app
 from domain.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_settings
 from tests.problems import assert_problem
 from web.routes import ROUTERS
 
@@ -36,7 +36,7 @@ SCIM_PATHS = {
 # Served by the route table but by no method: the offline docs' static files (a mount).
 NOT_ROUTED_BY_METHOD = {"/static-offline-docs", "/static"}
 
-APP = create_app(Settings(database_url="sqlite:///:memory:"), check_schema=False)
+APP = create_app(make_settings("sqlite:///:memory:"), check_schema=False)
 
 
 def _templates() -> dict[str, set[str]]:

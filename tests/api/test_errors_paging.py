@@ -169,7 +169,7 @@ def test_page_sizes_are_the_settings():
     code = (
         "import json; from fastapi.testclient import TestClient; from api.main import create_app; "
         "from domain.settings import Settings; "
-        "app = create_app(Settings(database_url='sqlite:///:memory:'), check_schema=False); "
+        "app = create_app(Settings(database_url='sqlite:///:memory:', generate_keys=True), check_schema=False); "
         "limit = next(p for p in app.openapi()['paths']['/api/v1/programmes']['get']['parameters'] "
         "if p['name'] == 'limit'); "
         "print(json.dumps(limit['schema']))"

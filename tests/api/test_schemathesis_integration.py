@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from api.main import create_app
 from domain.auth.models import User
 from domain.auth.principal import Role
-from tests.conftest import _TMP, DATABASE_URL, TestSessions
+from tests.conftest import _TMP, DATABASE_URL, TestSessions, make_settings
 from tests.need_to_know_guard import NeedToKnowGuard
 
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_TMP / "hypothesis"))
@@ -52,7 +52,7 @@ CONFIG = schemathesis.Config.from_dict(
 )
 
 APP = create_app(
-    __import__("domain.settings", fromlist=["Settings"]).Settings(database_url=DATABASE_URL, key_dir=_TMP / "keys"),
+    make_settings(DATABASE_URL),
     check_schema=False,
 )
 APP.state.sessions = TestSessions()

@@ -39,7 +39,7 @@ from domain.programmes.schemas import ProgrammeCreate
 from domain.programmes.service import create_programme
 from domain.settings import Settings
 from tests.api.catalogue_data import ARRANGER, cycle_body, module_body
-from tests.conftest import _TMP, ROOT, migrate, scratch_database
+from tests.conftest import _TMP, ROOT, make_settings, migrate, scratch_database
 from tests.servers import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -165,7 +165,7 @@ def browser_database() -> Iterator[str]:
 @pytest.fixture(scope="session")
 async def site(browser_database: str) -> AsyncIterator[SimpleNamespace]:
     world = await _arrange(browser_database)
-    settings = Settings(database_url=browser_database, key_dir=_TMP / "keys")
+    settings = make_settings(browser_database)
     app = create_app(settings)
     token, _ = app.state.keyring.issue_access_token(subject=f"user:{world.admin_id}", claims={"role": "admin", "cv": 1})
     with serving(app) as base:

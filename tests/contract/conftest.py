@@ -23,9 +23,8 @@ from api.main import create_app
 from domain.auth.models import User
 from domain.auth.service import user_token
 from domain.db import is_sqlite, sync_url
-from domain.settings import Settings
 from seeds.__main__ import run as run_seeds
-from tests.conftest import _TMP, DATABASE_URL, TestSessions, migrate, reset_database
+from tests.conftest import _TMP, DATABASE_URL, TestSessions, make_settings, migrate, reset_database
 from tests.need_to_know_guard import NeedToKnowGuard
 
 
@@ -38,7 +37,7 @@ def _contract_url() -> str:
 
 CONTRACT_URL = _contract_url()
 # Built at import: schemathesis needs the app before it collects the operations.
-CONTRACT_APP = create_app(Settings(database_url=CONTRACT_URL, key_dir=_TMP / "keys"), check_schema=False)
+CONTRACT_APP = create_app(make_settings(CONTRACT_URL), check_schema=False)
 CONTRACT_APP.state.sessions = TestSessions()
 DEMO_ACCOUNTS = {"admin": "admin", "focal_point": "focal.moi"}
 TOKENS: dict[str, str] = {}  # filled by contract_tokens, for the stateful tests (unittest classes)

@@ -121,6 +121,8 @@ class _Walk(schema.as_state_machine()):  # type: ignore[misc]
 
     def get_call_kwargs(self, case):
         point_at_demo_records(case)
+        if dropped_authorization(case):  # the negative case is the missing token: sent as generated
+            return {}
         return {"headers": {"Authorization": f"Bearer {TOKENS[self.role]}"}}
 
 

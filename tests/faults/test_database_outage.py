@@ -29,8 +29,7 @@ from sqlalchemy.engine import make_url
 from api.main import create_app
 from domain.auth.principal import Role
 from domain.db import is_sqlite, sync_url
-from domain.settings import Settings
-from tests.conftest import _TMP, DATABASE_URL, migrate, scratch_database
+from tests.conftest import DATABASE_URL, make_settings, migrate, scratch_database
 from tests.servers import account, http_client, serving
 
 pytestmark = [
@@ -53,7 +52,7 @@ def scratch_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def world(scratch_url: str) -> Iterator[dict]:
     migrate(scratch_url)
-    app = create_app(Settings(database_url=scratch_url, key_dir=_TMP / "keys"))
+    app = create_app(make_settings(scratch_url))
     _, headers = account(scratch_url, app, Role.admin)
     with serving(app) as base:
         with http_client(base + "/api/v1", headers=headers, timeout=60) as c:

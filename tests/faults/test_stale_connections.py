@@ -16,8 +16,7 @@ from sqlalchemy.engine import make_url
 from api.main import create_app
 from domain.auth.principal import Role
 from domain.db import is_sqlite, sync_url
-from domain.settings import Settings
-from tests.conftest import _TMP, DATABASE_URL, migrate, scratch_database
+from tests.conftest import DATABASE_URL, make_settings, migrate, scratch_database
 from tests.servers import account, http_client, serving
 
 pytestmark = pytest.mark.skipif(is_sqlite(DATABASE_URL), reason="SQLite is embedded: no server connection can die")
@@ -48,7 +47,7 @@ def terminate_backends(url: str) -> int:
 
 
 def test_requests_after_the_backends_are_terminated_answer_200(scratch_url: str) -> None:
-    app = create_app(Settings(database_url=scratch_url, key_dir=_TMP / "keys"))
+    app = create_app(make_settings(scratch_url))
     _, headers = account(scratch_url, app, Role.admin)
     with serving(app) as base, http_client(base + "/api/v1", headers=headers, timeout=30) as c:
 

@@ -3,8 +3,7 @@
 import httpx
 
 from api.main import create_app
-from domain.settings import Settings
-from tests.conftest import _TMP
+from tests.conftest import make_settings
 
 
 async def _get(app, path: str) -> httpx.Response:
@@ -13,12 +12,12 @@ async def _get(app, path: str) -> httpx.Response:
 
 
 async def test_the_ceiling_route_is_off_by_default(tmp_path):
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", key_dir=_TMP / "keys"), check_schema=False)
+    app = create_app(make_settings(f"sqlite:///{tmp_path / 'x.db'}"), check_schema=False)
     assert (await _get(app, "/bench/ceiling")).status_code == 404
 
 
 async def test_the_ceiling_route_answers_constant_json_outside_the_schema(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", key_dir=_TMP / "keys", bench_ceiling=True)
+    settings = make_settings(f"sqlite:///{tmp_path / 'x.db'}", bench_ceiling=True)
     app = create_app(settings, check_schema=False)
     r = await _get(app, "/bench/ceiling")
     assert r.status_code == 200 and r.json() == {"status": "ok", "service": "tadrib"}

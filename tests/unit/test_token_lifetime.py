@@ -16,7 +16,7 @@ YEAR = 365 * 24 * 3600
 @pytest.fixture(scope="module")
 def keyring(tmp_path_factory: pytest.TempPathFactory) -> KeyRing:
     key_dir: Path = tmp_path_factory.mktemp("keys")
-    return KeyRing(Settings(key_dir=key_dir, access_token_minutes=30))
+    return KeyRing(Settings(key_dir=key_dir, generate_keys=True, access_token_minutes=30))
 
 
 def signed(keyring: KeyRing, **claims: object) -> str:
@@ -76,8 +76,8 @@ def test_an_iat_that_is_not_a_number_is_refused(keyring: KeyRing, value: object)
 
 def test_a_shorter_configured_lifetime_refuses_tokens_issued_under_a_longer_one(tmp_path: Path) -> None:
     """Lowering ACCESS_TOKEN_MINUTES ends the longer tokens still in circulation."""
-    long_lived = KeyRing(Settings(key_dir=tmp_path, access_token_minutes=60))
-    short_lived = KeyRing(Settings(key_dir=tmp_path, access_token_minutes=15))  # the same key pair
+    long_lived = KeyRing(Settings(key_dir=tmp_path, generate_keys=True, access_token_minutes=60))
+    short_lived = KeyRing(Settings(key_dir=tmp_path, generate_keys=True, access_token_minutes=15))  # the same key pair
     token, _ = long_lived.issue_access_token(subject="user:x", claims={}, now=datetime.now(UTC) - timedelta(minutes=1))
     assert long_lived.decode(token)["sub"] == "user:x"
     with pytest.raises(InvalidToken, match="lifetime"):

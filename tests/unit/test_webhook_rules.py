@@ -1,4 +1,4 @@
-"""Webhook rules without a database: the retry schedule, Retry-After, target addresses, signing."""
+"""Webhook rules without a database: the retry schedule, Retry-After, signing (targets: test_webhook_targets)."""
 
 import time
 from datetime import UTC, datetime, timedelta
@@ -9,7 +9,6 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from domain.settings import Settings
 from domain.webhooks.queue import next_attempt
 from domain.webhooks.signing import headers, new_secret
-from domain.webhooks.targets import forbidden_address, parse
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 SPEC = Settings().retry_delays
@@ -32,38 +31,6 @@ def test_retry_after_is_honoured_within_the_schedule():
     assert next_attempt(1, SPEC, retry_after=120, jitter=0, rand=0, now=NOW) == NOW + timedelta(seconds=120)
     assert next_attempt(1, SPEC, retry_after=10**9, jitter=0, rand=0, now=NOW) == NOW + timedelta(seconds=86400)
     assert next_attempt(3, SPEC, retry_after=1, jitter=0, rand=0, now=NOW) == NOW + timedelta(seconds=1800)
-
-
-@pytest.mark.parametrize(
-    "address",
-    [
-        "127.0.0.1",
-        "10.0.0.8",
-        "172.16.4.4",
-        "192.168.1.1",
-        "169.254.169.254",
-        "::1",
-        "fe80::1%eth0",
-        "::ffff:127.0.0.1",
-        "0.0.0.0",
-        "224.0.0.1",
-        "fc00::1",
-    ],
-)
-def test_internal_addresses_are_named(address):
-    assert forbidden_address(address)
-
-
-@pytest.mark.parametrize("address", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"])
-def test_public_addresses_pass(address):
-    assert forbidden_address(address) is None
-
-
-def test_urls_need_a_scheme_and_a_host():
-    assert parse("https://hr.example.org/hook") == ("hr.example.org", 443)
-    for bad in ("file:///etc/passwd", "https://", "http://u:p@host/"):
-        with pytest.raises(Exception, match="refused"):
-            parse(bad)
 
 
 def test_signatures_verify_with_standardwebhooks_one_per_secret():

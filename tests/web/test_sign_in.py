@@ -8,15 +8,18 @@ import re
 import uuid
 from datetime import timedelta
 
+import httpx
 from sqlalchemy import select, update
 
+from api.main import create_app
 from domain.auth.models import User, WebSession
 from domain.auth.passwords import hash_password
 from domain.auth.principal import Role
 from domain.auth.service import set_password
 from domain.auth.web_sessions import token_hash
 from domain.db import utcnow
-from tests.web.conftest import csrf_of
+from tests.conftest import make_settings
+from tests.web.conftest import Browser, csrf_of
 from web.headers import CSP
 
 PASSWORD = "correct-horse-battery"
@@ -59,6 +62,26 @@ async def test_signing_in_stores_a_hashed_session_and_sets_a_safe_cookie(visitor
     assert stored.token_hash == token_hash(token) and token not in stored.token_hash
     home = await visitor.get("/")
     assert home.status_code == 200 and f"Welcome, {user.username}" in home.text
+
+
+async def test_by_default_the_pages_assume_https(app, db):
+    """Closed by default: without PLAIN_HTTP the cookies are Secure with the __Host- prefix (a
+    browser refuses them over plain HTTP and from another subdomain) and HSTS is sent."""
+    user = await account(db)
+    closed = create_app(make_settings(app.state.settings.database_url, plain_http=False), check_schema=False)
+    closed.state.sessions = app.state.sessions  # the test's transaction
+    async with Browser(transport=httpx.ASGITransport(app=closed), base_url="https://test") as browser:
+        page = await browser.get("/sign-in")
+        assert page.headers["strict-transport-security"].startswith("max-age=")
+        assert re.match(
+            r"__Host-tadrib_form=[\w-]+; HttpOnly; Path=/; SameSite=strict; Secure$", page.headers["set-cookie"]
+        )
+        r = await sign_in(browser, user.username)
+        assert r.status_code == 303, r.text
+        assert re.match(
+            r"__Host-tadrib_session=[\w-]{43}; HttpOnly; Path=/; SameSite=lax; Secure$", r.headers["set-cookie"]
+        )
+        assert (await browser.get("/")).status_code == 200
 
 
 async def test_a_trainer_lands_on_my_sessions(visitor, db):

@@ -94,7 +94,7 @@ async def sign_in(
                 session_token,
                 httponly=True,
                 samesite="lax",
-                secure=settings.is_production,
+                secure=not settings.plain_http,
                 path="/",
             )
             response.headers["Cache-Control"] = "no-store"
@@ -158,5 +158,5 @@ async def switch_language(
         if changes:
             await preferences.update_preferences(db, principal=visitor.person, data=MeUpdate(**changes))
     if chosen:
-        response.set_cookie(LANGUAGE_COOKIE, chosen, samesite="lax", secure=request.app.state.settings.is_production)
+        response.set_cookie(LANGUAGE_COOKIE, chosen, samesite="lax", secure=not request.app.state.settings.plain_http)
     return response

@@ -231,12 +231,35 @@ async def test_client_credentials_with_basic_auth_and_scopes(client, anonymous):
     assert wider.status_code == 400 and wider.json()["error"] == "invalid_scope"
 
 
-async def test_production_refuses_to_start_without_keys(tmp_path):
+async def test_without_configured_keys_the_api_refuses_to_start(tmp_path):
+    """Closed by default: nothing set, no key is generated and no default secret is used."""
     from api.main import create_app
     from domain.settings import Settings
 
-    with pytest.raises(RuntimeError, match="JWT_PRIVATE_KEY"):
-        create_app(Settings(env="production", database_url="sqlite:///:memory:", key_dir=tmp_path), check_schema=False)
+    for missing in ({}, {"secret_key": "s" * 32}, {"jwt_private_key": "-----BEGIN PRIVATE KEY-----"}):
+        with pytest.raises(RuntimeError, match="JWT_PRIVATE_KEY" if "secret_key" in missing else "SECRET_KEY"):
+            create_app(
+                Settings(database_url="sqlite:///:memory:", key_dir=tmp_path, generate_keys=False, **missing),
+                check_schema=False,
+            )
+    assert not any(tmp_path.iterdir())  # nothing was generated
+    with pytest.raises(ValueError, match="at least 32 characters"):
+        Settings(secret_key="too-short")
+
+
+async def test_generated_keys_are_kept_for_the_owner_and_shared_by_every_start(tmp_path):
+    from domain.auth.tokens import KeyRing
+    from domain.settings import Settings
+
+    first, again = (KeyRing(Settings(key_dir=tmp_path / "keys", generate_keys=True)) for _ in range(2))
+    assert first.signing.kid == again.signing.kid and first.secret_key == again.secret_key
+    assert len(first.secret_key) >= 32
+    assert {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "keys").iterdir()} == {
+        "signing-key.pem": 0o600,
+        "secret-key": 0o600,
+    }
+    configured = KeyRing(Settings(key_dir=tmp_path / "keys", generate_keys=True, secret_key="c" * 40))
+    assert configured.secret_key == "c" * 40  # a configured secret wins
 
 
 async def test_a_cached_token_stops_working_when_the_password_changes(anonymous, account, app, db):

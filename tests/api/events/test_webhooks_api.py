@@ -1,8 +1,10 @@
-"""Webhook subscriptions through HTTP: the secret shown once, refusals of internal targets,
+"""Webhook subscriptions through HTTP: the secret shown once, refusals of internal targets (the
+app closed, as a deployment that sets nothing is, and opened as `make run` opens it),
 owners seeing only their own, rotation, pausing and re-enabling, redelivery and replay."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from contextlib import contextmanager
 
@@ -11,20 +13,26 @@ from sqlalchemy import select
 
 from domain.webhooks.models import DeliveryStatus, WebhookDelivery
 from tests.api.enrolment_data import agency, officer
+from tests.conftest import ROOT
 from tests.problems import assert_problem
 
-URL = "http://127.0.0.1:9/hook"
+URL = "http://93.184.215.14/hook"  # public: accepted, and never called (no worker runs on this database)
+MAKE_RUN = dict(
+    pair.split("=", 1)
+    for pair in re.search(r"^DEV_SETTINGS \?= (.*)$", (ROOT / "Makefile").read_text(), re.M).group(1).split()
+)
 
 
 @contextmanager
-def internal_targets_refused(app):
+def opened_as_make_run_opens(app):
+    """The app with the settings `make run` sets (the Makefile's DEV_SETTINGS)."""
     settings = app.state.settings
-    before = settings.webhook_allow_private_targets
-    settings.webhook_allow_private_targets = False
+    before = settings.webhook_allowed_networks
+    settings.webhook_allowed_networks = MAKE_RUN["WEBHOOK_ALLOWED_NETWORKS"]
     try:
         yield
     finally:
-        settings.webhook_allow_private_targets = before
+        settings.webhook_allowed_networks = before
 
 
 async def test_create_shows_the_secret_once(client):
@@ -38,38 +46,71 @@ async def test_create_shows_the_secret_once(client):
     assert body["secret"] not in str((await client.get("/webhooks")).json())
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "http://127.0.0.1/hook",
-        "http://localhost:8080/",
-        "http://10.1.2.3/x",
-        "http://192.168.0.10/",
-        "http://169.254.169.254/latest/meta-data",
-        "http://[::1]/",
-        "http://[fe80::1]/",
-        "http://0.0.0.0/",
-        "http://[::ffff:10.0.0.1]/",
-    ],
-)
-async def test_internal_targets_are_refused(app, client, url):
-    with internal_targets_refused(app):
-        r = await client.post("/webhooks", json={"url": url})
+INTERNAL = {
+    "http://10.0.0.1/hook": "a private address",
+    "http://192.168.0.10/": "a private address",
+    "http://169.254.169.254/latest/meta-data": "a cloud metadata address",
+    "http://100.100.100.200/latest/meta-data": "a cloud metadata address",
+    "http://[fd00:ec2::254]/": "a cloud metadata address",
+    "http://100.64.0.1/": "a shared (carrier-grade NAT) address",
+    "http://169.254.10.1/": "a link-local address",
+    "http://[fe80::1]/": "a link-local address",
+    "http://127.0.0.1/hook": "a loopback address",
+    "http://[::1]/": "a loopback address",
+    "http://0.0.0.0/": "the unspecified address",
+    "http://[::ffff:10.0.0.1]/": "a private address",
+    "http://[2002:a9fe:a9fe::1]/": "carries 169.254.169.254 (6to4), a cloud metadata address",
+    "http://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/": "carries 10.0.0.1 (Teredo client)",
+    "http://[64:ff9b::a00:1]/": "carries 10.0.0.1 (NAT64), a private address",
+    "http://[64:ff9b:1::a9fe:a9fe]/": "carries 169.254.169.254 (NAT64), a cloud metadata address",
+}
+
+
+@pytest.mark.parametrize("url", INTERNAL)
+async def test_internal_targets_are_refused_and_say_why(client, url):
+    r = await client.post("/webhooks", json={"url": url})
     body = assert_problem(r, 422, "/problems/webhook-url-refused")
-    assert body["errors"][0]["field"] == "url"
+    assert body["errors"][0]["field"] == "url" and INTERNAL[url] in body["errors"][0]["message"], body
     assert (await client.get("/webhooks")).json()["items"] == []  # nothing half-written
 
 
-async def test_public_targets_are_accepted_and_bad_urls_named(app, client):
-    with internal_targets_refused(app):
-        assert (await client.post("/webhooks", json={"url": "http://93.184.215.14/hook"})).status_code == 201
-        r = await client.post("/webhooks", json={"url": "ftp://93.184.215.14/x"})
-        assert r.status_code == 422
-        r = await client.post("/webhooks", json={"url": "http://user:pw@93.184.215.14/x"})
-        assert_problem(r, 422, "/problems/webhook-url-refused")
-        existing = (await client.get("/webhooks")).json()["items"][0]
-        r = await client.patch(f"/webhooks/{existing['id']}", json={"url": "http://127.0.0.1/"})
-        assert_problem(r, 422, "/problems/webhook-url-refused")
+async def test_a_name_that_resolves_to_an_internal_address_is_refused_without_telling_the_address(client):
+    r = await client.post("/webhooks", json={"url": "http://localhost:8080/hook"})  # 127.0.0.1 (and ::1)
+    body = assert_problem(r, 422, "/problems/webhook-url-refused")
+    assert body["errors"] == [{"field": "url", "message": "localhost does not resolve to public addresses only"}]
+    assert "127.0.0.1" not in r.text and "loopback" not in r.text  # the internal network's names stay untold
+
+
+async def test_what_make_run_opens_is_loopback_and_nothing_else(app, client):
+    with opened_as_make_run_opens(app):
+        for url in ("http://127.0.0.1:9/hook", "http://localhost:9/hook", "http://[::1]:9/hook"):
+            assert (await client.post("/webhooks", json={"url": url})).status_code == 201, url
+        for url in (
+            "http://10.0.0.1/",
+            "http://169.254.169.254/",
+            "http://100.100.100.200/",
+            "http://[2002:a9fe:a9fe::1]/",
+            "http://[2002:7f00:1::1]/",  # 6to4 around loopback: a relay's address, not this machine's
+        ):
+            assert_problem(await client.post("/webhooks", json={"url": url}), 422, "/problems/webhook-url-refused")
+
+
+async def test_public_targets_are_accepted_and_bad_urls_named(client):
+    for url in (
+        URL,
+        "https://93.184.215.14:8443/x",
+        "http://[64:ff9b::5db8:d70e]/nat64",
+        "http://[2002:5db8:d70e::1]/",
+    ):
+        assert (await client.post("/webhooks", json={"url": url})).status_code == 201, url
+    r = await client.post("/webhooks", json={"url": "ftp://93.184.215.14/x"})
+    assert r.status_code == 422
+    r = await client.post("/webhooks", json={"url": "http://user:pw@93.184.215.14/x"})
+    assert_problem(r, 422, "/problems/webhook-url-refused")
+    existing = (await client.get("/webhooks")).json()["items"][0]
+    r = await client.patch(f"/webhooks/{existing['id']}", json={"url": "http://169.254.169.254/"})
+    assert_problem(r, 422, "/problems/webhook-url-refused")
+    assert (await client.get(f"/webhooks/{existing['id']}")).json()["url"] == existing["url"]
 
 
 async def test_clients_manage_their_own_only(client, machine):
