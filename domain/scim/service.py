@@ -1,16 +1,17 @@
-"""The SCIM protocol service (scim2-server) with the two decisions we take on top of it."""
+"""The SCIM protocol service (scim2-server) with the decisions we take on top of it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from scim2_models import Context, Resource
+from scim2_models import Context, Resource, SearchRequest
 from scim2_server.conditions import Conditions
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
 from scim2_server.routing import Operation
 from scim2_server.service import ScimService
 
+from domain.scim.filters import check_filter_length
 from domain.scim.schema import PROVIDER, User
 
 
@@ -30,6 +31,10 @@ class OfficerScimService(ScimService):
         return self.resource_response(
             self.publish(base_url, resource), Context.RESOURCE_REPLACEMENT_RESPONSE, response_parameters
         )
+
+    def read_search(self, resource_types: list[Any], payload: Any) -> tuple[SearchRequest[Any], Any]:
+        check_filter_length(payload)  # GET's query and POST .search's body both come this way
+        return super().read_search(resource_types, payload)
 
     def is_public(self, request: ScimRequest) -> bool:
         """RFC 7644 §4: the ServiceProviderConfig may be read without credentials."""
