@@ -62,7 +62,7 @@ async def _feed(stdin: asyncio.StreamWriter, content: bytes) -> None:
         pass
 
 
-async def _answer(process: asyncio.subprocess.Process, cap: int) -> bytes | None:
+async def _answer(process: asyncio.subprocess.Process, cap: int) -> bytearray | None:
     """What the worker writes until it ends; None, and the worker killed, past `cap` bytes."""
     assert process.stdout
     answer = bytearray()
@@ -72,7 +72,7 @@ async def _answer(process: asyncio.subprocess.Process, cap: int) -> bytes | None
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             return None
-    return bytes(answer)
+    return answer  # json.loads reads a bytearray as it is: no copy
 
 
 async def _tail(stream: asyncio.StreamReader, keep: int = 4096) -> bytes:
@@ -83,7 +83,7 @@ async def _tail(stream: asyncio.StreamReader, keep: int = 4096) -> bytes:
     return tail
 
 
-async def _run_worker(content: bytes, file_format: str, limits: ParseLimits) -> tuple[int, bytes, bytes]:
+async def _run_worker(content: bytes, file_format: str, limits: ParseLimits) -> tuple[int, bytearray, bytes]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -116,7 +116,7 @@ async def _run_worker(content: bytes, file_format: str, limits: ParseLimits) -> 
             await process.wait()
 
 
-def _outcome(returncode: int, answer: bytes, errors: bytes, limits: ParseLimits) -> list[RawRow]:
+def _outcome(returncode: int, answer: bytearray, errors: bytes, limits: ParseLimits) -> list[RawRow]:
     if returncode == -signal.SIGXCPU:
         raise limits.too_large("seconds", f"Reading the file took longer than {limits.seconds:g} s of CPU.")
     if returncode < 0:  # killed: out of memory in C code that could not raise MemoryError
