@@ -127,3 +127,11 @@ def test_json_rows_within_limits():
     long = json.dumps({"rows": [{"external_id": "E-1", "note": "x" * 40_000}]}).encode()
     assert refused(long, "json").limit == "import_max_cell_chars"
     assert parse(json.dumps(rows).encode(), "json", LIMITS)[10].cells == {"external_id": "E-10"}
+
+
+def test_an_entity_expansion_bomb_in_a_sheet_is_refused_by_the_xml_parser():
+    entities = "".join(f'<!ENTITY e{n + 1} "{f"&e{n};" * 10}">' for n in range(9))
+    laughs = f'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY e0 "lol">{entities}]>'
+    cell = '<row r="1"><c r="A1" t="inlineStr"><is><t>&e9;</t></is></c></row>'
+    with pytest.raises(ImportFileError, match="amplification"):  # expat refuses 10**9 "lol"s
+        parse(workbook(laughs + sheet([cell])), "xlsx", LIMITS)
