@@ -27,6 +27,7 @@ STATUS = {
     e.Conflict: 409,
     e.RuleViolation: 422,
     e.InvalidInput: 422,
+    e.TooLarge: 413,
     e.PreconditionFailed: 412,
     e.Gone: 410,
     e.Unauthenticated: 401,

@@ -117,6 +117,9 @@ class IdempotencyMiddleware:
             content_type=_header(scope, b"content-type") or "",
             body=b"".join(m.get("body", b"") for m in messages),
         )
+        # The replay alone holds the body now, each part until the app has read it: an upload is
+        # not kept twice (32 MiB of an import) while the app holds its own copy.
+        del messages
         try:
             result = await _claim(scope["app"].state, resolve=resolve, key=key, fingerprint=fingerprint)
         except Exception as exc:

@@ -59,6 +59,14 @@ class InvalidInput(DomainError):
         super().__init__(detail, errors=errors, **extra)
 
 
+class TooLarge(DomainError):
+    """The input exceeds a limit (rows, cells, an archive's expanded size, the time or memory to read
+    it); `limit` names the setting that holds it."""
+
+    code = "content-too-large"
+    title = "Content Too Large"
+
+
 class Gone(DomainError):
     """What the request names existed once and is kept no longer (an expired feed cursor)."""
 

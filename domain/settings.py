@@ -33,6 +33,22 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     # ... except uploads of bulk imports (POST .../imports): 20,000 rows as JSON fit in 32 MiB.
     max_import_bytes: int = 33_554_432
+    # Reading an import file (domain/imports/reading.py): each is parsed in a process of its own,
+    # killed past the time, refused past the memory; beyond any other limit the answer is a 413
+    # naming it. Sized for the documented 20,000-row imports, as measured: a 20,000-row, 12-column
+    # XLSX expands to 16 MB of XML at a ratio of 9 (23 when every cell is alike) and parses in 3 s
+    # of CPU within 85 MB; the largest uploads (32 MiB of CSV, JSON or XLSX) peak at 300 MB.
+    import_max_rows: int = Field(default=20_000, ge=1)  # rows with data
+    import_max_rows_read: int = Field(default=40_000, ge=1)  # every row read, blank or not
+    import_max_columns: int = Field(default=256, ge=1)  # cells in a row, and a sheet's declared width
+    import_max_cell_chars: int = Field(default=32_767, ge=1)  # Excel's own limit for a cell
+    import_max_archive_members: int = Field(default=1_000, ge=1)  # parts of an XLSX (zip) archive
+    import_max_member_bytes: int = Field(default=67_108_864, ge=1)  # one part, expanded
+    import_max_archive_bytes: int = Field(default=134_217_728, ge=1)  # all parts, expanded
+    import_max_compression_ratio: float = Field(default=100, gt=1)  # expanded / stored, for parts over 1 MiB
+    import_parse_seconds: float = Field(default=60, gt=0)
+    import_parse_memory_bytes: int = Field(default=1_073_741_824, ge=67_108_864)  # the parsing process's address space
+    import_parse_concurrency: int = Field(default=2, ge=1)  # files parsed at once per server process; others wait
     # The URL clients reach the API at, behind a proxy (possibly under a path): every URL the API
     # hands out is on it (Location, Link, calendar feeds, SCIM's locations); unset: the request's.
     public_url: str | None = None

@@ -19,6 +19,7 @@ from domain.auth.principal import Principal
 from domain.errors import InvalidInput
 from domain.imports import apply as officer_apply
 from domain.imports import nominations, officers
+from domain.imports.limits import ParseLimits
 from domain.imports.models import ImportKind
 from domain.imports.schemas import ApplyRequest, ImportRead, NominationImportOptions, OfficerImportOptions
 from domain.imports.service import REPORT_COLUMNS, get_import, report_rows, with_rows
@@ -71,6 +72,23 @@ UPLOAD_BODY: dict[str, Any] = {
 }
 
 
+async def parse_limits(request: Request) -> ParseLimits:
+    return ParseLimits.of(request.app.state.settings)
+
+
+ReadingLimits = Annotated[ParseLimits, Depends(parse_limits)]
+# What the plan routes answer beyond the usual: each limit on reading a file names its setting.
+UPLOAD_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    413: {
+        "description": "The upload is larger than MAX_IMPORT_BYTES, or reading it would pass a limit: rows "
+        "(import_max_rows), rows read with blank ones (import_max_rows_read), cells in a row or a sheet's declared "
+        "width (import_max_columns), a cell's length (import_max_cell_chars), an XLSX archive's parts, expanded sizes "
+        "and ratio, the time or the memory to read it. The problem's `limit` names the setting.",
+    },
+    422: {"description": "Invalid options, or a file that cannot be read as rows (the body says why)"},
+}
+
+
 async def upload(request: Request) -> tuple[bytes, str | None, str | None]:
     """The file of an upload: a multipart `file` field, or the body itself (CSV, XLSX or JSON rows)."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -88,6 +106,10 @@ async def upload(request: Request) -> tuple[bytes, str | None, str | None]:
             errors=[{"field": "file", "message": f"unsupported media type {media or 'none'}"}],
         )
     return await request.body(), None, media
+
+
+def merged(responses: dict[int | str, dict[str, Any]], extra: dict[int | str, dict[str, Any]]) -> dict[int | str, Any]:
+    return {status: {**entry, **extra.get(status, {})} for status, entry in responses.items()}
 
 
 def _options(model: type, **given: Any) -> Any:
@@ -143,7 +165,7 @@ async def officer_options(
     operation_id="plan_officer_import",
     summary="Plan an officers import (writes no officer)",
     openapi_extra=UPLOAD_BODY,
-    responses=problems(400),
+    responses=merged(problems(400), UPLOAD_PROBLEMS),
     description="Records the import and returns its plan: for every row its line (header = line 1), the action "
     "(create, update with each changed field before and after, unchanged, error with a problem naming the column and "
     "the rule, possible_duplicate with the candidates), officers of a complete_for_agency_id agency missing from the "
@@ -159,10 +181,11 @@ async def plan_officer_import(
     db: DbSession,
     principal: Importer,
     options: Annotated[OfficerImportOptions, Depends(officer_options)],
+    limits: ReadingLimits,
 ) -> Any:
     content, filename, media = await upload(request)
     imported, rows = await officers.plan_officer_import(
-        db, principal=principal, content=content, filename=filename, content_type=media, options=options
+        db, principal=principal, content=content, filename=filename, content_type=media, options=options, limits=limits
     )
     response.headers["Location"] = absolute_url(request, f"/api/v1/officers/imports/{imported.id}")
     return with_rows(imported, rows)
@@ -233,7 +256,7 @@ async def nomination_options(
     operation_id="plan_nomination_import",
     summary="Plan a list of nominees (writes no nomination)",
     openapi_extra=UPLOAD_BODY,
-    responses=problems(400, 404),
+    responses=merged(problems(400, 404), UPLOAD_PROBLEMS),
     description="Each row names an officer (column officer_id, external_id or national_id per `key`) and may give role "
     "(participant or alternate), priority and note. Every row goes through the nomination rules; a refused row is an "
     "error naming each rule (module-not-open, already-nominated, prerequisite-not-completed, officer-deactivated...).",
@@ -245,6 +268,7 @@ async def plan_nomination_import(
     db: DbSession,
     principal: NomineeImporter,
     options: Annotated[NominationImportOptions, Depends(nomination_options)],
+    limits: ReadingLimits,
 ) -> Any:
     content, filename, media = await upload(request)
     imported, rows = await nominations.plan_nomination_import(
@@ -255,6 +279,7 @@ async def plan_nomination_import(
         filename=filename,
         content_type=media,
         options=options,
+        limits=limits,
     )
     response.headers["Location"] = absolute_url(
         request, f"/api/v1/modules/{module_id}/nominations/imports/{imported.id}"

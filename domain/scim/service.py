@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from scim2_models import Context, ListResponse, NotFoundException, Resource, Schema
+from scim2_models import Context, ListResponse, NotFoundException, Resource, Schema, SearchRequest
 from scim2_server.conditions import Conditions
 from scim2_server.errors import MethodNotAllowedException
 from scim2_server.handler import AsyncScimHandler
@@ -20,6 +20,7 @@ from scim2_server.storage import AsyncScimStorage
 
 from domain.auth.principal import Principal
 from domain.scim.discovery import schemas_for
+from domain.scim.filters import check_filter_length
 from domain.scim.schema import PROVIDER, User
 
 
@@ -41,6 +42,10 @@ class OfficerScimService(ScimService):
         return self.resource_response(
             self.publish(base_url, resource), Context.RESOURCE_REPLACEMENT_RESPONSE, response_parameters
         )
+
+    def read_search(self, resource_types: list[Any], payload: Any) -> tuple[SearchRequest[Any], Any]:
+        check_filter_length(payload)  # GET's query and POST .search's body both come this way
+        return super().read_search(resource_types, payload)
 
     def is_public(self, request: ScimRequest) -> bool:
         """RFC 7644 §4: the ServiceProviderConfig may be read without credentials."""

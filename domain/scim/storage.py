@@ -125,7 +125,10 @@ class OfficerStorage(AsyncScimStorage):
         if search_request.filter is not None:
             query = query.where(SqlFilter(search_request.filter).visit(search_request.filter.ast))
         total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-        query = query.order_by(*order_by(search_request, USER_MODEL)).offset(search_request.start_index_0 or 0)
+        # Past the last result the page is empty whatever the start: the database never sees an
+        # offset beyond the count (a startIndex above 2**63 fits no SQL integer).
+        start = min(search_request.start_index_0 or 0, total or 0)
+        query = query.order_by(*order_by(search_request, USER_MODEL)).offset(start)
         if search_request.count is not None:
             query = query.limit(search_request.count)
         rows = (await self.session.execute(query)).all()

@@ -4,6 +4,7 @@ every one is now a clear 4xx problem, or the documented behaviour, never a 500."
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from tests.api.catalogue_data import (  # noqa: F401  (fixtures)
     session_body,
 )
 from tests.api.enrolment_data import agency, officer
+from tests.api.scim.conftest import user as scim_user
 
 CRAFTED_CURSOR = "WzEyM10"  # base64 of [123]: a list of the wrong length and types
 LONG_Q = "x" * 50_001  # the length found by the fuzzer (httpx caps the URL before Arabic text that long would fit)
@@ -192,3 +194,67 @@ def test_patch_schemas_advertise_null_only_where_it_clears(app, model, field, nu
 async def test_a_patch_that_sends_null_for_a_required_field_is_refused(client):
     venue = (await client.post("/venues", json={"name": "Hall (test)", "city": "Erbil", "capacity": 20})).json()
     assert error_fields(assert_problem(await client.patch(f"/venues/{venue['id']}", json={"capacity": None}), 422))
+
+
+DEEP = b"[" * 1000 + b"]" * 1000  # past the recursion limit of Python's json module
+SCIM_BASE = "http://test/scim/v2/"
+
+
+def json_operations(app: Any) -> list[tuple[str, str]]:
+    """(method, path) of every operation that takes a JSON body, path parameters filled in."""
+    found = []
+    for path, item in app.openapi()["paths"].items():
+        for method, operation in item.items():
+            if "application/json" not in operation.get("requestBody", {}).get("content", {}):
+                continue
+            for param in operation.get("parameters", []):
+                value = str(uuid.uuid4()) if param["schema"].get("format") == "uuid" else "x"
+                path = path.replace("{" + param["name"] + "}", value)
+            found.append((method.upper(), path.removeprefix("/api/v1")))
+    return found
+
+
+async def test_a_body_nested_a_thousand_deep_is_a_4xx_on_every_route_that_takes_json(app, client):
+    operations = json_operations(app)
+    assert len(operations) >= 40
+    for method, path in operations:
+        for body in (DEEP, b'{"name": ' + DEEP + b', "rows": ' + DEEP + b"}"):
+            r = await client.request(method, path, content=body, headers={"content-type": "application/json"})
+            assert 400 <= r.status_code < 500, (method, path, r.status_code, r.text[:300])
+            assert r.headers["content-type"].startswith("application/problem+json"), (method, path)
+
+
+async def test_scim_paging_past_any_integer_is_an_empty_page(client, machine):
+    scim = await machine(["scim"], agency_id=await agency(client, "Paging unit (test)"), base_url=SCIM_BASE)
+    assert (await scim.post("Users", json=scim_user("paging.one"))).status_code == 201
+    for start in (2**63, 2**64 + 1, 10**30):
+        r = await scim.get("Users", params={"startIndex": str(start), "count": str(2**64 + 1)})
+        assert r.status_code == 200, r.text
+        assert not r.json().get("Resources") and r.json()["totalResults"] == 1
+        assert r.json()["startIndex"] == start and r.json()["itemsPerPage"] == 0
+    r = await scim.post(
+        "Users/.search",
+        json={"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "startIndex": 2**64 + 1},
+    )
+    assert r.status_code == 200 and r.json()["itemsPerPage"] == 0, r.text
+
+
+async def test_a_scim_filter_of_a_thousand_terms_is_an_invalid_filter(client, machine):
+    scim = await machine(["scim"], agency_id=await agency(client, "Filter unit (test)"), base_url=SCIM_BASE)
+    search = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+    for joiner in (" or ", " and "):
+        # A thousand terms is refused by its length before it is parsed; 150 short ones by their number.
+        for terms, refusal in ((1000, "characters long"), (150, "150 comparisons")):
+            huge = joiner.join(f'id eq "{n}"' for n in range(terms))
+            for r in (
+                await scim.get("Users", params={"filter": huge}),
+                await scim.post("Users/.search", json={"schemas": [search], "filter": huge}),
+            ):
+                assert r.status_code == 400, r.text
+                assert r.json()["scimType"] == "invalidFilter" and refusal in r.json()["detail"], r.text
+    fine = " or ".join(f'userName eq "u{n}"' for n in range(100))
+    assert (await scim.get("Users", params={"filter": fine})).json()["totalResults"] == 0
+    r = await scim.post(
+        "Users", content=b'{"userName": ' + DEEP + b"}", headers={"content-type": "application/scim+json"}
+    )
+    assert r.status_code == 400 and r.json()["scimType"] == "invalidSyntax", r.text

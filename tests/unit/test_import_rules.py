@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from domain.imports.parsing import MAX_ROWS, ImportFileError, RawRow, detect_format, parse
+from domain.imports.parsing import FileTooLarge, ImportFileError, ParseLimits, RawRow, detect_format, parse
 from domain.imports.rules import AgencyIndex, brake, diff, for_create, plan_hash, read_row
 
 AGENCY = uuid.uuid4()
@@ -148,6 +148,8 @@ def test_unreadable_csv_is_refused_with_a_reason(content):
 
 
 def test_more_than_the_maximum_rows_is_refused():
-    content = ("external_id\n" + "\n".join(str(n) for n in range(MAX_ROWS + 1))).encode()
-    with pytest.raises(ImportFileError, match="more than"):
+    limits = ParseLimits.default()
+    content = ("external_id\n" + "\n".join(str(n) for n in range(limits.rows + 1))).encode()
+    with pytest.raises(FileTooLarge, match=f"more than {limits.rows} rows") as refused:
         parse(content, "csv")
+    assert refused.value.limit == "import_max_rows"
