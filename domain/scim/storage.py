@@ -159,11 +159,19 @@ class OfficerStorage(AsyncScimStorage):
         return matches[0]
 
     async def _free_external_id(self, external_id: str | None, officer_id: uuid.UUID | None) -> None:
+        """This source's externalId is unique within an agency: a holder within reach is a 409, one
+        outside it is as if there were none (see Officer: it cannot collide)."""
         if external_id is None:
             return
-        taken = select(Link.officer_id).where(Link.source == self.source, Link.external_id == external_id)
-        holder = await self.session.scalar(taken)
-        if holder is not None and holder != officer_id:
+        taken = (
+            select(Link.officer_id)
+            .join(Officer, Officer.id == Link.officer_id)
+            .where(Link.source == self.source, Link.external_id == external_id, need_to_know.officers(self.principal))
+        )
+        if officer_id is not None:
+            taken = taken.where(Link.officer_id != officer_id)
+        holder = await self.session.scalar(taken.limit(1))
+        if holder is not None:
             raise UniquenessException(detail="externalId is already used by another User of this source")
 
     async def create(self, resource_type: ResourceType, resource: Resource[Any]) -> Resource[Any]:
@@ -179,7 +187,7 @@ class OfficerStorage(AsyncScimStorage):
             )
             # Namesakes are different people with different accounts: the account name is the identity here.
             officer = await add_officer(self.session, principal=self.principal, data=data, allow_duplicate=True)
-            link = Link(officer_id=officer.id, source=self.source, **profile)
+            link = Link(officer_id=officer.id, agency_id=officer.agency_id, source=self.source, **profile)
             self.session.add(link)
             await self.session.flush()
             record_change(
