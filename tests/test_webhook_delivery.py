@@ -34,6 +34,7 @@ from domain.webhooks.schemas import WebhookCreate
 from domain.webhooks.service import create_webhook
 from domain.webhooks.worker import Worker
 from tests.conftest import _TMP, DATABASE_URL, migrate, scratch_database
+from tests.need_to_know_guard import NeedToKnowGuard
 from tests.servers import TLS, free_port
 from tests.webhook_receiver import Receiver, receiving
 
@@ -143,7 +144,8 @@ def arrange(url: str, hooks: list[str], events: int, *, owner: str = "admin", ag
 
 
 def work(url: str, until, *, timeout: float = 20, **extra) -> Worker:
-    """Run one in-process worker's rounds until `until()` holds (or the timeout)."""
+    """Run one in-process worker's rounds until `until()` holds (or the timeout), every statement
+    it sends watched for need-to-know (tests/need_to_know_guard.py)."""
 
     async def run() -> Worker:
         engine = make_engine(url)
@@ -158,7 +160,10 @@ def work(url: str, until, *, timeout: float = 20, **extra) -> Worker:
         finally:
             await engine.dispose()
 
-    return asyncio.run(run())
+    with NeedToKnowGuard(everywhere=True) as guard:
+        worker = asyncio.run(run())
+    assert not guard.bypasses, "the worker's queries that bypass domain/access:\n" + "\n".join(guard.bypasses)
+    return worker
 
 
 def deliveries(url: str) -> list[tuple[WebhookDelivery, list]]:

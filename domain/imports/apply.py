@@ -23,7 +23,7 @@ from domain.errors import Conflict
 from domain.events.outbox import emit, emit_many
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
 from domain.imports.officers import moves_of
-from domain.imports.store import audit_many, chunks, load_import, versions
+from domain.imports.store import audit_many, chunks, load_import, rows_seen, versions
 from domain.officers.agencies import agencies_of
 from domain.officers.duplicates import keys_taken_on_move
 from domain.officers.models import Officer, OfficerExternalId, ProvisioningLink, Sex
@@ -52,10 +52,10 @@ def _column_value(field: str, value: Any) -> Any:
     return value
 
 
-async def _planned_rows(session: AsyncSession, imported: Import) -> list[Any]:
+async def _planned_rows(session: AsyncSession, principal: Principal, imported: Import) -> list[Any]:
     t = IMPORT_ROWS.c  # the table's columns: plain rows, without the ORM's per-row work
     stmt = select(t.line, t.action, t.target_id, t.planned_version, t.key, t["values"], t.changes).where(
-        t.import_id == imported.id, t.action.in_(WRITTEN)
+        t.import_id == imported.id, t.action.in_(WRITTEN), rows_seen(principal)
     )
     return list((await session.execute(stmt)).all())
 
@@ -175,7 +175,7 @@ async def apply_officer_import(
         )
     if plan_hash != imported.plan_hash:
         raise Conflict("plan_hash is not this import's plan: review the plan you apply.", code="plan-hash-mismatch")
-    rows = await _planned_rows(session, imported)
+    rows = await _planned_rows(session, principal, imported)
     stale = await _changed_since_planning(session, principal, imported, rows)
     if stale:
         raise Conflict(
@@ -261,7 +261,7 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
         raise Conflict(
             f"The import is {imported.status.value}; only an applied import is undone.", code="import-not-applied"
         )
-    rows = await _planned_rows(session, imported)
+    rows = await _planned_rows(session, principal, imported)
     current = await versions(session, principal=principal, ids=[r.target_id for r in rows], lock=True)
     expected = {r.target_id: 1 if r.action is A.create else r.planned_version + 1 for r in rows}
     touched = [r for r in rows if current.get(r.target_id) != expected[r.target_id]]

@@ -15,7 +15,7 @@ from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
 from domain.audit.service import plain
 from domain.auth.policy import IMPORTS_WRITE, authorize
-from domain.auth.principal import Principal, Role
+from domain.auth.principal import Principal
 from domain.collector import paused_during
 from domain.db import among
 from domain.errors import InvalidInput, RuleViolation
@@ -59,7 +59,7 @@ async def agency_index(session: AsyncSession, principal: Principal) -> AgencyInd
     for agency_id, acronym in rows:
         if acronym:
             codes.setdefault(acronym.lower(), []).append(agency_id)
-    bound = principal.agency_id if principal.role in (Role.focal_point, Role.client) else None
+    bound = principal.agency_id if need_to_know.bound_to_agency(principal) else None
     return AgencyIndex(ids={r[0] for r in rows}, codes=codes, default=bound)
 
 

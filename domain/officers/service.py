@@ -82,9 +82,17 @@ async def list_officers(
     return items, next_cursor
 
 
+async def find_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
+    """An officer the principal may see (else a 404), for the writes that act on one."""
+    return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=(need_to_know.officers(principal),))
+
+
 async def get_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
     authorize(principal, OFFICERS_READ)
-    return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=(need_to_know.officers(principal),))
+    officer = await find_officer(session, principal=principal, officer_id=officer_id)
+    if need_to_know.logs_reads(principal):
+        record_read(session, principal=principal, entity=ENTITY, filters={"id": officer_id}, row_count=1)
+    return officer
 
 
 async def create_officer(
@@ -103,7 +111,7 @@ async def update_officer(
     expected_version: int | None,
 ) -> Officer:
     authorize(principal, OFFICERS_WRITE)
-    officer = await get_officer(session, principal=principal, officer_id=officer_id)
+    officer = await find_officer(session, principal=principal, officer_id=officer_id)
     return await change_officer(
         session, principal=principal, officer=officer, changes=data.changes(), expected_version=expected_version
     )
@@ -170,7 +178,7 @@ async def delete_officer(
     session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, expected_version: int | None
 ) -> None:
     authorize(principal, OFFICERS_WRITE)
-    officer = await get_officer(session, principal=principal, officer_id=officer_id)
+    officer = await find_officer(session, principal=principal, officer_id=officer_id)
     gone, agency_id = officer.id, officer.agency_id
     await delete_entity(
         session,

@@ -29,8 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import errors
 from domain.access import need_to_know
 from domain.agencies.models import Agency
-from domain.audit.service import record_change
-from domain.auth.principal import Principal, Role
+from domain.audit.service import record_change, record_read
+from domain.auth.principal import Principal
 from domain.officers.models import Officer
 from domain.officers.models import ProvisioningLink as Link
 from domain.officers.schemas import OfficerCreate, OfficerUpdate
@@ -43,7 +43,7 @@ from domain.scim.schema import Officer as OfficerExtension
 
 def source_of(principal: Principal) -> str:
     """The provisioning source a principal speaks for: `scim:<client_id>` for a machine client."""
-    if principal.role is Role.client:
+    if principal.kind == "client":
         return "scim:" + principal.name.removeprefix("client:")
     return f"scim:user:{principal.name}"
 
@@ -114,7 +114,16 @@ class OfficerStorage(AsyncScimStorage):
     async def get(
         self, resource_type: ResourceType, resource_id: str, *, response_parameters: Any = None
     ) -> Resource[Any]:
-        return await self._resource(*await self._row(resource_type, resource_id))
+        officer, link = await self._row(resource_type, resource_id)
+        self._record_read({"id": resource_id}, 1)
+        return await self._resource(officer, link)
+
+    def _record_read(self, filters: dict[str, Any], row_count: int) -> None:
+        """Reads by machine clients (and focal points) are logged, as through the REST routes."""
+        if need_to_know.logs_reads(self.principal):
+            record_read(
+                self.session, principal=self.principal, entity="scim_user", filters=filters, row_count=row_count
+            )
 
     async def search(
         self, resource_types: list[ResourceType], search_request: SearchRequest[Any], *, position: Any = None
@@ -129,6 +138,14 @@ class OfficerStorage(AsyncScimStorage):
         if search_request.count is not None:
             query = query.limit(search_request.count)
         rows = (await self.session.execute(query)).all()
+        self._record_read(
+            {
+                "filter": str(search_request.filter.ast) if search_request.filter is not None else None,
+                "start_index": search_request.start_index,
+                "count": search_request.count,
+            },
+            len(rows),
+        )
         await self._agency_codes({officer.agency_id for officer, _ in rows})
         return SearchPage(
             total=total or 0, resources=[to_resource(o, link, self._codes.get(o.agency_id)) for o, link in rows]

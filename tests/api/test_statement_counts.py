@@ -129,7 +129,7 @@ async def _officers(db: AsyncSession, agency_id: uuid.UUID, n: int) -> list[uuid
         db,
         OfficerExternalId,
         [
-            {"officer_id": o, "source": source, "external_id": f"{source}-{t}-{i}"}
+            {"officer_id": o, "agency_id": agency_id, "source": source, "external_id": f"{source}-{t}-{i}"}
             for i, o in enumerate(ids)
             for source in ("mission-hr", "invest")
         ],
@@ -478,6 +478,7 @@ async def scim_users(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
         [
             {
                 "officer_id": o,
+                "agency_id": agency_id,
                 "source": f"scim:user:{username}",
                 "external_id": f"ext-{i}",
                 "display_name": f"Officer {i}",
