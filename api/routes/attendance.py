@@ -119,7 +119,8 @@ async def put_assessments(
     description="Per participant (nominations enrolled, completed or not completed): attendance rates over the "
     "sessions held so far and over all sessions, minimum attendance against the module's threshold, pre/post scores, "
     "improved (post > pre) and completed. Trainers see only modules they teach, coordinators only those of their "
-    "programmes (else 404); focal points only their agency subtree's participants. Also as CSV or XLSX (?format=csv|xlsx or the Accept header).",
+    "programmes (else 404); focal points only their agency subtree's participants. Also as CSV or XLSX "
+    "(?format=csv|xlsx or the Accept header).",
     responses=problems(404) | export_responses(),
 )
 async def get_module_roster(

@@ -291,6 +291,23 @@ async def officers_as_focal_point(db: AsyncSession, sign_in: SignIn, n: int) -> 
     return Listing(await sign_in("focal_point", agency_id=agency_id), "/officers", {"limit": LARGE}, _page)
 
 
+async def shared_keys(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
+    """n external ids, each carried by an officer of two agencies: the keys grouped in SQL, then their officers."""
+    t = _tag()
+    for _ in range(2):
+        agency_id, _path = await _agency(db)
+        ids = await _officers(db, agency_id, n)
+        await _rows(
+            db,
+            OfficerExternalId,
+            [
+                {"officer_id": o, "agency_id": agency_id, "source": "shared-hr", "external_id": f"{t}-{i}"}
+                for i, o in enumerate(ids)
+            ],
+        )
+    return Listing(await sign_in("admin"), "/officers/shared-keys", {"limit": LARGE}, _page)
+
+
 async def modules(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
     cycle_id = await _cycle(db)
     (prerequisite,) = await _modules(db, await _cycle(db), 1)
@@ -500,6 +517,7 @@ LISTS = [
     agencies,
     officers,
     officers_as_focal_point,
+    shared_keys,
     modules,
     sessions,
     nominations,
