@@ -154,7 +154,7 @@ def _raw_rows(path: Path, agency_id: str, source: str = "raw-hr") -> tuple[list[
                     1,
                 )
             )
-            external.append((uuid.uuid4().hex, officer_id, source, row["external_id"]))
+            external.append((uuid.uuid4().hex, officer_id, agency_id.replace("-", ""), source, row["external_id"]))
     return officers, external
 
 
@@ -167,7 +167,7 @@ OFFICERS_SQL = (
     "INSERT INTO officers (id, agency_id, full_name_ar, full_name_ar_key, name_latin, name_latin_key, name_parts, "
     "sex, created_at, updated_at, version) VALUES ({p})"
 )
-EXTERNAL_SQL = "INSERT INTO officer_external_ids (id, officer_id, source, external_id) VALUES ({p})"
+EXTERNAL_SQL = "INSERT INTO officer_external_ids (id, officer_id, agency_id, source, external_id) VALUES ({p})"
 
 
 def _ledger_rows(officers: list[tuple]) -> tuple[list[tuple], list[tuple]]:
@@ -217,7 +217,7 @@ def _raw_executemany(url: str, officers: list[tuple], external: list[tuple], led
         began = time.perf_counter()
         conn.execute("BEGIN IMMEDIATE")
         conn.executemany(OFFICERS_SQL.format(p=", ".join("?" * 11)), officers)
-        conn.executemany(EXTERNAL_SQL.format(p="?, ?, ?, ?"), external)
+        conn.executemany(EXTERNAL_SQL.format(p="?, ?, ?, ?, ?"), external)
         if ledger:
             conn.executemany(AUDIT_SQL.format(p=", ".join("?" * 8)), audit)
             conn.executemany(OUTBOX_SQL.format(p=", ".join("?" * 9)), outbox)
@@ -232,7 +232,7 @@ def _raw_executemany(url: str, officers: list[tuple], external: list[tuple], led
         began = time.perf_counter()
         with conn.cursor() as cur:
             cur.executemany(OFFICERS_SQL.format(p=", ".join(["%s"] * 11)), [o[:6] + (o[6],) + o[7:] for o in officers])
-            cur.executemany(EXTERNAL_SQL.format(p="%s, %s, %s, %s"), external)
+            cur.executemany(EXTERNAL_SQL.format(p="%s, %s, %s, %s, %s"), external)
             if ledger:
                 cur.executemany(AUDIT_SQL.format(p=", ".join(["%s"] * 8)), audit)
                 cur.executemany(OUTBOX_SQL.format(p=", ".join(["%s"] * 9)), outbox)

@@ -159,9 +159,12 @@ Statement = TypeVar("Statement", bound=Executable)
 
 
 def internal(stmt: Statement, why: str) -> Statement:
-    """A statement that touches officers or nominations for the system's own work (seat counts,
+    """A statement that touches people's records for the system's own work (seat counts,
     eligibility, completion, reference counts) and returns nothing of them to the caller: say
-    why. Every other such statement carries a need-to-know condition (domain/access)."""
+    why. It selects ids, units, statuses, dates and counts, never a person's name, identity or
+    contact fields (the tests' guard refuses an officer's other columns); the rows the system
+    changes itself (a nomination's status) may be loaded whole, and nothing of them is answered
+    but ids. Every other such statement carries a need-to-know condition (domain/access)."""
     return stmt.execution_options(**{INTERNAL: why})
 
 

@@ -1,7 +1,7 @@
 """Alembic environment: the schema changes only through these migrations."""
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, event, pool
 
 from domain import sqlite
 from domain.db import is_sqlite, sync_url
@@ -30,6 +30,9 @@ def run_migrations_online() -> None:
     engine = create_engine(sync_url(url), poolclass=pool.NullPool)
     if is_sqlite(url):
         sqlite.install(engine)
+        # SQLite's procedure for schema changes: foreign keys off while batch mode rebuilds a table
+        # (DROP TABLE would otherwise delete the rows that refer to it, or cascade), checked at the end.
+        event.listen(engine, "connect", lambda dbapi_connection, _: dbapi_connection.execute("PRAGMA foreign_keys=OFF"))
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()
@@ -44,6 +47,10 @@ def _run(connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration leaves rows whose foreign keys point nowhere: {broken[:10]}")
 
 
 if context.is_offline_mode():

@@ -26,6 +26,7 @@ from domain.webhooks.schemas import WebhookCreate
 from domain.webhooks.service import create_webhook
 from domain.webhooks.worker import Worker
 from tests.conftest import make_settings
+from tests.need_to_know_guard import NeedToKnowGuard
 from tests.servers import TLS
 from tests.webhook_receiver import LoopbackOnly
 
@@ -129,7 +130,8 @@ def arrange(url: str, hooks: list[str], events: int, *, owner: str = "admin", ag
 def work(url: str, until, *, timeout: float = 20, ssl_context=TLS, **extra) -> Worker:
     """Run one in-process worker (its own loop, as `python -m api.worker` runs it) until `until()`
     holds or the timeout; its lanes finish first. It connects through LoopbackOnly: the test fails
-    if it ever tried another address."""
+    if it ever tried another address, or sent a statement that bypasses need-to-know
+    (tests/need_to_know_guard.py)."""
     network = LoopbackOnly()
 
     async def run() -> Worker:
@@ -150,8 +152,10 @@ def work(url: str, until, *, timeout: float = 20, ssl_context=TLS, **extra) -> W
         finally:
             await engine.dispose()
 
-    worker = asyncio.run(run())
+    with NeedToKnowGuard(everywhere=True) as guard:  # every statement it sends is watched for need-to-know
+        worker = asyncio.run(run())
     assert network.outside == [], f"a worker tried to reach {network.outside}"
+    assert not guard.bypasses, "the worker's queries that bypass domain/access:\n" + "\n".join(guard.bypasses)
     return worker
 
 

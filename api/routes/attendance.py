@@ -77,7 +77,8 @@ async def put_attendance(
     response_model=AttendanceRead,
     operation_id="get_attendance",
     summary="Get a session's attendance marks",
-    description="Trainers see the sessions they teach; focal points only the marks of their agency subtree's officers.",
+    description="Trainers see the sessions they teach, coordinators those of their programmes' modules (any other "
+    "is a 404); focal points only the marks of their agency subtree's officers.",
     responses=problems(404),
 )
 async def get_attendance(session_id: uuid.UUID, db: DbSession, principal: RosterReader) -> AttendanceRead:
@@ -121,8 +122,9 @@ async def put_assessments(
     summary="Get a module's roster with attendance, scores and completion",
     description="Per participant (nominations enrolled, completed or not completed): attendance rates over the "
     "sessions held so far and over all sessions, minimum attendance against the module's threshold, pre/post scores, "
-    "improved (post > pre) and completed. Trainers see only modules they teach (else 404); focal points only their "
-    "agency subtree's participants. Also as CSV or XLSX (?format=csv|xlsx or the Accept header).",
+    "improved (post > pre) and completed. Trainers see only modules they teach, coordinators only those of their "
+    "programmes (else 404); focal points only their agency subtree's participants. Also as CSV or XLSX "
+    "(?format=csv|xlsx or the Accept header).",
     responses=problems(404) | export_responses(),
 )
 async def get_module_roster(

@@ -122,6 +122,7 @@ async def create_nomination(
     summary="List a module's nominations",
     description="In the order they were made. Filter by status, role, "
     "officer, or nominating agency (with its sub-units); only nominations of officers within your reach are listed. "
+    "A coordinator sees the nominations of their programmes' modules only: another programme's module is a 404. "
     "Also as CSV or XLSX (?format=csv|xlsx or the Accept header): one page per request, like the JSON.",
     responses=problems(404) | export_responses(),
 )
@@ -157,6 +158,8 @@ async def list_nominations(
     response_model=NominationRead,
     operation_id="get_nomination",
     summary="Get a nomination",
+    description="Of an officer within your reach (for a coordinator, in a module of their programmes); any other is a "
+    "404.",
     responses=problems(404),
 )
 async def get_nomination(nomination_id: uuid.UUID, db: DbSession, principal: Reader) -> Nomination:

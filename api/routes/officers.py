@@ -9,11 +9,11 @@ from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
-from domain.auth.policy import OFFICERS_ERASE, OFFICERS_READ, OFFICERS_WRITE
+from domain.auth.policy import OFFICERS_ERASE, OFFICERS_READ, OFFICERS_REVIEW, OFFICERS_WRITE
 from domain.auth.principal import Principal
-from domain.officers import erasure, service
+from domain.officers import erasure, service, shared_keys
 from domain.officers.models import Officer
-from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate, OfficerUpsert
+from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate, OfficerUpsert, SharedKeyRead
 from domain.pagination import Page
 
 router = APIRouter(tags=["officers"], route_class=CheckedRoute)
@@ -23,6 +23,7 @@ _CREATED: dict[int | str, dict[str, Any]] = {
 Reader = Annotated[Principal, holding(OFFICERS_READ)]
 Writer = Annotated[Principal, holding(OFFICERS_WRITE)]
 Eraser = Annotated[Principal, holding(OFFICERS_ERASE)]
+Reviewer = Annotated[Principal, holding(OFFICERS_REVIEW)]
 
 _IN_REACH = (
     "Focal points (and clients bound to an agency) reach the officers of that agency and its sub-units, "
@@ -37,7 +38,8 @@ _REACH = _IN_REACH + " Any other officer, and an erased one, is a 404."
     status_code=201,
     operation_id="create_officer",
     summary="Create an officer",
-    description="A likely duplicate (same normalised Arabic name in the same agency, or a shared external id) is a 409 "
+    description="A likely duplicate (same normalised Arabic name in the same agency, or an external id an officer "
+    "within your reach carries) is a 409 "
     "listing the candidates. Send allow_duplicate=true to create a namesake anyway; an external id is never shared.",
     responses=problems(409),
 )
@@ -82,6 +84,28 @@ async def list_officers(
 
 
 @router.get(
+    "/officers/shared-keys",
+    response_model=Page[SharedKeyRead],
+    operation_id="list_shared_keys",
+    summary="List keys shared by officers of different agencies",
+    description="External ids (per source), account names and national ids that officers of different agencies "
+    "carry: keys are unique within an agency and checked within the writer's reach, so two agencies that do not see "
+    "each other may record the same person, or an HR system may confuse two. A list to review; nothing is merged. "
+    "Each item names the key and the officers within your reach that carry it; only keys that at least two agencies "
+    "within your reach share are listed, in order of kind, source and key. Reads are audited. " + _IN_REACH,
+    responses=problems(),
+)
+async def list_shared_keys(
+    request: Request, response: Response, db: DbSession, principal: Reviewer, paging: Paging
+) -> dict[str, Any]:
+    items, next_cursor = await shared_keys.list_shared_keys(
+        db, principal=principal, limit=paging.limit, cursor=paging.cursor
+    )
+    link_next(request, response, next_cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get(
     "/officers/{officer_id:uuid}",
     response_model=OfficerRead,
     operation_id="get_officer",
@@ -101,7 +125,8 @@ async def get_officer(officer_id: uuid.UUID, response: Response, db: DbSession, 
     operation_id="update_officer",
     summary="Change an officer's record",
     description="Send only the fields to change; external ids, when sent, replace the list, and one already carried by "
-    "another officer is a 409. With If-Match, a record changed by someone else since is a 412. " + _REACH,
+    "another officer within your reach is a 409, as is an account name; moving the officer to another agency checks "
+    "their keys there. With If-Match, a record changed by someone else since is a 412. " + _REACH,
     responses=problems(404, 409, 412),
 )
 async def update_officer(

@@ -1,17 +1,29 @@
 """Who plans and decides for which programme: administrators for all, coordinators only for the
-programmes they are assigned to (anything else of theirs is a 403 naming the assignment)."""
+programmes they are assigned to (anything else of theirs is a 403 naming the assignment; the
+participations of other programmes' modules do not exist for them: a 404)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.principal import Principal, Role
 from domain.catalogue.models import Module, TrainingSession
 from domain.cycles.models import Cycle
 from domain.errors import Forbidden
+
+
+def planned_modules(principal: Principal, module_id: Any) -> ColumnElement[bool]:
+    """A condition on a module id column: for a coordinator, the modules of the programmes they
+    plan (the only ones whose participations they see); for everyone else, no narrowing here."""
+    if principal.role is not Role.coordinator:
+        return true()
+    planned = select(Module.id).join(Cycle, Cycle.id == Module.cycle_id)
+    condition: ColumnElement[bool] = module_id.in_(planned.where(Cycle.programme_id.in_(principal.programme_ids)))
+    return condition
 
 
 def manages_programme(principal: Principal, programme_id: uuid.UUID | None) -> bool:

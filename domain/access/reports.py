@@ -14,16 +14,13 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access.need_to_know import bound_to_agency
 from domain.agencies.models import Agency
 from domain.agencies.tree import NOWHERE
 from domain.auth.principal import Principal, Role
 from domain.errors import Forbidden, NotFound
 
 EXACT_ROLES = frozenset({Role.admin, Role.coordinator, Role.focal_point})
-
-
-def bound_to_agency(principal: Principal) -> bool:
-    return principal.agency_id is not None and principal.role in (Role.focal_point, Role.client)
 
 
 def exact_figures(principal: Principal) -> bool:

@@ -10,11 +10,10 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.access.need_to_know import internal
 from domain.access.teaching import module_for, session_for
 from domain.attendance import rules
 from domain.attendance.bulk import update_rows
@@ -46,23 +45,42 @@ ASSESSMENT = "assessment"
 _DETAILS = ("reason", "cause", "note")
 
 
-async def _on_roster(session: AsyncSession, module_id: uuid.UUID, officer_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    """Those of `officer_ids` with a nomination on the module's roster (one query)."""
-    stmt = select(Nomination.officer_id).where(
-        Nomination.module_id == module_id, Nomination.officer_id.in_(set(officer_ids)), Nomination.status.in_(ON_ROSTER)
+async def _on_roster(
+    session: AsyncSession, principal: Principal, module_id: uuid.UUID, officer_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Those of `officer_ids` on the module's roster as the principal sees it (one query): anyone
+    else is "not enrolled", whether absent from the roster or outside the principal's reach."""
+    stmt = (
+        select(Nomination.officer_id)
+        .join(Officer, Officer.id == Nomination.officer_id)
+        .where(
+            Nomination.module_id == module_id,
+            Nomination.officer_id.in_(set(officer_ids)),
+            Nomination.status.in_(ON_ROSTER),
+            need_to_know.roster_participants(principal),
+        )
     )
-    return set(await session.scalars(internal(stmt, "which of the ids the caller sent are on the roster")))
+    return set(await session.scalars(stmt))
+
+
+def _seen_on_roster(principal: Principal, officer_id: Any) -> ColumnElement[bool]:
+    """Rows keyed by officer (marks, scores) of participants the principal sees on a roster."""
+    condition: ColumnElement[bool] = officer_id.in_(
+        select(Officer.id).where(need_to_know.roster_participants(principal))
+    )
+    return condition
 
 
 async def _check_rows(
     session: AsyncSession,
+    principal: Principal,
     module_id: uuid.UUID,
     rows: Sequence[Any],
     list_name: str,
     row_problems: Callable[[Any], Iterable[tuple[str, Any]]] = lambda row: (),
 ) -> None:
     """Every bad row, named; raise if there is any."""
-    enrolled = await _on_roster(session, module_id, [r.officer_id for r in rows])
+    enrolled = await _on_roster(session, principal, module_id, [r.officer_id for r in rows])
     errors: list[dict[str, Any]] = []  # a message may be text rendered in the reader's language
     first_at: dict[uuid.UUID, int] = {}
     for i, row in enumerate(rows):
@@ -127,13 +145,15 @@ async def put_attendance(
         early = rules.too_early(m.status, ts.starts_at, now)
         return rules.mark_problems(m.status, m.reason, m.cause) + ([("status", early)] if early else [])
 
-    await _check_rows(session, ts.module_id, data.marks, "marks", problems)
+    await _check_rows(session, principal, ts.module_id, data.marks, "marks", problems)
     stored = {
         m.officer_id: m
         for m in await session.scalars(
             select(AttendanceMark)
             .where(
-                AttendanceMark.session_id == ts.id, AttendanceMark.officer_id.in_([m.officer_id for m in data.marks])
+                AttendanceMark.session_id == ts.id,
+                AttendanceMark.officer_id.in_([m.officer_id for m in data.marks]),
+                _seen_on_roster(principal, AttendanceMark.officer_id),
             )
             .with_for_update()
         )
@@ -267,12 +287,16 @@ async def put_assessments(
     """Upsert per (module, officer): a score left out keeps its value, null clears it."""
     authorize(principal, ASSESSMENTS_WRITE)
     module = await module_for(session, principal, module_id, write=True)
-    await _check_rows(session, module.id, data.scores, "scores")
+    await _check_rows(session, principal, module.id, data.scores, "scores")
     stored = {
         a.officer_id: a
         for a in await session.scalars(
             select(Assessment)
-            .where(Assessment.module_id == module.id, Assessment.officer_id.in_([s.officer_id for s in data.scores]))
+            .where(
+                Assessment.module_id == module.id,
+                Assessment.officer_id.in_([s.officer_id for s in data.scores]),
+                _seen_on_roster(principal, Assessment.officer_id),
+            )
             .with_for_update()
         )
     }

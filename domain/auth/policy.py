@@ -15,6 +15,7 @@ TRAINERS_READ = "trainers:read"
 OFFICERS_READ = "officers:read"
 OFFICERS_WRITE = "officers:write"
 OFFICERS_ERASE = "officers:erase"
+OFFICERS_REVIEW = "officers:review"  # keys shared by officers of different agencies
 ACCOUNTS_ADMIN = "accounts:admin"
 AUDIT_READ = "audit:read"
 EVENTS_READ = "events:read"  # the change feed
@@ -41,6 +42,7 @@ _ALL = {
     OFFICERS_READ,
     OFFICERS_WRITE,
     OFFICERS_ERASE,
+    OFFICERS_REVIEW,
     ACCOUNTS_ADMIN,
     AUDIT_READ,
     EVENTS_READ,

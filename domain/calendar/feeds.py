@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.audit.service import record_change
 from domain.auth.models import User
-from domain.auth.principal import Principal, Role
+from domain.auth.principal import Principal
 from domain.calendar import service
 from domain.calendar.models import CalendarFeed
 from domain.calendar.schemas import FeedCreate
@@ -34,7 +34,7 @@ _SECRET = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
 
 def require_account(principal: Principal) -> None:
     """Secret URLs belong to people's accounts; machine clients send their bearer token."""
-    if principal.role is Role.client or principal.id is None:
+    if principal.kind != "user" or principal.id is None:
         raise Forbidden(
             "Secret feed URLs are for user accounts; a machine client reads the feeds with its bearer token.",
             needed="a user account",

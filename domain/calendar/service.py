@@ -21,22 +21,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
+from domain.access.teaching import check_trainer_calendar
 from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, PLANNING_READ, TRAINERS_READ, authorize
-from domain.auth.principal import Principal, Role
+from domain.auth.principal import Principal
 from domain.calendar.ics import FeedEvent, FeedMeta, event_uid, render, sequence
 from domain.calendar.models import FeedKind
 from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.crud import get_or_404
 from domain.cycles.models import Cycle
 from domain.enrolment.models import ON_ROSTER, Nomination, NominationChange, NominationStatus
-from domain.errors import Forbidden, NotFound
 from domain.officers.models import Officer
 
 # Cancelling a module withdraws its enrolled nominations with a reason that starts so
 # (domain/enrolment/lifecycle.py); those officers keep the sessions, marked cancelled.
 CANCELLED_REASON_PREFIX = "module cancelled"
-TRAINER_READERS = frozenset({Role.admin, Role.coordinator})
 
 _STATUS = {
     ModuleStatus.confirmed: "CONFIRMED",
@@ -65,13 +64,7 @@ async def resolve_target(
         meta = FeedMeta(name=f"Tadrib: {cycle.title}", home_zone=cycle.time_zone, span=(cycle.starts_on, cycle.ends_on))
     elif kind is FeedKind.trainer:
         authorize(principal, TRAINERS_READ)
-        if principal.role not in TRAINER_READERS:
-            if principal.role is not Role.trainer:
-                raise Forbidden(
-                    "Only coordinators and the trainer themself read a trainer's calendar.", needed="own trainer record"
-                )
-            if principal.trainer_id != target_id:
-                raise NotFound(f"No trainer with id {target_id}.", entity="trainers", id=str(target_id))
+        check_trainer_calendar(principal, target_id)
         trainer = await get_or_404(session, Trainer, target_id)
         meta = FeedMeta(name=f"Tadrib: sessions of {trainer.name}")
     else:

@@ -8,11 +8,10 @@ import secrets
 import uuid
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
 from domain.attendance.models import Assessment
 from domain.audit.service import record_change, record_read
@@ -44,10 +43,6 @@ class Signer(Protocol):
     def sign(self, claims: dict[str, Any], *, typ: str = "JWT") -> str: ...
 
 
-def _visible(principal: Principal) -> ColumnElement[bool]:
-    return Certificate.officer_id.in_(select(Officer.id).where(need_to_know.officers(principal)))
-
-
 async def issue_certificates(
     session: AsyncSession, *, principal: Principal, keyring: Signer, module_id: uuid.UUID
 ) -> IssueResult:
@@ -72,25 +67,28 @@ async def issue_certificates(
         )
     ).one()
     starts_on, ends_on = (await module_dates(session, [module.id])).get(module.id, (None, None))
+    # Everyone who completed it and whom the issuer may see (erased people are no one's): their
+    # initials go on the credential. Anyone outside the issuer's reach waits for one who reaches them.
     completed = (
         await session.execute(
-            internal(
-                select(Officer.id, Officer.name_latin, Assessment.post_test)
-                .join(Nomination, Nomination.officer_id == Officer.id)
-                .outerjoin(
-                    Assessment, and_(Assessment.module_id == Nomination.module_id, Assessment.officer_id == Officer.id)
-                )
-                .where(
-                    Nomination.module_id == module.id,
-                    Nomination.status == NominationStatus.completed,
-                    Officer.erased_at.is_(None),
-                )
-                .order_by(Officer.id),
-                "issuing for a module the caller manages: everyone who completed it, erased people excepted",
+            select(Officer.id, Officer.name_latin, Assessment.post_test)
+            .join(Nomination, Nomination.officer_id == Officer.id)
+            .outerjoin(
+                Assessment, and_(Assessment.module_id == Nomination.module_id, Assessment.officer_id == Officer.id)
             )
+            .where(
+                Nomination.module_id == module.id,
+                Nomination.status == NominationStatus.completed,
+                need_to_know.officers(principal),
+            )
+            .order_by(Officer.id)
         )
     ).all()
-    existing = list(await session.scalars(select(Certificate).where(Certificate.module_id == module.id)))
+    existing = list(
+        await session.scalars(
+            select(Certificate).where(Certificate.module_id == module.id, need_to_know.certificates(principal))
+        )
+    )
     have = {(c.officer_id, c.kind) for c in existing}
     issued_at = utcnow()
     new: list[Certificate] = []
@@ -161,7 +159,7 @@ async def list_certificates(
     session: AsyncSession, *, principal: Principal, filters: CertificateFilters, limit: int, cursor: str | None
 ) -> Paged[Certificate]:
     authorize(principal, CERTIFICATES_READ)
-    stmt = select(Certificate).where(_visible(principal))
+    stmt = select(Certificate).where(need_to_know.certificates(principal))
     if filters.module_id:
         stmt = stmt.where(Certificate.module_id == filters.module_id)
     if filters.officer_id:
@@ -180,7 +178,10 @@ async def list_certificates(
 
 async def get_certificate(session: AsyncSession, *, principal: Principal, certificate_id: uuid.UUID) -> Certificate:
     authorize(principal, CERTIFICATES_READ)
-    return await get_or_404(session, Certificate, certificate_id, where=(_visible(principal),))
+    certificate = await get_or_404(session, Certificate, certificate_id, where=(need_to_know.certificates(principal),))
+    if need_to_know.logs_reads(principal):
+        record_read(session, principal=principal, entity=ENTITY, filters={"id": certificate_id}, row_count=1)
+    return certificate
 
 
 async def revoke_certificate(
@@ -188,7 +189,7 @@ async def revoke_certificate(
 ) -> Certificate:
     """A revoked certificate stays on record; the public check answers "revoked" from now on."""
     authorize(principal, CERTIFICATES_ISSUE)
-    certificate = await get_or_404(session, Certificate, certificate_id, where=(_visible(principal),))
+    certificate = await get_or_404(session, Certificate, certificate_id, where=(need_to_know.certificates(principal),))
     await authorize_programme(session, principal, module_id=certificate.module_id)
     if certificate.revoked_at is not None:
         raise Conflict(
@@ -228,7 +229,7 @@ async def verify(session: AsyncSession, *, code: str) -> Verification:
             .join(Module, Module.id == Certificate.module_id)
             .join(Cycle, Cycle.id == Module.cycle_id)
             .join(Programme, Programme.id == Cycle.programme_id)
-            .where(Certificate.verification_code == code)
+            .where(need_to_know.certificate_check(code))
         )
     ).first()
     if row is None:

@@ -35,10 +35,10 @@ async def transition_module(
         module.status, data.to, reason=data.reason, first_start=first_start, last_end=last_end, now=utcnow()
     )
     if data.to is ModuleStatus.confirmed and module.vetting_required is not VettingType.none:
-        blockers = await vetting_blockers(session, module=module)
-        if blockers:
+        blockers, blocking = await vetting_blockers(session, principal=principal, module=module)
+        if blocking:
             raise Conflict(
-                f"{len(blockers)} enrolled participant(s) lack an approved {module.vetting_required.value} vetting "
+                f"{blocking} enrolled participant(s) lack an approved {module.vetting_required.value} vetting "
                 "valid over the module's dates; nothing was changed.",
                 code="vetting-incomplete",
                 title="Vetting incomplete",

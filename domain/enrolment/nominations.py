@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
+from domain.access.teaching import module_for
 from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree, subtree_path
-from domain.audit.service import record_change
+from domain.audit.service import record_change, record_read
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE, allowed, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleStatus
@@ -42,6 +43,7 @@ from domain.pagination import Paged, paginate
 from domain.schemas import Warning_
 
 S = NominationStatus
+ENTITY = "nomination"
 ACCEPTING = {ModuleStatus.open, ModuleStatus.confirmed}
 
 
@@ -62,7 +64,7 @@ async def list_nominations(
     cursor: str | None,
 ) -> Paged[Nomination]:
     authorize(principal, NOMINATIONS_READ)
-    await get_or_404(session, Module, module_id)
+    await module_for(session, principal, module_id, write=False)  # another programme's, for a coordinator: a 404
     stmt = select(Nomination).where(Nomination.module_id == module_id, need_to_know.nominations(principal))
     if filters.status:
         stmt = stmt.where(Nomination.status == filters.status)
@@ -73,25 +75,51 @@ async def list_nominations(
     if filters.agency_id:
         prefix = await subtree_path(session, filters.agency_id)
         stmt = stmt.where(Nomination.agency_id.in_(select(Agency.id).where(in_subtree(Agency.path, prefix))))
-    return await paginate(session, stmt, order=(Nomination.id,), limit=limit, cursor=cursor)
+    items, next_cursor = await paginate(session, stmt, order=(Nomination.id,), limit=limit, cursor=cursor)
+    if need_to_know.logs_reads(principal):
+        record_read(
+            session,
+            principal=principal,
+            entity=ENTITY,
+            filters=filters.model_dump() | {"module_id": module_id, "cursor": cursor},
+            row_count=len(items),
+        )
+    return items, next_cursor
+
+
+async def find_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
+    """A nomination the principal may see (else a 404), for the decisions that act on one."""
+    authorize(principal, NOMINATIONS_READ)
+    return await get_or_404(session, Nomination, nomination_id, where=(need_to_know.nominations(principal),))
 
 
 async def get_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
-    authorize(principal, NOMINATIONS_READ)
-    return await get_or_404(session, Nomination, nomination_id, where=(need_to_know.nominations(principal),))
+    nomination = await find_nomination(session, principal=principal, nomination_id=nomination_id)
+    if need_to_know.logs_reads(principal):
+        record_read(session, principal=principal, entity=ENTITY, filters={"id": nomination_id}, row_count=1)
+    return nomination
 
 
 async def nomination_history(
     session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID
 ) -> list[NominationChange]:
-    await get_nomination(session, principal=principal, nomination_id=nomination_id)
-    return list(
+    await find_nomination(session, principal=principal, nomination_id=nomination_id)
+    changes = list(
         await session.scalars(
             select(NominationChange)
-            .where(NominationChange.nomination_id == nomination_id)
+            .where(NominationChange.nomination_id == nomination_id, need_to_know.nomination_history(principal))
             .order_by(NominationChange.id)
         )
     )
+    if need_to_know.logs_reads(principal):
+        record_read(
+            session,
+            principal=principal,
+            entity="nomination_history",
+            filters={"nomination_id": nomination_id},
+            row_count=len(changes),
+        )
+    return changes
 
 
 async def create_nomination(
@@ -208,7 +236,7 @@ async def decide(
     session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Decision
 ) -> DecisionResult:
     authorize(principal, NOMINATIONS_DECIDE)
-    nomination = await get_nomination(session, principal=principal, nomination_id=nomination_id)
+    nomination = await find_nomination(session, principal=principal, nomination_id=nomination_id)
     module = await lock_module(session, nomination.module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     await session.refresh(nomination)  # re-read under the lock: a concurrent decision may have moved it
@@ -279,7 +307,7 @@ async def withdraw(
     session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Withdrawal
 ) -> DecisionResult:
     authorize(principal, NOMINATIONS_WRITE)
-    nomination = await get_nomination(session, principal=principal, nomination_id=nomination_id)
+    nomination = await find_nomination(session, principal=principal, nomination_id=nomination_id)
     if allowed(principal, NOMINATIONS_DECIDE):
         await authorize_programme(session, principal, module_id=nomination.module_id)
     await lock_module(session, nomination.module_id)

@@ -5,19 +5,21 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
+from domain.access.teaching import module_for
 from domain.agencies.models import Agency
-from domain.audit.service import record_change
+from domain.audit.service import record_change, record_read
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module
 from domain.catalogue.module_service import lock_module
 from domain.crud import get_or_404
+from domain.db import table_of, utcnow
 from domain.enrolment.models import HOLDS_SEAT, ModuleQuota, Nomination, NominationStatus
 from domain.enrolment.rules import Quota, Waiting, general_pool, queue_key, quota_for
 from domain.enrolment.schemas import QuotaRead, QuotasPut, QuotasRead, SeatChanges
@@ -144,7 +146,7 @@ async def release_quotas(
 
 async def list_waitlist(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> list[Nomination]:
     authorize(principal, NOMINATIONS_READ)
-    await get_or_404(session, Module, module_id)
+    await module_for(session, principal, module_id, write=False)  # another programme's, for a coordinator: a 404
     rows = list(
         await session.scalars(
             select(Nomination).where(
@@ -154,6 +156,10 @@ async def list_waitlist(session: AsyncSession, *, principal: Principal, module_i
             )
         )
     )
+    if need_to_know.logs_reads(principal):
+        record_read(
+            session, principal=principal, entity="waitlist", filters={"module_id": module_id}, row_count=len(rows)
+        )
     return sorted(
         rows, key=lambda n: queue_key(Waiting(n.id, n.agency_id, False, n.queue_rank, n.priority, n.created_at))
     )
@@ -165,17 +171,18 @@ async def reorder_waitlist(
     authorize(principal, NOMINATIONS_DECIDE)
     module = await lock_module(session, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    waiting = {
-        n.id: n
-        for n in await session.scalars(
-            internal(
-                select(Nomination).where(
-                    Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted
-                ),
-                "the coordinator reorders the whole waitlist of a module they decide for",
+    waiting = dict(
+        (
+            await session.execute(
+                internal(
+                    select(Nomination.id, Nomination.queue_rank).where(
+                        Nomination.module_id == module.id, Nomination.status == NominationStatus.waitlisted
+                    ),
+                    "the coordinator reorders the whole waitlist of a module they decide for: ids and ranks only",
+                )
             )
-        )
-    }
+        ).all()
+    )
     errors = [
         {"field": f"nomination_ids[{i}]", "message": "not waitlisted for this module"}
         for i, nid in enumerate(nomination_ids)
@@ -188,11 +195,17 @@ async def reorder_waitlist(
     ]
     if errors:
         raise InvalidInput("The waitlist order names nominations that are not waiting here.", errors=errors)
-    for n in waiting.values():
-        n.queue_rank = None
-    for rank, nid in enumerate(nomination_ids, start=1):
-        waiting[nid].queue_rank = rank
-    await session.flush()
+    # By id, in bulk: the rows themselves are never read (the module's lock keeps them waiting).
+    ranked = {nid: rank for rank, nid in enumerate(nomination_ids, start=1)}
+    moved = [{"b_id": nid, "b_rank": ranked.get(nid)} for nid, rank in waiting.items() if ranked.get(nid) != rank]
+    if moved:
+        t = table_of(Nomination).c
+        stmt = (
+            update(table_of(Nomination))
+            .where(t.id == bindparam("b_id"))
+            .values(queue_rank=bindparam("b_rank"), version=t.version + 1, updated_at=utcnow())
+        )
+        await session.execute(stmt, moved)
     record_change(
         session,
         principal=principal,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.agencies.models import Agency
 from domain.auth.principal import Principal
@@ -140,7 +141,22 @@ async def fill_seats(
         book.take(path)
         changes.promoted.append(NominationRead.model_validate(nomination))
     await session.flush()
-    return changes
+    return await seen_by(session, principal, changes)
+
+
+async def seen_by(session: AsyncSession, principal: Principal, changes: SeatChanges) -> SeatChanges:
+    """The seat changes the principal may know of: a seat freed by one agency may go to another's
+    nominee, who is enrolled all the same and left out of this principal's answer."""
+    ids = {n.id for n in changes.promoted} | {s.nomination_id for s in changes.skipped}
+    if not ids:
+        return changes
+    seen = set(
+        await session.scalars(select(Nomination.id).where(Nomination.id.in_(ids), need_to_know.nominations(principal)))
+    )
+    return SeatChanges(
+        promoted=[n for n in changes.promoted if n.id in seen],
+        skipped=[s for s in changes.skipped if s.nomination_id in seen],
+    )
 
 
 async def free_seat(

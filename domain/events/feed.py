@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
+from domain.audit.service import record_read
 from domain.auth.policy import EVENTS_READ, authorize
 from domain.auth.principal import Principal
 from domain.db import utcnow
@@ -188,4 +189,13 @@ async def list_events(
         since=utcnow() - timedelta(days=retention_days),
     )
     items = await envelopes(session, principal=principal, events=events)
+    about_officers = sum(1 for e in events if e.officer_id is not None)
+    if about_officers and need_to_know.logs_reads(principal):  # an idle poll reads no one
+        record_read(
+            session,
+            principal=principal,
+            entity="events",
+            filters={"after": after, "types": list(types) if types else None},
+            row_count=about_officers,
+        )
     return items, feed_cursor(events[-1]) if events else after

@@ -22,8 +22,10 @@ from domain.db import Base, among, insert_rows, internal, utcnow
 from domain.errors import Conflict
 from domain.events.outbox import emit, emit_many
 from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
-from domain.imports.store import audit_many, chunks, load_import, versions
+from domain.imports.officers import moves_of
+from domain.imports.store import audit_many, chunks, load_import, rows_seen, versions
 from domain.officers.agencies import agencies_of
+from domain.officers.duplicates import keys_taken_on_move
 from domain.officers.models import Officer, OfficerExternalId, ProvisioningLink, Sex
 from domain.officers.names import arabic_key, latin_key
 
@@ -50,10 +52,10 @@ def _column_value(field: str, value: Any) -> Any:
     return value
 
 
-async def _planned_rows(session: AsyncSession, imported: Import) -> list[Any]:
+async def _planned_rows(session: AsyncSession, principal: Principal, imported: Import) -> list[Any]:
     t = IMPORT_ROWS.c  # the table's columns: plain rows, without the ORM's per-row work
     stmt = select(t.line, t.action, t.target_id, t.planned_version, t.key, t["values"], t.changes).where(
-        t.import_id == imported.id, t.action.in_(WRITTEN)
+        t.import_id == imported.id, t.action.in_(WRITTEN), rows_seen(principal)
     )
     return list((await session.execute(stmt)).all())
 
@@ -71,12 +73,18 @@ async def _changed_since_planning(
     stale = [r for r in rows if r.action is not A.create and current.get(r.target_id) != r.planned_version]
     creates = [r for r in rows if r.action is A.create]
     options = imported.options
+    # Keys taken since planning, by officers within reach: one outside it cannot collide (see Officer).
     for part in chunks(creates):
         taken_stmt: Any
         if options["key"] == "external_id":
-            taken_stmt = select(OfficerExternalId.external_id).where(
-                OfficerExternalId.source == options["source"],
-                among(session, OfficerExternalId.external_id, [r.key for r in part]),
+            taken_stmt = (
+                select(OfficerExternalId.external_id)
+                .join(Officer)
+                .where(
+                    OfficerExternalId.source == options["source"],
+                    among(session, OfficerExternalId.external_id, [r.key for r in part]),
+                    need_to_know.officers(principal),
+                )
             )
         else:
             taken_stmt = select(Officer.national_id).where(
@@ -84,6 +92,8 @@ async def _changed_since_planning(
             )
         taken = set(await session.scalars(taken_stmt))
         stale += [r for r in part if r.key in taken]
+    moved_onto_taken = await keys_taken_on_move(session, principal=principal, moves=moves_of(rows))
+    stale += [r for r in rows if r.target_id in moved_onto_taken and r not in stale]
     return stale
 
 
@@ -165,7 +175,7 @@ async def apply_officer_import(
         )
     if plan_hash != imported.plan_hash:
         raise Conflict("plan_hash is not this import's plan: review the plan you apply.", code="plan-hash-mismatch")
-    rows = await _planned_rows(session, imported)
+    rows = await _planned_rows(session, principal, imported)
     stale = await _changed_since_planning(session, principal, imported, rows)
     if stale:
         raise Conflict(
@@ -183,7 +193,16 @@ async def apply_officer_import(
         await insert_rows(
             session,
             EXTERNAL_IDS,
-            [{"id": uuid.uuid4(), "officer_id": r.target_id, "source": source, "external_id": r.key} for r in creates],
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "officer_id": r.target_id,
+                    "agency_id": _agency_id(r.values["agency_id"]),
+                    "source": source,
+                    "external_id": r.key,
+                }
+                for r in creates
+            ],
         )
     changed = [r for r in rows if r.action is not A.create]
     await _set_fields(session, changed, now)
@@ -242,13 +261,15 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
         raise Conflict(
             f"The import is {imported.status.value}; only an applied import is undone.", code="import-not-applied"
         )
-    rows = await _planned_rows(session, imported)
+    rows = await _planned_rows(session, principal, imported)
     current = await versions(session, principal=principal, ids=[r.target_id for r in rows], lock=True)
     expected = {r.target_id: 1 if r.action is A.create else r.planned_version + 1 for r in rows}
     touched = [r for r in rows if current.get(r.target_id) != expected[r.target_id]]
     creates = [r for r in rows if r.action is A.create]
     referenced = await _referenced(session, [r.target_id for r in creates])
     touched += [r for r in creates if r.target_id in referenced and r not in touched]
+    moved_onto_taken = await keys_taken_on_move(session, principal=principal, moves=moves_of(rows, undo=True))
+    touched += [r for r in rows if r.target_id in moved_onto_taken and r not in touched]
     if touched:
         raise Conflict(
             f"{len(touched)} record(s) changed since this import; nothing was undone.",

@@ -29,7 +29,7 @@ from domain.imports.officers import counts_of
 from domain.imports.reading import read_file
 from domain.imports.rules import plan_hash, problem
 from domain.imports.schemas import NominationImportOptions
-from domain.imports.store import load_import, save_plan, versions
+from domain.imports.store import load_import, rows_seen, save_plan, versions
 from domain.officers.models import Officer, OfficerExternalId
 
 A = RowAction
@@ -171,7 +171,7 @@ async def apply_nomination_import(
     rows = list(
         await session.scalars(
             select(ImportRow)
-            .where(ImportRow.import_id == imported.id, ImportRow.action == A.create)
+            .where(ImportRow.import_id == imported.id, ImportRow.action == A.create, rows_seen(principal))
             .order_by(ImportRow.line)
         )
     )

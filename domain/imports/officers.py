@@ -15,7 +15,7 @@ from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
 from domain.audit.service import plain
 from domain.auth.policy import IMPORTS_WRITE, authorize
-from domain.auth.principal import Principal, Role
+from domain.auth.principal import Principal
 from domain.collector import paused_during
 from domain.db import among
 from domain.errors import InvalidInput, RuleViolation
@@ -36,6 +36,7 @@ from domain.imports.rules import (
 )
 from domain.imports.schemas import OfficerImportOptions
 from domain.imports.store import chunks, save_plan
+from domain.officers.duplicates import keys_taken_on_move
 from domain.officers.models import Officer, OfficerExternalId
 from domain.officers.names import arabic_key
 
@@ -46,7 +47,6 @@ A = RowAction
 class Stored:
     id: uuid.UUID
     version: int
-    visible: bool
     values: dict[str, Any]
 
 
@@ -60,30 +60,35 @@ async def agency_index(session: AsyncSession, principal: Principal) -> AgencyInd
     for agency_id, acronym in rows:
         if acronym:
             codes.setdefault(acronym.lower(), []).append(agency_id)
-    bound = principal.agency_id if principal.role in (Role.focal_point, Role.client) else None
+    bound = principal.agency_id if need_to_know.bound_to_agency(principal) else None
     return AgencyIndex(ids={r[0] for r in rows}, codes=codes, default=bound)
 
 
 async def _stored_by_key(
     session: AsyncSession, principal: Principal, options: OfficerImportOptions, keys: list[str]
 ) -> dict[str, list[Stored]]:
+    """The officers within the principal's reach that carry each key: one held only outside it is
+    as if nobody held it (see Officer), whichever the key."""
     columns = [getattr(Officer, f) for f in COMPARED]
     found: dict[str, list[Stored]] = {}
-    visible = need_to_know.officers(principal).label("visible")
     for part in chunks(keys):
         if options.key == "external_id":
             stmt = (
-                select(OfficerExternalId.external_id, Officer.id, Officer.version, visible, *columns)
+                select(OfficerExternalId.external_id, Officer.id, Officer.version, *columns)
                 .join(OfficerExternalId)
-                .where(OfficerExternalId.source == options.source, among(session, OfficerExternalId.external_id, part))
+                .where(
+                    OfficerExternalId.source == options.source,
+                    among(session, OfficerExternalId.external_id, part),
+                    need_to_know.officers(principal),
+                )
             )
         else:
-            stmt = select(Officer.national_id, Officer.id, Officer.version, visible, *columns).where(
+            stmt = select(Officer.national_id, Officer.id, Officer.version, *columns).where(
                 among(session, Officer.national_id, part), need_to_know.officers(principal)
             )
-        for key, officer_id, version, seen, *values in await session.execute(stmt):
+        for key, officer_id, version, *values in await session.execute(stmt):
             current = {f: plain(v) for f, v in zip(COMPARED, values)}
-            found.setdefault(key, []).append(Stored(officer_id, version, bool(seen), current))
+            found.setdefault(key, []).append(Stored(officer_id, version, current))
     return found
 
 
@@ -145,14 +150,6 @@ async def _plan_rows(
             reading.problems.append(
                 problem(options.key, "key-ambiguous", f"{len(holders)} officers carry this {options.key}")
             )
-        if not reading.problems and holders and not holders[0].visible:
-            reading.problems.append(
-                problem(
-                    options.key,
-                    "key-held-elsewhere",
-                    "an officer outside your reach carries this id; an id is never shared",
-                )
-            )
         if not reading.problems and not holders:
             reading.problems += for_create(reading, index.default)
         if reading.problems:
@@ -173,7 +170,44 @@ async def _plan_rows(
             creates.append(reading)
             rows.append(_row(reading, A.create, target_id=uuid7(), values=reading.values))
     await _mark_namesakes(session, principal, options, rows, creates)
+    await _mark_moves_onto_taken_keys(session, principal, rows)
     return rows
+
+
+def moves_of(rows: list[Any], *, undo: bool = False) -> dict[uuid.UUID, uuid.UUID]:
+    """{officer: agency} of the planned updates that change an officer's agency (the plan's dicts,
+    or its stored rows): the agency they move to, or back to on undo."""
+
+    def get(row: Any, name: str) -> Any:
+        return row[name] if isinstance(row, dict) else getattr(row, name)
+
+    moves = {}
+    for row in rows:
+        changes = get(row, "changes") or {}
+        before, after = changes.get("agency_id") or (None, None)
+        if get(row, "action") is A.update and before is not None and after is not None:
+            moves[get(row, "target_id")] = uuid.UUID(str(before if undo else after))
+    return moves
+
+
+async def _mark_moves_onto_taken_keys(session: AsyncSession, principal: Principal, rows: list[dict[str, Any]]) -> None:
+    """An officer moved to an agency where another officer carries one of their keys is an error row."""
+    taken = await keys_taken_on_move(session, principal=principal, moves=moves_of(rows))
+    for row in rows:
+        if row["target_id"] in taken and row["action"] is A.update:
+            row.update(
+                action=A.error,
+                target_id=None,
+                planned_version=None,
+                changes=None,
+                problems=[
+                    problem(
+                        "agency_id",
+                        "key-taken-in-agency",
+                        "an officer of that agency carries one of this officer's external ids or their account name",
+                    )
+                ],
+            )
 
 
 async def _mark_namesakes(

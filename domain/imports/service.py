@@ -37,7 +37,7 @@ async def get_import(
 ) -> ImportRead:
     authorize(principal, IMPORTS_WRITE)
     imported = await load_import(session, principal=principal, import_id=import_id, kind=kind, module_id=module_id)
-    return with_rows(imported, await rows_of(session, imported.id))
+    return with_rows(imported, await rows_of(session, principal, imported.id))
 
 
 def with_rows(imported: Any, rows: list[Any]) -> ImportRead:

@@ -1,5 +1,6 @@
-"""What plan, apply and undo share: who may see an import, storing its rows in bulk, reading
-officers' versions (locked for apply and undo), and auditing many changes at once."""
+"""What plan, apply and undo share: loading an import (who may see one is decided in
+domain/access), storing its rows in bulk, reading officers' versions (locked for apply and undo),
+and auditing many changes at once."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.audit.models import AuditEntry
 from domain.audit.service import plain, record_change
-from domain.auth.principal import Principal, Role
+from domain.auth.principal import Principal
 from domain.db import among, insert_rows, utcnow
 from domain.errors import NotFound
 from domain.ids import uuid7
@@ -37,22 +38,27 @@ async def load_import(
     kind: ImportKind,
     module_id: uuid.UUID | None = None,
 ) -> Import:
-    """An import is seen by whoever made it, and by administrators; anyone else gets a 404."""
-    stmt = select(Import).where(Import.id == import_id, Import.kind == kind)
+    """The import, if the principal may see it (need_to_know.imports_seen); else a 404."""
+    stmt = select(Import).where(
+        Import.id == import_id, Import.kind == kind, need_to_know.imports_seen(principal, Import.created_by_id)
+    )
     if module_id is not None:
         stmt = stmt.where(Import.module_id == module_id)
-    if principal.role is not Role.admin:
-        stmt = stmt.where(Import.created_by_id == principal.id)
     found = (await session.scalars(stmt)).first()
     if found is None:
         raise NotFound(f"No import with id {import_id}.", entity="imports", id=str(import_id))
     return found
 
 
-async def rows_of(session: AsyncSession, import_id: uuid.UUID) -> list[ImportRow]:
+def rows_seen(principal: Principal) -> ColumnElement[bool]:
+    """The planned rows of the imports the principal may see (a condition on ImportRow)."""
+    return ImportRow.import_id.in_(select(Import.id).where(need_to_know.imports_seen(principal, Import.created_by_id)))
+
+
+async def rows_of(session: AsyncSession, principal: Principal, import_id: uuid.UUID) -> list[ImportRow]:
     stmt = (
         select(ImportRow)
-        .where(ImportRow.import_id == import_id)
+        .where(ImportRow.import_id == import_id, rows_seen(principal))
         .order_by(ImportRow.line.is_(None), ImportRow.line, ImportRow.target_id)
     )
     return list(await session.scalars(stmt))

@@ -41,10 +41,10 @@ PERSONAL_FIELDS = (
 
 
 async def erase_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
-    from domain.officers.service import get_officer  # the same visibility rules as any read
+    from domain.officers.service import find_officer  # the same visibility rules as any read
 
     authorize(principal, OFFICERS_ERASE)
-    officer = await get_officer(session, principal=principal, officer_id=officer_id)
+    officer = await find_officer(session, principal=principal, officer_id=officer_id)
     pseudonym = f"erased-{officer.id.hex[:12]}"
     officer.full_name_ar = "محذوف"
     officer.name_latin = pseudonym

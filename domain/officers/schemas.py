@@ -2,7 +2,7 @@ import re
 import unicodedata
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
@@ -157,3 +157,20 @@ class DuplicateCandidate(ReadModel):
     full_name_ar: str
     name_latin: str
     matched_on: str
+
+
+class SharedKeyHolder(ReadModel):
+    id: uuid.UUID
+    agency_id: uuid.UUID
+    full_name_ar: str
+    name_latin: str
+
+
+class SharedKeyRead(ReadModel):
+    """A key that officers of different agencies carry: the same person recorded twice, or two
+    people an HR system confused. For a person to review; nothing is merged."""
+
+    kind: Literal["external_id", "user_name", "national_id"]
+    source: str | None = Field(description="The system an external id comes from; null for the other kinds")
+    key: str = Field(description="The key as compared: an account name after NFC and case folding")
+    officers: list[SharedKeyHolder] = Field(description="The officers within your reach that carry it, by agency")

@@ -15,10 +15,11 @@ from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, OFFICERS_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.crud import delete_entity, get_or_404
+from domain.errors import Conflict
 from domain.events.outbox import emit
 from domain.officers.models import Officer, OfficerExternalId, Sex
 from domain.officers.names import arabic_key, latin_key, user_name_key
-from domain.officers.schemas import OfficerCreate, OfficerUpdate, OfficerUpsert
+from domain.officers.schemas import DuplicateCandidate, OfficerCreate, OfficerUpdate, OfficerUpsert
 from domain.officers.writes import ENTITY, add_officer, change_officer
 from domain.pagination import Paged, paginate
 from domain.schemas import SearchText
@@ -81,9 +82,17 @@ async def list_officers(
     return items, next_cursor
 
 
+async def find_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
+    """An officer the principal may see (else a 404), for the writes that act on one."""
+    return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=(need_to_know.officers(principal),))
+
+
 async def get_officer(session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID) -> Officer:
     authorize(principal, OFFICERS_READ)
-    return await get_or_404(session, Officer, officer_id, options=_WITH_IDS, where=(need_to_know.officers(principal),))
+    officer = await find_officer(session, principal=principal, officer_id=officer_id)
+    if need_to_know.logs_reads(principal):
+        record_read(session, principal=principal, entity=ENTITY, filters={"id": officer_id}, row_count=1)
+    return officer
 
 
 async def create_officer(
@@ -102,7 +111,7 @@ async def update_officer(
     expected_version: int | None,
 ) -> Officer:
     authorize(principal, OFFICERS_WRITE)
-    officer = await get_officer(session, principal=principal, officer_id=officer_id)
+    officer = await find_officer(session, principal=principal, officer_id=officer_id)
     return await change_officer(
         session, principal=principal, officer=officer, changes=data.changes(), expected_version=expected_version
     )
@@ -118,21 +127,43 @@ async def upsert_by_external_id(
     expected_version: int | None,
     allow_duplicate: bool = False,
 ) -> tuple[Officer, bool]:
-    """Create (True) or replace (False) the officer carrying (source, external_id). A replace sets
-    every field of the body and clears the optional ones it omits; the same body twice changes
-    nothing (same version). Another agency's holder of the id is a 409, as for a create."""
+    """Create (True) or replace (False) the officer carrying (source, external_id) within the
+    principal's reach. A replace sets every field of the body and clears the optional ones it
+    omits; the same body twice changes nothing (same version). A holder outside the reach is as
+    if there were none (see Officer); several within it (one key in several agencies, see the
+    shared keys) are a 409 naming them, for a person to resolve."""
     authorize(principal, OFFICERS_WRITE)
-    found = await session.scalars(
-        select(Officer)
-        .join(OfficerExternalId)
-        .where(
-            OfficerExternalId.source == source,
-            OfficerExternalId.external_id == external_id,
-            need_to_know.officers(principal),
+    found = list(
+        await session.scalars(
+            select(Officer)
+            .join(OfficerExternalId)
+            .where(
+                OfficerExternalId.source == source,
+                OfficerExternalId.external_id == external_id,
+                need_to_know.officers(principal),
+            )
+            .order_by(Officer.id)
+            .options(*_WITH_IDS)
         )
-        .options(*_WITH_IDS)
     )
-    officer = found.first()
+    if len(found) > 1:
+        raise Conflict(
+            f"{len(found)} officers within your reach carry this id, in different agencies: resolve them first "
+            "(GET /api/v1/officers/shared-keys lists such ids).",
+            code="key-ambiguous",
+            title="External id held by several officers",
+            candidates=[
+                DuplicateCandidate(
+                    id=o.id,
+                    agency_id=o.agency_id,
+                    full_name_ar=o.full_name_ar,
+                    name_latin=o.name_latin,
+                    matched_on="external_id",
+                ).model_dump(mode="json")
+                for o in found
+            ],
+        )
+    officer = found[0] if found else None
     if officer is None:
         fields = data.model_dump() | {"external_ids": [{"source": source, "id": external_id}]}
         return await add_officer(
@@ -147,7 +178,7 @@ async def delete_officer(
     session: AsyncSession, *, principal: Principal, officer_id: uuid.UUID, expected_version: int | None
 ) -> None:
     authorize(principal, OFFICERS_WRITE)
-    officer = await get_officer(session, principal=principal, officer_id=officer_id)
+    officer = await find_officer(session, principal=principal, officer_id=officer_id)
     gone, agency_id = officer.id, officer.agency_id
     await delete_entity(
         session,

@@ -14,7 +14,7 @@ from domain.access import need_to_know
 from domain.agencies.models import Agency
 from domain.auth.principal import Principal
 from domain.crud import create_entity, update_entity
-from domain.db import internal, utcnow
+from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput
 from domain.events.outbox import emit
 from domain.officers.duplicates import conflict, find_duplicates
@@ -38,19 +38,25 @@ async def ensure_agency_in_reach(session: AsyncSession, principal: Principal, ag
 
 
 async def ensure_user_name_free(
-    session: AsyncSession, user_name: str | None, *, exclude: uuid.UUID | None = None
+    session: AsyncSession, principal: Principal, user_name: str | None, *, exclude: uuid.UUID | None = None
 ) -> None:
+    """An account name is unique within an agency; a holder within the caller's reach is a 409
+    naming them, one outside it is as if there were none (see Officer: it cannot collide)."""
     if user_name is None:
         return
-    taken = select(Officer.id).where(Officer.user_name_key == user_name_key(user_name))
+    taken = select(Officer.id).where(
+        Officer.user_name_key == user_name_key(user_name), need_to_know.officers(principal)
+    )
     if exclude is not None:
         taken = taken.where(Officer.id != exclude)
-    if await session.scalar(internal(taken, "account names are unique mission-wide: only whether one is taken")):
+    holder = await session.scalar(taken.limit(1))
+    if holder is not None:
         raise Conflict(
             f"The user name {user_name!r} is already taken.",
             code="user-name-taken",
             title="User name taken",
             field="user_name",
+            officer_id=str(holder),
         )
 
 
@@ -62,22 +68,23 @@ async def add_officer(
     session: AsyncSession, *, principal: Principal, data: OfficerCreate, allow_duplicate: bool = False
 ) -> Officer:
     await ensure_agency_in_reach(session, principal, data.agency_id)
-    candidates, hidden = await find_duplicates(
+    candidates = await find_duplicates(
         session,
         principal=principal,
         agency_id=data.agency_id,
         full_name_ar=data.full_name_ar,
         external_ids=data.external_ids,
     )
-    if hidden or any(c.matched_on == "external_id" for c in candidates) or (candidates and not allow_duplicate):
-        raise conflict(candidates, hidden)
-    await ensure_user_name_free(session, data.user_name)
+    if any(c.matched_on == "external_id" for c in candidates) or (candidates and not allow_duplicate):
+        raise conflict(candidates)
+    await ensure_user_name_free(session, principal, data.user_name)
     fields = data.model_dump(exclude={"external_ids", "active"})
     officer = Officer(
         **fields,
         **name_keys(data.full_name_ar, data.name_latin),
         user_name_key=user_name_key(data.user_name) if data.user_name else None,
         deactivated_at=None if data.active else utcnow(),
+        # Their officer_id and agency_id are the officer's (the relationship's composite key).
         external_ids=[OfficerExternalId(source=e.source, external_id=e.id) for e in data.external_ids],
     )
     await create_entity(session, principal=principal, entity=ENTITY, obj=officer, audit_fields=list(fields))
@@ -106,17 +113,24 @@ async def change_officer(
     changes = dict(changes)
     extra = dict(extra_changes or {})
     await ensure_agency_in_reach(session, principal, changes.get("agency_id"))
-    if "external_ids" in changes:
-        wanted = [ExternalId(**e) for e in changes.pop("external_ids")]
-        clashes, hidden = await find_duplicates(
+    # A move takes the officer's keys to the new agency (the database's cascade): they are checked
+    # there as if sent again, against the officers the caller sees (the new agency's among them).
+    moving = changes.get("agency_id", officer.agency_id) != officer.agency_id
+    sent = changes.pop("external_ids", None)
+    if sent is not None or moving:
+        wanted = (
+            [ExternalId(**e) for e in sent] if sent is not None else await _external_ids(session, principal, officer)
+        )
+        clashes = await find_duplicates(
             session, principal=principal, agency_id=None, full_name_ar=None, external_ids=wanted, exclude=officer.id
         )
-        if clashes or hidden:
-            raise conflict(clashes, hidden)
+        if clashes:
+            raise conflict(clashes)
+    if sent is not None:
         before = [(e.source, e.external_id) for e in officer.external_ids]
         after = [(e.source, e.id) for e in wanted]
         if sorted(before) != sorted(after):
-            # Keep rows that stay so the unique (source, id) index never sees a delete-and-insert swap.
+            # Keep rows that stay so the unique (source, id, agency) index never sees a delete-and-insert swap.
             kept = [e for e in officer.external_ids if (e.source, e.external_id) in after]
             added = [OfficerExternalId(source=s, external_id=i) for s, i in after if (s, i) not in before]
             officer.external_ids = kept + added
@@ -125,8 +139,9 @@ async def change_officer(
         active = changes.pop("active")
         if active != officer.active:
             changes["deactivated_at"] = None if active else utcnow()
+    if "user_name" in changes or moving:
+        await ensure_user_name_free(session, principal, changes.get("user_name", officer.user_name), exclude=officer.id)
     if "user_name" in changes:
-        await ensure_user_name_free(session, changes["user_name"], exclude=officer.id)
         changes["user_name_key"] = user_name_key(changes["user_name"]) if changes["user_name"] else None
     changes |= name_keys(
         changes.get("full_name_ar", officer.full_name_ar), changes.get("name_latin", officer.name_latin)
@@ -158,6 +173,15 @@ async def change_officer(
             },
         )
     return officer
+
+
+async def _external_ids(session: AsyncSession, principal: Principal, officer: Officer) -> list[ExternalId]:
+    stmt = (
+        select(OfficerExternalId.source, OfficerExternalId.external_id)
+        .join(Officer)
+        .where(OfficerExternalId.officer_id == officer.id, need_to_know.officers(principal))
+    )
+    return [ExternalId(source=source, id=key) for source, key in await session.execute(stmt)]
 
 
 # Derived columns: a change of the name they are derived from is reported, not they.

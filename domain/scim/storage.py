@@ -29,8 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import errors
 from domain.access import need_to_know
 from domain.agencies.models import Agency
-from domain.audit.service import record_change
-from domain.auth.principal import Principal, Role
+from domain.audit.service import record_change, record_read
+from domain.auth.principal import Principal
 from domain.officers.models import Officer
 from domain.officers.models import ProvisioningLink as Link
 from domain.officers.schemas import OfficerCreate, OfficerUpdate
@@ -43,7 +43,7 @@ from domain.scim.schema import Officer as OfficerExtension
 
 def source_of(principal: Principal) -> str:
     """The provisioning source a principal speaks for: `scim:<client_id>` for a machine client."""
-    if principal.role is Role.client:
+    if principal.kind == "client":
         return "scim:" + principal.name.removeprefix("client:")
     return f"scim:user:{principal.name}"
 
@@ -114,7 +114,16 @@ class OfficerStorage(AsyncScimStorage):
     async def get(
         self, resource_type: ResourceType, resource_id: str, *, response_parameters: Any = None
     ) -> Resource[Any]:
-        return await self._resource(*await self._row(resource_type, resource_id))
+        officer, link = await self._row(resource_type, resource_id)
+        self._record_read({"id": resource_id}, 1)
+        return await self._resource(officer, link)
+
+    def _record_read(self, filters: dict[str, Any], row_count: int) -> None:
+        """Reads by machine clients (and focal points) are logged, as through the REST routes."""
+        if need_to_know.logs_reads(self.principal):
+            record_read(
+                self.session, principal=self.principal, entity="scim_user", filters=filters, row_count=row_count
+            )
 
     async def search(
         self, resource_types: list[ResourceType], search_request: SearchRequest[Any], *, position: Any = None
@@ -132,6 +141,14 @@ class OfficerStorage(AsyncScimStorage):
         if search_request.count is not None:
             query = query.limit(search_request.count)
         rows = (await self.session.execute(query)).all()
+        self._record_read(
+            {
+                "filter": str(search_request.filter.ast) if search_request.filter is not None else None,
+                "start_index": search_request.start_index,
+                "count": search_request.count,
+            },
+            len(rows),
+        )
         await self._agency_codes({officer.agency_id for officer, _ in rows})
         return SearchPage(
             total=total or 0, resources=[to_resource(o, link, self._codes.get(o.agency_id)) for o, link in rows]
@@ -162,11 +179,19 @@ class OfficerStorage(AsyncScimStorage):
         return matches[0]
 
     async def _free_external_id(self, external_id: str | None, officer_id: uuid.UUID | None) -> None:
+        """This source's externalId is unique within an agency: a holder within reach is a 409, one
+        outside it is as if there were none (see Officer: it cannot collide)."""
         if external_id is None:
             return
-        taken = select(Link.officer_id).where(Link.source == self.source, Link.external_id == external_id)
-        holder = await self.session.scalar(taken)
-        if holder is not None and holder != officer_id:
+        taken = (
+            select(Link.officer_id)
+            .join(Officer, Officer.id == Link.officer_id)
+            .where(Link.source == self.source, Link.external_id == external_id, need_to_know.officers(self.principal))
+        )
+        if officer_id is not None:
+            taken = taken.where(Link.officer_id != officer_id)
+        holder = await self.session.scalar(taken.limit(1))
+        if holder is not None:
             raise UniquenessException(detail="externalId is already used by another User of this source")
 
     async def create(self, resource_type: ResourceType, resource: Resource[Any]) -> Resource[Any]:
@@ -182,7 +207,7 @@ class OfficerStorage(AsyncScimStorage):
             )
             # Namesakes are different people with different accounts: the account name is the identity here.
             officer = await add_officer(self.session, principal=self.principal, data=data, allow_duplicate=True)
-            link = Link(officer_id=officer.id, source=self.source, **profile)
+            link = Link(officer_id=officer.id, agency_id=officer.agency_id, source=self.source, **profile)
             self.session.add(link)
             await self.session.flush()
             record_change(

@@ -5,9 +5,8 @@ ask of vetting: who blocks a module, and cancelling its pending requests."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -19,6 +18,7 @@ from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleStatus, VettingType
 from domain.catalogue.module_service import lock_module, module_dates
 from domain.crud import check_version, create_entity, ensure_exists, get_or_404, update_entity
+from domain.db import table_of, utcnow
 from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
 from domain.enrolment.seats import free_seat
 from domain.errors import Conflict, NotFound
@@ -44,16 +44,10 @@ AUDITED = [
 FINISHED = (ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled)
 
 
-def _visible_officers(principal: Principal) -> Select[Any]:
-    return select(Officer.id).where(need_to_know.officers(principal))
-
-
 async def _officer(session: AsyncSession, principal: Principal, officer_id: uuid.UUID) -> Officer:
     """An officer outside the principal's need-to-know answers like one that does not exist."""
     officer = (
-        await session.scalars(
-            select(Officer).where(Officer.id == officer_id, Officer.id.in_(_visible_officers(principal)))
-        )
+        await session.scalars(select(Officer).where(Officer.id == officer_id, need_to_know.officers(principal)))
     ).first()
     if officer is None:
         raise NotFound(f"No officer with id {officer_id}.", entity="officers", id=str(officer_id))
@@ -76,6 +70,7 @@ async def create_vetting(
             Vetting.type == kind,
             Vetting.status == VettingStatus.requested,
             Vetting.unit_agency_id == officer.agency_id,
+            need_to_know.officer_rows(principal, Vetting.officer_id),
         )
     )
     if pending is not None:
@@ -102,13 +97,24 @@ async def create_vetting(
 
 
 def _emit(session: AsyncSession, vetting: Vetting, changed: list[str]) -> None:
+    _emit_change(session, vetting.id, vetting.officer_id, vetting.unit_agency_id, changed, vetting.status)
+
+
+def _emit_change(
+    session: AsyncSession,
+    vetting_id: uuid.UUID,
+    officer_id: uuid.UUID,
+    agency_id: uuid.UUID,
+    changed: list[str],
+    status: VettingStatus,
+) -> None:
     emit(
         session,
         "vetting.changed",
-        resource_id=vetting.id,
-        officer_id=vetting.officer_id,
-        agency_id=vetting.unit_agency_id,
-        data={"officer_id": vetting.officer_id, "changed": sorted(changed), "status": vetting.status.value},
+        resource_id=vetting_id,
+        officer_id=officer_id,
+        agency_id=agency_id,
+        data={"officer_id": officer_id, "changed": sorted(changed), "status": status.value},
     )
 
 
@@ -119,7 +125,9 @@ async def list_vettings(
     await _officer(session, principal, officer_id)
     items, next_cursor = await paginate(
         session,
-        select(Vetting).where(Vetting.officer_id == officer_id),
+        select(Vetting).where(
+            Vetting.officer_id == officer_id, need_to_know.officer_rows(principal, Vetting.officer_id)
+        ),
         order=(Vetting.id,),
         limit=limit,
         cursor=cursor,
@@ -138,7 +146,7 @@ async def list_vettings(
 async def get_vetting(session: AsyncSession, *, principal: Principal, vetting_id: uuid.UUID) -> Vetting:
     authorize(principal, VETTING_READ)
     vetting = await get_or_404(
-        session, Vetting, vetting_id, where=(Vetting.officer_id.in_(_visible_officers(principal)),)
+        session, Vetting, vetting_id, where=(need_to_know.officer_rows(principal, Vetting.officer_id),)
     )
     if need_to_know.logs_reads(principal):
         record_read(session, principal=principal, entity=ENTITY, filters={"id": vetting_id}, row_count=1)
@@ -158,7 +166,7 @@ async def update_vetting(
     freed seat goes to the next eligible waiting nomination."""
     authorize(principal, VETTING_WRITE)
     vetting = await get_or_404(
-        session, Vetting, vetting_id, where=(Vetting.officer_id.in_(_visible_officers(principal)),)
+        session, Vetting, vetting_id, where=(need_to_know.officer_rows(principal, Vetting.officer_id),)
     )
     check_version(vetting, expected_version)
     changes = data.changes()
@@ -224,76 +232,107 @@ async def _take_off_rosters(
         result.removed_from.append(nomination.id)
         result.promoted += seats.promoted
         result.skipped += seats.skipped
+    # The officer's seats in modules the principal does not see are freed all the same, unsaid.
+    if result.removed_from:
+        seen = select(Nomination.id).where(Nomination.id.in_(result.removed_from), need_to_know.nominations(principal))
+        shown = set(await session.scalars(seen))
+        result.removed_from = [n for n in result.removed_from if n in shown]
 
 
-async def vetting_blockers(session: AsyncSession, *, module: Module) -> list[VettingBlocker]:
+async def vetting_blockers(
+    session: AsyncSession, *, principal: Principal, module: Module
+) -> tuple[list[VettingBlocker], int]:
     """The enrolled participants who lack an approved vetting of the module's type, valid over
-    its dates and done in their current unit, and why. Three queries
-    whatever the roster's size; none when the module needs no vetting."""
+    its dates and done in their current unit, and why: those the principal may see, named, and how
+    many block in all. Three queries whatever the roster's size; none when the module needs no
+    vetting. The rule weighs everyone's facts (internal: ids, units, statuses and dates, never
+    returned); names are read through need-to-know."""
     required = module.vetting_required
     if required is VettingType.none:
-        return []
+        return [], 0
     enrolled = select(Nomination.officer_id).where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT))
-    people = (
-        await session.execute(
-            internal(
-                select(Officer.id, Officer.name_latin, Officer.agency_id)
-                .where(Officer.id.in_(enrolled))
-                .order_by(Officer.name_latin_key, Officer.id),
-                "who blocks the confirmation of a module the caller plans: its enrolled participants",
-            )
-        )
-    ).all()
-    if not people:
-        return []
+    facts = internal(
+        select(Officer.id, Officer.agency_id, *(getattr(Vetting, f) for f in FACTS))
+        .outerjoin(Vetting, Vetting.officer_id == Officer.id)
+        .where(Officer.id.in_(enrolled)),
+        "the enrolled participants' units and vetting facts, for the confirmation rule: nothing returned",
+    )
+    rows = (await session.execute(facts)).all()
+    if not rows:
+        return [], 0
     starts_on, ends_on = (await module_dates(session, [module.id])).get(module.id, (None, None))
+    people: dict[uuid.UUID, uuid.UUID] = {}
     by_officer: dict[uuid.UUID, list[VettingFact]] = {}
-    vettings = internal(select(Vetting).where(Vetting.officer_id.in_(enrolled)), "the enrolled participants' vettings")
-    for v in await session.scalars(vettings):
-        by_officer.setdefault(v.officer_id, []).append(
-            VettingFact(
-                id=v.id,
-                type=v.type,
-                status=v.status,
-                unit_agency_id=v.unit_agency_id,
-                requested_on=v.requested_on,
-                needed_by=v.needed_by,
-                result_on=v.result_on,
-                valid_from=v.valid_from,
-                valid_until=v.valid_until,
-            )
-        )
-    blockers = []
-    for officer_id, name_latin, agency_id in people:
+    for officer_id, agency_id, *values in rows:
+        people[officer_id] = agency_id
+        if values[0] is not None:  # a vetting (the outer join's NULLs: none)
+            by_officer.setdefault(officer_id, []).append(VettingFact(**dict(zip(FACTS, values))))
+    reasons = {}
+    for officer_id, agency_id in people.items():
         reason = blocker_reason(
             by_officer.get(officer_id, []), required=required, agency_id=agency_id, starts_on=starts_on, ends_on=ends_on
         )
         if reason is not None:
-            blockers.append(VettingBlocker(officer_id=officer_id, name_latin=name_latin, reason=reason))
-    return blockers
+            reasons[officer_id] = reason
+    if not reasons:
+        return [], 0
+    named = (
+        select(Officer.id, Officer.name_latin)
+        .where(Officer.id.in_(reasons), need_to_know.roster_participants(principal))
+        .order_by(Officer.name_latin_key, Officer.id)
+    )
+    blockers = [
+        VettingBlocker(officer_id=officer_id, name_latin=name, reason=reasons[officer_id])
+        for officer_id, name in await session.execute(named)
+    ]
+    return blockers, len(reasons)
+
+
+FACTS = (
+    "id",
+    "type",
+    "status",
+    "unit_agency_id",
+    "requested_on",
+    "needed_by",
+    "result_on",
+    "valid_from",
+    "valid_until",
+)
 
 
 async def cancel_module_vettings(session: AsyncSession, *, principal: Principal, module: Module) -> int:
-    """Cancelling a module cancels the vetting requests still pending for it; returns how many."""
-    pending = list(
-        await session.scalars(
-            select(Vetting).where(Vetting.module_id == module.id, Vetting.status == VettingStatus.requested)
+    """Cancelling a module cancels the vetting requests still pending for it; returns how many.
+    By id, in bulk: the records themselves are never read."""
+    pending = (
+        await session.execute(
+            internal(
+                select(Vetting.id, Vetting.officer_id, Vetting.unit_agency_id).where(
+                    Vetting.module_id == module.id, Vetting.status == VettingStatus.requested
+                ),
+                "the pending vetting requests a cancelled module cancels: ids only",
+            )
         )
+    ).all()
+    if not pending:
+        return 0
+    vettings = table_of(Vetting)
+    await session.execute(
+        update(vettings)
+        .where(vettings.c.id.in_([p.id for p in pending]))
+        .values(status=VettingStatus.cancelled, version=vettings.c.version + 1, updated_at=utcnow())
     )
-    for vetting in pending:
-        vetting.status = VettingStatus.cancelled
+    for vetting_id, officer_id, agency_id in pending:
         record_change(
             session,
             principal=principal,
             action="updated",
             entity=ENTITY,
-            entity_id=vetting.id,
+            entity_id=vetting_id,
             changes={
                 "status": (VettingStatus.requested, VettingStatus.cancelled),
                 "reason": (None, "module cancelled"),
             },
         )
-        _emit(session, vetting, ["status"])
-    if pending:
-        await session.flush()
+        _emit_change(session, vetting_id, officer_id, agency_id, ["status"], VettingStatus.cancelled)
     return len(pending)

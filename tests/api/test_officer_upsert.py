@@ -99,10 +99,11 @@ async def test_a_bound_client_and_a_focal_point_reach_only_their_agency_subtree(
     assert (await hr.get(f"/officers/{theirs['id']}")).status_code == 404
     assert (await hr.get(f"/officers/{uuid.uuid4()}")).status_code == 404
     assert (await hr.patch(f"/officers/{theirs['id']}", json={"rank": "X"})).status_code == 404
-    # Upserting another agency's id is refused like a clash with a hidden holder: nothing about them leaks.
-    clash = await hr.put(URL.format("B-2"), json=_body(unit, full_name_ar="سعد ناصر"))
-    body = assert_problem(clash, 409, "/problems/possible-duplicate")
-    assert body["candidates"] == []
+    # Another agency's id is as if nobody held it: created within reach; theirs stays as it was.
+    created = await hr.put(URL.format("B-2"), json=_body(unit, full_name_ar="سعد ناصر"))
+    assert created.status_code == 201, created.text
+    assert created.json()["id"] != theirs["id"] and created.json()["agency_id"] == unit
+    assert (await client.get(f"/officers/{theirs['id']}")).json() == theirs
     assert (await hr.put(URL.format("B-3"), json=_body(other, full_name_ar="عمر"))).status_code == 422
     assert (await hr.put(URL.format("B-3"), json=_body(unit, full_name_ar="عمر"))).status_code == 201
 

@@ -129,7 +129,7 @@ async def _officers(db: AsyncSession, agency_id: uuid.UUID, n: int) -> list[uuid
         db,
         OfficerExternalId,
         [
-            {"officer_id": o, "source": source, "external_id": f"{source}-{t}-{i}"}
+            {"officer_id": o, "agency_id": agency_id, "source": source, "external_id": f"{source}-{t}-{i}"}
             for i, o in enumerate(ids)
             for source in ("mission-hr", "invest")
         ],
@@ -289,6 +289,23 @@ async def officers_as_focal_point(db: AsyncSession, sign_in: SignIn, n: int) -> 
     unit, _ = await _agency(db, path)
     await _officers(db, unit, n)
     return Listing(await sign_in("focal_point", agency_id=agency_id), "/officers", {"limit": LARGE}, _page)
+
+
+async def shared_keys(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
+    """n external ids, each carried by an officer of two agencies: the keys grouped in SQL, then their officers."""
+    t = _tag()
+    for _ in range(2):
+        agency_id, _path = await _agency(db)
+        ids = await _officers(db, agency_id, n)
+        await _rows(
+            db,
+            OfficerExternalId,
+            [
+                {"officer_id": o, "agency_id": agency_id, "source": "shared-hr", "external_id": f"{t}-{i}"}
+                for i, o in enumerate(ids)
+            ],
+        )
+    return Listing(await sign_in("admin"), "/officers/shared-keys", {"limit": LARGE}, _page)
 
 
 async def modules(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
@@ -478,6 +495,7 @@ async def scim_users(db: AsyncSession, sign_in: SignIn, n: int) -> Listing:
         [
             {
                 "officer_id": o,
+                "agency_id": agency_id,
                 "source": f"scim:user:{username}",
                 "external_id": f"ext-{i}",
                 "display_name": f"Officer {i}",
@@ -499,6 +517,7 @@ LISTS = [
     agencies,
     officers,
     officers_as_focal_point,
+    shared_keys,
     modules,
     sessions,
     nominations,

@@ -75,6 +75,7 @@ EXPECTED: dict[str, set[str] | str] = {
         )
     },
     "erase_officer": ADMIN,
+    "list_shared_keys": PLAN_WRITE,  # a review list for coordinators and administrators
     **{
         op: IMPORTERS
         for op in ("plan_officer_import", "get_officer_import", "apply_officer_import", "undo_officer_import")
