@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     import_max_member_bytes: int = Field(default=67_108_864, ge=1)  # one part, expanded
     import_max_archive_bytes: int = Field(default=134_217_728, ge=1)  # all parts, expanded
     import_max_compression_ratio: float = Field(default=100, gt=1)  # expanded / stored, for parts over 1 MiB
-    import_parse_seconds: float = Field(default=60, gt=0)
+    import_parse_seconds: float = Field(default=60, gt=0)  # CPU seconds; the clock stops it at 3x + 10 s
     import_parse_memory_bytes: int = Field(default=1_073_741_824, ge=67_108_864)  # the parsing process's address space
     import_parse_concurrency: int = Field(default=2, ge=1)  # files parsed at once per server process; others wait
     # The URL clients reach the API at, behind a proxy (possibly under a path): every URL the API

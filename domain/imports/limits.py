@@ -35,7 +35,7 @@ class ParseLimits:
     member_bytes: int  # one part of an archive, expanded
     archive_bytes: int  # all its parts, expanded
     compression_ratio: float  # expanded / stored, for parts large enough to matter
-    seconds: float  # wall-clock time of the parse
+    seconds: float  # CPU time of the parse (reading.py adds a wall-clock backstop)
     memory_bytes: int  # address space of the parsing process
     concurrency: int  # files parsed at once by one server process
 

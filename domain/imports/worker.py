@@ -28,7 +28,7 @@ NICENESS = 10
 
 
 def bound(limits: ParseLimits) -> None:
-    cpu = math.ceil(limits.seconds) + 1
+    cpu = max(1, math.ceil(limits.seconds))  # import_parse_seconds of CPU: SIGXCPU, then the hard limit kills
     # Linux keeps both; a system that refuses one (macOS an address-space limit) keeps the deadline.
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
