@@ -42,6 +42,7 @@ from api.unit_of_work import TransactionMiddleware
 from api.webhooks_doc import install_webhooks
 from domain.auth.tokens import KeyRing
 from domain.db import Sessions, make_engine
+from domain.notifications import config as notifications_config
 from domain.settings import Settings, get_settings
 from web.keys import PageKeys
 
@@ -146,6 +147,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
+    notifications_config.configure(settings)  # the sender and links of the messages its requests decide
     app.state.keyring = keyring
     app.state.engine = engine
     app.state.sessions = Sessions(engine)
