@@ -28,6 +28,7 @@ from api.routes import (
     enrolment,
     events,
     imports,
+    messages,
     modules,
     officers,
     programmes,
@@ -74,6 +75,7 @@ AREAS = (
     reports,
     events,
     webhooks,
+    messages,
     accounts,
     audit,
 )
@@ -118,6 +120,11 @@ TAGS = [
     {
         "name": "webhooks",
         "description": "Signed webhooks (Standard Webhooks): subscriptions, delivery log, redelivery, replay.",
+    },
+    {
+        "name": "messages",
+        "description": "E-mail notifications with calendar invitations: the outbox and its log, resends, counts, "
+        "and the kinds of message a cycle turned off.",
     },
     {"name": "accounts", "description": "User accounts and machine clients (administrators only)."},
     {"name": "audit", "description": "The audit log of every change and of reads of officers' data."},

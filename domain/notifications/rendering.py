@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import get_timezone_location
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -53,7 +54,13 @@ def environment(tag: str) -> Environment:
     def moment(value: datetime, zone: str) -> str:
         return f"{day(value, zone)} {formatting.clock(value, zone, tag)} {_zone_label(zone, tag)}"
 
-    env.filters.update(day=day, moment=moment)
+    def language_name(code: str) -> str:
+        try:
+            return Locale.parse(language(tag).locale).languages.get(code, code)
+        except (ValueError, TypeError):
+            return code
+
+    env.filters.update(day=day, moment=moment, language_name=language_name)
     env.globals.update(hours=hours, tag=tag, direction=language(tag).direction)
     return env
 
