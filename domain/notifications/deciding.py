@@ -16,7 +16,7 @@ from domain.access.need_to_know import internal
 from domain.calendar.ics import Party
 from domain.certificates.models import Certificate
 from domain.db import utcnow
-from domain.notifications import config, invitations
+from domain.notifications import config, invitations, recipients
 from domain.notifications.audiences import RESOLVERS, Addressee, Cause, cause_session
 from domain.notifications.facts import ModuleFacts, SessionFacts, load_module
 from domain.notifications.kinds import Invitation, Rule, rules_for
@@ -24,6 +24,13 @@ from domain.notifications.models import CycleMessageKindOff, Message, MessageSta
 from domain.notifications.rendering import render
 from domain.notifications.words import word
 from domain.vetting.models import Vetting
+
+
+def mentions(people: list[Any]) -> str | None:
+    """The officers a message names besides its recipient (a roster, a focal point's list), as
+    "\n<id>\n<id>\n": erasing one of them finds the message (domain/notifications/erasure.py)."""
+    ids = [str(p.officer_id) for p in people if p.officer_id]
+    return "\n" + "\n".join(ids) + "\n" if ids else None
 
 
 class Decider:
@@ -169,12 +176,9 @@ class Decider:
                 "link": config.public_link(f"/api/v1/certificates/verify/{code}"),
                 "certificate_kind": word(tag, kind.value),
             }
-        if rule.kind == "trainer_roster":
-            from domain.notifications import recipients  # the roster: the participants' names
-
-            context["names"] = [
-                f"{p.name_ar} ({p.name_latin})" for p in await recipients.participants(self.session, module.id)
-            ]
+        if rule.kind == "trainer_roster":  # the roster: every participant's names, both scripts
+            a.extra["followed"] = await recipients.participants(self.session, module.id)
+            context["names"] = [f"{p.name_ar} ({p.name_latin})" for p in a.extra["followed"]]
         return context
 
     async def _store(self, key: str, rule: Rule, cause: Cause, module: ModuleFacts, a: Addressee) -> None:
@@ -215,6 +219,7 @@ class Decider:
                 body=body,
                 ics=ics,
                 ics_method=method,
+                mentions=mentions(a.extra.get("followed", [])),
                 status=MessageStatus.pending if a.person.address else MessageStatus.unaddressed,
                 attempts=0,
                 next_attempt_at=self.now,

@@ -19,11 +19,12 @@ from sqlalchemy.util import await_only
 
 from domain.catalogue.models import Module
 from domain.events.models import OutboxEvent
-from domain.notifications import schedule
+from domain.notifications import erasure, schedule
 from domain.notifications.audiences import Cause
 from domain.notifications.deciding import Decider
 from domain.notifications.kinds import TRIGGERS
 
+__all__ = ["erasure", "quiet"]  # erasure: imported for its registration (officers' REDACTORS)
 EVENTS = "tadrib_notification_events"
 DEADLINES = "tadrib_notification_deadlines"
 QUIET = "tadrib_notifications_quiet"

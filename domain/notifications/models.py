@@ -54,6 +54,8 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text)
     ics: Mapped[str | None] = mapped_column(Text)  # the invitation (RFC 5546), as attached
     ics_method: Mapped[str | None] = mapped_column(String(10))  # REQUEST or CANCEL
+    # Other officers the body names (a trainer's roster, a focal point's list): "\n<id>\n<id>\n".
+    mentions: Mapped[str | None] = mapped_column(Text)
     status: Mapped[MessageStatus] = mapped_column(enum_column(MessageStatus, "message_status"))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

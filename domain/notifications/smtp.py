@@ -70,7 +70,6 @@ def build(message: Message, *, sender: tuple[str, str]) -> EmailMessage:
     email["Subject"] = message.subject  # non-ASCII goes out RFC 2047-encoded
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message_id(message, address.rpartition("@")[2] or "tadrib.invalid")
-    email["Content-Language"] = message.language
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
     email["X-Tadrib-Kind"] = message.kind
     email.set_content(message.body, subtype="plain", charset="utf-8")
@@ -83,6 +82,7 @@ def build(message: Message, *, sender: tuple[str, str]) -> EmailMessage:
                 filename=f"invitation-{i}.ics" if i > 1 else "invitation.ics",
                 params={"method": message.ics_method, "charset": "UTF-8"},
             )
+    email["Content-Language"] = message.language  # after the parts: set_content would move it into the text part
     return email
 
 

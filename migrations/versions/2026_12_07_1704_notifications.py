@@ -51,6 +51,7 @@ def upgrade() -> None:
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('ics', sa.Text(), nullable=True),
     sa.Column('ics_method', sa.String(length=10), nullable=True),
+    sa.Column('mentions', sa.Text(), nullable=True),
     sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', 'unaddressed', 'cancelled', name='message_status', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', domain.db.UTCDateTime(timezone=True), nullable=False),
