@@ -5,6 +5,7 @@ what was accepted is kept as bytes and read back with the email package."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,8 +46,20 @@ class Inbox:
         self.received: list[Received] = []
         self.attempts = 0
         self.answer: Callable[[Any], str] = lambda envelope: "250 OK"
-        self.on_data: Callable[[Any], None] | None = None  # called before answering (kill tests)
+        # Kill tests: hold the connection this long at RCPT (before the message exists) or after
+        # DATA was accepted (before the answer leaves), and say when it is held.
+        self.hold_at_rcpt = 0.0
+        self.hold_after_data = 0.0
+        self.held = threading.Event()
         self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        envelope.rcpt_tos.append(address)
+        if self.hold_at_rcpt:  # once
+            hold, self.hold_at_rcpt = self.hold_at_rcpt, 0.0
+            self.held.set()
+            await asyncio.sleep(hold)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self._lock:
@@ -58,8 +71,10 @@ class Inbox:
         if answer.startswith("250"):
             with self._lock:
                 self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
-        if self.on_data is not None:
-            self.on_data(envelope)
+        if self.hold_after_data and answer.startswith("250"):  # once
+            hold, self.hold_after_data = self.hold_after_data, 0.0
+            self.held.set()
+            await asyncio.sleep(hold)
         return answer
 
     def to(self, address: str) -> list[Received]:

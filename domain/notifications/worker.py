@@ -116,7 +116,7 @@ class MailWorker:
         self.sessions, self.settings, self.name = sessions, settings, name
         self.relay = smtp.Relay.parse(settings.smtp_url) if settings.smtp_url else None
         # A lease outlasts a send (bounded by the timeout) with room to record it.
-        self.lease = max(settings.mail_lease_seconds, settings.mail_timeout_seconds + 5)
+        self.lease = max(settings.mail_lease_seconds, settings.mail_timeout_seconds + 2)
         self.sent = 0
         config.configure(settings)
 
