@@ -3,13 +3,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from domain.notifications.models import MessageStatus
 from domain.schemas import InputModel, ReadModel
 
 
-class MessageFilters(InputModel):
+class MessageFilters(BaseModel):
     officer_id: uuid.UUID | None = Field(None, description="Messages to or about this officer (copies included)")
     user_id: uuid.UUID | None = Field(None, description="Messages to this account (a focal point, a trainer)")
     module_id: uuid.UUID | None = None
