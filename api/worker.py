@@ -16,8 +16,8 @@ import signal
 
 import domain.registry  # noqa: F401  (every model mapped)
 from domain.db import Sessions, make_engine
-from domain.settings import get_settings
 from domain.notifications.worker import MailWorker
+from domain.settings import get_settings
 from domain.webhooks.worker import Worker
 
 
@@ -32,7 +32,9 @@ async def main_async(name: str, idle_exit: float | None) -> None:
     worker = Worker(sessions, settings, name=name)
     mail = MailWorker(sessions, settings, name=name)
     logging.getLogger("tadrib.worker").info(
-        "%s: delivering webhooks; mail %s", name, "through SMTP_URL" if mail.relay else "kept in the outbox (no SMTP_URL)"
+        "%s: delivering webhooks; mail %s",
+        name,
+        "through SMTP_URL" if mail.relay else "kept in the outbox (no SMTP_URL)",
     )
     try:
         async with worker:

@@ -139,5 +139,10 @@ async def set_message_kind(
     principal: PlanWriter,
 ) -> MessageKindRead:
     return await service.set_kind_enabled(
-        db, principal=principal, cycle_id=cycle_id, kind=kind, enabled=data.enabled, language=_language(request, principal)
+        db,
+        principal=principal,
+        cycle_id=cycle_id,
+        kind=kind,
+        enabled=data.enabled,
+        language=_language(request, principal),
     )

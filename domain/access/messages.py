@@ -43,4 +43,3 @@ def recipients(officer_ids: Any) -> NeedToKnow:
     they are not erased. `officer_ids`: a list, or a subquery of the cause's people (the
     participants of the module a message is about)."""
     return NeedToKnow("recipients", Officer.erased_at.is_(None) & Officer.id.in_(officer_ids))
-

@@ -234,7 +234,7 @@ async def update_session(
         extra_changes=extra,
     )
     if (ts.starts_at, ts.ends_at) != before or ts.venue_id != venue_before:
-        data: dict[str, Any] = {
+        moved_data: dict[str, Any] = {
             "module_id": ts.module_id,
             "starts_at": ts.starts_at,
             "ends_at": ts.ends_at,
@@ -242,8 +242,8 @@ async def update_session(
             "previous_ends_at": before[1],
         }
         if ts.venue_id != venue_before:
-            data |= {"venue_id": ts.venue_id, "previous_venue_id": venue_before}
-        emit(session, "session.moved", resource_id=ts.id, data=data)
+            moved_data |= {"venue_id": ts.venue_id, "previous_venue_id": venue_before}
+        emit(session, "session.moved", resource_id=ts.id, data=moved_data)
     if "trainer_ids" in extra:
         previous, now = extra["trainer_ids"]
         emit(

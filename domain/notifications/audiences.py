@@ -4,9 +4,9 @@ says beyond the cause (their seats, the names they follow, the sessions of their
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -96,7 +96,9 @@ async def _quota_focal_points(session: AsyncSession, cause: Cause, module: Modul
     for agency_id in agencies:
         for person in over[agency_id]:
             # A focal point over several agencies with quotas gets one message with their sum.
-            addressee = by_person.setdefault(person.key, Addressee(person, "focal_point", extra={"seats": 0, "filled": 0}))
+            addressee = by_person.setdefault(
+                person.key, Addressee(person, "focal_point", extra={"seats": 0, "filled": 0})
+            )
             addressee.extra["seats"] += module.quotas[agency_id]
             addressee.extra["filled"] += filled.get(agency_id, 0)
     return list(by_person.values())
@@ -104,7 +106,10 @@ async def _quota_focal_points(session: AsyncSession, cause: Cause, module: Modul
 
 async def _participants(session: AsyncSession, cause: Cause, module: ModuleFacts) -> list[Addressee]:
     one = cause_session(cause, module)
-    return [Addressee(p, "officer", sessions=[one] if one else []) for p in await recipients.participants(session, module.id)]
+    return [
+        Addressee(p, "officer", sessions=[one] if one else [])
+        for p in await recipients.participants(session, module.id)
+    ]
 
 
 async def _participants_focal_points(session: AsyncSession, cause: Cause, module: ModuleFacts) -> list[Addressee]:
@@ -150,7 +155,9 @@ async def _invited_trainers(session: AsyncSession, cause: Cause, module: ModuleF
     one = cause_session(cause, module)
     if cause.session_id is None or one is None:
         return []
-    return [Addressee(p, "trainer", sessions=[one]) for p in await recipients.invited_accounts(session, cause.session_id)]
+    return [
+        Addressee(p, "trainer", sessions=[one]) for p in await recipients.invited_accounts(session, cause.session_id)
+    ]
 
 
 RESOLVERS: dict[Audience, Callable[[AsyncSession, Cause, ModuleFacts], Awaitable[list[Addressee]]]] = {

@@ -199,7 +199,7 @@ class Decider:
                 module,
                 sessions,
                 person_id=person_id,
-                attendee=Party(a.person.address, a.person.name(tag) or a.about and a.about.name(tag)),
+                attendee=Party(a.person.address, a.person.name(tag)),
                 organizer=Party(address, name),
                 stamp=self.now,
             )

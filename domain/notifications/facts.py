@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,7 +75,11 @@ async def load_module(session: AsyncSession, module_id: uuid.UUID) -> ModuleFact
     ).first()
     if row is None:
         return None
-    module, cycle_title, zone, venue_name, venue_city = tuple(row)
+    module: Module = row[0]
+    cycle_title: str = row[1]
+    zone: str = row[2]
+    venue_name: str | None = row[3]
+    venue_city: str | None = row[4]
     session_venue = aliased(Venue)
     rows = (
         await session.execute(
@@ -100,7 +105,7 @@ async def load_module(session: AsyncSession, module_id: uuid.UUID) -> ModuleFact
             title=r[1],
             starts_at=r[2],
             ends_at=r[3],
-            venue=_place(r[4], r[5]) or module_venue,
+            venue=_place(cast(str | None, r[4]), cast(str | None, r[5])) or module_venue,
             trainer_ids=frozenset(trainers.get(r[0], ())),
         )
         for r in rows

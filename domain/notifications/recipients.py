@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,7 +49,7 @@ def language_of(tag: str | None) -> str:
     return (supported(tag) if tag else None) or DEFAULT
 
 
-def _officer(row: tuple[uuid.UUID, uuid.UUID, str, str, str | None, str | None]) -> Person:
+def _officer(row: Any) -> Person:
     id_, agency_id, name_ar, name_latin, email, language = row
     return Person(f"officer:{id_}", id_, None, email, language_of(language), name_ar, name_latin, agency_id)
 
@@ -72,7 +73,7 @@ async def officers(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid
     if not wanted:
         return {}
     rows = await session.execute(select(*_OFFICER_COLUMNS).where(access.recipients(wanted)))
-    return {row[0]: _officer(tuple(row)) for row in rows}
+    return {row[0]: _officer(row) for row in rows}
 
 
 async def participants(session: AsyncSession, module_id: uuid.UUID) -> list[Person]:
@@ -81,7 +82,7 @@ async def participants(session: AsyncSession, module_id: uuid.UUID) -> list[Pers
     rows = await session.execute(
         select(*_OFFICER_COLUMNS).where(access.recipients(seated)).order_by(Officer.name_latin_key, Officer.id)
     )
-    return [_officer(tuple(row)) for row in rows]
+    return [_officer(row) for row in rows]
 
 
 async def focal_points_over(session: AsyncSession, agency_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Person]]:
@@ -124,10 +125,16 @@ async def trainer_accounts(session: AsyncSession, trainer_ids: Iterable[uuid.UUI
             User.role == Role.trainer, User.disabled.is_(False), User.trainer_id.in_(wanted)
         )
     )
-    return {trainer_id: _user(user_id, email, language) for user_id, email, language, trainer_id in rows}
+    return {
+        trainer_id: _user(user_id, email, language)
+        for user_id, email, language, trainer_id in rows
+        if trainer_id is not None
+    }
 
 
-async def trainers_of_sessions(session: AsyncSession, session_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
+async def trainers_of_sessions(
+    session: AsyncSession, session_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, set[uuid.UUID]]:
     """Each session's trainer ids."""
     wanted = list(set(session_ids))
     found: dict[uuid.UUID, set[uuid.UUID]] = {s: set() for s in wanted}
@@ -165,4 +172,3 @@ async def sessions_of(session: AsyncSession, module_id: uuid.UUID) -> list[uuid.
         select(TrainingSession.id).where(TrainingSession.module_id == module_id).order_by(TrainingSession.starts_at)
     )
     return list(rows)
-

@@ -24,7 +24,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _zone_label(zone: str, tag: str) -> str:
-    return get_timezone_location(zone, locale=language(tag).locale)
+    return str(get_timezone_location(zone, locale=language(tag).locale))
 
 
 @lru_cache
@@ -56,7 +56,7 @@ def environment(tag: str) -> Environment:
 
     def language_name(code: str) -> str:
         try:
-            return Locale.parse(language(tag).locale).languages.get(code, code)
+            return str(Locale.parse(language(tag).locale).languages.get(code, code))
         except (ValueError, TypeError):
             return code
 

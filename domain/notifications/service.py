@@ -64,9 +64,17 @@ async def list_messages(
     return items, next_cursor
 
 
+async def _visible(session: AsyncSession, principal: Principal, message_id: uuid.UUID) -> Message:
+    """A message the principal may see; any other is a 404, like one that does not exist."""
+    message = await session.scalar(select(Message).where(Message.id == message_id, access.messages(principal)))
+    if message is None:
+        raise NotFound(f"No message with id {message_id}.", entity="messages", id=str(message_id))
+    return message
+
+
 async def get_message(session: AsyncSession, *, principal: Principal, message_id: uuid.UUID) -> Message:
     authorize(principal, MESSAGES_READ)
-    message = await get_or_404(session, Message, message_id, where=(access.messages(principal),))
+    message = await _visible(session, principal, message_id)
     if logs_reads(principal):
         record_read(session, principal=principal, entity=ENTITY, filters={"id": str(message_id)}, row_count=1)
     return message
@@ -74,9 +82,7 @@ async def get_message(session: AsyncSession, *, principal: Principal, message_id
 
 async def _address_now(session: AsyncSession, message: Message) -> str | None:
     if message.audience == "officer" and message.officer_id:
-        email: str | None = await session.scalar(
-            select(Officer.email).where(access.recipients([message.officer_id]))
-        )
+        email: str | None = await session.scalar(select(Officer.email).where(access.recipients([message.officer_id])))
         return email
     if message.user_id:
         return await session.scalar(select(User.email).where(User.id == message.user_id, User.disabled.is_(False)))
@@ -88,7 +94,7 @@ async def resend_message(session: AsyncSession, *, principal: Principal, message
     then), to the address the person's record holds now, with a Message-ID of its own: a resend
     is a second message on purpose, not a retry."""
     authorize(principal, MESSAGES_SEND)
-    original = await get_or_404(session, Message, message_id, where=(access.messages(principal),))
+    original = await _visible(session, principal, message_id)
     if original.module_id is not None:
         await authorize_programme(session, principal, module_id=original.module_id)
     address = await _address_now(session, original)
@@ -172,7 +178,9 @@ async def set_kind_enabled(
     is_off = await session.get(CycleMessageKindOff, (cycle_id, kind))
     if enabled and is_off is not None:
         await session.execute(
-            delete(CycleMessageKindOff).where(CycleMessageKindOff.cycle_id == cycle_id, CycleMessageKindOff.kind == kind)
+            delete(CycleMessageKindOff).where(
+                CycleMessageKindOff.cycle_id == cycle_id, CycleMessageKindOff.kind == kind
+            )
         )
     elif not enabled and is_off is None:
         session.add(CycleMessageKindOff(cycle_id=cycle_id, kind=kind, turned_off_by=principal.name))

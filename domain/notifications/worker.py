@@ -83,9 +83,7 @@ async def _addresses_now(session: AsyncSession, messages: list[Message]) -> dict
         officers = {i: e for i, e in rows}
     users: dict[uuid.UUID, str | None] = {}
     if to_users:
-        rows = await session.execute(
-            select(User.id, User.email).where(User.id.in_(to_users), User.disabled.is_(False))
-        )
+        rows = await session.execute(select(User.id, User.email).where(User.id.in_(to_users), User.disabled.is_(False)))
         users = {i: e for i, e in rows}
     found: dict[uuid.UUID, str | None] = {}
     for m in messages:
@@ -149,14 +147,23 @@ class MailWorker:
                 attempts, self.settings.mail_retry_delays, retry_after=None, jitter=0.1, rand=random.random(), now=now
             )
             if when is None:
-                values |= {"status": MessageStatus.failed, "last_error": f"gave up after {attempts} attempts: {outcome.error}"}
+                values |= {
+                    "status": MessageStatus.failed,
+                    "last_error": f"gave up after {attempts} attempts: {outcome.error}",
+                }
             else:
                 values |= {"status": MessageStatus.pending, "next_attempt_at": when}
         async with self.sessions() as session, session.begin():
             recorded = await settle(session, message_id=message.id, token=token, values=values)
         if recorded and outcome.sent:
             self.sent += 1
-        log.info("%s: message %s %s%s", self.name, message.id, values["status"], f" ({outcome.error})" if outcome.error else "")
+        log.info(
+            "%s: message %s %s%s",
+            self.name,
+            message.id,
+            values["status"],
+            f" ({outcome.error})" if outcome.error else "",
+        )
 
     async def run(self, stop: asyncio.Event, *, idle_exit: float | None = None) -> None:
         idle_since = time.monotonic()

@@ -8,7 +8,6 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, Field, field_validator
 
 from domain.auth.schemas import LanguageTag
-
 from domain.officers.models import Sex
 from domain.schemas import Day, EntityRead, InputModel, Name, PatchModel, ReadModel, ShortText, Visible
 
@@ -88,7 +87,9 @@ class OfficerFields(InputModel):
     rank: ShortText | None = None
     job_title: ShortText | None = None
     email: Email | None = None
-    language: LanguageTag | None = Field(None, description="The language of the messages sent to the officer (BCP 47: ar, en); null: English")
+    language: LanguageTag | None = Field(
+        None, description="The language of the messages sent to the officer (BCP 47: ar, en); null: English"
+    )
     phone: Phone | None = None
     national_id: ShortText | None = None
     date_of_birth: Day | None = None
@@ -115,7 +116,17 @@ class OfficerUpsert(OfficerFields):
 
 class OfficerUpdate(PatchModel):
     nullable = frozenset(
-        {"rank", "job_title", "email", "language", "phone", "national_id", "date_of_birth", "place_of_birth", "user_name"}
+        {
+            "rank",
+            "job_title",
+            "email",
+            "language",
+            "phone",
+            "national_id",
+            "date_of_birth",
+            "place_of_birth",
+            "user_name",
+        }
     )
 
     agency_id: uuid.UUID | None = None

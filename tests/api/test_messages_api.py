@@ -51,7 +51,7 @@ async def test_a_log_per_person_module_and_cycle(client, world, db):
     assert len(by_cycle) == len(await stored(db, module_id=world["module"]["id"])) == 4
     first = (await client.get("/messages", params={"module_id": world["module"]["id"], "limit": 2})).json()
     assert "next_cursor" in first and first["next_cursor"], first
-    rest = (await client.get("/messages", params={"module_id": world["module"]["id"], "cursor": first["next_cursor"]}))
+    rest = await client.get("/messages", params={"module_id": world["module"]["id"], "cursor": first["next_cursor"]})
     ids = [m["id"] for m in first["items"] + rest.json()["items"]]
     assert len(ids) == len(set(ids)) == 4  # newest first, paged without a gap or a repeat
 
@@ -118,8 +118,12 @@ async def test_a_vetting_outcome_says_its_state_and_never_its_reason(client, wor
     today = date.today()
     r = await client.post(
         f"/officers/{world['arabic']}/vettings",
-        json={"type": "courtesy", "requested_on": today.isoformat(), "needed_by": (today + timedelta(days=9)).isoformat(),
-              "module_id": world["module"]["id"]},
+        json={
+            "type": "courtesy",
+            "requested_on": today.isoformat(),
+            "needed_by": (today + timedelta(days=9)).isoformat(),
+            "module_id": world["module"]["id"],
+        },
     )
     assert r.status_code == 201, r.text
     vetting = r.json()

@@ -3,8 +3,11 @@ language, with which invitation (RFC 5546), stored as rendered."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
+from domain.i18n import formatting
 from domain.notifications.models import InvitationSequence, MessageStatus, ScheduledReminder
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.notification_data import enrol, events, open_for_nominations, soon, stored, world  # noqa: F401
@@ -33,7 +36,9 @@ async def test_accepting_mails_the_officer_in_arabic_with_an_invitation_and_copi
     [to_officer] = await stored(db, kind="nomination_accepted", audience="officer")
     assert to_officer.language == "ar" and to_officer.to_address == "ali.hassan@example.iq"
     assert to_officer.subject.startswith("تم القبول")
-    assert "آذار" in to_officer.body or "كانون" in to_officer.body or "تشرين" in to_officer.body or "،" in to_officer.body
+    starts = datetime.fromisoformat(world["session"]["starts_at"])
+    assert formatting.day(formatting.local(starts, "Asia/Baghdad").date(), "ar") in to_officer.body  # ar_IQ months
+    assert "09:00–13:00 توقيت العراق (UTC+03:00)" in to_officer.body
     assert to_officer.ics_method == "REQUEST"
     [event] = events(to_officer.ics)
     assert str(event["UID"]) == f"{world['session']['id']}-{world['arabic']}@tadrib"
