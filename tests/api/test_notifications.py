@@ -73,3 +73,20 @@ async def test_moving_the_session_sends_a_higher_sequence_with_the_same_uid_and_
     assert str(gone["STATUS"]) == "CANCELLED"
     assert (await db.get(InvitationSequence, moved.session_id)).sequence == int(gone["SEQUENCE"])
     assert [m.audience for m in await stored(db, kind="module_cancelled")].count("trainer") == 1
+
+
+async def test_a_session_added_invites_the_participants_and_tells_their_focal_point_who(client, world, db):
+    await open_for_nominations(client, world)
+    await enrol(client, world, world["english"])
+    r = await client.post(
+        f"/modules/{world['module']['id']}/sessions",
+        json={"title": "Field exercise", "starts_at": soon(23), "ends_at": soon(23, 12)},
+    )
+    assert r.status_code == 201, r.text
+    [to_officer] = await stored(db, kind="session_added", audience="officer")
+    [event] = events(to_officer.ics)
+    assert str(event["UID"]) == f"{r.json()['id']}-{world['english']}@tadrib" and int(event["SEQUENCE"]) == 0
+    [to_focal] = await stored(db, kind="session_added", audience="focal_point")
+    assert to_focal.user_id == world["focal"].user_id and to_focal.ics is None
+    assert "participants of your agency are enrolled" in to_focal.body and "Officer " in to_focal.body
+    assert to_focal.mentions == f"\n{world['english']}\n"  # erasing the officer finds this message too
