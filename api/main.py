@@ -44,6 +44,7 @@ from api.webhooks_doc import install_webhooks
 from domain.auth.tokens import KeyRing
 from domain.db import Sessions, make_engine
 from domain.notifications import config as notifications_config
+from domain.notifications import hook as notifications_hook  # noqa: F401  (decides messages as changes commit)
 from domain.settings import Settings, get_settings
 from web.keys import PageKeys
 

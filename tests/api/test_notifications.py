@@ -11,6 +11,7 @@ from domain.i18n import formatting
 from domain.notifications.models import InvitationSequence, MessageStatus, ScheduledReminder
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.notification_data import enrol, events, open_for_nominations, soon, stored, world  # noqa: F401
+from tests.conftest import ROOT
 
 
 async def test_opening_a_module_mails_the_focal_points_of_the_agencies_with_a_quota(client, world, db):
@@ -90,3 +91,13 @@ async def test_a_session_added_invites_the_participants_and_tells_their_focal_po
     assert to_focal.user_id == world["focal"].user_id and to_focal.ics is None
     assert "participants of your agency are enrolled" in to_focal.body and "Officer " in to_focal.body
     assert to_focal.mentions == f"\n{world['english']}\n"  # erasing the officer finds this message too
+
+
+def test_the_api_process_decides_messages_without_the_tests_help():
+    """The listeners are registered by the app itself (api/main.py), not only by the test harness,
+    which imports every model: a fresh interpreter that imports the app has them."""
+    import subprocess
+    import sys
+
+    check = "import sys, api.main; sys.exit(0 if 'domain.notifications.hook' in sys.modules else 1)"
+    assert subprocess.run([sys.executable, "-c", check], cwd=ROOT, timeout=60).returncode == 0
