@@ -76,9 +76,9 @@ AREAS = (
     reports,
     events,
     webhooks,
-    messages,
     accounts,
     audit,
+    messages,
 )
 TAGS = [
     {"name": "auth", "description": "Sign in for a token, the public keys that verify it, and who you are."},
@@ -122,13 +122,13 @@ TAGS = [
         "name": "webhooks",
         "description": "Signed webhooks (Standard Webhooks): subscriptions, delivery log, redelivery, replay.",
     },
+    {"name": "accounts", "description": "User accounts and machine clients (administrators only)."},
+    {"name": "audit", "description": "The audit log of every change and of reads of officers' data."},
     {
         "name": "messages",
         "description": "E-mail notifications with calendar invitations: the outbox and its log, resends, counts, "
         "and the kinds of message a cycle turned off.",
     },
-    {"name": "accounts", "description": "User accounts and machine clients (administrators only)."},
-    {"name": "audit", "description": "The audit log of every change and of reads of officers' data."},
 ]
 
 
