@@ -28,6 +28,7 @@ from api.routes import (
     enrolment,
     events,
     imports,
+    messages,
     modules,
     officers,
     programmes,
@@ -42,6 +43,8 @@ from api.unit_of_work import TransactionMiddleware
 from api.webhooks_doc import install_webhooks
 from domain.auth.tokens import KeyRing
 from domain.db import Sessions, make_engine
+from domain.notifications import config as notifications_config
+from domain.notifications import hook as notifications_hook  # noqa: F401  (decides messages as changes commit)
 from domain.settings import Settings, get_settings
 from web.keys import PageKeys
 
@@ -75,6 +78,7 @@ AREAS = (
     webhooks,
     accounts,
     audit,
+    messages,
 )
 TAGS = [
     {"name": "auth", "description": "Sign in for a token, the public keys that verify it, and who you are."},
@@ -120,6 +124,11 @@ TAGS = [
     },
     {"name": "accounts", "description": "User accounts and machine clients (administrators only)."},
     {"name": "audit", "description": "The audit log of every change and of reads of officers' data."},
+    {
+        "name": "messages",
+        "description": "E-mail notifications with calendar invitations: the outbox and its log, resends, counts, "
+        "and the kinds of message a cycle turned off.",
+    },
 ]
 
 
@@ -146,6 +155,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
+    notifications_config.configure(settings)  # the sender and links of the messages its requests decide
     app.state.keyring = keyring
     app.state.engine = engine
     app.state.sessions = Sessions(engine)

@@ -1,5 +1,7 @@
-"""`python -m api.worker`: delivers webhooks until SIGTERM or SIGINT (the round in progress
-finishes first; a worker killed outright loses nothing: its claims return after their lease).
+"""`python -m api.worker`: delivers webhooks and sends mail until SIGTERM or SIGINT (the round in
+progress finishes first; a worker killed outright loses nothing: its claims return after their
+lease). Mail: the due reminders are evaluated, and with SMTP_URL the messages are sent
+(domain/notifications/worker.py); without it they wait in the outbox.
 
 On PostgreSQL run as many as you like: they share the work (FOR UPDATE SKIP LOCKED). On SQLite
 run one (one writer at a time; `make run` starts one beside the API)."""
@@ -14,6 +16,7 @@ import signal
 
 import domain.registry  # noqa: F401  (every model mapped)
 from domain.db import Sessions, make_engine
+from domain.notifications.worker import MailWorker
 from domain.settings import get_settings
 from domain.webhooks.worker import Worker
 
@@ -25,14 +28,22 @@ async def main_async(name: str, idle_exit: float | None) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    worker = Worker(Sessions(engine), settings, name=name)
-    logging.getLogger("tadrib.worker").info("%s: delivering webhooks", name)
+    sessions = Sessions(engine)
+    worker = Worker(sessions, settings, name=name)
+    mail = MailWorker(sessions, settings, name=name)
+    logging.getLogger("tadrib.worker").info(
+        "%s: delivering webhooks; mail %s",
+        name,
+        "through SMTP_URL" if mail.relay else "kept in the outbox (no SMTP_URL)",
+    )
     try:
         async with worker:
-            await worker.run(stop, idle_exit=idle_exit)
+            await asyncio.gather(worker.run(stop, idle_exit=idle_exit), mail.run(stop, idle_exit=idle_exit))
     finally:
         await engine.dispose()
-        logging.getLogger("tadrib.worker").info("%s: stopped; delivered %d", name, worker.delivered)
+        log = logging.getLogger("tadrib.worker")
+        log.info("%s: mail sent %d", name, mail.sent)
+        log.info("%s: stopped; delivered %d", name, worker.delivered)
 
 
 def main(argv: list[str] | None = None) -> None:

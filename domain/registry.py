@@ -13,6 +13,11 @@ from domain.enrolment import models as enrolment  # noqa: F401
 from domain.events import models as events  # noqa: F401
 from domain.idempotency import models as idempotency  # noqa: F401
 from domain.imports import models as imports  # noqa: F401
+
+# Not a models module: the listeners that decide messages in the transaction of their cause,
+# registered wherever the models are (the API, the worker, seeds, the tests).
+from domain.notifications import hook as notifications_hook  # noqa: E402, F401
+from domain.notifications import models as notifications  # noqa: F401
 from domain.officers import models as officers  # noqa: F401
 from domain.programmes import models as programmes  # noqa: F401
 from domain.vetting import models as vetting  # noqa: F401

@@ -9,6 +9,7 @@ from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -125,6 +126,19 @@ class Settings(BaseSettings):
     # Worker: deliveries claimed per round, and the pause when there is nothing to do.
     webhook_batch_size: int = Field(default=50, ge=1, le=1000)
     webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    # Notifications (domain/notifications): SMTP_URL smtp://user:pass@host:587 (STARTTLS, required
+    # when a user is given) or smtps://user:pass@host:465 (implicit TLS). Unset (make run): messages
+    # are decided and stored, shown to administrators in the outbox, and not sent.
+    smtp_url: str | None = None
+    # The sender, and the ORGANIZER of invitations; Message-IDs are on its domain.
+    mail_from: str = "Tadrib <tadrib@tadrib.invalid>"
+    # Seconds before each retry after a temporary failure (SMTP 4xx, connection errors), with jitter.
+    mail_retry_schedule: str = "60,300,1800,7200,21600,43200,86400"
+    mail_timeout_seconds: float = Field(default=30, gt=0)
+    # How long a worker holds the messages it claimed (longer than a send); then another takes them over.
+    mail_lease_seconds: float = Field(default=120, gt=0)
+    mail_batch_size: int = Field(default=20, ge=1, le=500)
+    mail_poll_seconds: float = Field(default=1.0, gt=0)
 
     @model_validator(mode="after")
     def _page_sizes_ordered(self) -> Self:
@@ -138,6 +152,17 @@ class Settings(BaseSettings):
         _networks(value)  # a typo fails at start-up, not at the first delivery
         return value
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_parses(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("SMTP_URL: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465")
+        parts.port  # noqa: B018  (raises ValueError on a port that is no number)
+        return value
+
     @property
     def webhook_networks(self) -> tuple[IPNetwork, ...]:
         return _networks(self.webhook_allowed_networks)
@@ -145,6 +170,10 @@ class Settings(BaseSettings):
     @property
     def retry_delays(self) -> list[float]:
         return [float(s) for s in self.webhook_retry_schedule.split(",") if s.strip()]
+
+    @property
+    def mail_retry_delays(self) -> list[float]:
+        return [float(s) for s in self.mail_retry_schedule.split(",") if s.strip()]
 
     def check_keys(self) -> None:
         """Refuse to start without configured keys, unless told to generate the missing ones."""

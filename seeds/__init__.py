@@ -20,12 +20,16 @@ async def load(session: AsyncSession, which: str, *, today: date | None = None, 
     """Load `which` ("reference" or "demo", which implies reference) into the session's
     transaction. `today` decides module statuses (default: today in Baghdad); `now` places the
     module running now (seeds/live.py; default: now in Baghdad, or noon of `today` when given)."""
+    from domain.notifications.hook import quiet
     from seeds.demo import load_demo
     from seeds.reference import load_reference
 
     if which not in WHICH:
         raise ValueError(f"which must be one of {WHICH}, not {which!r}")
     tally = Tally()
+    # The demo's history (modules opened, people accepted, certificates issued years ago) sends no
+    # message: messages are decided for what people do from now on (domain/notifications).
+    quiet(session)
     agency_ids = await load_reference(session, tally)
     if which == "demo":
         baghdad = ZoneInfo("Asia/Baghdad")

@@ -22,6 +22,13 @@ DEMO_ACCOUNTS = [
     ("trainer", "demo-trainer-2026", Role.trainer),
     ("observer", "demo-observer-2026", Role.observer),
 ]
+# Where their messages go (fictional, reserved example domains).
+DEMO_EMAILS = {
+    "admin": "admin@example.org",
+    "coordinator": "coordinator@example.org",
+    "focal.moi": "focal.moi@example.iq",
+    "trainer": "trainer@example.org",
+}
 
 
 async def load_accounts(
@@ -45,7 +52,13 @@ async def load_accounts(
         await create_user(
             session,
             principal=SEED,
-            data=UserCreate(username=username, password=password, role=role, **bindings.get(role, {})),
+            data=UserCreate(
+                username=username,
+                password=password,
+                role=role,
+                email=DEMO_EMAILS.get(username),
+                **bindings.get(role, {}),
+            ),
         )
         tally.made("account")
 

@@ -121,6 +121,12 @@ def _person(rng: random.Random, pool: dict, sex: Sex) -> tuple[str, str, dict]:
     return " ".join(p[0] for p in parts), " ".join(p[1] for p in parts), name_parts
 
 
+def demo_email(latin: str, number: int) -> str:
+    """A fictional address on a reserved domain, from the Latin name: ali.hassan.0007@example.iq."""
+    local = ".".join("".join(c for c in part.lower() if c.isascii() and c.isalnum()) for part in latin.split()[:2])
+    return f"{local or 'officer'}.{number:04d}@example.iq"
+
+
 def officer_specs(agency_ids: dict[str, uuid.UUID]) -> list[OfficerCreate]:
     """The same people, in the same order, on every run (numbered officer-0001...)."""
     rng = random.Random(SEED_NUMBER)
@@ -148,6 +154,9 @@ def officer_specs(agency_ids: dict[str, uuid.UUID]) -> list[OfficerCreate]:
                     rank=rank,
                     job_title=rng.choice(profile.titles),
                     external_ids=[ExternalId(source=SOURCE, id=f"officer-{len(specs) + 1:04d}")],
+                    # Fictional addresses (example.iq); two in three read their messages in Arabic.
+                    email=demo_email(latin, len(specs) + 1),
+                    language="en" if (len(specs) + 1) % 3 == 0 else "ar",
                 )
             )
     return specs

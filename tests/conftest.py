@@ -48,6 +48,7 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 WAITING_FIRST = (
     "tests/test_webhook_delivery.py",
     "tests/test_webhook_endpoints.py",
+    "tests/test_mail_delivery.py",
     "tests/test_scale_out.py",
     "tests/test_concurrency.py",
     "tests/test_audited_reads_under_writes.py",

@@ -39,6 +39,7 @@ NOT_WATCHED = {
     "audit_log": "read only with audit:read (administrators, who reach every officer); erasure redacts a person's "
     "values from it",
     "idempotency_keys": "a stored answer is replayed only to the principal whose request it answered",
+    "scheduled_reminders": "a reminder's target is a module or a session, never a person",
     "calendar_feeds": "a secret feed's target (an officer's id, among others) is listed only to the account that "
     "made the feed, and the feed is served as that account may read it now",
 }

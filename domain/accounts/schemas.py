@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
 from domain.auth.schemas import Digits, LanguageTag
+from domain.officers.schemas import Email
 from domain.schemas import EntityRead, InputModel, PatchModel, ShortText
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class UserCreate(InputModel):
     programme_ids: list[uuid.UUID] = Field(default_factory=list)
     language: LanguageTag | None = Field(None, description="BCP 47; null: each request's Accept-Language")
     digits: Digits | None = Field(None, description="latn (0-9) or arab (٠-٩); null: Latin")
+    email: Email | None = Field(None, description="Where the messages meant for this person go; null: none is sent")
 
     @model_validator(mode="after")
     def _binding(self) -> Self:
@@ -58,7 +60,7 @@ class UserCreate(InputModel):
 
 
 class UserUpdate(PatchModel):
-    nullable = frozenset({"agency_id", "trainer_id", "language", "digits"})
+    nullable = frozenset({"agency_id", "trainer_id", "language", "digits", "email"})
 
     password: str | None = Field(
         None, min_length=12, max_length=200, description="A new password (at least 12 characters)"
@@ -70,6 +72,7 @@ class UserUpdate(PatchModel):
     disabled: bool | None = None
     language: LanguageTag | None = None
     digits: Digits | None = None
+    email: Email | None = None
 
 
 class UserRead(EntityRead):
@@ -81,6 +84,7 @@ class UserRead(EntityRead):
     disabled: bool
     language: str | None
     digits: str | None
+    email: str | None
 
 
 class ClientCreate(InputModel):

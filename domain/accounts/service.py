@@ -75,13 +75,14 @@ async def create_user(session: AsyncSession, *, principal: Principal, data: User
         disabled=False,
         language=data.language,
         digits=data.digits,
+        email=data.email,
     )
     return await create_entity(
         session,
         principal=principal,
         entity="user",
         obj=user,
-        audit_fields=["username", "role", "agency_id", "trainer_id", "programme_ids", "language", "digits"],
+        audit_fields=["username", "role", "agency_id", "trainer_id", "programme_ids", "language", "digits", "email"],
     )
 
 

@@ -39,6 +39,8 @@ class User(Entity):
     # "arab"; None: Latin), for pages, problem titles and the messages they are sent.
     language: Mapped[str | None] = mapped_column(String(35))
     digits: Mapped[str | None] = mapped_column(String(8))
+    # Where the messages meant for this person go (domain/notifications); none: they are kept unsent.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     programmes: Mapped[list["Programme"]] = relationship(secondary=user_programmes, lazy="raise")
 

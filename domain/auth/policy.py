@@ -33,6 +33,8 @@ CERTIFICATES_ISSUE = "certificates:issue"
 REPORTS_READ = "reports:read"
 SCIM = "scim"  # provisioning over SCIM 2.0 (/scim/v2)
 IMPORTS_WRITE = "imports:write"  # plan, apply and undo bulk imports of officers and nominees
+MESSAGES_READ = "messages:read"  # the log of the messages sent (domain/notifications), by need-to-know
+MESSAGES_SEND = "messages:send"  # resend a message
 
 _ALL = {
     PLANNING_READ,
@@ -60,6 +62,8 @@ _ALL = {
     SCIM,
     IMPORTS_WRITE,
     WEBHOOKS_MANAGE,
+    MESSAGES_READ,
+    MESSAGES_SEND,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
@@ -82,6 +86,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             CERTIFICATES_READ,
             REPORTS_READ,
             IMPORTS_WRITE,
+            MESSAGES_READ,
         }
     ),
     # Trainers take attendance for the sessions they teach and see those rosters only.

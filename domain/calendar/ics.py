@@ -140,3 +140,47 @@ def render(meta: FeedMeta, events: list[FeedEvent], *, today: date | None = None
         cal.add_component(_vevent(e))
     ical: bytes = cal.to_ical()  # icalendar leaves to_ical unannotated
     return ical
+
+
+INVITATION_PRODID = "-//Tadrib//Training invitations//EN"
+
+
+@dataclass(frozen=True)
+class Party:
+    """An iTIP ORGANIZER or ATTENDEE: an address and the name shown beside it."""
+
+    address: str
+    name: str | None = None
+
+
+def invitation(
+    method: str, event: FeedEvent, *, organizer: Party, attendee: Party, stamp: datetime | None = None
+) -> bytes:
+    """An iTIP message (RFC 5546) for one session and one person, as e-mail carries it (RFC 6047):
+    METHOD:REQUEST (new, or updated with a higher SEQUENCE and the same UID) or METHOD:CANCEL
+    (the same UID, a higher SEQUENCE, STATUS:CANCELLED). One VEVENT, one UID, with the VTIMEZONE
+    of its zone, so that calendar programs show the session at the right hour. DTSTAMP is when
+    the message was made (RFC 5546 3.2: the iTIP message's creation)."""
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"unsupported iTIP method {method}")
+    cal = Calendar()
+    cal.add("prodid", INVITATION_PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    zone = zone_name(event.time_zone)
+    first, last = _as_utc(event.starts_at).date(), _as_utc(event.ends_at).date()
+    if zone != FALLBACK_ZONE:
+        cal.add_component(_vtimezone(zone, first - timedelta(days=1), last + timedelta(days=2)))
+    vevent = _vevent(event)
+    vevent.pop("DTSTAMP")
+    vevent.add("dtstamp", _as_utc(stamp or datetime.now(UTC)).replace(microsecond=0))
+    organizer_params = {"CN": organizer.name} if organizer.name else {}
+    vevent.add("organizer", f"mailto:{organizer.address}", parameters=organizer_params)
+    attendee_params = {"ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"}
+    if attendee.name:
+        attendee_params["CN"] = attendee.name
+    vevent.add("attendee", f"mailto:{attendee.address}", parameters=attendee_params)
+    cal.add_component(vevent)
+    ical: bytes = cal.to_ical()
+    return ical

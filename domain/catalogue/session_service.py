@@ -223,6 +223,7 @@ async def update_session(
         extra["trainer_ids"] = (ts.trainer_ids, [t.id for t in trainers])
         ts.trainers = trainers
     before = ts.starts_at, ts.ends_at
+    venue_before = ts.venue_id
     await update_entity(
         session,
         principal=principal,
@@ -232,18 +233,24 @@ async def update_session(
         expected_version=expected_version,
         extra_changes=extra,
     )
-    if (ts.starts_at, ts.ends_at) != before:
+    if (ts.starts_at, ts.ends_at) != before or ts.venue_id != venue_before:
+        moved_data: dict[str, Any] = {
+            "module_id": ts.module_id,
+            "starts_at": ts.starts_at,
+            "ends_at": ts.ends_at,
+            "previous_starts_at": before[0],
+            "previous_ends_at": before[1],
+        }
+        if ts.venue_id != venue_before:
+            moved_data |= {"venue_id": ts.venue_id, "previous_venue_id": venue_before}
+        emit(session, "session.moved", resource_id=ts.id, data=moved_data)
+    if "trainer_ids" in extra:
+        previous, now = extra["trainer_ids"]
         emit(
             session,
-            "session.moved",
+            "session.trainers_changed",
             resource_id=ts.id,
-            data={
-                "module_id": ts.module_id,
-                "starts_at": ts.starts_at,
-                "ends_at": ts.ends_at,
-                "previous_starts_at": before[0],
-                "previous_ends_at": before[1],
-            },
+            data={"module_id": ts.module_id, "trainer_ids": now, "previous_trainer_ids": previous},
         )
     return ts, warnings
 

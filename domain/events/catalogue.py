@@ -37,6 +37,14 @@ class SessionData(EventData):
     ends_at: datetime | None = None
     previous_starts_at: datetime | None = None
     previous_ends_at: datetime | None = None
+    venue_id: uuid.UUID | None = Field(default=None, description="the venue after a move that changed it")
+    previous_venue_id: uuid.UUID | None = None
+
+
+class SessionTrainersData(EventData):
+    module_id: uuid.UUID
+    trainer_ids: list[uuid.UUID] = Field(description="the session's trainers after the change")
+    previous_trainer_ids: list[uuid.UUID] = Field(default_factory=list)
 
 
 class AttendanceData(EventData):
@@ -116,8 +124,14 @@ CATALOGUE: dict[str, EventType] = dict(
             "A module moved in its life cycle (open, confirmed, delivered...).",
         ),
         _t("session.created", "session", SessionData, "A training session was scheduled."),
-        _t("session.moved", "session", SessionData, "A session's start or end changed."),
+        _t("session.moved", "session", SessionData, "A session's start, end or venue changed."),
         _t("session.cancelled", "session", SessionData, "A session was removed from its module."),
+        _t(
+            "session.trainers_changed",
+            "session",
+            SessionTrainersData,
+            "Trainers were assigned to a session or taken off it.",
+        ),
         _t(
             "attendance.recorded",
             "attendance_mark",

@@ -106,6 +106,7 @@ def _new_officer(row: Any, now: Any) -> dict[str, Any]:
         "rank": None,
         "job_title": None,
         "email": None,
+        "language": None,
         "phone": None,
         "national_id": None,
         "date_of_birth": None,

@@ -47,6 +47,8 @@ class Officer(Entity):
     rank: Mapped[str | None] = mapped_column(String(120))
     job_title: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
+    # The language of the messages the person is sent (a BCP 47 tag: "ar", "en"); none: English.
+    language: Mapped[str | None] = mapped_column(String(35))
     phone: Mapped[str | None] = mapped_column(String(40))
     # Identity fields: collected only where a module's vetting needs them (domain rule 9).
     national_id: Mapped[str | None] = mapped_column(String(60))
@@ -136,4 +138,7 @@ class ProvisioningLink(Base):
     # The e-mail values' comparison keys between newlines ("\na@x.org\nb@y.org\n"), for filters.
     email_keys: Mapped[str | None] = mapped_column(String(4000))
     phones: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # preferredLanguage as the source sent it (returned as sent); the officer's language is the
+    # served language it names, if any (domain/scim/mapping.py).
+    preferred_language: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

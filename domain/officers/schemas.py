@@ -4,13 +4,14 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, Field, field_validator
 
+from domain.auth.schemas import LanguageTag
 from domain.officers.models import Sex
 from domain.schemas import Day, EntityRead, InputModel, Name, PatchModel, ReadModel, ShortText, Visible
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _arabic_script(value: str) -> str:
@@ -20,15 +21,22 @@ def _arabic_script(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError("not an e-mail address")
-    return value
+    """A deliverable-looking address (email-validator's syntax rules, no DNS look-up), normalised
+    (the domain in lower case): messages go to exactly this address, and to no other."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"not an e-mail address: {exc}") from None
 
 
 ArabicName = Annotated[
     Name, AfterValidator(_arabic_script), Field(json_schema_extra={"pattern": "[\u0621-\u064a\u0671-\u06d3]"})
 ]
-Email = Annotated[str, Field(max_length=254, json_schema_extra={"pattern": _EMAIL.pattern}), AfterValidator(_email)]
+Email = Annotated[
+    str,
+    Field(max_length=254, json_schema_extra={"format": "email"}, examples=["a.hussein@moi.example.iq"]),
+    AfterValidator(_email),
+]
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,30}$")]
 
 
@@ -79,6 +87,9 @@ class OfficerFields(InputModel):
     rank: ShortText | None = None
     job_title: ShortText | None = None
     email: Email | None = None
+    language: LanguageTag | None = Field(
+        None, description="The language of the messages sent to the officer (BCP 47: ar, en); null: English"
+    )
     phone: Phone | None = None
     national_id: ShortText | None = None
     date_of_birth: Day | None = None
@@ -105,7 +116,17 @@ class OfficerUpsert(OfficerFields):
 
 class OfficerUpdate(PatchModel):
     nullable = frozenset(
-        {"rank", "job_title", "email", "phone", "national_id", "date_of_birth", "place_of_birth", "user_name"}
+        {
+            "rank",
+            "job_title",
+            "email",
+            "language",
+            "phone",
+            "national_id",
+            "date_of_birth",
+            "place_of_birth",
+            "user_name",
+        }
     )
 
     agency_id: uuid.UUID | None = None
@@ -117,6 +138,7 @@ class OfficerUpdate(PatchModel):
     job_title: ShortText | None = None
     external_ids: ExternalIds | None = None
     email: Email | None = None
+    language: LanguageTag | None = None
     phone: Phone | None = None
     national_id: ShortText | None = None
     date_of_birth: Day | None = None
@@ -142,6 +164,7 @@ class OfficerRead(EntityRead):
     job_title: str | None
     external_ids: list[ExternalIdRead]
     email: str | None
+    language: str | None = Field(description="The language of the messages sent to the officer; null: English")
     phone: str | None
     national_id: str | None
     date_of_birth: date | None

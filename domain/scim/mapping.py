@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from scim2_models import InvalidValueException, Meta
 
+from domain import i18n
 from domain.agencies.models import Agency
 from domain.officers.models import Officer, ProvisioningLink
 from domain.officers.names import user_name_key
@@ -30,6 +31,7 @@ LINK_PROFILE = (
     "emails",
     "phones",
     "agency_ref",
+    "preferred_language",
 )
 # Officer fields as SCIM names them, to say which attribute a refused value came from.
 SCIM_NAMES = {
@@ -85,6 +87,7 @@ def to_resource(officer: Officer, link: ProvisioningLink, agency_code: str | Non
         "userName": officer.user_name,
         "displayName": link.display_name,
         "title": officer.job_title,
+        "preferredLanguage": link.preferred_language,
         "active": officer.active,
         "name": _present(formatted=link.formatted_name, givenName=link.given_name, familyName=link.family_name),
         "emails": link.emails or None,
@@ -133,6 +136,7 @@ def link_profile(resource: User[Any]) -> dict[str, Any]:
         "emails": emails or None,
         "email_keys": ("\n" + "\n".join(user_name_key(v) for v in values) + "\n") if values else None,
         "phones": phones or None,
+        "preferred_language": resource.preferred_language,
         "agency_ref": (ext.agency or "").strip() or None if ext else None,
     }
 
@@ -141,6 +145,18 @@ def _preferred(entries: list[Any] | None) -> str | None:
     if not entries:
         return None
     chosen = next((e for e in entries if e.primary), entries[0])
+    return str(chosen.value) if chosen.value is not None else None
+
+
+def _work_email(entries: list[Any] | None) -> str | None:
+    """The address messages go to: the primary one, else the work one, else the first."""
+    if not entries:
+        return None
+    chosen = (
+        next((e for e in entries if e.primary), None)
+        or next((e for e in entries if str(e.type or "").lower() == "work"), None)
+        or entries[0]
+    )
     return str(chosen.value) if chosen.value is not None else None
 
 
@@ -165,7 +181,9 @@ def officer_fields(resource: User[Any], agency_id: uuid.UUID | None) -> dict[str
         "sex": ext.sex.value if ext and ext.sex else None,
         "rank": ext.rank if ext else None,
         "job_title": resource.title,
-        "email": _preferred(resource.emails),
+        "email": _work_email(resource.emails),
+        # preferredLanguage (BCP 47): the language of the officer's messages, when it is one served here.
+        "language": i18n.supported(resource.preferred_language) if resource.preferred_language else None,
         "phone": phone if phone and _PHONE.match(phone) else None,  # other forms (tel: URIs) stay on the link only
     }
 

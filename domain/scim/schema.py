@@ -75,6 +75,11 @@ class User(Resource[AnyExtension]):
     name: Name | None = None
     display_name: str | None = None
     title: str | None = Field(None, description="The job title")
+    preferred_language: str | None = Field(
+        None,
+        description="The language of the officer's messages (BCP 47, e.g. ar, en-US); kept when it is one Tadrib "
+        "writes in (Arabic, English), else left unset",
+    )
     # Always there: an identity provider reads a missing `active` as it likes (some as false). It
     # cannot be removed (RFC 7644 §3.5.2: required attributes MUST NOT be); omitted from a POST it
     # is true, and omitted from a PUT it keeps its value (service.py).
@@ -160,7 +165,8 @@ def comparison_key(binding: Any, value: str) -> str:
 
 # Tolerate what identity providers really send: Entra's value-filtered paths that match no entry
 # yet (created), its `remove` with a value (applied), and attributes we do not keep (Entra's
-# default mappings send preferredLanguage, addresses and manager; Okta may send password):
+# default mappings send addresses and manager; Okta may send password; preferredLanguage is kept
+# as the officer's language when it is one served here, else dropped):
 # accepted and dropped, never stored, rather than failing the whole provisioning.
 POLICY = ScimPolicy(
     unknown=ScimPolicy.Unknown.ignore,

@@ -47,6 +47,8 @@ def test_the_walk_finds_every_page_form(app):
             ("POST", "/trainer/sessions/{session_id}/marks"),
             ("POST", "/trainer/sessions/{session_id}/present"),
             ("POST", "/trainer/sessions/{session_id}/scores"),
+            ("POST", "/admin/outbox/{message_id:uuid}/resend"),
+            ("POST", "/admin/outbox/cycles/{cycle_id:uuid}/kinds/{kind}"),
         ]
     )
 
@@ -59,7 +61,8 @@ async def test_a_state_changing_page_request_without_the_form_token_is_a_403_tha
     form = {"officer_id": str(teaching.people[0]), "status": "present", "pre_test": "50", "language": "ar"}
     form |= {"username": "nobody", "password": "wrong-password-1", "next": "/"}
     for method, path in page_writes(app):
-        url = path.replace("{session_id}", str(teaching.started.id))
+        url = path.replace("{session_id}", str(teaching.started.id)).replace("{kind}", "trainer_roster")
+        url = url.replace("{message_id:uuid}", str(uuid.uuid4())).replace("{cycle_id:uuid}", str(uuid.uuid4()))
         before = await _state(db)
         attempts = {
             "no token": await trainer.request(method, url, data=form),

@@ -1,5 +1,5 @@
 """The screens, one router per person's area. A new screen: a module here, listed in ROUTERS."""
 
-from web.routes import account, trainer
+from web.routes import account, outbox, trainer
 
-ROUTERS = [account.router, trainer.router]
+ROUTERS = [account.router, trainer.router, outbox.router]

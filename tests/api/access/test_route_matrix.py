@@ -126,6 +126,10 @@ EXPECTED: dict[str, set[str] | str] = {
         op: ALL_SIGNED_IN - {"client"} for op in ("create_calendar_feed", "list_calendar_feeds", "revoke_calendar_feed")
     },
     "list_events": INTEGRATORS,
+    **{op: {"admin", "coordinator", "focal_point"} for op in ("list_messages", "count_messages", "get_message")},
+    "resend_message": PLAN_WRITE,
+    "list_message_kinds": PLAN_READ,
+    "set_message_kind": PLAN_WRITE,
     **{
         op: INTEGRATORS
         for op in (

@@ -61,6 +61,9 @@ async def story(client, cycle) -> None:  # noqa: F811
         json={"starts_at": "2025-02-04T09:00:00+03:00", "ends_at": "2025-02-04T13:00:00+03:00"},
     )
     assert moved.status_code == 200, moved.text
+    trainer = await client.post("/trainers", json={"name": "Hook Trainer", "organisation": "EUROPOL"})
+    staffed = await client.patch(f"/sessions/{sessions[0]['id']}", json={"trainer_ids": [trainer.json()["id"]]})
+    assert staffed.status_code == 200, staffed.text
     extra = await client.post(
         f"/modules/{module['id']}/sessions",
         json={"title": "Extra", "starts_at": "2025-02-05T09:00:00+03:00", "ends_at": "2025-02-05T13:00:00+03:00"},

@@ -100,7 +100,7 @@ async def test_identity_provider_patch_shapes_match_the_canonical_forms(scim_wor
     assert state_a == state_b
 
 
-async def test_entra_full_default_payload_is_accepted_and_what_we_do_not_keep_is_dropped(scim_world):
+async def test_entra_full_default_payload_is_accepted_and_what_we_do_not_keep_is_dropped(scim_world, client):
     """Entra's default attribute mappings, including attributes Tadrib does not keep."""
     scim = scim_world["moi"]
     body = user(
@@ -121,7 +121,9 @@ async def test_entra_full_default_payload_is_accepted_and_what_we_do_not_keep_is
     assert created.status_code == 201, created.text
     got = created.json()
     assert got["externalId"] == "0a1b2c3d" and got[ENTERPRISE] == {"employeeNumber": "E-77", "department": "Evidence"}
-    assert "addresses" not in got and "preferredLanguage" not in got
+    assert "addresses" not in got and got["preferredLanguage"] == "ar-IQ"  # kept as sent...
+    officer = (await client.get(f"/officers/{got['id']}")).json()  # ... and the officer's messages go in Arabic
+    assert officer["language"] == "ar" and officer["email"] == "entra.user@moi.example"
     # Entra looks the person up first, by userName then by externalId.
     for flt in ('userName eq "Entra.User@moi.example"', 'externalId eq "0a1b2c3d"'):
         found = await scim.get("Users", params={"filter": flt})
