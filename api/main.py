@@ -19,6 +19,7 @@ from api.routes import (
     accounts,
     agencies,
     attendance,
+    attention,
     audit,
     auth,
     calendar,
@@ -73,6 +74,7 @@ AREAS = (
     attendance,
     certificates,
     calendar,
+    attention,
     reports,
     events,
     webhooks,
@@ -116,6 +118,10 @@ TAGS = [
         "description": "Certificates of attendance and competence: issue, revoke, verify publicly.",
     },
     {"name": "calendar", "description": "Sessions as iCalendar feeds, and secret feed URLs for calendar programs."},
+    {
+        "name": "attention",
+        "description": "What needs a coordinator's attention today across the cycles they plan (their home page).",
+    },
     {"name": "reports", "description": "Gender balance and cycle results for donors, as JSON, CSV, XLSX or a chart."},
     {"name": "events", "description": "The change feed: every change in commit order, as you may see it."},
     {

@@ -36,7 +36,8 @@ ALSO_WATCHED = {
 NOT_WATCHED = {
     "outbox_events": "ids and the names of changed fields, never a person's values; the change feed and the webhook "
     "worker show an event only to whom feed.visible lets see it",
-    "audit_log": "read only with audit:read (administrators, who reach every officer); erasure redacts a person's "
+    "audit_log": "read with audit:read (administrators, who reach every officer), or as one module's trail by those "
+    "who plan it, kept to the records of it they may see (domain/module_desk/trail.py); erasure redacts a person's "
     "values from it",
     "idempotency_keys": "a stored answer is replayed only to the principal whose request it answered",
     "scheduled_reminders": "a reminder's target is a module or a session, never a person",

@@ -46,6 +46,8 @@ WORKFLOW = (
     "domain.accounts",
 )
 UPPER = (
+    "domain.attention",
+    "domain.module_desk",
     "domain.reporting",
     "domain.scim",
     "domain.imports",

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from domain import i18n
 from domain.i18n import formatting
+from web import navigation
 from web.visitor import CSRF_FIELD, Visitor, form_cookie
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -45,6 +46,8 @@ def helpers(visitor: Visitor) -> dict[str, Any]:
         "day": day,
         "hours": lambda starts, ends, zone: formatting.span(starts, ends, zone, lang, digits),
         "num": lambda value: formatting.number(value, lang, digits),
+        "navigation": navigation.items_for(visitor.person),
+        "in_section": navigation.current,
     }
 
 

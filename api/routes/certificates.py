@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api.deps import DbSession, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ
@@ -81,13 +81,21 @@ async def get_certificate(
     response_model=CertificateRead,
     operation_id="revoke_certificate",
     summary="Revoke a certificate",
-    description="The reason is kept; the public check answers revoked from now on.",
-    responses=problems(404, 409),
+    description="The reason is kept; the public check answers revoked from now on. With If-Match, a certificate "
+    "changed since (revoked by someone else) is a 412.",
+    responses=problems(404, 409, 412),
 )
 async def revoke_certificate(
-    certificate_id: uuid.UUID, data: Revocation, response: Response, db: DbSession, principal: Issuer
+    certificate_id: uuid.UUID,
+    data: Revocation,
+    response: Response,
+    db: DbSession,
+    principal: Issuer,
+    version: IfMatch,
 ) -> Certificate:
-    certificate = await service.revoke_certificate(db, principal=principal, certificate_id=certificate_id, data=data)
+    certificate = await service.revoke_certificate(
+        db, principal=principal, certificate_id=certificate_id, data=data, expected_version=version
+    )
     set_etag(response, certificate.version)
     return certificate
 

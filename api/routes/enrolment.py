@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, Paging, holding, link_next
+from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
 from api.routing import CheckedRoute
@@ -27,6 +27,7 @@ from domain.enrolment.schemas import (
     WaitlistOrder,
     Withdrawal,
 )
+from domain.enrolment.tags import quotas_tag, waitlist_tag
 from domain.exports import Column
 from domain.pagination import Page
 
@@ -56,10 +57,14 @@ NOMINATION_COLUMNS: list[Column] = [
     response_model=QuotasRead,
     operation_id="get_module_quotas",
     summary="Show a module's agency quotas and the general pool",
+    description="The ETag stands for the quotas as set (agencies, seats, released): send it in If-Match when setting "
+    "or releasing them.",
     responses=problems(404),
 )
-async def get_module_quotas(module_id: uuid.UUID, db: DbSession, principal: Reader) -> QuotasRead:
-    return await quotas.get_quotas(db, principal=principal, module_id=module_id)
+async def get_module_quotas(module_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> QuotasRead:
+    found = await quotas.get_quotas(db, principal=principal, module_id=module_id)
+    set_etag(response, quotas_tag(found))
+    return found
 
 
 @router.put(
@@ -68,11 +73,16 @@ async def get_module_quotas(module_id: uuid.UUID, db: DbSession, principal: Read
     operation_id="set_module_quotas",
     summary="Reserve seats per agency",
     description="Replaces the module's quotas. A quota reserves seats for an "
-    "agency and its sub-units and caps them, until released or the nomination deadline passes.",
-    responses=problems(404),
+    "agency and its sub-units and caps them, until released or the nomination deadline passes. With If-Match (the "
+    "quotas' ETag), quotas changed by someone else since are a 412.",
+    responses=problems(404, 412),
 )
-async def set_module_quotas(module_id: uuid.UUID, data: QuotasPut, db: DbSession, principal: Decider) -> QuotasRead:
-    return await quotas.put_quotas(db, principal=principal, module_id=module_id, data=data)
+async def set_module_quotas(
+    module_id: uuid.UUID, data: QuotasPut, response: Response, db: DbSession, principal: Decider, version: IfMatch
+) -> QuotasRead:
+    found = await quotas.put_quotas(db, principal=principal, module_id=module_id, data=data, expected_version=version)
+    set_etag(response, quotas_tag(found))
+    return found
 
 
 @router.post(
@@ -80,12 +90,17 @@ async def set_module_quotas(module_id: uuid.UUID, data: QuotasPut, db: DbSession
     response_model=QuotasRead,
     operation_id="release_module_quotas",
     summary="Return unclaimed quota seats to the general pool",
-    responses=problems(404),
+    description="With If-Match (the quotas' ETag), quotas changed by someone else since are a 412.",
+    responses=problems(404, 412),
 )
 async def release_module_quotas(
-    module_id: uuid.UUID, data: QuotaRelease, db: DbSession, principal: Decider
+    module_id: uuid.UUID, data: QuotaRelease, response: Response, db: DbSession, principal: Decider, version: IfMatch
 ) -> QuotasRead:
-    return await quotas.release_quotas(db, principal=principal, module_id=module_id, reason=data.reason)
+    found = await quotas.release_quotas(
+        db, principal=principal, module_id=module_id, reason=data.reason, expected_version=version
+    )
+    set_etag(response, quotas_tag(found))
+    return found
 
 
 # Nominations
@@ -162,8 +177,10 @@ async def list_nominations(
     "404.",
     responses=problems(404),
 )
-async def get_nomination(nomination_id: uuid.UUID, db: DbSession, principal: Reader) -> Nomination:
-    return await nominations.get_nomination(db, principal=principal, nomination_id=nomination_id)
+async def get_nomination(nomination_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> Nomination:
+    nomination = await nominations.get_nomination(db, principal=principal, nomination_id=nomination_id)
+    set_etag(response, nomination.version)
+    return nomination
 
 
 @router.get(
@@ -185,13 +202,18 @@ async def get_nomination_history(nomination_id: uuid.UUID, db: DbSession, princi
     summary="Accept, waitlist or reject a nomination",
     description="Accepting never exceeds the module's capacity nor the agency's quota: beyond them the answer is a "
     "409 naming the limit (capacity-reached, quota-reached), or with on_full=waitlist the nomination queues. "
-    "Rejecting an enrolled participant frees the seat: the response lists who was promoted and who was skipped.",
-    responses=problems(404, 409),
+    "Rejecting an enrolled participant frees the seat: the response lists who was promoted and who was skipped. "
+    "With If-Match (the nomination's ETag), a nomination decided or changed by someone else since is a 412.",
+    responses=problems(404, 409, 412),
 )
 async def decide_nomination(
-    nomination_id: uuid.UUID, data: Decision, db: DbSession, principal: Decider
+    nomination_id: uuid.UUID, data: Decision, response: Response, db: DbSession, principal: Decider, version: IfMatch
 ) -> DecisionResult:
-    return await nominations.decide(db, principal=principal, nomination_id=nomination_id, data=data)
+    result = await nominations.decide(
+        db, principal=principal, nomination_id=nomination_id, data=data, expected_version=version
+    )
+    set_etag(response, result.nomination.version)
+    return result
 
 
 @router.post(
@@ -217,10 +239,13 @@ async def withdraw_nomination(
     response_model=list[NominationRead],
     operation_id="get_waitlist",
     summary="Show the waitlist in promotion order",
+    description="The ETag stands for the waitlist's members in their order: send it in If-Match when reordering.",
     responses=problems(404),
 )
-async def get_waitlist(module_id: uuid.UUID, db: DbSession, principal: Reader) -> list[Nomination]:
-    return await quotas.list_waitlist(db, principal=principal, module_id=module_id)
+async def get_waitlist(module_id: uuid.UUID, response: Response, db: DbSession, principal: Reader) -> list[Nomination]:
+    waiting = await quotas.list_waitlist(db, principal=principal, module_id=module_id)
+    set_etag(response, waitlist_tag(n.id for n in waiting))
+    return waiting
 
 
 @router.put(
@@ -229,15 +254,18 @@ async def get_waitlist(module_id: uuid.UUID, db: DbSession, principal: Reader) -
     operation_id="reorder_waitlist",
     summary="Reorder the waitlist",
     description="Send waiting nominations' ids in the order wanted; the others "
-    "follow. An id that is not waiting for this module, or is listed twice, is a 422.",
-    responses=problems(404),
+    "follow. An id that is not waiting for this module, or is listed twice, is a 422. With If-Match (the waitlist's "
+    "ETag), a waitlist changed by someone else since is a 412.",
+    responses=problems(404, 412),
 )
 async def reorder_waitlist(
-    module_id: uuid.UUID, data: WaitlistOrder, db: DbSession, principal: Decider
+    module_id: uuid.UUID, data: WaitlistOrder, response: Response, db: DbSession, principal: Decider, version: IfMatch
 ) -> list[Nomination]:
-    return await quotas.reorder_waitlist(
-        db, principal=principal, module_id=module_id, nomination_ids=data.nomination_ids
+    waiting = await quotas.reorder_waitlist(
+        db, principal=principal, module_id=module_id, nomination_ids=data.nomination_ids, expected_version=version
     )
+    set_etag(response, waitlist_tag(n.id for n in waiting))
+    return waiting
 
 
 @router.get(

@@ -9,12 +9,14 @@ from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
+from domain.accounts.audit_log import AuditEntryRead
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import module_service as service
 from domain.catalogue.models import Module
 from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleTransition, ModuleUpdate
 from domain.enrolment import lifecycle
+from domain.module_desk import trail
 from domain.pagination import Page
 
 router = APIRouter(tags=["modules"], route_class=CheckedRoute)
@@ -121,12 +123,39 @@ async def delete_module(module_id: uuid.UUID, db: DbSession, principal: Planner,
     "any state before delivered. An illegal transition is a 409 naming the allowed ones. Confirming a module that "
     "requires vetting is a 409 listing every enrolled participant without a valid approved vetting of that type. "
     "Cancelling withdraws its pending nominations and cancels its vetting requests. Delivery settles each enrolment as "
-    "completed or not_completed.",
-    responses=problems(404, 409),
+    "completed or not_completed. With If-Match, a module changed by someone else since is a 412.",
+    responses=problems(404, 409, 412),
 )
 async def transition_module(
-    module_id: uuid.UUID, data: ModuleTransition, response: Response, db: DbSession, principal: Planner
+    module_id: uuid.UUID,
+    data: ModuleTransition,
+    response: Response,
+    db: DbSession,
+    principal: Planner,
+    version: IfMatch,
 ) -> Module:
-    module = await lifecycle.transition_module(db, principal=principal, module_id=module_id, data=data)
+    module = await lifecycle.transition_module(
+        db, principal=principal, module_id=module_id, data=data, expected_version=version
+    )
     set_etag(response, module.version)
     return module
+
+
+@router.get(
+    "/modules/{module_id:uuid}/audit",
+    response_model=Page[AuditEntryRead],
+    operation_id="get_module_audit",
+    summary="Read a module's audit trail",
+    description="The changes to the module (status, quotas, waitlist order), to its sessions, and to the "
+    "nominations, vettings and certificates of its participants you may see, newest first. For those who plan it: "
+    "a coordinator of its programme (another programme's module is a 404) or an administrator.",
+    responses=problems(404),
+)
+async def get_module_audit(
+    module_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: Planner, paging: Paging
+) -> dict[str, Any]:
+    items, next_cursor = await trail.module_trail(
+        db, principal=principal, module_id=module_id, limit=paging.limit, cursor=paging.cursor
+    )
+    link_next(request, response, next_cursor)
+    return {"items": items, "next_cursor": next_cursor}

@@ -22,7 +22,7 @@ from domain.catalogue.module_service import lock_module, module_dates
 from domain.certificates.credential import MEDIA_TYPE, CredentialFacts, credential_claims
 from domain.certificates.models import Certificate, CertificateKind
 from domain.certificates.schemas import CertificateFilters, IssueResult, Revocation, Verification
-from domain.crud import flush_or_conflict, get_or_404
+from domain.crud import check_version, flush_or_conflict, get_or_404
 from domain.cycles.models import Cycle
 from domain.db import utcnow
 from domain.enrolment.models import Nomination, NominationStatus
@@ -185,12 +185,18 @@ async def get_certificate(session: AsyncSession, *, principal: Principal, certif
 
 
 async def revoke_certificate(
-    session: AsyncSession, *, principal: Principal, certificate_id: uuid.UUID, data: Revocation
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    certificate_id: uuid.UUID,
+    data: Revocation,
+    expected_version: int | None = None,
 ) -> Certificate:
     """A revoked certificate stays on record; the public check answers "revoked" from now on."""
     authorize(principal, CERTIFICATES_ISSUE)
     certificate = await get_or_404(session, Certificate, certificate_id, where=(need_to_know.certificates(principal),))
     await authorize_programme(session, principal, module_id=certificate.module_id)
+    check_version(certificate, expected_version)
     if certificate.revoked_at is not None:
         raise Conflict(
             f"The certificate was already revoked on {certificate.revoked_at.isoformat()}.",

@@ -18,6 +18,7 @@ from domain.catalogue.models import Module, ModuleStatus, VettingType
 from domain.catalogue.module_service import managed_module, session_span
 from domain.catalogue.schemas import ModuleTransition
 from domain.catalogue.transitions import check_transition
+from domain.crud import check_version
 from domain.db import utcnow
 from domain.enrolment.history import record_status
 from domain.enrolment.models import LIVE, Nomination, NominationStatus
@@ -27,9 +28,16 @@ from domain.vetting.service import cancel_module_vettings, vetting_blockers
 
 
 async def transition_module(
-    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: ModuleTransition
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    module_id: uuid.UUID,
+    data: ModuleTransition,
+    expected_version: int | None = None,
 ) -> Module:
+    """`expected_version`: the module's version the caller saw (If-Match); stale is a 412."""
     module = await managed_module(session, principal, module_id)
+    check_version(module, expected_version)
     first_start, last_end = await session_span(session, module.id)
     check_transition(
         module.status, data.to, reason=data.reason, first_start=first_start, last_end=last_end, now=utcnow()

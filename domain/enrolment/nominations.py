@@ -20,7 +20,7 @@ from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleStatus
 from domain.catalogue.module_service import lock_module
-from domain.crud import get_or_404
+from domain.crud import check_version, get_or_404
 from domain.enrolment import eligibility
 from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
@@ -233,13 +233,21 @@ async def _violations(
 
 
 async def decide(
-    session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, data: Decision
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    nomination_id: uuid.UUID,
+    data: Decision,
+    expected_version: int | None = None,
 ) -> DecisionResult:
+    """`expected_version`: the nomination's version the caller saw (If-Match): a nomination
+    decided or moved by someone else since is a 412, never decided over."""
     authorize(principal, NOMINATIONS_DECIDE)
     nomination = await find_nomination(session, principal=principal, nomination_id=nomination_id)
     module = await lock_module(session, nomination.module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     await session.refresh(nomination)  # re-read under the lock: a concurrent decision may have moved it
+    check_version(nomination, expected_version)
     if data.decision == "reject":
         check_status_change(nomination.status, S.rejected)
         changes = await free_seat(

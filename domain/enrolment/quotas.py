@@ -24,6 +24,7 @@ from domain.enrolment.models import HOLDS_SEAT, ModuleQuota, Nomination, Nominat
 from domain.enrolment.rules import Quota, Waiting, general_pool, queue_key, quota_for
 from domain.enrolment.schemas import QuotaRead, QuotasPut, QuotasRead, SeatChanges
 from domain.enrolment.seats import fill_seats, quota_is_active
+from domain.enrolment.tags import check_tag, quotas_tag, waitlist_tag
 from domain.errors import InvalidInput
 
 
@@ -77,11 +78,19 @@ async def _read(session: AsyncSession, module: Module, promoted: SeatChanges | N
 
 
 async def put_quotas(
-    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, data: QuotasPut
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    module_id: uuid.UUID,
+    data: QuotasPut,
+    expected_version: int | None = None,
 ) -> QuotasRead:
+    """`expected_version`: the quotas' tag the caller saw (If-Match, domain/enrolment/tags.py)."""
     authorize(principal, NOMINATIONS_DECIDE)
     module = await lock_module(session, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
+    if expected_version is not None:
+        check_tag("quotas", quotas_tag(await _read(session, module)), expected_version)
     agency_ids = [q.agency_id for q in data.quotas]
     errors = [
         {"field": f"quotas[{i}].agency_id", "message": "listed twice"}
@@ -118,12 +127,19 @@ async def put_quotas(
 
 
 async def release_quotas(
-    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, reason: str | None
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    module_id: uuid.UUID,
+    reason: str | None,
+    expected_version: int | None = None,
 ) -> QuotasRead:
     """Unclaimed quota seats go back to the general pool; waiting nominations may then get in."""
     authorize(principal, NOMINATIONS_DECIDE)
     module = await lock_module(session, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
+    if expected_version is not None:
+        check_tag("quotas", quotas_tag(await _read(session, module)), expected_version)
     now = datetime.now(UTC)
     for quota in await session.scalars(
         select(ModuleQuota).where(ModuleQuota.module_id == module.id, ModuleQuota.released_at.is_(None))
@@ -165,12 +181,35 @@ async def list_waitlist(session: AsyncSession, *, principal: Principal, module_i
     )
 
 
+async def _waiting_order(session: AsyncSession, principal: Principal, module_id: uuid.UUID) -> list[uuid.UUID]:
+    """The waitlist as list_waitlist shows it, ids only (columns: nothing is loaded into the
+    session that the reordering's bulk update would leave stale)."""
+    rows = await session.execute(
+        select(
+            Nomination.id, Nomination.agency_id, Nomination.queue_rank, Nomination.priority, Nomination.created_at
+        ).where(
+            Nomination.module_id == module_id,
+            Nomination.status == NominationStatus.waitlisted,
+            need_to_know.nominations(principal),
+        )
+    )
+    return [w.nomination_id for w in sorted((Waiting(r[0], r[1], False, *r[2:]) for r in rows), key=queue_key)]
+
+
 async def reorder_waitlist(
-    session: AsyncSession, *, principal: Principal, module_id: uuid.UUID, nomination_ids: list[uuid.UUID]
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    module_id: uuid.UUID,
+    nomination_ids: list[uuid.UUID],
+    expected_version: int | None = None,
 ) -> list[Nomination]:
+    """`expected_version`: the waitlist's tag the caller saw (If-Match, domain/enrolment/tags.py)."""
     authorize(principal, NOMINATIONS_DECIDE)
     module = await lock_module(session, module_id)
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
+    if expected_version is not None:
+        check_tag("waitlist", waitlist_tag(await _waiting_order(session, principal, module.id)), expected_version)
     waiting = dict(
         (
             await session.execute(

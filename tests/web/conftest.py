@@ -17,6 +17,7 @@ from domain.auth import web_sessions
 from domain.auth.models import User, WebSession
 from domain.auth.principal import Principal, Role
 from domain.db import utcnow
+from domain.programmes.models import Programme
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -51,6 +52,7 @@ def person(app, db, settings):
     opened: list[Browser] = []
 
     async def _person(role: str = "trainer", *, language: str | None = None, **binding) -> Browser:
+        programme_ids = binding.pop("programme_ids", [])  # a coordinator's programmes
         user = User(
             username=f"{role}-{uuid.uuid4().hex[:8]}",
             password_hash="!",
@@ -59,10 +61,14 @@ def person(app, db, settings):
             language=language,
             **binding,
         )
-        user.programmes = []
+        user.programmes = (
+            list(await db.scalars(select(Programme).where(Programme.id.in_(programme_ids)))) if programme_ids else []
+        )
         db.add(user)
         await db.flush()
-        principal = Principal(id=user.id, name=user.username, role=user.role, **binding)
+        principal = Principal(
+            id=user.id, name=user.username, role=user.role, programme_ids=frozenset(programme_ids), **binding
+        )
         token = await web_sessions.start(db, principal=principal, settings=settings, now=utcnow())
         await db.flush()
         browser = Browser(

@@ -49,6 +49,17 @@ def test_the_walk_finds_every_page_form(app):
             ("POST", "/trainer/sessions/{session_id}/scores"),
             ("POST", "/admin/outbox/{message_id:uuid}/resend"),
             ("POST", "/admin/outbox/cycles/{cycle_id:uuid}/kinds/{kind}"),
+            ("POST", "/coordinator/modules/{module_id}/transition"),
+            ("POST", "/coordinator/modules/{module_id}/sessions"),
+            ("POST", "/coordinator/modules/{module_id}/sessions/{session_id}"),
+            ("POST", "/coordinator/modules/{module_id}/quotas"),
+            ("POST", "/coordinator/modules/{module_id}/quotas/release"),
+            ("POST", "/coordinator/modules/{module_id}/nominations/{nomination_id}"),
+            ("POST", "/coordinator/modules/{module_id}/waitlist"),
+            ("POST", "/coordinator/modules/{module_id}/certificates"),
+            ("POST", "/coordinator/modules/{module_id}/certificates/{certificate_id}/revoke"),
+            ("POST", "/coordinator/modules/{module_id}/vettings"),
+            ("POST", "/coordinator/modules/{module_id}/vettings/{vetting_id}"),
         ]
     )
 

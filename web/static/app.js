@@ -83,3 +83,30 @@
     }
   });
 })();
+
+// The coordinator's desk (web/templates/coordinator/module.html): its forms answer the whole page;
+// htmx swaps the part marked data-refusals-shown, also when the answer is a refusal explained on the
+// page (409 conflict, 412 changed by someone else since), then brings the notice into view and focus.
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var elt = event.detail.elt;
+    if ((status === 409 || status === 412) && elt && elt.closest && elt.closest("[data-refusals-shown]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = event.detail.elt;
+    if (!root || !root.matches || !root.matches("[data-refusals-shown]")) {
+      return;
+    }
+    var notice = root.querySelector(".notice-box[data-focus]");
+    if (notice) {
+      notice.focus();
+    }
+  });
+})();

@@ -61,6 +61,8 @@ EXPECTED: dict[str, set[str] | str] = {
     "list_trainers": TRAINER_RECORDS,
     "get_trainer": TRAINER_RECORDS,
     "transition_module": PLAN_WRITE,
+    "get_module_audit": PLAN_WRITE,
+    "get_attention": PLAN_WRITE,
     "create_discipline": PLAN_WRITE,
     "delete_discipline": PLAN_WRITE,
     **{
