@@ -93,16 +93,16 @@ async def _describe(session: AsyncSession, principal: Principal, items: list[Nom
     vetted = {m.id for m in modules.values() if m.vetting_required is not VettingType.none}
     ends = await _module_ends(session, vetted)
     vettings: dict[uuid.UUID, list[Vetting]] = defaultdict(list)
-    if vetted:
-        for v in await session.scalars(
-            select(Vetting)
-            .where(
-                Vetting.officer_id.in_({n.officer_id for n in items if n.module_id in vetted}),
-                need_to_know.officer_rows(principal, Vetting.officer_id),
-            )
-            .order_by(Vetting.requested_on, Vetting.id)
-        ):
-            vettings[v.officer_id].append(v)
+    # Asked even when no module of the page needs vetting: a page costs the same whatever it holds.
+    for v in await session.scalars(
+        select(Vetting)
+        .where(
+            Vetting.officer_id.in_({n.officer_id for n in items if n.module_id in vetted}),
+            need_to_know.officer_rows(principal, Vetting.officer_id),
+        )
+        .order_by(Vetting.requested_on, Vetting.id)
+    ):
+        vettings[v.officer_id].append(v)
     rows = []
     for n in items:
         officer, module, steps = officers.get(n.officer_id), modules[n.module_id], history[n.id]
@@ -141,8 +141,6 @@ async def _describe(session: AsyncSession, principal: Principal, items: list[Nom
 
 async def _waitlist_positions(session: AsyncSession, module_ids: set[uuid.UUID]) -> dict[uuid.UUID, int]:
     """Each waiting nomination's place in its module's queue (1 = next), in the queue's own order."""
-    if not module_ids:
-        return {}
     queues: dict[uuid.UUID, list[Waiting]] = defaultdict(list)
     for r in await session.execute(
         internal(
@@ -169,8 +167,6 @@ async def _waitlist_positions(session: AsyncSession, module_ids: set[uuid.UUID])
 
 
 async def _module_ends(session: AsyncSession, module_ids: set[uuid.UUID]) -> dict[uuid.UUID, datetime]:
-    if not module_ids:
-        return {}
     rows = await session.execute(
         select(TrainingSession.module_id, func.max(TrainingSession.ends_at))
         .where(TrainingSession.module_id.in_(module_ids))
