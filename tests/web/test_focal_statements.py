@@ -36,4 +36,6 @@ async def test_the_focal_pages_cost_the_same_however_many_rows_they_show(db, per
         counts.append((home, page, meter, one))
     assert counts[0] == counts[1], counts
     home, page, meter, one = counts[0]
-    print(f"\nfocal: home {home}, a call's page {page}, meter {meter}, a nomination {one} statements, with 1 or 25 rows")
+    print(
+        f"\nfocal: home {home}, a call's page {page}, meter {meter}, a nomination {one} statements, with 1 or 25 rows"
+    )
