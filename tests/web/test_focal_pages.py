@@ -9,9 +9,14 @@ import uuid
 from sqlalchemy import select
 
 from domain.enrolment.models import Nomination, NominationStatus
+from domain.enrolment.nominations import decide
+from domain.enrolment.schemas import Decision
 from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
+from domain.vetting.schemas import VettingCreate
+from domain.vetting.service import create_vetting
 from tests.api.catalogue_data import ARRANGER
+from tests.web.desk_data import nominate
 from tests.web.focal_data import focal_world
 
 
@@ -167,3 +172,60 @@ async def test_officers_page_like_the_api(db, person):
     cursor = first.text.split("officers=")[1].split("#")[0]
     second = await focal.get(f"/focal/modules/{world.m.module.id}", params={"q": "mine", "officers": cursor})
     assert second.text.count('class="card officer"') == 4 and "More officers" not in second.text
+
+
+async def test_each_status_reads_as_the_focal_point_needs_it(db, person):
+    world = await focal_world(db, officers="fmf")
+    woman, man, other = world.mine
+    module = world.m.module.id
+    queued = await nominate(db, module, woman, "waitlist")  # behind agency B's man: second in line
+    promoted = await nominate(db, module, man, "waitlist")
+    await decide(db, principal=ARRANGER, nomination_id=promoted, data=Decision(decision="accept"))
+    declined = await nominate(db, module, other)
+    reason = "Does not meet the analyst profile"
+    await decide(db, principal=ARRANGER, nomination_id=declined, data=Decision(decision="reject", reason=reason))
+    vetted = await nominate(db, world.vetted.id, man, "accept")
+    await db.flush()
+    focal = await _focal(person, world)
+    page = (await focal.get("/focal")).text
+    assert "On the waitlist, number 2 in line" in page
+    assert "Promoted from the waitlist: enrolled" in page
+    assert f"Reason: {reason}" in page
+    assert "Vetting not requested yet" in page
+    await create_vetting(
+        db,
+        principal=ARRANGER,
+        officer_id=man,
+        data=VettingCreate(type="courtesy", requested_on=world.today, needed_by=world.today, module_id=world.vetted.id),
+    )
+    await db.flush()
+    one = (await focal.get(f"/focal/nominations/{vetted}")).text
+    assert "Vetting pending" in one and "History" in one
+    assert (await focal.get(f"/focal/nominations/{queued}")).status_code == 200
+
+
+async def test_a_substitute_takes_the_seat_through_the_page(db, person):
+    world = await focal_world(db, officers="fmf")
+    woman, _, other = world.mine
+    seat = await nominate(db, world.vetted.id, woman, "accept")  # its session is a month away
+    await db.flush()
+    focal = await _focal(person, world)
+    page = await focal.get(f"/focal/nominations/{seat}")
+    assert "Substitute another officer" in page.text and f'value="{other}"' in page.text
+    version = (await db.get(Nomination, seat)).version
+    r = await focal.submit(
+        f"/focal/nominations/{seat}/substitute",
+        {"officer": str(other), "reason": "posted abroad", "version": str(version)},
+    )
+    assert r.status_code == 303, r.text
+    new = await focal.get(r.headers["location"])
+    assert "The substitute now holds the nomination" in new.text and "Accepted" in new.text
+    assert "Officer mine-2" in new.text
+    old = await focal.get(f"/focal/nominations/{seat}")
+    assert "Withdrawn" in old.text and "substituted by Officer mine-2: posted abroad" in old.text
+    again = await focal.submit(f"/focal/nominations/{seat}/substitute", {"officer": str(woman)})
+    assert again.status_code == 409 and "Only a nomination awaiting a decision" in again.text
+    now = r.headers["location"].split("?")[0]
+    stale = await focal.submit(f"{now}/substitute", {"officer": str(woman), "version": "99", "reason": "kept"})
+    assert stale.status_code == 412 and "Someone changed this nomination" in stale.text
+    assert 'id="e-substitute"' in stale.text and 'value="kept"' in stale.text
