@@ -48,6 +48,7 @@ WORKFLOW = (
 UPPER = (
     "domain.attention",
     "domain.module_desk",
+    "domain.focal_desk",
     "domain.reporting",
     "domain.scim",
     "domain.imports",

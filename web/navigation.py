@@ -21,6 +21,7 @@ PLANNERS = frozenset({Role.admin, Role.coordinator})
 NAVIGATION: list[NavItem] = [
     NavItem("/coordinator", N_("Needs attention"), PLANNERS),
     NavItem("/trainer/sessions", N_("My sessions"), frozenset({Role.trainer})),
+    NavItem("/focal", N_("Calls and nominations"), frozenset({Role.focal_point})),
 ]
 
 

@@ -60,6 +60,9 @@ def test_the_walk_finds_every_page_form(app):
             ("POST", "/coordinator/modules/{module_id}/certificates/{certificate_id}/revoke"),
             ("POST", "/coordinator/modules/{module_id}/vettings"),
             ("POST", "/coordinator/modules/{module_id}/vettings/{vetting_id}"),
+            ("POST", "/focal/modules/{module_id}/nominate"),
+            ("POST", "/focal/nominations/{nomination_id}/withdraw"),
+            ("POST", "/focal/nominations/{nomination_id}/substitute"),
         ]
     )
 

@@ -28,7 +28,12 @@ from web.visitor import (
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=300)]
-HOMES = {Role.trainer: "/trainer/sessions", Role.coordinator: "/coordinator", Role.admin: "/coordinator"}
+HOMES = {
+    Role.trainer: "/trainer/sessions",
+    Role.focal_point: "/focal",
+    Role.coordinator: "/coordinator",
+    Role.admin: "/coordinator",
+}
 
 
 def safe_next(target: str | None) -> str:
