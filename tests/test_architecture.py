@@ -48,6 +48,7 @@ WORKFLOW = (
 UPPER = (
     "domain.attention",
     "domain.module_desk",
+    "domain.planner",
     "domain.reporting",
     "domain.scim",
     "domain.imports",
