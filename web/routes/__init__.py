@@ -1,6 +1,6 @@
 """The screens, one router per person's area. A new screen: a module here, listed in ROUTERS."""
 
-from web.routes import account, desk, module_forms, outbox, planner, planner_forms, trainer
+from web.routes import account, desk, module_forms, outbox, planner, planner_forms, results, trainer
 
 ROUTERS = [
     account.router,
@@ -10,4 +10,5 @@ ROUTERS = [
     outbox.router,
     planner.router,
     planner_forms.router,
+    results.router,
 ]
