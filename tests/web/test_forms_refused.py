@@ -60,6 +60,8 @@ def test_the_walk_finds_every_page_form(app):
             ("POST", "/coordinator/modules/{module_id}/certificates/{certificate_id}/revoke"),
             ("POST", "/coordinator/modules/{module_id}/vettings"),
             ("POST", "/coordinator/modules/{module_id}/vettings/{vetting_id}"),
+            ("POST", "/coordinator/cycles/{cycle_id}/planner/sessions/{session_id}"),
+            ("POST", "/coordinator/cycles/{cycle_id}/planner/modules"),
         ]
     )
 
