@@ -22,5 +22,4 @@ async def test_the_planner_costs_the_same_with_1_and_with_20_modules(db, person,
         counts.append((month, week, filtered))
     assert counts[0] == counts[1], counts
     month, week, filtered = counts[0]
-    print(f"
-planner: {month} statements (month), {week} (week), {filtered} (filtered), with 1 or 20 modules")
+    print(f"\nplanner: {month} statements (month), {week} (week), {filtered} (filtered), with 1 or 20 modules")

@@ -35,5 +35,4 @@ async def test_the_results_pages_cost_the_same_with_ten_times_the_people(client,
     people = {f"X{i}": ("female" if i % 3 == 0 else "male", "unit" if i % 2 else "inis") for i in range(60)}
     assert await report_data.add_crowd(client, db, s, people) > 60
     assert await counts() == small, small
-    print(f"
-results: {small[0]} statements (gender balance), {small[2]} (cycle results), with 10x the people")
+    print(f"\nresults: {small[0]} statements (gender balance), {small[2]} (cycle results), with 10x the people")
