@@ -49,6 +49,7 @@ UPPER = (
     "domain.attention",
     "domain.module_desk",
     "domain.focal_desk",
+    "domain.planner",
     "domain.reporting",
     "domain.scim",
     "domain.imports",

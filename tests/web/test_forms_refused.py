@@ -63,6 +63,8 @@ def test_the_walk_finds_every_page_form(app):
             ("POST", "/focal/modules/{module_id}/nominate"),
             ("POST", "/focal/nominations/{nomination_id}/withdraw"),
             ("POST", "/focal/nominations/{nomination_id}/substitute"),
+            ("POST", "/coordinator/cycles/{cycle_id}/planner/sessions/{session_id}"),
+            ("POST", "/coordinator/cycles/{cycle_id}/planner/modules"),
         ]
     )
 

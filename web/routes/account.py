@@ -33,6 +33,7 @@ HOMES = {
     Role.focal_point: "/focal",
     Role.coordinator: "/coordinator",
     Role.admin: "/coordinator",
+    Role.observer: "/results",  # donors and steering bodies: aggregates only
 }
 
 
