@@ -48,6 +48,7 @@ WORKFLOW = (
 UPPER = (
     "domain.attention",
     "domain.module_desk",
+    "domain.officer_record",
     "domain.reporting",
     "domain.scim",
     "domain.imports",

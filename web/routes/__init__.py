@@ -1,5 +1,13 @@
 """The screens, one router per person's area. A new screen: a module here, listed in ROUTERS."""
 
-from web.routes import account, desk, module_forms, outbox, trainer
+from web.routes import account, admin_accounts, desk, module_forms, officers, outbox, trainer
 
-ROUTERS = [account.router, trainer.router, desk.router, module_forms.router, outbox.router]
+ROUTERS = [
+    account.router,
+    trainer.router,
+    desk.router,
+    module_forms.router,
+    outbox.router,
+    officers.router,
+    admin_accounts.router,
+]
