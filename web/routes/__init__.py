@@ -1,6 +1,17 @@
 """The screens, one router per person's area. A new screen: a module here, listed in ROUTERS."""
 
-from web.routes import account, admin_accounts, desk, module_forms, officers, outbox, trainer
+from web.routes import (
+    account,
+    admin_accounts,
+    admin_audit,
+    admin_clients,
+    admin_webhooks,
+    desk,
+    module_forms,
+    officers,
+    outbox,
+    trainer,
+)
 
 ROUTERS = [
     account.router,
@@ -10,4 +21,7 @@ ROUTERS = [
     outbox.router,
     officers.router,
     admin_accounts.router,
+    admin_clients.router,
+    admin_webhooks.router,
+    admin_audit.router,
 ]

@@ -101,8 +101,8 @@ async def create(
     trainer_id: Text = "",
     programme_ids: Many = [],  # noqa: B006  (FastAPI copies a Form default)
 ) -> Response:
-    typed = {"username": username, "role": role, "email": email, "agency_id": agency_id, "trainer_id": trainer_id}
-    typed["programme_ids"] = programme_ids
+    typed: dict[str, Any] = {"username": username, "role": role, "email": email, "agency_id": agency_id}
+    typed |= {"trainer_id": trainer_id, "programme_ids": programme_ids}
     try:
         data = UserCreate(
             username=username.strip(),
@@ -111,6 +111,8 @@ async def create(
             email=email.strip() or None,
             **_binding(agency_id, trainer_id, programme_ids),
         )
+        if await service.username_taken(db, principal=principal(visitor), username=data.username):
+            raise e.Conflict("The username is taken.", code="unique-conflict")
         user = await service.create_user(db, principal=principal(visitor), data=data)
     except (ValidationError, e.InvalidInput) as exc:
         errors = invalid_fields(visitor.lang, exc)

@@ -73,13 +73,14 @@ def word(lang: str, name: str) -> str:
     return i18n.gettext(lang, FIELD_WORDS.get(name, N_("Check this field.")))
 
 
-def invalid_fields(lang: str, exc: ValidationError | e.InvalidInput) -> dict[str, str]:
-    """The fields a refusal names, each with our words for it."""
+def invalid_fields(lang: str, exc: ValidationError | e.InvalidInput, whole: str | None = None) -> dict[str, str]:
+    """The fields a refusal names, each with our words for it; a refusal of the whole form (two
+    fields that do not go together) is said at `whole`, or at the binding it names."""
     names: list[str] = []
     if isinstance(exc, ValidationError):
         for error in exc.errors():
             loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
-            names.append(loc[0] if loc else _binding(str(error["msg"])))
+            names.append(loc[0] if loc else whole or _binding(str(error["msg"])))
     else:
         for error in exc.extra.get("errors", []):
             field = str(error.get("field", "")).split(".")[0]
@@ -119,3 +120,11 @@ def redirect(request: Request, visitor: Visitor, url: str) -> Response:
     response = RedirectResponse(url, status_code=303)
     finish(request, visitor, response)
     return response
+
+
+def utc_text(text: str) -> str:
+    """A datetime-local value (no zone) read as UTC, as the forms say; anything else as typed."""
+    text = text.strip()
+    if len(text) in (16, 19) and "T" in text and "+" not in text and not text.endswith("Z"):
+        return text + ("Z" if len(text) == 19 else ":00Z")
+    return text
