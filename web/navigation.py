@@ -33,3 +33,6 @@ def items_for(person: Principal | None) -> list[NavItem]:
 def current(item: NavItem, path: str) -> bool:
     """The entry the page belongs to: its own address, or one under it."""
     return path == item.href or path.startswith(item.href.rstrip("/") + "/")
+
+
+NAVIGATION.append(NavItem("/admin/accounts", N_("Administration"), frozenset({Role.admin})))
