@@ -211,3 +211,15 @@ async def test_only_administrators_open_the_administration(db, person):
     assert await db.scalar(select(User).where(User.username == "sneaky")) is None
     admin = await person("admin")
     assert (await admin.get("/admin/accounts/not-an-id")).status_code == 404
+
+
+async def test_the_dashboards_disabled_webhook_is_resolved_on_its_page(db, person):
+    admin = await person("admin", language="en")
+    hook = await _hook(db, admin)
+    dashboard = await admin.get("/coordinator")
+    assert f'href="/admin/webhooks/{hook.id}"' in dashboard.text
+    page = await admin.get(f"/admin/webhooks/{hook.id}")
+    assert page.status_code == 200 and "Enable the endpoint again" in page.text
+    await db.refresh(hook)
+    assert (await admin.submit(f"/admin/webhooks/{hook.id}/enabled", {"version": str(hook.version)})).status_code == 303
+    assert f'href="/admin/webhooks/{hook.id}"' not in (await admin.get("/coordinator")).text
