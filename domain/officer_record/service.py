@@ -18,6 +18,7 @@ from domain.access import need_to_know
 from domain.agencies.models import Agency
 from domain.attendance import rules
 from domain.attendance.models import Assessment, AttendanceMark, AttendanceStatus
+from domain.audit.service import record_read
 from domain.auth.policy import CERTIFICATES_READ, NOMINATIONS_READ, OFFICERS_ERASE, VETTING_READ, allowed
 from domain.auth.principal import Principal
 from domain.catalogue.models import Module, TrainingSession
@@ -147,6 +148,14 @@ async def read_officer_record(session: AsyncSession, *, principal: Principal, of
     record.may_erase = allowed(principal, OFFICERS_ERASE)
     if allowed(principal, NOMINATIONS_READ):
         record.participations = await _participations(session, principal, officer.id, utcnow())
+        if need_to_know.logs_reads(principal):  # as GET /api/v1/modules/{id}/nominations?officer_id= logs it
+            record_read(
+                session,
+                principal=principal,
+                entity="nomination",
+                filters={"officer_id": officer.id},
+                row_count=len(record.participations),
+            )
     if allowed(principal, CERTIFICATES_READ):
         record.certificates, _ = await certificates.list_certificates(
             session, principal=principal, filters=CertificateFilters(officer_id=officer.id), limit=LIMIT, cursor=None

@@ -74,6 +74,8 @@ async def test_those_who_may_not_see_the_officer_get_the_missing_page(db, person
     world, officer, _ = await _record_world(db)
     own = await person("focal_point", agency_id=world.a.id)
     assert (await own.get(f"/officers/{officer.id}")).status_code == 200
+    reads = await db.scalars(select(AuditEntry.entity).where(AuditEntry.actor_id == own.user_id))
+    assert {"officer", "nomination", "vetting"} <= set(reads)  # a focal point's reads are audited, as by the API
     for browser in (
         await person("focal_point", agency_id=world.b.id),
         await person("trainer", trainer_id=world.trainer.id),
