@@ -50,6 +50,7 @@ UPPER = (
     "domain.module_desk",
     "domain.focal_desk",
     "domain.planner",
+    "domain.officer_record",
     "domain.reporting",
     "domain.scim",
     "domain.imports",

@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("/focal", N_("Calls and nominations"), frozenset({Role.focal_point})),
     NavItem("/coordinator/cycles", N_("Cycle planner"), PLANNERS),
     NavItem("/results", N_("Results"), frozenset({Role.admin, Role.coordinator, Role.observer})),
+    NavItem("/admin/accounts", N_("Administration"), frozenset({Role.admin})),
 ]
 
 
