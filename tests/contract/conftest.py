@@ -56,9 +56,9 @@ def _create(url: str) -> None:
 
 
 async def seed(url: str) -> int:
-    """The demo seed, as `python -m seeds demo` runs it (quietly)."""
+    """The demo seed, as `python -m seeds demo` runs it (quietly), its certificates signed with the app's keys."""
     with contextlib.redirect_stdout(io.StringIO()):
-        return await run_seeds("demo", url)
+        return await run_seeds("demo", url, signer=CONTRACT_APP.state.keyring)
 
 
 def _build(url: str) -> None:
