@@ -82,11 +82,16 @@ def _copy(template: str, url: str) -> None:
 
 
 def build_contract_database(shared: Path) -> None:
-    """The contract database, migrated and seeded once per run: under xdist the first worker to
-    need it builds a template (under a lock in the run's shared temporary directory) and every
-    worker copies that; alone, it is built in place."""
+    """The contract database, migrated and seeded once per run (demo_database)."""
+    demo_database(shared, CONTRACT_URL)
+
+
+def demo_database(shared: Path, url: str) -> None:
+    """`url` migrated and seeded with the demo: under xdist the first worker to need such a
+    database builds a template (under a lock in the run's shared temporary directory) and every
+    worker copies that; alone, it is built in place. tests/test_walkthroughs.py uses it too."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
-        _build(CONTRACT_URL)
+        _build(url)
         return
     if is_sqlite(DATABASE_URL):
         template = f"sqlite:///{shared / 'contract-template.db'}"
@@ -100,7 +105,7 @@ def build_contract_database(shared: Path) -> None:
             _build(template)
             lock.write("built")
             lock.flush()
-        _copy(template, CONTRACT_URL)  # under the lock: PostgreSQL copies a template for one at a time
+        _copy(template, url)  # under the lock: PostgreSQL copies a template for one at a time
 
 
 @pytest.fixture(scope="session")
