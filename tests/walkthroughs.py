@@ -5,7 +5,8 @@ uses), against a served API: the address `http://127.0.0.1:8000` is replaced by 
 Each command (a line, with its continuation lines: a trailing backslash, an open quote) must
 succeed (exit status 0; the pages use `curl -sf` or `--fail-with-body`, so that an HTTP error is a
 failure), unless the comment line right above it says `# refused: NNN ...`: then it must fail,
-and what it printed must be a problem document of that status. bash runs with `set -u` and
+and what it printed must be a problem document of that status (or, for a page, shown with
+`curl -i`, a response of that status). bash runs with `set -u` and
 `pipefail`: a variable never set, or a failure inside a pipeline, counts as the command failing.
 
 `python -m tests.walkthroughs http://127.0.0.1:8000 README.md docs/attendance.md` runs pages
@@ -111,6 +112,9 @@ class Outcome:
 
 
 def _is_problem(output: str, status: int) -> bool:
+    """A problem document of `status`, or (a page: curl -i) a response whose status line is `status`."""
+    if re.match(rf"HTTP/[\d.]+ {status}\b", output):
+        return True
     start = output.find("{")
     if start < 0:
         return False
