@@ -2,12 +2,14 @@
 bash and curl against the app served by uvicorn on a free loopback port, on a database of their
 own migrated and seeded with the demo exactly as `make run` seeds it (a copy of the contract
 tests' template under xdist), every command succeeds, or fails with the status its page says
-(tests/walkthroughs.py: how the blocks are read and run). README.md first, then docs/ in name
-order, one page after the other on the same database, as a reader would follow them."""
+(tests/walkthroughs.py: how the blocks are read and run). The pages run side by side on the same
+database (each page signs in on its own and works on records no other page's walkthrough
+changes), their commands one after the other, as a reader would follow them."""
 
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -36,8 +38,9 @@ def test_the_walkthroughs_work_on_the_demo_as_seeded(tmp_path_factory: pytest.Te
         # As `make run` opens it (Makefile DEV_SETTINGS): webhooks to receivers on loopback.
         app = create_app(make_settings(url, webhook_allowed_networks="127.0.0.0/8,::1"))
         try:
-            with serving(app) as base:
-                problems = [p for page in pages() for o in run_page(page, base) if (p := o.problem())]
+            with serving(app) as base, ThreadPoolExecutor(max_workers=4) as pool:
+                outcomes = pool.map(lambda page: run_page(page, base), pages())
+                problems = [p for page in outcomes for o in page if (p := o.problem())]
         finally:
             app.state.engine.sync_engine.dispose()
     assert not problems, "\n\n".join(problems)
