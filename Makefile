@@ -1,25 +1,37 @@
-# Two commands on a fresh clone: `make run` (demo API on SQLite) and `make test`.
+# Two commands on a fresh clone: `make run` (demo API on SQLite; installs what running needs) and
+# `make test` (adds the test tools: pyproject's `test` extra).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install migrate seed run worker test test-browser browser-deps outage fuzz lint typecheck openapi messages bench bench-http bench-webhooks clean
+.PHONY: install install-run migrate seed run worker test test-browser browser-deps outage fuzz lint typecheck openapi messages bench bench-http bench-webhooks clean
 
-$(VENV)/.installed: pyproject.toml
+# What running needs (`make run`, `make worker`, `make migrate`): the project's dependencies only.
+$(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+# What testing needs on top (`make test`, lint, typecheck): the `test` extra (pytest, schemathesis,
+# playwright, ruff, mypy...).
+$(VENV)/.installed: $(VENV)/.installed-run
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
+install-run: $(VENV)/.installed-run
+
 install: $(VENV)/.installed
 
-migrate: install
+migrate: install-run
 	$(BIN)/alembic upgrade head
 
+# With the developer's keys (DEV_SETTINGS below), so that the demo's certificates are signed by the
+# key `make run` serves with.
 seed: migrate
-	$(BIN)/python -m seeds demo
+	@export $(DEV_SETTINGS); $(BIN)/python -m seeds demo
 
 # Tadrib is closed by default (domain/settings.py); a developer's machine opens three things: keys
 # made on first run in KEY_DIR, webhooks to local receivers on loopback, and pages over plain HTTP.
@@ -74,27 +86,27 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-openapi: install
+openapi: install-run
 	$(BIN)/python -m api.openapi
 
 # The one gettext catalogue: extract every string (pages, problem titles, messages) into the POT,
 # update the Arabic and English catalogues, fill English from the source. Then translate the new
 # entries of domain/i18n/locales/ar (tests/unit/test_catalogue.py fails while one is missing).
-messages: install
+messages: install-run
 	$(BIN)/pybabel extract -F babel.cfg -o domain/i18n/messages.pot --no-location --sort-output --omit-header -w 120 .
 	$(BIN)/pybabel update -i domain/i18n/messages.pot -d domain/i18n/locales -D messages --no-fuzzy-matching \
 		--ignore-obsolete -w 120
 	$(BIN)/python -m domain.i18n.english
 
-bench: install
+bench: install-run
 	$(BIN)/python -m bench reports
 
 # Needs wrk (apt-get install wrk) and PostgreSQL on 127.0.0.1:5432 (or BENCH_ARGS="--databases sqlite").
-bench-http: install
+bench-http: install-run
 	$(BIN)/python -m bench http $(BENCH_ARGS)
 
 # Delivery throughput of one and two workers to a local receiver (PostgreSQL on 127.0.0.1:5432).
-bench-webhooks: install
+bench-webhooks: install-run
 	$(BIN)/python -m bench webhooks $(BENCH_ARGS)
 
 clean:

@@ -7,7 +7,7 @@ A pure ASGI middleware outside the unit of work (api/unit_of_work.py), inside th
    an answer is stored exactly when the work it reports committed;
 3. when the work did not commit (an error answer, a failed commit, a crash), the key is released
    before the answer leaves, so a retry runs afresh: nothing took effect to protect.
-The policy for clients is in the README ("Retries and Idempotency-Key") and in openapi.json.
+The policy for clients is in docs/hr-integration.md ("Retries and Idempotency-Key") and in openapi.json.
 Nothing is kept in the process: claims live in the database (domain/idempotency)."""
 
 from __future__ import annotations

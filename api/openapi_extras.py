@@ -25,7 +25,8 @@ IDEMPOTENCY_POLICY = (
     "a 409 (`/problems/idempotency-key-in-use`) with Retry-After. Only answers whose work was stored are kept: after "
     "an error answer nothing was changed, the key is free again and a retry runs afresh. An answer carrying a secret "
     "shown once is not kept: a retry gets a 409 (`/problems/idempotency-key-answer-not-kept`) with its Location. A "
-    'malformed key is a 400 (`/problems/idempotency-key-invalid`). See the README, "Retries and Idempotency-Key".'
+    "malformed key is a 400 (`/problems/idempotency-key-invalid`). "
+    'See docs/hr-integration.md, "Retries and Idempotency-Key".'
 )
 # The accepted values, exactly: an sf-string of 1-255 characters (an escape counts once), or a bare token.
 _LENGTH = f"{{1,{MAX_KEY_LENGTH}}}"

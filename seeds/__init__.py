@@ -7,19 +7,31 @@ Writes go through the domain services; `load` only flushes, the caller commits."
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from seeds.tally import Tally
 
+if TYPE_CHECKING:
+    from domain.certificates.service import Signer
+
 WHICH = ("reference", "demo")
 
 
-async def load(session: AsyncSession, which: str, *, today: date | None = None, now: datetime | None = None) -> Tally:
+async def load(
+    session: AsyncSession,
+    which: str,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    signer: Signer | None = None,
+) -> Tally:
     """Load `which` ("reference" or "demo", which implies reference) into the session's
     transaction. `today` decides module statuses (default: today in Baghdad); `now` places the
-    module running now (seeds/live.py; default: now in Baghdad, or noon of `today` when given)."""
+    module running now (seeds/live.py; default: now in Baghdad, or noon of `today` when given);
+    `signer` (the API's key ring) signs the demo's certificates (seeds/showcase.py: none without it)."""
     from domain.notifications.hook import quiet
     from seeds.demo import load_demo
     from seeds.reference import load_reference
@@ -35,5 +47,5 @@ async def load(session: AsyncSession, which: str, *, today: date | None = None, 
         baghdad = ZoneInfo("Asia/Baghdad")
         if now is None:
             now = datetime.combine(today, time(12), tzinfo=baghdad) if today else datetime.now(baghdad)
-        await load_demo(session, tally, agency_ids, today or now.date(), now.astimezone(baghdad))
+        await load_demo(session, tally, agency_ids, today or now.date(), now.astimezone(baghdad), signer)
     return tally

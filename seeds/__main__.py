@@ -10,20 +10,35 @@ import time
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from domain.auth.tokens import KeyRing
+from domain.certificates.service import Signer
 from domain.db import make_engine, make_sessionmaker
 from domain.errors import DomainError
 from domain.settings import get_settings
 from seeds import WHICH, load
 from seeds.accounts import credentials_text
+from seeds.showcase import DEMO_CLIENT
 
 
-async def run(which: str, database_url: str) -> int:
+def settings_signer() -> Signer | None:
+    """The API's key ring, where keys are configured (or GENERATE_KEYS): the demo's certificates
+    are signed with it. Without keys the demo loads without certificates."""
+    try:
+        return KeyRing(get_settings())
+    except RuntimeError:
+        return None
+
+
+async def run(which: str, database_url: str, signer: Signer | None = None) -> int:
+    """Load `which` into the database; `signer` defaults to the configured key ring (settings_signer)."""
+    if signer is None and which == "demo":
+        signer = settings_signer()
     engine = make_engine(database_url)
     started = time.perf_counter()
     try:
         async with make_sessionmaker(engine)() as session:
             try:
-                tally = await load(session, which)
+                tally = await load(session, which, signer=signer)
                 await session.commit()
             except (OperationalError, ProgrammingError) as exc:
                 await session.rollback()
@@ -43,6 +58,8 @@ async def run(which: str, database_url: str) -> int:
     if which == "demo":
         print("demo accounts (role, user name, password; demo data only):")
         print(credentials_text())
+        client_id, secret = DEMO_CLIENT
+        print(f"demo machine client (client_id, secret; the Ministry of Interior's HR): {client_id} {secret}")
     return 0
 
 

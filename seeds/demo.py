@@ -16,6 +16,7 @@ from domain.catalogue.module_service import create_module
 from domain.catalogue.resources import create_trainer, create_venue
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate, TrainerCreate, VenueCreate
 from domain.catalogue.session_service import create_session
+from domain.certificates.service import Signer
 from domain.cycles.models import DEFAULT_WORKING_DAYS, Cycle
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
@@ -30,6 +31,7 @@ from seeds.focal import load_focal_call
 from seeds.live import load_live_module
 from seeds.officers import load_officers
 from seeds.participations import load_participations
+from seeds.showcase import load_showcase
 from seeds.tally import SEED, Tally
 
 TZ = ZoneInfo("Asia/Baghdad")
@@ -248,7 +250,12 @@ async def _advance(session: AsyncSession, tally: Tally, module: Module, target: 
 
 
 async def load_demo(
-    session: AsyncSession, tally: Tally, agency_ids: dict[str, uuid.UUID], today: date, now: datetime
+    session: AsyncSession,
+    tally: Tally,
+    agency_ids: dict[str, uuid.UUID],
+    today: date,
+    now: datetime,
+    signer: Signer | None = None,
 ) -> None:
     programmes = await load_programmes(session, tally)
     cycles = await load_cycles(session, tally, programmes)
@@ -261,3 +268,4 @@ async def load_demo(
     await load_accounts(session, tally, agency_ids=agency_ids, programmes=programmes, trainers=trainers)
     await load_desk(session, tally, cycles, venues, trainers, agency_ids)  # after the accounts it acts as
     await load_focal_call(session, tally, cycles, venues, trainers, agency_ids)
+    await load_showcase(session, tally, agency_ids, signer)  # what the walkthroughs (README, docs/) show

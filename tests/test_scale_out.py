@@ -2,10 +2,10 @@
 attendance, deliver, report) played through one API process, then split across two, each
 request going to the next process in turn, gives the same results.
 
-The processes are real: `python -m api.serve` (the production command, README "Serving with N
-workers") in subprocesses on free loopback ports, on a scratch PostgreSQL database of their own,
+The processes are real: `python -m api.serve` (the production command, docs/operations.md "Serving
+with N workers") in subprocesses on free loopback ports, on a scratch PostgreSQL database of their own,
 sharing the signing key; they are stopped at the end whatever happens. PostgreSQL only: several
-API processes are a PostgreSQL deployment (on SQLite the README keeps one process)."""
+API processes are a PostgreSQL deployment (on SQLite docs/operations.md keeps one process)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from tests.servers import account, free_port, http_client
 
 pytestmark = pytest.mark.skipif(
     is_sqlite(DATABASE_URL),
-    reason="several API processes are a PostgreSQL deployment; SQLite serves one process (README)",
+    reason="several API processes are a PostgreSQL deployment; SQLite serves one process (docs/operations.md)",
 )
 
 START_TIMEOUT_S = 60

@@ -1,6 +1,6 @@
 """The API under test: uvicorn on a free loopback port, N worker processes, the ceiling route on.
 
-The command is the production one from the README (`python -m api.serve --workers N`, uvicorn
+The command is the production one from docs/operations.md (`python -m api.serve --workers N`, uvicorn
 underneath), whose access logs are off, so that the figures measure the app, not the log writer."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def free_port() -> int:
 
 
 def command(port: int, workers: int) -> list[str]:
-    # The production command (README, "Serving with N workers"); it keeps access logs off.
+    # The production command (docs/operations.md, "Serving with N workers"); it keeps access logs off.
     return [sys.executable, "-m", "api.serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
 
 

@@ -1,4 +1,4 @@
-"""The results as a terminal table and as the README's Markdown table."""
+"""The results as a terminal table and as docs/benchmarks.md's Markdown table."""
 
 from __future__ import annotations
 

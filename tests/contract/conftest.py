@@ -56,9 +56,9 @@ def _create(url: str) -> None:
 
 
 async def seed(url: str) -> int:
-    """The demo seed, as `python -m seeds demo` runs it (quietly)."""
+    """The demo seed, as `python -m seeds demo` runs it (quietly), its certificates signed with the app's keys."""
     with contextlib.redirect_stdout(io.StringIO()):
-        return await run_seeds("demo", url)
+        return await run_seeds("demo", url, signer=CONTRACT_APP.state.keyring)
 
 
 def _build(url: str) -> None:
@@ -82,11 +82,16 @@ def _copy(template: str, url: str) -> None:
 
 
 def build_contract_database(shared: Path) -> None:
-    """The contract database, migrated and seeded once per run: under xdist the first worker to
-    need it builds a template (under a lock in the run's shared temporary directory) and every
-    worker copies that; alone, it is built in place."""
+    """The contract database, migrated and seeded once per run (demo_database)."""
+    demo_database(shared, CONTRACT_URL)
+
+
+def demo_database(shared: Path, url: str) -> None:
+    """`url` migrated and seeded with the demo: under xdist the first worker to need such a
+    database builds a template (under a lock in the run's shared temporary directory) and every
+    worker copies that; alone, it is built in place. tests/test_walkthroughs.py uses it too."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
-        _build(CONTRACT_URL)
+        _build(url)
         return
     if is_sqlite(DATABASE_URL):
         template = f"sqlite:///{shared / 'contract-template.db'}"
@@ -100,7 +105,7 @@ def build_contract_database(shared: Path) -> None:
             _build(template)
             lock.write("built")
             lock.flush()
-        _copy(template, CONTRACT_URL)  # under the lock: PostgreSQL copies a template for one at a time
+        _copy(template, url)  # under the lock: PostgreSQL copies a template for one at a time
 
 
 @pytest.fixture(scope="session")
