@@ -14,6 +14,7 @@ from domain.auth.principal import Principal
 from domain.catalogue.models import Module
 from domain.cycles.models import Cycle
 from domain.enrolment.models import LIVE, ON_ROSTER, Nomination
+from domain.errors import NotFound
 from domain.focal_desk.schemas import Meter
 from domain.officers.models import Officer, Sex
 
@@ -29,7 +30,9 @@ async def my_meter(
             .join(Cycle, Cycle.id == Module.cycle_id)
             .where(Module.id == module_id)
         )
-    ).scalar_one()
+    ).scalar()
+    if target is None:
+        raise NotFound(f"No module with id {module_id}.", entity="modules", id=str(module_id))
     counts = {Sex.female: 0, Sex.male: 0}
     nominated = (
         select(Nomination.officer_id)

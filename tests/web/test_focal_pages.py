@@ -126,6 +126,9 @@ async def test_a_guessed_nomination_answers_like_a_missing_page(db, person):
         absent = await focal.submit(f"/focal/nominations/{nobody}/{path}", {"officer": str(world.mine[0])})
         assert refused.status_code == absent.status_code == 404
         assert refused.text.replace(str(theirs), "ID") == absent.text.replace(str(nobody), "ID")
+    for url in (f"/focal/modules/{nobody}", f"/focal/modules/{nobody}/meter"):
+        assert (await focal.get(url)).status_code == 404
+    assert (await focal.submit(f"/focal/modules/{nobody}/nominate", {"officer": str(world.mine[0])})).status_code == 404
     still = await db.get(Nomination, theirs)
     await db.refresh(still)
     assert still.status is NominationStatus.submitted
