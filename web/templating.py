@@ -72,6 +72,8 @@ def render(
             csrf_field=CSRF_FIELD,
             csrf=visitor.form_token,
             here=request.url.path,
+            # the language switch comes back to the same view: its filters and cursors kept
+            here_with_query=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             htmx=request.headers.get("HX-Request") == "true",
             **helpers(visitor),
             **context,

@@ -63,3 +63,12 @@ async def test_the_page_names_months_as_iraq_does(person, teaching):
     assert any(month in page.text for month in months)
     assert "(+03:00)" in page.text
     assert "حاضر" in page.text and "تسجيل كل من لم يُسجَّل حاضراً" in page.text
+
+
+async def test_switching_language_comes_back_to_the_same_view_with_its_filters(visitor):
+    page = await visitor.get("/sign-in?next=/results%3Fcycle%3Dx")
+    assert 'name="next" value="/sign-in?next=/results%3Fcycle%3Dx"' in page.text
+    switched = await visitor.post(
+        "/language", data={"csrf_token": csrf_of(page.text), "language": "ar", "next": "/sign-in?next=/results"}
+    )
+    assert switched.status_code == 303 and switched.headers["location"] == "/sign-in?next=/results"

@@ -152,7 +152,7 @@ async def switch_language(
     visitor: CheckedForm,
     language: Text = "",
     digits: Text = "",
-    next: Text = "/",
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     """Saved for a signed-in person (their account's preference); a cookie for a visitor."""
     chosen = i18n.supported(language) if language else None
