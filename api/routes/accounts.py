@@ -20,9 +20,9 @@ from domain.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from domain.auth.models import ApiClient, User
 from domain.auth.policy import ACCOUNTS_ADMIN
 from domain.auth.principal import Principal
+from domain.models.auth import ApiClient, User
 from domain.pagination import Page
 
 router = APIRouter(tags=["accounts"], route_class=CheckedRoute)

@@ -10,10 +10,10 @@ from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.agencies import service
-from domain.agencies.models import Agency
 from domain.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
+from domain.models.agencies import Agency
 from domain.pagination import Page
 
 router = APIRouter(tags=["agencies"], route_class=CheckedRoute)

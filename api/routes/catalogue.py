@@ -12,7 +12,6 @@ from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, TRAINERS_READ
 from domain.auth.principal import Principal
 from domain.catalogue import resources
-from domain.catalogue.models import Discipline, Trainer, Venue
 from domain.catalogue.schemas import (
     DisciplineCreate,
     DisciplineRead,
@@ -23,6 +22,7 @@ from domain.catalogue.schemas import (
     VenueRead,
     VenueUpdate,
 )
+from domain.models.catalogue import Discipline, Trainer, Venue
 from domain.pagination import Page
 
 router = APIRouter(tags=["catalogue"], route_class=CheckedRoute)

@@ -11,8 +11,8 @@ from api.routing import CheckedRoute
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ
 from domain.auth.principal import Principal
 from domain.certificates import service
-from domain.certificates.models import Certificate
 from domain.certificates.schemas import CertificateFilters, CertificateRead, IssueResult, Revocation, Verification
+from domain.models.certificates import Certificate
 from domain.pagination import Page
 
 router = APIRouter(tags=["certificates"], route_class=CheckedRoute)

@@ -12,8 +12,8 @@ from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.cycles import service
-from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleRead, CycleUpdate
+from domain.models.cycles import Cycle
 from domain.pagination import Page
 
 router = APIRouter(tags=["cycles"], route_class=CheckedRoute)

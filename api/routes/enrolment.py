@@ -13,7 +13,6 @@ from api.urls import absolute_url
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
 from domain.enrolment import balance, nominations, quotas
-from domain.enrolment.models import Nomination, NominationChange
 from domain.enrolment.schemas import (
     BalanceRead,
     Decision,
@@ -29,6 +28,7 @@ from domain.enrolment.schemas import (
 )
 from domain.enrolment.tags import quotas_tag, waitlist_tag
 from domain.exports import Column
+from domain.models.enrolment import Nomination, NominationChange
 from domain.pagination import Page
 
 router = APIRouter(tags=["enrolment"], route_class=CheckedRoute)

@@ -13,8 +13,8 @@ from api.urls import absolute_url
 from domain.auth.policy import MESSAGES_READ, MESSAGES_SEND, PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.i18n import negotiate
+from domain.models.notifications import Message
 from domain.notifications import service
-from domain.notifications.models import Message
 from domain.notifications.schemas import (
     MessageCounts,
     MessageDetail,

@@ -13,9 +13,9 @@ from domain.accounts.audit_log import AuditEntryRead
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import module_service as service
-from domain.catalogue.models import Module
 from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleTransition, ModuleUpdate
 from domain.enrolment import lifecycle
+from domain.models.catalogue import Module
 from domain.module_desk import trail
 from domain.pagination import Page
 

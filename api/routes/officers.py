@@ -11,8 +11,8 @@ from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import OFFICERS_ERASE, OFFICERS_READ, OFFICERS_REVIEW, OFFICERS_WRITE
 from domain.auth.principal import Principal
+from domain.models.officers import Officer
 from domain.officers import erasure, service, shared_keys
-from domain.officers.models import Officer
 from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate, OfficerUpsert, SharedKeyRead
 from domain.pagination import Page
 

@@ -11,9 +11,9 @@ from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PROGRAMMES_ADMIN
 from domain.auth.principal import Principal
+from domain.models.programmes import Programme
 from domain.pagination import Page
 from domain.programmes import service
-from domain.programmes.models import Programme
 from domain.programmes.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
 
 router = APIRouter(tags=["programmes"], route_class=CheckedRoute)

@@ -13,8 +13,8 @@ from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import session_service as service
-from domain.catalogue.models import TrainingSession
 from domain.catalogue.schemas import SessionCreate, SessionRead, SessionUpdate
+from domain.models.catalogue import TrainingSession
 from domain.pagination import Page
 from domain.schemas import Warning_
 

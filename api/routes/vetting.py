@@ -11,9 +11,9 @@ from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import VETTING_READ, VETTING_WRITE
 from domain.auth.principal import Principal
+from domain.models.vetting import Vetting
 from domain.pagination import Page
 from domain.vetting import service
-from domain.vetting.models import Vetting
 from domain.vetting.schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
 
 router = APIRouter(tags=["vetting"], route_class=CheckedRoute)

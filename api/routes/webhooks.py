@@ -11,10 +11,10 @@ from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import WEBHOOKS_MANAGE
 from domain.auth.principal import Principal
+from domain.models.webhooks import WebhookSubscription
 from domain.pagination import Page
 from domain.settings import IPNetwork
 from domain.webhooks import service
-from domain.webhooks.models import WebhookSubscription
 from domain.webhooks.schemas import (
     DeliveryRead,
     Queued,

@@ -17,15 +17,15 @@ from domain.attention.schemas import CertificatesToIssue, FailingWebhook, Module
 from domain.attention.scope import ENROLLING, planned_cycles
 from domain.auth.policy import WEBHOOKS_MANAGE, allowed
 from domain.auth.principal import Principal, Role
-from domain.catalogue.models import Module, ModuleStatus, TrainingSession, VettingType
 from domain.catalogue.module_service import module_dates
-from domain.certificates.models import Certificate, CertificateKind
-from domain.cycles.models import Cycle
-from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
-from domain.officers.models import Officer
-from domain.vetting.models import Vetting, VettingStatus
+from domain.models.catalogue import Module, ModuleStatus, TrainingSession, VettingType
+from domain.models.certificates import Certificate, CertificateKind
+from domain.models.cycles import Cycle
+from domain.models.enrolment import HOLDS_SEAT, Nomination, NominationStatus
+from domain.models.officers import Officer
+from domain.models.vetting import Vetting, VettingStatus
+from domain.models.webhooks import SubscriptionStatus, WebhookSubscription
 from domain.vetting.rules import VettingFact, blocker_reason
-from domain.webhooks.models import SubscriptionStatus, WebhookSubscription
 
 _FACTS = (
     "id",

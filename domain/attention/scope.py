@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, true
 
 from domain.auth.principal import Principal, Role
-from domain.catalogue.models import ModuleStatus
-from domain.cycles.models import Cycle
+from domain.models.catalogue import ModuleStatus
+from domain.models.cycles import Cycle
 
 # Modules still being planned or run: their sessions can be readied, moved, staffed.
 ACTIVE = (ModuleStatus.draft, ModuleStatus.planned, ModuleStatus.open, ModuleStatus.confirmed)

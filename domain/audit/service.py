@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.audit.models import AuditEntry
 from domain.db import write_after_reads
+from domain.models.audit import AuditEntry
 
 
 class Actor(Protocol):

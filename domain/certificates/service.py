@@ -13,27 +13,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.access.plans import authorize_programme
-from domain.attendance.models import Assessment
 from domain.audit.service import record_change, record_read
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus
 from domain.catalogue.module_service import lock_module, module_dates
 from domain.certificates.credential import MEDIA_TYPE, CredentialFacts, credential_claims
-from domain.certificates.models import Certificate, CertificateKind
 from domain.certificates.schemas import CertificateFilters, IssueResult, Revocation, Verification
 from domain.crud import check_version, flush_or_conflict, get_or_404
-from domain.cycles.models import Cycle
 from domain.db import utcnow
-from domain.enrolment.models import Nomination, NominationStatus
 from domain.errors import Conflict, NotFound
 from domain.events.outbox import emit
 from domain.ids import uuid7
+from domain.models.attendance import Assessment
+from domain.models.catalogue import Module, ModuleStatus
+from domain.models.certificates import Certificate, CertificateKind
+from domain.models.cycles import Cycle
+from domain.models.enrolment import Nomination, NominationStatus
+from domain.models.officers import Officer
+from domain.models.programmes import Programme
 from domain.officers.agencies import agencies_of
-from domain.officers.models import Officer
 from domain.officers.names import initials
 from domain.pagination import Paged, paginate
-from domain.programmes.models import Programme
 
 ENTITY = "certificate"
 ISSUABLE = (ModuleStatus.delivered, ModuleStatus.closed)

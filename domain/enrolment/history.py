@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
 from domain.auth.principal import Principal
-from domain.enrolment.models import Nomination, NominationChange, NominationStatus
 from domain.events.outbox import emit
+from domain.models.enrolment import Nomination, NominationChange, NominationStatus
 
 S = NominationStatus
 

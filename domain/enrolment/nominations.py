@@ -13,18 +13,15 @@ from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
 from domain.access.teaching import module_for
-from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree, subtree_path
 from domain.audit.service import record_change, record_read
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE, allowed, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus
 from domain.catalogue.module_service import lock_module
 from domain.crud import check_version, get_or_404
 from domain.enrolment import eligibility
 from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
-from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
 from domain.enrolment.rules import NominationFacts, check_status_change, nomination_violations
 from domain.enrolment.schemas import (
     Decision,
@@ -38,7 +35,10 @@ from domain.enrolment.schemas import (
 from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
 from domain.events.outbox import emit
-from domain.officers.models import Officer
+from domain.models.agencies import Agency
+from domain.models.catalogue import Module, ModuleStatus
+from domain.models.enrolment import Nomination, NominationChange, NominationRole, NominationStatus
+from domain.models.officers import Officer
 from domain.pagination import Paged, paginate
 from domain.schemas import Warning_
 

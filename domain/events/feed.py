@@ -26,8 +26,8 @@ from domain.auth.principal import Principal
 from domain.db import utcnow
 from domain.errors import Gone, InvalidInput
 from domain.events.catalogue import CATALOGUE
-from domain.events.models import OutboxEvent
-from domain.officers.models import Officer, OfficerExternalId
+from domain.models.events import OutboxEvent
+from domain.models.officers import Officer, OfficerExternalId
 from domain.pagination import decode_cursor, encode_cursor
 
 E = OutboxEvent

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from domain.db import among, insert_rows, utcnow
 from domain.events.catalogue import CATALOGUE, thin_data, thin_data_many
-from domain.events.models import OutboxEvent
 from domain.ids import uuid7
+from domain.models.events import OutboxEvent
 
 EVENTS = cast(Table, OutboxEvent.__table__)
 

@@ -12,14 +12,14 @@ from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.audit.models import AuditEntry
 from domain.audit.service import plain, record_change
 from domain.auth.principal import Principal
 from domain.db import among, insert_rows, utcnow
 from domain.errors import NotFound
 from domain.ids import uuid7
-from domain.imports.models import Import, ImportKind, ImportRow
-from domain.officers.models import Officer
+from domain.models.audit import AuditEntry
+from domain.models.imports import Import, ImportKind, ImportRow
+from domain.models.officers import Officer
 
 CHUNK = 5000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 T = TypeVar("T")

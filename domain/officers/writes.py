@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.agencies.models import Agency
 from domain.auth.principal import Principal
 from domain.crud import create_entity, update_entity
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput
 from domain.events.outbox import emit
+from domain.models.agencies import Agency
+from domain.models.officers import Officer, OfficerExternalId
 from domain.officers.duplicates import conflict, find_duplicates
-from domain.officers.models import Officer, OfficerExternalId
 from domain.officers.names import arabic_key, latin_key, user_name_key
 from domain.officers.schemas import ExternalId, OfficerCreate
 

@@ -16,9 +16,9 @@ import vobject
 from icalendar import Calendar
 from sqlalchemy import select
 
-from domain.audit.models import AuditEntry
-from domain.auth.models import User
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
+from domain.models.audit import AuditEntry
+from domain.models.auth import User
+from domain.models.enrolment import Nomination, NominationRole, NominationStatus
 from tests.api.catalogue_data import (  # noqa: F401  (fixtures)
     assert_problem,
     cycle,
