@@ -17,7 +17,7 @@ from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCrea
 from domain.catalogue.session_service import create_session
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
-from domain.enrolment.lifecycle import transition_module
+from domain.lifecycle.service import transition_module
 from domain.models.catalogue import Module, ModuleStatus, Trainer, TrainingSession, Venue
 from domain.models.cycles import DEFAULT_WORKING_DAYS, Cycle
 from domain.models.programmes import Programme

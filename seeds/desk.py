@@ -32,10 +32,10 @@ from domain.auth.principal import Principal, Role
 from domain.catalogue.module_service import create_module
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate
 from domain.catalogue.session_service import create_session
-from domain.enrolment.lifecycle import transition_module
 from domain.enrolment.nominations import create_nomination, decide
 from domain.enrolment.quotas import put_quotas
 from domain.enrolment.schemas import Decision, NominationCreate, QuotaSet, QuotasPut
+from domain.lifecycle.service import transition_module
 from domain.models.auth import User
 from domain.models.catalogue import Module, ModuleFormat, ModuleStatus, VettingType
 from domain.models.cycles import Cycle

@@ -48,6 +48,7 @@ WORKFLOW = (
     "domain.certificates",
     "domain.calendar",
     "domain.accounts",
+    "domain.lifecycle",
 )
 UPPER = (
     "domain.attention",

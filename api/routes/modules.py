@@ -14,7 +14,7 @@ from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import module_service as service
 from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleTransition, ModuleUpdate
-from domain.enrolment import lifecycle
+from domain.lifecycle import service as lifecycle
 from domain.models.catalogue import Module
 from domain.module_desk import trail
 from domain.pagination import Page

@@ -27,9 +27,9 @@ from domain.catalogue.session_service import create_session
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
 from domain.db import make_engine, make_sessionmaker
-from domain.enrolment.lifecycle import transition_module
 from domain.enrolment.nominations import create_nomination, decide
 from domain.enrolment.schemas import Decision, NominationCreate
+from domain.lifecycle.service import transition_module
 from domain.models.agencies import Agency
 from domain.models.attendance import AttendanceStatus
 from domain.models.catalogue import Module, ModuleFormat, ModuleStatus, TrainingSession

@@ -34,7 +34,7 @@ from domain.models.enrolment import ON_ROSTER, Nomination, NominationChange, Nom
 from domain.models.officers import Officer
 
 # Cancelling a module withdraws its enrolled nominations with a reason that starts so
-# (domain/enrolment/lifecycle.py); those officers keep the sessions, marked cancelled.
+# (domain/lifecycle/service.py); those officers keep the sessions, marked cancelled.
 CANCELLED_REASON_PREFIX = "module cancelled"
 
 _STATUS = {

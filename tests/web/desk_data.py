@@ -33,10 +33,10 @@ from domain.catalogue.session_service import create_session
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
 from domain.db import utcnow
-from domain.enrolment.lifecycle import transition_module
 from domain.enrolment.nominations import create_nomination, decide
 from domain.enrolment.quotas import put_quotas
 from domain.enrolment.schemas import Decision, NominationCreate, QuotaSet, QuotasPut
+from domain.lifecycle.service import transition_module
 from domain.models.catalogue import Discipline, ModuleStatus
 from domain.models.enrolment import Nomination, NominationRole, NominationStatus
 from domain.officers.schemas import OfficerCreate
