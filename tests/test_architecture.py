@@ -1,12 +1,16 @@
 """Dependencies point one way: api -> domain, and inside domain from the top down:
-integration and reporting -> workflow -> reference data -> access -> auth -> kernel.
+integration and reporting -> workflow (the module lifecycle above enrolment, vetting and attendance)
+-> reference data -> access -> auth -> models -> kernel.
 
 - the kernel (db, errors, pagination, crud helpers, the audit ledger, the outbox) imports no area;
-- auth (principal, policy, tokens, passwords) imports only the kernel;
-- access (need-to-know) reads models only: it imports the kernel, auth and models modules;
+- the models (domain/models/, the tables on their own floor) import only the kernel and each other;
+- auth (principal, policy, tokens, passwords) imports only the kernel and the models;
+- access (need-to-know, planning rights) reads models only: it imports the kernel, auth and models;
+  reference areas and everything above ask it (access never asks them);
 - reference areas (programmes, agencies, officers, catalogue, cycles) never import workflow
   areas (enrolment, vetting, attendance, certificates...) nor reporting or integration;
-- workflow areas never import reporting or integration areas.
+- workflow areas never import reporting or integration areas;
+- no two area folders (domain/<area>/) import each other, within a layer too, whatever the layers say.
 Imports under `if TYPE_CHECKING:` are annotations only and are not counted."""
 
 import ast
@@ -30,8 +34,7 @@ KERNEL = (
     "domain.audit",
     "domain.models.audit",
     "domain.models.events",
-    "domain.events.outbox",
-    "domain.events.catalogue",
+    "domain.outbox",
     "domain.collector",
     "domain.i18n",
 )
@@ -160,6 +163,29 @@ def test_layers_import_only_downwards():
         if layer == "access" and not (_under(name, KERNEL + MODELS + AUTH + ACCESS) or name == "domain.agencies.tree"):
             offenders.append(f"{module} (access) imports {name}: access reads models only")
     assert offenders == []
+
+
+def _area(module: str) -> str | None:
+    """The area folder a domain module lives in (domain/<area>/...), None for the kernel's files."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[0] == "domain" and (ROOT / "domain" / parts[1]).is_dir():
+        return parts[1]
+    return None
+
+
+def test_no_two_area_folders_import_each_other():
+    """Module-level and function-level imports count; `if TYPE_CHECKING:` ones do not."""
+    ties: dict[tuple[str, str], list[str]] = {}
+    for path in sorted((ROOT / "domain").rglob("*.py")):
+        module = _module_name(path)
+        for name in sorted(_imports(path)):
+            here, there = _area(module), _area(name)
+            if here and there and here != there:
+                ties.setdefault((here, there), []).append(f"{path.relative_to(ROOT)} imports {name}")
+    both_ways = [
+        f"{a} <-> {b}: " + "; ".join(ties[(a, b)] + ties[(b, a)]) for a, b in sorted(ties) if a < b and (b, a) in ties
+    ]
+    assert both_ways == []
 
 
 def test_pages_use_the_domain_and_never_the_apis_routes():

@@ -16,11 +16,11 @@ from domain.agencies.schemas import AgencyCreate
 from domain.agencies.service import create_agency
 from domain.auth.principal import Principal, Role
 from domain.db import Sessions, make_engine, make_sessionmaker
-from domain.events.outbox import emit
 from domain.models.agencies import AgencyKind
 from domain.models.auth import ApiClient, User
 from domain.models.events import OutboxEvent
 from domain.models.webhooks import WebhookDelivery, WebhookSubscription
+from domain.outbox.service import emit
 from domain.settings import Settings
 from domain.webhooks.schemas import WebhookCreate
 from domain.webhooks.service import create_webhook

@@ -32,13 +32,13 @@ from domain.auth.principal import Principal
 from domain.crud import flush_or_conflict
 from domain.db import utcnow
 from domain.errors import InvalidInput
-from domain.events.outbox import emit
 from domain.ids import uuid7
 from domain.models.attendance import Assessment, AttendanceCorrection, AttendanceMark
 from domain.models.catalogue import TrainingSession
 from domain.models.enrolment import ON_ROSTER, Nomination
 from domain.models.officers import Officer
 from domain.officers.agencies import agencies_of
+from domain.outbox.service import emit
 
 MARK = "attendance_mark"
 ASSESSMENT = "assessment"

@@ -1,5 +1,5 @@
 """The ledger: one audit row per write, in the caller's transaction (the services emit the
-domain events of the catalogue beside it: domain/events/outbox.py).
+domain events of the catalogue beside it: domain/outbox/service.py).
 
 Part of the kernel: every area's services (and the crud helpers) record through here, so it
 imports no area; whoever acts is anything with an id and a name (a Principal)."""

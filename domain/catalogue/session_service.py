@@ -15,9 +15,9 @@ from domain.catalogue.scheduling import Booking, calendar_warnings, clashes
 from domain.catalogue.schemas import SessionCreate, SessionUpdate
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.errors import Conflict, InvalidInput
-from domain.events.outbox import emit
 from domain.models.catalogue import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.models.cycles import Cycle
+from domain.outbox.service import emit
 from domain.pagination import Paged, paginate
 from domain.schemas import BookedModule, BookedResource, BookedSession, Instant, ScheduleConflict
 

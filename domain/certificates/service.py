@@ -22,7 +22,6 @@ from domain.certificates.schemas import CertificateFilters, IssueResult, Revocat
 from domain.crud import check_version, flush_or_conflict, get_or_404
 from domain.db import utcnow
 from domain.errors import Conflict, NotFound
-from domain.events.outbox import emit
 from domain.ids import uuid7
 from domain.models.attendance import Assessment
 from domain.models.catalogue import Module, ModuleStatus
@@ -33,6 +32,7 @@ from domain.models.officers import Officer
 from domain.models.programmes import Programme
 from domain.officers.agencies import agencies_of
 from domain.officers.names import initials
+from domain.outbox.service import emit
 from domain.pagination import Paged, paginate
 
 ENTITY = "certificate"

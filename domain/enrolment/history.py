@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
 from domain.auth.principal import Principal
-from domain.events.outbox import emit
 from domain.models.enrolment import Nomination, NominationChange, NominationStatus
+from domain.outbox.service import emit
 
 S = NominationStatus
 

@@ -34,11 +34,11 @@ from domain.enrolment.schemas import (
 )
 from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
-from domain.events.outbox import emit
 from domain.models.agencies import Agency
 from domain.models.catalogue import Module, ModuleStatus
 from domain.models.enrolment import Nomination, NominationChange, NominationRole, NominationStatus
 from domain.models.officers import Officer
+from domain.outbox.service import emit
 from domain.pagination import Paged, paginate
 from domain.schemas import Warning_
 

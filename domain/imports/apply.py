@@ -20,7 +20,6 @@ from domain.auth.principal import Principal
 from domain.collector import paused_during
 from domain.db import Base, among, insert_rows, internal, utcnow
 from domain.errors import Conflict
-from domain.events.outbox import emit, emit_many
 from domain.imports.officers import moves_of
 from domain.imports.store import audit_many, chunks, load_import, rows_seen, versions
 from domain.models.imports import Import, ImportKind, ImportRow, ImportStatus, RowAction
@@ -28,6 +27,7 @@ from domain.models.officers import Officer, OfficerExternalId, ProvisioningLink,
 from domain.officers.agencies import agencies_of
 from domain.officers.duplicates import keys_taken_on_move
 from domain.officers.names import arabic_key, latin_key
+from domain.outbox.service import emit, emit_many
 
 A = RowAction
 OFFICERS = cast(Table, Officer.__table__)

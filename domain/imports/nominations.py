@@ -20,7 +20,6 @@ from domain.db import utcnow
 from domain.enrolment import nominations
 from domain.enrolment.schemas import NominationCreate, Withdrawal
 from domain.errors import Conflict, RuleViolation
-from domain.events.outbox import emit
 from domain.imports.limits import ParseLimits
 from domain.imports.officers import counts_of
 from domain.imports.reading import read_file
@@ -31,6 +30,7 @@ from domain.models.catalogue import Module
 from domain.models.enrolment import Nomination
 from domain.models.imports import Import, ImportKind, ImportRow, ImportStatus, RowAction
 from domain.models.officers import Officer, OfficerExternalId
+from domain.outbox.service import emit
 
 A = RowAction
 NOMINEE_COLUMNS = ("role", "priority", "note")

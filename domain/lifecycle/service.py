@@ -21,9 +21,9 @@ from domain.crud import check_version
 from domain.db import utcnow
 from domain.enrolment.history import record_status
 from domain.errors import Conflict
-from domain.events.outbox import emit
 from domain.models.catalogue import Module, ModuleStatus, VettingType
 from domain.models.enrolment import LIVE, Nomination, NominationStatus
+from domain.outbox.service import emit
 from domain.vetting.service import cancel_module_vettings, vetting_blockers
 
 

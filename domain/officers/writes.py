@@ -15,12 +15,12 @@ from domain.auth.principal import Principal
 from domain.crud import create_entity, update_entity
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput
-from domain.events.outbox import emit
 from domain.models.agencies import Agency
 from domain.models.officers import Officer, OfficerExternalId
 from domain.officers.duplicates import conflict, find_duplicates
 from domain.officers.names import arabic_key, latin_key, user_name_key
 from domain.officers.schemas import ExternalId, OfficerCreate
+from domain.outbox.service import emit
 
 ENTITY = "officer"
 

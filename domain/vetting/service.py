@@ -20,11 +20,11 @@ from domain.crud import check_version, create_entity, ensure_exists, get_or_404,
 from domain.db import table_of, utcnow
 from domain.enrolment.seats import free_seat
 from domain.errors import Conflict, NotFound
-from domain.events.outbox import emit
 from domain.models.catalogue import Module, ModuleStatus, VettingType
 from domain.models.enrolment import HOLDS_SEAT, Nomination, NominationStatus
 from domain.models.officers import Officer
 from domain.models.vetting import Vetting, VettingStatus
+from domain.outbox.service import emit
 from domain.pagination import Paged, paginate
 from domain.vetting.rules import FAILING, VettingFact, VettingState, blocker_reason, check_transition, settle
 from domain.vetting.schemas import VettingBlocker, VettingChange, VettingCreate, VettingRead, VettingUpdate
