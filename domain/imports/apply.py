@@ -14,14 +14,14 @@ from sqlalchemy import Table, bindparam, delete, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.audit.service import record_change
+from domain.audit.service import audit_many, record_change
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.collector import paused_during
 from domain.db import Base, among, insert_rows, internal, utcnow
 from domain.errors import Conflict
 from domain.imports.officers import moves_of
-from domain.imports.store import audit_many, chunks, load_import, rows_seen, versions
+from domain.imports.store import chunks, load_import, rows_seen, versions
 from domain.models.imports import Import, ImportKind, ImportRow, ImportStatus, RowAction
 from domain.models.officers import Officer, OfficerExternalId, ProvisioningLink, Sex
 from domain.officers.agencies import agencies_of
