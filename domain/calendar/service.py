@@ -30,12 +30,11 @@ from domain.crud import get_or_404
 from domain.models.calendar import FeedKind
 from domain.models.catalogue import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.models.cycles import Cycle
-from domain.models.enrolment import ON_ROSTER, Nomination, NominationChange, NominationStatus
+from domain.models.enrolment import ON_ROSTER, ChangeCause, Nomination, NominationChange, NominationStatus
 from domain.models.officers import Officer
 
-# Cancelling a module withdraws its enrolled nominations with a reason that starts so
+# Cancelling a module withdraws its enrolled nominations with the cause module_cancelled
 # (domain/lifecycle/service.py); those officers keep the sessions, marked cancelled.
-CANCELLED_REASON_PREFIX = "module cancelled"
 
 _STATUS = {
     ModuleStatus.confirmed: "CONFIRMED",
@@ -121,7 +120,7 @@ def _filter(stmt: Select[*tuple[Any, ...]], target: Target) -> Select[*tuple[Any
             Nomination.status == NominationStatus.withdrawn,
             NominationChange.from_status == NominationStatus.enrolled.value,
             NominationChange.to_status == NominationStatus.withdrawn.value,
-            NominationChange.reason.startswith(CANCELLED_REASON_PREFIX, autoescape=True),
+            NominationChange.cause == ChangeCause.module_cancelled.value,
         )
     )
     return stmt.where(

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
 from domain.auth.principal import Principal
-from domain.models.enrolment import Nomination, NominationChange, NominationStatus
+from domain.models.enrolment import ChangeCause, Nomination, NominationChange, NominationStatus
 from domain.outbox.service import emit
 
 S = NominationStatus
@@ -22,6 +22,7 @@ def record_status(
     nomination: Nomination,
     to_status: NominationStatus,
     reason: str | None,
+    cause: ChangeCause | None = None,
 ) -> None:
     """`nomination` without a status yet (a new one, its id set) is being submitted: its audit
     entry is its creation."""
@@ -35,6 +36,7 @@ def record_status(
             from_status=before.value if before else None,
             to_status=to_status.value,
             reason=reason,
+            cause=cause,
         )
     )
     if before is None:

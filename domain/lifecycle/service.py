@@ -22,7 +22,7 @@ from domain.db import utcnow
 from domain.enrolment.history import record_status
 from domain.errors import Conflict
 from domain.models.catalogue import Module, ModuleStatus, VettingType
-from domain.models.enrolment import LIVE, Nomination, NominationStatus
+from domain.models.enrolment import LIVE, ChangeCause, Nomination, NominationStatus
 from domain.outbox.service import emit
 from domain.vetting.service import cancel_module_vettings, vetting_blockers
 
@@ -77,7 +77,12 @@ async def transition_module(
         )
         for nomination in await session.scalars(live):
             record_status(
-                session, principal=principal, nomination=nomination, to_status=NominationStatus.withdrawn, reason=reason
+                session,
+                principal=principal,
+                nomination=nomination,
+                to_status=NominationStatus.withdrawn,
+                reason=reason,
+                cause=ChangeCause.module_cancelled,
             )
         await cancel_module_vettings(session, principal=principal, module=module)
     elif data.to is ModuleStatus.delivered:
