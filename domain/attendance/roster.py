@@ -19,7 +19,7 @@ from domain.audit.service import record_read
 from domain.auth.policy import ROSTERS_READ, authorize
 from domain.auth.principal import Principal
 from domain.db import utcnow
-from domain.models.attendance import Assessment, AttendanceMark, AttendanceStatus
+from domain.models.attendance import ATTENDED, Assessment, AttendanceMark, AttendanceStatus
 from domain.models.catalogue import Module, TrainingSession
 from domain.models.enrolment import ON_ROSTER, Nomination
 from domain.models.officers import Officer
@@ -32,7 +32,7 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 def attendance_counts(module_id: uuid.UUID, now: datetime) -> Subquery:
     """Per officer, over the module's sessions: attended (present or late), attended among the
     sessions held by `now`, excused and absent. A subquery, one row per officer with marks."""
-    attended = AttendanceMark.status.in_(rules.ATTENDED)
+    attended = AttendanceMark.status.in_(ATTENDED)
     return (
         select(
             AttendanceMark.officer_id.label("officer_id"),

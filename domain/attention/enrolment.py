@@ -23,11 +23,11 @@ from domain.attention.schemas import (
     PendingNominations,
     QuotaFill,
 )
-from domain.attention.scope import ENROLLING, planned_cycles
+from domain.attention.scope import planned_cycles
 from domain.auth.principal import Principal
 from domain.enrolment.rules import Quota, female_share, quota_for
 from domain.models.agencies import Agency
-from domain.models.catalogue import Module, ModuleStatus
+from domain.models.catalogue import ENROLLING, Module, ModuleStatus
 from domain.models.cycles import Cycle
 from domain.models.enrolment import HOLDS_SEAT, LIVE, PENDING, ModuleQuota, Nomination, NominationStatus
 from domain.models.officers import Officer, Sex

@@ -11,8 +11,6 @@ from domain.models.cycles import Cycle
 
 # Modules still being planned or run: their sessions can be readied, moved, staffed.
 ACTIVE = (ModuleStatus.draft, ModuleStatus.planned, ModuleStatus.open, ModuleStatus.confirmed)
-# Modules taking participants: their rosters and balance can still change.
-ENROLLING = (ModuleStatus.open, ModuleStatus.confirmed)
 
 
 def planned_cycles(principal: Principal) -> ColumnElement[bool]:

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access.need_to_know import internal
 from domain.attention.schedule import session_problems
 from domain.attention.schemas import AttendanceToTake, ModuleBrief, Readiness, ScheduleWarning, UpcomingSession
-from domain.attention.scope import ACTIVE, ENROLLING, planned_cycles
+from domain.attention.scope import ACTIVE, planned_cycles
 from domain.auth.principal import Principal
 from domain.models.attendance import AttendanceMark
-from domain.models.catalogue import Module, ModuleStatus, TrainingSession, Venue, session_trainers
+from domain.models.catalogue import ENROLLING, Module, ModuleStatus, TrainingSession, Venue, session_trainers
 from domain.models.cycles import Cycle
 from domain.models.enrolment import HOLDS_SEAT, ON_ROSTER, Nomination
 

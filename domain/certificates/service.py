@@ -24,7 +24,7 @@ from domain.db import utcnow
 from domain.errors import Conflict, NotFound
 from domain.ids import uuid7
 from domain.models.attendance import Assessment
-from domain.models.catalogue import Module, ModuleStatus
+from domain.models.catalogue import DELIVERED, Module
 from domain.models.certificates import Certificate, CertificateKind
 from domain.models.cycles import Cycle
 from domain.models.enrolment import Nomination, NominationStatus
@@ -36,7 +36,6 @@ from domain.outbox.service import emit
 from domain.pagination import Paged, paginate
 
 ENTITY = "certificate"
-ISSUABLE = (ModuleStatus.delivered, ModuleStatus.closed)
 
 
 class Signer(Protocol):
@@ -52,7 +51,7 @@ async def issue_certificates(
     authorize(principal, CERTIFICATES_ISSUE)
     module = await lock_module(session, module_id)  # one issuing at a time per module
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    if module.status not in ISSUABLE:
+    if module.status not in DELIVERED:
         raise Conflict(
             f"The module is {module.status.value}; certificates are issued once it is delivered.",
             code="module-not-delivered",

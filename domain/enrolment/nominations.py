@@ -36,7 +36,7 @@ from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
 from domain.ids import uuid7
 from domain.models.agencies import Agency
-from domain.models.catalogue import Module, ModuleStatus
+from domain.models.catalogue import ENROLLING, Module
 from domain.models.enrolment import Nomination, NominationChange, NominationRole, NominationStatus
 from domain.models.officers import Officer
 from domain.pagination import Paged, paginate
@@ -44,7 +44,6 @@ from domain.schemas import Warning_
 
 S = NominationStatus
 ENTITY = "nomination"
-ACCEPTING = {ModuleStatus.open, ModuleStatus.confirmed}
 
 
 class NominationFilters(BaseModel):
@@ -236,7 +235,7 @@ async def decide(
         await session.flush()
         return _result(nomination, SeatChanges())
     check_status_change(nomination.status, S.enrolled)
-    if module.status not in ACCEPTING:
+    if module.status not in ENROLLING:
         raise Conflict(
             f"The module is {module.status.value}; participants are accepted while it is open or confirmed.",
             code="module-not-accepting",

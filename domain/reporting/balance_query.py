@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from domain.models.agencies import Agency
-from domain.models.attendance import AttendanceMark, AttendanceStatus
+from domain.models.attendance import ATTENDED, AttendanceMark
 from domain.models.catalogue import Discipline, Module, TrainingSession
 from domain.models.cycles import Cycle
 from domain.models.enrolment import ON_ROSTER, Nomination, NominationStatus
@@ -44,7 +44,6 @@ from domain.reporting.schemas import GroupBy
 
 STAGES = ("nominated", "enrolled", "attended", "completed")
 FLAGS = {"nominated": "nom", "enrolled": "enr", "attended": "att", "completed": "cpl"}
-ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
 
 
 def _attended_somewhere(nomination: type[Nomination]) -> Any:

@@ -18,11 +18,11 @@ from domain.auth.principal import Principal
 from domain.enrolment.rules import female_share
 from domain.models.agencies import Agency
 from domain.models.attendance import Assessment
-from domain.models.catalogue import Discipline, Module, ModuleFormat, TrainingSession
+from domain.models.catalogue import DELIVERED, Discipline, Module, ModuleFormat, TrainingSession
 from domain.models.enrolment import ON_ROSTER, Nomination, NominationStatus
 from domain.models.officers import Officer, Sex
 from domain.reporting import suppression as sdc
-from domain.reporting.filters import DELIVERED, Scope, agency_group, cycle_module_conditions, resolve_scope
+from domain.reporting.filters import Scope, agency_group, cycle_module_conditions, resolve_scope
 from domain.reporting.gender_balance import SEXES, SUPPRESSION_RULE
 from domain.reporting.localtime import local_date
 from domain.reporting.schemas import CycleResults

@@ -22,7 +22,6 @@ from domain.models.cycles import Cycle
 from domain.models.programmes import Programme
 from domain.reporting.localtime import Zones, local_date, year_span
 
-DELIVERED = (ModuleStatus.delivered, ModuleStatus.closed)
 # Ids in a materialised path are canonical UUID strings: 36 characters and a slash.
 _SEGMENT = 37
 

@@ -13,13 +13,11 @@ from sqlalchemy.orm import aliased
 
 from domain.agencies.tree import in_subtree
 from domain.models.agencies import Agency
-from domain.models.attendance import AbsenceReason, AttendanceMark, AttendanceStatus
-from domain.models.catalogue import Module, TrainingSession
+from domain.models.attendance import ATTENDED, AbsenceReason, AttendanceMark, AttendanceStatus
+from domain.models.catalogue import DELIVERED, Module, TrainingSession
 from domain.models.enrolment import ON_ROSTER, Nomination, NominationStatus
-from domain.reporting.filters import DELIVERED, Scope, agency_group, cycle_module_conditions
+from domain.reporting.filters import Scope, agency_group, cycle_module_conditions
 from domain.reporting.localtime import local_date
-
-ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
 
 
 def _marks(scope: Scope) -> Subquery:

@@ -20,7 +20,7 @@ from domain.crud import check_version, create_entity, ensure_exists, get_or_404,
 from domain.db import table_of, utcnow
 from domain.enrolment.seats import free_seat
 from domain.errors import Conflict, NotFound
-from domain.models.catalogue import Module, ModuleStatus, VettingType
+from domain.models.catalogue import FINISHED, Module, VettingType
 from domain.models.enrolment import HOLDS_SEAT, Nomination, NominationStatus
 from domain.models.officers import Officer
 from domain.models.vetting import Vetting, VettingStatus
@@ -41,7 +41,6 @@ AUDITED = [
     "external_reference",
 ]
 # Modules whose rosters a failed vetting no longer changes.
-FINISHED = (ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled)
 
 
 async def _officer(session: AsyncSession, principal: Principal, officer_id: uuid.UUID) -> Officer:

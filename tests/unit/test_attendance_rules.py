@@ -2,8 +2,8 @@
 
 import pytest
 
-from domain.attendance.rules import ATTENDED, completed, completion_reason, improved, mark_problems, minimum_met, rate
-from domain.models.attendance import AbsenceCause, AbsenceReason
+from domain.attendance.rules import completed, completion_reason, improved, mark_problems, minimum_met, rate
+from domain.models.attendance import ATTENDED, AbsenceCause, AbsenceReason
 from domain.models.attendance import AttendanceStatus as S
 
 
