@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request, Response, Security, params
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
@@ -136,3 +137,11 @@ def set_etag(response: Response, version: int) -> None:
 def link_next(request: Request, response: Response, next_cursor: str | None) -> None:
     if next_cursor:
         response.headers["Link"] = f'<{this_url(request, cursor=next_cursor)}>; rel="next"'
+
+
+def list_page(request: Request, response: Response, found: tuple[Sequence[Any], str | None]) -> dict[str, Any]:
+    """A list's epilogue, written once: a service's (items, next_cursor) as the page the route
+    answers ({"items", "next_cursor"}), with the Link header to the next page when there is one."""
+    items, next_cursor = found
+    link_next(request, response, next_cursor)
+    return {"items": items, "next_cursor": next_cursor}

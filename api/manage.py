@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from domain.accounts.schemas import UserCreate
 from domain.accounts.service import create_user
-from domain.auth.models import User
 from domain.auth.principal import Principal, Role
 from domain.db import make_engine, make_sessionmaker
 from domain.errors import DomainError
+from domain.models.auth import User
 from domain.settings import get_settings
 
 

@@ -6,8 +6,8 @@ from typing import Any, Literal
 from fastapi import FastAPI
 from pydantic import create_model
 
-from domain.events.catalogue import CATALOGUE
 from domain.events.schemas import EventRead
+from domain.outbox.catalogue import CATALOGUE
 
 SIGNED = (
     "\n\nSent as a POST with the Standard Webhooks headers `webhook-id` (the event's id: the same on every retry and "

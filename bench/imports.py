@@ -26,13 +26,13 @@ from sqlalchemy.engine import make_url
 
 from bench.http.scenarios import import_file
 from bench.http.server import serve
-from domain.agencies.models import AgencyKind
 from domain.agencies.schemas import AgencyCreate
 from domain.agencies.service import create_agency
-from domain.auth.models import ApiClient
 from domain.auth.passwords import hash_password
 from domain.auth.principal import Principal
 from domain.db import make_engine, make_sessionmaker, sync_url
+from domain.models.agencies import AgencyKind
+from domain.models.auth import ApiClient
 from domain.officers.names import arabic_key, latin_key
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,11 +29,11 @@ from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import make_url
 
 import domain.registry  # noqa: F401  (every model mapped)
-from domain.auth.models import User
 from domain.auth.principal import Principal, Role
 from domain.db import make_engine, make_sessionmaker, sync_url
-from domain.events.outbox import emit_many
-from domain.webhooks.models import WebhookSubscription
+from domain.models.auth import User
+from domain.models.webhooks import WebhookSubscription
+from domain.outbox.service import emit_many
 from domain.webhooks.schemas import WebhookCreate
 from domain.webhooks.service import create_webhook
 

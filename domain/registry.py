@@ -1,26 +1,27 @@
-"""Imports every models module so that Base.metadata is complete (Alembic, tests)."""
+"""Imports every models module so that Base.metadata is complete (Alembic, tests), and the
+registrations made wherever the models are (the API, the worker, seeds, the tests): the imports'
+part of an officer's erasure (officers' REDACTORS), and the listeners that decide messages in the
+transaction of their cause (notifications' hook)."""
 
-from domain.agencies import models as agencies  # noqa: F401
-from domain.attendance import models as attendance  # noqa: F401
-from domain.audit import models as audit  # noqa: F401
-from domain.auth import models as auth  # noqa: F401
-from domain.calendar import models as calendar  # noqa: F401
-from domain.catalogue import models as catalogue  # noqa: F401
-from domain.certificates import models as certificates  # noqa: F401
-from domain.cycles import models as cycles  # noqa: F401
 from domain.db import Base
-from domain.enrolment import models as enrolment  # noqa: F401
-from domain.events import models as events  # noqa: F401
-from domain.idempotency import models as idempotency  # noqa: F401
-from domain.imports import models as imports  # noqa: F401
-
-# Not a models module: the listeners that decide messages in the transaction of their cause,
-# registered wherever the models are (the API, the worker, seeds, the tests).
-from domain.notifications import hook as notifications_hook  # noqa: E402, F401
-from domain.notifications import models as notifications  # noqa: F401
-from domain.officers import models as officers  # noqa: F401
-from domain.programmes import models as programmes  # noqa: F401
-from domain.vetting import models as vetting  # noqa: F401
-from domain.webhooks import models as webhooks  # noqa: F401
+from domain.imports import erasure as imports_erasure  # noqa: F401  (a registration, not models)
+from domain.models import agencies as agencies  # noqa: F401
+from domain.models import attendance as attendance  # noqa: F401
+from domain.models import audit as audit  # noqa: F401
+from domain.models import auth as auth  # noqa: F401
+from domain.models import calendar as calendar  # noqa: F401
+from domain.models import catalogue as catalogue  # noqa: F401
+from domain.models import certificates as certificates  # noqa: F401
+from domain.models import cycles as cycles  # noqa: F401
+from domain.models import enrolment as enrolment  # noqa: F401
+from domain.models import events as events  # noqa: F401
+from domain.models import idempotency as idempotency  # noqa: F401
+from domain.models import imports as imports  # noqa: F401
+from domain.models import notifications as notifications  # noqa: F401
+from domain.models import officers as officers  # noqa: F401
+from domain.models import programmes as programmes  # noqa: F401
+from domain.models import vetting as vetting  # noqa: F401
+from domain.models import webhooks as webhooks  # noqa: F401
+from domain.notifications import hook as notifications_hook  # noqa: F401  (a registration, not models)
 
 metadata = Base.metadata

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.accounts.schemas import UserCreate
 from domain.accounts.service import create_user
-from domain.auth.models import User
 from domain.auth.principal import Role
+from domain.models.auth import User
 from seeds.tally import SEED, Tally
 
 # username, password, role, binding

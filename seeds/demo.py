@@ -11,17 +11,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue
 from domain.catalogue.module_service import create_module
 from domain.catalogue.resources import create_trainer, create_venue
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate, TrainerCreate, VenueCreate
 from domain.catalogue.session_service import create_session
 from domain.certificates.service import Signer
-from domain.cycles.models import DEFAULT_WORKING_DAYS, Cycle
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
-from domain.enrolment.lifecycle import transition_module
-from domain.programmes.models import Programme
+from domain.lifecycle.service import transition_module
+from domain.models.catalogue import Module, ModuleStatus, Trainer, TrainingSession, Venue
+from domain.models.cycles import DEFAULT_WORKING_DAYS, Cycle
+from domain.models.programmes import Programme
 from domain.programmes.schemas import ProgrammeCreate
 from domain.programmes.service import create_programme
 from seeds.accounts import load_accounts

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.catalogue.models import ModuleFormat as F
-from domain.catalogue.models import VettingType
+from domain.models.catalogue import ModuleFormat as F
+from domain.models.catalogue import VettingType
 
 EU_ICSP = {"donor": "EU", "instrument": "Instrument contributing to Stability and Peace"}
 EU = {"donor": "EU", "instrument": None}

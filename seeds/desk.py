@@ -28,21 +28,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.auth.models import User
 from domain.auth.principal import Principal, Role
-from domain.catalogue.models import Module, ModuleFormat, ModuleStatus, VettingType
 from domain.catalogue.module_service import create_module
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate
 from domain.catalogue.session_service import create_session
-from domain.cycles.models import Cycle
-from domain.enrolment.lifecycle import transition_module
 from domain.enrolment.nominations import create_nomination, decide
 from domain.enrolment.quotas import put_quotas
 from domain.enrolment.schemas import Decision, NominationCreate, QuotaSet, QuotasPut
-from domain.officers.models import Officer, Sex
+from domain.lifecycle.service import transition_module
+from domain.models.auth import User
+from domain.models.catalogue import Module, ModuleFormat, ModuleStatus, VettingType
+from domain.models.cycles import Cycle
+from domain.models.officers import Officer, Sex
+from domain.models.webhooks import WebhookSubscription
 from domain.vetting.schemas import VettingCreate, VettingUpdate
 from domain.vetting.service import create_vetting, update_vetting
-from domain.webhooks.models import WebhookSubscription
 from domain.webhooks.schemas import WebhookCreate, WebhookUpdate
 from domain.webhooks.service import create_webhook, update_webhook
 from seeds.tally import SEED, Tally

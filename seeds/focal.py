@@ -19,14 +19,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.catalogue.models import Module, ModuleFormat, ModuleStatus
 from domain.catalogue.module_service import create_module
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate
 from domain.catalogue.session_service import create_session
-from domain.cycles.models import Cycle
-from domain.enrolment.lifecycle import transition_module
 from domain.enrolment.quotas import put_quotas
 from domain.enrolment.schemas import QuotaSet, QuotasPut
+from domain.lifecycle.service import transition_module
+from domain.models.catalogue import Module, ModuleFormat, ModuleStatus
+from domain.models.cycles import Cycle
 from seeds.tally import SEED, Tally
 
 TZ = ZoneInfo("Asia/Baghdad")

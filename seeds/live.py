@@ -16,15 +16,15 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.catalogue.models import Module, ModuleFormat, ModuleStatus
 from domain.catalogue.module_service import create_module
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate
 from domain.catalogue.session_service import create_session
-from domain.cycles.models import Cycle
-from domain.enrolment.lifecycle import transition_module
 from domain.enrolment.nominations import create_nomination, decide
 from domain.enrolment.schemas import Decision, NominationCreate
-from domain.officers.models import Officer, Sex
+from domain.lifecycle.service import transition_module
+from domain.models.catalogue import Module, ModuleFormat, ModuleStatus
+from domain.models.cycles import Cycle
+from domain.models.officers import Officer, Sex
 from seeds.demo_data import TRAINERS
 from seeds.tally import SEED, Tally
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict
-from domain.officers.models import OfficerExternalId, Sex
+from domain.models.officers import OfficerExternalId, Sex
 from domain.officers.names import arabic_key
 from domain.officers.schemas import ExternalId, NameParts, OfficerCreate
 from domain.officers.service import create_officer

@@ -9,11 +9,11 @@ import random
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.attendance.models import AbsenceCause, AbsenceReason, Assessment, AttendanceMark, AttendanceStatus
-from domain.catalogue.models import Module, ModuleStatus, TrainingSession
-from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
 from domain.ids import uuid7
-from domain.officers.models import Officer, Sex
+from domain.models.attendance import AbsenceCause, AbsenceReason, Assessment, AttendanceMark, AttendanceStatus
+from domain.models.catalogue import Module, ModuleStatus, TrainingSession
+from domain.models.enrolment import Nomination, NominationChange, NominationRole, NominationStatus
+from domain.models.officers import Officer, Sex
 from seeds.tally import SEED, Tally
 
 ACTOR = SEED.name

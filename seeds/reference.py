@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.agencies.models import Agency, AgencyKind
 from domain.agencies.schemas import AgencyCreate
 from domain.agencies.service import create_agency
-from domain.catalogue.models import Discipline
 from domain.catalogue.resources import create_discipline
 from domain.catalogue.schemas import DisciplineCreate
+from domain.models.agencies import Agency, AgencyKind
+from domain.models.catalogue import Discipline
 from seeds.tally import SEED, Tally
 
 # code, English label, Arabic label (Arabic labels: VERIFY with partners).

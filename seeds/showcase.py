@@ -21,12 +21,12 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.auth.models import ApiClient
 from domain.auth.passwords import hash_password
-from domain.catalogue.models import Module
-from domain.certificates.models import Certificate
-from domain.certificates.service import ISSUABLE, Signer, issue_certificates
+from domain.certificates.service import Signer, issue_certificates
 from domain.crud import create_entity
+from domain.models.auth import ApiClient
+from domain.models.catalogue import DELIVERED, Module
+from domain.models.certificates import Certificate
 from seeds.tally import SEED, Tally
 
 CERTIFIED = "ILP-01"
@@ -63,7 +63,7 @@ async def _demo_client(session: AsyncSession, tally: Tally, agency_id: uuid.UUID
 
 
 async def _certificates(session: AsyncSession, tally: Tally, signer: Signer | None) -> None:
-    module_id = await session.scalar(select(Module.id).where(Module.code == CERTIFIED, Module.status.in_(ISSUABLE)))
+    module_id = await session.scalar(select(Module.id).where(Module.code == CERTIFIED, Module.status.in_(DELIVERED)))
     if module_id is None:  # not delivered on the day the demo was loaded for
         return
     if await session.scalar(select(func.count()).select_from(Certificate).where(Certificate.module_id == module_id)):

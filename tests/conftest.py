@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from api.main import create_app
 from api.startup import alembic_config
-from domain.auth.models import User
 from domain.auth.principal import Role
 from domain.auth.service import user_token
 from domain.db import is_sqlite, make_engine, sync_url
-from domain.programmes.models import Programme
+from domain.models.auth import User
+from domain.models.programmes import Programme
 from domain.settings import Settings
 from tests.need_to_know_guard import GUARDED, NeedToKnowGuard
 
@@ -289,7 +289,7 @@ def statements(engine: AsyncEngine):
 def machine(app, db: AsyncSession):
     """machine(scopes, agency_id=None) -> a client acting as a new machine client (client
     credentials), bound to an agency or not. Stored like any other; the secret step is skipped."""
-    from domain.auth.models import ApiClient
+    from domain.models.auth import ApiClient
 
     async def _machine(
         scopes: list[str], *, agency_id: uuid.UUID | str | None = None, base_url: str = "http://test/api/v1"

@@ -16,10 +16,10 @@ from fastapi import FastAPI
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from domain.auth.models import User
 from domain.auth.principal import Role
 from domain.auth.service import user_token
 from domain.db import sync_url
+from domain.models.auth import User
 
 # One TLS context for every client the tests open: httpx builds a new one per client otherwise
 # (loading the CA bundle, ~30 ms of CPU each), though these clients speak plain HTTP on loopback.

@@ -1,12 +1,16 @@
 """Dependencies point one way: api -> domain, and inside domain from the top down:
-integration and reporting -> workflow -> reference data -> access -> auth -> kernel.
+integration and reporting -> workflow (the module lifecycle above enrolment, vetting and attendance)
+-> reference data -> access -> auth -> models -> kernel.
 
 - the kernel (db, errors, pagination, crud helpers, the audit ledger, the outbox) imports no area;
-- auth (principal, policy, tokens, passwords) imports only the kernel;
-- access (need-to-know) reads models only: it imports the kernel, auth and models modules;
+- the models (domain/models/, the tables on their own floor) import only the kernel and each other;
+- auth (principal, policy, tokens, passwords) imports only the kernel and the models;
+- access (need-to-know, planning rights) reads models only: it imports the kernel, auth and models;
+  reference areas and everything above ask it (access never asks them);
 - reference areas (programmes, agencies, officers, catalogue, cycles) never import workflow
   areas (enrolment, vetting, attendance, certificates...) nor reporting or integration;
-- workflow areas never import reporting or integration areas.
+- workflow areas never import reporting or integration areas;
+- no two area folders (domain/<area>/) import each other, within a layer too, whatever the layers say.
 Imports under `if TYPE_CHECKING:` are annotations only and are not counted."""
 
 import ast
@@ -28,12 +32,15 @@ KERNEL = (
     "domain.crud",
     "domain.exports",
     "domain.audit",
-    "domain.events.models",
-    "domain.events.outbox",
-    "domain.events.catalogue",
+    "domain.models.audit",
+    "domain.models.events",
+    "domain.outbox",
     "domain.collector",
     "domain.i18n",
 )
+# The tables on their own floor (polar's server/polar/models/): every area reads them, they import
+# only the kernel and each other; the kernel's own tables (audit, outbox) are counted in the kernel.
+MODELS = ("domain.models",)
 AUTH = ("domain.auth",)
 ACCESS = ("domain.access",)
 REFERENCE = ("domain.programmes", "domain.agencies", "domain.officers", "domain.catalogue", "domain.cycles")
@@ -44,6 +51,7 @@ WORKFLOW = (
     "domain.certificates",
     "domain.calendar",
     "domain.accounts",
+    "domain.lifecycle",
 )
 UPPER = (
     "domain.attention",
@@ -65,9 +73,10 @@ JINJA2_TEXT = ("domain.notifications.rendering",)
 # What each layer may import, besides the standard library and third-party packages.
 ALLOWED = {
     "kernel": KERNEL,
-    "auth": KERNEL + AUTH,
-    "reference": KERNEL + AUTH + ACCESS + REFERENCE,
-    "workflow": KERNEL + AUTH + ACCESS + REFERENCE + WORKFLOW,
+    "models": KERNEL + MODELS,
+    "auth": KERNEL + MODELS + AUTH,
+    "reference": KERNEL + MODELS + AUTH + ACCESS + REFERENCE,
+    "workflow": KERNEL + MODELS + AUTH + ACCESS + REFERENCE + WORKFLOW,
 }
 
 
@@ -78,6 +87,7 @@ def _under(module: str, prefixes: tuple[str, ...]) -> bool:
 def _layer(module: str) -> str | None:
     for name, prefixes in (
         ("kernel", KERNEL),
+        ("models", MODELS),
         ("auth", AUTH),
         ("access", ACCESS),
         ("reference", REFERENCE),
@@ -153,11 +163,32 @@ def test_layers_import_only_downwards():
         layer = _layer(module)
         if layer in ALLOWED and not _under(name, ALLOWED[layer]):
             offenders.append(f"{module} ({layer}) imports {name}")
-        if layer == "access" and not (
-            _under(name, KERNEL + AUTH + ACCESS) or name.endswith(".models") or name == "domain.agencies.tree"
-        ):
+        if layer == "access" and not (_under(name, KERNEL + MODELS + AUTH + ACCESS) or name == "domain.agencies.tree"):
             offenders.append(f"{module} (access) imports {name}: access reads models only")
     assert offenders == []
+
+
+def _area(module: str) -> str | None:
+    """The area folder a domain module lives in (domain/<area>/...), None for the kernel's files."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[0] == "domain" and (ROOT / "domain" / parts[1]).is_dir():
+        return parts[1]
+    return None
+
+
+def test_no_two_area_folders_import_each_other():
+    """Module-level and function-level imports count; `if TYPE_CHECKING:` ones do not."""
+    ties: dict[tuple[str, str], list[str]] = {}
+    for path in sorted((ROOT / "domain").rglob("*.py")):
+        module = _module_name(path)
+        for name in sorted(_imports(path)):
+            here, there = _area(module), _area(name)
+            if here and there and here != there:
+                ties.setdefault((here, there), []).append(f"{path.relative_to(ROOT)} imports {name}")
+    both_ways = [
+        f"{a} <-> {b}: " + "; ".join(ties[(a, b)] + ties[(b, a)]) for a, b in sorted(ties) if a < b and (b, a) in ties
+    ]
+    assert both_ways == []
 
 
 def test_pages_use_the_domain_and_never_the_apis_routes():

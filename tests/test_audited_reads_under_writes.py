@@ -14,12 +14,12 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from api.main import create_app
-from domain.agencies.models import Agency
-from domain.audit.models import AuditEntry
 from domain.auth.principal import Role
-from domain.catalogue.models import Venue
 from domain.db import sync_url
-from domain.officers.models import Officer, Sex
+from domain.models.agencies import Agency
+from domain.models.audit import AuditEntry
+from domain.models.catalogue import Venue
+from domain.models.officers import Officer, Sex
 from domain.officers.names import arabic_key, latin_key
 from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import account, http_client, serving

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, delete, insert
 from domain.auth.principal import Principal
 from domain.db import is_sqlite, make_engine, make_sessionmaker, sync_url, utcnow
 from domain.events import feed
-from domain.events.outbox import EVENTS
+from domain.outbox.service import EVENTS
 from tests.conftest import DATABASE_URL, migrate, scratch_database
 
 

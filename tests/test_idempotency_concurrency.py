@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 
 from api.deps import get_db
 from api.main import create_app
-from domain.auth.models import User
 from domain.db import Sessions, is_sqlite, make_engine, sync_url, utcnow
 from domain.idempotency.rules import Verdict
 from domain.idempotency.service import ClaimResult, claim_key
-from domain.programmes.models import Programme
+from domain.models.auth import User
+from domain.models.programmes import Programme
 from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import http_client
 

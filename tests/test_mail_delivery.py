@@ -21,10 +21,10 @@ from collections import Counter
 import pytest
 from sqlalchemy import delete, select
 
-from domain.auth.models import User
 from domain.auth.principal import Role
 from domain.db import make_engine, make_sessionmaker, utcnow
-from domain.notifications.models import Message, MessageStatus
+from domain.models.auth import User
+from domain.models.notifications import Message, MessageStatus
 from tests.conftest import ROOT, migrate, scratch_database
 from tests.smtp_inbox import Inbox, smtp_server
 

@@ -21,8 +21,8 @@ from standardwebhooks.webhooks import Webhook
 
 from domain.auth.principal import Principal, Role
 from domain.db import is_sqlite, make_engine, make_sessionmaker
-from domain.events.outbox import emit
-from domain.webhooks.models import DeliveryStatus, SubscriptionStatus, WebhookSubscription
+from domain.models.webhooks import DeliveryStatus, SubscriptionStatus, WebhookSubscription
+from domain.outbox.service import emit
 from tests.conftest import DATABASE_URL, ROOT, migrate, scratch_database
 from tests.servers import free_port
 from tests.webhook_receiver import Receiver, receiving

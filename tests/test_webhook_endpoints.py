@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 
 from api.main import create_app
 from domain.auth.principal import Role
-from domain.webhooks.models import DeliveryStatus
+from domain.models.webhooks import DeliveryStatus
 from tests.conftest import make_settings, migrate, scratch_database
 from tests.servers import account
 from tests.webhook_receiver import Receiver, receiving

@@ -12,16 +12,16 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from domain.agencies.models import AgencyKind
 from domain.agencies.schemas import AgencyCreate
 from domain.agencies.service import create_agency
-from domain.auth.models import ApiClient, User
 from domain.auth.principal import Principal, Role
 from domain.db import Sessions, make_engine, make_sessionmaker
-from domain.events.models import OutboxEvent
-from domain.events.outbox import emit
+from domain.models.agencies import AgencyKind
+from domain.models.auth import ApiClient, User
+from domain.models.events import OutboxEvent
+from domain.models.webhooks import WebhookDelivery, WebhookSubscription
+from domain.outbox.service import emit
 from domain.settings import Settings
-from domain.webhooks.models import WebhookDelivery, WebhookSubscription
 from domain.webhooks.schemas import WebhookCreate
 from domain.webhooks.service import create_webhook
 from domain.webhooks.worker import Worker

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
@@ -20,9 +20,9 @@ from domain.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from domain.auth.models import ApiClient, User
 from domain.auth.policy import ACCOUNTS_ADMIN
 from domain.auth.principal import Principal
+from domain.models.auth import ApiClient, User
 from domain.pagination import Page
 
 router = APIRouter(tags=["accounts"], route_class=CheckedRoute)
@@ -48,11 +48,11 @@ async def list_users(
     paging: Paging,
     filters: Annotated[service.UserFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_users(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_users(db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(
@@ -154,11 +154,11 @@ async def list_clients(
     paging: Paging,
     filters: Annotated[service.ClientFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_clients(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_clients(db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get(

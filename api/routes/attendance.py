@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, Paging, holding, link_next
+from api.deps import DbSession, Paging, holding, list_page
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
 from api.routing import CheckedRoute
@@ -159,11 +159,13 @@ async def list_my_sessions(
     paging: Paging,
     part: Annotated[SessionsPart, Query(description="coming or to_take")] = "coming",
 ) -> dict[str, Any]:
-    items, next_cursor = await teaching.list_taught_sessions(
-        db, principal=principal, part=part, now=utcnow(), limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await teaching.list_taught_sessions(
+            db, principal=principal, part=part, now=utcnow(), limit=paging.limit, cursor=paging.cursor
+        ),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get(

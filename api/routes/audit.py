@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, Paging, holding, link_next
+from api.deps import DbSession, Paging, holding, list_page
 from api.problems import problems
 from api.routing import CheckedRoute
 from domain.accounts import audit_log
@@ -35,8 +35,8 @@ async def list_audit(
     paging: Paging,
     filters: Annotated[AuditFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await audit_log.list_audit(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await audit_log.list_audit(db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}

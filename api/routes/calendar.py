@@ -13,8 +13,8 @@ from api.urls import absolute_url
 from domain.auth.policy import OFFICERS_READ, PLANNING_READ, TRAINERS_READ
 from domain.auth.principal import Principal
 from domain.calendar import feeds, service
-from domain.calendar.models import CalendarFeed, FeedKind
 from domain.calendar.schemas import FeedCreate, FeedCreated, FeedRead
+from domain.models.calendar import CalendarFeed, FeedKind
 
 router = APIRouter(tags=["calendar"], route_class=CheckedRoute)
 

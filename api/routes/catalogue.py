@@ -5,14 +5,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, TRAINERS_READ
 from domain.auth.principal import Principal
 from domain.catalogue import resources
-from domain.catalogue.models import Discipline, Trainer, Venue
 from domain.catalogue.schemas import (
     DisciplineCreate,
     DisciplineRead,
@@ -23,6 +22,7 @@ from domain.catalogue.schemas import (
     VenueRead,
     VenueUpdate,
 )
+from domain.models.catalogue import Discipline, Trainer, Venue
 from domain.pagination import Page
 
 router = APIRouter(tags=["catalogue"], route_class=CheckedRoute)
@@ -91,11 +91,11 @@ async def list_venues(
     paging: Paging,
     filters: Annotated[resources.VenueFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await resources.list_venues(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await resources.list_venues(db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(
@@ -179,11 +179,13 @@ async def list_trainers(
     paging: Paging,
     filters: Annotated[resources.TrainerFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await resources.list_trainers(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await resources.list_trainers(
+            db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+        ),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(

@@ -5,14 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ
 from domain.auth.principal import Principal
 from domain.certificates import service
-from domain.certificates.models import Certificate
 from domain.certificates.schemas import CertificateFilters, CertificateRead, IssueResult, Revocation, Verification
+from domain.models.certificates import Certificate
 from domain.pagination import Page
 
 router = APIRouter(tags=["certificates"], route_class=CheckedRoute)
@@ -54,11 +54,13 @@ async def list_certificates(
     paging: Paging,
     filters: Annotated[CertificateFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_certificates(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_certificates(
+            db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+        ),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get(

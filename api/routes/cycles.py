@@ -5,15 +5,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.cycles import service
-from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleRead, CycleUpdate
+from domain.models.cycles import Cycle
 from domain.pagination import Page
 
 router = APIRouter(tags=["cycles"], route_class=CheckedRoute)
@@ -38,11 +38,11 @@ async def list_cycles(
     paging: Paging,
     filters: Annotated[service.CycleFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_cycles(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_cycles(db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.exports import ExportFormat, export_responses, tabular
 from api.problems import problems
 from api.routing import CheckedRoute
@@ -13,7 +13,6 @@ from api.urls import absolute_url
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
 from domain.enrolment import balance, nominations, quotas, substitution
-from domain.enrolment.models import Nomination, NominationChange
 from domain.enrolment.schemas import (
     BalanceRead,
     Decision,
@@ -31,6 +30,7 @@ from domain.enrolment.schemas import (
 )
 from domain.enrolment.tags import quotas_tag, waitlist_tag
 from domain.exports import Column
+from domain.models.enrolment import Nomination, NominationChange
 from domain.pagination import Page
 
 router = APIRouter(tags=["enrolment"], route_class=CheckedRoute)
@@ -153,19 +153,21 @@ async def list_nominations(
     filters: Annotated[nominations.NominationFilters, Query()],
     format: ExportFormat = None,
 ) -> dict[str, Any] | Response:
-    items, next_cursor = await nominations.list_nominations(
-        db, principal=principal, module_id=module_id, filters=filters, limit=paging.limit, cursor=paging.cursor
+    page = list_page(
+        request,
+        response,
+        await nominations.list_nominations(
+            db, principal=principal, module_id=module_id, filters=filters, limit=paging.limit, cursor=paging.cursor
+        ),
     )
-    link_next(request, response, next_cursor)
-    page = {"items": items, "next_cursor": next_cursor}
     exported = tabular(
         request,
-        rows=lambda: [NominationRead.model_validate(n).model_dump(mode="json") for n in items],
+        rows=lambda: [NominationRead.model_validate(n).model_dump(mode="json") for n in page["items"]],
         columns=NOMINATION_COLUMNS,
         filename=f"nominations-{module_id}",
         default=page,
     )
-    if exported is not page and next_cursor:
+    if exported is not page and page["next_cursor"]:
         exported.headers["Link"] = response.headers["Link"]
     return exported
 

@@ -11,8 +11,8 @@ from api.urls import this_url
 from domain.auth.policy import EVENTS_READ
 from domain.auth.principal import Principal
 from domain.events import feed
-from domain.events.catalogue import EventTypeName
 from domain.events.schemas import EventRead
+from domain.outbox.catalogue import EventTypeName
 from domain.pagination import Page
 
 router = APIRouter(tags=["events"], route_class=CheckedRoute)

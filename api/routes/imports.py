@@ -20,9 +20,9 @@ from domain.errors import InvalidInput
 from domain.imports import apply as officer_apply
 from domain.imports import nominations, officers
 from domain.imports.limits import ParseLimits
-from domain.imports.models import ImportKind
 from domain.imports.schemas import ApplyRequest, ImportRead, NominationImportOptions, OfficerImportOptions
 from domain.imports.service import REPORT_COLUMNS, get_import, report_rows, with_rows
+from domain.models.imports import ImportKind
 
 router = APIRouter(tags=["imports"], route_class=CheckedRoute)
 Importer = Annotated[Principal, holding(IMPORTS_WRITE)]

@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api.deps import DbSession, Paging, holding, link_next
+from api.deps import DbSession, Paging, holding, list_page
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import MESSAGES_READ, MESSAGES_SEND, PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.i18n import negotiate
+from domain.models.notifications import Message
 from domain.notifications import service
-from domain.notifications.models import Message
 from domain.notifications.schemas import (
     MessageCounts,
     MessageDetail,
@@ -54,11 +54,11 @@ async def list_messages(
     paging: Paging,
     filters: Annotated[MessageFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_messages(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_messages(db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get(

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
@@ -13,9 +13,9 @@ from domain.accounts.audit_log import AuditEntryRead
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import module_service as service
-from domain.catalogue.models import Module
 from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleTransition, ModuleUpdate
-from domain.enrolment import lifecycle
+from domain.lifecycle import service as lifecycle
+from domain.models.catalogue import Module
 from domain.module_desk import trail
 from domain.pagination import Page
 
@@ -41,11 +41,11 @@ async def list_modules(
     paging: Paging,
     filters: Annotated[service.ModuleFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_modules(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_modules(db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(
@@ -154,8 +154,10 @@ async def transition_module(
 async def get_module_audit(
     module_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: Planner, paging: Paging
 ) -> dict[str, Any]:
-    items, next_cursor = await trail.module_trail(
-        db, principal=principal, module_id=module_id, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await trail.module_trail(
+            db, principal=principal, module_id=module_id, limit=paging.limit, cursor=paging.cursor
+        ),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}

@@ -5,14 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import OFFICERS_ERASE, OFFICERS_READ, OFFICERS_REVIEW, OFFICERS_WRITE
 from domain.auth.principal import Principal
+from domain.models.officers import Officer
 from domain.officers import erasure, service, shared_keys
-from domain.officers.models import Officer
 from domain.officers.schemas import OfficerCreate, OfficerRead, OfficerUpdate, OfficerUpsert, SharedKeyRead
 from domain.pagination import Page
 
@@ -76,11 +76,11 @@ async def list_officers(
     paging: Paging,
     filters: Annotated[service.OfficerFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_officers(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_officers(db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get(
@@ -98,11 +98,11 @@ async def list_officers(
 async def list_shared_keys(
     request: Request, response: Response, db: DbSession, principal: Reviewer, paging: Paging
 ) -> dict[str, Any]:
-    items, next_cursor = await shared_keys.list_shared_keys(
-        db, principal=principal, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await shared_keys.list_shared_keys(db, principal=principal, limit=paging.limit, cursor=paging.cursor),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get(

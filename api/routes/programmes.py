@@ -5,15 +5,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PROGRAMMES_ADMIN
 from domain.auth.principal import Principal
+from domain.models.programmes import Programme
 from domain.pagination import Page
 from domain.programmes import service
-from domain.programmes.models import Programme
 from domain.programmes.schemas import ProgrammeCreate, ProgrammeRead, ProgrammeUpdate
 
 router = APIRouter(tags=["programmes"], route_class=CheckedRoute)
@@ -37,11 +37,13 @@ async def list_programmes(
     paging: Paging,
     filters: Annotated[service.ProgrammeFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_programmes(
-        db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_programmes(
+            db, principal=principal, filters=filters, limit=paging.limit, cursor=paging.cursor
+        ),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(

@@ -6,15 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE
 from domain.auth.principal import Principal
 from domain.catalogue import session_service as service
-from domain.catalogue.models import TrainingSession
 from domain.catalogue.schemas import SessionCreate, SessionRead, SessionUpdate
+from domain.models.catalogue import TrainingSession
 from domain.pagination import Page
 from domain.schemas import Warning_
 
@@ -49,11 +49,13 @@ async def list_module_sessions(
     paging: Paging,
     filters: Annotated[service.SessionFilters, Query()],
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_sessions(
-        db, principal=principal, module_id=module_id, filters=filters, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_sessions(
+            db, principal=principal, module_id=module_id, filters=filters, limit=paging.limit, cursor=paging.cursor
+        ),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(

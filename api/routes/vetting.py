@@ -5,15 +5,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import VETTING_READ, VETTING_WRITE
 from domain.auth.principal import Principal
+from domain.models.vetting import Vetting
 from domain.pagination import Page
 from domain.vetting import service
-from domain.vetting.models import Vetting
 from domain.vetting.schemas import VettingChange, VettingCreate, VettingRead, VettingUpdate
 
 router = APIRouter(tags=["vetting"], route_class=CheckedRoute)
@@ -51,11 +51,13 @@ async def create_vetting(
 async def list_officer_vettings(
     officer_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: Reader, paging: Paging
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_vettings(
-        db, principal=principal, officer_id=officer_id, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_vettings(
+            db, principal=principal, officer_id=officer_id, limit=paging.limit, cursor=paging.cursor
+        ),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get(

@@ -5,16 +5,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 
-from api.deps import DbSession, IfMatch, Paging, holding, link_next, set_etag
+from api.deps import DbSession, IfMatch, Paging, holding, list_page, set_etag
 from api.problems import problems
 from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import WEBHOOKS_MANAGE
 from domain.auth.principal import Principal
+from domain.models.webhooks import WebhookSubscription
 from domain.pagination import Page
 from domain.settings import IPNetwork
 from domain.webhooks import service
-from domain.webhooks.models import WebhookSubscription
 from domain.webhooks.schemas import (
     DeliveryRead,
     Queued,
@@ -56,9 +56,11 @@ def _allowed_networks(request: Request) -> tuple[IPNetwork, ...]:
 async def list_webhooks(
     request: Request, response: Response, db: DbSession, principal: Manager, paging: Paging
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_webhooks(db, principal=principal, limit=paging.limit, cursor=paging.cursor)
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
+    return list_page(
+        request,
+        response,
+        await service.list_webhooks(db, principal=principal, limit=paging.limit, cursor=paging.cursor),
+    )
 
 
 @router.post(
@@ -179,11 +181,13 @@ async def rotate_webhook_secret(
 async def list_webhook_deliveries(
     webhook_id: uuid.UUID, request: Request, response: Response, db: DbSession, principal: Manager, paging: Paging
 ) -> dict[str, Any]:
-    items, next_cursor = await service.list_deliveries(
-        db, principal=principal, webhook_id=webhook_id, limit=paging.limit, cursor=paging.cursor
+    return list_page(
+        request,
+        response,
+        await service.list_deliveries(
+            db, principal=principal, webhook_id=webhook_id, limit=paging.limit, cursor=paging.cursor
+        ),
     )
-    link_next(request, response, next_cursor)
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(

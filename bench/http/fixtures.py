@@ -18,25 +18,25 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from domain.agencies.models import Agency
-from domain.attendance.models import AttendanceStatus
 from domain.attendance.schemas import AttendanceMarkIn, AttendancePut
 from domain.attendance.service import put_attendance
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleFormat, ModuleStatus, TrainingSession
 from domain.catalogue.module_service import create_module
 from domain.catalogue.schemas import ModuleCreate, ModuleTransition, SessionCreate
 from domain.catalogue.session_service import create_session
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
 from domain.db import make_engine, make_sessionmaker
-from domain.enrolment.lifecycle import transition_module
 from domain.enrolment.nominations import create_nomination, decide
 from domain.enrolment.schemas import Decision, NominationCreate
-from domain.officers.models import Officer, Sex
+from domain.lifecycle.service import transition_module
+from domain.models.agencies import Agency
+from domain.models.attendance import AttendanceStatus
+from domain.models.catalogue import Module, ModuleFormat, ModuleStatus, TrainingSession
+from domain.models.officers import Officer, Sex
+from domain.models.programmes import Programme
 from domain.officers.schemas import NameParts, OfficerCreate
 from domain.officers.service import create_officer
-from domain.programmes.models import Programme
 from seeds import load as load_seeds
 from seeds.names import pools
 

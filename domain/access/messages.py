@@ -17,8 +17,8 @@ from sqlalchemy import ColumnElement, false, select, true
 from domain.access.need_to_know import NeedToKnow, officers
 from domain.access.plans import planned_modules
 from domain.auth.principal import Principal, Role
-from domain.notifications.models import Message
-from domain.officers.models import Officer
+from domain.models.notifications import Message
+from domain.models.officers import Officer
 
 READERS = frozenset({Role.admin, Role.coordinator, Role.focal_point})
 

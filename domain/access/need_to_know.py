@@ -28,17 +28,17 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Boolean
 
 from domain.access.plans import planned_modules
-from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
 from domain.auth.principal import Principal, Role
-from domain.certificates.models import Certificate
-from domain.cycles.models import Cycle
 
 # Re-exported: the exemption lives with the rule.
 from domain.db import INTERNAL as INTERNAL
 from domain.db import internal as internal
-from domain.enrolment.models import Nomination, NominationChange
-from domain.officers.models import Officer
+from domain.models.agencies import Agency
+from domain.models.certificates import Certificate
+from domain.models.cycles import Cycle
+from domain.models.enrolment import Nomination, NominationChange
+from domain.models.officers import Officer
 
 # Reads of personal data by these roles are logged (who, which filter, how many rows): those who
 # read on behalf of an agency or a classroom, people and machines alike.

@@ -11,9 +11,9 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.principal import Principal, Role
-from domain.catalogue.models import Module, TrainingSession
-from domain.cycles.models import Cycle
 from domain.errors import Forbidden
+from domain.models.catalogue import Module, TrainingSession
+from domain.models.cycles import Cycle
 
 
 def planned_modules(principal: Principal, module_id: Any) -> ColumnElement[bool]:

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access.need_to_know import bound_to_agency
-from domain.agencies.models import Agency
 from domain.agencies.tree import NOWHERE
 from domain.auth.principal import Principal, Role
 from domain.errors import Forbidden, NotFound
+from domain.models.agencies import Agency
 
 EXACT_ROLES = frozenset({Role.admin, Role.coordinator, Role.focal_point})
 

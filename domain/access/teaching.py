@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access.plans import authorize_programme, planned_modules
 from domain.auth.principal import Principal, Role
-from domain.catalogue.models import Module, TrainingSession, session_trainers
 from domain.crud import get_or_404
 from domain.errors import Forbidden, NotFound
+from domain.models.catalogue import Module, TrainingSession, session_trainers
 
 TRAINER_CALENDAR_READERS = frozenset({Role.admin, Role.coordinator})
 

@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.audit.models import AuditEntry
 from domain.auth.policy import AUDIT_READ, authorize
 from domain.auth.principal import Principal
+from domain.models.audit import AuditEntry
 from domain.pagination import Paged, paginate
 from domain.schemas import Instant, ReadModel, SearchText
 

@@ -22,19 +22,19 @@ from domain.accounts.schemas import (
     UserUpdate,
     check_binding,
 )
-from domain.agencies.models import Agency
 from domain.audit.service import record_change
-from domain.auth.models import ApiClient, User
 from domain.auth.passwords import hash_password, new_secret
 from domain.auth.policy import ACCOUNTS_ADMIN, authorize
 from domain.auth.principal import Principal, Role
 from domain.auth.service import set_password
-from domain.catalogue.models import Trainer
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput
+from domain.models.agencies import Agency
+from domain.models.auth import ApiClient, User
+from domain.models.catalogue import Trainer
+from domain.models.programmes import Programme
 from domain.pagination import Paged, paginate
-from domain.programmes.models import Programme
 
 _WITH_PROGRAMMES = (selectinload(User.programmes),)
 

@@ -2,7 +2,7 @@ import uuid
 
 from pydantic import Field
 
-from domain.agencies.models import AgencyKind
+from domain.models.agencies import AgencyKind
 from domain.schemas import CountryCode, EntityRead, InputModel, Name, PatchModel
 
 

@@ -6,7 +6,6 @@ from pydantic import BaseModel
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.agencies.models import Agency, AgencyKind
 from domain.agencies.schemas import AgencyCreate, AgencyUpdate
 from domain.agencies.tree import in_subtree, subtree_path
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
@@ -14,6 +13,7 @@ from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
 from domain.errors import InvalidInput
 from domain.ids import uuid7
+from domain.models.agencies import Agency, AgencyKind
 from domain.pagination import Paged, paginate
 from domain.schemas import SearchText
 

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import ColumnElement, ScalarSelect, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.agencies.models import Agency
+from domain.models.agencies import Agency
 
 # Matches no path: every path starts with "/" (and PostgreSQL text cannot hold NUL).
 NOWHERE = "!"

@@ -13,10 +13,10 @@ from domain.attendance import rules
 from domain.attendance.roster import attendance_counts, session_counts
 from domain.auth.policy import PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module
 from domain.db import utcnow
 from domain.enrolment.history import record_status
-from domain.enrolment.models import Nomination, NominationStatus
+from domain.models.catalogue import Module
+from domain.models.enrolment import Nomination, NominationStatus
 
 
 async def complete_module(session: AsyncSession, *, principal: Principal, module: Module) -> dict[str, int]:

@@ -14,15 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import need_to_know
 from domain.access.teaching import module_for
 from domain.attendance import rules
-from domain.attendance.models import Assessment, AttendanceMark, AttendanceStatus
 from domain.attendance.schemas import RosterEntry, RosterRead
 from domain.audit.service import record_read
 from domain.auth.policy import ROSTERS_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, TrainingSession
 from domain.db import utcnow
-from domain.enrolment.models import ON_ROSTER, Nomination
-from domain.officers.models import Officer
+from domain.models.attendance import ATTENDED, Assessment, AttendanceMark, AttendanceStatus
+from domain.models.catalogue import Module, TrainingSession
+from domain.models.enrolment import ON_ROSTER, Nomination
+from domain.models.officers import Officer
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -32,7 +32,7 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 def attendance_counts(module_id: uuid.UUID, now: datetime) -> Subquery:
     """Per officer, over the module's sessions: attended (present or late), attended among the
     sessions held by `now`, excused and absent. A subquery, one row per officer with marks."""
-    attended = AttendanceMark.status.in_(rules.ATTENDED)
+    attended = AttendanceMark.status.in_(ATTENDED)
     return (
         select(
             AttendanceMark.officer_id.label("officer_id"),

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.attendance.models import AbsenceCause, AbsenceReason, AttendanceStatus
 from domain.i18n import Translatable, translatable
+from domain.models.attendance import AbsenceCause, AbsenceReason, AttendanceStatus
 
-ATTENDED = frozenset({AttendanceStatus.present, AttendanceStatus.late})
 # Rates are compared with a little slack so that 4/5 meets 0.8 whatever the float rounding.
 _EPSILON = 1e-9
 

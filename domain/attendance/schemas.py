@@ -4,9 +4,9 @@ from typing import Any
 
 from pydantic import Field
 
-from domain.attendance.models import AbsenceCause, AbsenceReason, AttendanceStatus
-from domain.enrolment.models import NominationStatus
-from domain.officers.models import Sex
+from domain.models.attendance import AbsenceCause, AbsenceReason, AttendanceStatus
+from domain.models.enrolment import NominationStatus
+from domain.models.officers import Sex
 from domain.schemas import InputModel, ReadModel
 
 Score = Field(None, ge=0, le=100)

@@ -17,7 +17,6 @@ from domain.access import need_to_know
 from domain.access.teaching import module_for, session_for
 from domain.attendance import rules
 from domain.attendance.bulk import update_rows
-from domain.attendance.models import Assessment, AttendanceCorrection, AttendanceMark
 from domain.attendance.schemas import (
     AssessmentRead,
     AssessmentsPut,
@@ -30,15 +29,16 @@ from domain.attendance.schemas import (
 from domain.audit.service import plain, record_change, record_read
 from domain.auth.policy import ASSESSMENTS_WRITE, ATTENDANCE_WRITE, ROSTERS_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import TrainingSession
 from domain.crud import flush_or_conflict
 from domain.db import utcnow
-from domain.enrolment.models import ON_ROSTER, Nomination
 from domain.errors import InvalidInput
-from domain.events.outbox import emit
 from domain.ids import uuid7
+from domain.models.attendance import Assessment, AttendanceCorrection, AttendanceMark
+from domain.models.catalogue import TrainingSession
+from domain.models.enrolment import ON_ROSTER, Nomination
+from domain.models.officers import Officer
 from domain.officers.agencies import agencies_of
-from domain.officers.models import Officer
+from domain.outbox.service import emit
 
 MARK = "attendance_mark"
 ASSESSMENT = "assessment"

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from domain.attendance.models import AbsenceCause, AbsenceReason, AttendanceStatus
+from domain.models.attendance import AbsenceCause, AbsenceReason, AttendanceStatus
 from domain.schemas import ReadModel
 
 # coming: today's and the next seven days' sessions (in each cycle's zone), soonest first;

@@ -19,8 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.teaching import session_for, sessions_taught
-from domain.agencies.models import Agency
-from domain.attendance.models import Assessment, AttendanceMark, AttendanceStatus
 from domain.attendance.schemas import AttendanceMarkIn, AttendancePut, AttendanceRead
 from domain.attendance.service import get_attendance, put_attendance
 from domain.attendance.sheet_schemas import (
@@ -33,10 +31,12 @@ from domain.attendance.sheet_schemas import (
 from domain.audit.service import record_read
 from domain.auth.policy import ATTENDANCE_WRITE, ROSTERS_READ, authorize
 from domain.auth.principal import Principal, Role
-from domain.catalogue.models import Module, TrainingSession, Venue
-from domain.cycles.models import Cycle
-from domain.enrolment.models import ON_ROSTER, Nomination
-from domain.officers.models import Officer
+from domain.models.agencies import Agency
+from domain.models.attendance import Assessment, AttendanceMark, AttendanceStatus
+from domain.models.catalogue import Module, TrainingSession, Venue
+from domain.models.cycles import Cycle
+from domain.models.enrolment import ON_ROSTER, Nomination
+from domain.models.officers import Officer
 from domain.pagination import Paged, decode_cursor, encode_cursor
 
 COMING_DAYS = 7  # today and the seven days after it

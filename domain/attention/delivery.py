@@ -14,18 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.attention.schemas import CertificatesToIssue, FailingWebhook, ModuleBrief, VettingDue, VettingProblem
-from domain.attention.scope import ENROLLING, planned_cycles
+from domain.attention.scope import planned_cycles
 from domain.auth.policy import WEBHOOKS_MANAGE, allowed
 from domain.auth.principal import Principal, Role
-from domain.catalogue.models import Module, ModuleStatus, TrainingSession, VettingType
 from domain.catalogue.module_service import module_dates
-from domain.certificates.models import Certificate, CertificateKind
-from domain.cycles.models import Cycle
-from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
-from domain.officers.models import Officer
-from domain.vetting.models import Vetting, VettingStatus
+from domain.models.catalogue import DELIVERED, ENROLLING, Module, ModuleStatus, TrainingSession, VettingType
+from domain.models.certificates import Certificate, CertificateKind
+from domain.models.cycles import Cycle
+from domain.models.enrolment import HOLDS_SEAT, Nomination, NominationStatus
+from domain.models.officers import Officer
+from domain.models.vetting import Vetting, VettingStatus
+from domain.models.webhooks import SubscriptionStatus, WebhookSubscription
 from domain.vetting.rules import VettingFact, blocker_reason
-from domain.webhooks.models import SubscriptionStatus, WebhookSubscription
 
 _FACTS = (
     "id",
@@ -148,7 +148,7 @@ async def certificates_to_issue(session: AsyncSession, *, principal: Principal) 
         )
         .where(
             Nomination.status == NominationStatus.completed,
-            Module.status.in_((ModuleStatus.delivered, ModuleStatus.closed)),
+            Module.status.in_(DELIVERED),
             planned_cycles(principal),
             need_to_know.nominations(principal),
         )

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
-from domain.agencies.models import Agency
 from domain.attention.schemas import (
     AgencyBelowTarget,
     DeadlineQuotas,
@@ -24,13 +23,14 @@ from domain.attention.schemas import (
     PendingNominations,
     QuotaFill,
 )
-from domain.attention.scope import ENROLLING, planned_cycles
+from domain.attention.scope import planned_cycles
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus
-from domain.cycles.models import Cycle
-from domain.enrolment.models import HOLDS_SEAT, LIVE, PENDING, ModuleQuota, Nomination, NominationStatus
 from domain.enrolment.rules import Quota, female_share, quota_for
-from domain.officers.models import Officer, Sex
+from domain.models.agencies import Agency
+from domain.models.catalogue import ENROLLING, Module, ModuleStatus
+from domain.models.cycles import Cycle
+from domain.models.enrolment import HOLDS_SEAT, LIVE, PENDING, ModuleQuota, Nomination, NominationStatus
+from domain.models.officers import Officer, Sex
 
 DEADLINES = timedelta(days=7)
 

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.attention.schemas import ModuleBrief
-from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.catalogue.scheduling import calendar_warnings
-from domain.cycles.models import Cycle
+from domain.models.catalogue import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
+from domain.models.cycles import Cycle
 from domain.schemas import BookedModule, BookedResource, BookedSession, ScheduleConflict, Warning_
 
 

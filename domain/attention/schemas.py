@@ -9,7 +9,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
-from domain.catalogue.models import ModuleStatus
+from domain.models.catalogue import ModuleStatus
 from domain.schemas import ScheduleConflict, Warning_
 
 T = TypeVar("T")

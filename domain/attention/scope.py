@@ -6,13 +6,11 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, true
 
 from domain.auth.principal import Principal, Role
-from domain.catalogue.models import ModuleStatus
-from domain.cycles.models import Cycle
+from domain.models.catalogue import ModuleStatus
+from domain.models.cycles import Cycle
 
 # Modules still being planned or run: their sessions can be readied, moved, staffed.
 ACTIVE = (ModuleStatus.draft, ModuleStatus.planned, ModuleStatus.open, ModuleStatus.confirmed)
-# Modules taking participants: their rosters and balance can still change.
-ENROLLING = (ModuleStatus.open, ModuleStatus.confirmed)
 
 
 def planned_cycles(principal: Principal) -> ColumnElement[bool]:

@@ -11,14 +11,14 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access.need_to_know import internal
-from domain.attendance.models import AttendanceMark
 from domain.attention.schedule import session_problems
 from domain.attention.schemas import AttendanceToTake, ModuleBrief, Readiness, ScheduleWarning, UpcomingSession
-from domain.attention.scope import ACTIVE, ENROLLING, planned_cycles
+from domain.attention.scope import ACTIVE, planned_cycles
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus, TrainingSession, Venue, session_trainers
-from domain.cycles.models import Cycle
-from domain.enrolment.models import HOLDS_SEAT, ON_ROSTER, Nomination
+from domain.models.attendance import AttendanceMark
+from domain.models.catalogue import ENROLLING, Module, ModuleStatus, TrainingSession, Venue, session_trainers
+from domain.models.cycles import Cycle
+from domain.models.enrolment import HOLDS_SEAT, ON_ROSTER, Nomination
 
 COMING = timedelta(days=14)
 # Attendance is still taken (or corrected) once a module is delivered; a closed one is done with.

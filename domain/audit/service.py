@@ -1,5 +1,5 @@
 """The ledger: one audit row per write, in the caller's transaction (the services emit the
-domain events of the catalogue beside it: domain/events/outbox.py).
+domain events of the catalogue beside it: domain/outbox/service.py).
 
 Part of the kernel: every area's services (and the crud helpers) record through here, so it
 imports no area; whoever acts is anything with an id and a name (a Principal)."""
@@ -9,12 +9,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.audit.models import AuditEntry
-from domain.db import write_after_reads
+from domain.db import insert_rows, utcnow, write_after_reads
+from domain.ids import uuid7
+from domain.models.audit import AuditEntry
 
 
 class Actor(Protocol):
@@ -87,3 +89,39 @@ def record_read(
             row_count=row_count,
         ),
     )
+
+
+async def audit_many(
+    session: AsyncSession,
+    *,
+    principal: Actor,
+    action: str,
+    entity: str,
+    changes: list[tuple[uuid.UUID, dict[str, Any]]],
+    json_safe: bool = False,
+) -> None:
+    """One audit entry per record, as record_change writes them, in bulk.
+    `changes` holds (id, {field: (before, after)}); `json_safe` values (planned rows) skip plain()."""
+    if not changes:
+        return
+    now = utcnow()
+    audit = []
+    for entity_id, diff in changes:
+        if json_safe:
+            fields = {f: {"before": b, "after": a} for f, (b, a) in diff.items()}
+        else:
+            fields = {f: {"before": plain(b), "after": plain(a)} for f, (b, a) in diff.items()}
+        audit.append(
+            {
+                "id": uuid7(),
+                "at": now,
+                "actor_id": principal.id,
+                "actor_name": principal.name,
+                "action": action,
+                "entity": entity,
+                "entity_id": str(entity_id),
+                "changes": fields,
+                "row_count": None,
+            }
+        )
+    await insert_rows(session, cast(Table, AuditEntry.__table__), audit)

@@ -8,10 +8,10 @@ import dataclasses
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
-from domain.auth.models import User
 from domain.auth.principal import Principal
 from domain.auth.schemas import MeUpdate
 from domain.errors import Forbidden, Unauthenticated
+from domain.models.auth import User
 
 
 async def update_preferences(session: AsyncSession, *, principal: Principal, data: MeUpdate) -> Principal:

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-
-class Role(StrEnum):
-    admin = "admin"
-    coordinator = "coordinator"
-    focal_point = "focal_point"
-    trainer = "trainer"
-    observer = "observer"
-    client = "client"  # a machine client: its scopes say what it may do
+from domain.models.auth import Role as Role  # re-exported: the role a principal holds
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
 from domain.auth import throttle
-from domain.auth.models import ApiClient, User, user_programmes
 from domain.auth.passwords import hash_password, verify_password
 from domain.auth.policy import CLIENT_SCOPES, permissions
 from domain.auth.principal import Principal, Role
@@ -20,6 +19,7 @@ from domain.auth.schemas import MeRead, PasswordChange, TokenResponse
 from domain.auth.tokens import InvalidToken, KeyRing
 from domain.db import utcnow
 from domain.errors import InvalidInput, OAuthError, Unauthenticated
+from domain.models.auth import ApiClient, User, user_programmes
 from domain.settings import Settings
 
 

@@ -33,10 +33,10 @@ from sqlalchemy import case, delete, func, null, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.auth.models import SignInFailures
 from domain.db import table_of, utcnow
 from domain.errors import TooManyRequests
 from domain.ids import uuid7
+from domain.models.auth import SignInFailures
 from domain.settings import Settings
 
 F = table_of(SignInFailures).c

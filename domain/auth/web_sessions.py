@@ -15,9 +15,9 @@ from sqlalchemy import CursorResult, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
-from domain.auth.models import User, WebSession, user_programmes
 from domain.auth.principal import Principal
 from domain.auth.service import user_principal
+from domain.models.auth import User, WebSession, user_programmes
 from domain.settings import Settings
 
 # Expired sessions removed by each sign-in: enough to keep the table small, never a long statement.

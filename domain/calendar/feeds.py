@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.audit.service import record_change
-from domain.auth.models import User
 from domain.auth.principal import Principal
 from domain.calendar import service
-from domain.calendar.models import CalendarFeed
 from domain.calendar.schemas import FeedCreate
 from domain.crud import create_entity, get_or_404
 from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, NotFound
+from domain.models.auth import User
+from domain.models.calendar import CalendarFeed
 
 ENTITY = "calendar_feed"
 MAX_ACTIVE_FEEDS = 50

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from domain.calendar.models import FeedKind
+from domain.models.calendar import FeedKind
 from domain.schemas import InputModel, ReadModel
 
 

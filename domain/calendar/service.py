@@ -26,16 +26,15 @@ from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, PLANNING_READ, TRAINERS_READ, authorize
 from domain.auth.principal import Principal
 from domain.calendar.ics import FeedEvent, FeedMeta, event_uid, render, sequence
-from domain.calendar.models import FeedKind
-from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.crud import get_or_404
-from domain.cycles.models import Cycle
-from domain.enrolment.models import ON_ROSTER, Nomination, NominationChange, NominationStatus
-from domain.officers.models import Officer
+from domain.models.calendar import FeedKind
+from domain.models.catalogue import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
+from domain.models.cycles import Cycle
+from domain.models.enrolment import ON_ROSTER, ChangeCause, Nomination, NominationChange, NominationStatus
+from domain.models.officers import Officer
 
-# Cancelling a module withdraws its enrolled nominations with a reason that starts so
-# (domain/enrolment/lifecycle.py); those officers keep the sessions, marked cancelled.
-CANCELLED_REASON_PREFIX = "module cancelled"
+# Cancelling a module withdraws its enrolled nominations with the cause module_cancelled
+# (domain/lifecycle/service.py); those officers keep the sessions, marked cancelled.
 
 _STATUS = {
     ModuleStatus.confirmed: "CONFIRMED",
@@ -121,7 +120,7 @@ def _filter(stmt: Select[*tuple[Any, ...]], target: Target) -> Select[*tuple[Any
             Nomination.status == NominationStatus.withdrawn,
             NominationChange.from_status == NominationStatus.enrolled.value,
             NominationChange.to_status == NominationStatus.withdrawn.value,
-            NominationChange.reason.startswith(CANCELLED_REASON_PREFIX, autoescape=True),
+            NominationChange.cause == ChangeCause.module_cancelled.value,
         )
     )
     return stmt.where(

@@ -13,7 +13,10 @@ from sqlalchemy.orm import selectinload
 from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import (
+from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleUpdate
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, label, load_many, update_entity
+from domain.errors import InvalidInput, NotFound
+from domain.models.catalogue import (
     Discipline,
     Module,
     ModuleFormat,
@@ -22,10 +25,7 @@ from domain.catalogue.models import (
     Venue,
     module_prerequisites,
 )
-from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleUpdate
-from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, label, load_many, update_entity
-from domain.cycles.models import Cycle
-from domain.errors import InvalidInput, NotFound
+from domain.models.cycles import Cycle
 from domain.pagination import Paged, paginate_rows
 from domain.schemas import Instant, SearchText
 

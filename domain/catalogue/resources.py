@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit.service import record_change
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, TRAINERS_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Discipline, Trainer, Venue
 from domain.catalogue.schemas import DisciplineCreate, TrainerCreate, TrainerUpdate, VenueCreate, VenueUpdate
 from domain.crud import create_entity, delete_entity, flush_or_conflict, get_or_404, snapshot, update_entity
 from domain.errors import Conflict, NotFound
+from domain.models.catalogue import Discipline, Trainer, Venue
 from domain.pagination import Paged, paginate
 from domain.schemas import SearchText
 

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from domain.catalogue.models import ModuleFormat, ModuleStatus, VettingType
+from domain.models.catalogue import ModuleFormat, ModuleStatus, VettingType
 from domain.schemas import (
     Code,
     CountryCode,

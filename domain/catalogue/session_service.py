@@ -11,19 +11,18 @@ from sqlalchemy.orm import selectinload
 from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.catalogue.scheduling import Booking, calendar_warnings, clashes
 from domain.catalogue.schemas import SessionCreate, SessionUpdate
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
-from domain.cycles.models import Cycle
 from domain.errors import Conflict, InvalidInput
-from domain.events.outbox import emit
+from domain.models.catalogue import FINISHED, Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
+from domain.models.cycles import Cycle
+from domain.outbox.service import emit
 from domain.pagination import Paged, paginate
 from domain.schemas import BookedModule, BookedResource, BookedSession, Instant, ScheduleConflict
 
 ENTITY = "session"
 _WITH_TRAINERS = (selectinload(TrainingSession.trainers),)
-_CLOSED = {ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled}
 
 
 class SessionFilters(BaseModel):
@@ -147,7 +146,7 @@ async def _schedule(
 
 
 def _refuse_if_module_closed(module: Module) -> None:
-    if module.status in _CLOSED:
+    if module.status in FINISHED:
         raise Conflict(
             f"The module is {module.status}; its sessions can no longer change.",
             code="module-closed",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.catalogue.models import ModuleStatus as S
 from domain.errors import Conflict, InvalidInput
+from domain.models.catalogue import ModuleStatus as S
 
 _FORWARD = {
     S.draft: {S.planned},

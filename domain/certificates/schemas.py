@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from domain.certificates.models import CertificateKind
+from domain.models.certificates import CertificateKind
 from domain.schemas import EntityRead, InputModel, ReadModel
 
 

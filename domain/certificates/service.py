@@ -13,30 +13,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.access.plans import authorize_programme
-from domain.attendance.models import Assessment
 from domain.audit.service import record_change, record_read
 from domain.auth.policy import CERTIFICATES_ISSUE, CERTIFICATES_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus
 from domain.catalogue.module_service import lock_module, module_dates
 from domain.certificates.credential import MEDIA_TYPE, CredentialFacts, credential_claims
-from domain.certificates.models import Certificate, CertificateKind
 from domain.certificates.schemas import CertificateFilters, IssueResult, Revocation, Verification
 from domain.crud import check_version, flush_or_conflict, get_or_404
-from domain.cycles.models import Cycle
 from domain.db import utcnow
-from domain.enrolment.models import Nomination, NominationStatus
 from domain.errors import Conflict, NotFound
-from domain.events.outbox import emit
 from domain.ids import uuid7
+from domain.models.attendance import Assessment
+from domain.models.catalogue import DELIVERED, Module
+from domain.models.certificates import Certificate, CertificateKind
+from domain.models.cycles import Cycle
+from domain.models.enrolment import Nomination, NominationStatus
+from domain.models.officers import Officer
+from domain.models.programmes import Programme
 from domain.officers.agencies import agencies_of
-from domain.officers.models import Officer
 from domain.officers.names import initials
+from domain.outbox.service import emit
 from domain.pagination import Paged, paginate
-from domain.programmes.models import Programme
 
 ENTITY = "certificate"
-ISSUABLE = (ModuleStatus.delivered, ModuleStatus.closed)
 
 
 class Signer(Protocol):
@@ -52,7 +51,7 @@ async def issue_certificates(
     authorize(principal, CERTIFICATES_ISSUE)
     module = await lock_module(session, module_id)  # one issuing at a time per module
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    if module.status not in ISSUABLE:
+    if module.status not in DELIVERED:
         raise Conflict(
             f"The module is {module.status.value}; certificates are issued once it is delivered.",
             code="module-not-delivered",

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, Field, model_validator
 
-from domain.cycles.models import DEFAULT_WORKING_DAYS, Weekday
+from domain.models.cycles import DEFAULT_WORKING_DAYS, Weekday
 from domain.schemas import (
     CountryCode,
     Day,

@@ -11,11 +11,11 @@ from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
-from domain.cycles.models import Cycle
 from domain.cycles.schemas import CycleCreate, CycleUpdate
 from domain.errors import InvalidInput
+from domain.models.cycles import Cycle
+from domain.models.programmes import Programme
 from domain.pagination import Paged, paginate
-from domain.programmes.models import Programme
 from domain.schemas import Day, SearchText
 
 ENTITY = "cycle"

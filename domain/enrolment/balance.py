@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access.need_to_know import internal
 from domain.auth.policy import NOMINATIONS_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module
 from domain.crud import get_or_404
-from domain.cycles.models import Cycle
-from domain.enrolment.models import ON_ROSTER, PENDING, Nomination
 from domain.enrolment.rules import female_share
 from domain.enrolment.schemas import BalanceRead, SexCounts
-from domain.officers.models import Officer, Sex
+from domain.models.catalogue import Module
+from domain.models.cycles import Cycle
+from domain.models.enrolment import ON_ROSTER, PENDING, Nomination
+from domain.models.officers import Officer, Sex
 from domain.schemas import Warning_
 
 

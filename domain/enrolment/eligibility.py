@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.access.need_to_know import internal
-from domain.catalogue.models import Module, TrainingSession, VettingType, module_prerequisites
-from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
 from domain.enrolment.schemas import ModuleRef
-from domain.officers.models import Officer
+from domain.models.catalogue import Module, TrainingSession, VettingType, module_prerequisites
+from domain.models.enrolment import HOLDS_SEAT, Nomination, NominationStatus
+from domain.models.officers import Officer
 
 IDENTITY_FIELDS = {VettingType.leahy: ("national_id", "date_of_birth", "place_of_birth")}
 

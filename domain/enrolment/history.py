@@ -1,5 +1,5 @@
-"""Every nomination status change goes through here: the change, its history row and its audit
-entry and event, in the caller's transaction."""
+"""Every nomination status change goes through here, the first one (a nomination's submission)
+among them: the change, its history row and its audit entry and event, in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit.service import record_change
 from domain.auth.principal import Principal
-from domain.enrolment.models import Nomination, NominationChange, NominationStatus
-from domain.events.outbox import emit
+from domain.models.enrolment import ChangeCause, Nomination, NominationChange, NominationStatus
+from domain.outbox.service import emit
 
 S = NominationStatus
 
@@ -22,8 +22,11 @@ def record_status(
     nomination: Nomination,
     to_status: NominationStatus,
     reason: str | None,
+    cause: ChangeCause | None = None,
 ) -> None:
-    before = nomination.status
+    """`nomination` without a status yet (a new one, its id set) is being submitted: its audit
+    entry is its creation."""
+    before: NominationStatus | None = nomination.status  # None: not yet submitted
     nomination.status = to_status
     session.add(
         NominationChange(
@@ -33,23 +36,35 @@ def record_status(
             from_status=before.value if before else None,
             to_status=to_status.value,
             reason=reason,
+            cause=cause,
         )
     )
-    record_change(
-        session,
-        principal=principal,
-        action="status-changed",
-        entity="nomination",
-        entity_id=nomination.id,
-        changes={"status": (before, to_status), "reason": (None, reason)},
-    )
+    if before is None:
+        created = {"module_id": nomination.module_id, "officer_id": nomination.officer_id, "role": nomination.role}
+        record_change(
+            session,
+            principal=principal,
+            action="created",
+            entity="nomination",
+            entity_id=nomination.id,
+            changes={f: (None, v) for f, v in created.items()},
+        )
+    else:
+        record_change(
+            session,
+            principal=principal,
+            action="status-changed",
+            entity="nomination",
+            entity_id=nomination.id,
+            changes={"status": (before, to_status), "reason": (None, reason)},
+        )
     type_ = event_type(before, to_status)
     data: dict[str, Any] = {
         "module_id": nomination.module_id,
         "officer_id": nomination.officer_id,
         "status": to_status.value,
     }
-    if type_ != "completion.settled":
+    if type_ not in ("completion.settled", "nomination.submitted"):
         data["previous_status"] = before.value if before else None
     emit(
         session,
@@ -62,6 +77,8 @@ def record_status(
 
 
 def event_type(before: NominationStatus | None, after: NominationStatus) -> str:
+    if before is None:
+        return "nomination.submitted"
     if after is S.withdrawn:
         return "nomination.withdrawn"
     if after in (S.completed, S.not_completed):

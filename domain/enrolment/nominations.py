@@ -13,18 +13,15 @@ from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
 from domain.access.teaching import module_for
-from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree, subtree_path
-from domain.audit.service import record_change, record_read
+from domain.audit.service import record_read
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE, allowed, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus
 from domain.catalogue.module_service import lock_module
 from domain.crud import check_version, get_or_404
 from domain.enrolment import eligibility
 from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
-from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
 from domain.enrolment.rules import NominationFacts, check_status_change, nomination_violations
 from domain.enrolment.schemas import (
     Decision,
@@ -37,14 +34,16 @@ from domain.enrolment.schemas import (
 )
 from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
-from domain.events.outbox import emit
-from domain.officers.models import Officer
+from domain.ids import uuid7
+from domain.models.agencies import Agency
+from domain.models.catalogue import ENROLLING, Module
+from domain.models.enrolment import Nomination, NominationChange, NominationRole, NominationStatus
+from domain.models.officers import Officer
 from domain.pagination import Paged, paginate
 from domain.schemas import Warning_
 
 S = NominationStatus
 ENTITY = "nomination"
-ACCEPTING = {ModuleStatus.open, ModuleStatus.confirmed}
 
 
 class NominationFilters(BaseModel):
@@ -155,6 +154,7 @@ async def create_nomination(
             violations=[v.model_dump(mode="json", exclude_none=True) for v in violations],
         )
     nomination = Nomination(
+        id=uuid7(),
         module_id=module.id,
         officer_id=officer.id,
         agency_id=officer.agency_id,
@@ -162,37 +162,12 @@ async def create_nomination(
         priority=data.priority,
         note=data.note,
         late_reason=data.late_reason,
-        status=S.submitted,
         nominated_by=principal.name,
     )
     session.add(nomination)
+    reason = data.late_reason or data.note
+    record_status(session, principal=principal, nomination=nomination, to_status=S.submitted, reason=reason)
     await session.flush()
-    session.add(
-        NominationChange(
-            nomination_id=nomination.id,
-            actor_id=principal.id,
-            actor_name=principal.name,
-            from_status=None,
-            to_status=S.submitted.value,
-            reason=data.late_reason or data.note,
-        )
-    )
-    record_change(
-        session,
-        principal=principal,
-        action="created",
-        entity="nomination",
-        entity_id=nomination.id,
-        changes={"module_id": (None, module.id), "officer_id": (None, officer.id), "role": (None, data.role)},
-    )
-    emit(
-        session,
-        "nomination.submitted",
-        resource_id=nomination.id,
-        officer_id=officer.id,
-        agency_id=officer.agency_id,
-        data={"module_id": module.id, "officer_id": officer.id, "status": S.submitted.value},
-    )
     read = NominationRead.model_validate(nomination)
     read.warnings = await nomination_warnings(session, module=module)
     return read
@@ -260,7 +235,7 @@ async def decide(
         await session.flush()
         return _result(nomination, SeatChanges())
     check_status_change(nomination.status, S.enrolled)
-    if module.status not in ACCEPTING:
+    if module.status not in ENROLLING:
         raise Conflict(
             f"The module is {module.status.value}; participants are accepted while it is open or confirmed.",
             code="module-not-accepting",

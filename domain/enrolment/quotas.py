@@ -12,20 +12,20 @@ from domain.access import need_to_know
 from domain.access.need_to_know import internal
 from domain.access.plans import authorize_programme
 from domain.access.teaching import module_for
-from domain.agencies.models import Agency
 from domain.audit.service import record_change, record_read
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module
 from domain.catalogue.module_service import lock_module
 from domain.crud import get_or_404
 from domain.db import table_of, utcnow
-from domain.enrolment.models import HOLDS_SEAT, ModuleQuota, Nomination, NominationStatus
 from domain.enrolment.rules import Quota, Waiting, general_pool, queue_key, quota_for
 from domain.enrolment.schemas import QuotaRead, QuotasPut, QuotasRead, SeatChanges
 from domain.enrolment.seats import fill_seats, quota_is_active
 from domain.enrolment.tags import check_tag, quotas_tag, waitlist_tag
 from domain.errors import InvalidInput
+from domain.models.agencies import Agency
+from domain.models.catalogue import Module
+from domain.models.enrolment import HOLDS_SEAT, ModuleQuota, Nomination, NominationStatus
 
 
 async def get_quotas(session: AsyncSession, *, principal: Principal, module_id: uuid.UUID) -> QuotasRead:

@@ -7,10 +7,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.catalogue.models import ModuleStatus
-from domain.enrolment.models import NominationStatus
 from domain.enrolment.schemas import ModuleRef, Violation
 from domain.errors import Conflict
+from domain.models.catalogue import ModuleStatus
+from domain.models.enrolment import NominationStatus
 
 
 @dataclass(frozen=True)

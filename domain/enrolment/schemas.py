@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from domain.enrolment.models import NominationRole, NominationStatus
+from domain.models.enrolment import NominationRole, NominationStatus
 from domain.schemas import EntityRead, InputModel, ReadModel, Warning_
 
 Reason = Field(None, max_length=2000)

@@ -12,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
-from domain.agencies.models import Agency
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module
 from domain.catalogue.module_service import lock_module
 from domain.enrolment.eligibility import overlapping_enrolments
 from domain.enrolment.history import record_status
-from domain.enrolment.models import HOLDS_SEAT, ModuleQuota, Nomination, NominationRole, NominationStatus
 from domain.enrolment.rules import Quota, Waiting, promotion_order, seat_limit
 from domain.enrolment.schemas import NominationRead, PromotionSkip, SeatChanges
+from domain.models.agencies import Agency
+from domain.models.catalogue import Module
+from domain.models.enrolment import HOLDS_SEAT, ModuleQuota, Nomination, NominationRole, NominationStatus
 
 
 def quota_is_active(quota: ModuleQuota, module: Module, now: datetime | None = None) -> bool:

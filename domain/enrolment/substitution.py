@@ -23,23 +23,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.access.plans import authorize_programme
-from domain.agencies.models import Agency
 from domain.audit.service import record_change
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_WRITE, allowed, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import ModuleStatus
 from domain.catalogue.module_service import lock_module, session_span
 from domain.crud import check_version
 from domain.db import utcnow
 from domain.enrolment.balance import nomination_warnings
 from domain.enrolment.history import record_status
-from domain.enrolment.models import HOLDS_SEAT, LIVE, Nomination, NominationChange, NominationStatus
 from domain.enrolment.nominations import find_nomination, refusals
 from domain.enrolment.schemas import NominationRead, Substitution, SubstitutionResult
 from domain.enrolment.seats import SeatBook
 from domain.errors import Conflict, InvalidInput, RuleViolation
-from domain.events.outbox import emit
-from domain.officers.models import Officer
+from domain.models.agencies import Agency
+from domain.models.catalogue import ModuleStatus
+from domain.models.enrolment import HOLDS_SEAT, LIVE, Nomination, NominationChange, NominationStatus
+from domain.models.officers import Officer
+from domain.outbox.service import emit
 
 S = NominationStatus
 SUBSTITUTABLE_MODULES = {ModuleStatus.open, ModuleStatus.confirmed}

@@ -25,9 +25,9 @@ from domain.auth.policy import EVENTS_READ, authorize
 from domain.auth.principal import Principal
 from domain.db import utcnow
 from domain.errors import Gone, InvalidInput
-from domain.events.catalogue import CATALOGUE
-from domain.events.models import OutboxEvent
-from domain.officers.models import Officer, OfficerExternalId
+from domain.models.events import OutboxEvent
+from domain.models.officers import Officer, OfficerExternalId
+from domain.outbox.catalogue import CATALOGUE
 from domain.pagination import decode_cursor, encode_cursor
 
 E = OutboxEvent

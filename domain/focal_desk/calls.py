@@ -13,18 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
-from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
 from domain.auth.policy import NOMINATIONS_WRITE, PLANNING_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus, TrainingSession, module_prerequisites
 from domain.crud import get_or_404
-from domain.cycles.models import Cycle
-from domain.enrolment.models import HOLDS_SEAT, LIVE, ModuleQuota, Nomination
 from domain.enrolment.rules import Quota, general_pool, quota_for
 from domain.enrolment.seats import quota_is_active
 from domain.errors import NotFound
 from domain.focal_desk.schemas import OpenCall
+from domain.models.agencies import Agency
+from domain.models.catalogue import Module, ModuleStatus, TrainingSession, module_prerequisites
+from domain.models.cycles import Cycle
+from domain.models.enrolment import HOLDS_SEAT, LIVE, ModuleQuota, Nomination
 from domain.pagination import Paged, paginate
 
 

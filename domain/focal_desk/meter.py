@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import need_to_know
 from domain.auth.policy import NOMINATIONS_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module
-from domain.cycles.models import Cycle
-from domain.enrolment.models import LIVE, ON_ROSTER, Nomination
 from domain.errors import NotFound
 from domain.focal_desk.schemas import Meter
-from domain.officers.models import Officer, Sex
+from domain.models.catalogue import Module
+from domain.models.cycles import Cycle
+from domain.models.enrolment import LIVE, ON_ROSTER, Nomination
+from domain.models.officers import Officer, Sex
 
 
 async def my_meter(

@@ -15,14 +15,14 @@ from domain.access.need_to_know import internal
 from domain.audit.service import record_read
 from domain.auth.policy import NOMINATIONS_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, TrainingSession, VettingType
 from domain.crud import get_or_404
-from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
 from domain.enrolment.rules import Waiting, queue_key
 from domain.focal_desk.schemas import MyNomination, Step, VettingState
-from domain.officers.models import Officer
+from domain.models.catalogue import Module, TrainingSession, VettingType
+from domain.models.enrolment import Nomination, NominationChange, NominationRole, NominationStatus
+from domain.models.officers import Officer
+from domain.models.vetting import Vetting, VettingStatus
 from domain.pagination import Paged, paginate
-from domain.vetting.models import Vetting, VettingStatus
 
 S = NominationStatus
 NEEDS_VETTING = (S.submitted, S.waitlisted, S.enrolled)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from domain.catalogue.models import ModuleFormat, VettingType
-from domain.enrolment.models import NominationRole, NominationStatus
-from domain.officers.models import Sex
+from domain.models.catalogue import ModuleFormat, VettingType
+from domain.models.enrolment import NominationRole, NominationStatus
+from domain.models.officers import Sex
 
 
 @dataclass

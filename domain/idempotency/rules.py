@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from domain.idempotency.models import KeyState
+from domain.models.idempotency import KeyState
 
 MAX_KEY_LENGTH = 255  # Stripe's limit; a UUID (36) is what clients are asked to send
 # How long a client should wait before retrying while the first request with its key still runs.

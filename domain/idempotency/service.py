@@ -16,9 +16,9 @@ from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.idempotency.models import IdempotencyKey, KeyState
 from domain.idempotency.rules import Verdict, judge
 from domain.ids import uuid7
+from domain.models.idempotency import IdempotencyKey, KeyState
 
 # Expired keys removed by each claim: enough to keep up with the claims, never a long statement.
 PURGE_BATCH = 100

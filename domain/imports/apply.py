@@ -1,7 +1,7 @@
 """Applying an officers import exactly as planned, in one transaction, or not at all; and undoing
-it while nothing touched its records since. Writes are bulk: new rows through db.insert_rows
-(an executemany on SQLite, a COPY on PostgreSQL), changes one executemany per set of changed
-columns, never one ORM flush per row, so that 20,000 rows stay close to a raw insert."""
+it while nothing touched its records since. The officers are written in bulk through the
+officers' own write path (domain/officers/bulk.py: the model's defaults, name keys, uuid7 ids,
+audit and events as a single write gives them), so that 20,000 rows stay close to a raw insert."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, select, union_all, update
+from sqlalchemy import Table, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -18,16 +18,15 @@ from domain.audit.service import record_change
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.collector import paused_during
-from domain.db import Base, among, insert_rows, internal, utcnow
+from domain.db import Base, among, internal, utcnow
 from domain.errors import Conflict
-from domain.events.outbox import emit, emit_many
-from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
 from domain.imports.officers import moves_of
-from domain.imports.store import audit_many, chunks, load_import, rows_seen, versions
-from domain.officers.agencies import agencies_of
+from domain.imports.store import chunks, load_import, rows_seen, versions
+from domain.models.imports import Import, ImportKind, ImportRow, ImportStatus, RowAction
+from domain.models.officers import Officer, OfficerExternalId, ProvisioningLink, Sex
+from domain.officers.bulk import NewOfficer, OfficerChange, change_officers, create_officers, delete_officers
 from domain.officers.duplicates import keys_taken_on_move
-from domain.officers.models import Officer, OfficerExternalId, ProvisioningLink, Sex
-from domain.officers.names import arabic_key, latin_key
+from domain.outbox.service import emit
 
 A = RowAction
 OFFICERS = cast(Table, Officer.__table__)
@@ -97,70 +96,25 @@ async def _changed_since_planning(
     return stale
 
 
-NO_NAME_PARTS: dict[str, Any] = {}  # one object for every new officer: bound once (db.insert_rows)
+def _planned_values(planned: dict[str, Any]) -> dict[str, Any]:
+    return {f: _column_value(f, v) for f, v in planned.items()}
 
 
-def _new_officer(row: Any, now: Any) -> dict[str, Any]:
-    values = {f: _column_value(f, v) for f, v in row.values.items()}
-    return {
-        "rank": None,
-        "job_title": None,
-        "email": None,
-        "language": None,
-        "phone": None,
-        "national_id": None,
-        "date_of_birth": None,
-        "place_of_birth": None,
-        **values,
-        "id": row.target_id,
-        "name_parts": NO_NAME_PARTS,
-        "erased_at": None,
-        "deactivated_at": None,
-        "user_name": None,
-        "user_name_key": None,
-        "created_at": now,
-        "updated_at": now,
-        "version": 1,
-        "full_name_ar_key": arabic_key(values["full_name_ar"]),
-        "name_latin_key": latin_key(values["name_latin"]),
-    }
-
-
-async def _set_fields(session: AsyncSession, rows: list[Any], now: Any, *, undo: bool = False) -> None:
-    """UPDATE officers in bulk, one executemany per set of changed columns; each row's version
-    moves on by one (the rows are locked and were checked against it)."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        params: dict[str, Any] = {}
-        for name, (before, after) in (row.changes or {}).items():
-            value = before if undo else after
-            if name == "active":
-                params["deactivated_at"] = None if value else now
-            else:
-                params[name] = _column_value(name, value)
-        if "full_name_ar" in params:
-            params["full_name_ar_key"] = arabic_key(params["full_name_ar"])
-        if "name_latin" in params:
-            params["name_latin_key"] = latin_key(params["name_latin"])
-        columns = tuple(sorted(params))
-        groups.setdefault(columns, []).append(
-            params | {"b_id": row.target_id, "b_version": row.planned_version + (2 if undo else 1)}
-        )
-    for columns, grouped in groups.items():
-        stmt = (
-            update(OFFICERS)
-            .where(OFFICERS.c.id == bindparam("b_id"))
-            .values({n: bindparam(n) for n in columns} | {"version": bindparam("b_version"), "updated_at": now})
-        )
-        for batch in chunks(grouped):
-            await session.execute(stmt, list(batch))
-
-
-def _audited(rows: list[Any], *, undo: bool = False) -> list[tuple[uuid.UUID, dict[str, Any]]]:
+def _changes(rows: list[Any], *, undo: bool = False) -> list[OfficerChange]:
+    """The planned changes as the officers' bulk write takes them (an undo: back to before); each
+    row's version moves on by one from the one planned (rows are locked and were checked against it)."""
     out = []
-    for r in rows:
-        changes = r.changes or {}
-        out.append((r.target_id, {f: ((a, b) if undo else (b, a)) for f, (b, a) in changes.items()}))
+    for row in rows:
+        changes = row.changes or {}
+        out.append(
+            OfficerChange(
+                id=row.target_id,
+                version=row.planned_version + (2 if undo else 1),
+                values=_planned_values({f: (b if undo else a) for f, (b, a) in changes.items()}),
+                audited={f: ((a, b) if undo else (b, a)) for f, (b, a) in changes.items()},
+                deactivates=row.action is A.deactivate and not undo,
+            )
+        )
     return out
 
 
@@ -186,39 +140,21 @@ async def apply_officer_import(
             rows=_lines(stale)[:1000],
         )
     now = utcnow()
-    creates = [r for r in rows if r.action is A.create]
-    officers = [_new_officer(r, now) for r in creates]
-    await insert_rows(session, OFFICERS, officers)
-    if imported.options["key"] == "external_id":
-        source = imported.options["source"]
-        await insert_rows(
-            session,
-            EXTERNAL_IDS,
-            [
-                {
-                    "id": uuid.uuid4(),
-                    "officer_id": r.target_id,
-                    "agency_id": _agency_id(r.values["agency_id"]),
-                    "source": source,
-                    "external_id": r.key,
-                }
-                for r in creates
-            ],
+    external = imported.options["source"] if imported.options["key"] == "external_id" else None
+    new = [
+        NewOfficer(
+            id=r.target_id,
+            values=_planned_values(r.values),
+            audited=r.values,
+            external_id=(external, r.key) if external is not None else None,
         )
-    changed = [r for r in rows if r.action is not A.create]
-    await _set_fields(session, changed, now)
-    await audit_many(
-        session,
-        principal=principal,
-        action="created",
-        entity="officer",
-        changes=[(r.target_id, {k: (None, v) for k, v in r.values.items()}) for r in creates],
-        json_safe=True,
+        for r in rows
+        if r.action is A.create
+    ]
+    await create_officers(session, principal=principal, officers=new, now=now)
+    await change_officers(
+        session, principal=principal, changes=_changes([r for r in rows if r.action is not A.create]), now=now
     )
-    await audit_many(
-        session, principal=principal, action="updated", entity="officer", changes=_audited(changed), json_safe=True
-    )
-    await _emit_officers(session, creates, changed)
     counts = {action.value: sum(1 for r in rows if r.action is action) for action in WRITTEN}
     imported.status, imported.applied_at, imported.applied_by_name = ImportStatus.applied, now, principal.name
     imported.result = {"written": counts}
@@ -280,37 +216,9 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
         )
     now = utcnow()
     changed = [r for r in rows if r.action is not A.create]
-    await _set_fields(session, changed, now, undo=True)
+    await change_officers(session, principal=principal, changes=_changes(changed, undo=True), now=now)
     created_ids = [r.target_id for r in creates]
-    created_agency = await agencies_of(session, created_ids)
-    for part in chunks(created_ids):
-        await session.execute(delete(EXTERNAL_IDS).where(among(session, EXTERNAL_IDS.c.officer_id, part)))
-        await session.execute(delete(OFFICERS).where(among(session, OFFICERS.c.id, part)))
-    await audit_many(
-        session,
-        principal=principal,
-        action="updated",
-        entity="officer",
-        changes=_audited(changed, undo=True),
-        json_safe=True,
-    )
-    await audit_many(
-        session, principal=principal, action="deleted", entity="officer", changes=[(i, {}) for i in created_ids]
-    )
-    await _emit_officers(session, [], changed, undo=True)
-    await emit_many(
-        session,
-        "officer.deleted",
-        [
-            {
-                "resource_id": r.target_id,
-                "officer_id": r.target_id,
-                "agency_id": created_agency.get(r.target_id),
-                "data": {"agency_id": created_agency.get(r.target_id)},
-            }
-            for r in creates
-        ],
-    )
+    await delete_officers(session, principal=principal, officer_ids=created_ids)
     imported.status, imported.undone_at = ImportStatus.undone, now
     imported.result = (imported.result or {}) | {"undone": {"restored": len(changed), "removed": len(created_ids)}}
     record_change(session, principal=principal, action="undone", entity="import", entity_id=imported.id)
@@ -322,30 +230,3 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
     )
     await session.flush()
     return imported
-
-
-async def _emit_officers(session: AsyncSession, creates: list[Any], changed: list[Any], undo: bool = False) -> None:
-    """The officer events of an import, in bulk: one per officer created, changed or deactivated
-    (an undo reports the restored officers as updated)."""
-    agencies = await agencies_of(session, [r.target_id for r in changed])
-    agencies |= {r.target_id: _agency_id(r.values["agency_id"]) for r in creates}  # as just inserted
-
-    def item(r: Any, **data: Any) -> dict[str, Any]:
-        return {
-            "resource_id": r.target_id,
-            "officer_id": r.target_id,
-            "agency_id": agencies.get(r.target_id),
-            "data": {"agency_id": agencies.get(r.target_id), **data},
-        }
-
-    await emit_many(session, "officer.created", [item(r, active=True) for r in creates])
-    deactivated = [r for r in changed if r.action is A.deactivate and not undo]
-    await emit_many(session, "officer.deactivated", [item(r, active=False, changed=["active"]) for r in deactivated])
-    await emit_many(
-        session, "officer.updated", [item(r, changed=_fields_of(r)) for r in changed if r not in deactivated]
-    )
-
-
-def _fields_of(row: Any) -> list[str]:
-    fields = {"active" if f in ("deactivated_at", "active") else f for f in (row.changes or {})}
-    return sorted(f for f in fields if not f.endswith("_key"))

@@ -14,23 +14,23 @@ from domain.access import need_to_know
 from domain.audit.service import record_change
 from domain.auth.policy import IMPORTS_WRITE, NOMINATIONS_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module
 from domain.catalogue.module_service import lock_module
 from domain.crud import get_or_404
 from domain.db import utcnow
 from domain.enrolment import nominations
-from domain.enrolment.models import Nomination
 from domain.enrolment.schemas import NominationCreate, Withdrawal
 from domain.errors import Conflict, RuleViolation
-from domain.events.outbox import emit
 from domain.imports.limits import ParseLimits
-from domain.imports.models import Import, ImportKind, ImportRow, ImportStatus, RowAction
 from domain.imports.officers import counts_of
 from domain.imports.reading import read_file
 from domain.imports.rules import plan_hash, problem
 from domain.imports.schemas import NominationImportOptions
 from domain.imports.store import load_import, rows_seen, save_plan, versions
-from domain.officers.models import Officer, OfficerExternalId
+from domain.models.catalogue import Module
+from domain.models.enrolment import Nomination
+from domain.models.imports import Import, ImportKind, ImportRow, ImportStatus, RowAction
+from domain.models.officers import Officer, OfficerExternalId
+from domain.outbox.service import emit
 
 A = RowAction
 NOMINEE_COLUMNS = ("role", "priority", "note")

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
 from domain.audit.service import plain
 from domain.auth.policy import IMPORTS_WRITE, authorize
@@ -21,7 +20,6 @@ from domain.db import among
 from domain.errors import InvalidInput, RuleViolation
 from domain.ids import uuid7
 from domain.imports.limits import ParseLimits
-from domain.imports.models import Import, ImportKind, ImportStatus, RowAction
 from domain.imports.reading import read_file
 from domain.imports.rules import (
     COMPARED,
@@ -36,8 +34,10 @@ from domain.imports.rules import (
 )
 from domain.imports.schemas import OfficerImportOptions
 from domain.imports.store import chunks, save_plan
+from domain.models.agencies import Agency
+from domain.models.imports import Import, ImportKind, ImportStatus, RowAction
+from domain.models.officers import Officer, OfficerExternalId
 from domain.officers.duplicates import keys_taken_on_move
-from domain.officers.models import Officer, OfficerExternalId
 from domain.officers.names import arabic_key
 
 A = RowAction

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from domain.imports.models import ImportKind, ImportStatus, RowAction
+from domain.models.imports import ImportKind, ImportStatus, RowAction
 from domain.schemas import InputModel, ReadModel
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain import collector
 from domain.auth.policy import IMPORTS_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.imports.models import ImportKind
 from domain.imports.schemas import ImportRead, ImportRowRead
 from domain.imports.store import load_import, rows_of
+from domain.models.imports import ImportKind
 
 ROWS = TypeAdapter(list[ImportRowRead])  # one pass of the schema for all the rows
 REPORT_COLUMNS = [

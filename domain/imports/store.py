@@ -1,6 +1,6 @@
 """What plan, apply and undo share: loading an import (who may see one is decided in
-domain/access), storing its rows in bulk, reading officers' versions (locked for apply and undo),
-and auditing many changes at once."""
+domain/access), storing its rows in bulk, reading officers' versions (locked for apply and
+undo). Auditing many changes at once is the ledger's (domain/audit/service.py: audit_many)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.audit.models import AuditEntry
-from domain.audit.service import plain, record_change
+from domain.audit.service import record_change
 from domain.auth.principal import Principal
-from domain.db import among, insert_rows, utcnow
+from domain.db import among, insert_rows
 from domain.errors import NotFound
 from domain.ids import uuid7
-from domain.imports.models import Import, ImportKind, ImportRow
-from domain.officers.models import Officer
+from domain.models.imports import Import, ImportKind, ImportRow
+from domain.models.officers import Officer
 
 CHUNK = 5000  # ids per IN (...): well under SQLite's and PostgreSQL's parameter limits
 T = TypeVar("T")
@@ -101,39 +100,3 @@ async def versions(
             stmt = stmt.with_for_update()
         found.update({officer_id: version for officer_id, version in await session.execute(stmt)})
     return found
-
-
-async def audit_many(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    action: str,
-    entity: str,
-    changes: list[tuple[uuid.UUID, dict[str, Any]]],
-    json_safe: bool = False,
-) -> None:
-    """One audit entry per record, as record_change writes them, in bulk.
-    `changes` holds (id, {field: (before, after)}); `json_safe` values (planned rows) skip plain()."""
-    if not changes:
-        return
-    now = utcnow()
-    audit = []
-    for entity_id, diff in changes:
-        if json_safe:
-            fields = {f: {"before": b, "after": a} for f, (b, a) in diff.items()}
-        else:
-            fields = {f: {"before": plain(b), "after": plain(a)} for f, (b, a) in diff.items()}
-        audit.append(
-            {
-                "id": uuid7(),
-                "at": now,
-                "actor_id": principal.id,
-                "actor_name": principal.name,
-                "action": action,
-                "entity": entity,
-                "entity_id": str(entity_id),
-                "changes": fields,
-                "row_count": None,
-            }
-        )
-    await insert_rows(session, cast(Table, AuditEntry.__table__), audit)

@@ -11,16 +11,16 @@ from sqlalchemy import Select, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module
-from domain.enrolment.models import Nomination, NominationStatus
 from domain.enrolment.rules import Waiting, female_share, queue_key
 from domain.enrolment.schemas import BalanceRead
 from domain.enrolment.seats import SeatBook
+from domain.models.agencies import Agency
+from domain.models.catalogue import Module
+from domain.models.enrolment import Nomination, NominationStatus
+from domain.models.officers import Officer, Sex
 from domain.module_desk.schemas import Nominee
-from domain.officers.models import Officer, Sex
 from domain.pagination import decode_cursor, encode_cursor
 
 PAGE = 25

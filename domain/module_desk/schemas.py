@@ -9,14 +9,14 @@ from typing import Literal
 
 from domain.accounts.audit_log import AuditEntryRead
 from domain.attendance.schemas import RosterRead
-from domain.catalogue.models import ModuleStatus
 from domain.catalogue.schemas import ModuleRead
-from domain.certificates.models import CertificateKind
-from domain.enrolment.models import NominationRole, NominationStatus
 from domain.enrolment.schemas import BalanceRead, QuotasRead
-from domain.officers.models import Sex
+from domain.models.catalogue import ModuleStatus
+from domain.models.certificates import CertificateKind
+from domain.models.enrolment import NominationRole, NominationStatus
+from domain.models.officers import Sex
+from domain.models.vetting import VettingStatus
 from domain.schemas import ScheduleConflict, Warning_
-from domain.vetting.models import VettingStatus
 
 
 @dataclass(frozen=True)

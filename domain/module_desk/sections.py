@@ -13,18 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
 from domain.access.need_to_know import internal
-from domain.agencies.models import Agency
-from domain.attendance.models import AttendanceMark
 from domain.attention.schedule import session_problems
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, Trainer, TrainingSession, Venue, VettingType, session_trainers
 from domain.catalogue.module_service import module_dates
-from domain.certificates.models import Certificate
-from domain.enrolment.models import HOLDS_SEAT, ON_ROSTER, Nomination
+from domain.models.agencies import Agency
+from domain.models.attendance import AttendanceMark
+from domain.models.catalogue import Module, Trainer, TrainingSession, Venue, VettingType, session_trainers
+from domain.models.certificates import Certificate
+from domain.models.enrolment import HOLDS_SEAT, ON_ROSTER, Nomination
+from domain.models.officers import Officer
+from domain.models.vetting import Vetting, VettingStatus
 from domain.module_desk.schemas import CertificateRow, Option, SessionRow, VettingRow
-from domain.officers.models import Officer
 from domain.pagination import decode_cursor, encode_cursor
-from domain.vetting.models import Vetting, VettingStatus
 from domain.vetting.rules import VettingFact, blocker_reason
 
 CERTIFICATES_PAGE = 50

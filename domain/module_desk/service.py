@@ -14,14 +14,14 @@ from domain.access.teaching import module_for
 from domain.attendance.roster import get_roster
 from domain.auth.policy import PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Venue
 from domain.catalogue.module_service import read_module, session_span
 from domain.catalogue.transitions import allowed_transitions
-from domain.cycles.models import Cycle
 from domain.enrolment.balance import get_balance
 from domain.enrolment.quotas import get_quotas
 from domain.enrolment.seats import SeatBook
 from domain.enrolment.tags import quotas_tag, waitlist_tag
+from domain.models.catalogue import Venue
+from domain.models.cycles import Cycle
 from domain.module_desk import nominees, sections
 from domain.module_desk.schemas import ModuleDesk, Paging
 from domain.module_desk.trail import PAGE as TRAIL_PAGE

@@ -13,14 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import need_to_know
 from domain.access.teaching import module_for
 from domain.accounts.audit_log import AuditEntryRead
-from domain.audit.models import AuditEntry
 from domain.auth.policy import PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import TrainingSession
-from domain.certificates.models import Certificate
-from domain.enrolment.models import Nomination
+from domain.models.audit import AuditEntry
+from domain.models.catalogue import TrainingSession
+from domain.models.certificates import Certificate
+from domain.models.enrolment import Nomination
+from domain.models.vetting import Vetting
 from domain.pagination import Paged, decode_cursor, encode_cursor
-from domain.vetting.models import Vetting
 
 PAGE = 20
 

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.access.need_to_know import internal
-from domain.agencies.models import Agency
-from domain.enrolment.models import HOLDS_SEAT, ModuleQuota, Nomination, NominationStatus
 from domain.enrolment.rules import Waiting, queue_key
+from domain.models.agencies import Agency
+from domain.models.enrolment import HOLDS_SEAT, ModuleQuota, Nomination, NominationStatus
 from domain.notifications import recipients
 from domain.notifications.facts import ModuleFacts, SessionFacts
 from domain.notifications.kinds import Audience

@@ -14,16 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access.need_to_know import internal
 from domain.calendar.ics import Party
-from domain.certificates.models import Certificate
 from domain.db import utcnow
+from domain.models.certificates import Certificate
+from domain.models.notifications import CycleMessageKindOff, Message, MessageStatus
+from domain.models.vetting import Vetting
 from domain.notifications import config, invitations, recipients
 from domain.notifications.audiences import RESOLVERS, Addressee, Cause, cause_session
 from domain.notifications.facts import ModuleFacts, SessionFacts, load_module
 from domain.notifications.kinds import Invitation, Rule, rules_for
-from domain.notifications.models import CycleMessageKindOff, Message, MessageStatus
 from domain.notifications.rendering import render
 from domain.notifications.words import word
-from domain.vetting.models import Vetting
 
 
 def mentions(people: list[Any]) -> str | None:

@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.notifications.models import Message
+from domain.models.notifications import Message
 from domain.officers.erasure import REDACTORS
 
 REMOVED = "(This message's text was removed: it named a person who has since been erased.)\n"

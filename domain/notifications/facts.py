@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.calendar.ics import zone_name
-from domain.catalogue.models import Module, TrainingSession, Venue, module_prerequisites, session_trainers
-from domain.cycles.models import Cycle
-from domain.enrolment.models import ModuleQuota
+from domain.models.catalogue import Module, TrainingSession, Venue, module_prerequisites, session_trainers
+from domain.models.cycles import Cycle
+from domain.models.enrolment import ModuleQuota
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_session
 from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
 
-from domain.catalogue.models import Module
-from domain.events.models import OutboxEvent
+from domain.models.catalogue import Module
+from domain.models.events import OutboxEvent
 from domain.notifications import erasure, schedule
 from domain.notifications.audiences import Cause
 from domain.notifications.deciding import Decider

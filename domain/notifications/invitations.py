@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.calendar.ics import UID_DOMAIN, FeedEvent, Party, invitation
 from domain.db import utcnow
+from domain.models.notifications import InvitationSequence
 from domain.notifications.facts import ModuleFacts, SessionFacts
-from domain.notifications.models import InvitationSequence
 
 SEPARATOR = "\r\n"  # between the iCalendar objects of one message, as stored (each becomes an attachment)
 

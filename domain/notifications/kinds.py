@@ -1,7 +1,7 @@
 """Which events send which messages, to whom: the one table.
 
 Each rule names a kind of message (its template is templates/<kind>.txt, in every language of the
-catalogue), the cause that decides it (an event of domain/events/catalogue.py, emitted in the
+catalogue), the cause that decides it (an event of domain/outbox/catalogue.py, emitted in the
 change's transaction, or a reminder of the schedule, evaluated by the worker), the condition on
 the cause, who receives it, and the invitation it carries. A new kind (survey links, say) is one
 rule here, one template, and its strings in the catalogue.

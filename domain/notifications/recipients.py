@@ -17,14 +17,14 @@ from sqlalchemy.orm import aliased
 
 from domain.access import messages as access
 from domain.access.need_to_know import internal
-from domain.agencies.models import Agency
-from domain.auth.models import User
 from domain.auth.principal import Role
-from domain.catalogue.models import TrainingSession, session_trainers
-from domain.enrolment.models import HOLDS_SEAT, ModuleQuota, Nomination
 from domain.i18n import DEFAULT, supported
-from domain.notifications.models import Message
-from domain.officers.models import Officer
+from domain.models.agencies import Agency
+from domain.models.auth import User
+from domain.models.catalogue import TrainingSession, session_trainers
+from domain.models.enrolment import HOLDS_SEAT, ModuleQuota, Nomination
+from domain.models.notifications import Message
+from domain.models.officers import Officer
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
+from domain.models.notifications import ReminderKind, ScheduledReminder
 from domain.notifications.audiences import Cause
 from domain.notifications.deciding import Decider
 from domain.notifications.facts import ModuleFacts
-from domain.notifications.models import ReminderKind, ScheduledReminder
 
 K = ReminderKind
 # Before the nomination deadline (to the focal points with a quota), and at it.

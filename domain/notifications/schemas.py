@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from domain.notifications.models import MessageStatus
+from domain.models.notifications import MessageStatus
 from domain.schemas import InputModel, ReadModel
 
 

@@ -14,19 +14,19 @@ from domain.access import messages as access
 from domain.access.need_to_know import logs_reads
 from domain.access.plans import authorize_programme
 from domain.audit.service import record_change, record_read
-from domain.auth.models import User
 from domain.auth.policy import MESSAGES_READ, MESSAGES_SEND, PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.crud import get_or_404
-from domain.cycles.models import Cycle
 from domain.db import utcnow
 from domain.errors import NotFound
 from domain.i18n import gettext
 from domain.ids import uuid7
+from domain.models.auth import User
+from domain.models.cycles import Cycle
+from domain.models.notifications import CycleMessageKindOff, Message, MessageStatus
+from domain.models.officers import Officer
 from domain.notifications.kinds import KINDS
-from domain.notifications.models import CycleMessageKindOff, Message, MessageStatus
 from domain.notifications.schemas import MessageCount, MessageCounts, MessageFilters, MessageKindRead
-from domain.officers.models import Officer
 from domain.pagination import Paged, decode_cursor, encode_cursor
 
 ENTITY = "message"

@@ -16,8 +16,8 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
+from domain.models.notifications import Message
 from domain.notifications import invitations
-from domain.notifications.models import Message
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import messages as access
 from domain.access.need_to_know import internal
-from domain.auth.models import User
 from domain.db import utcnow
+from domain.models.auth import User
+from domain.models.notifications import Message, MessageStatus
+from domain.models.officers import Officer
 from domain.notifications import config, schedule, smtp
-from domain.notifications.models import Message, MessageStatus
-from domain.officers.models import Officer
 from domain.settings import Settings
 from domain.webhooks.queue import next_attempt
 

@@ -15,24 +15,24 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.agencies.models import Agency
 from domain.attendance import rules
-from domain.attendance.models import Assessment, AttendanceMark, AttendanceStatus
 from domain.audit.service import record_read
 from domain.auth.policy import CERTIFICATES_READ, NOMINATIONS_READ, OFFICERS_ERASE, VETTING_READ, allowed
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, TrainingSession
 from domain.certificates import service as certificates
-from domain.certificates.models import Certificate
 from domain.certificates.schemas import CertificateFilters
 from domain.db import utcnow
-from domain.enrolment.models import Nomination, NominationStatus
+from domain.models.agencies import Agency
+from domain.models.attendance import ATTENDED, Assessment, AttendanceMark, AttendanceStatus
+from domain.models.catalogue import Module, TrainingSession
+from domain.models.certificates import Certificate
+from domain.models.enrolment import Nomination, NominationStatus
+from domain.models.officers import Officer
+from domain.models.vetting import Vetting
 from domain.officers import service as officers
 from domain.officers.duplicates import find_duplicates
-from domain.officers.models import Officer
 from domain.officers.schemas import DuplicateCandidate, ExternalId
 from domain.vetting import service as vetting
-from domain.vetting.models import Vetting
 
 LIMIT = 100  # of each list on the page; the API pages further
 
@@ -74,7 +74,7 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 async def _participations(
     session: AsyncSession, principal: Principal, officer_id: uuid.UUID, now: datetime
 ) -> list[Participation]:
-    attended = AttendanceMark.status.in_(rules.ATTENDED)
+    attended = AttendanceMark.status.in_(ATTENDED)
     sessions = (
         select(
             TrainingSession.module_id.label("module_id"),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import internal
-from domain.officers.models import Officer
+from domain.models.officers import Officer
 
 
 async def agencies_of(session: AsyncSession, officer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import need_to_know
 from domain.auth.principal import Principal
 from domain.errors import Conflict
-from domain.officers.models import Officer, OfficerExternalId
+from domain.models.officers import Officer, OfficerExternalId
 from domain.officers.names import arabic_key
 from domain.officers.schemas import DuplicateCandidate, ExternalId
 

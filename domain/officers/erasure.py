@@ -9,14 +9,14 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.audit.models import AuditEntry
 from domain.audit.service import record_change
 from domain.auth.policy import OFFICERS_ERASE, authorize
 from domain.auth.principal import Principal
 from domain.db import utcnow
-from domain.events.outbox import emit
-from domain.officers.models import Officer, ProvisioningLink
+from domain.models.audit import AuditEntry
+from domain.models.officers import Officer, ProvisioningLink
 from domain.officers.names import arabic_key, latin_key
+from domain.outbox.service import emit
 
 # Areas above this one that keep a person's data of their own (the planned rows of imports)
 # register how to redact it; erasure runs each of them.

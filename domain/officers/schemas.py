@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, Field, field_validator
 
 from domain.auth.schemas import LanguageTag
-from domain.officers.models import Sex
+from domain.models.officers import Sex
 from domain.schemas import Day, EntityRead, InputModel, Name, PatchModel, ReadModel, ShortText, Visible
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")

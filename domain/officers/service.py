@@ -9,18 +9,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from domain.access import need_to_know
-from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree, subtree_path
 from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_READ, OFFICERS_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.crud import delete_entity, get_or_404
 from domain.errors import Conflict
-from domain.events.outbox import emit
-from domain.officers.models import Officer, OfficerExternalId, Sex
+from domain.models.agencies import Agency
+from domain.models.officers import Officer, OfficerExternalId, Sex
 from domain.officers.names import arabic_key, latin_key, user_name_key
 from domain.officers.schemas import DuplicateCandidate, OfficerCreate, OfficerUpdate, OfficerUpsert
 from domain.officers.writes import ENTITY, add_officer, change_officer
+from domain.outbox.service import emit
 from domain.pagination import Paged, paginate
 from domain.schemas import SearchText
 

@@ -18,7 +18,7 @@ from domain.access import need_to_know
 from domain.audit.service import record_read
 from domain.auth.policy import OFFICERS_REVIEW, authorize
 from domain.auth.principal import Principal
-from domain.officers.models import Officer, OfficerExternalId
+from domain.models.officers import Officer, OfficerExternalId
 from domain.officers.schemas import SharedKeyHolder, SharedKeyRead
 from domain.pagination import Paged, paginate_rows
 

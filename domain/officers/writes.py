@@ -1,26 +1,28 @@
 """The one way an officer is created or changed, whoever asks: the REST routes, the upsert by
-external id, SCIM provisioning and imports all come through here (reach, duplicates, name keys,
-unique account name, audit). Callers check the permission their route needs first."""
+external id and SCIM provisioning come through here (reach, duplicates, name keys, unique account
+name, audit, events); imports write in bulk through bulk.py, which takes its name keys and event
+shapes from here. Callers check the permission their route needs first."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.agencies.models import Agency
 from domain.auth.principal import Principal
 from domain.crud import create_entity, update_entity
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput
-from domain.events.outbox import emit
+from domain.models.agencies import Agency
+from domain.models.officers import Officer, OfficerExternalId
 from domain.officers.duplicates import conflict, find_duplicates
-from domain.officers.models import Officer, OfficerExternalId
 from domain.officers.names import arabic_key, latin_key, user_name_key
 from domain.officers.schemas import ExternalId, OfficerCreate
+from domain.outbox.service import emit
 
 ENTITY = "officer"
 
@@ -60,8 +62,36 @@ async def ensure_user_name_free(
         )
 
 
+def derived_keys(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The search keys derived from the names among `fields` (a new officer's columns, or a change's)."""
+    keys: dict[str, Any] = {}
+    if "full_name_ar" in fields:
+        keys["full_name_ar_key"] = arabic_key(fields["full_name_ar"])
+    if "name_latin" in fields:
+        keys["name_latin_key"] = latin_key(fields["name_latin"])
+    if "user_name" in fields:
+        keys["user_name_key"] = user_name_key(fields["user_name"]) if fields["user_name"] else None
+    return keys
+
+
 def name_keys(full_name_ar: str, name_latin: str) -> dict[str, str]:
-    return {"full_name_ar_key": arabic_key(full_name_ar), "name_latin_key": latin_key(name_latin)}
+    return derived_keys({"full_name_ar": full_name_ar, "name_latin": name_latin})
+
+
+def officer_event(officer_id: uuid.UUID, agency_id: uuid.UUID | None, **data: Any) -> dict[str, Any]:
+    """An officer event as `emit` (keywords) and `emit_many` (items) take it: filed under the
+    officer and their agency, its thin data led by the agency."""
+    return {
+        "resource_id": officer_id,
+        "officer_id": officer_id,
+        "agency_id": agency_id,
+        "data": {"agency_id": agency_id, **data},
+    }
+
+
+def event_fields(names: Iterable[str]) -> list[str]:
+    """The changed fields an officer event names: `active` for its column, derived keys left out."""
+    return sorted({"active" if f in ("deactivated_at", "active") else f for f in names} - KEYS)
 
 
 async def add_officer(
@@ -81,21 +111,13 @@ async def add_officer(
     fields = data.model_dump(exclude={"external_ids", "active"})
     officer = Officer(
         **fields,
-        **name_keys(data.full_name_ar, data.name_latin),
-        user_name_key=user_name_key(data.user_name) if data.user_name else None,
+        **derived_keys(fields),
         deactivated_at=None if data.active else utcnow(),
         # Their officer_id and agency_id are the officer's (the relationship's composite key).
         external_ids=[OfficerExternalId(source=e.source, external_id=e.id) for e in data.external_ids],
     )
     await create_entity(session, principal=principal, entity=ENTITY, obj=officer, audit_fields=list(fields))
-    emit(
-        session,
-        "officer.created",
-        resource_id=officer.id,
-        officer_id=officer.id,
-        agency_id=officer.agency_id,
-        data={"agency_id": officer.agency_id, "active": officer.active},
-    )
+    emit(session, "officer.created", **officer_event(officer.id, officer.agency_id, active=officer.active))
     return officer
 
 
@@ -141,11 +163,7 @@ async def change_officer(
             changes["deactivated_at"] = None if active else utcnow()
     if "user_name" in changes or moving:
         await ensure_user_name_free(session, principal, changes.get("user_name", officer.user_name), exclude=officer.id)
-    if "user_name" in changes:
-        changes["user_name_key"] = user_name_key(changes["user_name"]) if changes["user_name"] else None
-    changes |= name_keys(
-        changes.get("full_name_ar", officer.full_name_ar), changes.get("name_latin", officer.name_latin)
-    )
+    changes |= derived_keys({"full_name_ar": officer.full_name_ar, "name_latin": officer.name_latin} | changes)
     earlier = {f: getattr(officer, f) for f in changes}
     was_active = officer.active
     await update_entity(
@@ -157,21 +175,10 @@ async def change_officer(
         expected_version=expected_version,
         extra_changes=extra,
     )
-    changed = sorted({f for f in changes if getattr(officer, f) != earlier[f]} - KEYS | extra.keys())
+    changed = event_fields({f for f in changes if getattr(officer, f) != earlier[f]} | extra.keys())
     if changed:
         type_ = "officer.deactivated" if was_active and not officer.active else "officer.updated"
-        emit(
-            session,
-            type_,
-            resource_id=officer.id,
-            officer_id=officer.id,
-            agency_id=officer.agency_id,
-            data={
-                "agency_id": officer.agency_id,
-                "active": officer.active,
-                "changed": ["active" if f == "deactivated_at" else f for f in changed],
-            },
-        )
+        emit(session, type_, **officer_event(officer.id, officer.agency_id, active=officer.active, changed=changed))
     return officer
 
 

@@ -17,10 +17,11 @@ from domain.attention.schedule import session_problems
 from domain.attention.scope import planned_cycles
 from domain.auth.policy import PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Discipline, Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
-from domain.cycles.models import Cycle
-from domain.enrolment.models import ModuleQuota, Nomination
 from domain.errors import NotFound
+from domain.models.catalogue import Discipline, Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
+from domain.models.cycles import Cycle
+from domain.models.enrolment import ModuleQuota, Nomination
+from domain.models.programmes import Programme
 from domain.module_desk.schemas import Option
 from domain.module_desk.sections import choices
 from domain.planner import rules
@@ -33,7 +34,6 @@ from domain.planner.schemas import (
     PlannerDay,
     PlannerFilters,
 )
-from domain.programmes.models import Programme
 
 
 async def planned_cycle_choices(session: AsyncSession, *, principal: Principal) -> list[CycleChoice]:

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.auth.policy import PLANNING_READ, PROGRAMMES_ADMIN, authorize
 from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
+from domain.models.programmes import Programme
 from domain.pagination import Paged, paginate
-from domain.programmes.models import Programme
 from domain.programmes.schemas import ProgrammeCreate, ProgrammeUpdate
 from domain.schemas import SearchText
 

@@ -33,18 +33,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from domain.agencies.models import Agency
-from domain.attendance.models import AttendanceMark, AttendanceStatus
-from domain.catalogue.models import Discipline, Module, TrainingSession
-from domain.cycles.models import Cycle
-from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
-from domain.officers.models import Officer, Sex
+from domain.models.agencies import Agency
+from domain.models.attendance import ATTENDED, AttendanceMark
+from domain.models.catalogue import Discipline, Module, TrainingSession
+from domain.models.cycles import Cycle
+from domain.models.enrolment import ON_ROSTER, Nomination, NominationStatus
+from domain.models.officers import Officer, Sex
 from domain.reporting.filters import Scope, agency_group, module_conditions
 from domain.reporting.schemas import GroupBy
 
 STAGES = ("nominated", "enrolled", "attended", "completed")
 FLAGS = {"nominated": "nom", "enrolled": "enr", "attended": "att", "completed": "cpl"}
-ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
 
 
 def _attended_somewhere(nomination: type[Nomination]) -> Any:

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import reports as reach
-from domain.agencies.models import Agency
 from domain.auth.policy import REPORTS_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Discipline
-from domain.cycles.models import Cycle
-from domain.programmes.models import Programme
+from domain.models.agencies import Agency
+from domain.models.catalogue import Discipline
+from domain.models.cycles import Cycle
+from domain.models.programmes import Programme
 
 
 @dataclass(frozen=True)

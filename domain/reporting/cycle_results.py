@@ -13,16 +13,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, Label, RowMapping, Select, and_, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
-from domain.attendance.models import Assessment
 from domain.auth.principal import Principal
-from domain.catalogue.models import Discipline, Module, ModuleFormat, TrainingSession
-from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
 from domain.enrolment.rules import female_share
-from domain.officers.models import Officer, Sex
+from domain.models.agencies import Agency
+from domain.models.attendance import Assessment
+from domain.models.catalogue import DELIVERED, Discipline, Module, ModuleFormat, TrainingSession
+from domain.models.enrolment import ON_ROSTER, Nomination, NominationStatus
+from domain.models.officers import Officer, Sex
 from domain.reporting import suppression as sdc
-from domain.reporting.filters import DELIVERED, Scope, agency_group, cycle_module_conditions, resolve_scope
+from domain.reporting.filters import Scope, agency_group, cycle_module_conditions, resolve_scope
 from domain.reporting.gender_balance import SEXES, SUPPRESSION_RULE
 from domain.reporting.localtime import local_date
 from domain.reporting.schemas import CycleResults

@@ -16,13 +16,12 @@ from domain.access import reports as reach
 from domain.access.need_to_know import NeedToKnow
 from domain.auth.policy import REPORTS_READ, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus, TrainingSession
-from domain.cycles.models import Cycle
 from domain.errors import InvalidInput, NotFound
-from domain.programmes.models import Programme
+from domain.models.catalogue import Module, ModuleStatus, TrainingSession
+from domain.models.cycles import Cycle
+from domain.models.programmes import Programme
 from domain.reporting.localtime import Zones, local_date, year_span
 
-DELIVERED = (ModuleStatus.delivered, ModuleStatus.closed)
 # Ids in a materialised path are canonical UUID strings: 36 characters and a slash.
 _SEGMENT = 37
 

@@ -11,15 +11,13 @@ from sqlalchemy import ColumnElement, Integer, Subquery, and_, case, cast, disti
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.agencies.models import Agency
 from domain.agencies.tree import in_subtree
-from domain.attendance.models import AbsenceReason, AttendanceMark, AttendanceStatus
-from domain.catalogue.models import Module, TrainingSession
-from domain.enrolment.models import ON_ROSTER, Nomination, NominationStatus
-from domain.reporting.filters import DELIVERED, Scope, agency_group, cycle_module_conditions
+from domain.models.agencies import Agency
+from domain.models.attendance import ATTENDED, AbsenceReason, AttendanceMark, AttendanceStatus
+from domain.models.catalogue import DELIVERED, Module, TrainingSession
+from domain.models.enrolment import ON_ROSTER, Nomination, NominationStatus
+from domain.reporting.filters import Scope, agency_group, cycle_module_conditions
 from domain.reporting.localtime import local_date
-
-ATTENDED = (AttendanceStatus.present, AttendanceStatus.late)
 
 
 def _marks(scope: Scope) -> Subquery:

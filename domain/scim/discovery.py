@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
-from domain.agencies.models import Agency
 from domain.auth.principal import Principal
+from domain.models.agencies import Agency
 from domain.scim.schema import OFFICER, PROVIDER
 
 AGENCY_REQUIRED = (

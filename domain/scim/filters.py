@@ -24,8 +24,8 @@ from scim2_models.path import (
 )
 from sqlalchemy import String, and_, false, func, not_, or_, true
 
-from domain.officers.models import Officer
-from domain.officers.models import ProvisioningLink as Link
+from domain.models.officers import Officer
+from domain.models.officers import ProvisioningLink as Link
 from domain.scim.schema import ENTERPRISE_USER, OFFICER
 
 CORE = "urn:ietf:params:scim:schemas:core:2.0:user:"

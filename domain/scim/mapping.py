@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from scim2_models import InvalidValueException, Meta
 
 from domain import i18n
-from domain.agencies.models import Agency
-from domain.officers.models import Officer, ProvisioningLink
+from domain.models.agencies import Agency
+from domain.models.officers import Officer, ProvisioningLink
 from domain.officers.names import user_name_key
 from domain.scim.schema import CORE_USER, ENTERPRISE_USER, OFFICER, USER_MODEL, EnterpriseUser, User
 from domain.scim.schema import Officer as OfficerExtension

@@ -28,11 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import errors
 from domain.access import need_to_know
-from domain.agencies.models import Agency
 from domain.audit.service import record_change, record_read
 from domain.auth.principal import Principal
-from domain.officers.models import Officer
-from domain.officers.models import ProvisioningLink as Link
+from domain.models.agencies import Agency
+from domain.models.officers import Officer
+from domain.models.officers import ProvisioningLink as Link
 from domain.officers.schemas import OfficerCreate, OfficerUpdate
 from domain.officers.writes import add_officer, change_officer
 from domain.scim.filters import SqlFilter, order_by

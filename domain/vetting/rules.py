@@ -7,9 +7,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from domain.catalogue.models import VettingType
 from domain.errors import Conflict, InvalidInput
-from domain.vetting.models import VettingStatus
+from domain.models.catalogue import VettingType
+from domain.models.vetting import VettingStatus
 
 V = VettingStatus
 NEXT: dict[VettingStatus, set[VettingStatus]] = {

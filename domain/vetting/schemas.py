@@ -8,10 +8,10 @@ from typing import ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 
-from domain.catalogue.models import VettingType
 from domain.enrolment.schemas import NominationRead, PromotionSkip
+from domain.models.catalogue import VettingType
+from domain.models.vetting import VettingStatus
 from domain.schemas import Day, EntityRead, InputModel, PatchModel, ReadModel
-from domain.vetting.models import VettingStatus
 
 VettingKind = Literal["leahy", "courtesy", "host_nation"]
 Reference = Field(None, max_length=120, description="The vetting body's case id, e.g. the INVEST case id for Leahy")

@@ -15,17 +15,17 @@ from domain.access.plans import authorize_programme
 from domain.audit.service import record_change, record_read
 from domain.auth.policy import VETTING_READ, VETTING_WRITE, authorize
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus, VettingType
 from domain.catalogue.module_service import lock_module, module_dates
 from domain.crud import check_version, create_entity, ensure_exists, get_or_404, update_entity
 from domain.db import table_of, utcnow
-from domain.enrolment.models import HOLDS_SEAT, Nomination, NominationStatus
 from domain.enrolment.seats import free_seat
 from domain.errors import Conflict, NotFound
-from domain.events.outbox import emit
-from domain.officers.models import Officer
+from domain.models.catalogue import FINISHED, Module, VettingType
+from domain.models.enrolment import HOLDS_SEAT, Nomination, NominationStatus
+from domain.models.officers import Officer
+from domain.models.vetting import Vetting, VettingStatus
+from domain.outbox.service import emit
 from domain.pagination import Paged, paginate
-from domain.vetting.models import Vetting, VettingStatus
 from domain.vetting.rules import FAILING, VettingFact, VettingState, blocker_reason, check_transition, settle
 from domain.vetting.schemas import VettingBlocker, VettingChange, VettingCreate, VettingRead, VettingUpdate
 
@@ -41,7 +41,6 @@ AUDITED = [
     "external_reference",
 ]
 # Modules whose rosters a failed vetting no longer changes.
-FINISHED = (ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled)
 
 
 async def _officer(session: AsyncSession, principal: Principal, officer_id: uuid.UUID) -> Officer:

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.auth.models import ApiClient, User
 from domain.auth.policy import CLIENT_SCOPES, EVENTS_READ, allowed
 from domain.auth.principal import Principal, Role
-from domain.webhooks.models import WebhookSubscription
+from domain.models.auth import ApiClient, User
+from domain.models.webhooks import WebhookSubscription
 
 
 async def owner_principal(session: AsyncSession, subscription: WebhookSubscription) -> Principal | None:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.events import feed
-from domain.webhooks.models import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
+from domain.models.webhooks import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
 from domain.webhooks.owners import owner_principal
 
 D, S = WebhookDelivery, WebhookSubscription

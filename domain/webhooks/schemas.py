@@ -6,9 +6,9 @@ from typing import Annotated, ClassVar, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
-from domain.events.catalogue import EventTypeName
+from domain.models.webhooks import AttemptError
+from domain.outbox.catalogue import EventTypeName
 from domain.schemas import EntityRead, InputModel, Instant, PatchModel, ReadModel
-from domain.webhooks.models import AttemptError
 
 WebhookUrl = Annotated[
     str,

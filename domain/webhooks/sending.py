@@ -18,9 +18,9 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from domain.errors import InvalidInput
+from domain.models.webhooks import AttemptError
 from domain.settings import IPNetwork
 from domain.webhooks import pinning, signing, targets
-from domain.webhooks.models import AttemptError
 
 DRAIN_BYTES = 65_536  # an answer's body is read this far (and dropped) so that its connection is reused
 

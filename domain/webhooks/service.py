@@ -20,11 +20,11 @@ from domain.crud import check_version, get_or_404
 from domain.db import utcnow
 from domain.errors import InvalidInput, NotFound
 from domain.events import feed
-from domain.events.models import OutboxEvent
+from domain.models.events import OutboxEvent
+from domain.models.webhooks import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
 from domain.pagination import Paged, paginate
 from domain.settings import IPNetwork
 from domain.webhooks import queue, targets
-from domain.webhooks.models import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
 from domain.webhooks.owners import owner_principal
 from domain.webhooks.schemas import Replay, WebhookCreate, WebhookUpdate
 from domain.webhooks.signing import new_secret

@@ -28,11 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.events import feed
-from domain.events.models import OutboxEvent
 from domain.events.schemas import EventRead
-from domain.settings import Settings
-from domain.webhooks import pinning, queue, sending
-from domain.webhooks.models import (
+from domain.models.events import OutboxEvent
+from domain.models.webhooks import (
     AttemptError,
     DeliveryStatus,
     SubscriptionStatus,
@@ -40,6 +38,8 @@ from domain.webhooks.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from domain.settings import Settings
+from domain.webhooks import pinning, queue, sending
 from domain.webhooks.owners import owner_principal
 
 log = logging.getLogger("tadrib.worker")

@@ -1,6 +1,6 @@
 """webhook attempts keep no part of the answer: the response excerpt goes (a subscriber could read
 through it what its URL reaches), and the error becomes a short fixed classification instead of
-an exception's text (domain/webhooks/models.py AttemptError); existing rows are classified.
+an exception's text (domain/models/webhooks.py AttemptError); existing rows are classified.
 
 Revision ID: 7c1a5e0d2b93
 Revises: 7e1b0c5a9d19

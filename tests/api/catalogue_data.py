@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from domain.auth.principal import Principal
-from domain.catalogue.models import Discipline
 from domain.catalogue.resources import create_discipline
 from domain.catalogue.schemas import DisciplineCreate
 from domain.cycles.schemas import CycleCreate, CycleRead
 from domain.cycles.service import create_cycle
+from domain.models.catalogue import Discipline
 from domain.programmes.schemas import ProgrammeCreate, ProgrammeRead
 from domain.programmes.service import create_programme
 from tests.problems import assert_problem, error_fields

@@ -12,8 +12,8 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from domain.catalogue.models import Trainer
-from domain.notifications.models import Message
+from domain.models.catalogue import Trainer
+from domain.models.notifications import Message
 from tests.api.catalogue_data import arrange_cycle
 from tests.api.enrolment_data import agency, officer
 

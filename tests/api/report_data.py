@@ -25,10 +25,10 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.attendance.models import AbsenceReason, Assessment, AttendanceMark, AttendanceStatus
-from domain.catalogue.models import Module
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
-from domain.officers.models import Officer, Sex
+from domain.models.attendance import AbsenceReason, Assessment, AttendanceMark, AttendanceStatus
+from domain.models.catalogue import Module
+from domain.models.enrolment import Nomination, NominationRole, NominationStatus
+from domain.models.officers import Officer, Sex
 from tests.api.catalogue_data import make_cycle, make_module
 
 SEATED = {"enrolled", "completed", "not_completed"}

@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from domain.attendance.models import AttendanceMark, AttendanceStatus
-from domain.audit.models import AuditEntry
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module
-from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
+from domain.models.attendance import AttendanceMark, AttendanceStatus
+from domain.models.audit import AuditEntry
+from domain.models.catalogue import Module
+from domain.models.enrolment import Nomination, NominationChange, NominationRole, NominationStatus
 from tests.api.catalogue_data import (  # noqa: F401  (fixtures)
     assert_problem,
     cycle,

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import vobject
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from domain.audit.models import AuditEntry
-from domain.auth.models import User
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
+from domain.models.audit import AuditEntry
+from domain.models.auth import User
+from domain.models.enrolment import ChangeCause, Nomination, NominationChange, NominationRole, NominationStatus
 from tests.api.catalogue_data import (  # noqa: F401  (fixtures)
     assert_problem,
     cycle,
@@ -317,3 +317,19 @@ async def test_machine_clients_use_their_token_not_secret_urls(client, anonymous
     )
     assert_problem(refused, 403)
     assert_problem(await anonymous.get("/calendar/feeds", headers=headers), 403)
+
+
+async def test_the_officer_feed_reads_the_withdrawal_cause_not_its_wording(world, db):
+    """A module's cancellation withdraws with a structured cause; the reason's wording is free."""
+    a = world["officers"]["a"]
+    history = NominationChange.nomination_id.in_(select(Nomination.id).where(Nomination.officer_id == uuid.UUID(a)))
+    await db.execute(
+        update(NominationChange)
+        .where(history, NominationChange.cause == ChangeCause.module_cancelled.value)
+        .values(reason="reworded by a later release")
+    )
+    events = by_summary(parse(await world["police_fp"].get(f"/calendar/officers/{a}.ics")))
+    assert str(events["CAL-X: Cancelled day"]["STATUS"]) == "CANCELLED"
+    await db.execute(update(NominationChange).where(history).values(cause=None))
+    events = by_summary(parse(await world["police_fp"].get(f"/calendar/officers/{a}.ics")))
+    assert "CAL-X: Cancelled day" not in events

@@ -16,9 +16,9 @@ from jose import jwt
 from jose.exceptions import JWTError
 from sqlalchemy import update
 
-from domain.attendance.models import Assessment
-from domain.catalogue.models import Module, ModuleStatus
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
+from domain.models.attendance import Assessment
+from domain.models.catalogue import Module, ModuleStatus
+from domain.models.enrolment import Nomination, NominationRole, NominationStatus
 from tests.api.catalogue_data import assert_problem, cycle, disciplines, error_fields, programme, unknown_id  # noqa: F401
 from tests.api.enrolment_data import agency, officer, open_module
 

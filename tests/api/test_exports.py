@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import openpyxl
 import pytest
 
-from domain.enrolment.models import Nomination, NominationStatus
+from domain.models.enrolment import Nomination, NominationStatus
 from tests.api import report_data
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.report_data import insert_officers

@@ -17,10 +17,10 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from api.main import create_app
-from domain.agencies.models import Agency
-from domain.auth.models import ApiClient
 from domain.auth.principal import Role
 from domain.db import sync_url
+from domain.models.agencies import Agency
+from domain.models.auth import ApiClient
 from domain.settings import Settings
 from tests.api.test_hostile_files import HOSTILE
 from tests.conftest import make_settings, migrate, scratch_database

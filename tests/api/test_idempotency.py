@@ -13,10 +13,10 @@ from sqlalchemy import func, select, update
 
 from api.deps import get_db
 from domain.db import utcnow
-from domain.idempotency.models import IdempotencyKey, KeyState
 from domain.idempotency.rules import fingerprint
 from domain.ids import uuid7
-from domain.programmes.models import Programme
+from domain.models.idempotency import IdempotencyKey, KeyState
+from domain.models.programmes import Programme
 from tests.problems import assert_problem
 
 

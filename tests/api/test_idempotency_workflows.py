@@ -7,8 +7,8 @@ import uuid
 
 from sqlalchemy import func, select
 
-from domain.auth.models import ApiClient
-from domain.idempotency.models import IdempotencyKey
+from domain.models.auth import ApiClient
+from domain.models.idempotency import IdempotencyKey
 from tests.api.catalogue_data import assert_problem, cycle, disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.enrolment_data import agency, officer, open_module
 

@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import select
 
-from domain.officers.models import OfficerExternalId, ProvisioningLink
+from domain.models.officers import OfficerExternalId, ProvisioningLink
 from tests.api.imports.helpers import csv_file, plan
 
 SCIM = "http://test/scim/v2/"

@@ -11,8 +11,8 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.models.notifications import MessageStatus
 from domain.notifications import config
-from domain.notifications.models import MessageStatus
 from domain.notifications.worker import MailWorker
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.notification_data import enrol, open_for_nominations, soon, stored, world  # noqa: F401

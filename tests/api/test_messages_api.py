@@ -8,8 +8,8 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from domain.db import utcnow
+from domain.models.notifications import MessageStatus
 from domain.notifications import schedule
-from domain.notifications.models import MessageStatus
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.enrolment_data import agency, officer
 from tests.api.notification_data import enrol, open_for_nominations, stored, world  # noqa: F401

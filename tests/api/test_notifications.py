@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from domain.i18n import formatting
-from domain.notifications.models import InvitationSequence, MessageStatus, ScheduledReminder
+from domain.models.notifications import InvitationSequence, MessageStatus, ScheduledReminder
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.notification_data import enrol, events, open_for_nominations, soon, stored, world  # noqa: F401
 from tests.conftest import ROOT

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from sqlalchemy import update
 
-from domain.catalogue.models import Module
+from domain.models.catalogue import Module
 from tests.api import report_data
 from tests.api.catalogue_data import disciplines, make_cycle, make_module, programme  # noqa: F401  (fixtures)
 from tests.api.report_data import STAGE, expected_results, expected_stages, plays

@@ -14,8 +14,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from api.main import create_app
-from domain.auth.models import User
 from domain.auth.principal import Role
+from domain.models.auth import User
 from tests.conftest import _TMP, DATABASE_URL, TestSessions, make_settings
 from tests.need_to_know_guard import NeedToKnowGuard
 

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.agencies.models import Agency
-from domain.catalogue.models import Discipline, Module, ModuleStatus, TrainingSession
-from domain.cycles.models import Cycle
-from domain.officers.models import Officer, Sex
+from domain.models.agencies import Agency
+from domain.models.catalogue import Discipline, Module, ModuleStatus, TrainingSession
+from domain.models.cycles import Cycle
+from domain.models.officers import Officer, Sex
 from domain.registry import metadata
 from seeds import load
 

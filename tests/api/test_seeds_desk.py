@@ -9,9 +9,9 @@ from sqlalchemy.orm import selectinload
 
 import seeds
 from domain.attention.service import get_attention
-from domain.auth.models import User
 from domain.auth.principal import Principal
 from domain.db import utcnow
+from domain.models.auth import User
 
 KINDS = (
     "upcoming_sessions",

@@ -7,11 +7,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 import seeds
-from domain.auth.models import User
 from domain.auth.principal import Principal
 from domain.db import utcnow
 from domain.focal_desk.calls import open_calls
 from domain.focal_desk.mine import my_nominations
+from domain.models.auth import User
 from domain.officers.service import OfficerFilters, list_officers
 from seeds.focal import CODE
 

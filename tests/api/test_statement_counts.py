@@ -18,12 +18,13 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.agencies.models import Agency
-from domain.attendance.models import AttendanceMark, AttendanceStatus
-from domain.audit.models import AuditEntry
-from domain.auth.models import ApiClient, User
 from domain.auth.principal import Role
-from domain.catalogue.models import (
+from domain.ids import uuid7
+from domain.models.agencies import Agency
+from domain.models.attendance import AttendanceMark, AttendanceStatus
+from domain.models.audit import AuditEntry
+from domain.models.auth import ApiClient, User
+from domain.models.catalogue import (
     Discipline,
     Module,
     ModuleFormat,
@@ -35,14 +36,13 @@ from domain.catalogue.models import (
     module_prerequisites,
     session_trainers,
 )
-from domain.certificates.models import Certificate, CertificateKind
-from domain.cycles.models import Cycle
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
-from domain.ids import uuid7
-from domain.officers.models import Officer, OfficerExternalId, ProvisioningLink, Sex
+from domain.models.certificates import Certificate, CertificateKind
+from domain.models.cycles import Cycle
+from domain.models.enrolment import Nomination, NominationRole, NominationStatus
+from domain.models.officers import Officer, OfficerExternalId, ProvisioningLink, Sex
+from domain.models.programmes import Programme
+from domain.models.vetting import Vetting
 from domain.officers.writes import name_keys
-from domain.programmes.models import Programme
-from domain.vetting.models import Vetting
 
 SMALL, LARGE = 1, 200
 _serial = itertools.count()

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select, update
 
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus
-from domain.enrolment.models import Nomination, NominationChange, NominationRole, NominationStatus
-from domain.vetting.models import Vetting, VettingStatus
+from domain.models.catalogue import Module, ModuleStatus
+from domain.models.enrolment import Nomination, NominationChange, NominationRole, NominationStatus
+from domain.models.vetting import Vetting, VettingStatus
 from domain.vetting.service import cancel_module_vettings, vetting_blockers
 from tests.api.catalogue_data import assert_problem, cycle, disciplines, error_fields, programme, unknown_id  # noqa: F401
 from tests.api.enrolment_data import agency, officer, open_module

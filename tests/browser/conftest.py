@@ -21,10 +21,8 @@ import pytest
 from api.main import create_app
 from domain.agencies.schemas import AgencyCreate
 from domain.agencies.service import create_agency
-from domain.auth.models import User
 from domain.auth.passwords import hash_password
 from domain.auth.principal import Role
-from domain.catalogue.models import Discipline
 from domain.catalogue.module_service import create_module
 from domain.catalogue.resources import create_trainer
 from domain.catalogue.schemas import ModuleCreate, SessionCreate, TrainerCreate
@@ -32,7 +30,9 @@ from domain.catalogue.session_service import create_session
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
 from domain.db import make_engine, make_sessionmaker, utcnow
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
+from domain.models.auth import User
+from domain.models.catalogue import Discipline
+from domain.models.enrolment import Nomination, NominationRole, NominationStatus
 from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
 from domain.programmes.schemas import ProgrammeCreate

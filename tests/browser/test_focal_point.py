@@ -10,10 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from domain.auth.models import User
 from domain.auth.passwords import hash_password
 from domain.auth.principal import Role
 from domain.db import make_engine, make_sessionmaker
+from domain.models.auth import User
 from tests.browser.conftest import screenshot_path
 from tests.web.focal_data import focal_world
 

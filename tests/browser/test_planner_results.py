@@ -11,11 +11,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from domain.auth.models import User
 from domain.auth.passwords import hash_password
 from domain.auth.principal import Role
 from domain.db import make_engine, make_sessionmaker
-from domain.programmes.models import Programme
+from domain.models.auth import User
+from domain.models.programmes import Programme
 from tests.browser.conftest import screenshot_path
 from tests.web.desk_data import TZ, desk_world
 

@@ -20,9 +20,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.main import create_app
-from domain.auth.models import User
 from domain.auth.service import user_token
 from domain.db import is_sqlite, sync_url
+from domain.models.auth import User
 from seeds.__main__ import run as run_seeds
 from tests.conftest import _TMP, DATABASE_URL, TestSessions, make_settings, migrate, reset_database
 from tests.need_to_know_guard import NeedToKnowGuard

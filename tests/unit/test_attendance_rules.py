@@ -2,9 +2,9 @@
 
 import pytest
 
-from domain.attendance.models import AbsenceCause, AbsenceReason
-from domain.attendance.models import AttendanceStatus as S
-from domain.attendance.rules import ATTENDED, completed, completion_reason, improved, mark_problems, minimum_met, rate
+from domain.attendance.rules import completed, completion_reason, improved, mark_problems, minimum_met, rate
+from domain.models.attendance import ATTENDED, AbsenceCause, AbsenceReason
+from domain.models.attendance import AttendanceStatus as S
 
 
 def test_present_and_late_count_as_attended_excused_and_absent_do_not():

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from api.openapi_extras import KEY_PATTERN
-from domain.idempotency.models import KeyState
 from domain.idempotency.rules import (
     MAX_KEY_LENGTH,
     InvalidKey,
@@ -20,6 +19,7 @@ from domain.idempotency.rules import (
     parse_key,
     withholds_body,
 )
+from domain.models.idempotency import KeyState
 
 NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
 UUID = "8e03978e-40d5-43e8-bc93-6894a57f9324"

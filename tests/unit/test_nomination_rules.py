@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from domain.catalogue.models import ModuleStatus
-from domain.enrolment.models import NominationStatus as S
 from domain.enrolment.rules import NEXT, NominationFacts, check_status_change, nomination_violations
 from domain.enrolment.schemas import ModuleRef
 from domain.errors import Conflict
+from domain.models.catalogue import ModuleStatus
+from domain.models.enrolment import NominationStatus as S
 
 NOW = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
 OK = NominationFacts(

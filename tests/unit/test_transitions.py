@@ -3,8 +3,8 @@ cancelled and postponed reachable (with a reason) from any state before delivere
 
 import pytest
 
-from domain.catalogue.models import ModuleStatus as S
 from domain.catalogue.transitions import NEEDS_REASON, allowed_transitions, check_transition
+from domain.models.catalogue import ModuleStatus as S
 
 LADDER = [S.draft, S.planned, S.open, S.confirmed, S.delivered, S.closed]
 BEFORE_DELIVERY = [S.draft, S.planned, S.open, S.confirmed]

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from domain.catalogue.models import VettingType as T
 from domain.errors import Conflict, InvalidInput
-from domain.vetting.models import VettingStatus as S
+from domain.models.catalogue import VettingType as T
+from domain.models.vetting import VettingStatus as S
 from domain.vetting.rules import (
     VettingFact,
     VettingState,

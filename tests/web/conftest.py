@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from domain.auth import web_sessions
-from domain.auth.models import User, WebSession
 from domain.auth.principal import Principal, Role
 from domain.db import utcnow
-from domain.programmes.models import Programme
+from domain.models.auth import User, WebSession
+from domain.models.programmes import Programme
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from domain.agencies.schemas import AgencyCreate
 from domain.agencies.service import create_agency
-from domain.catalogue.models import Discipline, ModuleStatus
 from domain.catalogue.module_service import create_module
 from domain.catalogue.resources import create_discipline, create_trainer, create_venue
 from domain.catalogue.schemas import (
@@ -34,11 +33,12 @@ from domain.catalogue.session_service import create_session
 from domain.cycles.schemas import CycleCreate
 from domain.cycles.service import create_cycle
 from domain.db import utcnow
-from domain.enrolment.lifecycle import transition_module
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
 from domain.enrolment.nominations import create_nomination, decide
 from domain.enrolment.quotas import put_quotas
 from domain.enrolment.schemas import Decision, NominationCreate, QuotaSet, QuotasPut
+from domain.lifecycle.service import transition_module
+from domain.models.catalogue import Discipline, ModuleStatus
+from domain.models.enrolment import Nomination, NominationRole, NominationStatus
 from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
 from domain.programmes.schemas import ProgrammeCreate

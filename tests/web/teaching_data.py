@@ -17,7 +17,7 @@ from domain.catalogue.resources import create_trainer
 from domain.catalogue.schemas import ModuleCreate, SessionCreate, TrainerCreate
 from domain.catalogue.session_service import create_session
 from domain.db import utcnow
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
+from domain.models.enrolment import Nomination, NominationRole, NominationStatus
 from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
 from tests.api.catalogue_data import ARRANGER, cycle, disciplines, module_body, programme  # noqa: F401

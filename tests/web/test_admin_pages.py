@@ -11,11 +11,11 @@ from ipaddress import ip_network
 
 from sqlalchemy import select
 
-from domain.audit.models import AuditEntry
-from domain.auth.models import ApiClient, User
 from domain.auth.passwords import verify_password
 from domain.auth.principal import Principal, Role
-from domain.webhooks.models import WebhookDelivery, WebhookSubscription
+from domain.models.audit import AuditEntry
+from domain.models.auth import ApiClient, User
+from domain.models.webhooks import WebhookDelivery, WebhookSubscription
 from domain.webhooks.schemas import WebhookCreate, WebhookUpdate
 from domain.webhooks.service import create_webhook, update_webhook
 from tests.web.desk_data import desk_world

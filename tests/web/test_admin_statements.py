@@ -8,16 +8,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from domain.attendance.models import Assessment, AttendanceMark, AttendanceStatus
-from domain.auth.models import ApiClient, User
 from domain.auth.principal import Role
 from domain.catalogue.module_service import create_module
 from domain.catalogue.schemas import ModuleCreate
-from domain.certificates.models import Certificate, CertificateKind
 from domain.db import utcnow
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
-from domain.vetting.models import Vetting, VettingType
-from domain.webhooks.models import WebhookAttempt, WebhookDelivery
+from domain.models.attendance import Assessment, AttendanceMark, AttendanceStatus
+from domain.models.auth import ApiClient, User
+from domain.models.certificates import Certificate, CertificateKind
+from domain.models.enrolment import Nomination, NominationRole, NominationStatus
+from domain.models.vetting import Vetting, VettingType
+from domain.models.webhooks import WebhookAttempt, WebhookDelivery
 from tests.api.catalogue_data import ARRANGER
 from tests.web.desk_data import desk_world, people, session
 from tests.web.test_admin_pages import _hook

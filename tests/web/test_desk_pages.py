@@ -10,7 +10,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from domain.audit.models import AuditEntry
+from domain.models.audit import AuditEntry
 from tests.web.desk_data import desk_world
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.attendance.models import AttendanceMark, AttendanceStatus
 from domain.certificates.service import issue_certificates
 from domain.db import utcnow
-from domain.enrolment.models import Nomination, NominationRole, NominationStatus
+from domain.models.attendance import AttendanceMark, AttendanceStatus
+from domain.models.enrolment import Nomination, NominationRole, NominationStatus
 from tests.api.catalogue_data import ARRANGER
 from tests.web.desk_data import desk_world, nominate, people, session
 

@@ -8,9 +8,9 @@ import uuid
 
 from sqlalchemy import select
 
-from domain.enrolment.models import Nomination, NominationStatus
 from domain.enrolment.nominations import decide
 from domain.enrolment.schemas import Decision
+from domain.models.enrolment import Nomination, NominationStatus
 from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
 from domain.vetting.schemas import VettingCreate

@@ -9,10 +9,10 @@ import uuid
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import func, select
 
-from domain.attendance.models import AttendanceMark
-from domain.audit.models import AuditEntry
-from domain.auth.models import User, WebSession
-from domain.events.models import OutboxEvent
+from domain.models.attendance import AttendanceMark
+from domain.models.audit import AuditEntry
+from domain.models.auth import User, WebSession
+from domain.models.events import OutboxEvent
 from tests.web.teaching_data import cycle, disciplines, programme, teaching  # noqa: F401
 from web.paths import is_page
 

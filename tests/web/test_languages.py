@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from domain.auth.models import User
+from domain.models.auth import User
 from tests.web.conftest import csrf_of
 from tests.web.teaching_data import cycle, disciplines, programme, teaching  # noqa: F401
 

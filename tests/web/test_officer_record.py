@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from domain.attendance.models import Assessment, AttendanceMark, AttendanceStatus
-from domain.audit.models import AuditEntry
-from domain.officers.models import Officer
+from domain.models.attendance import Assessment, AttendanceMark, AttendanceStatus
+from domain.models.audit import AuditEntry
+from domain.models.officers import Officer
 from domain.officers.schemas import OfficerCreate
 from domain.officers.service import create_officer
 from domain.vetting.schemas import VettingCreate

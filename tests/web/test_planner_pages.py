@@ -12,9 +12,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from domain.catalogue.models import Module, TrainingSession
 from domain.cycles.schemas import CycleUpdate
 from domain.cycles.service import update_cycle
+from domain.models.catalogue import Module, TrainingSession
 from tests.api.catalogue_data import ARRANGER
 from tests.web.desk_data import TZ, desk_world
 from tests.web.test_desk_pages import like_missing

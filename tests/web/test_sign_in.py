@@ -12,12 +12,12 @@ import httpx
 from sqlalchemy import select, update
 
 from api.main import create_app
-from domain.auth.models import User, WebSession
 from domain.auth.passwords import hash_password
 from domain.auth.principal import Role
 from domain.auth.service import set_password
 from domain.auth.web_sessions import token_hash
 from domain.db import utcnow
+from domain.models.auth import User, WebSession
 from tests.conftest import make_settings
 from tests.web.conftest import Browser, csrf_of
 from web.headers import CSP

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from domain.audit.models import AuditEntry
-from domain.events.models import OutboxEvent
+from domain.models.audit import AuditEntry
+from domain.models.events import OutboxEvent
 from tests.web.conftest import csrf_of
 from tests.web.teaching_data import cycle, disciplines, programme, session, teaching  # noqa: F401
 

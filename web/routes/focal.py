@@ -19,7 +19,7 @@ from domain.focal_desk.calls import open_calls
 from domain.focal_desk.meter import my_meter
 from domain.focal_desk.mine import my_nomination, my_nominations
 from domain.i18n import N_
-from domain.officers.models import Officer
+from domain.models.officers import Officer
 from domain.officers.service import OfficerFilters, list_officers
 from web.routes.desk_common import percent
 from web.routes.focal_common import PAGE, Focal, module_page, person

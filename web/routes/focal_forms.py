@@ -15,8 +15,8 @@ from api.deps import DbSession
 from domain import errors as e
 from domain import i18n
 from domain.enrolment import nominations, substitution
-from domain.enrolment.models import NominationRole
 from domain.enrolment.schemas import NominationCreate, Substitution, Withdrawal
+from domain.models.enrolment import NominationRole
 from web.routes.focal import nomination_page
 from web.routes.focal_common import RULES, CheckedFocal, module_page, person, refusal
 from web.templating import finish

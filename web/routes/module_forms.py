@@ -20,13 +20,14 @@ from api.deps import DbSession
 from domain import errors as e
 from domain import i18n
 from domain.catalogue import session_service
-from domain.catalogue.models import ModuleStatus
 from domain.catalogue.schemas import ModuleTransition, SessionCreate, SessionUpdate
 from domain.certificates import service as certificates
 from domain.certificates.schemas import Revocation
-from domain.enrolment import lifecycle, nominations, quotas
+from domain.enrolment import nominations, quotas
 from domain.enrolment.schemas import Decision, QuotaSet, QuotasPut
 from domain.i18n import N_
+from domain.lifecycle import service as lifecycle
+from domain.models.catalogue import ModuleStatus
 from domain.vetting import service as vetting
 from domain.vetting.schemas import VettingCreate, VettingUpdate
 from web.routes.desk_common import CheckedPlanner, Notice, back, explain, field_errors, module_page, person

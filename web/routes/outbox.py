@@ -16,9 +16,9 @@ from api.deps import DbSession
 from domain.auth.principal import Role
 from domain.cycles.service import CycleFilters, list_cycles
 from domain.errors import NotFound
+from domain.models.notifications import MessageStatus
 from domain.notifications import invitations, service, smtp
 from domain.notifications.config import sender
-from domain.notifications.models import MessageStatus
 from domain.notifications.schemas import MessageFilters
 from web.templating import finish, render
 from web.visitor import CheckedPerson, SignedInVisitor, Visitor

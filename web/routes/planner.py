@@ -19,8 +19,8 @@ from fastapi.responses import Response
 from api.deps import DbSession
 from domain import errors as e
 from domain import i18n
-from domain.catalogue.models import ModuleFormat
 from domain.i18n import N_, formatting
+from domain.models.catalogue import ModuleFormat
 from domain.planner.rules import View
 from domain.planner.schemas import PlannerFilters
 from domain.planner.service import planned_cycle_choices, read_planner

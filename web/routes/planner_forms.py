@@ -18,9 +18,9 @@ from api.deps import DbSession
 from domain import errors as e
 from domain import i18n
 from domain.catalogue import module_service, session_service
-from domain.catalogue.models import ModuleFormat
 from domain.catalogue.schemas import ModuleCreate, SessionUpdate
 from domain.i18n import N_
+from domain.models.catalogue import ModuleFormat
 from domain.planner.rules import View
 from web.routes.desk_common import CheckedPlanner, Notice, explain, field_errors, person
 from web.routes.module_forms import FIELD_WORDS, _times, _version

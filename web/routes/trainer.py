@@ -17,12 +17,12 @@ from pydantic import ValidationError
 from api.deps import DbSession
 from domain import i18n
 from domain.attendance import service, teaching
-from domain.attendance.models import AbsenceCause, AbsenceReason, AttendanceStatus
 from domain.attendance.schemas import AssessmentIn, AssessmentsPut, AttendanceMarkIn, AttendancePut
 from domain.attendance.sheet_schemas import AttendanceSheetRead, SessionsPart, SheetRow
 from domain.db import utcnow
 from domain.errors import InvalidInput
 from domain.i18n import N_
+from domain.models.attendance import AbsenceCause, AbsenceReason, AttendanceStatus
 from web.templating import finish, render
 from web.visitor import CheckedPerson, SignedInVisitor, Visitor
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from domain.auth.models import ApiClient
+from domain.models.auth import ApiClient
 from tests.problems import assert_problem
 
 GRANT = {"grant_type": "client_credentials"}

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from domain.access import need_to_know
 from domain.access.need_to_know import NeedToKnow
-from domain.attendance.models import AttendanceMark
 from domain.auth.principal import Principal, Role
 from domain.db import Base
-from domain.enrolment.models import Nomination
-from domain.officers.models import Officer
+from domain.models.attendance import AttendanceMark
+from domain.models.enrolment import Nomination
+from domain.models.officers import Officer
 from tests.need_to_know_guard import GUARDED, NOT_WATCHED, WATCHED, NeedToKnowGuard
 
 FOCAL = Principal(id=None, name="probe", role=Role.focal_point)

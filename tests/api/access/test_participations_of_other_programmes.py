@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 import seeds
-from domain.auth.models import User
 from domain.auth.service import user_token
-from domain.catalogue.models import Module, TrainingSession
-from domain.cycles.models import Cycle
-from domain.enrolment.models import Nomination
+from domain.models.auth import User
+from domain.models.catalogue import Module, TrainingSession
+from domain.models.cycles import Cycle
+from domain.models.enrolment import Nomination
 from tests.api.catalogue_data import cycle, disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.enrolment_data import agency, decide, nominate, officer, open_module
 from tests.problems import assert_problem

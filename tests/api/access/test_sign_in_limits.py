@@ -11,8 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from domain.auth.models import SignInFailures, User
 from domain.auth.passwords import hash_password
+from domain.models.auth import SignInFailures, User
 from tests.problems import assert_problem
 
 PASSWORD = "correct horse battery"

@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwk, jwt
 from sqlalchemy import update
 
-from domain.auth.models import User
 from domain.auth.passwords import hash_password
+from domain.models.auth import User
 
 
 def b64(data: bytes) -> str:
@@ -275,7 +275,7 @@ async def test_a_cached_token_stops_working_when_the_password_changes(anonymous,
 
 
 async def test_a_cached_client_token_stops_working_when_the_client_is_disabled(machine, db):
-    from domain.auth.models import ApiClient
+    from domain.models.auth import ApiClient
 
     hr = await machine(["officers:read"])
     assert (await hr.get("/me")).status_code == 200

@@ -133,7 +133,7 @@ async def test_officer_updates_name_fields_never_values(client, world):
 def test_every_event_type_is_documented_in_openapi_webhooks_and_the_docs(app):
     from pathlib import Path
 
-    from domain.events.catalogue import CATALOGUE
+    from domain.outbox.catalogue import CATALOGUE
 
     schema = app.openapi()
     assert schema["openapi"].startswith("3.1")

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from api.openapi import TARGET
 from domain.auth.principal import Principal, Role
-from domain.events.catalogue import CATALOGUE
+from domain.outbox.catalogue import CATALOGUE
 from domain.webhooks.schemas import WebhookCreate
 from domain.webhooks.service import create_webhook
 from domain.webhooks.worker import Worker

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select
 
-from domain.webhooks.models import DeliveryStatus, WebhookDelivery
+from domain.models.webhooks import DeliveryStatus, WebhookDelivery
 from tests.api.enrolment_data import agency, officer
 from tests.conftest import ROOT
 from tests.problems import assert_problem

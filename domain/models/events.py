@@ -15,7 +15,7 @@ Position = Integer().with_variant(BigInteger(), "postgresql")
 
 
 class OutboxEvent(Base):
-    """A domain event of the catalogue (domain/events/catalogue.py), written in the same
+    """A domain event of the catalogue (domain/outbox/catalogue.py), written in the same
     transaction as the change it reports (transactional outbox): the change feed and the
     webhooks read from here.
 

@@ -75,6 +75,14 @@ class Nomination(Entity):
     nominated_by: Mapped[str] = mapped_column(String(200))
 
 
+class ChangeCause(StrEnum):
+    """Why a status change happened when it was not decided about the nomination itself: what
+    other areas read (calendars keep a cancelled module's sessions for the officers it withdrew),
+    never the free-text reason beside it."""
+
+    module_cancelled = "module_cancelled"
+
+
 class NominationChange(Base):
     """Append-only history of a nomination's status: who, when, from, to, why."""
 
@@ -88,3 +96,4 @@ class NominationChange(Base):
     from_status: Mapped[str | None] = mapped_column(String(40))
     to_status: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text)
+    cause: Mapped[str | None] = mapped_column(String(40))  # a ChangeCause, None for a decision about it

@@ -1,17 +1,27 @@
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.auth.principal import Role
 from domain.db import Base, Entity, utcnow
 from domain.enums import enum_column
 from domain.ids import uuid7
 
+
+class Role(StrEnum):
+    admin = "admin"
+    coordinator = "coordinator"
+    focal_point = "focal_point"
+    trainer = "trainer"
+    observer = "observer"
+    client = "client"  # a machine client: its scopes say what it may do
+
+
 if TYPE_CHECKING:  # a leaf: the relationship is resolved by name, without importing the area
-    from domain.programmes.models import Programme
+    from domain.models.programmes import Programme
 
 user_programmes = Table(
     "user_programmes",

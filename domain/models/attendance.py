@@ -17,6 +17,10 @@ class AttendanceStatus(StrEnum):
     absent = "absent"
 
 
+# Marks that count as attendance (completion, rosters, reports): the one definition.
+ATTENDED = frozenset({AttendanceStatus.present, AttendanceStatus.late})
+
+
 class AbsenceReason(StrEnum):
     cancellation = "cancellation"
     no_show = "no_show"

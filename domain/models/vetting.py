@@ -5,9 +5,9 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.catalogue.models import VettingType
 from domain.db import Entity
 from domain.enums import enum_column
+from domain.models.catalogue import VettingType
 
 
 class VettingStatus(StrEnum):

@@ -48,6 +48,13 @@ class ModuleStatus(StrEnum):
     postponed = "postponed"
 
 
+# Status groups, each defined once: where a module takes nominations; where its training took place
+# (certificates, results); where nothing about it changes any more.
+ENROLLING = (ModuleStatus.open, ModuleStatus.confirmed)
+DELIVERED = (ModuleStatus.delivered, ModuleStatus.closed)
+FINISHED = (ModuleStatus.delivered, ModuleStatus.closed, ModuleStatus.cancelled)
+
+
 class Discipline(Base):
     """A vocabulary coordinators can extend; modules refer to it by code."""
 

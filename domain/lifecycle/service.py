@@ -14,16 +14,16 @@ from domain.access.need_to_know import internal
 from domain.attendance.completion import complete_module
 from domain.audit.service import record_change
 from domain.auth.principal import Principal
-from domain.catalogue.models import Module, ModuleStatus, VettingType
 from domain.catalogue.module_service import managed_module, session_span
 from domain.catalogue.schemas import ModuleTransition
 from domain.catalogue.transitions import check_transition
 from domain.crud import check_version
 from domain.db import utcnow
 from domain.enrolment.history import record_status
-from domain.enrolment.models import LIVE, Nomination, NominationStatus
 from domain.errors import Conflict
-from domain.events.outbox import emit
+from domain.models.catalogue import Module, ModuleStatus, VettingType
+from domain.models.enrolment import LIVE, ChangeCause, Nomination, NominationStatus
+from domain.outbox.service import emit
 from domain.vetting.service import cancel_module_vettings, vetting_blockers
 
 
@@ -77,7 +77,12 @@ async def transition_module(
         )
         for nomination in await session.scalars(live):
             record_status(
-                session, principal=principal, nomination=nomination, to_status=NominationStatus.withdrawn, reason=reason
+                session,
+                principal=principal,
+                nomination=nomination,
+                to_status=NominationStatus.withdrawn,
+                reason=reason,
+                cause=ChangeCause.module_cancelled,
             )
         await cancel_module_vettings(session, principal=principal, module=module)
     elif data.to is ModuleStatus.delivered:

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from domain.db import among, insert_rows, utcnow
-from domain.events.catalogue import CATALOGUE, thin_data, thin_data_many
-from domain.events.models import OutboxEvent
 from domain.ids import uuid7
+from domain.models.events import OutboxEvent
+from domain.outbox.catalogue import CATALOGUE, thin_data, thin_data_many
 
 EVENTS = cast(Table, OutboxEvent.__table__)
 

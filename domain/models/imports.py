@@ -3,14 +3,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, Uuid, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, Entity
 from domain.enums import enum_column
 from domain.ids import uuid7
-from domain.officers.erasure import REDACTORS
 
 
 class ImportKind(StrEnum):
@@ -72,15 +70,3 @@ class ImportRow(Base):
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-
-
-async def redact_import_rows(session: AsyncSession, officer_id: uuid.UUID) -> None:
-    """Erasure: the person's planned rows keep their line and action, not their values."""
-    await session.execute(
-        update(ImportRow)
-        .where(ImportRow.target_id == officer_id)
-        .values(values=None, changes=None, key=None, candidates=None)
-    )
-
-
-REDACTORS.append(redact_import_rows)
