@@ -27,6 +27,7 @@ from domain.programmes.service import create_programme
 from seeds.accounts import load_accounts
 from seeds.demo_data import CYCLES, MODULES, PROGRAMMES, TRAINERS, VENUES, ModuleSpec, iraq_holidays
 from seeds.desk import load_desk
+from seeds.focal import load_focal_call
 from seeds.live import load_live_module
 from seeds.officers import load_officers
 from seeds.participations import load_participations
@@ -266,4 +267,5 @@ async def load_demo(
     await load_live_module(session, tally, cycles, venues, trainers, now)
     await load_accounts(session, tally, agency_ids=agency_ids, programmes=programmes, trainers=trainers)
     await load_desk(session, tally, cycles, venues, trainers, agency_ids)  # after the accounts it acts as
+    await load_focal_call(session, tally, cycles, venues, trainers, agency_ids)
     await load_showcase(session, tally, agency_ids, signer)  # what the walkthroughs (README, docs/) show

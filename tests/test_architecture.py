@@ -48,6 +48,9 @@ WORKFLOW = (
 UPPER = (
     "domain.attention",
     "domain.module_desk",
+    "domain.focal_desk",
+    "domain.planner",
+    "domain.officer_record",
     "domain.reporting",
     "domain.scim",
     "domain.imports",

@@ -21,6 +21,10 @@ PLANNERS = frozenset({Role.admin, Role.coordinator})
 NAVIGATION: list[NavItem] = [
     NavItem("/coordinator", N_("Needs attention"), PLANNERS),
     NavItem("/trainer/sessions", N_("My sessions"), frozenset({Role.trainer})),
+    NavItem("/focal", N_("Calls and nominations"), frozenset({Role.focal_point})),
+    NavItem("/coordinator/cycles", N_("Cycle planner"), PLANNERS),
+    NavItem("/results", N_("Results"), frozenset({Role.admin, Role.coordinator, Role.observer})),
+    NavItem("/admin/accounts", N_("Administration"), frozenset({Role.admin})),
 ]
 
 
@@ -32,4 +36,9 @@ def items_for(person: Principal | None) -> list[NavItem]:
 
 def current(item: NavItem, path: str) -> bool:
     """The entry the page belongs to: its own address, or one under it."""
-    return path == item.href or path.startswith(item.href.rstrip("/") + "/")
+    if path == item.href:
+        return True
+    if not path.startswith(item.href.rstrip("/") + "/"):
+        return False
+    # Under another entry that is nearer (the planner under the desk): that one is current.
+    return not any(len(other.href) > len(item.href) and current(other, path) for other in NAVIGATION)

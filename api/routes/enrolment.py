@@ -12,7 +12,7 @@ from api.routing import CheckedRoute
 from api.urls import absolute_url
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
-from domain.enrolment import balance, nominations, quotas
+from domain.enrolment import balance, nominations, quotas, substitution
 from domain.enrolment.models import Nomination, NominationChange
 from domain.enrolment.schemas import (
     BalanceRead,
@@ -24,6 +24,8 @@ from domain.enrolment.schemas import (
     QuotaRelease,
     QuotasPut,
     QuotasRead,
+    Substitution,
+    SubstitutionResult,
     WaitlistOrder,
     Withdrawal,
 )
@@ -229,6 +231,37 @@ async def withdraw_nomination(
     nomination_id: uuid.UUID, data: Withdrawal, db: DbSession, principal: Nominator
 ) -> DecisionResult:
     return await nominations.withdraw(db, principal=principal, nomination_id=nomination_id, data=data)
+
+
+@router.post(
+    "/nominations/{nomination_id:uuid}/substitute",
+    response_model=SubstitutionResult,
+    status_code=201,
+    operation_id="substitute_nomination",
+    summary="Put another officer in a nomination's place",
+    description="While the module is open or confirmed and before its first session starts, a submitted, "
+    "waitlisted or enrolled nomination is withdrawn and another officer (of your reach) takes its place: the same "
+    "role, priority and place in the queue, and an enrolled nomination's seat if capacity and quotas allow it for "
+    "the substitute's unit (else a 409 naming the limit, nothing changed). The substitute passes every nomination "
+    "rule but the deadline (a 422 naming the rule). With If-Match (the replaced nomination's ETag), a nomination "
+    "changed by someone else since is a 412.",
+    responses=problems(404, 409, 412),
+)
+async def substitute_nomination(
+    nomination_id: uuid.UUID,
+    data: Substitution,
+    request: Request,
+    response: Response,
+    db: DbSession,
+    principal: Nominator,
+    version: IfMatch,
+) -> SubstitutionResult:
+    result = await substitution.substitute(
+        db, principal=principal, nomination_id=nomination_id, data=data, expected_version=version
+    )
+    response.headers["Location"] = absolute_url(request, f"/api/v1/nominations/{result.nomination.id}")
+    set_etag(response, result.nomination.version)
+    return result
 
 
 # The waitlist and the balance

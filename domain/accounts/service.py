@@ -61,6 +61,13 @@ async def get_user(session: AsyncSession, *, principal: Principal, user_id: uuid
     return await get_or_404(session, User, user_id, options=_WITH_PROGRAMMES)
 
 
+async def username_taken(session: AsyncSession, *, principal: Principal, username: str) -> bool:
+    """Whether an account already has this username: asked before a create, so that a person
+    typing a taken name is told so next to the field (the unique key still decides a race)."""
+    authorize(principal, ACCOUNTS_ADMIN)
+    return await session.scalar(select(User.id).where(User.username == username)) is not None
+
+
 async def create_user(session: AsyncSession, *, principal: Principal, data: UserCreate) -> User:
     authorize(principal, ACCOUNTS_ADMIN)
     await ensure_exists(session, Agency, data.agency_id, field="agency_id")

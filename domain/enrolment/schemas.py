@@ -94,6 +94,11 @@ class Withdrawal(InputModel):
     reason: str | None = Reason
 
 
+class Substitution(InputModel):
+    officer_id: uuid.UUID = Field(description="The officer who takes the nomination's place")
+    reason: str | None = Reason
+
+
 class PromotionSkip(ReadModel):
     nomination_id: uuid.UUID
     officer_id: uuid.UUID
@@ -111,6 +116,12 @@ class DecisionResult(ReadModel):
     nomination: NominationRead
     promoted: list[NominationRead] = Field(default_factory=list)
     skipped: list[PromotionSkip] = Field(default_factory=list)
+    warnings: list[Warning_] = Field(default_factory=list)
+
+
+class SubstitutionResult(ReadModel):
+    replaced: NominationRead = Field(description="The nomination replaced, now withdrawn")
+    nomination: NominationRead = Field(description="The substitute's nomination, in the replaced one's place")
     warnings: list[Warning_] = Field(default_factory=list)
 
 

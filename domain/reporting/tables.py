@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
+from domain import i18n
 from domain.exports import Column
+from domain.i18n import N_
 from domain.reporting.schemas import BalanceRow, CycleResults, GenderBalanceReport, SexSplit
 
 WITHHELD = "suppressed"
@@ -14,31 +17,93 @@ STAGES = ("nominated", "enrolled", "attended", "completed")
 MEASURES = ("persons", "participations")
 SPLIT = ("female", "male", "total")
 
-BALANCE_COLUMNS: list[Column] = [
-    ("key", "Key"),
-    ("label", "Group"),
-    *[(f"{s}_{m}_{x}", f"{s.capitalize()}: {m}, {x}") for s in STAGES for m in MEASURES for x in SPLIT],
-    *[(f"share_{s}_{m}", f"Female share of {s} {m}", "percent") for s in ("enrolled", "completed") for m in MEASURES],
-    ("target", "Target", "percent"),
-    ("target_basis", "Target basis"),
-    ("below_target", "Below target"),
-]
+# The headers' words, in the catalogue: the files speak the reader's language (balance_columns(lang),
+# results_columns(lang)); without one, English, as the API answers.
+STAGE_WORDS = {
+    "nominated": N_("Nominated"),
+    "enrolled": N_("Enrolled"),
+    "attended": N_("Attended"),
+    "completed": N_("Completed"),
+}
+SHARE_WORDS = {"enrolled": N_("enrolled"), "completed": N_("completed")}
+MEASURE_WORDS = {"persons": N_("persons"), "participations": N_("participations")}
+SPLIT_WORDS = {"female": N_("female"), "male": N_("male"), "total": N_("total")}
+HEADER = N_("{stage}: {measure}, {split}")
+SHARE_HEADER = N_("Female share of {stage} {measure}")
+WITHHELD_WORD = N_("suppressed")
+Translate = Callable[[str], str]
 
-RESULTS_COLUMNS: list[Column] = [
-    ("section", "Section"),
-    ("key", "Key"),
-    ("label", "Label"),
-    ("measure", "Measure"),
-    ("female", "Female"),
-    ("male", "Male"),
-    ("total", "Total"),
-    ("value", "Value"),
-]
+
+def _english(msgid: str) -> str:
+    return msgid
+
+
+def _balance_columns(t: Translate) -> list[Column]:
+    return [
+        ("key", t(N_("Key"))),
+        ("label", t(N_("Group"))),
+        *[
+            (
+                f"{s}_{m}_{x}",
+                t(HEADER).format(stage=t(STAGE_WORDS[s]), measure=t(MEASURE_WORDS[m]), split=t(SPLIT_WORDS[x])),
+            )
+            for s in STAGES
+            for m in MEASURES
+            for x in SPLIT
+        ],
+        *[
+            (f"share_{s}_{m}", t(SHARE_HEADER).format(stage=t(SHARE_WORDS[s]), measure=t(MEASURE_WORDS[m])), "percent")
+            for s in ("enrolled", "completed")
+            for m in MEASURES
+        ],
+        ("target", t(N_("Target")), "percent"),
+        ("target_basis", t(N_("Target basis"))),
+        ("below_target", t(N_("Below target"))),
+    ]
+
+
+def _results_columns(t: Translate) -> list[Column]:
+    return [
+        ("section", t(N_("Section"))),
+        ("key", t(N_("Key"))),
+        ("label", t(N_("Label"))),
+        ("measure", t(N_("Measure"))),
+        ("female", t(N_("Female"))),
+        ("male", t(N_("Male"))),
+        ("total", t(N_("Total"))),
+        ("value", t(N_("Value"))),
+    ]
+
+
+BALANCE_COLUMNS: list[Column] = _balance_columns(_english)
+RESULTS_COLUMNS: list[Column] = _results_columns(_english)
+
+
+def _in(lang: str | None) -> Translate:
+    return _english if lang is None else (lambda msgid: i18n.gettext(lang, msgid))
+
+
+def balance_columns(lang: str | None = None) -> list[Column]:
+    """The gender-balance table's columns, headed in `lang` (English without one)."""
+    return _balance_columns(_in(lang))
+
+
+def results_columns(lang: str | None = None) -> list[Column]:
+    """The cycle results' columns, headed in `lang` (English without one)."""
+    return _results_columns(_in(lang))
+
+
+def withheld_word(lang: str | None = None) -> str:
+    """What a withheld cell reads: "suppressed", in `lang`."""
+    return _in(lang)(WITHHELD_WORD)
+
+
+_withheld: ContextVar[str] = ContextVar("withheld", default=WITHHELD)
 
 
 def _cell(obj: Any, field: str) -> Any:
     value = getattr(obj, field)
-    return WITHHELD if value is None and field in getattr(obj, "suppressed", ()) else value
+    return _withheld.get() if value is None and field in getattr(obj, "suppressed", ()) else value
 
 
 def _balance_row(row: BalanceRow) -> dict[str, Any]:
@@ -59,8 +124,13 @@ def _balance_row(row: BalanceRow) -> dict[str, Any]:
     return out
 
 
-def balance_rows(report: GenderBalanceReport) -> list[dict[str, Any]]:
-    return [_balance_row(r) for r in [*report.rows, report.totals]]
+def balance_rows(report: GenderBalanceReport, lang: str | None = None) -> list[dict[str, Any]]:
+    """One line per group and the totals; a withheld cell reads "suppressed" (in `lang`)."""
+    token = _withheld.set(withheld_word(lang))
+    try:
+        return [_balance_row(r) for r in [*report.rows, report.totals]]
+    finally:
+        _withheld.reset(token)
 
 
 def _split(
@@ -108,5 +178,10 @@ def _results(r: CycleResults) -> Iterator[dict[str, Any]]:
     yield _value("suppression", "applied", r.suppression.applied)
 
 
-def results_rows(report: CycleResults) -> list[dict[str, Any]]:
-    return list(_results(report))
+def results_rows(report: CycleResults, lang: str | None = None) -> list[dict[str, Any]]:
+    """The cycle results as (section, key, label, measure, figures) lines; "suppressed" in `lang`."""
+    token = _withheld.set(withheld_word(lang))
+    try:
+        return list(_results(report))
+    finally:
+        _withheld.reset(token)

@@ -69,7 +69,8 @@ async def test_a_coordinator_decides_from_the_dashboard(tablet, desk):
     notice = page.locator("#nominations .notice-box")
     await notice.wait_for()
     assert await notice.inner_text() == "Accepted: the participant is on the roster."
-    assert await page.evaluate("document.activeElement.classList.contains('notice-box')")
+    # focus moves to the notice once htmx has settled the swap (a screen reader reads it out)
+    await page.wait_for_function("document.activeElement.classList.contains('notice-box')", timeout=5000)
     assert "women 1, men 1 (50% women)" in await page.locator("#balance").inner_text()  # moved at once
     assert await page.locator("#roster tbody tr").count() == 2
     assert page.url == address  # swapped in place, no page load

@@ -60,6 +60,22 @@ def test_the_walk_finds_every_page_form(app):
             ("POST", "/coordinator/modules/{module_id}/certificates/{certificate_id}/revoke"),
             ("POST", "/coordinator/modules/{module_id}/vettings"),
             ("POST", "/coordinator/modules/{module_id}/vettings/{vetting_id}"),
+            ("POST", "/focal/modules/{module_id}/nominate"),
+            ("POST", "/focal/nominations/{nomination_id}/withdraw"),
+            ("POST", "/focal/nominations/{nomination_id}/substitute"),
+            ("POST", "/coordinator/cycles/{cycle_id}/planner/sessions/{session_id}"),
+            ("POST", "/coordinator/cycles/{cycle_id}/planner/modules"),
+            ("POST", "/officers/{officer_id}/erasure"),
+            ("POST", "/admin/accounts"),
+            ("POST", "/admin/accounts/{user_id}"),
+            ("POST", "/admin/accounts/{user_id}/disabled"),
+            ("POST", "/admin/accounts/{user_id}/password"),
+            ("POST", "/admin/clients"),
+            ("POST", "/admin/clients/{client_id}"),
+            ("POST", "/admin/clients/{client_id}/secret"),
+            ("POST", "/admin/webhooks/{webhook_id}/redeliver"),
+            ("POST", "/admin/webhooks/{webhook_id}/replay"),
+            ("POST", "/admin/webhooks/{webhook_id}/enabled"),
         ]
     )
 

@@ -42,3 +42,19 @@ async def test_a_kind_turned_off_on_the_page_and_other_roles_get_a_missing_page(
     trainer = await person("trainer", trainer_id=None)
     for url in ("/admin/outbox", f"/admin/outbox/cycles/{cycle}", f"/admin/outbox/{uuid.uuid4()}"):
         assert (await trainer.get(url)).status_code == 404
+
+
+async def test_the_dashboard_counts_messages_per_kind_and_status_as_the_api_does(client, world, person):
+    await open_for_nominations(client, world)
+    await enrol(client, world, world["arabic"])
+    admin = await person("admin")
+    counts = (await client.get("/messages/counts")).json()
+    assert counts["total"] > 0
+    page = (await admin.get("/coordinator")).text
+    assert 'id="messages-heading"' in page
+    for c in counts["counts"]:
+        link = f'href="/admin/outbox?kind={c["kind"]}&amp;status={c["status"]}">{c["count"]}</a>'
+        assert link in page, link
+    assert "Accepted, with joining instructions" in page and "Waiting to be sent" in page
+    arabic = (await admin.get("/coordinator", headers={"Accept-Language": "ar"})).text
+    assert "Waiting to be sent" not in arabic and 'dir="rtl"' in arabic

@@ -33,6 +33,11 @@ async def account(db, role: Role = Role.observer, **extra) -> User:
     return user
 
 
+async def at_home(visitor) -> bool:
+    """Signed in: "/" leads to the person's home (an observer's is the results), not to the sign-in page."""
+    return (await visitor.get("/")).headers.get("location") == "/results"
+
+
 async def sign_in(visitor, username: str, password: str = PASSWORD, next: str = "/"):
     page = await visitor.get("/sign-in")
     return await visitor.post(
@@ -60,8 +65,9 @@ async def test_signing_in_stores_a_hashed_session_and_sets_a_safe_cookie(visitor
     token = cookie.split(";")[0].split("=", 1)[1]
     stored = (await db.scalars(select(WebSession).where(WebSession.user_id == user.id))).one()
     assert stored.token_hash == token_hash(token) and token not in stored.token_hash
-    home = await visitor.get("/")
-    assert home.status_code == 200 and f"Welcome, {user.username}" in home.text
+    assert await at_home(visitor)
+    home = await visitor.get("/results")
+    assert home.status_code == 200 and "Sign out" in home.text
 
 
 async def test_by_default_the_pages_assume_https(app, db):
@@ -81,7 +87,7 @@ async def test_by_default_the_pages_assume_https(app, db):
         assert re.match(
             r"__Host-tadrib_session=[\w-]{43}; HttpOnly; Path=/; SameSite=lax; Secure$", r.headers["set-cookie"]
         )
-        assert (await browser.get("/")).status_code == 200
+        assert await at_home(browser)
 
 
 async def test_a_trainer_lands_on_my_sessions(visitor, db):
@@ -114,22 +120,22 @@ async def test_a_wrong_password_is_refused_next_to_the_form_with_the_user_name_k
 async def test_signing_out_ends_the_session(visitor, db):
     user = await account(db)
     await sign_in(visitor, user.username)
-    home = await visitor.get("/")
+    home = await visitor.get("/results")
     out = await visitor.post("/sign-out", data={"csrf_token": csrf_of(home.text)})
     assert out.status_code == 303 and out.headers["location"] == "/sign-in"
     assert (await db.scalars(select(WebSession).where(WebSession.user_id == user.id))).all() == []
-    assert (await visitor.get("/")).status_code == 303
+    assert (await visitor.get("/")).headers["location"] == "/sign-in"
 
 
 async def test_a_password_change_or_a_disabled_account_ends_the_sessions_at_once(visitor, db):
     user = await account(db)
     await sign_in(visitor, user.username)
-    assert (await visitor.get("/")).status_code == 200
+    assert await at_home(visitor)
     set_password(user, "another-password-12")
     await db.flush()
     assert (await visitor.get("/")).headers["location"] == "/sign-in"
     await sign_in(visitor, user.username, password="another-password-12")
-    assert (await visitor.get("/")).status_code == 200
+    assert await at_home(visitor)
     user.disabled = True
     await db.flush()
     assert (await visitor.get("/")).headers["location"] == "/sign-in"
@@ -138,7 +144,7 @@ async def test_a_password_change_or_a_disabled_account_ends_the_sessions_at_once
 async def test_sessions_expire_when_idle_and_after_their_absolute_lifetime(visitor, db, settings):
     user = await account(db)
     await sign_in(visitor, user.username)
-    assert (await visitor.get("/")).status_code == 200
+    assert await at_home(visitor)
     idle = utcnow() - timedelta(minutes=settings.web_session_idle_minutes + 1)
     await db.execute(update(WebSession).where(WebSession.user_id == user.id).values(last_seen_at=idle))
     assert (await visitor.get("/")).status_code == 303

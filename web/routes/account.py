@@ -28,7 +28,13 @@ from web.visitor import (
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=300)]
-HOMES = {Role.trainer: "/trainer/sessions", Role.coordinator: "/coordinator", Role.admin: "/coordinator"}
+HOMES = {
+    Role.trainer: "/trainer/sessions",
+    Role.focal_point: "/focal",
+    Role.coordinator: "/coordinator",
+    Role.admin: "/coordinator",
+    Role.observer: "/results",  # donors and steering bodies: aggregates only
+}
 
 
 def safe_next(target: str | None) -> str:

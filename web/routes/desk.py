@@ -14,6 +14,8 @@ from api.deps import DbSession
 from domain.attention.service import get_attention
 from domain.db import utcnow
 from domain.module_desk.schemas import Paging
+from domain.notifications.kinds import KINDS
+from domain.notifications.service import message_counts
 from web.routes.desk_common import Planner, done_notice, module_page, percent, person
 from web.templating import render
 
@@ -25,7 +27,16 @@ ITEMS = 50  # per kind; each kind says how many there are in all
 @router.get("")
 async def dashboard(request: Request, db: DbSession, visitor: Planner) -> Response:
     attention = await get_attention(db, principal=person(visitor), now=utcnow(), limit=ITEMS)
-    return render(request, visitor, "coordinator/dashboard.html", a=attention, pct=percent(visitor))
+    messages = await message_counts(db, principal=person(visitor))  # one grouped statement
+    return render(
+        request,
+        visitor,
+        "coordinator/dashboard.html",
+        a=attention,
+        messages=messages,
+        message_kinds=KINDS,
+        pct=percent(visitor),
+    )
 
 
 @router.get("/modules/{module_id}")

@@ -68,6 +68,7 @@ DONE = {
     "revoked": ("certificates", N_("The certificate was revoked.")),
     "vetting-requested": ("vetting", N_("The vetting request was recorded.")),
     "vetting-recorded": ("vetting", N_("The vetting result was recorded.")),
+    "module-created": ("sessions", N_("The module was created: add its sessions here.")),
 }
 WARNINGS = {
     "full-below-female-target": N_("The module is now full with fewer women than its target."),

@@ -108,7 +108,7 @@ EXPECTED: dict[str, set[str] | str] = {
             "get_module_balance",
         )
     },
-    **{op: NOMINATORS for op in ("create_nomination", "withdraw_nomination")},
+    **{op: NOMINATORS for op in ("create_nomination", "withdraw_nomination", "substitute_nomination")},
     **{
         op: PLAN_WRITE for op in ("set_module_quotas", "release_module_quotas", "decide_nomination", "reorder_waitlist")
     },
