@@ -13,6 +13,7 @@ from domain.enrolment import models as enrolment  # noqa: F401
 from domain.events import models as events  # noqa: F401
 from domain.idempotency import models as idempotency  # noqa: F401
 from domain.imports import models as imports  # noqa: F401
+from domain.indicators import models as indicators  # noqa: F401
 
 # Not a models module: the listeners that decide messages in the transaction of their cause,
 # registered wherever the models are (the API, the worker, seeds, the tests).
