@@ -49,6 +49,7 @@ UPPER = (
     "domain.attention",
     "domain.module_desk",
     "domain.reporting",
+    "domain.indicators",
     "domain.scim",
     "domain.imports",
     "domain.idempotency",
