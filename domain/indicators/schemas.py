@@ -113,9 +113,11 @@ class IndicatorFigure(BaseModel):
         description="computed from Tadrib's records; entered by hand (with evidence); not_entered (no value for the "
         "period yet); not_yet_collected (surveys come later)"
     )
-    current_value: float | None = Field(description="null when withheld (see suppressed), not entered or not collected")
-    female: float | None = Field(description="With a disaggregation by sex")
-    male: float | None
+    current_value: int | float | None = Field(
+        description="null when withheld (see suppressed), not entered or not collected"
+    )
+    female: int | float | None = Field(description="With a disaggregation by sex")
+    male: int | float | None
     denominator: int | None = Field(
         None, description="increased_knowledge: the unique individuals tested (having the scores needed)"
     )

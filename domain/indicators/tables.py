@@ -40,6 +40,8 @@ KNOWLEDGE_COLUMNS: list[Column] = [
 
 def _cell(f: IndicatorFigure, field: str) -> Any:
     value = getattr(f, field)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # typed into OPSYS as read: 28, not 28.0
     return WITHHELD if value is None and field in f.suppressed else value
 
 
