@@ -26,6 +26,7 @@ from domain.programmes.service import create_programme
 from seeds.accounts import load_accounts
 from seeds.demo_data import CYCLES, MODULES, PROGRAMMES, TRAINERS, VENUES, ModuleSpec, iraq_holidays
 from seeds.desk import load_desk
+from seeds.indicators import load_indicators
 from seeds.live import load_live_module
 from seeds.officers import load_officers
 from seeds.participations import load_participations
@@ -259,3 +260,4 @@ async def load_demo(
     await load_live_module(session, tally, cycles, venues, trainers, now)
     await load_accounts(session, tally, agency_ids=agency_ids, programmes=programmes, trainers=trainers)
     await load_desk(session, tally, cycles, venues, trainers, agency_ids)  # after the accounts it acts as
+    await load_indicators(session, tally)  # after the participations it reports on
