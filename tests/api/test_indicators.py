@@ -9,7 +9,9 @@ import uuid
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
+from domain.indicators.models import IndicatorValue
 from tests.api import report_data
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 
@@ -124,7 +126,7 @@ async def test_computed_figures_equal_the_existing_reports(client, scenario, log
     assert whole["OP-1"]["baseline"] == 0 and whole["OP-1"]["target"] == 100 and whole["OP-1"]["unit"] == "persons"
 
 
-async def test_entered_values_with_their_evidence(client, scenario, logframe):
+async def test_entered_values_with_their_evidence(client, db, scenario, logframe):
     s = scenario
     values = f"/cycles/{s.cycle_id}/indicators/{logframe['OP-6']['id']}/values"
     for start, end, value in (("2025-01-01", "2025-06-30", 2), ("2025-07-01", "2025-12-31", 5)):
@@ -161,6 +163,14 @@ async def test_entered_values_with_their_evidence(client, scenario, logframe):
     value_id = (await client.get(values)).json()["items"][0]["id"]
     assert (await client.delete(f"{values}/{value_id}")).status_code == 204
     assert len((await client.get(values)).json()["items"]) == 1
+    # A draft indicator goes with its values.
+    assert (await client.delete(f"/cycles/{s.cycle_id}/indicators/{logframe['OP-6']['id']}")).status_code == 204
+    left = await db.scalar(
+        select(func.count())
+        .select_from(IndicatorValue)
+        .where(IndicatorValue.indicator_id == uuid.UUID(logframe["OP-6"]["id"]))
+    )
+    assert left == 0
 
 
 async def test_observers_get_small_cells_withheld(sign_in, client, scenario, logframe):
