@@ -9,6 +9,9 @@ import uuid
 import pytest
 from sqlalchemy import Uuid, bindparam, text
 
+from domain.cycles.models import KnowledgeDefinition
+from domain.reporting.knowledge_rules import increased
+from domain.reporting.knowledge_rules import tested as has_scores
 from tests.api import report_data
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 
@@ -50,6 +53,24 @@ async def by_hand(db, cycle_id: str, definition: str) -> dict[str, dict[str, int
     return {m: {**v, "total": v["female"] + v["male"], "suppressed": []} for m, v in out.items()}
 
 
+def by_rule(s, definition: str, thresholds: dict[str, float]) -> dict[str, dict]:
+    """The same figures from the pure rule, person by person, over the scenario's own records."""
+    rule = KnowledgeDefinition(definition)
+    sets: dict[str, dict[str, set]] = {m: {"female": set(), "male": set()} for m in ("increased", "tested")}
+    for p in s.participations:
+        if p.status != "completed" or p.module not in ("ilp", "osint"):
+            continue
+        sex, threshold = s.people[p.person][0], thresholds.get(p.module)
+        if has_scores(rule, p.pre, p.post, threshold):
+            sets["tested"][sex].add(p.person)
+        if increased(rule, p.pre, p.post, threshold):
+            sets["increased"][sex].add(p.person)
+    return {
+        m: {"female": len(v["female"]), "male": len(v["male"]), "total": len(v["female"] | v["male"]), "suppressed": []}
+        for m, v in sets.items()
+    }
+
+
 @pytest.fixture
 async def scenario(client, db, programme, disciplines):  # noqa: F811
     return await report_data.build(client, db, programme)
@@ -67,6 +88,7 @@ async def test_increased_knowledge_by_sex_equals_a_hand_written_query(client, db
     want = await by_hand(db, s.cycle_id, "post_above_pre")
     assert body["definition"] == "post_above_pre"
     assert {"increased": body["increased"], "tested": body["tested"]} == want
+    assert by_rule(s, "post_above_pre", {}) == want  # the pure rule agrees with the SQL
     # The scenario read by a person: ILP-1's completers (W0-W5, W8; M0-M16, M19) with both tests
     # (n % 6 != 0: 6 women, 15 men) beat their pre-test when n % 3 is 1 or 2 (5 women, 12 men);
     # in OSINT-1, W0 gains (30 -> 70) and M21-M23 stay level (tested, not increased).
@@ -97,6 +119,7 @@ async def test_the_threshold_definition_is_the_cycles_and_the_threshold_the_modu
     body = await gain(client, s.cycle_id)
     want = await by_hand(db, s.cycle_id, "post_at_threshold")
     assert {"increased": body["increased"], "tested": body["tested"]} == want
+    assert by_rule(s, "post_at_threshold", {"ilp": 60}) == want
     # ILP-1 completers with a post-test of 65 (n % 3 == 2, n % 6 != 0): W2, W5, W8, M2, M5, M8, M11, M14;
     # tested: ILP-1's 21 completers with a post-test (OSINT-1 has no threshold).
     assert body["increased"]["total"] == 8 and body["tested"]["total"] == 21
