@@ -29,6 +29,7 @@ from api.routes import (
     enrolment,
     events,
     imports,
+    indicators,
     messages,
     modules,
     officers,
@@ -76,6 +77,7 @@ AREAS = (
     calendar,
     attention,
     reports,
+    indicators,
     events,
     webhooks,
     accounts,
@@ -123,6 +125,11 @@ TAGS = [
         "description": "What needs a coordinator's attention today across the cycles they plan (their home page).",
     },
     {"name": "reports", "description": "Gender balance and cycle results for donors, as JSON, CSV, XLSX or a chart."},
+    {
+        "name": "indicators",
+        "description": "Knowledge gain as donors count it, and a cycle's logframe indicators with their report "
+        "for a period, shaped for OPSYS.",
+    },
     {"name": "events", "description": "The change feed: every change in commit order, as you may see it."},
     {
         "name": "webhooks",

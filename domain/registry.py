@@ -17,6 +17,7 @@ from domain.models import enrolment as enrolment  # noqa: F401
 from domain.models import events as events  # noqa: F401
 from domain.models import idempotency as idempotency  # noqa: F401
 from domain.models import imports as imports  # noqa: F401
+from domain.models import indicators as indicators  # noqa: F401
 from domain.models import notifications as notifications  # noqa: F401
 from domain.models import officers as officers  # noqa: F401
 from domain.models import programmes as programmes  # noqa: F401

@@ -28,6 +28,7 @@ from seeds.accounts import load_accounts
 from seeds.demo_data import CYCLES, MODULES, PROGRAMMES, TRAINERS, VENUES, ModuleSpec, iraq_holidays
 from seeds.desk import load_desk
 from seeds.focal import load_focal_call
+from seeds.indicators import load_indicators
 from seeds.live import load_live_module
 from seeds.officers import load_officers
 from seeds.participations import load_participations
@@ -269,3 +270,4 @@ async def load_demo(
     await load_desk(session, tally, cycles, venues, trainers, agency_ids)  # after the accounts it acts as
     await load_focal_call(session, tally, cycles, venues, trainers, agency_ids)
     await load_showcase(session, tally, agency_ids, signer)  # what the walkthroughs (README, docs/) show
+    await load_indicators(session, tally)  # after the participations it reports on

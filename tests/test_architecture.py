@@ -60,6 +60,7 @@ UPPER = (
     "domain.planner",
     "domain.officer_record",
     "domain.reporting",
+    "domain.indicators",
     "domain.scim",
     "domain.imports",
     "domain.idempotency",

@@ -95,10 +95,11 @@ async def get_gender_balance_report(
     operation_id="get_cycle_results_report",
     summary="Report a cycle's results for donors",
     description="Individuals trained (unique persons who completed) and participations by sex and by agency; those "
-    "whose post-test beat their pre-test; activities delivered by discipline and format; training days and "
-    "person-days; the female share against the cycle's target; and a scorecard of nominations, enrolments, "
-    "attendance and no-show rates per nominating agency. With from/to, the modules whose last session falls in "
-    "the period. " + _WHO + _FORMATS,
+    "with increased knowledge and those tested, by the cycle's knowledge_definition (by default: a post-test above "
+    "the pre-test; the knowledge-gain report adds them by agency); activities delivered by discipline and format; "
+    "training days and person-days; the female share against the cycle's target; and a scorecard of nominations, "
+    "enrolments, attendance and no-show rates per nominating agency. With from/to, the modules whose last session "
+    "falls in the period. " + _WHO + _FORMATS,
     responses=problems(404) | export_responses(),
 )
 async def get_cycle_results_report(

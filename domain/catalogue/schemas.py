@@ -77,6 +77,12 @@ class TrainerRead(EntityRead):
     expertise: list[str]
 
 
+_THRESHOLD = (
+    "Donor reports: the post-test score (0-100) that counts as increased knowledge in a cycle whose "
+    "knowledge_definition is post_at_threshold"
+)
+
+
 class ModuleCreate(InputModel):
     cycle_id: uuid.UUID
     code: Code = Field(examples=["ILP-01"])
@@ -96,13 +102,16 @@ class ModuleCreate(InputModel):
         le=100,
         description="Set for assessed modules: post-test score needed for a certificate of competence",
     )
+    knowledge_threshold: float | None = Field(None, ge=0, le=100, description=_THRESHOLD)
     vetting_required: VettingType = VettingType.none
     nomination_deadline: Instant | None = None
     funding_source: FundingSource | None = None
 
 
 class ModuleUpdate(PatchModel):
-    nullable = frozenset({"venue_id", "female_share_target", "nomination_deadline", "funding_source", "pass_mark"})
+    nullable = frozenset(
+        {"venue_id", "female_share_target", "nomination_deadline", "funding_source", "pass_mark", "knowledge_threshold"}
+    )
 
     code: Code | None = None
     title: Name | None = None
@@ -116,6 +125,7 @@ class ModuleUpdate(PatchModel):
     female_share_target: Fraction | None = None
     completion_threshold: Fraction | None = None
     pass_mark: float | None = Field(None, ge=0, le=100)
+    knowledge_threshold: float | None = Field(None, ge=0, le=100, description=_THRESHOLD)
     vetting_required: VettingType | None = None
     nomination_deadline: Instant | None = None
     funding_source: FundingSource | None = None
@@ -135,6 +145,7 @@ class ModuleRead(EntityRead):
     female_share_target: float | None
     completion_threshold: float
     pass_mark: float | None
+    knowledge_threshold: float | None
     vetting_required: VettingType
     nomination_deadline: datetime | None
     funding_source: FundingSource | None

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, Field, model_validator
 
-from domain.models.cycles import DEFAULT_WORKING_DAYS, Weekday
+from domain.models.cycles import DEFAULT_WORKING_DAYS, KnowledgeDefinition, Weekday
 from domain.schemas import (
     CountryCode,
     Day,
@@ -46,6 +46,13 @@ TimeZone = Annotated[str, AfterValidator(_known_zone), Field(examples=["Asia/Bag
 WorkingDays = Annotated[list[Weekday], AfterValidator(_distinct)]
 
 
+_KNOWLEDGE = (
+    "What counts as increased knowledge in the donor reports: post_above_pre (the post-test beat the pre-test; "
+    "tested: both scores recorded) or post_at_threshold (the post-test reached the module's knowledge_threshold; "
+    "tested: a post-test in a module that has a threshold)"
+)
+
+
 class Holiday(InputModel):
     date: Day
     name: ShortText = Field(examples=["Eid al-Fitr"])
@@ -62,6 +69,7 @@ class CycleCreate(InputModel):
     working_days: WorkingDays = Field(default_factory=lambda: list(DEFAULT_WORKING_DAYS))
     holidays: list[Holiday] = Field(default_factory=list)
     funding_source: FundingSource | None = None
+    knowledge_definition: KnowledgeDefinition = Field(KnowledgeDefinition.post_above_pre, description=_KNOWLEDGE)
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Self:
@@ -83,6 +91,7 @@ class CycleUpdate(PatchModel):
     working_days: WorkingDays | None = None
     holidays: list[Holiday] | None = None
     funding_source: FundingSource | None = None
+    knowledge_definition: KnowledgeDefinition | None = Field(None, description=_KNOWLEDGE)
 
 
 class CycleRead(EntityRead):
@@ -96,3 +105,4 @@ class CycleRead(EntityRead):
     working_days: list[str]
     holidays: list[Holiday]
     funding_source: FundingSource | None
+    knowledge_definition: KnowledgeDefinition

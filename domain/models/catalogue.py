@@ -110,6 +110,10 @@ class Module(Entity):
             "female_share_target IS NULL OR (female_share_target >= 0 AND female_share_target <= 1)",
             name="target_fraction",
         ),
+        CheckConstraint(
+            "knowledge_threshold IS NULL OR (knowledge_threshold >= 0 AND knowledge_threshold <= 100)",
+            name="knowledge_threshold_range",
+        ),
     )
 
     cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycles.id"), index=True)
@@ -125,6 +129,9 @@ class Module(Entity):
     completion_threshold: Mapped[float] = mapped_column(Float, default=0.8)
     # Assessed modules: a certificate of competence also needs a post-test at or above this mark.
     pass_mark: Mapped[float | None] = mapped_column(Float)
+    # Donor reports: the post-test score (0-100) that counts as increased knowledge where the
+    # cycle defines it so (KnowledgeDefinition.post_at_threshold).
+    knowledge_threshold: Mapped[float | None] = mapped_column(Float)
     vetting_required: Mapped[VettingType] = mapped_column(enum_column(VettingType, "vetting"), default=VettingType.none)
     nomination_deadline: Mapped[datetime | None] = mapped_column()
     funding_source: Mapped[dict[str, Any] | None] = mapped_column(JSON)

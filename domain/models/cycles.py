@@ -1,14 +1,23 @@
 import uuid
 from datetime import date
+from enum import StrEnum
 from typing import Any, Literal
 
 from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Entity
+from domain.enums import enum_column
 
 Weekday = Literal["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 DEFAULT_WORKING_DAYS: list[Weekday] = ["sunday", "monday", "tuesday", "wednesday", "thursday"]
+
+
+class KnowledgeDefinition(StrEnum):
+    """What "increased knowledge" means in a cycle's donor reports (domain rule 14)."""
+
+    post_above_pre = "post_above_pre"  # the post-test beat the pre-test
+    post_at_threshold = "post_at_threshold"  # the post-test reached the module's knowledge threshold
 
 
 class Cycle(Entity):
@@ -32,3 +41,8 @@ class Cycle(Entity):
     holidays: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # {donor, instrument} when the cycle is funded differently from its programme.
     funding_source: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    knowledge_definition: Mapped[KnowledgeDefinition] = mapped_column(
+        enum_column(KnowledgeDefinition, "knowledge_definition"),
+        default=KnowledgeDefinition.post_above_pre,
+        server_default=KnowledgeDefinition.post_above_pre.value,
+    )

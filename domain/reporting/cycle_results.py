@@ -24,6 +24,7 @@ from domain.models.officers import Officer, Sex
 from domain.reporting import suppression as sdc
 from domain.reporting.filters import Scope, agency_group, cycle_module_conditions, resolve_scope
 from domain.reporting.gender_balance import SEXES, SUPPRESSION_RULE
+from domain.reporting.knowledge_rules import increased_condition, tested_condition
 from domain.reporting.localtime import local_date
 from domain.reporting.schemas import CycleResults
 from domain.reporting.scorecard import scorecard
@@ -67,15 +68,15 @@ async def cycle_results(
         },
         "period": {"date_from": date_from, "date_to": date_to, "rule": PERIOD_RULE},
         **{
-            name: _split(people, name)
+            name: split(people, name)
             for name in ("individuals_trained", "participations", "knowledge_increased", "assessed")
         },
         "trained_by_agency": [
             {
                 "agency_id": r["agency_id"],
                 "label": r["label"],
-                "persons": _split(r, "individuals_trained"),
-                "participations": _split(r, "participations"),
+                "persons": split(r, "individuals_trained"),
+                "participations": split(r, "participations"),
             }
             for r in by_agency
         ],
@@ -108,7 +109,7 @@ async def cycle_results(
     return CycleResults.model_validate(doc)
 
 
-def _nominations(scope: Scope, *conds: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+def nominations(scope: Scope, *conds: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     """Nominations of the cycle's modules in scope, joined to their officer and module."""
     stmt = (
         select()
@@ -122,7 +123,7 @@ def _nominations(scope: Scope, *conds: ColumnElement[bool]) -> Select[*tuple[Any
     return stmt
 
 
-def _by_sex(prefix: str, cond: ColumnElement[bool] | None = None, *, persons: bool = True) -> list[Label[int]]:
+def by_sex(prefix: str, cond: ColumnElement[bool] | None = None, *, persons: bool = True) -> list[Label[int]]:
     cols = []
     for sex in SEXES:
         c = Officer.sex == Sex(sex) if cond is None else and_(cond, Officer.sex == Sex(sex))
@@ -132,29 +133,30 @@ def _by_sex(prefix: str, cond: ColumnElement[bool] | None = None, *, persons: bo
 
 
 def _people(scope: Scope) -> Select[*tuple[Any, ...]]:
-    assessed = and_(Assessment.pre_test.is_not(None), Assessment.post_test.is_not(None))
+    assert scope.cycle is not None  # the cycle's definition of increased knowledge applies
+    definition = scope.cycle.knowledge_definition
     return (
-        _nominations(scope, Nomination.status == NominationStatus.completed)
+        nominations(scope, Nomination.status == NominationStatus.completed)
         .outerjoin(
             Assessment,
             and_(Assessment.module_id == Nomination.module_id, Assessment.officer_id == Nomination.officer_id),
         )
         .add_columns(
-            *_by_sex("individuals_trained"),
-            *_by_sex("participations", persons=False),
-            *_by_sex("knowledge_increased", and_(assessed, Assessment.post_test > Assessment.pre_test)),
-            *_by_sex("assessed", assessed),
+            *by_sex("individuals_trained"),
+            *by_sex("participations", persons=False),
+            *by_sex("knowledge_increased", increased_condition(definition)),
+            *by_sex("assessed", tested_condition(definition)),
         )
     )
 
 
 def _by_agency(scope: Scope) -> Select[*tuple[Any, ...]]:
-    stmt = _nominations(scope, Nomination.status == NominationStatus.completed)
+    stmt = nominations(scope, Nomination.status == NominationStatus.completed)
     if scope.agency_prefix is None:
         stmt = stmt.join(Agency, Agency.id == Nomination.agency_id)
     key = agency_group(Agency.path, scope.agency_prefix).label("key")
     g = (
-        stmt.add_columns(key, *_by_sex("individuals_trained"), *_by_sex("participations", persons=False))
+        stmt.add_columns(key, *by_sex("individuals_trained"), *by_sex("participations", persons=False))
         .group_by(key)
         .subquery()
     )
@@ -220,7 +222,7 @@ def _days(scope: Scope) -> Select[int, int]:
     return select(func.count(), func.count(distinct(pairs.c.day))).select_from(pairs)
 
 
-def _split(values: RowMapping, prefix: str) -> dict[str, Any]:
+def split(values: RowMapping, prefix: str) -> dict[str, Any]:
     female, male = values[f"{prefix}_female"], values[f"{prefix}_male"]
     return {"female": female, "male": male, "total": female + male, "suppressed": []}
 

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from domain.models.cycles import KnowledgeDefinition
 from domain.schemas import Day, SearchText
 
 Withheld: list[str] = Field(
@@ -155,9 +156,13 @@ class CycleResults(BaseModel):
     individuals_trained: SexSplit = Field(description="Unique persons who completed a module")
     participations: SexSplit = Field(description="Completed participations (one per person per module)")
     knowledge_increased: SexSplit = Field(
-        description="Individuals trained with a post-test above their pre-test in a module"
+        description="Individuals trained with increased knowledge in a module, by the cycle's knowledge_definition "
+        "(by default: a post-test above their pre-test)"
     )
-    assessed: SexSplit = Field(description="Individuals trained with both a pre-test and a post-test in a module")
+    assessed: SexSplit = Field(
+        description="Individuals trained tested in a module: having the scores the cycle's knowledge_definition needs "
+        "(by default: both a pre-test and a post-test)"
+    )
     trained_by_agency: list[AgencyTrained] = Field(
         description="By the nominating agency's top-level agency (see agency_rule)"
     )
@@ -166,4 +171,23 @@ class CycleResults(BaseModel):
     days: TrainingDays
     female_share: FemaleShare
     scorecard: list[ScorecardRow] = Field(description="Per nominating agency, to help set next cycle's quotas")
+    suppression: Suppression
+
+
+class AgencyKnowledge(BaseModel):
+    agency_id: uuid.UUID
+    label: str
+    increased: SexSplit
+    tested: SexSplit
+
+
+class KnowledgeGain(BaseModel):
+    cycle: CycleRef
+    period: Period
+    definition: KnowledgeDefinition = Field(description="The cycle's knowledge_definition")
+    definition_rule: str
+    increased: SexSplit = Field(description="Unique individuals trained (completed) with increased knowledge")
+    tested: SexSplit = Field(description="The denominator: unique individuals trained having the scores needed")
+    by_agency: list[AgencyKnowledge] = Field(description="By the nominating agency's top-level agency (agency_rule)")
+    agency_rule: str
     suppression: Suppression

@@ -155,6 +155,8 @@ _POOL_QUERIES = {
     "vetting_id": "SELECT id FROM vettings",
     "certificate_id": "SELECT id FROM certificates",
     "user_id": "SELECT id FROM users",
+    "indicator_id": "SELECT id FROM indicators",
+    "value_id": "SELECT id FROM indicator_values",
     "code": "SELECT code FROM disciplines",
     "discipline": "SELECT code FROM disciplines",
 }

@@ -125,6 +125,26 @@ EXPECTED: dict[str, set[str] | str] = {
     "get_secret_calendar_feed": PUBLIC,
     **{op: REPORT_READERS for op in ("get_gender_balance_report", "get_cycle_results_report")},
     **{
+        op: REPORT_READERS
+        for op in (
+            "get_knowledge_gain_report",
+            "get_indicator_report",
+            "list_indicators",
+            "get_indicator",
+            "list_indicator_values",
+        )
+    },
+    **{
+        op: PLAN_WRITE
+        for op in (
+            "create_indicator",
+            "update_indicator",
+            "delete_indicator",
+            "create_indicator_value",
+            "delete_indicator_value",
+        )
+    },
+    **{
         op: ALL_SIGNED_IN - {"client"} for op in ("create_calendar_feed", "list_calendar_feeds", "revoke_calendar_feed")
     },
     "list_events": INTEGRATORS,
