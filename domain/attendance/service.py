@@ -36,6 +36,7 @@ from domain.db import utcnow
 from domain.enrolment.models import ON_ROSTER, Nomination
 from domain.errors import InvalidInput
 from domain.events.outbox import emit
+from domain.i18n import translatable
 from domain.ids import uuid7
 from domain.officers.agencies import agencies_of
 from domain.officers.models import Officer
@@ -102,7 +103,15 @@ async def _check_rows(
         errors += [{"field": f"{where}.{field}", "message": message} for field, message in row_problems(row)]
     if errors:
         bad = len({e["field"].split(".")[0] for e in errors})
-        raise InvalidInput(f"{bad} of {len(rows)} {list_name} rows are wrong; nothing was recorded.", errors=errors)
+        raise InvalidInput(
+            translatable(
+                "{bad} of {count} {list_name} rows are wrong; nothing was recorded.",
+                bad=bad,
+                count=len(rows),
+                list_name=list_name,
+            ),
+            errors=errors,
+        )
 
 
 # --- attendance ---------------------------------------------------------------------------------

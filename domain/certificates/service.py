@@ -28,6 +28,7 @@ from domain.db import utcnow
 from domain.enrolment.models import Nomination, NominationStatus
 from domain.errors import Conflict, NotFound
 from domain.events.outbox import emit
+from domain.i18n import translatable
 from domain.ids import uuid7
 from domain.officers.agencies import agencies_of
 from domain.officers.models import Officer
@@ -54,7 +55,9 @@ async def issue_certificates(
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     if module.status not in ISSUABLE:
         raise Conflict(
-            f"The module is {module.status.value}; certificates are issued once it is delivered.",
+            translatable(
+                "The module is {status}; certificates are issued once it is delivered.", status=module.status.value
+            ),
             code="module-not-delivered",
             title="Module not delivered",
             module_status=module.status.value,
@@ -199,7 +202,9 @@ async def revoke_certificate(
     check_version(certificate, expected_version)
     if certificate.revoked_at is not None:
         raise Conflict(
-            f"The certificate was already revoked on {certificate.revoked_at.isoformat()}.",
+            translatable(
+                "The certificate was already revoked on {revoked_at}.", revoked_at=certificate.revoked_at.isoformat()
+            ),
             code="already-revoked",
             title="Already revoked",
             revoked_at=certificate.revoked_at.isoformat(),
@@ -239,7 +244,7 @@ async def verify(session: AsyncSession, *, code: str) -> Verification:
         )
     ).first()
     if row is None:
-        raise NotFound("No certificate has this verification code.", entity="certificates")
+        raise NotFound(translatable("No certificate has this verification code."), entity="certificates")
     certificate, module_title, issuer = row
     starts_on, ends_on = (await module_dates(session, [certificate.module_id])).get(certificate.module_id, (None, None))
     return Verification(

@@ -24,6 +24,7 @@ from domain.enrolment.history import record_status
 from domain.enrolment.models import LIVE, Nomination, NominationStatus
 from domain.errors import Conflict
 from domain.events.outbox import emit
+from domain.i18n import translatable
 from domain.vetting.service import cancel_module_vettings, vetting_blockers
 
 
@@ -46,8 +47,12 @@ async def transition_module(
         blockers, blocking = await vetting_blockers(session, principal=principal, module=module)
         if blocking:
             raise Conflict(
-                f"{blocking} enrolled participant(s) lack an approved {module.vetting_required.value} vetting "
-                "valid over the module's dates; nothing was changed.",
+                translatable(
+                    "{blocking} enrolled participant(s) lack an approved {vetting_required} vetting valid "
+                    "over the module's dates; nothing was changed.",
+                    blocking=blocking,
+                    vetting_required=module.vetting_required.value,
+                ),
                 code="vetting-incomplete",
                 title="Vetting incomplete",
                 blockers=[b.model_dump(mode="json") for b in blockers],

@@ -17,6 +17,7 @@ from domain.audit.service import plain, record_change
 from domain.auth.principal import Principal
 from domain.db import among, insert_rows, utcnow
 from domain.errors import NotFound
+from domain.i18n import translatable
 from domain.ids import uuid7
 from domain.imports.models import Import, ImportKind, ImportRow
 from domain.officers.models import Officer
@@ -46,7 +47,7 @@ async def load_import(
         stmt = stmt.where(Import.module_id == module_id)
     found = (await session.scalars(stmt)).first()
     if found is None:
-        raise NotFound(f"No import with id {import_id}.", entity="imports", id=str(import_id))
+        raise NotFound(translatable("No import with id {id}.", id=import_id), entity="imports", id=str(import_id))
     return found
 
 

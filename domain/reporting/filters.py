@@ -19,6 +19,7 @@ from domain.auth.principal import Principal
 from domain.catalogue.models import Module, ModuleStatus, TrainingSession
 from domain.cycles.models import Cycle
 from domain.errors import InvalidInput, NotFound
+from domain.i18n import translatable
 from domain.programmes.models import Programme
 from domain.reporting.localtime import Zones, local_date, year_span
 
@@ -67,7 +68,8 @@ async def resolve_scope(
     authorize(principal, REPORTS_READ)
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(
-            "The period ends before it starts.", errors=[{"field": "to", "message": "must be on or after from"}]
+            translatable("The period ends before it starts."),
+            errors=[{"field": "to", "message": "must be on or after from"}],
         )
     scope = Scope(
         exact=reach.exact_figures(principal),
@@ -80,12 +82,16 @@ async def resolve_scope(
     )
     if programme_id is not None:
         if await session.scalar(select(Programme.id).where(Programme.id == programme_id)) is None:
-            raise NotFound(f"No programme with id {programme_id}.", entity="programmes", id=str(programme_id))
+            raise NotFound(
+                translatable("No programme with id {id}.", id=programme_id),
+                entity="programmes",
+                id=str(programme_id),
+            )
         reach.check_programme(principal, programme_id)
     if cycle_id is not None:
         scope.cycle = await session.scalar(select(Cycle).where(Cycle.id == cycle_id))
         if scope.cycle is None:
-            raise NotFound(f"No cycle with id {cycle_id}.", entity="cycles", id=str(cycle_id))
+            raise NotFound(translatable("No cycle with id {id}.", id=cycle_id), entity="cycles", id=str(cycle_id))
         reach.check_programme(principal, scope.cycle.programme_id, what="This cycle's programme")
     scope.agency_prefix = await reach.agency_prefix(session, principal, agency_id)
     if scope.cycle is not None:

@@ -21,6 +21,7 @@ from domain.db import utcnow
 from domain.errors import InvalidInput, NotFound
 from domain.events import feed
 from domain.events.models import OutboxEvent
+from domain.i18n import translatable
 from domain.pagination import Paged, paginate
 from domain.settings import IPNetwork
 from domain.webhooks import queue, targets
@@ -42,7 +43,8 @@ def _owned(principal: Principal) -> ColumnElement[bool]:
 def _owner_kind(principal: Principal) -> str:
     if principal.id is None:
         raise InvalidInput(
-            "Only a signed-in account or client can own a webhook.", errors=[{"field": "owner", "message": "none"}]
+            translatable("Only a signed-in account or client can own a webhook."),
+            errors=[{"field": "owner", "message": "none"}],
         )
     return principal.kind
 
@@ -221,7 +223,9 @@ async def redeliver(session: AsyncSession, *, principal: Principal, webhook_id: 
         found = await session.scalar(select(OutboxEvent.id).where(OutboxEvent.id == event_id, feed.visible(owner)))
     if found is None:
         raise NotFound(
-            f"No event {event_id} this subscription may receive (or it is no longer kept).",
+            translatable(
+                "No event {event_id} this subscription may receive (or it is no longer kept).", event_id=event_id
+            ),
             entity="events",
             id=str(event_id),
         )
