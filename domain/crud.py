@@ -74,7 +74,7 @@ def snapshot(obj: Any, fields: list[str]) -> dict[str, tuple[Any, Any]]:
     return {f: (None, getattr(obj, f)) for f in fields}
 
 
-async def flush_or_conflict(session: AsyncSession, what: str) -> None:
+async def flush_or_conflict(session: AsyncSession, what: str | Translatable) -> None:
     """Flush in a savepoint so a unique-key clash becomes a 409 and the transaction survives."""
     try:
         async with session.begin_nested():
@@ -83,7 +83,7 @@ async def flush_or_conflict(session: AsyncSession, what: str) -> None:
         raise Conflict(
             translatable(
                 "{what} clashes with an existing record: {constraint}.",
-                what=Translatable(what),
+                what=what if isinstance(what, Translatable) else Translatable(what),
                 constraint=_constraint(exc),
             ),
             code="unique-conflict",
@@ -139,7 +139,7 @@ async def delete_unreferenced(session: AsyncSession, obj: Base, *, ignore: froze
 async def create_entity(session: AsyncSession, *, principal: Actor, entity: str, obj: E, audit_fields: list[str]) -> E:
     """Add, flush (a unique clash is a 409) and audit a new record."""
     session.add(obj)
-    await flush_or_conflict(session, f"The {entity}")
+    await flush_or_conflict(session, translatable("The {label}", label=Translatable(entity)))
     record_change(
         session,
         principal=principal,
@@ -167,7 +167,7 @@ async def update_entity(
     if changes:
         if extra_changes:
             obj.updated_at = utcnow()  # association-only changes must still bump the version
-        await flush_or_conflict(session, f"The {entity}")
+        await flush_or_conflict(session, translatable("The {label}", label=Translatable(entity)))
         record_change(session, principal=principal, action="updated", entity=entity, entity_id=obj.id, changes=changes)
     return obj
 

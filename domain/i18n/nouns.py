@@ -4,8 +4,10 @@ renders them in the reader's language (a parameter that is `Translatable` is tra
 
 from domain.i18n import N_
 
-# domain.crud.label() of the tables a person meets in a message.
+# domain.crud.label() of the tables a person meets in a message, and the entity names services
+# give domain.crud.create_entity and update_entity ("The {label} clashes with an existing record").
 RECORDS = (
+    N_("client"),
     N_("agency"),
     N_("api client"),
     N_("assessment"),
@@ -21,11 +23,13 @@ RECORDS = (
     N_("nomination"),
     N_("officer"),
     N_("programme"),
+    N_("session"),
     N_("trainer"),
     N_("training session"),
     N_("user"),
     N_("venue"),
     N_("vetting"),
+    N_("webhook"),
     N_("webhook delivery"),
     N_("webhook subscription"),
 )
