@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api.idempotency import HEADER, REPLAYED_HEADER, applies
+from api.problem_types import CATALOGUE, types_for
 from api.problems import PROBLEM_MEDIA_TYPE
 from domain.auth import policy
 from domain.idempotency.rules import MAX_KEY_LENGTH
@@ -73,6 +74,8 @@ def install_openapi(app: FastAPI) -> None:
                 parameters_never_null(operation)
                 if applies(method, path) and operation.get("security"):
                     document_idempotency(operation)
+                typed_problems(operation)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(problem_schemas())
         app.openapi_schema = schema
         return schema
 
@@ -103,6 +106,32 @@ def problems_as_problem_json(operation: dict[str, Any]) -> None:
         content = response.get("content", {})
         if PROBLEM_MEDIA_TYPE in content and "application/json" in content:
             content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+
+
+def typed_problems(operation: dict[str, Any]) -> None:
+    """Each problem answer refers to the schema of its status, whose `type` is an enum of the
+    catalogue's types of that status (api/problem_types.py)."""
+    for status, response in operation.get("responses", {}).items():
+        content = response.get("content", {}).get(PROBLEM_MEDIA_TYPE)
+        if content is not None and status.isdigit() and types_for(int(status)):
+            content["schema"] = {"$ref": f"#/components/schemas/Problem{status}"}
+
+
+def problem_schemas() -> dict[str, Any]:
+    statuses = sorted({s for t in CATALOGUE.values() for s in t.statuses})
+    schemas = {}
+    for status in statuses:
+        types = types_for(status)
+        listed = "\n".join(f"- `{t.uri}`: {t.title}" + (f" ({t.about})" if t.about else "") for t in types)
+        schemas[f"Problem{status}"] = {
+            "allOf": [
+                {"$ref": "#/components/schemas/Problem"},
+                {"type": "object", "properties": {"type": {"type": "string", "enum": [t.uri for t in types]}}},
+            ],
+            "title": f"Problem{status}",
+            "description": f"A {status} problem; its `type` is one of:\n{listed}",
+        }
+    return schemas
 
 
 def document_idempotency(operation: dict[str, Any]) -> None:
