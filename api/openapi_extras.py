@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api.idempotency import HEADER, REPLAYED_HEADER, applies
-from api.problem_types import CATALOGUE, types_for
+from api.problem_types import types_for
 from api.problems import PROBLEM_MEDIA_TYPE
 from domain.auth import policy
 from domain.idempotency.rules import MAX_KEY_LENGTH
@@ -75,7 +75,6 @@ def install_openapi(app: FastAPI) -> None:
                 if applies(method, path) and operation.get("security"):
                     document_idempotency(operation)
                 typed_problems(operation)
-        schema.setdefault("components", {}).setdefault("schemas", {}).update(problem_schemas())
         app.openapi_schema = schema
         return schema
 
@@ -109,29 +108,22 @@ def problems_as_problem_json(operation: dict[str, Any]) -> None:
 
 
 def typed_problems(operation: dict[str, Any]) -> None:
-    """Each problem answer refers to the schema of its status, whose `type` is an enum of the
-    catalogue's types of that status (api/problem_types.py)."""
+    """Each problem answer lists the types of its status from the catalogue (api/problem_types.py),
+    one named example each: what a client may find in `type` (the schema stays Problem)."""
     for status, response in operation.get("responses", {}).items():
         content = response.get("content", {}).get(PROBLEM_MEDIA_TYPE)
         if content is not None and status.isdigit() and types_for(int(status)):
-            content["schema"] = {"$ref": f"#/components/schemas/Problem{status}"}
+            content["examples"] = problem_examples(int(status))
 
 
-def problem_schemas() -> dict[str, Any]:
-    statuses = sorted({s for t in CATALOGUE.values() for s in t.statuses})
-    schemas = {}
-    for status in statuses:
-        types = types_for(status)
-        listed = "\n".join(f"- `{t.uri}`: {t.title}" + (f" ({t.about})" if t.about else "") for t in types)
-        schemas[f"Problem{status}"] = {
-            "allOf": [
-                {"$ref": "#/components/schemas/Problem"},
-                {"type": "object", "properties": {"type": {"type": "string", "enum": [t.uri for t in types]}}},
-            ],
-            "title": f"Problem{status}",
-            "description": f"A {status} problem; its `type` is one of:\n{listed}",
+def problem_examples(status: int) -> dict[str, Any]:
+    return {
+        t.code: {
+            "summary": t.title + (f" ({t.about})" if t.about else ""),
+            "value": {"type": t.uri, "title": t.title, "status": status},
         }
-    return schemas
+        for t in types_for(status)
+    }
 
 
 def document_idempotency(operation: dict[str, Any]) -> None:
