@@ -88,3 +88,29 @@ def test_every_translatable_detail_has_its_arabic():
     assert len(msgids) > 100  # the scan reads what it should
     untranslated = sorted(m for m in msgids if gettext("ar", m) == m)
     assert not untranslated, "run `make messages` and translate: " + "; ".join(untranslated)
+
+
+def test_a_rule_refusal_renders_in_arabic_with_its_numbers_and_nested_text():
+    from domain.enrolment.models import NominationStatus as S
+    from domain.enrolment.rules import check_status_change
+    from domain.errors import Conflict
+    from domain.imports.rules import brake
+
+    refusal = brake(30, 40, 0.5, force=False)
+    assert refusal is not None
+    assert str(refusal).startswith(
+        "The plan would deactivate 30 of the agency's 40 active officers (75%), above the 50%"
+    )
+    assert refusal.render("ar").startswith("ستعطّل الخطة 30 من منتسبي الجهة الفاعلين البالغ عددهم 40 (75%)")
+    try:
+        check_status_change(S.withdrawn, S.enrolled)
+    except Conflict as refused:
+        assert refused.message is not None
+        assert refused.detail == "A withdrawn nomination cannot become enrolled; allowed: none."
+        # the parameter "none" is translatable text itself: rendered in Arabic inside the Arabic
+        assert (
+            refused.message.render("ar")
+            == "لا يمكن أن يتحوّل ترشيح حالته withdrawn إلى الحالة enrolled؛ المسموح: لا شيء."
+        )
+    else:
+        raise AssertionError("a withdrawn nomination was let back in")
