@@ -18,6 +18,7 @@ from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal, Role
 from domain.errors import Forbidden, Unauthenticated
+from domain.i18n import translatable
 from domain.settings import get_settings
 
 
@@ -58,7 +59,9 @@ async def get_principal(
     """The signed-in account, re-read on every request (a disabled account stops at once).
     The permissions a route declares with Security(..., scopes=[...]) are checked here."""
     if not token:
-        raise Unauthenticated("Sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/token.")
+        raise Unauthenticated(
+            translatable("Sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/token.")
+        )
     principal = await auth_service.principal_from_token(db, keyring=request.app.state.keyring, token=token)
     for permission in security_scopes.scopes:
         policy.authorize(principal, permission)
@@ -73,7 +76,7 @@ async def person(principal: CurrentPrincipal) -> Principal:
     """A person's account (not a machine client), for what only people have: a password, feed URLs."""
     if principal.kind != "user" or principal.id is None:
         raise Forbidden(
-            "This is for people's accounts; a machine client uses its bearer token and its secret.",
+            translatable("This is for people's accounts; a machine client uses its bearer token and its secret."),
             needed="a user account",
         )
     return principal

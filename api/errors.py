@@ -13,6 +13,7 @@ from sqlalchemy import exc as sa
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import problem_types as P
 from api.allow import allow_header
 from api.language import request_language
 from api.problems import PROBLEM_MEDIA_TYPE, database_unavailable, unique_conflict
@@ -113,7 +114,7 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
         errors.append({"field": _field(tuple(err.get("loc", ())), err.get("type")), "message": message})
     names = ", ".join(sorted({x["field"] for x in errors}))
     return problem(
-        422, code="validation-error", title="Invalid input", detail=f"Check these fields: {names}.", errors=errors
+        422, code=P.VALIDATION_ERROR.code, title="Invalid input", detail=f"Check these fields: {names}.", errors=errors
     )
 
 
@@ -125,12 +126,12 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
     if exc.status_code == 400 and exc.detail == _UNDECODABLE:
         errors = [{"field": "body", "message": "the body is not valid JSON text (UTF-8)"}]
         return problem(
-            422, code="validation-error", title="Invalid input", detail="Check these fields: body.", errors=errors
+            422, code=P.VALIDATION_ERROR.code, title="Invalid input", detail="Check these fields: body.", errors=errors
         )
     if exc.status_code == 405:
         return problem(
             405,
-            code="method-not-allowed",
+            code=P.METHOD_NOT_ALLOWED.code,
             title="Method Not Allowed",
             headers={"Allow": allow_header(request.app, request.scope)},
         )
@@ -140,7 +141,7 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
         detail = f"Nothing at {request.url.path}: check the path (the ids in paths are UUIDs)."
     return problem(
         exc.status_code,
-        code=title.lower().replace(" ", "-"),
+        code=P.http_code(exc.status_code),
         title=title,
         detail=detail,
         headers=getattr(exc, "headers", None),
@@ -183,7 +184,7 @@ async def database_error(request: Request, exc: Exception) -> JSONResponse:
         # The database refused a value the schemas let through (a NUL byte, an out-of-range number).
         return problem(
             422,
-            code="invalid-value",
+            code=P.INVALID_VALUE.code,
             title="Invalid input",
             detail="A value was refused by the database: check text for control characters and numbers for range.",
         )
@@ -193,7 +194,7 @@ async def database_error(request: Request, exc: Exception) -> JSONResponse:
 async def stale_data(request: Request, exc: StaleDataError) -> JSONResponse:
     return problem(
         409,
-        code="concurrent-update",
+        code=P.CONCURRENT_UPDATE.code,
         title="Conflict",
         detail="Someone else changed this record at the same time; read it again.",
     )
@@ -203,7 +204,7 @@ async def unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(
         500,
-        code="internal-error",
+        code=P.INTERNAL_ERROR.code,
         title="Internal Server Error",
         detail="An unexpected error occurred; it has been logged.",
     )

@@ -25,6 +25,7 @@ from fastapi import Query, Request, Response
 
 from domain.errors import InvalidInput
 from domain.exports import Column, to_csv, to_xlsx
+from domain.i18n import translatable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
@@ -84,7 +85,7 @@ def negotiate(request: Request, offered: Sequence[str]) -> str:
     if asked is not None:
         if asked not in offered:
             raise InvalidInput(
-                f"format={asked} is not offered here.",
+                translatable("format={asked} is not offered here.", asked=asked),
                 errors=[{"field": "format", "message": f"one of {', '.join(offered)}"}],
             )
         return asked

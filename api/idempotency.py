@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import problem_types as P
 from api.errors import classify
 from api.problems import database_unavailable
 from api.unit_of_work import BEFORE_COMMIT, Answer
@@ -99,7 +100,7 @@ class IdempotencyMiddleware:
                 send,
                 _problem(
                     400,
-                    "idempotency-key-invalid",
+                    P.IDEMPOTENCY_KEY_INVALID.code,
                     "Invalid Idempotency-Key",
                     f"The {HEADER} header is not valid: {exc}.",
                 ),
@@ -211,7 +212,7 @@ def _refusal(result: ClaimResult) -> Answer:
     if result.verdict is Verdict.reused:
         return _problem(
             422,
-            "idempotency-key-reused",
+            P.IDEMPOTENCY_KEY_REUSED.code,
             "Idempotency-Key reused",
             f"This {HEADER} was already used for another request (another method, path, query or body). "
             "Send a new key for a new request.",
@@ -226,7 +227,7 @@ def _replay(answer: StoredAnswer) -> Answer:
         location = next(({"Location": v} for n, v in answer.headers if n == "location"), {})
         return _problem(
             409,
-            "idempotency-key-answer-not-kept",
+            P.IDEMPOTENCY_KEY_ANSWER_NOT_KEPT.code,
             "Answer not kept",
             f"The request with this {HEADER} succeeded ({answer.status}), but its answer carried a secret that is "
             "shown once and was not kept. What it created is at Location, where the answer named it.",
@@ -241,7 +242,7 @@ def _replay(answer: StoredAnswer) -> Answer:
 def _in_use(detail: str) -> Answer:
     return _problem(
         409,
-        "idempotency-key-in-use",
+        P.IDEMPOTENCY_KEY_IN_USE.code,
         "Idempotency-Key in use",
         detail,
         headers={"Retry-After": str(rules.IN_USE_RETRY_AFTER_S)},
@@ -261,7 +262,9 @@ def _failure(exc: Exception) -> Answer:
         body, headers = database_unavailable()
         return Answer.problem(503, body, headers)
     log.exception("Idempotency-Key claim failed", exc_info=exc)
-    return _problem(500, "internal-error", "Internal Server Error", "An unexpected error occurred; it has been logged.")
+    return _problem(
+        500, P.INTERNAL_ERROR.code, "Internal Server Error", "An unexpected error occurred; it has been logged."
+    )
 
 
 async def _send(send: Send, answer: Answer) -> None:

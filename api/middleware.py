@@ -9,6 +9,7 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import problem_types as P
 from api.problems import PROBLEM_MEDIA_TYPE
 
 
@@ -48,7 +49,7 @@ class BodyLimit:
     async def _refuse(self, send: Send, limit: int) -> None:
         body = json.dumps(
             {
-                "type": "/problems/content-too-large",
+                "type": P.CONTENT_TOO_LARGE.uri,
                 "title": "Content Too Large",
                 "status": 413,
                 "detail": f"The request body is larger than {limit} bytes.",

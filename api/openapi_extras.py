@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api.idempotency import HEADER, REPLAYED_HEADER, applies
+from api.problem_types import CATALOGUE, ProblemType, types_for
 from api.problems import PROBLEM_MEDIA_TYPE
 from domain.auth import policy
 from domain.idempotency.rules import MAX_KEY_LENGTH
@@ -74,6 +75,8 @@ def install_openapi(app: FastAPI) -> None:
                 parameters_never_null(operation)
                 if applies(method, path) and operation.get("security"):
                     document_idempotency(operation)
+                typed_problems(operation)
+        schema.setdefault("components", {})["examples"] = problem_examples()
         app.openapi_schema = schema
         return schema
 
@@ -104,6 +107,34 @@ def problems_as_problem_json(operation: dict[str, Any]) -> None:
         content = response.get("content", {})
         if PROBLEM_MEDIA_TYPE in content and "application/json" in content:
             content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+
+
+def typed_problems(operation: dict[str, Any]) -> None:
+    """Each problem answer lists the types of its status from the catalogue (api/problem_types.py),
+    one named example each (components/examples): what a client may find in `type`; the schema
+    stays Problem."""
+    for status, response in operation.get("responses", {}).items():
+        content = response.get("content", {}).get(PROBLEM_MEDIA_TYPE)
+        if content is not None and status.isdigit() and types_for(int(status)):
+            content["examples"] = {
+                t.code: {"$ref": f"#/components/examples/{_example(t, int(status))}"} for t in types_for(int(status))
+            }
+
+
+def _example(problem_type: ProblemType, status: int) -> str:
+    return problem_type.code if len(problem_type.statuses) == 1 else f"{problem_type.code}-{status}"
+
+
+def problem_examples() -> dict[str, Any]:
+    """One example per problem type (and status, for the few that come with two)."""
+    return {
+        _example(t, status): {
+            "summary": t.title + (f" ({t.about})" if t.about else ""),
+            "value": {"type": t.uri, "title": t.title, "status": status},
+        }
+        for t in sorted(CATALOGUE.values(), key=lambda t: t.code)
+        for status in t.statuses
+    }
 
 
 def document_idempotency(operation: dict[str, Any]) -> None:

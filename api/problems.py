@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import problem_types as P
 from domain.schemas import Reference, ScheduleConflict
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -21,7 +22,7 @@ def problem_body(body: dict[str, Any]) -> tuple[bytes, str]:
 def database_unavailable() -> tuple[dict[str, Any], dict[str, str]]:
     """The answer while the database cannot be reached: nothing was changed, retry later."""
     body = {
-        "type": "/problems/database-unavailable",
+        "type": P.DATABASE_UNAVAILABLE.uri,
         "title": "Service Unavailable",
         "status": 503,
         "detail": "The database is unavailable; nothing was changed. Retry after the time in Retry-After.",
@@ -31,7 +32,7 @@ def database_unavailable() -> tuple[dict[str, Any], dict[str, str]]:
 
 def unique_conflict() -> dict[str, Any]:
     return {
-        "type": "/problems/unique-conflict",
+        "type": P.UNIQUE_CONFLICT.uri,
         "title": "Conflict",
         "status": 409,
         "detail": "The change collides with an existing record.",

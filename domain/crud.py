@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit.service import Actor, record_change
 from domain.db import Base, Entity, internal, table_of, utcnow
 from domain.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from domain.i18n import Translatable, translatable
 from domain.schemas import Reference
 
 E = TypeVar("E", bound=Entity)
@@ -25,13 +26,22 @@ def label(model: type[Base]) -> str:
     return name.replace("_", " ")
 
 
+def noun(model: type[Base]) -> Translatable:
+    """label(), rendered in the reader's language where a message names it (domain/i18n/nouns.py)."""
+    return Translatable(label(model))
+
+
 async def get_or_404(
     session: AsyncSession, model: type[E], id_: uuid.UUID, *, options: tuple[Any, ...] = (), where: tuple[Any, ...] = ()
 ) -> E:
     stmt = select(model).where(model.id == id_, *where).options(*options)
     obj = (await session.scalars(stmt)).first()
     if obj is None:
-        raise NotFound(f"No {label(model)} with id {id_}.", entity=model.__tablename__, id=str(id_))
+        raise NotFound(
+            translatable("No {label} with id {id}.", label=noun(model), id=id_),
+            entity=model.__tablename__,
+            id=str(id_),
+        )
     return obj
 
 
@@ -39,7 +49,12 @@ def check_version(obj: Entity, expected_version: int | None) -> None:
     """If-Match: the client must have seen the current version."""
     if expected_version is not None and obj.version != expected_version:
         raise PreconditionFailed(
-            f"The {label(type(obj))} changed since you read it (version {obj.version}, you sent {expected_version}).",
+            translatable(
+                "The {label} changed since you read it (version {version}, you sent {expected_version}).",
+                label=noun(type(obj)),
+                version=obj.version,
+                expected_version=expected_version,
+            ),
             current_version=obj.version,
         )
 
@@ -59,13 +74,20 @@ def snapshot(obj: Any, fields: list[str]) -> dict[str, tuple[Any, Any]]:
     return {f: (None, getattr(obj, f)) for f in fields}
 
 
-async def flush_or_conflict(session: AsyncSession, what: str) -> None:
+async def flush_or_conflict(session: AsyncSession, what: str | Translatable) -> None:
     """Flush in a savepoint so a unique-key clash becomes a 409 and the transaction survives."""
     try:
         async with session.begin_nested():
             await session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"{what} clashes with an existing record: {_constraint(exc)}.", code="unique-conflict") from None
+        raise Conflict(
+            translatable(
+                "{what} clashes with an existing record: {constraint}.",
+                what=what if isinstance(what, Translatable) else Translatable(what),
+                constraint=_constraint(exc),
+            ),
+            code="unique-conflict",
+        ) from None
 
 
 def _constraint(exc: IntegrityError) -> str:
@@ -105,7 +127,7 @@ async def delete_unreferenced(session: AsyncSession, obj: Base, *, ignore: froze
     if refs:
         listed = ", ".join(f"{n} in {ref}" for ref, n in sorted(refs.items()))
         raise Conflict(
-            f"The {label(type(obj))} is still referred to ({listed}).",
+            translatable("The {label} is still referred to ({listed}).", label=noun(type(obj)), listed=listed),
             code="in-use",
             title="Record in use",
             references=[Reference(reference=ref, count=n).model_dump() for ref, n in sorted(refs.items())],
@@ -117,7 +139,7 @@ async def delete_unreferenced(session: AsyncSession, obj: Base, *, ignore: froze
 async def create_entity(session: AsyncSession, *, principal: Actor, entity: str, obj: E, audit_fields: list[str]) -> E:
     """Add, flush (a unique clash is a 409) and audit a new record."""
     session.add(obj)
-    await flush_or_conflict(session, f"The {entity}")
+    await flush_or_conflict(session, translatable("The {label}", label=Translatable(entity)))
     record_change(
         session,
         principal=principal,
@@ -145,7 +167,7 @@ async def update_entity(
     if changes:
         if extra_changes:
             obj.updated_at = utcnow()  # association-only changes must still bump the version
-        await flush_or_conflict(session, f"The {entity}")
+        await flush_or_conflict(session, translatable("The {label}", label=Translatable(entity)))
         record_change(session, principal=principal, action="updated", entity=entity, entity_id=obj.id, changes=changes)
     return obj
 
@@ -173,7 +195,7 @@ async def ensure_exists(session: AsyncSession, model: type[Base], id_: Any, *, f
     pk = _pk(model)
     if (await session.scalar(select(pk).where(pk == id_))) is None:
         raise InvalidInput(
-            f"{field} refers to no existing {label(model)}.",
+            translatable("{field} refers to no existing {label}.", field=field, label=noun(model)),
             errors=[{"field": field, "message": f"unknown {label(model)} {id_}"}],
         )
 
@@ -185,7 +207,7 @@ async def load_many(session: AsyncSession, model: type[E], ids: list[Any], *, fi
     missing = sorted(str(i) for i in set(ids) - {obj.id for obj in found})
     if missing:
         raise InvalidInput(
-            f"Unknown {label(model)}(s) in {field}.",
+            translatable("Unknown {label}(s) in {field}.", label=noun(model), field=field),
             errors=[{"field": field, "message": f"unknown {label(model)} {m}"} for m in missing],
         )
     return found

@@ -4,7 +4,8 @@ class to an HTTP status in one place (api/errors.py). No HTTP here.
 Language: the title is looked up in the catalogue when the problem is answered (api/language.py;
 pybabel extract finds every `title`). The detail, and a field error's message, may be text
 rendered in the reader's language: `translatable("No module with id {id}.", id=module_id)`
-(domain/i18n); `str()` of it is the English. A plain string detail stays as it is written."""
+(domain/i18n); `str()` of it is the English. Every detail raised in domain/ and api/ is written so
+(tests/unit/test_problem_details.py scans for a plain string)."""
 
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ class TooManyRequests(DomainError):
     code = "too-many-requests"
     title = "Too many requests"
 
-    def __init__(self, detail: str, *, retry_after: int, keep_changes: bool = False, **extra: Any):
+    def __init__(self, detail: str | Translatable, *, retry_after: int, keep_changes: bool = False, **extra: Any):
         super().__init__(detail, **extra)
         self.retry_after = retry_after
         self.keep_changes = keep_changes  # a refused sign-in is still counted
@@ -105,7 +106,8 @@ class OAuthError(DomainError):
     code = "oauth-error"
     title = "Token request refused"
 
-    def __init__(self, error: str, detail: str, *, keep_changes: bool = False):
-        super().__init__(detail, error=error, error_description=detail)
+    def __init__(self, error: str, detail: str | Translatable, *, keep_changes: bool = False):
+        # error_description stays English: RFC 6749 keeps it to ASCII; `detail` is in the reader's language.
+        super().__init__(detail, error=error, error_description=str(detail))
         self.error = error
         self.keep_changes = keep_changes

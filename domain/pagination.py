@@ -14,6 +14,7 @@ from sqlalchemy import Row, Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
+from domain.i18n import translatable
 
 T = TypeVar("T")
 
@@ -46,7 +47,7 @@ def decode_cursor(cursor: str, columns: Sequence[Any]) -> list[Any]:
         return [_typed(col, v) for col, v in zip(columns, values)]
     except Exception:  # whatever a crafted cursor holds, it is the client's mistake, never a 500
         raise InvalidInput(
-            "The cursor is not one this API issued.",
+            translatable("The cursor is not one this API issued."),
             errors=[{"field": "cursor", "message": "malformed or foreign cursor"}],
         ) from None
 

@@ -11,6 +11,7 @@ from api.routing import CheckedRoute
 from domain.auth import preferences, service
 from domain.auth.schemas import MeRead, MeUpdate, PasswordChange, TokenResponse
 from domain.errors import OAuthError
+from domain.i18n import translatable
 
 router = APIRouter(tags=["auth"], route_class=CheckedRoute)
 GRANTS = ("password", "client_credentials")
@@ -24,7 +25,7 @@ def _basic(authorization: str | None) -> tuple[str, str] | None:
     try:
         client_id, _, secret = base64.b64decode(authorization[6:].strip()).decode().partition(":")
     except (ValueError, UnicodeDecodeError):
-        raise OAuthError("invalid_client", "Malformed HTTP Basic credentials.") from None
+        raise OAuthError("invalid_client", translatable("Malformed HTTP Basic credentials.")) from None
     return client_id, secret
 
 
@@ -60,20 +61,25 @@ async def issue_token(
     response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1: tokens are never cached
     response.headers["Pragma"] = "no-cache"
     if grant_type is None:
-        raise OAuthError("invalid_request", "grant_type is required: password or client_credentials.")
+        raise OAuthError("invalid_request", translatable("grant_type is required: password or client_credentials."))
     if grant_type not in GRANTS:
         raise OAuthError(
-            "unsupported_grant_type", f"grant_type {grant_type!r} is not supported; use password or client_credentials."
+            "unsupported_grant_type",
+            translatable(
+                "grant_type {grant_type!r} is not supported; use password or client_credentials.", grant_type=grant_type
+            ),
         )
     if grant_type == "password":
         if not username or not password:
-            raise OAuthError("invalid_request", "The password grant needs username and password.")
+            raise OAuthError("invalid_request", translatable("The password grant needs username and password."))
         return await service.sign_in_password(
             db, keyring=keyring, settings=settings, username=username, password=password, address=address
         )
     credentials = _basic(authorization) or (client_id and client_secret and (client_id, client_secret))
     if not credentials:
-        raise OAuthError("invalid_client", "The client_credentials grant needs the client's id and secret.")
+        raise OAuthError(
+            "invalid_client", translatable("The client_credentials grant needs the client's id and secret.")
+        )
     return await service.sign_in_client(
         db,
         keyring=keyring,

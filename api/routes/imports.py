@@ -17,6 +17,7 @@ from api.urls import absolute_url
 from domain.auth.policy import IMPORTS_WRITE, NOMINATIONS_WRITE
 from domain.auth.principal import Principal
 from domain.errors import InvalidInput
+from domain.i18n import translatable
 from domain.imports import apply as officer_apply
 from domain.imports import nominations, officers
 from domain.imports.limits import ParseLimits
@@ -97,12 +98,13 @@ async def upload(request: Request) -> tuple[bytes, str | None, str | None]:
         file = form.get("file")
         if file is None or isinstance(file, str):
             raise InvalidInput(
-                "Send the file in a multipart field named `file`.", errors=[{"field": "file", "message": "missing"}]
+                translatable("Send the file in a multipart field named `file`."),
+                errors=[{"field": "file", "message": "missing"}],
             )
         return await file.read(), file.filename, file.content_type
     if media not in UPLOAD_MEDIA:
         raise InvalidInput(
-            f"Send CSV, XLSX or JSON rows ({', '.join(UPLOAD_MEDIA)}).",
+            translatable("Send CSV, XLSX or JSON rows ({names}).", names=", ".join(UPLOAD_MEDIA)),
             errors=[{"field": "file", "message": f"unsupported media type {media or 'none'}"}],
         )
     return await request.body(), None, media
@@ -117,7 +119,7 @@ def _options(model: type, **given: Any) -> Any:
         return model(**{k: v for k, v in given.items() if v is not None})
     except ValidationError as exc:
         raise InvalidInput(
-            "Check the import options.",
+            translatable("Check the import options."),
             errors=[
                 {"field": ".".join(str(p) for p in e["loc"]) or "options", "message": e["msg"]} for e in exc.errors()
             ],

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.principal import Principal, Role
 from domain.errors import Forbidden
+from domain.i18n import translatable
 from domain.models.catalogue import Module, TrainingSession
 from domain.models.cycles import Cycle
 
@@ -68,4 +69,6 @@ async def authorize_programme(
     if programme_id is None:
         programme_id = await programme_of(session, cycle_id=cycle_id, module_id=module_id, session_id=session_id)
     if programme_id is not None and not manages_programme(principal, programme_id):
-        raise Forbidden("This belongs to a programme you are not assigned to.", needed="programme assignment")
+        raise Forbidden(
+            translatable("This belongs to a programme you are not assigned to."), needed="programme assignment"
+        )

@@ -18,6 +18,7 @@ from domain.access.need_to_know import bound_to_agency
 from domain.agencies.tree import NOWHERE
 from domain.auth.principal import Principal, Role
 from domain.errors import Forbidden, NotFound
+from domain.i18n import Translatable, translatable
 from domain.models.agencies import Agency
 
 EXACT_ROLES = frozenset({Role.admin, Role.coordinator, Role.focal_point})
@@ -36,7 +37,10 @@ def programmes_covered(principal: Principal) -> frozenset[uuid.UUID] | None:
 def check_programme(principal: Principal, programme_id: uuid.UUID, *, what: str = "This programme") -> None:
     covered = programmes_covered(principal)
     if covered is not None and programme_id not in covered:
-        raise Forbidden(f"{what} is not one you are assigned to.", needed="programme assignment")
+        raise Forbidden(
+            translatable("{what} is not one you are assigned to.", what=Translatable(what)),
+            needed="programme assignment",
+        )
 
 
 async def agency_prefix(session: AsyncSession, principal: Principal, agency_id: uuid.UUID | None) -> str | None:
@@ -51,7 +55,9 @@ async def agency_prefix(session: AsyncSession, principal: Principal, agency_id: 
         return own
     path = await session.scalar(select(Agency.path).where(Agency.id == agency_id))
     if path is None:
-        raise NotFound(f"No agency with id {agency_id}.", entity="agencies", id=str(agency_id))
+        raise NotFound(translatable("No agency with id {id}.", id=agency_id), entity="agencies", id=str(agency_id))
     if own is not None and not path.startswith(own):
-        raise Forbidden("Your figures cover your own agency and its sub-units only.", needed="agency subtree")
+        raise Forbidden(
+            translatable("Your figures cover your own agency and its sub-units only."), needed="agency subtree"
+        )
     return path

@@ -22,6 +22,7 @@ from domain.access.plans import authorize_programme, planned_modules
 from domain.auth.principal import Principal, Role
 from domain.crud import get_or_404
 from domain.errors import Forbidden, NotFound
+from domain.i18n import translatable
 from domain.models.catalogue import Module, TrainingSession, session_trainers
 
 TRAINER_CALENDAR_READERS = frozenset({Role.admin, Role.coordinator})
@@ -80,7 +81,12 @@ def check_trainer_calendar(principal: Principal, trainer_id: uuid.UUID) -> None:
         return
     if principal.role is not Role.trainer:
         raise Forbidden(
-            "Only coordinators and the trainer themself read a trainer's calendar.", needed="own trainer record"
+            translatable("Only coordinators and the trainer themself read a trainer's calendar."),
+            needed="own trainer record",
         )
     if principal.trainer_id != trainer_id:
-        raise NotFound(f"No trainer with id {trainer_id}.", entity="trainers", id=str(trainer_id))
+        raise NotFound(
+            translatable("No trainer with id {id}.", id=trainer_id),
+            entity="trainers",
+            id=str(trainer_id),
+        )

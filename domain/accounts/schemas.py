@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, model_validator
 from domain.auth.policy import CLIENT_SCOPES
 from domain.auth.principal import Role
 from domain.auth.schemas import Digits, LanguageTag
+from domain.i18n import translatable
 from domain.officers.schemas import Email
 from domain.schemas import EntityRead, InputModel, PatchModel, ShortText
 
@@ -31,15 +32,15 @@ def check_binding(
     """Which record each role's account is bound to: a focal point to an agency unit, a trainer
     to a trainer record, a coordinator to programmes; nobody else to any of them."""
     if role is Role.focal_point and agency_id is None:
-        raise ValueError("a focal_point must be bound to an agency (agency_id)")
+        raise ValueError(translatable("a focal_point must be bound to an agency (agency_id)"))
     if role is Role.trainer and trainer_id is None:
-        raise ValueError("a trainer account must be bound to a trainer record (trainer_id)")
+        raise ValueError(translatable("a trainer account must be bound to a trainer record (trainer_id)"))
     if role is not None and role is not Role.focal_point and agency_id is not None:
-        raise ValueError("only a focal_point is bound to an agency")
+        raise ValueError(translatable("only a focal_point is bound to an agency"))
     if role is not None and role is not Role.trainer and trainer_id is not None:
-        raise ValueError("only a trainer account is bound to a trainer record")
+        raise ValueError(translatable("only a trainer account is bound to a trainer record"))
     if role is not None and role is not Role.coordinator and programme_ids:
-        raise ValueError("only a coordinator is assigned programmes")
+        raise ValueError(translatable("only a coordinator is assigned programmes"))
 
 
 class UserCreate(InputModel):

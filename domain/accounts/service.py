@@ -30,6 +30,7 @@ from domain.auth.service import set_password
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput
+from domain.i18n import message_of, translatable
 from domain.models.agencies import Agency
 from domain.models.auth import ApiClient, User
 from domain.models.catalogue import Trainer
@@ -120,7 +121,7 @@ async def update_user(
             [p.id for p in user.programmes],
         )
     except ValueError as exc:
-        raise InvalidInput(str(exc), errors=[{"field": "role", "message": str(exc)}]) from None
+        raise InvalidInput(message_of(exc), errors=[{"field": "role", "message": str(exc)}]) from None
     return await update_entity(
         session,
         principal=principal,
@@ -160,7 +161,7 @@ async def _keep_an_administrator(session: AsyncSession, user: User, *, role: Rol
     )
     if admins == [user.id]:
         raise Conflict(
-            "This is the last enabled administrator: create or enable another one first.",
+            translatable("This is the last enabled administrator: create or enable another one first."),
             code="last-admin",
             title="Last administrator",
         )

@@ -12,6 +12,7 @@ from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
 from domain.errors import InvalidInput
+from domain.i18n import translatable
 from domain.ids import uuid7
 from domain.models.agencies import Agency, AgencyKind
 from domain.pagination import Paged, paginate
@@ -63,7 +64,7 @@ async def _parent_path(session: AsyncSession, parent_id: uuid.UUID | None) -> st
     path = await session.scalar(select(Agency.path).where(Agency.id == parent_id))
     if path is None:
         raise InvalidInput(
-            "parent_id refers to no existing agency.",
+            translatable("parent_id refers to no existing agency."),
             errors=[{"field": "parent_id", "message": f"unknown agency {parent_id}"}],
         )
     return path
@@ -95,7 +96,7 @@ async def update_agency(
         new_prefix = f"{parent_path}{agency.id}/"
         if parent_path.startswith(agency.path):  # the new parent is the agency itself or one of its sub-units
             raise InvalidInput(
-                "An agency cannot be moved under itself or one of its sub-units.",
+                translatable("An agency cannot be moved under itself or one of its sub-units."),
                 errors=[{"field": "parent_id", "message": "would create a cycle in the hierarchy"}],
             )
         old_prefix = agency.path

@@ -32,6 +32,7 @@ from domain.auth.principal import Principal
 from domain.crud import flush_or_conflict
 from domain.db import utcnow
 from domain.errors import InvalidInput
+from domain.i18n import translatable
 from domain.ids import uuid7
 from domain.models.attendance import Assessment, AttendanceCorrection, AttendanceMark
 from domain.models.catalogue import TrainingSession
@@ -102,7 +103,15 @@ async def _check_rows(
         errors += [{"field": f"{where}.{field}", "message": message} for field, message in row_problems(row)]
     if errors:
         bad = len({e["field"].split(".")[0] for e in errors})
-        raise InvalidInput(f"{bad} of {len(rows)} {list_name} rows are wrong; nothing was recorded.", errors=errors)
+        raise InvalidInput(
+            translatable(
+                "{bad} of {count} {list_name} rows are wrong; nothing was recorded.",
+                bad=bad,
+                count=len(rows),
+                list_name=list_name,
+            ),
+            errors=errors,
+        )
 
 
 # --- attendance ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from domain.auth.principal import Principal, Role
 from domain.errors import Forbidden
+from domain.i18n import translatable
 
 # Reading the plan: programmes, cycles, agencies, modules, sessions, venues, disciplines.
 PLANNING_READ = "planning:read"
@@ -125,7 +126,12 @@ def allowed(principal: Principal, permission: str) -> bool:
 
 def authorize(principal: Principal, permission: str) -> None:
     if not allowed(principal, permission):
-        raise Forbidden(f"Your {principal.role.value} access does not include {permission}.", needed=permission)
+        raise Forbidden(
+            translatable(
+                "Your {role} access does not include {permission}.", role=principal.role.value, permission=permission
+            ),
+            needed=permission,
+        )
 
 
 def roles_with(permission: str) -> list[str]:

@@ -19,6 +19,7 @@ from domain.auth.schemas import MeRead, PasswordChange, TokenResponse
 from domain.auth.tokens import InvalidToken, KeyRing
 from domain.db import utcnow
 from domain.errors import InvalidInput, OAuthError, Unauthenticated
+from domain.i18n import translatable
 from domain.models.auth import ApiClient, User, user_programmes
 from domain.settings import Settings
 
@@ -30,7 +31,9 @@ async def sign_in_password(
     counted_by = await throttle.admit(session, settings=settings, username=username, address=address)
     user = await session.scalar(select(User).where(User.username == username))
     if not verify_password(password, user.password_hash if user else None) or user is None or user.disabled:
-        raise OAuthError("invalid_grant", "Wrong user name or password, or the account is disabled.", keep_changes=True)
+        raise OAuthError(
+            "invalid_grant", translatable("Wrong user name or password, or the account is disabled."), keep_changes=True
+        )
     await throttle.succeeded(session, username=username, address_key=counted_by)
     token, ttl = user_token(keyring, user)
     return TokenResponse(access_token=token, expires_in=ttl)
@@ -46,10 +49,11 @@ async def change_own_password(session: AsyncSession, *, principal: Principal, da
     """A person changes their own password; their other tokens (other devices) stop working."""
     user = await session.get(User, principal.id)
     if user is None:
-        raise Unauthenticated("The account behind this token no longer exists.")
+        raise Unauthenticated(translatable("The account behind this token no longer exists."))
     if not verify_password(data.current_password, user.password_hash):
         raise InvalidInput(
-            "The current password is wrong.", errors=[{"field": "current_password", "message": "does not match"}]
+            translatable("The current password is wrong."),
+            errors=[{"field": "current_password", "message": "does not match"}],
         )
     set_password(user, data.new_password)
     await session.flush()
@@ -85,13 +89,16 @@ async def sign_in_client(
     counted_by = await throttle.admit(session, settings=settings, username=counted_as, address=address)
     client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     if not _client_secret_matches(client, secret) or client is None or client.disabled:
-        raise OAuthError("invalid_client", "Unknown client or wrong secret.", keep_changes=True)
+        raise OAuthError("invalid_client", translatable("Unknown client or wrong secret."), keep_changes=True)
     await throttle.succeeded(session, username=counted_as, address_key=counted_by)
     granted = set(client.scopes)
     if scope:
         asked = set(scope.split())
         if not asked <= granted:
-            raise OAuthError("invalid_scope", f"Not granted to this client: {', '.join(sorted(asked - granted))}.")
+            raise OAuthError(
+                "invalid_scope",
+                translatable("Not granted to this client: {names}.", names=", ".join(sorted(asked - granted))),
+            )
         granted = asked
     scopes = " ".join(sorted(granted))
     token, ttl = keyring.issue_access_token(
@@ -117,14 +124,16 @@ async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token
         claims = keyring.decode(token)
     except InvalidToken as exc:
         raise Unauthenticated(
-            f"The access token was refused: {exc}.", www_authenticate='Bearer error="invalid_token"'
+            translatable("The access token was refused: {reason}.", reason=exc),
+            www_authenticate='Bearer error="invalid_token"',
         ) from None
     kind, _, raw_id = str(claims["sub"]).partition(":")
     try:
         account_id = uuid.UUID(raw_id)
     except ValueError:
         raise Unauthenticated(
-            "The access token was refused: unknown subject.", www_authenticate='Bearer error="invalid_token"'
+            translatable("The access token was refused: unknown subject."),
+            www_authenticate='Bearer error="invalid_token"',
         ) from None
     if kind == "user":
         principal = await _user_principal(session, account_id, claims.get("cv"))
@@ -135,7 +144,9 @@ async def principal_from_token(session: AsyncSession, *, keyring: KeyRing, token
     if principal is not None:
         return principal
     raise Unauthenticated(
-        "The account behind this token no longer exists, is disabled, or changed its password since: sign in again.",
+        translatable(
+            "The account behind this token no longer exists, is disabled, or changed its password since: sign in again."
+        ),
         www_authenticate='Bearer error="invalid_token"',
     )
 

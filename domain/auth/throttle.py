@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import table_of, utcnow
 from domain.errors import TooManyRequests
+from domain.i18n import translatable
 from domain.ids import uuid7
 from domain.models.auth import SignInFailures
 from domain.settings import Settings
@@ -133,14 +134,23 @@ async def admit(session: AsyncSession, *, settings: Settings, username: str, add
     refused = refusal(standing, settings=settings, now=now)
     if refused is not None:
         why, retry_after = refused
-        detail = f"Too many failed sign-ins {why}; try again in {retry_after} seconds."
-        # The token endpoint speaks OAuth: its errors carry an `error` code, this one too.
+        if why == "from this address":
+            detail = translatable(
+                "Too many failed sign-ins from this address; try again in {seconds} seconds.", seconds=retry_after
+            )
+        else:
+            detail = translatable(
+                "Too many failed sign-ins for this user name from this address; try again in {seconds} seconds.",
+                seconds=retry_after,
+            )
+        # The token endpoint speaks OAuth: its errors carry an `error` code, this one too (in English:
+        # RFC 6749 keeps error_description to ASCII).
         raise TooManyRequests(
             detail,
             retry_after=retry_after,
             keep_changes=True,
             error="temporarily_unavailable",
-            error_description=detail,
+            error_description=str(detail),
         )
     return key
 

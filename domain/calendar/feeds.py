@@ -24,6 +24,7 @@ from domain.calendar.schemas import FeedCreate
 from domain.crud import create_entity, get_or_404
 from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, NotFound
+from domain.i18n import translatable
 from domain.models.auth import User
 from domain.models.calendar import CalendarFeed
 
@@ -36,7 +37,9 @@ def require_account(principal: Principal) -> None:
     """Secret URLs belong to people's accounts; machine clients send their bearer token."""
     if principal.kind != "user" or principal.id is None:
         raise Forbidden(
-            "Secret feed URLs are for user accounts; a machine client reads the feeds with its bearer token.",
+            translatable(
+                "Secret feed URLs are for user accounts; a machine client reads the feeds with its bearer token."
+            ),
             needed="a user account",
         )
 
@@ -73,7 +76,9 @@ async def create_feed(
     ).scalar_one()
     if active >= MAX_ACTIVE_FEEDS:
         raise Conflict(
-            f"You already have {active} feed URLs; revoke some first.", code="too-many-feeds", limit=MAX_ACTIVE_FEEDS
+            translatable("You already have {active} feed URLs; revoke some first.", active=active),
+            code="too-many-feeds",
+            limit=MAX_ACTIVE_FEEDS,
         )
     secret = secrets.token_urlsafe(32)
     feed = CalendarFeed(
@@ -113,7 +118,7 @@ async def revoke_feed(session: AsyncSession, *, principal: Principal, feed_id: u
     )
 
 
-_GONE = "No calendar feed at this address (it may have been revoked)."
+_GONE = translatable("No calendar feed at this address (it may have been revoked).")
 
 
 async def secret_calendar(session: AsyncSession, *, secret: str, secret_key: str, today: date | None = None) -> bytes:

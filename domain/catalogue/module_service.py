@@ -14,8 +14,9 @@ from domain.access.plans import authorize_programme
 from domain.auth.policy import PLANNING_READ, PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.schemas import ModuleCreate, ModuleRead, ModuleUpdate
-from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, label, load_many, update_entity
+from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, noun, update_entity
 from domain.errors import InvalidInput, NotFound
+from domain.i18n import translatable
 from domain.models.catalogue import (
     Discipline,
     Module,
@@ -111,7 +112,11 @@ async def read_module(session: AsyncSession, *, principal: Principal, module_id:
     authorize(principal, PLANNING_READ)
     rows = (await (await session.connection()).execute(_READ_MODULE, {"module_id": module_id})).all()
     if not rows:
-        raise NotFound(f"No {label(Module)} with id {module_id}.", entity=Module.__tablename__, id=str(module_id))
+        raise NotFound(
+            translatable("No {label} with id {id}.", label=noun(Module), id=module_id),
+            entity=Module.__tablename__,
+            id=str(module_id),
+        )
     fields = dict(rows[0]._mapping)
     fields["prerequisite_module_ids"] = [r.prerequisite_id_ for r in rows if r.prerequisite_id_ is not None]
     return ModuleRead.model_validate(fields)
@@ -130,7 +135,7 @@ async def _check_references(session: AsyncSession, fields: dict[str, Any]) -> No
     await ensure_exists(session, Venue, fields.get("venue_id"), field="venue_id")
     if fields.get("discipline") is not None and await session.get(Discipline, fields["discipline"]) is None:
         raise InvalidInput(
-            f"Unknown discipline {fields['discipline']!r}; see GET /api/v1/disciplines.",
+            translatable("Unknown discipline {value!r}; see GET /api/v1/disciplines.", value=fields["discipline"]),
             errors=[{"field": "discipline", "message": "not a code of the discipline vocabulary"}],
         )
 
@@ -140,7 +145,7 @@ async def _prerequisites(session: AsyncSession, module_id: uuid.UUID | None, ids
     ids = list(dict.fromkeys(ids))
     if module_id in ids:
         raise InvalidInput(
-            "A module cannot be its own prerequisite.",
+            translatable("A module cannot be its own prerequisite."),
             errors=[{"field": "prerequisite_module_ids", "message": "contains the module itself"}],
         )
     found = await load_many(session, Module, ids, field="prerequisite_module_ids")
@@ -156,7 +161,7 @@ async def _prerequisites(session: AsyncSession, module_id: uuid.UUID | None, ids
         )
         if await session.scalar(select(chain.c.id).where(chain.c.id == module_id).limit(1)):
             raise InvalidInput(
-                "These prerequisites would make the module a prerequisite of itself.",
+                translatable("These prerequisites would make the module a prerequisite of itself."),
                 errors=[{"field": "prerequisite_module_ids", "message": "creates a loop"}],
             )
     return found
@@ -222,7 +227,7 @@ async def lock_module(session: AsyncSession, module_id: uuid.UUID) -> Module:
     quotas, certificates) are serialised by this row lock (PostgreSQL) or by SQLite's single writer."""
     module = (await session.scalars(select(Module).where(Module.id == module_id).with_for_update())).first()
     if module is None:
-        raise NotFound(f"No module with id {module_id}.", entity="modules", id=str(module_id))
+        raise NotFound(translatable("No module with id {id}.", id=module_id), entity="modules", id=str(module_id))
     return module
 
 

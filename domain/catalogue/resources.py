@@ -14,6 +14,7 @@ from domain.auth.principal import Principal
 from domain.catalogue.schemas import DisciplineCreate, TrainerCreate, TrainerUpdate, VenueCreate, VenueUpdate
 from domain.crud import create_entity, delete_entity, flush_or_conflict, get_or_404, snapshot, update_entity
 from domain.errors import Conflict, NotFound
+from domain.i18n import translatable
 from domain.models.catalogue import Discipline, Trainer, Venue
 from domain.pagination import Paged, paginate
 from domain.schemas import SearchText
@@ -27,7 +28,7 @@ async def list_disciplines(session: AsyncSession, *, principal: Principal) -> li
 async def create_discipline(session: AsyncSession, *, principal: Principal, data: DisciplineCreate) -> Discipline:
     authorize(principal, PLANNING_WRITE)
     if await session.get(Discipline, data.code) is not None:
-        raise Conflict(f"The discipline {data.code!r} already exists.", code="unique-conflict")
+        raise Conflict(translatable("The discipline {code!r} already exists.", code=data.code), code="unique-conflict")
     discipline = Discipline(**data.model_dump())
     session.add(discipline)
     await flush_or_conflict(session, "The discipline")
@@ -46,7 +47,7 @@ async def delete_discipline(session: AsyncSession, *, principal: Principal, code
     authorize(principal, PLANNING_WRITE)
     discipline = await session.get(Discipline, code)
     if discipline is None:
-        raise NotFound(f"No discipline with code {code!r}.")
+        raise NotFound(translatable("No discipline with code {code!r}.", code=code))
     await delete_entity(session, principal=principal, entity="discipline", obj=discipline, expected_version=None)
 
 

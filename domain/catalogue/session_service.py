@@ -15,6 +15,7 @@ from domain.catalogue.scheduling import Booking, calendar_warnings, clashes
 from domain.catalogue.schemas import SessionCreate, SessionUpdate
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, load_many, update_entity
 from domain.errors import Conflict, InvalidInput
+from domain.i18n import translatable
 from domain.models.catalogue import FINISHED, Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.models.cycles import Cycle
 from domain.outbox.service import emit
@@ -120,7 +121,10 @@ async def _schedule(
     if conflicts:
         if not (override_reason and override_reason.strip()):
             raise Conflict(
-                f"The session double-books {len(conflicts)} resource(s). Move it, or send override_reason to keep it.",
+                translatable(
+                    "The session double-books {count} resource(s). Move it, or send override_reason to keep it.",
+                    count=len(conflicts),
+                ),
                 code="schedule-conflict",
                 title="Scheduling conflict",
                 conflicts=[c.model_dump(mode="json") for c in conflicts],
@@ -148,7 +152,7 @@ async def _schedule(
 def _refuse_if_module_closed(module: Module) -> None:
     if module.status in FINISHED:
         raise Conflict(
-            f"The module is {module.status}; its sessions can no longer change.",
+            translatable("The module is {status}; its sessions can no longer change.", status=module.status),
             code="module-closed",
             module_status=module.status.value,
         )
@@ -199,7 +203,7 @@ async def update_session(
     starts_at, ends_at = changes.get("starts_at", ts.starts_at), changes.get("ends_at", ts.ends_at)
     if ends_at <= starts_at:
         raise InvalidInput(
-            "The session would end before it starts.",
+            translatable("The session would end before it starts."),
             errors=[{"field": "ends_at", "message": "ends_at must be after starts_at"}],
         )
     trainers = (

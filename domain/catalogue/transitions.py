@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.errors import Conflict, InvalidInput
+from domain.i18n import translatable
 from domain.models.catalogue import ModuleStatus as S
 
 _FORWARD = {
@@ -42,7 +43,12 @@ def check_transition(
     allowed = allowed_transitions(current)
     if target not in allowed:
         raise Conflict(
-            f"A module cannot go from {current} to {target}; allowed: {', '.join(allowed) or 'none (final state)'}.",
+            translatable(
+                "A module cannot go from {current} to {target}; allowed: {allowed}.",
+                current=current,
+                target=target,
+                allowed=", ".join(allowed) or translatable("none (final state)"),
+            ),
             code="illegal-transition",
             title="Illegal status transition",
             current=current.value,
@@ -51,19 +57,22 @@ def check_transition(
     given = bool(reason and reason.strip())
     if target in NEEDS_REASON and not given:
         raise InvalidInput(
-            f"Moving a module to {target} needs a reason.",
+            translatable("Moving a module to {target} needs a reason.", target=target),
             errors=[{"field": "reason", "message": "required for this transition"}],
         )
     if target is S.delivered:
         if first_start is None or first_start > now:
             raise Conflict(
-                "No session of the module has started yet: it cannot be delivered.",
+                translatable("No session of the module has started yet: it cannot be delivered."),
                 code="not-held",
                 title="Training not held",
                 first_session_starts_at=first_start.isoformat() if first_start else None,
             )
         if last_end is not None and last_end > now and not given:
             raise InvalidInput(
-                f"The module's last session ends at {last_end.isoformat()}: delivering it before then needs a reason.",
+                translatable(
+                    "The module's last session ends at {last_end}: delivering it before then needs a reason.",
+                    last_end=last_end.isoformat(),
+                ),
                 errors=[{"field": "reason", "message": "required to deliver before the last session has ended"}],
             )

@@ -22,6 +22,7 @@ from domain.certificates.schemas import CertificateFilters, IssueResult, Revocat
 from domain.crud import check_version, flush_or_conflict, get_or_404
 from domain.db import utcnow
 from domain.errors import Conflict, NotFound
+from domain.i18n import translatable
 from domain.ids import uuid7
 from domain.models.attendance import Assessment
 from domain.models.catalogue import DELIVERED, Module
@@ -53,7 +54,9 @@ async def issue_certificates(
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
     if module.status not in DELIVERED:
         raise Conflict(
-            f"The module is {module.status.value}; certificates are issued once it is delivered.",
+            translatable(
+                "The module is {status}; certificates are issued once it is delivered.", status=module.status.value
+            ),
             code="module-not-delivered",
             title="Module not delivered",
             module_status=module.status.value,
@@ -198,7 +201,9 @@ async def revoke_certificate(
     check_version(certificate, expected_version)
     if certificate.revoked_at is not None:
         raise Conflict(
-            f"The certificate was already revoked on {certificate.revoked_at.isoformat()}.",
+            translatable(
+                "The certificate was already revoked on {revoked_at}.", revoked_at=certificate.revoked_at.isoformat()
+            ),
             code="already-revoked",
             title="Already revoked",
             revoked_at=certificate.revoked_at.isoformat(),
@@ -238,7 +243,7 @@ async def verify(session: AsyncSession, *, code: str) -> Verification:
         )
     ).first()
     if row is None:
-        raise NotFound("No certificate has this verification code.", entity="certificates")
+        raise NotFound(translatable("No certificate has this verification code."), entity="certificates")
     certificate, module_title, issuer = row
     starts_on, ends_on = (await module_dates(session, [certificate.module_id])).get(certificate.module_id, (None, None))
     return Verification(

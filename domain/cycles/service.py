@@ -13,6 +13,7 @@ from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, ensure_exists, get_or_404, update_entity
 from domain.cycles.schemas import CycleCreate, CycleUpdate
 from domain.errors import InvalidInput
+from domain.i18n import translatable
 from domain.models.cycles import Cycle
 from domain.models.programmes import Programme
 from domain.pagination import Paged, paginate
@@ -81,7 +82,7 @@ async def update_cycle(
         await authorize_programme(session, principal, programme_id=changes["programme_id"])
     if changes.get("starts_on", cycle.starts_on) > changes.get("ends_on", cycle.ends_on):
         raise InvalidInput(
-            "The cycle would end before it starts.",
+            translatable("The cycle would end before it starts."),
             errors=[{"field": "ends_on", "message": "ends_on is before starts_on"}],
         )
     return await update_entity(

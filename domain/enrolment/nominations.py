@@ -34,6 +34,7 @@ from domain.enrolment.schemas import (
 )
 from domain.enrolment.seats import SeatBook, free_seat
 from domain.errors import Conflict, InvalidInput, RuleViolation
+from domain.i18n import N_, Translatable, translatable
 from domain.ids import uuid7
 from domain.models.agencies import Agency
 from domain.models.catalogue import ENROLLING, Module
@@ -134,12 +135,12 @@ async def create_nomination(
     ).first()
     if officer is None:  # another agency's officer does not exist for a focal point
         raise InvalidInput(
-            "officer_id refers to no officer you can nominate.",
+            translatable("officer_id refers to no officer you can nominate."),
             errors=[{"field": "officer_id", "message": f"unknown officer {data.officer_id}"}],
         )
     if data.late_reason and not deciding:
         raise InvalidInput(
-            "Only coordinators may nominate after the deadline.",
+            translatable("Only coordinators may nominate after the deadline."),
             errors=[{"field": "late_reason", "message": "not allowed for your role"}],
         )
     violations = await _violations(
@@ -148,7 +149,9 @@ async def create_nomination(
     if violations:
         first = violations[0]
         raise RuleViolation(
-            first.message if len(violations) == 1 else f"{first.message} (and {len(violations) - 1} more rule(s))",
+            first.text
+            if len(violations) == 1
+            else translatable("{message} (and {count} more rule(s))", message=first.text, count=len(violations) - 1),
             code=first.rule,
             title="Nomination refused",
             violations=[v.model_dump(mode="json", exclude_none=True) for v in violations],
@@ -237,7 +240,10 @@ async def decide(
     check_status_change(nomination.status, S.enrolled)
     if module.status not in ENROLLING:
         raise Conflict(
-            f"The module is {module.status.value}; participants are accepted while it is open or confirmed.",
+            translatable(
+                "The module is {status}; participants are accepted while it is open or confirmed.",
+                status=module.status.value,
+            ),
             code="module-not-accepting",
             title="Module not accepting participants",
         )
@@ -246,7 +252,10 @@ async def decide(
     ).get(nomination.officer_id)
     if overlaps:
         raise Conflict(
-            "The officer is enrolled in a module whose sessions overlap: " + ", ".join(m.code for m in overlaps) + ".",
+            translatable(
+                "The officer is enrolled in a module whose sessions overlap: {codes}.",
+                codes=", ".join(m.code for m in overlaps),
+            ),
             code="schedule-overlap",
             title="Schedule overlap",
             modules=[m.model_dump(mode="json") for m in overlaps],
@@ -255,7 +264,7 @@ async def decide(
     path = (await session.execute(select(Agency.path).where(Agency.id == nomination.agency_id))).scalar_one()
     limit = book.limit_for(path)
     if limit is not None:
-        what = "The module is full" if limit == "capacity" else "The agency's quota for this module is used up"
+        what = N_("The module is full") if limit == "capacity" else N_("The agency's quota for this module is used up")
         if data.on_full == "waitlist":
             if nomination.status is not S.waitlisted:
                 record_status(
@@ -272,7 +281,9 @@ async def decide(
             )
             return result
         raise Conflict(
-            f"{what}; nothing was changed. Decide again with on_full=waitlist to queue it.",
+            translatable(
+                "{what}; nothing was changed. Decide again with on_full=waitlist to queue it.", what=Translatable(what)
+            ),
             code=f"{limit}-reached",
             title="No seat",
             limit=limit,

@@ -23,6 +23,7 @@ from domain.enrolment.schemas import QuotaRead, QuotasPut, QuotasRead, SeatChang
 from domain.enrolment.seats import fill_seats, quota_is_active
 from domain.enrolment.tags import check_tag, quotas_tag, waitlist_tag
 from domain.errors import InvalidInput
+from domain.i18n import translatable
 from domain.models.agencies import Agency
 from domain.models.catalogue import Module
 from domain.models.enrolment import HOLDS_SEAT, ModuleQuota, Nomination, NominationStatus
@@ -107,7 +108,7 @@ async def put_quotas(
     if total > module.capacity:
         errors.append({"field": "quotas", "message": f"{total} seats reserved but the module has {module.capacity}"})
     if errors:
-        raise InvalidInput("The quotas cannot be set as sent.", errors=errors)
+        raise InvalidInput(translatable("The quotas cannot be set as sent."), errors=errors)
     before = {
         q.agency_id: q.seats
         for q in await session.scalars(select(ModuleQuota).where(ModuleQuota.module_id == module.id))
@@ -233,7 +234,9 @@ async def reorder_waitlist(
         if nomination_ids.index(nid) != i
     ]
     if errors:
-        raise InvalidInput("The waitlist order names nominations that are not waiting here.", errors=errors)
+        raise InvalidInput(
+            translatable("The waitlist order names nominations that are not waiting here."), errors=errors
+        )
     # By id, in bulk: the rows themselves are never read (the module's lock keeps them waiting).
     ranked = {nid: rank for rank, nid in enumerate(nomination_ids, start=1)}
     moved = [{"b_id": nid, "b_rank": ranked.get(nid)} for nid, rank in waiting.items() if ranked.get(nid) != rank]

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from domain.enrolment.schemas import ModuleRef, Violation
 from domain.errors import Conflict
+from domain.i18n import translatable
 from domain.models.catalogue import ModuleStatus
 from domain.models.enrolment import NominationStatus
 
@@ -97,7 +98,12 @@ def check_status_change(current: NominationStatus, target: NominationStatus) -> 
     if target not in allowed:
         names = sorted(s.value for s in allowed)
         raise Conflict(
-            f"A {current.value} nomination cannot become {target.value}; allowed: {', '.join(names) or 'none'}.",
+            translatable(
+                "A {current} nomination cannot become {target}; allowed: {allowed}.",
+                current=current.value,
+                target=target.value,
+                allowed=", ".join(names) or translatable("none"),
+            ),
             code="illegal-transition",
             title="Illegal status change",
             current=current.value,
@@ -126,51 +132,68 @@ def nomination_violations(facts: NominationFacts) -> list[Violation]:
     found = []
     if not facts.officer_active:
         found.append(
-            Violation(
-                rule="officer-deactivated", message="The officer is deactivated: reactivate them to nominate them."
+            Violation.of(
+                translatable("The officer is deactivated: reactivate them to nominate them."),
+                rule="officer-deactivated",
             )
         )
     if facts.module_status is not ModuleStatus.open:
         found.append(
-            Violation(
-                rule="module-not-open", message=f"The module is {facts.module_status.value}; nominations need it open."
+            Violation.of(
+                translatable("The module is {status}; nominations need it open.", status=facts.module_status.value),
+                rule="module-not-open",
             )
         )
     if facts.deadline is not None and facts.now > facts.deadline and not (facts.deciding and facts.late_reason):
         found.append(
-            Violation(
+            Violation.of(
+                translatable(
+                    "The nomination deadline ({deadline}) has passed; a coordinator may add a late nomination "
+                    "with late_reason.",
+                    deadline=facts.deadline.isoformat(),
+                )
+                if facts.deciding
+                else translatable(
+                    "The nomination deadline ({deadline}) has passed.", deadline=facts.deadline.isoformat()
+                ),
                 rule="deadline-passed",
-                message=f"The nomination deadline ({facts.deadline.isoformat()}) has passed"
-                + ("; a coordinator may add a late nomination with late_reason." if facts.deciding else "."),
             )
         )
     if facts.already_nominated:
-        found.append(Violation(rule="already-nominated", message="The officer is already nominated for this module."))
+        found.append(
+            Violation.of(translatable("The officer is already nominated for this module."), rule="already-nominated")
+        )
     if facts.missing_prerequisites:
         found.append(
-            Violation(
+            Violation.of(
+                translatable(
+                    "The officer has not completed {codes}.",
+                    codes=", ".join(m.code for m in facts.missing_prerequisites),
+                ),
                 rule="prerequisite-not-completed",
                 modules=facts.missing_prerequisites,
-                message="The officer has not completed " + ", ".join(m.code for m in facts.missing_prerequisites) + ".",
             )
         )
     if facts.overlapping:
         found.append(
-            Violation(
+            Violation.of(
+                translatable(
+                    "The officer is enrolled in a module whose sessions overlap: {codes}.",
+                    codes=", ".join(m.code for m in facts.overlapping),
+                ),
                 rule="schedule-overlap",
                 modules=facts.overlapping,
-                message="The officer is enrolled in a module "
-                "whose sessions overlap: " + ", ".join(m.code for m in facts.overlapping) + ".",
             )
         )
     if facts.missing_identity_fields:
         found.append(
-            Violation(
+            Violation.of(
+                translatable(
+                    "The module's vetting needs {fields} on the officer record.",
+                    fields=", ".join(facts.missing_identity_fields),
+                ),
                 rule="identity-fields-missing",
                 fields=facts.missing_identity_fields,
-                message="The module's vetting needs "
-                + ", ".join(facts.missing_identity_fields)
-                + " on the officer record.",
             )
         )
     return found

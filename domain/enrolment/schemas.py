@@ -1,9 +1,10 @@
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
+from domain.i18n import Translatable
 from domain.models.enrolment import NominationRole, NominationStatus
 from domain.schemas import EntityRead, InputModel, ReadModel, Warning_
 
@@ -25,6 +26,17 @@ class Violation(ReadModel):
     message: str
     modules: list[ModuleRef] | None = None
     fields: list[str] | None = None
+    _text: Translatable | None = PrivateAttr(None)  # the message, rendered in the reader's language
+
+    @classmethod
+    def of(cls, text: Translatable, **fields: Any) -> "Violation":
+        violation = cls(message=str(text), **fields)
+        violation._text = text
+        return violation
+
+    @property
+    def text(self) -> str | Translatable:
+        return self._text or self.message
 
 
 class QuotaSet(InputModel):

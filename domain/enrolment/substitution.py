@@ -35,6 +35,7 @@ from domain.enrolment.nominations import find_nomination, refusals
 from domain.enrolment.schemas import NominationRead, Substitution, SubstitutionResult
 from domain.enrolment.seats import SeatBook
 from domain.errors import Conflict, InvalidInput, RuleViolation
+from domain.i18n import translatable
 from domain.models.agencies import Agency
 from domain.models.catalogue import ModuleStatus
 from domain.models.enrolment import HOLDS_SEAT, LIVE, Nomination, NominationChange, NominationStatus
@@ -64,7 +65,10 @@ async def substitute(
     check_version(old, expected_version)
     if old.status not in LIVE:
         raise Conflict(
-            f"A {old.status.value} nomination cannot be substituted; only submitted, waitlisted or enrolled ones.",
+            translatable(
+                "A {status} nomination cannot be substituted; only submitted, waitlisted or enrolled ones.",
+                status=old.status.value,
+            ),
             code="not-substitutable",
             title="Cannot substitute",
             current=old.status.value,
@@ -72,7 +76,9 @@ async def substitute(
     first_start, _ = await session_span(session, module.id)
     if module.status not in SUBSTITUTABLE_MODULES or (first_start is not None and first_start <= utcnow()):
         raise Conflict(
-            "Substitutions are made while the module is open or confirmed and before its first session starts.",
+            translatable(
+                "Substitutions are made while the module is open or confirmed and before its first session starts."
+            ),
             code="substitution-closed",
             title="Substitution closed",
         )
@@ -81,7 +87,7 @@ async def substitute(
     ).first()
     if officer is None:  # another agency's officer does not exist for a focal point
         raise InvalidInput(
-            "officer_id refers to no officer you can nominate.",
+            translatable("officer_id refers to no officer you can nominate."),
             errors=[{"field": "officer_id", "message": f"unknown officer {data.officer_id}"}],
         )
     violations = [
@@ -92,7 +98,9 @@ async def substitute(
     if violations:
         first = violations[0]
         raise RuleViolation(
-            first.message if len(violations) == 1 else f"{first.message} (and {len(violations) - 1} more rule(s))",
+            first.text
+            if len(violations) == 1
+            else translatable("{message} (and {count} more rule(s))", message=first.text, count=len(violations) - 1),
             code=first.rule,
             title="Substitution refused",
             violations=[v.model_dump(mode="json", exclude_none=True) for v in violations],
@@ -114,9 +122,11 @@ async def substitute(
         limit = book.limit_for(path)
         if limit is not None:
             raise Conflict(
-                "The seat cannot pass to the substitute: "
-                + ("the module is full." if limit == "capacity" else "their unit's quota is used up.")
-                + " Nothing was changed.",
+                translatable("The seat cannot pass to the substitute: the module is full. Nothing was changed.")
+                if limit == "capacity"
+                else translatable(
+                    "The seat cannot pass to the substitute: their unit's quota is used up. Nothing was changed."
+                ),
                 code=f"{limit}-reached",
                 title="No seat",
                 limit=limit,

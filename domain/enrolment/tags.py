@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from domain.enrolment.schemas import QuotasRead
 from domain.errors import PreconditionFailed
+from domain.i18n import Translatable, translatable
 
 # api/deps.py's If-Match takes up to 12 digits.
 _SPAN = 10**12
@@ -34,6 +35,11 @@ def waitlist_tag(nomination_ids: Iterable[uuid.UUID]) -> int:
 def check_tag(what: str, current: int, expected: int | None) -> None:
     if expected is not None and current != expected:
         raise PreconditionFailed(
-            f"The module's {what} changed since you read it (now {current}, you sent {expected}).",
+            translatable(
+                "The module's {what} changed since you read it (now {current}, you sent {expected}).",
+                what=Translatable(what),
+                current=current,
+                expected=expected,
+            ),
             current_version=current,
         )

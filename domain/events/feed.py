@@ -25,6 +25,7 @@ from domain.auth.policy import EVENTS_READ, authorize
 from domain.auth.principal import Principal
 from domain.db import utcnow
 from domain.errors import Gone, InvalidInput
+from domain.i18n import translatable
 from domain.models.events import OutboxEvent
 from domain.models.officers import Officer, OfficerExternalId
 from domain.outbox.catalogue import CATALOGUE
@@ -59,7 +60,7 @@ def check_types(types: Sequence[str] | None, field: str = "types") -> list[str]:
     unknown = [t for t in types or [] if t not in CATALOGUE]
     if unknown:
         raise InvalidInput(
-            f"Unknown event type(s): {', '.join(unknown)}.",
+            translatable("Unknown event type(s): {names}.", names=", ".join(unknown)),
             errors=[{"field": field, "message": f"not in the catalogue: {t}"} for t in unknown],
         )
     return list(types or [])
@@ -152,13 +153,18 @@ def read_cursor(cursor: str, *, retention_days: int) -> Position:
         older = datetime.fromisoformat(at) < kept_since
     except (ValueError, TypeError):
         raise InvalidInput(
-            "The cursor is not one this API issued.",
+            translatable("The cursor is not one this API issued."),
             errors=[{"field": "after", "message": "malformed or foreign cursor"}],
         ) from None
     if older:
         raise Gone(
-            f"The cursor points before {kept_since.isoformat()}: events are kept {retention_days} days, and older ones "
-            "are gone. Start again without a cursor (and compare what you hold), or replay a webhook's time range.",
+            translatable(
+                "The cursor points before {kept_since}: events are kept {retention_days} days, and older "
+                "ones are gone. Start again without a cursor (and compare what you hold), or replay a "
+                "webhook's time range.",
+                kept_since=kept_since.isoformat(),
+                retention_days=retention_days,
+            ),
             code="cursor-expired",
             title="Cursor expired",
             kept_since=kept_since.isoformat(),

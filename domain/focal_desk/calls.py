@@ -21,6 +21,7 @@ from domain.enrolment.rules import Quota, general_pool, quota_for
 from domain.enrolment.seats import quota_is_active
 from domain.errors import NotFound
 from domain.focal_desk.schemas import OpenCall
+from domain.i18n import translatable
 from domain.models.agencies import Agency
 from domain.models.catalogue import Module, ModuleStatus, TrainingSession, module_prerequisites
 from domain.models.cycles import Cycle
@@ -32,7 +33,7 @@ async def my_agency(session: AsyncSession, principal: Principal) -> tuple[str, s
     """The path and country of the agency the focal point acts for (a 404 page without one)."""
     authorize(principal, NOMINATIONS_WRITE)
     if principal.agency_id is None:
-        raise NotFound("No agency is bound to this account.")
+        raise NotFound(translatable("No agency is bound to this account."))
     row = (await session.execute(select(Agency.path, Agency.country).where(Agency.id == principal.agency_id))).one()
     return row.path, row.country
 

@@ -13,6 +13,7 @@ from domain.auth.policy import NOMINATIONS_READ, authorize
 from domain.auth.principal import Principal
 from domain.errors import NotFound
 from domain.focal_desk.schemas import Meter
+from domain.i18n import translatable
 from domain.models.catalogue import Module
 from domain.models.cycles import Cycle
 from domain.models.enrolment import LIVE, ON_ROSTER, Nomination
@@ -32,7 +33,7 @@ async def my_meter(
         )
     ).scalar()
     if target is None:
-        raise NotFound(f"No module with id {module_id}.", entity="modules", id=str(module_id))
+        raise NotFound(translatable("No module with id {id}.", id=module_id), entity="modules", id=str(module_id))
     counts = {Sex.female: 0, Sex.male: 0}
     nominated = (
         select(Nomination.officer_id)

@@ -129,7 +129,8 @@ class Translatable:
         self.params = params
 
     def render(self, tag: str) -> str:
-        return gettext(tag, self.msgid).format(**self.params)
+        # A parameter may itself be translatable text (a noun, a reason): it is rendered in `tag` too.
+        return gettext(tag, self.msgid).format(**{k: localized(v, tag) for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.msgid.format(**self.params)
@@ -149,6 +150,13 @@ class Translatable:
 
 def translatable(msgid: str, **params: Any) -> Translatable:
     return Translatable(msgid, **params)
+
+
+def message_of(exc: BaseException) -> str | Translatable:
+    """An exception's message, kept translatable when it was raised with translatable text
+    (`raise ValueError(translatable(...))`); else its English `str()`."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Translatable) else str(exc)
 
 
 def localized(value: Any, tag: str) -> Any:

@@ -20,6 +20,7 @@ from domain.auth.principal import Principal
 from domain.collector import paused_during
 from domain.db import Base, among, internal, utcnow
 from domain.errors import Conflict
+from domain.i18n import translatable
 from domain.imports.officers import moves_of
 from domain.imports.store import chunks, load_import, rows_seen, versions
 from domain.models.imports import Import, ImportKind, ImportRow, ImportStatus, RowAction
@@ -126,15 +127,21 @@ async def apply_officer_import(
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)
     if imported.status is not ImportStatus.planned:
         raise Conflict(
-            f"The import is {imported.status.value}; only a planned import is applied.", code="import-not-planned"
+            translatable("The import is {status}; only a planned import is applied.", status=imported.status.value),
+            code="import-not-planned",
         )
     if plan_hash != imported.plan_hash:
-        raise Conflict("plan_hash is not this import's plan: review the plan you apply.", code="plan-hash-mismatch")
+        raise Conflict(
+            translatable("plan_hash is not this import's plan: review the plan you apply."), code="plan-hash-mismatch"
+        )
     rows = await _planned_rows(session, principal, imported)
     stale = await _changed_since_planning(session, principal, imported, rows)
     if stale:
         raise Conflict(
-            f"{len(stale)} planned row(s) changed since planning; nothing was written. Plan the file again.",
+            translatable(
+                "{count} planned row(s) changed since planning; nothing was written. Plan the file again.",
+                count=len(stale),
+            ),
             code="plan-outdated",
             title="The plan is out of date",
             rows=_lines(stale)[:1000],
@@ -196,7 +203,8 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
     imported = await load_import(session, principal=principal, import_id=import_id, kind=ImportKind.officers)
     if imported.status is not ImportStatus.applied:
         raise Conflict(
-            f"The import is {imported.status.value}; only an applied import is undone.", code="import-not-applied"
+            translatable("The import is {status}; only an applied import is undone.", status=imported.status.value),
+            code="import-not-applied",
         )
     rows = await _planned_rows(session, principal, imported)
     current = await versions(session, principal=principal, ids=[r.target_id for r in rows], lock=True)
@@ -209,7 +217,7 @@ async def undo_officer_import(session: AsyncSession, *, principal: Principal, im
     touched += [r for r in rows if r.target_id in moved_onto_taken and r not in touched]
     if touched:
         raise Conflict(
-            f"{len(touched)} record(s) changed since this import; nothing was undone.",
+            translatable("{count} record(s) changed since this import; nothing was undone.", count=len(touched)),
             code="touched-since",
             title="Records changed since the import",
             rows=_lines(touched)[:1000],

@@ -20,6 +20,7 @@ from domain.db import utcnow
 from domain.enrolment import nominations
 from domain.enrolment.schemas import NominationCreate, Withdrawal
 from domain.errors import Conflict, RuleViolation
+from domain.i18n import translatable
 from domain.imports.limits import ParseLimits
 from domain.imports.officers import counts_of
 from domain.imports.reading import read_file
@@ -163,10 +164,13 @@ async def apply_nomination_import(
     )
     if imported.status is not ImportStatus.planned:
         raise Conflict(
-            f"The import is {imported.status.value}; only a planned import is applied.", code="import-not-planned"
+            translatable("The import is {status}; only a planned import is applied.", status=imported.status.value),
+            code="import-not-planned",
         )
     if plan_hash != imported.plan_hash:
-        raise Conflict("plan_hash is not this import's plan: review the plan you apply.", code="plan-hash-mismatch")
+        raise Conflict(
+            translatable("plan_hash is not this import's plan: review the plan you apply."), code="plan-hash-mismatch"
+        )
     await lock_module(session, module_id)
     rows = list(
         await session.scalars(
@@ -195,8 +199,11 @@ async def apply_nomination_import(
                 refused += [{"line": row.line, "officer_id": str(row.target_id), "rule": rule} for rule in rules]
     if refused:
         raise Conflict(
-            f"{len({r['line'] for r in refused})} planned row(s) would now be refused or changed since "
-            "planning; nothing was written. Plan the list again.",
+            translatable(
+                "{count} planned row(s) would now be refused or changed since planning; nothing was "
+                "written. Plan the list again.",
+                count=len({r["line"] for r in refused}),
+            ),
             code="plan-outdated",
             title="The plan is out of date",
             rows=refused,
@@ -236,7 +243,8 @@ async def undo_nomination_import(
     )
     if imported.status is not ImportStatus.applied:
         raise Conflict(
-            f"The import is {imported.status.value}; only an applied import is undone.", code="import-not-applied"
+            translatable("The import is {status}; only an applied import is undone.", status=imported.status.value),
+            code="import-not-applied",
         )
     await lock_module(session, module_id)
     created = (imported.result or {}).get("created", [])
@@ -250,7 +258,7 @@ async def undo_nomination_import(
     ]
     if touched:
         raise Conflict(
-            f"{len(touched)} nomination(s) changed since this import; nothing was undone.",
+            translatable("{count} nomination(s) changed since this import; nothing was undone.", count=len(touched)),
             code="touched-since",
             title="Records changed since the import",
             rows=touched,

@@ -18,6 +18,7 @@ from domain.auth.principal import Principal
 from domain.collector import paused_during
 from domain.db import among
 from domain.errors import InvalidInput, RuleViolation
+from domain.i18n import translatable
 from domain.ids import uuid7
 from domain.imports.limits import ParseLimits
 from domain.imports.reading import read_file
@@ -247,7 +248,7 @@ async def _deactivations(
         return []
     if agency_id not in index.ids:
         raise InvalidInput(
-            "complete_for_agency_id names no agency within your reach.",
+            translatable("complete_for_agency_id names no agency within your reach."),
             errors=[{"field": "complete_for_agency_id", "message": f"unknown agency {agency_id}"}],
         )
     prefix = select(Agency.path).where(Agency.id == agency_id).scalar_subquery()

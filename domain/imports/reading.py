@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import InvalidInput, TooLarge
+from domain.i18n import message_of
 from domain.imports.limits import FileTooLarge, ImportFileError, ParseLimits
 from domain.imports.parsing import RawRow, detect_format
 from domain.imports.worker import decode
@@ -167,6 +168,6 @@ async def read_file(
     try:
         return file_format, await parse_isolated(content, file_format, limits or ParseLimits.default())
     except FileTooLarge as exc:
-        raise TooLarge(str(exc), errors=[{"field": "file", "message": str(exc)}], limit=exc.limit) from None
+        raise TooLarge(message_of(exc), errors=[{"field": "file", "message": str(exc)}], limit=exc.limit) from None
     except ImportFileError as exc:
-        raise InvalidInput(str(exc), errors=[{"field": "file", "message": str(exc)}]) from None
+        raise InvalidInput(message_of(exc), errors=[{"field": "file", "message": str(exc)}]) from None

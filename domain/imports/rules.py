@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from domain.i18n import Translatable, translatable
 from domain.imports.parsing import RawRow
 from domain.officers.schemas import OfficerUpdate
 
@@ -154,15 +155,19 @@ def diff(current: dict[str, Any], reading: RowReading) -> dict[str, list[Any]]:
     return changes
 
 
-def brake(deactivations: int, active: int, threshold: float, force: bool) -> str | None:
+def brake(deactivations: int, active: int, threshold: float, force: bool) -> Translatable | None:
     """Refuse a 'the file is complete' plan that would deactivate more than `threshold` of the
     agency's active officers, unless forced: a truncated export must not empty an agency."""
     if force or deactivations == 0 or deactivations <= threshold * active:
         return None
     share = deactivations / active if active else 1.0
-    return (
-        f"The plan would deactivate {deactivations} of the agency's {active} active officers ({share:.0%}), "
-        f"above the {threshold:.0%} threshold. Check the file is complete; send force=true to plan it anyway."
+    return translatable(
+        "The plan would deactivate {deactivations} of the agency's {active} active officers ({share:.0%}), "
+        "above the {threshold:.0%} threshold. Check the file is complete; send force=true to plan it anyway.",
+        deactivations=deactivations,
+        active=active,
+        share=share,
+        threshold=threshold,
     )
 
 

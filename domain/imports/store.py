@@ -16,6 +16,7 @@ from domain.audit.service import record_change
 from domain.auth.principal import Principal
 from domain.db import among, insert_rows
 from domain.errors import NotFound
+from domain.i18n import translatable
 from domain.ids import uuid7
 from domain.models.imports import Import, ImportKind, ImportRow
 from domain.models.officers import Officer
@@ -45,7 +46,7 @@ async def load_import(
         stmt = stmt.where(Import.module_id == module_id)
     found = (await session.scalars(stmt)).first()
     if found is None:
-        raise NotFound(f"No import with id {import_id}.", entity="imports", id=str(import_id))
+        raise NotFound(translatable("No import with id {id}.", id=import_id), entity="imports", id=str(import_id))
     return found
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.principal import Principal
 from domain.errors import InvalidInput
+from domain.i18n import translatable
 from domain.indicators.schemas import IndicatorFigure, IndicatorReport, IndicatorReportPeriod
 from domain.indicators.service import readable_cycle
 from domain.models.indicators import NOT_YET_COLLECTED, Disaggregation, Indicator, IndicatorSource, IndicatorValue
@@ -41,7 +42,7 @@ async def indicator_report(
 ) -> IndicatorReport:
     if period_start and period_end and period_start > period_end:
         raise InvalidInput(
-            "The period ends before it starts.",
+            translatable("The period ends before it starts."),
             errors=[{"field": "period_end", "message": "must be on or after period_start"}],
         )
     cycle = await readable_cycle(session, principal, cycle_id)

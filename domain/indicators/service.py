@@ -16,6 +16,7 @@ from domain.auth.policy import PLANNING_WRITE, REPORTS_READ, authorize
 from domain.auth.principal import Principal
 from domain.crud import create_entity, delete_entity, get_or_404, update_entity
 from domain.errors import Conflict
+from domain.i18n import translatable
 from domain.indicators.schemas import IndicatorCreate, IndicatorUpdate, IndicatorValueCreate
 from domain.models.cycles import Cycle
 from domain.models.indicators import Indicator, IndicatorSource, IndicatorValue
@@ -75,7 +76,9 @@ def check_approved_change(indicator: Indicator, changes: dict[str, Any]) -> None
     for field in ("disaggregation", "approved"):
         if field in changes and changes[field] != getattr(indicator, field):
             raise Conflict(
-                f"The indicator {indicator.code} is approved: its {field} cannot change.",
+                translatable(
+                    "The indicator {code} is approved: its {field} cannot change.", code=indicator.code, field=field
+                ),
                 code="indicator-approved",
                 title="Indicator approved",
                 field=field,
@@ -112,7 +115,7 @@ async def delete_indicator(
     indicator = await get_or_404(session, Indicator, indicator_id, where=(Indicator.cycle_id == cycle_id,))
     if indicator.approved:
         raise Conflict(
-            f"The indicator {indicator.code} is approved: it stays in the logframe.",
+            translatable("The indicator {code} is approved: it stays in the logframe.", code=indicator.code),
             code="indicator-approved",
             title="Indicator approved",
             field="approved",
@@ -154,8 +157,12 @@ async def create_value(
     indicator = await get_or_404(session, Indicator, indicator_id, where=(Indicator.cycle_id == cycle_id,))
     if indicator.source is not IndicatorSource.entered:
         raise Conflict(
-            f"The indicator {indicator.code} is computed ({indicator.source}): values are entered only for "
-            "indicators whose source is entered.",
+            translatable(
+                "The indicator {code} is computed ({source}): values are entered only for indicators whose source "
+                "is entered.",
+                code=indicator.code,
+                source=indicator.source.value,
+            ),
             code="indicator-computed",
             title="Indicator computed",
             field="source",

@@ -21,6 +21,7 @@ from domain.crud import check_version
 from domain.db import utcnow
 from domain.enrolment.history import record_status
 from domain.errors import Conflict
+from domain.i18n import translatable
 from domain.models.catalogue import Module, ModuleStatus, VettingType
 from domain.models.enrolment import LIVE, ChangeCause, Nomination, NominationStatus
 from domain.outbox.service import emit
@@ -46,8 +47,12 @@ async def transition_module(
         blockers, blocking = await vetting_blockers(session, principal=principal, module=module)
         if blocking:
             raise Conflict(
-                f"{blocking} enrolled participant(s) lack an approved {module.vetting_required.value} vetting "
-                "valid over the module's dates; nothing was changed.",
+                translatable(
+                    "{blocking} enrolled participant(s) lack an approved {vetting_required} vetting valid "
+                    "over the module's dates; nothing was changed.",
+                    blocking=blocking,
+                    vetting_required=module.vetting_required.value,
+                ),
                 code="vetting-incomplete",
                 title="Vetting incomplete",
                 blockers=[b.model_dump(mode="json") for b in blockers],

@@ -19,7 +19,7 @@ from domain.auth.principal import Principal
 from domain.crud import get_or_404
 from domain.db import utcnow
 from domain.errors import NotFound
-from domain.i18n import gettext
+from domain.i18n import gettext, translatable
 from domain.ids import uuid7
 from domain.models.auth import User
 from domain.models.cycles import Cycle
@@ -68,7 +68,11 @@ async def _visible(session: AsyncSession, principal: Principal, message_id: uuid
     """A message the principal may see; any other is a 404, like one that does not exist."""
     message = await session.scalar(select(Message).where(Message.id == message_id, access.messages(principal)))
     if message is None:
-        raise NotFound(f"No message with id {message_id}.", entity="messages", id=str(message_id))
+        raise NotFound(
+            translatable("No message with id {id}.", id=message_id),
+            entity="messages",
+            id=str(message_id),
+        )
     return message
 
 
@@ -174,7 +178,7 @@ async def set_kind_enabled(
     await get_or_404(session, Cycle, cycle_id)
     await authorize_programme(session, principal, cycle_id=cycle_id)
     if kind not in KINDS:
-        raise NotFound(f"No kind of message {kind!r}.", entity="message_kind", id=kind)
+        raise NotFound(translatable("No kind of message {kind!r}.", kind=kind), entity="message_kind", id=kind)
     is_off = await session.get(CycleMessageKindOff, (cycle_id, kind))
     if enabled and is_off is not None:
         await session.execute(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.access import need_to_know
 from domain.auth.principal import Principal
 from domain.errors import Conflict
+from domain.i18n import translatable
 from domain.models.officers import Officer, OfficerExternalId
 from domain.officers.names import arabic_key
 from domain.officers.schemas import DuplicateCandidate, ExternalId
@@ -60,8 +61,11 @@ async def find_duplicates(
 
 def conflict(candidates: list[DuplicateCandidate]) -> Conflict:
     return Conflict(
-        f"{len(candidates)} officer(s) already stored look like the same person. Review them; to create anyway, "
-        "send allow_duplicate=true (an external id can never be shared).",
+        translatable(
+            "{count} officer(s) already stored look like the same person. Review them; to create "
+            "anyway, send allow_duplicate=true (an external id can never be shared).",
+            count=len(candidates),
+        ),
         code="possible-duplicate",
         title="Possible duplicate officer",
         candidates=[c.model_dump(mode="json") for c in candidates],

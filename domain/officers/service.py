@@ -15,6 +15,7 @@ from domain.auth.policy import OFFICERS_READ, OFFICERS_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.crud import delete_entity, get_or_404
 from domain.errors import Conflict
+from domain.i18n import translatable
 from domain.models.agencies import Agency
 from domain.models.officers import Officer, OfficerExternalId, Sex
 from domain.officers.names import arabic_key, latin_key, user_name_key
@@ -148,8 +149,11 @@ async def upsert_by_external_id(
     )
     if len(found) > 1:
         raise Conflict(
-            f"{len(found)} officers within your reach carry this id, in different agencies: resolve them first "
-            "(GET /api/v1/officers/shared-keys lists such ids).",
+            translatable(
+                "{count} officers within your reach carry this id, in different agencies: resolve them "
+                "first (GET /api/v1/officers/shared-keys lists such ids).",
+                count=len(found),
+            ),
             code="key-ambiguous",
             title="External id held by several officers",
             candidates=[

@@ -17,6 +17,7 @@ from domain.auth.principal import Principal
 from domain.crud import create_entity, update_entity
 from domain.db import utcnow
 from domain.errors import Conflict, InvalidInput
+from domain.i18n import translatable
 from domain.models.agencies import Agency
 from domain.models.officers import Officer, OfficerExternalId
 from domain.officers.duplicates import conflict, find_duplicates
@@ -34,7 +35,7 @@ async def ensure_agency_in_reach(session: AsyncSession, principal: Principal, ag
     in_reach = select(Agency.id).where(Agency.id == agency_id, need_to_know.agency_in_reach(principal, Agency.id))
     if await session.scalar(in_reach) is None:
         raise InvalidInput(
-            "agency_id refers to no existing agency.",
+            translatable("agency_id refers to no existing agency."),
             errors=[{"field": "agency_id", "message": f"unknown agency {agency_id}"}],
         )
 
@@ -54,7 +55,7 @@ async def ensure_user_name_free(
     holder = await session.scalar(taken.limit(1))
     if holder is not None:
         raise Conflict(
-            f"The user name {user_name!r} is already taken.",
+            translatable("The user name {user_name!r} is already taken.", user_name=user_name),
             code="user-name-taken",
             title="User name taken",
             field="user_name",

@@ -18,6 +18,7 @@ from domain.attention.scope import planned_cycles
 from domain.auth.policy import PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
 from domain.errors import NotFound
+from domain.i18n import translatable
 from domain.models.catalogue import Discipline, Module, ModuleStatus, Trainer, TrainingSession, Venue, session_trainers
 from domain.models.cycles import Cycle
 from domain.models.enrolment import ModuleQuota, Nomination
@@ -98,7 +99,7 @@ async def read_planner(
     filters = filters or PlannerFilters()
     cycle = await session.scalar(select(Cycle).where(Cycle.id == cycle_id, planned_cycles(principal)))
     if cycle is None:
-        raise NotFound(f"No cycle with id {cycle_id}.", entity="cycles", id=str(cycle_id))
+        raise NotFound(translatable("No cycle with id {id}.", id=cycle_id), entity="cycles", id=str(cycle_id))
     zone = ZoneInfo(cycle.time_zone)
     if on is None:
         on = rules.anchor((today or datetime.now(UTC).astimezone(zone).date()), cycle.starts_on, cycle.ends_on)

@@ -17,6 +17,7 @@ from domain.access.need_to_know import NeedToKnow
 from domain.auth.policy import REPORTS_READ, authorize
 from domain.auth.principal import Principal
 from domain.errors import InvalidInput, NotFound
+from domain.i18n import translatable
 from domain.models.catalogue import Module, ModuleStatus, TrainingSession
 from domain.models.cycles import Cycle
 from domain.models.programmes import Programme
@@ -66,7 +67,8 @@ async def resolve_scope(
     authorize(principal, REPORTS_READ)
     if date_from and date_to and date_from > date_to:
         raise InvalidInput(
-            "The period ends before it starts.", errors=[{"field": "to", "message": "must be on or after from"}]
+            translatable("The period ends before it starts."),
+            errors=[{"field": "to", "message": "must be on or after from"}],
         )
     scope = Scope(
         exact=reach.exact_figures(principal),
@@ -79,12 +81,16 @@ async def resolve_scope(
     )
     if programme_id is not None:
         if await session.scalar(select(Programme.id).where(Programme.id == programme_id)) is None:
-            raise NotFound(f"No programme with id {programme_id}.", entity="programmes", id=str(programme_id))
+            raise NotFound(
+                translatable("No programme with id {id}.", id=programme_id),
+                entity="programmes",
+                id=str(programme_id),
+            )
         reach.check_programme(principal, programme_id)
     if cycle_id is not None:
         scope.cycle = await session.scalar(select(Cycle).where(Cycle.id == cycle_id))
         if scope.cycle is None:
-            raise NotFound(f"No cycle with id {cycle_id}.", entity="cycles", id=str(cycle_id))
+            raise NotFound(translatable("No cycle with id {id}.", id=cycle_id), entity="cycles", id=str(cycle_id))
         reach.check_programme(principal, scope.cycle.programme_id, what="This cycle's programme")
     scope.agency_prefix = await reach.agency_prefix(session, principal, agency_id)
     if scope.cycle is not None:

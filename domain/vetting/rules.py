@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.errors import Conflict, InvalidInput
+from domain.i18n import translatable
 from domain.models.catalogue import VettingType
 from domain.models.vetting import VettingStatus
 
@@ -31,7 +32,12 @@ def check_transition(current: VettingStatus, target: VettingStatus) -> None:
     if target not in NEXT[current]:
         allowed = sorted(s.value for s in NEXT[current])
         raise Conflict(
-            f"A {current.value} vetting cannot become {target.value}; allowed: {', '.join(allowed) or 'none'}.",
+            translatable(
+                "A {current} vetting cannot become {target}; allowed: {allowed}.",
+                current=current.value,
+                target=target.value,
+                allowed=", ".join(allowed) or translatable("none"),
+            ),
             code="illegal-transition",
             title="Illegal status change",
             current=current.value,
@@ -111,7 +117,7 @@ def settle(state: VettingState, *, sent: set[str]) -> tuple[date | None, date | 
     if valid_from is not None and valid_until is not None and valid_until < valid_from:
         errors.append({"field": "valid_until", "message": f"must not be before valid_from ({valid_from})"})
     if errors:
-        raise InvalidInput("The vetting's dates do not hold together.", errors=errors)
+        raise InvalidInput(translatable("The vetting's dates do not hold together."), errors=errors)
     return valid_from, valid_until
 
 

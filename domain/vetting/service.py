@@ -20,6 +20,7 @@ from domain.crud import check_version, create_entity, ensure_exists, get_or_404,
 from domain.db import table_of, utcnow
 from domain.enrolment.seats import free_seat
 from domain.errors import Conflict, NotFound
+from domain.i18n import translatable
 from domain.models.catalogue import FINISHED, Module, VettingType
 from domain.models.enrolment import HOLDS_SEAT, Nomination, NominationStatus
 from domain.models.officers import Officer
@@ -49,7 +50,11 @@ async def _officer(session: AsyncSession, principal: Principal, officer_id: uuid
         await session.scalars(select(Officer).where(Officer.id == officer_id, need_to_know.officers(principal)))
     ).first()
     if officer is None:
-        raise NotFound(f"No officer with id {officer_id}.", entity="officers", id=str(officer_id))
+        raise NotFound(
+            translatable("No officer with id {id}.", id=officer_id),
+            entity="officers",
+            id=str(officer_id),
+        )
     return officer
 
 
@@ -74,7 +79,11 @@ async def create_vetting(
     )
     if pending is not None:
         raise Conflict(
-            f"A {kind.value} vetting of this officer is already requested ({pending}); record its result instead.",
+            translatable(
+                "A {kind} vetting of this officer is already requested ({pending}); record its result instead.",
+                kind=kind.value,
+                pending=pending,
+            ),
             code="vetting-pending",
             title="Vetting already requested",
             vetting_id=str(pending),

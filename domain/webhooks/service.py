@@ -20,6 +20,7 @@ from domain.crud import check_version, get_or_404
 from domain.db import utcnow
 from domain.errors import InvalidInput, NotFound
 from domain.events import feed
+from domain.i18n import translatable
 from domain.models.events import OutboxEvent
 from domain.models.webhooks import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
 from domain.pagination import Paged, paginate
@@ -42,7 +43,8 @@ def _owned(principal: Principal) -> ColumnElement[bool]:
 def _owner_kind(principal: Principal) -> str:
     if principal.id is None:
         raise InvalidInput(
-            "Only a signed-in account or client can own a webhook.", errors=[{"field": "owner", "message": "none"}]
+            translatable("Only a signed-in account or client can own a webhook."),
+            errors=[{"field": "owner", "message": "none"}],
         )
     return principal.kind
 
@@ -221,7 +223,9 @@ async def redeliver(session: AsyncSession, *, principal: Principal, webhook_id: 
         found = await session.scalar(select(OutboxEvent.id).where(OutboxEvent.id == event_id, feed.visible(owner)))
     if found is None:
         raise NotFound(
-            f"No event {event_id} this subscription may receive (or it is no longer kept).",
+            translatable(
+                "No event {event_id} this subscription may receive (or it is no longer kept).", event_id=event_id
+            ),
             entity="events",
             id=str(event_id),
         )

@@ -24,6 +24,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 import httpx
 
 from domain.errors import InvalidInput
+from domain.i18n import N_, Translatable, translatable
 from domain.settings import IPNetwork
 
 IPAddress = IPv4Address | IPv6Address
@@ -56,12 +57,12 @@ class Target:
     addresses: tuple[str, ...]
 
 
-def _refuse(message: str) -> InvalidInput:
+def _refuse(message: Translatable) -> InvalidInput:
     return InvalidInput(
-        f"The webhook URL is refused: {message}.",
+        translatable("The webhook URL is refused: {message}.", message=message),
         code="webhook-url-refused",
         title="Webhook URL refused",
-        errors=[{"field": "url", "message": message}],
+        errors=[{"field": "url", "message": str(message)}],
     )
 
 
@@ -71,19 +72,19 @@ def parse(url: str) -> tuple[str, int]:
     try:
         parts = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError):
-        raise _refuse("not a URL") from None
+        raise _refuse(translatable("not a URL")) from None
     if parts.scheme not in ("http", "https"):
-        raise _refuse("use http or https")
+        raise _refuse(translatable("use http or https"))
     if not parts.raw_host:
-        raise _refuse("no host")
+        raise _refuse(translatable("no host"))
     if parts.userinfo:
-        raise _refuse("credentials in the URL are not allowed (the signature authenticates us)")
+        raise _refuse(translatable("credentials in the URL are not allowed (the signature authenticates us)"))
     if parts.fragment:
-        raise _refuse("a fragment is not sent to servers")
+        raise _refuse(translatable("a fragment is not sent to servers"))
     try:
         host = parts.raw_host.decode("ascii")
     except UnicodeDecodeError:
-        raise _refuse("not a URL") from None
+        raise _refuse(translatable("not a URL")) from None
     return host, parts.port or (443 if parts.scheme == "https" else 80)
 
 
@@ -102,20 +103,20 @@ def embedded_ipv4(ip: IPv6Address) -> list[tuple[str, IPv4Address]]:
 
 def _kind(ip: IPAddress) -> str:
     if any(ip in net for net in METADATA):
-        return "a cloud metadata address"
+        return N_("a cloud metadata address")
     if ip.is_link_local:
-        return "a link-local address"
+        return N_("a link-local address")
     if ip.is_loopback:
-        return "a loopback address"
+        return N_("a loopback address")
     if ip.is_unspecified:
-        return "the unspecified address"
+        return N_("the unspecified address")
     if ip.is_multicast:
-        return "a multicast address"
+        return N_("a multicast address")
     if ip in SHARED:
-        return "a shared (carrier-grade NAT) address"
+        return N_("a shared (carrier-grade NAT) address")
     if ip.is_private:
-        return "a private address"
-    return "not a public address"
+        return N_("a private address")
+    return N_("not a public address")
 
 
 def _public(ip: IPAddress) -> bool:
@@ -171,10 +172,10 @@ async def check_target(url: str, *, allowed: Sequence[IPNetwork]) -> Target:
     if literal is not None:
         reason = forbidden_address(literal, allowed)
         if reason:
-            raise _refuse(f"{reason}; webhooks go to public addresses only")
+            raise _refuse(translatable("{reason}; webhooks go to public addresses only", reason=Translatable(reason)))
         return Target(host, port, (str(literal),))
     addresses = await resolve(host, port)
     if not addresses or any(forbidden_address(a, allowed) for a in addresses):
         # Which address, or whether it resolved at all, stays untold: see the module's docstring.
-        raise _refuse(f"{host} does not resolve to public addresses only")
+        raise _refuse(translatable("{host} does not resolve to public addresses only", host=host))
     return Target(host, port, addresses)
