@@ -145,10 +145,10 @@ async def get_module_roster(
     response_model=Page[TaughtSessionRead],
     operation_id="list_my_sessions",
     summary="List the sessions I teach, with their attendance counts",
-    description="For a trainer's account (other accounts teach no session: an empty list). `part=coming`: today's "
-    "and the next seven days' sessions (days in each cycle's time zone), soonest first; `part=to_take`: earlier "
-    "sessions where someone on the roster has no mark yet, latest first. Each with the roster's size and the marks "
-    "per status (and how many are unmarked).",
+    description="For a trainer's account (other accounts teach no session: an empty list). `part=coming`: sessions "
+    "running now, today's and the next seven days' (days in each cycle's time zone), soonest first; `part=to_take`: "
+    "earlier, ended sessions where someone on the roster has no mark yet, latest first. Each with the roster's size "
+    "and the marks per status (and how many are unmarked).",
     responses=problems(),
 )
 async def list_my_sessions(

@@ -10,8 +10,8 @@ from pydantic import Field
 from domain.models.attendance import AbsenceCause, AbsenceReason, AttendanceStatus
 from domain.schemas import ReadModel
 
-# coming: today's and the next seven days' sessions (in each cycle's zone), soonest first;
-# to_take: earlier sessions with a participant not yet marked, latest first.
+# coming: sessions running now, today's and the next seven days' (in each cycle's zone), soonest
+# first; to_take: earlier, ended sessions with a participant not yet marked, latest first.
 SessionsPart = Literal["coming", "to_take"]
 
 

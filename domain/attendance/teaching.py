@@ -92,21 +92,26 @@ async def _days(session: AsyncSession, principal: Principal, now: datetime) -> d
     return starts
 
 
-def _window(part: SessionsPart, days: dict[str, datetime]) -> ColumnElement[bool]:
+def _window(part: SessionsPart, days: dict[str, datetime], now: datetime) -> ColumnElement[bool]:
+    """`coming`: sessions starting today or in the next seven days in their cycle's zone, and any
+    still running (one that began before midnight is not yet to take); `to_take`: earlier, ended."""
     if not days:
         return false()
+    starts, ends = TrainingSession.starts_at, TrainingSession.ends_at
     if part == "coming":
         return or_(
             *(
                 and_(
                     Cycle.time_zone == zone,
-                    TrainingSession.starts_at >= start,
-                    TrainingSession.starts_at < start + timedelta(days=COMING_DAYS + 1),
+                    or_(
+                        and_(starts >= start, starts < start + timedelta(days=COMING_DAYS + 1)),
+                        and_(starts < start, ends > now),
+                    ),
                 )
                 for zone, start in days.items()
             )
         )
-    return or_(*(and_(Cycle.time_zone == zone, TrainingSession.starts_at < start) for zone, start in days.items()))
+    return or_(*(and_(Cycle.time_zone == zone, starts < start, ends <= now) for zone, start in days.items()))
 
 
 async def list_taught_sessions(
@@ -118,8 +123,8 @@ async def list_taught_sessions(
     limit: int,
     cursor: str | None,
 ) -> Paged[TaughtSessionRead]:
-    """A trainer's sessions: `coming` (today and the next seven days, soonest first) or `to_take`
-    (earlier sessions where someone on the roster has no mark yet, latest first). Other accounts
+    """A trainer's sessions: `coming` (running now, today and the next seven days, soonest first) or
+    `to_take` (earlier, ended sessions where someone on the roster has no mark yet, latest first). Other accounts
     teach none: their list is empty."""
     authorize(principal, ROSTERS_READ)
     order = (TrainingSession.starts_at, TrainingSession.id)
@@ -127,7 +132,7 @@ async def list_taught_sessions(
     if principal.role is not Role.trainer or principal.trainer_id is None:
         return [], None  # only a trainer's account teaches sessions
     days = await _days(session, principal, now)
-    stmt = _sessions().where(sessions_taught(principal), _window(part, days))
+    stmt = _sessions().where(sessions_taught(principal), _window(part, days, now))
     if part == "to_take":
         stmt = internal(stmt.where(_unmarked(TrainingSession.id, TrainingSession.module_id)), "whether a mark is due")
     if after is not None:

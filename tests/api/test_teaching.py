@@ -5,8 +5,10 @@ participant present without touching a mark already taken."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+from domain.db import utcnow
 from tests.web.teaching_data import cycle, disciplines, programme, session, teaching  # noqa: F401
 
 
@@ -60,3 +62,22 @@ async def test_the_attendance_sheet_and_filling_the_blanks(sign_in, teaching):
     early = await trainer.post(f"/sessions/{teaching.coming.id}/attendance/unmarked-present")
     assert early.status_code == 422 and "only an excused absence" in early.text
     assert (await trainer.get(f"/sessions/{uuid.uuid4()}/attendance-sheet")).status_code == 404
+
+
+async def test_a_session_running_across_midnight_stays_coming_until_it_ends(sign_in, teaching, db):
+    # Baghdad's midnight passed an hour ago and the session runs two more hours: at any hour of the
+    # test's day it began "yesterday" in its zone, and the trainer still needs it among what is on now.
+    baghdad = ZoneInfo("Asia/Baghdad")
+    now = utcnow().replace(microsecond=0)
+    midnight = datetime.combine(now.astimezone(baghdad).date(), time(), tzinfo=baghdad)
+    overlap = "a night exercise beside the day's session"
+    starts = midnight - timedelta(hours=1)
+    hours = (now + timedelta(hours=2) - starts) / timedelta(hours=1)
+    await session(db, teaching.module.id, teaching.trainer.id, starts - now, "Night", hours, overlap)
+    ended = await session(db, teaching.module.id, teaching.trainer.id, starts - timedelta(hours=5) - now, "Ended")
+    trainer = await sign_in("trainer", trainer_id=teaching.trainer.id)
+    coming = [s["title"] for s in (await trainer.get("/me/sessions")).json()["items"]]
+    to_take = [s["title"] for s in (await trainer.get("/me/sessions", params={"part": "to_take"})).json()["items"]]
+    assert "Night" in coming and "Night" not in to_take
+    assert "Ended" in to_take and "Ended" not in coming
+    assert ended.ends_at <= now

@@ -70,7 +70,8 @@ async def test_a_coordinator_decides_from_the_dashboard(tablet, desk):
     await notice.wait_for()
     assert await notice.inner_text() == "Accepted: the participant is on the roster."
     # focus moves to the notice once htmx has settled the swap (a screen reader reads it out)
-    await page.wait_for_function("document.activeElement.classList.contains('notice-box')", timeout=5000)
+    # (a locator, not wait_for_function: that evaluates a string, which the pages' CSP refuses)
+    await page.locator("#nominations .notice-box:focus").wait_for(timeout=5000)
     assert "women 1, men 1 (50% women)" in await page.locator("#balance").inner_text()  # moved at once
     assert await page.locator("#roster tbody tr").count() == 2
     assert page.url == address  # swapped in place, no page load

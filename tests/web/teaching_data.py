@@ -57,14 +57,20 @@ async def enrol(db, module_id: uuid.UUID, officer_ids: list[uuid.UUID], agency_i
     await db.flush()
 
 
-async def session(db, module_id, trainer_id, starts_in: timedelta, title: str, hours: int = 3):
+async def session(
+    db, module_id, trainer_id, starts_in: timedelta, title: str, hours: float = 3, override_reason: str | None = None
+):
     start = utcnow().replace(microsecond=0) + starts_in
     made, _ = await create_session(
         db,
         principal=ARRANGER,
         module_id=module_id,
         data=SessionCreate(
-            title=title, starts_at=start, ends_at=start + timedelta(hours=hours), trainer_ids=[trainer_id]
+            title=title,
+            starts_at=start,
+            ends_at=start + timedelta(hours=hours),
+            trainer_ids=[trainer_id],
+            override_reason=override_reason,
         ),
     )
     return made
