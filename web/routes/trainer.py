@@ -8,6 +8,7 @@ static/app.js) a row is saved in place with an Idempotency-Key and retried when 
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -44,6 +45,12 @@ CAUSE_LABELS = {
 }
 STATUS_VALUES = frozenset(s.value for s in AttendanceStatus)
 LABELS = {"statuses": STATUS_LABELS, "reasons": REASON_LABELS, "causes": CAUSE_LABELS}
+
+
+@lru_cache
+def labels_in(lang: str) -> dict[str, dict[str, str]]:
+    """The roster's labels in a language, translated once per process (not once per row)."""
+    return {kind: {k: i18n.gettext(lang, v) for k, v in found.items()} for kind, found in LABELS.items()}
 
 
 def _person(visitor: Visitor) -> Any:
@@ -95,7 +102,7 @@ def _roster(
         template,
         status_code=status_code,
         sheet=sheet,
-        labels=LABELS,
+        labels=labels_in(visitor.lang),
         typed=typed or {},
         errors=errors or {},
         row=next((p for p in sheet.participants if p.officer_id == only), None),
