@@ -178,6 +178,38 @@ def _start_bare(log: Path) -> tuple[subprocess.Popen, str]:
         time.sleep(0.2)
 
 
+def cpu_pairs(url: str, key_dir: Path, found: list[Target], rounds: int, n: int) -> dict[str, dict]:
+    """Each page and its JSON in this process (no server, no socket), in CPU time per request,
+    alternating: what the page costs over its JSON, whatever else the machine is doing."""
+    import asyncio
+
+    from bench.fixed_cost.asgi_probe import scope_for, tadrib_app, timed
+
+    app = tadrib_app(url.replace("sqlite://", "sqlite+aiosqlite://"), key_dir)
+    by_key = {t.key: t for t in found}
+
+    def scope(t: Target) -> dict:
+        path = "/" + t.path.split("/", 3)[3]
+        return scope_for(path, [(k.lower().encode(), v.encode()) for k, v in t.headers.items()])
+
+    async def measure() -> dict[str, dict]:
+        out = {}
+        for page in (t for t in found if t.json_of and t.json_of in by_key):
+            twin = by_key[page.json_of]
+            page_us, json_us = [], []
+            for _ in range(rounds):
+                json_us.append(await timed(app, scope(twin), n))
+                page_us.append(await timed(app, scope(page), n))
+            out[page.key] = {
+                "page_cpu_us": _median(page_us),
+                "json_cpu_us": _median(json_us),
+                "page_over_json_cpu": _median([p / j for p, j in zip(page_us, json_us, strict=True)]),
+            }
+        return out
+
+    return asyncio.run(measure())
+
+
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
@@ -207,8 +239,16 @@ def summary(found: list[Target]) -> list[dict]:
     return rows
 
 
+def cpu_ms(row: dict) -> float | None:
+    us = row.get("page_cpu_us")
+    return us / 1000 if us is not None else None
+
+
 def text(rows: list[dict]) -> str:
-    head = f"{'target':62} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'x bare':>7} {'x ceil':>7} {'page/JSON':>9} err"
+    head = (
+        f"{'target':62} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'x bare':>7} {'x ceil':>7} {'page/JSON':>9} "
+        f"{'CPU ms':>7} {'page/JSON CPU':>13} err"
+    )
     lines = [head, "-" * len(head)]
 
     def f(v: float | None, spec: str) -> str:
@@ -218,7 +258,7 @@ def text(rows: list[dict]) -> str:
         lines.append(
             f"{r['label'][:62]:62} {f(r['rps'], ',.0f'):>8} {f(r['p50_ms'], '.1f'):>7} {f(r['p99_ms'], '.1f'):>7} "
             f"{f(r.get('x_bare'), '.3f'):>7} {f(r.get('x_ceiling'), '.3f'):>7} {f(r.get('page_over_json'), '.2f'):>9} "
-            f"{r['errors']}"
+            f"{f(cpu_ms(r), '.2f'):>7} {f(r.get('page_over_json_cpu'), '.2f'):>13} {r['errors']}"
         )
     return "\n".join(lines)
 
@@ -229,6 +269,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--rounds", type=int, default=3, help="rounds; each loads every target once, in turn")
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--only", default="", help="groups: ceilings, module, me, roster, dashboard, focal")
+    ap.add_argument("--cpu-requests", type=int, default=20, help="requests per page and JSON for the CPU ratio")
     ap.add_argument("--out", type=Path, default=None, help="results JSON (default bench/results/DATE-ceilings.json)")
     ap.add_argument("--label", default="", help="a word for the file name and the JSON (before, after, ...)")
     return ap.parse_args(argv)
@@ -279,10 +320,13 @@ def main(argv: list[str] | None = None) -> int:
                         t.p99.append(m.p99_ms or 0.0)
                         t.errors += m.errors
                     print(f"round {n + 1}: " + ", ".join(f"{t.key} {t.rps[-1]:,.0f}" for t in found), flush=True)
+                cpu = cpu_pairs(url, scratch / "keys", found, args.rounds, args.cpu_requests)
         finally:
             bare_proc.terminate()
             bare_proc.wait(timeout=15)
         rows = summary(found)
+        for row in rows:
+            row.update(cpu.get(row["key"], {}))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     report = {

@@ -24,6 +24,7 @@ from domain.db import utcnow
 from domain.errors import InvalidInput
 from domain.i18n import N_
 from domain.models.attendance import AbsenceCause, AbsenceReason, AttendanceStatus
+from web import roster_choices
 from web.templating import finish, render
 from web.visitor import CheckedPerson, SignedInVisitor, Visitor
 
@@ -103,6 +104,8 @@ def _roster(
         status_code=status_code,
         sheet=sheet,
         labels=labels_in(visitor.lang),
+        source_labels=LABELS,
+        choices=roster_choices,
         typed=typed or {},
         errors=errors or {},
         row=next((p for p in sheet.participants if p.officer_id == only), None),
