@@ -28,7 +28,8 @@ def statuses(labels: dict, lang: str, officer_id: object, chosen: str) -> Markup
     for value, label in _labels(lang, _frozen(labels)):
         checked = " checked" if value == chosen else ""
         out.append(
-            f'      <input type="radio" class="target-input" id="s-{pid}-{value}" name="status" value="{value}"{checked}>\n'
+            f'      <input type="radio" class="target-input" id="s-{pid}-{value}" name="status" value="{value}"'
+            f"{checked}>\n"
             f'      <label class="target {value}" for="s-{pid}-{value}">{label}</label>\n'
         )
     return Markup("".join(out))
