@@ -45,11 +45,11 @@ CAUSE_LABELS = {
     AbsenceCause.work: N_("Work"),
 }
 STATUS_VALUES = frozenset(s.value for s in AttendanceStatus)
-LABELS = {"statuses": STATUS_LABELS, "reasons": REASON_LABELS, "causes": CAUSE_LABELS}
+LABELS: dict[str, dict[Any, str]] = {"statuses": STATUS_LABELS, "reasons": REASON_LABELS, "causes": CAUSE_LABELS}
 
 
 @lru_cache
-def labels_in(lang: str) -> dict[str, dict[str, str]]:
+def labels_in(lang: str) -> dict[str, dict[Any, str]]:
     """The roster's labels in a language, translated once per process (not once per row)."""
     return {kind: {k: i18n.gettext(lang, v) for k, v in found.items()} for kind, found in LABELS.items()}
 
