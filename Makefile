@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-run migrate seed run worker test test-browser browser-deps outage fuzz lint typecheck openapi messages bench bench-http bench-webhooks clean
+.PHONY: install install-run migrate seed run worker test test-browser browser-deps outage fuzz lint typecheck openapi messages bench bench-http bench-ceilings bench-webhooks clean
 
 # What running needs (`make run`, `make worker`, `make migrate`): the project's dependencies only.
 $(VENV)/.installed-run: pyproject.toml
@@ -104,6 +104,11 @@ bench: install-run
 # Needs wrk (apt-get install wrk) and PostgreSQL on 127.0.0.1:5432 (or BENCH_ARGS="--databases sqlite").
 bench-http: install-run
 	$(BIN)/python -m bench http $(BENCH_ARGS)
+
+# Both ceilings (a bare FastAPI app in its own process, Tadrib's in-app route), the hot routes and the
+# pages beside their JSON, alternating rounds of a few seconds; SQLite only, needs wrk (about 3 minutes).
+bench-ceilings: install-run
+	$(BIN)/python -m bench ceilings $(BENCH_ARGS)
 
 # Delivery throughput of one and two workers to a local receiver (PostgreSQL on 127.0.0.1:5432).
 bench-webhooks: install-run

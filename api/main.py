@@ -10,7 +10,7 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import web
-from api import errors
+from api import dispatch, errors
 from api.idempotency import IdempotencyMiddleware
 from api.language import ProblemLanguage
 from api.middleware import BodyLimit
@@ -203,4 +203,9 @@ def create_app(
         async def bench_ceiling() -> dict[str, str]:
             return {"status": "ok", "service": "tadrib"}
 
+        from web.bench_json import router as bench_json  # the focal workspace's data as JSON, beside its page
+
+        app.include_router(bench_json)
+
+    dispatch.install(app)  # match each request against the routes its path can reach, not all of them
     return app

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     idempotency_lease_seconds: int = Field(default=300, ge=1)
     # GET /bench/ceiling (constant JSON), for `python -m bench http` only: the server's own ceiling.
     bench_ceiling: bool = False
+    # TEMPLATES_RELOAD=true re-reads a page template when its file changes (a developer editing
+    # templates); off, each template is compiled once per process and never looked at again.
+    templates_reload: bool = False
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses or
     # networks, e.g. "10.0.0.5,10.1.0.0/16"). Empty: none, so that no client can pick the address
     # the sign-in limit counts by.

@@ -8,6 +8,7 @@ static/app.js) a row is saved in place with an Idempotency-Key and retried when 
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -23,6 +24,7 @@ from domain.db import utcnow
 from domain.errors import InvalidInput
 from domain.i18n import N_
 from domain.models.attendance import AbsenceCause, AbsenceReason, AttendanceStatus
+from web import roster_choices
 from web.templating import finish, render
 from web.visitor import CheckedPerson, SignedInVisitor, Visitor
 
@@ -43,7 +45,13 @@ CAUSE_LABELS = {
     AbsenceCause.work: N_("Work"),
 }
 STATUS_VALUES = frozenset(s.value for s in AttendanceStatus)
-LABELS = {"statuses": STATUS_LABELS, "reasons": REASON_LABELS, "causes": CAUSE_LABELS}
+LABELS: dict[str, dict[Any, str]] = {"statuses": STATUS_LABELS, "reasons": REASON_LABELS, "causes": CAUSE_LABELS}
+
+
+@lru_cache
+def labels_in(lang: str) -> dict[str, dict[Any, str]]:
+    """The roster's labels in a language, translated once per process (not once per row)."""
+    return {kind: {k: i18n.gettext(lang, v) for k, v in found.items()} for kind, found in LABELS.items()}
 
 
 def _person(visitor: Visitor) -> Any:
@@ -95,7 +103,9 @@ def _roster(
         template,
         status_code=status_code,
         sheet=sheet,
-        labels=LABELS,
+        labels=labels_in(visitor.lang),
+        source_labels=LABELS,
+        choices=roster_choices,
         typed=typed or {},
         errors=errors or {},
         row=next((p for p in sheet.participants if p.officer_id == only), None),

@@ -1,0 +1,44 @@
+"""The choices of a roster row (its four statuses, the reasons and the causes of an absence), written
+here rather than by template loops: a roster of 40 writes them 40 times, and Jinja's loops over
+them were about half of the page's time (each id, value and label escaped one by one). The labels
+are translated and escaped once per language; a row adds its participant's id and its choice.
+The markup is what trainer/_row.html wrote with those loops."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from domain import i18n
+
+
+@lru_cache
+def _labels(lang: str, labels: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(escape(value)), str(escape(i18n.gettext(lang, label)))) for value, label in labels)
+
+
+def _frozen(labels: dict) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), str(v)) for k, v in labels.items())
+
+
+def statuses(labels: dict, lang: str, officer_id: object, chosen: str) -> Markup:
+    pid = escape(str(officer_id))
+    out = []
+    for value, label in _labels(lang, _frozen(labels)):
+        checked = " checked" if value == chosen else ""
+        out.append(
+            f'      <input type="radio" class="target-input" id="s-{pid}-{value}" name="status" value="{value}"'
+            f"{checked}>\n"
+            f'      <label class="target {value}" for="s-{pid}-{value}">{label}</label>\n'
+        )
+    return Markup("".join(out))
+
+
+def options(labels: dict, lang: str, chosen: str) -> Markup:
+    return Markup(
+        "".join(
+            f'<option value="{value}"{" selected" if value == chosen else ""}>{label}</option>'
+            for value, label in _labels(lang, _frozen(labels))
+        )
+    )
