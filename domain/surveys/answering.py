@@ -121,6 +121,10 @@ async def _answers(session: AsyncSession, response: SurveyResponse, questions: l
             found.setdefault(q.key, []).append(a.choice)
         else:
             found[q.key] = a.choice
+    for q in questions:  # chosen keys in the order the question lists them
+        if isinstance(found.get(q.key), list):
+            order = [c["key"] for c in q.choices or []]
+            found[q.key].sort(key=lambda k: order.index(k) if k in order else len(order))
     return found
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.access.need_to_know import internal
 from domain.audit.service import record_change
 from domain.auth.policy import PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
@@ -30,7 +31,7 @@ class QuestionnaireView:
     """A questionnaire with its current version's questions (QuestionnaireRead)."""
 
     questionnaire: Questionnaire
-    version: QuestionnaireVersion
+    content: QuestionnaireVersion  # its current version (`version` is the ETag's, as on every entity)
     questions: list[Question]
 
     def __getattr__(self, name: str) -> object:
@@ -38,7 +39,7 @@ class QuestionnaireView:
 
     @property
     def version_id(self) -> uuid.UUID:
-        return self.version.id
+        return self.content.id
 
 
 def _check(questions: list[QuestionIn]) -> None:
@@ -143,7 +144,14 @@ async def update_questionnaire(
     check_version(questionnaire, expected_version)
     _check(data.questions)
     version = await current_version(session, questionnaire)
-    answered = bool(await session.scalar(select(exists().where(SurveyResponse.version_id == version.id))))
+    answered = bool(
+        await session.scalar(
+            internal(
+                select(exists().where(SurveyResponse.version_id == version.id)),
+                "whether a version has any answer (yes or no), to decide on a new version",
+            )
+        )
+    )
     before = questionnaire.current_version
     if rules.needs_new_version(answered):
         version = QuestionnaireVersion(questionnaire_id=questionnaire.id, number=before + 1, created_by=principal.name)

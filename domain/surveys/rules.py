@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from domain.i18n import N_
 from domain.models.surveys import QuestionKind, SurveyKind, SurveyStatus
 
 # Defaults when attaching (docs/surveys.md): reaction opens at delivery, follow-ups 90 days later.
@@ -99,12 +100,12 @@ def check_answers(questions: Iterable[Any], answers: Mapping[str, Any]) -> tuple
     by_key = {q.key: q for q in questions}
     for key in answers:
         if key not in by_key:
-            errors.append(AnswerError(key, "not a question of this survey"))
+            errors.append(AnswerError(key, N_("not a question of this survey")))
     for q in by_key.values():
         value = answers.get(q.key)
         if value is None or value == "" or value == []:
             if q.required:
-                errors.append(AnswerError(q.key, "an answer is required"))
+                errors.append(AnswerError(q.key, N_("an answer is required")))
             continue
         got, problem = _check_one(q, value)
         if problem:
@@ -117,23 +118,25 @@ def _check_one(q: Any, value: Any) -> tuple[list[AnswerRow], str | None]:
     kind = QuestionKind(q.kind)
     if kind in RATING_MAX:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= RATING_MAX[kind]:
-            return [], f"a whole number from 1 to {RATING_MAX[kind]}"
+            return [], N_("a whole number from 1 to 5") if kind is QuestionKind.rating_5 else N_(
+                "a whole number from 1 to 10"
+            )
         return [AnswerRow(q.key, rating=value)], None
     if kind is QuestionKind.free_text:
         if not isinstance(value, str) or len(value) > TEXT_MAX or "\x00" in value:
-            return [], f"text of at most {TEXT_MAX} characters"
+            return [], N_("text of at most 4000 characters")
         text = value.strip()
         return ([AnswerRow(q.key, text=text)] if text else []), (
-            "an answer is required" if not text and q.required else None
+            N_("an answer is required") if not text and q.required else None
         )
     allowed = [c["key"] for c in (q.choices or [])]
     picked = [value] if kind is QuestionKind.single_choice else value
     if kind is QuestionKind.single_choice and not isinstance(value, str):
-        return [], "one of the choices"
+        return [], N_("one of the choices")
     if not isinstance(picked, list) or not all(isinstance(p, str) for p in picked):
-        return [], "a list of the choices"
+        return [], N_("a list of the choices")
     if any(p not in allowed for p in picked) or len(set(picked)) != len(picked):
-        return [], "only the question's choices, each once"
+        return [], N_("only the question's choices, each once")
     return [AnswerRow(q.key, choice=p) for p in picked], None
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StrictInt, StringConstraints
 
 from domain.auth.schemas import LanguageTag
 from domain.models.surveys import QuestionKind, SurveyAudience, SurveyKind, SurveyStatus
@@ -145,7 +145,7 @@ class SupervisorRead(EntityRead):
     language: str
 
 
-AnswerValue = int | AnswerText | list[Key]
+AnswerValue = StrictInt | AnswerText | list[Key]
 
 
 class ResponseWrite(InputModel):
