@@ -152,6 +152,7 @@ class ResponseWrite(InputModel):
     answers: dict[Key, AnswerValue] = Field(
         description="Question key -> a rating (whole number), a choice key, a list of choice keys, or text",
         max_length=100,
+        json_schema_extra={"additionalProperties": False},  # keys are question keys, nothing else
     )
 
 
