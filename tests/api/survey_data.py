@@ -11,7 +11,12 @@ from sqlalchemy import select
 from domain.models.surveys import SurveyInvitation, SurveyResponse
 
 QUESTIONS = [
-    {"key": "overall", "kind": "rating_5", "text_en": "Overall, the training was useful.", "text_ar": "كان التدريب مفيداً."},
+    {
+        "key": "overall",
+        "kind": "rating_5",
+        "text_en": "Overall, the training was useful.",
+        "text_ar": "كان التدريب مفيداً.",
+    },
     {"key": "trainer", "kind": "rating_10", "text_en": "Rate the trainers.", "text_ar": "قيّم المدربين."},
     {
         "key": "pace",
