@@ -32,6 +32,10 @@ from tests.smtp_inbox import smtp_server
 
 @pytest.fixture
 def mail_worker(app, connection, database_url):
+    # The links are sealed with the SECRET_KEY of the settings the notifications were configured
+    # with: this app's (another test's app may have configured its own last).
+    config.configure(app.state.settings)
+
     def factory() -> AsyncSession:
         session = AsyncSession(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
