@@ -37,6 +37,7 @@ from api.routes import (
     reports,
     scim,
     sessions,
+    surveys,
     vetting,
     webhooks,
 )
@@ -78,6 +79,7 @@ AREAS = (
     attention,
     reports,
     indicators,
+    surveys,
     events,
     webhooks,
     accounts,
@@ -129,6 +131,11 @@ TAGS = [
         "name": "indicators",
         "description": "Knowledge gain as donors count it, and a cycle's logframe indicators with their report "
         "for a period, shaped for OPSYS.",
+    },
+    {
+        "name": "surveys",
+        "description": "Reaction and follow-up questionnaires: versioned templates, the surveys a module runs, "
+        "supervisors named by focal points, and answering with a personal link (no sign-in).",
     },
     {"name": "events", "description": "The change feed: every change in commit order, as you may see it."},
     {
@@ -188,6 +195,7 @@ def create_app(
         app.include_router(area.router, prefix="/api/v1")
     app.include_router(auth.public)
     app.include_router(certificates.public, prefix="/api/v1")
+    app.include_router(surveys.public, prefix="/api/v1")
     app.include_router(scim.router)  # SCIM's own format and discovery: outside the OpenAPI document
     web.install(app)  # the pages for people (web/): a second client of the domain, outside the schema
     install_webhooks(app)  # the event catalogue, documented in the schema's webhooks section

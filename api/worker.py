@@ -1,6 +1,7 @@
 """`python -m api.worker`: delivers webhooks and sends mail until SIGTERM or SIGINT (the round in
 progress finishes first; a worker killed outright loses nothing: its claims return after their
-lease). Mail: the due reminders are evaluated, and with SMTP_URL the messages are sent
+lease). Mail: the surveys due are opened (their links issued) or closed, the due reminders are
+evaluated, and with SMTP_URL the messages are sent
 (domain/notifications/worker.py); without it they wait in the outbox.
 
 On PostgreSQL run as many as you like: they share the work (FOR UPDATE SKIP LOCKED). On SQLite
@@ -18,6 +19,7 @@ import domain.registry  # noqa: F401  (every model mapped)
 from domain.db import Sessions, make_engine
 from domain.notifications.worker import MailWorker
 from domain.settings import get_settings
+from domain.surveys.issuing import open_due_surveys
 from domain.webhooks.worker import Worker
 
 
@@ -30,7 +32,8 @@ async def main_async(name: str, idle_exit: float | None) -> None:
         loop.add_signal_handler(sig, stop.set)
     sessions = Sessions(engine)
     worker = Worker(sessions, settings, name=name)
-    mail = MailWorker(sessions, settings, name=name)
+    # Surveys open, get their links and close on schedule: state in the database only.
+    mail = MailWorker(sessions, settings, name=name, chores=[open_due_surveys])
     logging.getLogger("tadrib.worker").info(
         "%s: delivering webhooks; mail %s",
         name,

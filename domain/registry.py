@@ -21,8 +21,10 @@ from domain.models import indicators as indicators  # noqa: F401
 from domain.models import notifications as notifications  # noqa: F401
 from domain.models import officers as officers  # noqa: F401
 from domain.models import programmes as programmes  # noqa: F401
+from domain.models import surveys as surveys  # noqa: F401
 from domain.models import vetting as vetting  # noqa: F401
 from domain.models import webhooks as webhooks  # noqa: F401
 from domain.notifications import hook as notifications_hook  # noqa: F401  (a registration, not models)
+from domain.surveys import erasure as surveys_erasure  # noqa: F401  (a registration, not models)
 
 metadata = Base.metadata

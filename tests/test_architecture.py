@@ -67,6 +67,7 @@ UPPER = (
     "domain.events",
     "domain.webhooks",
     "domain.notifications",
+    "domain.surveys",
 )
 # Plain-text messages are rendered with Jinja2 text templates (no HTML: autoescape off, text/plain
 # only); nothing else in domain/ uses Jinja2.

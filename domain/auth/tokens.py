@@ -128,6 +128,11 @@ def _new_secret() -> bytes:
     return secrets.token_urlsafe(48).encode()
 
 
+def secret_key(settings: Settings) -> str:
+    """The HMAC secret of opaque tokens: SECRET_KEY, or the one kept in key_dir (GENERATE_KEYS)."""
+    return settings.secret_key or _kept(settings.key_dir / "secret-key", _new_secret)
+
+
 class KeyRing:
     """The signing key and the public keys still accepted (for rotation)."""
 
@@ -140,7 +145,7 @@ class KeyRing:
         else:
             private_pem = _kept(settings.key_dir / "signing-key.pem", _new_private_pem)
         # The HMAC secret of opaque tokens (secret calendar-feed URLs).
-        self.secret_key = settings.secret_key or _kept(settings.key_dir / "secret-key", _new_secret)
+        self.secret_key = secret_key(settings)
         public_pem = _public_pem(private_pem)
         self.signing = KeyPair(_thumbprint(public_pem), private_pem, public_pem)
         # Parsed once: loading a PEM private key checks the RSA key (tens of milliseconds), which

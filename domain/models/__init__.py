@@ -22,6 +22,7 @@ from domain.models import (  # noqa: E402, F401
     notifications,
     officers,
     programmes,
+    surveys,
     vetting,
     webhooks,
 )

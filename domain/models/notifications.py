@@ -65,6 +65,9 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
     resent_from_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # A secret the body names as {link} (a survey link), sealed with SECRET_KEY so that a database
+    # read alone yields no link; opened when the mail is made, erased once it is sent or dropped.
+    sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class InvitationSequence(Base):

@@ -172,6 +172,11 @@ KINDS: dict[str, str] = {
 }
 assert {r.kind for r in RULES} == set(KINDS), "every kind of RULES is described in KINDS, and only those"
 
+# Sent by an area itself, not decided from an event: a survey's personal links (domain/surveys),
+# each to one person with its link sealed (sealing.py). Not a kind coordinators turn off: a
+# survey not attached sends nothing.
+SURVEY_LINK = "survey_link"
+
 TRIGGERS = frozenset(r.on for r in RULES)
 
 

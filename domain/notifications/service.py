@@ -18,14 +18,14 @@ from domain.auth.policy import MESSAGES_READ, MESSAGES_SEND, PLANNING_READ, PLAN
 from domain.auth.principal import Principal
 from domain.crud import get_or_404
 from domain.db import utcnow
-from domain.errors import NotFound
+from domain.errors import Conflict, NotFound
 from domain.i18n import gettext, translatable
 from domain.ids import uuid7
 from domain.models.auth import User
 from domain.models.cycles import Cycle
 from domain.models.notifications import CycleMessageKindOff, Message, MessageStatus
 from domain.models.officers import Officer
-from domain.notifications.kinds import KINDS
+from domain.notifications.kinds import KINDS, SURVEY_LINK
 from domain.notifications.schemas import MessageCount, MessageCounts, MessageFilters, MessageKindRead
 from domain.pagination import Paged, decode_cursor, encode_cursor
 
@@ -101,6 +101,13 @@ async def resend_message(session: AsyncSession, *, principal: Principal, message
     original = await _visible(session, principal, message_id)
     if original.module_id is not None:
         await authorize_programme(session, principal, module_id=original.module_id)
+    if original.kind == SURVEY_LINK:
+        # The link was erased once sent (only its hash is kept): a new one is issued by the survey.
+        raise Conflict(
+            translatable("A survey link cannot be sent again: issue a new link from the survey."),
+            code="survey-link-not-resent",
+            title="Survey link not resent",
+        )
     address = await _address_now(session, original)
     now = utcnow()
     copy = Message(

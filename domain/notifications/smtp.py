@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 
 from domain.models.notifications import Message
-from domain.notifications import invitations
+from domain.notifications import invitations, sealing
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def build(message: Message, *, sender: tuple[str, str]) -> EmailMessage:
     email["Message-ID"] = message_id(message, address.rpartition("@")[2] or "tadrib.invalid")
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
     email["X-Tadrib-Kind"] = message.kind
-    email.set_content(message.body, subtype="plain", charset="utf-8")
+    email.set_content(sealing.body_of(message.body, message.sealed), subtype="plain", charset="utf-8")
     if message.ics and message.ics_method:
         for i, calendar in enumerate(invitations.split(message.ics), start=1):
             email.add_attachment(

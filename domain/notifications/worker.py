@@ -17,8 +17,8 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, and_, or_, select, update
@@ -66,6 +66,7 @@ async def claim(session: AsyncSession, *, limit: int, lease_seconds: float) -> t
                 None,
                 None,
             )
+            m.sealed = None
             continue
         m.to_address = address
         m.status, m.claim, m.lease_until = MessageStatus.sending, token, now + timedelta(seconds=lease_seconds)
@@ -91,6 +92,8 @@ async def _addresses_now(session: AsyncSession, messages: list[Message]) -> dict
             found[m.id] = officers.get(m.officer_id)
         elif m.user_id:
             found[m.id] = users.get(m.user_id)
+        elif m.audience == "supervisor":  # no record of theirs but the address their focal point gave
+            found[m.id] = m.to_address
     return found
 
 
@@ -107,11 +110,25 @@ async def settle(session: AsyncSession, *, message_id: uuid.UUID, token: uuid.UU
     return bool(result.rowcount)
 
 
+Chore = Callable[[AsyncSession, datetime], Awaitable[object]]
+CHORE_SECONDS = 60.0
+
+
 class MailWorker:
     """`await MailWorker(sessions, settings).run(stop)`; or round() by hand (tests)."""
 
-    def __init__(self, sessions: Callable[[], AsyncSession], settings: Settings, *, name: str = "mail"):
+    def __init__(
+        self,
+        sessions: Callable[[], AsyncSession],
+        settings: Settings,
+        *,
+        name: str = "mail",
+        chores: Sequence[Chore] = (),
+    ):
         self.sessions, self.settings, self.name = sessions, settings, name
+        # Work other areas schedule (opening surveys and issuing their links): each in its own
+        # transaction, at most once a minute, before the messages it may have made are sent.
+        self.chores, self.chores_due = chores, 0.0
         self.relay = smtp.Relay.parse(settings.smtp_url) if settings.smtp_url else None
         # A lease outlasts a send (bounded by the timeout) with room to record it.
         self.lease = max(settings.mail_lease_seconds, settings.mail_timeout_seconds + 2)
@@ -119,7 +136,12 @@ class MailWorker:
         config.configure(settings)
 
     async def round(self) -> int:
-        """Due reminders evaluated, then due messages sent; returns how much it did."""
+        """Chores, due reminders evaluated, then due messages sent; returns how much it did."""
+        if self.chores and time.monotonic() >= self.chores_due:
+            self.chores_due = time.monotonic() + CHORE_SECONDS
+            for chore in self.chores:
+                async with self.sessions() as session, session.begin():
+                    await chore(session, utcnow())
         async with self.sessions() as session, session.begin():
             done = await schedule.evaluate_due(session)
         if self.relay is None:
@@ -139,9 +161,9 @@ class MailWorker:
         attempts = message.attempts + 1
         values: dict[str, Any] = {"attempts": attempts, "last_error": outcome.error}
         if outcome.sent:
-            values |= {"status": MessageStatus.sent, "sent_at": now}
+            values |= {"status": MessageStatus.sent, "sent_at": now, "sealed": None}
         elif outcome.permanent:
-            values |= {"status": MessageStatus.failed}
+            values |= {"status": MessageStatus.failed, "sealed": None}
         else:
             when = next_attempt(
                 attempts, self.settings.mail_retry_delays, retry_after=None, jitter=0.1, rand=random.random(), now=now
@@ -149,6 +171,7 @@ class MailWorker:
             if when is None:
                 values |= {
                     "status": MessageStatus.failed,
+                    "sealed": None,
                     "last_error": f"gave up after {attempts} attempts: {outcome.error}",
                 }
             else:

@@ -90,6 +90,15 @@ class ImportData(EventData):
     counts: dict[str, int] = Field(default_factory=dict)
 
 
+class SurveyData(EventData):
+    module_id: uuid.UUID
+    kind: str = Field(description="reaction or followup")
+    audience: str = Field(description="participants or supervisors")
+    invited: int = Field(description="how many links the survey has issued")
+    answered: int = Field(description="how many links have an answer (never who, never what)")
+    closes_at: datetime | None = None
+
+
 class EventType(BaseModel):
     name: str
     resource: str
@@ -184,6 +193,19 @@ CATALOGUE: dict[str, EventType] = dict(
             OfficerData,
             "An officer was erased: from now on none of their events carries anything that identifies them.",
         ),
+        _t(
+            "survey.opened",
+            "module_survey",
+            SurveyData,
+            "A module's survey opened: its links were issued. Counts only, no person.",
+        ),
+        _t(
+            "survey.answered",
+            "module_survey",
+            SurveyData,
+            "A link of a survey was answered for the first time. Counts only: no answer, no person.",
+        ),
+        _t("survey.closed", "module_survey", SurveyData, "A survey closed: its links no longer work. Counts only."),
         _t("import.applied", "import", ImportData, "A planned import was applied."),
         _t("import.undone", "import", ImportData, "An applied import was undone."),
     ]

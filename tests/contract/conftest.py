@@ -154,6 +154,8 @@ _POOL_QUERIES = {
     "nomination_id": "SELECT id FROM nominations",
     "vetting_id": "SELECT id FROM vettings",
     "certificate_id": "SELECT id FROM certificates",
+    "questionnaire_id": "SELECT id FROM questionnaires",
+    "survey_id": "SELECT id FROM module_surveys",
     "user_id": "SELECT id FROM users",
     "indicator_id": "SELECT id FROM indicators",
     "value_id": "SELECT id FROM indicator_values",

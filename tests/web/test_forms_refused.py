@@ -76,6 +76,7 @@ def test_the_walk_finds_every_page_form(app):
             ("POST", "/admin/webhooks/{webhook_id}/redeliver"),
             ("POST", "/admin/webhooks/{webhook_id}/replay"),
             ("POST", "/admin/webhooks/{webhook_id}/enabled"),
+            ("POST", "/s/{token}"),
         ]
     )
 

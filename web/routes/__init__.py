@@ -15,10 +15,12 @@ from web.routes import (
     planner,
     planner_forms,
     results,
+    survey_answer,
     trainer,
 )
 
 ROUTERS = [
+    survey_answer.router,
     account.router,
     trainer.router,
     desk.router,

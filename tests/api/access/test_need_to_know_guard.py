@@ -38,6 +38,12 @@ def test_every_table_holding_an_officers_data_is_watched_or_named_with_a_reason(
         "certificates",
         "vettings",
         "import_rows",
+        # A participation's supervisor, its survey links and (through them) the answers: every read
+        # is scoped, or internal() for a link holder's own and for the worker (domain/surveys).
+        "survey_supervisors",
+        "survey_invitations",
+        "survey_responses",
+        "survey_answers",
     }
     assert expected <= WATCHED
     about_officers = {

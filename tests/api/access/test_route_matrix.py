@@ -147,6 +147,24 @@ EXPECTED: dict[str, set[str] | str] = {
     **{
         op: ALL_SIGNED_IN - {"client"} for op in ("create_calendar_feed", "list_calendar_feeds", "revoke_calendar_feed")
     },
+    **{
+        op: PLAN_WRITE
+        for op in (
+            "create_questionnaire",
+            "list_questionnaires",
+            "get_questionnaire",
+            "update_questionnaire",
+            "attach_module_survey",
+            "list_module_surveys",
+            "get_module_survey",
+            "delete_module_survey",
+            "issue_module_survey_links",
+            "reissue_printable_links",
+        )
+    },
+    "get_supervisor": NOMINATION_READERS,
+    **{op: NOMINATORS for op in ("name_supervisor", "remove_supervisor")},
+    **{op: PUBLIC for op in ("get_survey_form", "answer_survey")},
     "list_events": INTEGRATORS,
     **{op: {"admin", "coordinator", "focal_point"} for op in ("list_messages", "count_messages", "get_message")},
     "resend_message": PLAN_WRITE,

@@ -1,0 +1,1 @@
+"""Surveys: questionnaires, the surveys modules run, links, answers (docs/surveys.md)."""
