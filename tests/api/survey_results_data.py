@@ -87,3 +87,35 @@ async def add_responses(db, survey_id: str, n: int, *, agency_id: str, sex: str 
                 db.add(SurveyAnswer(response_id=response.id, question_id=q.id, text=f"Text {secrets.token_hex(4)}"))
     assert some is not None
     await db.flush()
+
+
+FOLLOWUP = [
+    {
+        "key": "applies",
+        "kind": "single_choice",
+        "text_en": "Do you apply what you learnt?",
+        "text_ar": "هل تطبق ما تعلمته؟",
+        "choices": [
+            {"key": "yes", "label_en": "Yes", "label_ar": "نعم"},
+            {"key": "partly", "label_en": "Partly", "label_ar": "جزئياً"},
+            {"key": "no", "label_en": "No", "label_ar": "لا"},
+        ],
+    },
+    {"key": "useful", "kind": "rating_5", "text_en": "It is useful in my work.", "text_ar": "مفيد في عملي."},
+]
+APPLIES = {"f1": "yes", "f2": "yes", "f3": "partly", "m1": "yes"}
+
+
+async def followed_up(world: dict, public) -> dict:
+    """A participants' follow-up on the world's module, opened now, answered by four."""
+    coordinator = world["coordinator"]
+    r = await coordinator.post(
+        "/questionnaires", json={"title_en": "Follow-up", "title_ar": "المتابعة", "questions": FOLLOWUP}
+    )
+    assert r.status_code == 201, r.text
+    survey = await attach(coordinator, world["module"]["id"], r.json()["id"], kind="followup")
+    assert (await coordinator.post(f"/module-surveys/{survey['id']}/issue")).status_code == 200
+    tokens = await links(coordinator, survey["id"])
+    for label, choice in APPLIES.items():
+        await answer(public, tokens[world["nominations"][label]], {"applies": choice, "useful": 4})
+    return survey

@@ -9,7 +9,7 @@ import uuid
 
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.notification_data import world  # noqa: F401
-from tests.api.survey_results_data import answered  # noqa: F401
+from tests.api.survey_results_data import answered, followed_up  # noqa: F401
 from tests.api.test_surveys import public  # noqa: F401
 
 
@@ -79,3 +79,26 @@ async def test_the_cycles_results_equal_the_modules_and_others_are_refused(answe
     assert (await coordinator.get(f"/module-surveys/{uuid.uuid4()}/results")).status_code == 404
     trainer = answered["trainer"]
     assert (await trainer.get(f"/module-surveys/{answered['survey']['id']}/results")).status_code == 403
+
+
+async def test_the_indicators_equal_the_survey_results(answered, public):  # noqa: F811
+    coordinator, cycle = answered["coordinator"], answered["cycle"]["id"]
+    followup = await followed_up(answered, public)
+    for code, source in (("R-1", "reaction_mean"), ("R-2", "followup_application_rate")):
+        body = {"code": code, "title": source, "unit": "score", "source": source, "disaggregation": "sex"}
+        assert (await coordinator.post(f"/cycles/{cycle}/indicators", json=body)).status_code == 201
+    r = await coordinator.get(f"/cycles/{cycle}/indicator-report")
+    assert r.status_code == 200, r.text
+    rows = {row["code"]: row for row in r.json()["indicators"]}
+    reaction = (await coordinator.get(f"/cycles/{cycle}/survey-results", params={"kind": "reaction"})).json()
+    assert rows["R-1"]["status"] == "computed"
+    assert rows["R-1"]["current_value"] == round(reaction["overall"]["score"]["total"], 1)
+    assert rows["R-1"]["denominator"] == reaction["overall"]["answers"]["total"] == 8
+    assert (rows["R-1"]["female"], rows["R-1"]["male"]) == (None, None)  # one man: withheld, women with him
+    assert rows["R-1"]["suppressed"] == ["female", "male"]
+    results = (await coordinator.get(f"/cycles/{cycle}/survey-results", params={"kind": "followup"})).json()
+    application = results["application"]
+    assert application["rate"]["total"] == 0.75 and application["answered"]["total"] == 4
+    assert rows["R-2"]["current_value"] == 75.0 and rows["R-2"]["denominator"] == 4
+    module = (await coordinator.get(f"/module-surveys/{followup['id']}/results")).json()
+    assert module["application"] == application
