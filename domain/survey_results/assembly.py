@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from domain.models.surveys import QuestionKind, SurveyAudience, SurveyKind
-from domain.survey_results.rules import APPLIES_KEY, APPLIES_YES, SCALES, mean, rate
+from domain.survey_results.rules import APPLIES_KEY, APPLIES_YES, SCALES, mean, rate, score
 
 SEXES = ("female", "male")
 SPLIT = (*SEXES, "total")
@@ -142,19 +142,18 @@ def assemble(
                 _means(q)
                 for x in SPLIT:
                     overall["answers"][x] += q["answers"][x]
-                    if q["score"][x] is not None:
-                        overall["sums"][x] += q["score"][x] * q["answers"][x]
+                    overall["sums"][x] += sum(score(d["value"], q["scale"]) * d[x] for d in q["distribution"])
             if is_applies(q, audience):
                 for x in SPLIT:
                     application["answered"][x] += q["answers"][x]
                     application["applies"][x] += sum(c[x] for c in q["choices"] if c["key"] == APPLIES_YES)
-    score = {x: round(overall["sums"][x] / n, 2) if (n := overall["answers"][x]) else None for x in SPLIT}
+    scores = {x: round(overall["sums"][x] / n, 2) if (n := overall["answers"][x]) else None for x in SPLIT}
     application["rate"] = {x: rate(application["applies"][x], application["answered"][x]) for x in SPLIT}
     application["rate"]["suppressed"] = []
     return {
         "response": {"invited": invited, "answered": answered, "rate": rate(answered, invited), "suppressed": []},
         "response_by_agency": agencies,
-        "overall": {"answers": overall["answers"], "score": score | {"suppressed": []}},
+        "overall": {"answers": overall["answers"], "score": scores | {"suppressed": []}},
         "application": application if kind is SurveyKind.followup else None,
         "versions": list(versions.values()),
     }

@@ -43,8 +43,8 @@ async def test_a_coordinator_reads_the_module_results_with_small_cells_withheld(
     assert _question(body, "comments")["texts"] == ["Clear", "Too long", "Useful"]
     assert body["free_text_shown"] is True and body["application"] is None
     assert body["overall"]["answers"]["total"] == 8  # two rating questions, four answers each
-    # trainer: 9, 10, 8, 6 on 1-10 -> mean 8.25 -> score 80.56
-    assert body["overall"]["score"]["total"] == round((68.75 * 4 + 80.56 * 4) / 8, 2)
+    # trainer: 9, 10, 8, 6 on 1-10 -> mean 8.25 -> score 80.56; over both questions' eight answers:
+    assert body["overall"]["score"]["total"] == round((68.75 + (8.25 - 1) / 9 * 100) / 2, 2) == 74.65
 
 
 async def test_observers_and_focal_points_read_no_free_text(answered, sign_in):  # noqa: F811
@@ -102,3 +102,18 @@ async def test_the_indicators_equal_the_survey_results(answered, public):  # noq
     assert rows["R-2"]["current_value"] == 75.0 and rows["R-2"]["denominator"] == 4
     module = (await coordinator.get(f"/module-surveys/{followup['id']}/results")).json()
     assert module["application"] == application
+
+
+async def test_the_dashboard_flags_a_module_scoring_below_its_cycles_threshold(client, answered):  # noqa: F811
+    coordinator, cycle = answered["coordinator"], answered["cycle"]["id"]
+    score = (await coordinator.get(f"/module-surveys/{answered['survey']['id']}/results")).json()["overall"]["score"]
+    assert (await coordinator.get("/attention")).json()["reaction_below_threshold"] == {"total": 0, "items": []}
+    r = await client.patch(f"/cycles/{cycle}", json={"reaction_alert_below": 80})
+    assert r.status_code == 200 and r.json()["reaction_alert_below"] == 80, r.text
+    [alert] = (await coordinator.get("/attention")).json()["reaction_below_threshold"]["items"]
+    assert alert["module"]["id"] == answered["module"]["id"] and alert["survey_id"] == answered["survey"]["id"]
+    assert (alert["score"], alert["respondents"], alert["threshold"]) == (score["total"], 4, 80)
+    assert (await client.patch(f"/cycles/{cycle}", json={"reaction_alert_below": 70})).status_code == 200
+    assert (await coordinator.get("/attention")).json()["reaction_below_threshold"]["total"] == 0
+    assert (await client.patch(f"/cycles/{cycle}", json={"reaction_alert_below": 101})).status_code == 422
+    assert (await client.patch(f"/cycles/{cycle}", json={"reaction_alert_below": None})).status_code == 200
