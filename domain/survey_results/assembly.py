@@ -110,43 +110,43 @@ def assemble(
         v["questions"].append(_question(q, texts is not None))
         found[(q["version_id"], audience, q["question_id"])] = v["questions"][-1]
     for r in respondents:
-        if (v := versions.get((r["version_id"], SurveyAudience(r["audience"])))) is not None:
-            _add(v["respondents"], r["sex"], r["n"])
+        if (group := versions.get((r["version_id"], SurveyAudience(r["audience"])))) is not None:
+            _add(group["respondents"], r["sex"], r["n"])
 
     def question(r: RowMapping) -> dict[str, Any] | None:
         return found.get((r["version_id"], SurveyAudience(r["audience"]), r["question_id"]))
 
     for r in ratings:
-        if (q := question(r)) is not None and q["scale"] and 1 <= r["rating"] <= q["scale"]:
-            _add(q["distribution"][r["rating"] - 1], r["sex"], r["n"])
-            _add(q["answers"], r["sex"], r["n"])
+        if (rated := question(r)) is not None and rated["scale"] and 1 <= r["rating"] <= rated["scale"]:
+            _add(rated["distribution"][r["rating"] - 1], r["sex"], r["n"])
+            _add(rated["answers"], r["sex"], r["n"])
     for r in by_agency:
-        if (q := question(r)) is not None and q["scale"]:
+        if (rated := question(r)) is not None and rated["scale"]:
             entry = {"agency_id": r["agency_id"], "label": r["label"], "answers": r["n"], "suppressed": []}
-            q["by_agency"].append(entry | {"mean": round(r["total"] / r["n"], 4)})
+            rated["by_agency"].append(entry | {"mean": round(r["total"] / r["n"], 4)})
     for r in choices:
-        if (q := question(r)) is None:
+        if (chosen := question(r)) is None:
             continue
-        _add(q["answers"], r["sex"], r["n"])  # free text: one row per answer; choices: per chosen key
-        for c in q["choices"]:
+        _add(chosen["answers"], r["sex"], r["n"])  # free text: one row per answer; choices: per chosen key
+        for c in chosen["choices"]:
             if c["key"] == r["choice"]:
                 _add(c, r["sex"], r["n"])
     for r in texts or ():
-        if (q := question(r)) is not None and q["texts"] is not None:
-            q["texts"].append(r["text"])
+        if (written := question(r)) is not None and written["texts"] is not None:
+            written["texts"].append(r["text"])
     overall = {"answers": zeros(), "sums": dict.fromkeys(SPLIT, 0.0)}
     application: dict[str, Any] = {"applies": zeros(), "answered": zeros()}
-    for (_, audience), v in versions.items():
-        for q in v["questions"]:
-            if q["scale"]:
-                _means(q)
+    for (_, audience), group in versions.items():
+        for item in group["questions"]:
+            if item["scale"]:
+                _means(item)
                 for x in SPLIT:
-                    overall["answers"][x] += q["answers"][x]
-                    overall["sums"][x] += sum(score(d["value"], q["scale"]) * d[x] for d in q["distribution"])
-            if is_applies(q, audience):
+                    overall["answers"][x] += item["answers"][x]
+                    overall["sums"][x] += sum(score(d["value"], item["scale"]) * d[x] for d in item["distribution"])
+            if is_applies(item, audience):
                 for x in SPLIT:
-                    application["answered"][x] += q["answers"][x]
-                    application["applies"][x] += sum(c[x] for c in q["choices"] if c["key"] == APPLIES_YES)
+                    application["answered"][x] += item["answers"][x]
+                    application["applies"][x] += sum(c[x] for c in item["choices"] if c["key"] == APPLIES_YES)
     scores = {x: round(overall["sums"][x] / n, 2) if (n := overall["answers"][x]) else None for x in SPLIT}
     application["rate"] = {x: rate(application["applies"][x], application["answered"][x]) for x in SPLIT}
     application["rate"]["suppressed"] = []

@@ -39,9 +39,9 @@ def suppress(doc: dict[str, Any], threshold: int, *, response_counts: bool) -> N
     cells = _Cells()
     if response_counts:
         agencies = [("response_by_agency", i) for i in range(len(doc["response_by_agency"]))]
-        for base in [("response",), *agencies]:
-            cells.paths += [(*base, "invited"), (*base, "answered")]
-            cells.follows.append(((*base, "rate"), [(*base, "invited"), (*base, "answered")]))
+        for at in [("response",), *agencies]:
+            cells.paths += [(*at, "invited"), (*at, "answered")]
+            cells.follows.append(((*at, "rate"), [(*at, "invited"), (*at, "answered")]))
         for measure in ("invited", "answered"):
             cells.adds_up(("response", measure), [(*a, measure) for a in agencies])
     cells.split(("overall", "answers"))
