@@ -61,3 +61,14 @@ async def test_others_get_the_missing_page(person, answered):  # noqa: F811
     assert (await stranger.get(base)).status_code in (403, 404)
     observer = await person("observer")
     assert (await observer.get(base)).status_code in (403, 404)
+
+
+async def test_the_dashboard_lists_a_module_below_the_cycles_alert(person, client, answered, programme):  # noqa: F811
+    desk = await person("coordinator", programme_ids=[uuid.UUID(programme["id"])])
+    assert (
+        await client.patch(f"/cycles/{answered['cycle']['id']}", json={"reaction_alert_below": 80})
+    ).status_code == 200
+    page = await desk.get("/coordinator")
+    section = page.text.split('id="reaction"')[1].split("</section>")[0]
+    assert f"/coordinator/modules/{answered['module']['id']}/surveys" in section
+    assert "Score 74.65 of 100 from 4 respondents" in section
