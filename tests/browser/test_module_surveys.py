@@ -66,7 +66,7 @@ async def test_the_surveys_page_shows_results_and_issues_links(tablet, surveyed)
     page = tablet
     await _sign_in(page, surveyed.base)
     await page.goto(f"{surveyed.base}/coordinator/modules/{surveyed.module.id}")
-    await page.get_by_role("link", name="Surveys").click()
+    await page.get_by_role("link", name="Open the surveys").click()
     await page.wait_for_url(re.compile(r"/surveys$"))
     section = page.locator(f"#survey-{surveyed.survey_id}")
     assert await section.locator("h2").inner_text() == "Reaction survey · participants"
