@@ -6,6 +6,7 @@ and fits 360 px. Screenshots go to screenshots/."""
 from __future__ import annotations
 
 import re
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -22,12 +23,13 @@ from tests.browser.conftest import screenshot_path
 from tests.web.desk_data import desk_world
 
 PASSWORD = "browser-surveys-2026"
-USERNAME = "coordinator.surveys"
 SYSTEM = Principal.system("browser test")
 
 
 @pytest.fixture(scope="module")
 async def surveyed(site, browser_database):
+    """Arranged again if xdist runs another module's tests in between (a fresh name each time)."""
+    username = f"coordinator.surveys.{uuid.uuid4().hex[:6]}"
     engine = make_engine(browser_database)
     async with make_sessionmaker(engine)() as db:
         world = await desk_world(db, modules=1)
@@ -46,17 +48,17 @@ async def surveyed(site, browser_database):
         for item in printed.items:
             assert item.url is not None
             await answering.answer(db, token=item.url.rsplit("/", 1)[1], answers=ANSWERS)
-        user = User(username=USERNAME, password_hash=hash_password(PASSWORD), role=Role.coordinator)
+        user = User(username=username, password_hash=hash_password(PASSWORD), role=Role.coordinator)
         user.programmes = [await db.get(Programme, world.programme.id)]
         db.add(user)
         await db.commit()
     await engine.dispose()
-    return SimpleNamespace(module=module, survey_id=view.survey.id, base=site.base)
+    return SimpleNamespace(module=module, survey_id=view.survey.id, base=site.base, username=username)
 
 
-async def _sign_in(page, base: str) -> None:
-    await page.goto(f"{base}/sign-in")
-    await page.locator("#username").fill(USERNAME)
+async def _sign_in(page, surveyed) -> None:
+    await page.goto(f"{surveyed.base}/sign-in")
+    await page.locator("#username").fill(surveyed.username)
     await page.locator("#password").fill(PASSWORD)
     await page.locator("form[action='/sign-in'] button[type=submit]").click()
     await page.wait_for_url(re.compile(r"/coordinator$"))
@@ -64,7 +66,7 @@ async def _sign_in(page, base: str) -> None:
 
 async def test_the_surveys_page_shows_results_and_issues_links(tablet, surveyed):
     page = tablet
-    await _sign_in(page, surveyed.base)
+    await _sign_in(page, surveyed)
     await page.goto(f"{surveyed.base}/coordinator/modules/{surveyed.module.id}")
     await page.get_by_role("link", name="Open the surveys").click()
     await page.wait_for_url(re.compile(r"/surveys$"))
@@ -83,7 +85,7 @@ async def test_the_surveys_page_in_arabic_at_360_pixels(chromium, surveyed):
     context = await chromium.new_context(viewport={"width": 360, "height": 740}, locale="ar-IQ")
     page = await context.new_page()
     try:
-        await _sign_in(page, surveyed.base)
+        await _sign_in(page, surveyed)
         await page.get_by_role("button", name="العربية").click()
         await page.wait_for_selector("html[lang=ar]")
         await page.goto(f"{surveyed.base}/coordinator/modules/{surveyed.module.id}/surveys")
