@@ -58,6 +58,15 @@ ILLEGAL_TRANSITION = _t("illegal-transition", 409, "Illegal status change", "`cu
 IMPORT_NOT_APPLIED = _t("import-not-applied", 409, "Conflict", "only an applied import is undone")
 IMPORT_NOT_PLANNED = _t("import-not-planned", 409, "Conflict", "only a planned import is applied")
 IN_USE = _t("in-use", 409, "Record in use", "`references` lists what still refers to it")
+SURVEY_AUDIENCE = _t("survey-audience", 409, "Survey audience", "supervisors are asked in follow-ups only; `field`")
+SURVEY_OPENED = _t("survey-opened", 409, "Survey opened", "an opened survey stays on record")
+SURVEY_CLOSED = _t("survey-closed", 409, "Survey closed", "its links no longer work")
+SURVEY_NOT_OPEN = _t("survey-not-open", 409, "Survey not open", "links are re-issued while it is open")
+SURVEY_MODULE_NOT_HELD = _t("survey-module-not-held", 409, "Module not held", "the module is cancelled or a draft")
+SURVEY_LINK_NOT_RESENT = _t(
+    "survey-link-not-resent", 409, "Survey link not resent", "only hashes are kept: re-issue from the survey"
+)
+NOT_ON_ROSTER = _t("not-on-roster", 409, "Not on the roster", "supervisors are named for participants on it")
 KEY_AMBIGUOUS = _t("key-ambiguous", 409, "External id held by several officers")
 LAST_ADMIN = _t("last-admin", 409, "Last administrator")
 MODULE_CLOSED = _t("module-closed", 409, "Conflict", "its sessions can no longer change")

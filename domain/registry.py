@@ -25,5 +25,6 @@ from domain.models import surveys as surveys  # noqa: F401
 from domain.models import vetting as vetting  # noqa: F401
 from domain.models import webhooks as webhooks  # noqa: F401
 from domain.notifications import hook as notifications_hook  # noqa: F401  (a registration, not models)
+from domain.surveys import erasure as surveys_erasure  # noqa: F401  (a registration, not models)
 
 metadata = Base.metadata

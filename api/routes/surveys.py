@@ -17,7 +17,6 @@ from domain.pagination import Page
 from domain.surveys import answering, module_surveys, questionnaires, supervisors
 from domain.surveys.questionnaires import QuestionnaireView
 from domain.surveys.schemas import (
-    IssueResult,
     ModuleSurveyCreate,
     ModuleSurveyRead,
     PrintableLinks,
@@ -29,6 +28,7 @@ from domain.surveys.schemas import (
     SupervisorRead,
     SupervisorWrite,
     SurveyForm,
+    SurveyLinksIssued,
 )
 
 router = APIRouter(tags=["surveys"], route_class=CheckedRoute)
@@ -192,7 +192,7 @@ async def delete_module_survey(survey_id: uuid.UUID, db: DbSession, principal: P
 
 @router.post(
     "/module-surveys/{survey_id:uuid}/issue",
-    response_model=IssueResult,
+    response_model=SurveyLinksIssued,
     operation_id="issue_module_survey_links",
     summary="Issue the links now",
     description="Opens a scheduled survey now (closing open_for_days later) and issues a link, sent as a message, "
@@ -200,9 +200,9 @@ async def delete_module_survey(survey_id: uuid.UUID, db: DbSession, principal: P
     "is missing. A closed survey, or a module cancelled or in draft, is a 409." + _PLANNERS,
     responses=problems(404, 409),
 )
-async def issue_module_survey_links(survey_id: uuid.UUID, db: DbSession, principal: Planner) -> IssueResult:
+async def issue_module_survey_links(survey_id: uuid.UUID, db: DbSession, principal: Planner) -> SurveyLinksIssued:
     done = await module_surveys.issue_now(db, principal=principal, survey_id=survey_id)
-    return IssueResult(opened=done.opened, issued=done.issued, closed=done.closed)
+    return SurveyLinksIssued(opened=done.opened, issued=done.issued, closed=done.closed)
 
 
 @router.post(

@@ -111,7 +111,7 @@ class ModuleSurveyRead(EntityRead):
     answered: int = 0
 
 
-class IssueResult(BaseModel):
+class SurveyLinksIssued(BaseModel):
     opened: int = Field(description="Surveys opened")
     issued: int = Field(description="Links issued (and sent as messages)")
     closed: int = Field(description="Surveys closed")

@@ -17,7 +17,7 @@ from domain.db import utcnow
 from domain.models.audit import AuditEntry
 from domain.models.events import OutboxEvent
 from domain.models.notifications import Message
-from domain.models.surveys import ModuleSurvey, SurveyAnswer, SurveyResponse
+from domain.models.surveys import ModuleSurvey, Supervisor, SurveyAnswer, SurveyResponse
 from domain.notifications import config
 from domain.notifications.worker import MailWorker
 from domain.surveys.issuing import open_due_surveys
@@ -32,6 +32,10 @@ from tests.smtp_inbox import smtp_server
 
 @pytest.fixture
 def mail_worker(app, connection, database_url):
+    # The links are sealed with the SECRET_KEY of the settings the notifications were configured
+    # with: this app's (another test's app may have configured its own last).
+    config.configure(app.state.settings)
+
     def factory() -> AsyncSession:
         session = AsyncSession(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
@@ -263,7 +267,7 @@ async def test_only_the_planners_of_the_module_attach_and_print(surveyed, sign_i
     assert twice.status_code == 409
 
 
-async def test_focal_points_name_supervisors_who_get_the_follow_up(surveyed, sign_in, mail_worker, public, db):
+async def test_focal_points_name_supervisors_who_get_the_follow_up(surveyed, sign_in, client, mail_worker, public, db):
     world = surveyed
     nomination = world["arabic_nomination"]
     elsewhere = await agency(world["coordinator"], "Another Ministry")
@@ -293,6 +297,10 @@ async def test_focal_points_name_supervisors_who_get_the_follow_up(surveyed, sig
     assert (await public.put(f"/api/v1/survey-responses/{link}", json={"answers": ANSWERS})).status_code == 200
     [response] = await responses(db)
     assert response.invitation_id is not None  # follow-ups identify the participation
+    # Erasing the officer deletes the supervisor named for them; the answer stays for the aggregates.
+    assert (await client.post(f"/officers/{world['arabic']}/erasure")).status_code == 200
+    assert await db.scalar(select(func.count()).select_from(Supervisor)) == 0
+    assert len(await responses(db)) == 1
 
 
 QUESTION_ONE = {"key": "applied", "kind": "rating_5", "text_en": "I apply what I learnt.", "text_ar": "أطبق ما تعلمته."}

@@ -6,19 +6,23 @@ transaction, through LoopbackOnly); every body the receiver got is validated aga
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from ipaddress import ip_network
 
 from jsonschema import Draft202012Validator, FormatChecker
 
 from api.openapi import TARGET
 from domain.auth.principal import Principal, Role
+from domain.db import utcnow
 from domain.outbox.catalogue import CATALOGUE
+from domain.surveys.issuing import open_due_surveys
 from domain.webhooks.schemas import WebhookCreate
 from domain.webhooks.service import create_webhook
 from domain.webhooks.worker import Worker
 from tests.api.catalogue_data import cycle, disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.enrolment_data import agency, decide, nominate, officer, open_module
 from tests.api.imports.helpers import csv_file, plan
+from tests.api.survey_data import ANSWERS, attach, questionnaire
 from tests.conftest import make_settings
 from tests.servers import TLS
 from tests.webhook_receiver import LoopbackOnly, Receiver, receiving
@@ -96,6 +100,13 @@ async def story(client, cycle) -> None:  # noqa: F811
     assert (await client.put(f"/modules/{module['id']}/assessments", json={"scores": scores})).status_code == 200
     assert (await client.post(f"/modules/{module['id']}/transitions", json={"to": "delivered"})).status_code == 200
     assert (await client.post(f"/modules/{module['id']}/certificates")).status_code in (200, 201)
+    # A reaction survey: opened (links issued), answered with a link, closed when its time has passed.
+    survey = await attach(client, module["id"], (await questionnaire(client))["id"])
+    assert (await client.post(f"/module-surveys/{survey['id']}/issue")).status_code == 200
+    [link] = (await client.post(f"/module-surveys/{survey['id']}/printable-links")).json()["items"]
+    token = link["url"].rsplit("/", 1)[1]
+    assert (await client.put(f"/survey-responses/{token}", json={"answers": ANSWERS})).status_code == 200
+    assert (await open_due_surveys(client.arrange_db, utcnow() + timedelta(days=15))).closed == 1
     [certificate] = (await client.get("/certificates", params={"module_id": module["id"]})).json()["items"]
     revoked = await client.post(f"/certificates/{certificate['id']}/revoke", json={"reason": "issued in error"})
     assert revoked.status_code == 200, revoked.text
