@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 import uuid
 
+from sqlalchemy import select
+
+from domain.models.surveys import SurveyInvitation
 from tests.api.catalogue_data import disciplines, programme  # noqa: F401  (fixtures)
 from tests.api.notification_data import world  # noqa: F401
 from tests.api.survey_results_data import answered  # noqa: F401
@@ -58,9 +61,9 @@ async def test_the_coordinator_reads_results_attaches_and_prints(person, answere
 async def test_others_get_the_missing_page(person, answered):  # noqa: F811
     stranger = await person("coordinator", programme_ids=[])
     base = f"/coordinator/modules/{answered['module']['id']}/surveys"
-    assert (await stranger.get(base)).status_code in (403, 404)
+    assert (await stranger.get(base)).status_code == 404
     observer = await person("observer")
-    assert (await observer.get(base)).status_code in (403, 404)
+    assert (await observer.get(base)).status_code == 404
 
 
 async def test_the_dashboard_lists_a_module_below_the_cycles_alert(person, client, answered, programme):  # noqa: F811
@@ -72,3 +75,12 @@ async def test_the_dashboard_lists_a_module_below_the_cycles_alert(person, clien
     section = page.text.split('id="reaction"')[1].split("</section>")[0]
     assert f"/coordinator/modules/{answered['module']['id']}/surveys" in section
     assert "Score 74.65 of 100 from 4 respondents" in section
+
+
+async def test_another_programmes_coordinator_cannot_print_or_issue(person, answered, db):  # noqa: F811
+    stranger = await person("coordinator", programme_ids=[])
+    base = f"/coordinator/modules/{answered['module']['id']}/surveys/{answered['survey']['id']}"
+    before = list(await db.scalars(select(SurveyInvitation.token_hash).order_by(SurveyInvitation.id)))
+    assert (await stranger.submit(f"{base}/print")).status_code == 404
+    assert (await stranger.submit(f"{base}/issue")).status_code == 404
+    assert list(await db.scalars(select(SurveyInvitation.token_hash).order_by(SurveyInvitation.id))) == before

@@ -45,7 +45,7 @@ async def _page(
     refused: bool = False,
 ) -> Response:
     principal = person(visitor)
-    surveys = await module_surveys.list_surveys(db, principal=principal, module_id=module_id)
+    surveys = await _surveys(db, visitor, module_id)
     module = await get_or_404(db, Module, module_id)
     library = await questionnaires.list_questionnaires(db, principal=principal, limit=200, cursor=None)
     results = {
@@ -115,7 +115,7 @@ async def attach(
     except ValueError:  # a malformed id, kind or number: the form again, nothing changed
         text = i18n.gettext(visitor.lang, N_("Choose a questionnaire and a kind, and give days as whole numbers."))
         return await _page(request, db, visitor, module_id, status_code=422, message=text, refused=True)
-    present = await module_surveys.list_surveys(db, principal=person(visitor), module_id=module_id)
+    present = await _surveys(db, visitor, module_id)
     if any((v.survey.kind, v.survey.audience) == (data.kind, data.audience) for v in present):
         # Checked here, not left to the unique constraint, so that the page can be shown again.
         text = i18n.gettext(visitor.lang, N_("This module already has a survey of that kind for that audience."))
@@ -152,9 +152,20 @@ async def print_links(
     return render(request, visitor, "coordinator/survey_links.html", m=module, s=survey, links=links)
 
 
+async def _surveys(db: Any, visitor: Visitor, module_id: uuid.UUID) -> list[module_surveys.SurveyView]:
+    """The module's surveys; another programme's module answers like a missing page, as the module page does."""
+    try:
+        return await module_surveys.list_surveys(db, principal=person(visitor), module_id=module_id)
+    except e.Forbidden:
+        raise e.NotFound(i18n.translatable("No such survey.")) from None
+
+
 async def _owned(db: Any, visitor: Visitor, module_id: uuid.UUID, survey_id: uuid.UUID) -> Any:
     """The survey, if it is this module's (else the missing page)."""
-    view = await module_surveys.get_survey(db, principal=person(visitor), survey_id=survey_id)
-    if view.survey.module_id != module_id:
+    try:
+        view = await module_surveys.get_survey(db, principal=person(visitor), survey_id=survey_id)
+    except e.Forbidden:
+        view = None
+    if view is None or view.survey.module_id != module_id:
         raise e.NotFound(i18n.translatable("No such survey."), entity="module_surveys", id=str(survey_id))
     return view.survey
