@@ -37,6 +37,7 @@ from api.routes import (
     reports,
     scim,
     sessions,
+    survey_results,
     surveys,
     vetting,
     webhooks,
@@ -80,6 +81,7 @@ AREAS = (
     reports,
     indicators,
     surveys,
+    survey_results,
     events,
     webhooks,
     accounts,
@@ -136,6 +138,11 @@ TAGS = [
         "name": "surveys",
         "description": "Reaction and follow-up questionnaires: versioned templates, the surveys a module runs, "
         "supervisors named by focal points, and answering with a personal link (no sign-in).",
+    },
+    {
+        "name": "survey results",
+        "description": "Survey results per module survey and per cycle: response rates, means and distributions by "
+        "sex and agency with small cells withheld, and the application rate of follow-ups.",
     },
     {"name": "events", "description": "The change feed: every change in commit order, as you may see it."},
     {

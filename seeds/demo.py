@@ -33,6 +33,7 @@ from seeds.live import load_live_module
 from seeds.officers import load_officers
 from seeds.participations import load_participations
 from seeds.showcase import load_showcase
+from seeds.surveys import load_surveys
 from seeds.tally import SEED, Tally
 
 TZ = ZoneInfo("Asia/Baghdad")
@@ -271,3 +272,6 @@ async def load_demo(
     await load_focal_call(session, tally, cycles, venues, trainers, agency_ids)
     await load_showcase(session, tally, agency_ids, signer)  # what the walkthroughs (README, docs/) show
     await load_indicators(session, tally)  # after the participations it reports on
+    await load_surveys(
+        session, tally
+    )  # ILP-01's surveys, answered: the indicators' reaction score and application rate

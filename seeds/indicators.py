@@ -1,7 +1,7 @@
 """The CT JUST cycle's logframe indicators (issue 22, item 5), as a results framework states them:
 three computed from Tadrib's records (individuals trained by sex, the women's share, individuals
 with increased knowledge by sex: the delivered modules' past participations carry pre- and post-
-test scores), two left for the surveys to come (reaction mean, follow-up application rate), and
+test scores), two from the surveys (reaction score, follow-up application rate: seeds/surveys.py), and
 one entered by hand with its evidence. ILP-01 gets a knowledge threshold of 70, so that switching
 the cycle's knowledge_definition to post_at_threshold shows a figure at once.
 
@@ -52,7 +52,17 @@ INDICATORS = [
         "Pre- and post-training test reports (Tadrib)",
         True,
     ),
-    ("CT-1.4", "Participants' mean rating of the training", "score (1-5)", None, 4, NONE, S.reaction_mean, None, False),
+    (
+        "CT-1.4",
+        "Participants' mean rating of the training",
+        "score (0-100)",
+        None,
+        75,
+        NONE,
+        S.reaction_mean,
+        "End-of-course evaluations (Tadrib reaction surveys)",
+        False,
+    ),
     (
         "CT-2.1",
         "Share of trainees applying what they learnt six months later",

@@ -68,6 +68,7 @@ UPPER = (
     "domain.webhooks",
     "domain.notifications",
     "domain.surveys",
+    "domain.survey_results",
 )
 # Plain-text messages are rendered with Jinja2 text templates (no HTML: autoescape off, text/plain
 # only); nothing else in domain/ uses Jinja2.

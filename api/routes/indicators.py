@@ -89,8 +89,8 @@ async def get_knowledge_gain_report(
     "with a disaggregation by sex, the values for women and men. trained_individuals, women_share and "
     "increased_knowledge are the cycle results' and knowledge-gain report's figures for the same period (a module "
     "counts in the period of its last session); an entered indicator shows the latest value entered for a period "
-    "within the one asked for, with its evidence; reaction_mean and followup_application_rate are "
-    "not_yet_collected." + _WHO + _FORMATS,
+    "within the one asked for, with its evidence; reaction_mean (0-100 score) and followup_application_rate "
+    "(percent) are the cycle's survey results' figures (GET /cycles/{cycle_id}/survey-results)." + _WHO + _FORMATS,
     responses=problems(404) | export_responses(),
 )
 async def get_indicator_report(

@@ -102,6 +102,17 @@ class ModuleBelowTarget(ShareBelowTarget):
     module: ModuleBrief
 
 
+class ReactionBelowThreshold(BaseModel):
+    """A module whose reaction survey scores below its cycle's reaction_alert_below, once at least
+    the suppression threshold of participants answered."""
+
+    module: ModuleBrief
+    survey_id: uuid.UUID
+    score: float = Field(description="The mean score (0-100) over every rating answer of the survey")
+    respondents: int
+    threshold: float = Field(description="The cycle's reaction_alert_below")
+
+
 class AgencyBelowTarget(ShareBelowTarget):
     """A partner agency (with its sub-units) below the cycle's target on the rosters of the
     cycle's open and confirmed modules."""
@@ -154,6 +165,7 @@ class AttentionRead(BaseModel):
     schedule_warnings: AttentionList[ScheduleWarning]
     attendance_to_take: AttentionList[AttendanceToTake]
     certificates_to_issue: AttentionList[CertificatesToIssue]
+    reaction_below_threshold: AttentionList[ReactionBelowThreshold]
     failing_webhooks: AttentionList[FailingWebhook] | None = Field(
         description="Only for those who manage webhooks (administrators); null for others"
     )

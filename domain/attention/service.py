@@ -1,4 +1,4 @@
-"""The "needs attention" dashboard: every kind, for the cycles the principal plans. Fourteen
+"""The "needs attention" dashboard: every kind, for the cycles the principal plans. Fifteen
 statements at most, whatever the number of modules, sessions or people (counted by
 tests/api/test_attention_statements.py): one per kind, two for the quotas of the coming
 deadlines, two for the clashes, one for the module dates of vetting, one for the agencies' names."""
@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.attention import delivery, enrolment, sessions
+from domain.attention import delivery, enrolment, sessions, surveys
 from domain.attention.schemas import AttentionList, AttentionRead
 from domain.auth.policy import PLANNING_WRITE, authorize
 from domain.auth.principal import Principal
@@ -42,5 +42,6 @@ async def get_attention(
         schedule_warnings=_first(await sessions.schedule_warnings(session, principal=principal, now=now), limit),
         attendance_to_take=_first(await sessions.attendance_to_take(session, principal=principal, now=now), limit),
         certificates_to_issue=_first(await delivery.certificates_to_issue(session, principal=principal), limit),
+        reaction_below_threshold=_first(await surveys.reaction_below_threshold(session, principal=principal), limit),
         failing_webhooks=None if webhooks is None else _first(webhooks, limit),
     )

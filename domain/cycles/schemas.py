@@ -46,6 +46,12 @@ TimeZone = Annotated[str, AfterValidator(_known_zone), Field(examples=["Asia/Bag
 WorkingDays = Annotated[list[Weekday], AfterValidator(_distinct)]
 
 
+Score = Annotated[float, Field(ge=0, le=100)]
+_ALERT = (
+    "The coordinator's dashboard flags a module whose reaction survey's score (0-100: a rating r on k points scores "
+    "(r - 1) / (k - 1) x 100, averaged over every rating answer) is below this, once at least the suppression "
+    "threshold of participants answered; null: no alert"
+)
 _KNOWLEDGE = (
     "What counts as increased knowledge in the donor reports: post_above_pre (the post-test beat the pre-test; "
     "tested: both scores recorded) or post_at_threshold (the post-test reached the module's knowledge_threshold; "
@@ -70,6 +76,7 @@ class CycleCreate(InputModel):
     holidays: list[Holiday] = Field(default_factory=list)
     funding_source: FundingSource | None = None
     knowledge_definition: KnowledgeDefinition = Field(KnowledgeDefinition.post_above_pre, description=_KNOWLEDGE)
+    reaction_alert_below: Score | None = Field(None, description=_ALERT)
 
     @model_validator(mode="after")
     def _dates_ordered(self) -> Self:
@@ -79,7 +86,7 @@ class CycleCreate(InputModel):
 
 
 class CycleUpdate(PatchModel):
-    nullable = frozenset({"funding_source"})
+    nullable = frozenset({"funding_source", "reaction_alert_below"})
 
     programme_id: uuid.UUID | None = None
     partner_country: CountryCode | None = None
@@ -92,6 +99,7 @@ class CycleUpdate(PatchModel):
     holidays: list[Holiday] | None = None
     funding_source: FundingSource | None = None
     knowledge_definition: KnowledgeDefinition | None = Field(None, description=_KNOWLEDGE)
+    reaction_alert_below: Score | None = Field(None, description=_ALERT)
 
 
 class CycleRead(EntityRead):
@@ -106,3 +114,4 @@ class CycleRead(EntityRead):
     holidays: list[Holiday]
     funding_source: FundingSource | None
     knowledge_definition: KnowledgeDefinition
+    reaction_alert_below: float | None = Field(description=_ALERT)

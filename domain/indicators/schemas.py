@@ -19,9 +19,9 @@ EvidenceUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length
 Figure = Annotated[float, Field(ge=-1e12, le=1e12)]
 
 _SOURCE = (
-    "trained_individuals, women_share and increased_knowledge are computed from Tadrib's records; reaction_mean and "
-    "followup_application_rate are reported as not yet collected (surveys come later); entered: values entered with "
-    "their evidence per reporting period"
+    "trained_individuals, women_share and increased_knowledge are computed from Tadrib's records; reaction_mean (the "
+    "reaction surveys' mean score, 0-100) and followup_application_rate (percent of follow-up participants applying "
+    "what they learnt) from the survey results; entered: values entered with their evidence per reporting period"
 )
 _DISAGGREGATION = "none or sex; fixed once the indicator is approved (a change is a 409 naming it)"
 _APPROVED = "The logframe is approved: the disaggregation is fixed from then on, and approval cannot be withdrawn"
@@ -111,7 +111,7 @@ class IndicatorFigure(BaseModel):
     approved: bool
     status: ValueStatus = Field(
         description="computed from Tadrib's records; entered by hand (with evidence); not_entered (no value for the "
-        "period yet); not_yet_collected (surveys come later)"
+        "period yet); not_yet_collected (no longer given: surveys compute it)"
     )
     current_value: int | float | None = Field(
         description="null when withheld (see suppressed), not entered or not collected"

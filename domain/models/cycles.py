@@ -27,6 +27,10 @@ class Cycle(Entity):
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
         CheckConstraint("female_share_target >= 0 AND female_share_target <= 1", name="target_fraction"),
+        CheckConstraint(
+            "reaction_alert_below IS NULL OR (reaction_alert_below >= 0 AND reaction_alert_below <= 100)",
+            name="reaction_alert_score",
+        ),
     )
 
     programme_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programmes.id"), index=True)
@@ -41,6 +45,9 @@ class Cycle(Entity):
     holidays: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     # {donor, instrument} when the cycle is funded differently from its programme.
     funding_source: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The coordinator's dashboard flags a module whose reaction score (0-100, domain/survey_results)
+    # falls below it, once enough answered; none: no alert.
+    reaction_alert_below: Mapped[float | None] = mapped_column(Float)
     knowledge_definition: Mapped[KnowledgeDefinition] = mapped_column(
         enum_column(KnowledgeDefinition, "knowledge_definition"),
         default=KnowledgeDefinition.post_above_pre,

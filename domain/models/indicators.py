@@ -20,15 +20,20 @@ class IndicatorSource(StrEnum):
     trained_individuals = "trained_individuals"  # unique participants who completed, by sex
     women_share = "women_share"  # women's share of them, in percent
     increased_knowledge = "increased_knowledge"  # unique individuals with increased knowledge, by sex
-    reaction_mean = "reaction_mean"  # not yet collected: reaction surveys
-    followup_application_rate = "followup_application_rate"  # not yet collected: follow-up surveys
+    reaction_mean = "reaction_mean"  # the reaction surveys' mean score (0-100)
+    followup_application_rate = "followup_application_rate"  # follow-up participants applying it, in percent
     entered = "entered"  # entered by hand with its evidence, per reporting period
 
 
 COMPUTED = frozenset(
-    {IndicatorSource.trained_individuals, IndicatorSource.women_share, IndicatorSource.increased_knowledge}
+    {
+        IndicatorSource.trained_individuals,
+        IndicatorSource.women_share,
+        IndicatorSource.increased_knowledge,
+        IndicatorSource.reaction_mean,
+        IndicatorSource.followup_application_rate,
+    }
 )
-NOT_YET_COLLECTED = frozenset({IndicatorSource.reaction_mean, IndicatorSource.followup_application_rate})
 
 
 class Disaggregation(StrEnum):

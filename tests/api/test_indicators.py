@@ -119,8 +119,9 @@ async def test_computed_figures_equal_the_existing_reports(client, scenario, log
         assert all(rows[c]["status"] == "computed" for c in ("OP-1", "OP-2", "OP-3"))
     whole = await report(client, s.cycle_id)
     assert whole["OP-1"]["current_value"] == 28 and whole["OP-3"]["current_value"] == 18
-    assert whole["OP-4"]["status"] == whole["OP-5"]["status"] == "not_yet_collected"
-    assert whole["OP-4"]["current_value"] is None
+    # No survey in the scenario: computed, with nothing to show.
+    assert whole["OP-4"]["status"] == whole["OP-5"]["status"] == "computed"
+    assert whole["OP-4"]["current_value"] is None and whole["OP-4"]["denominator"] == 0
     assert whole["OP-6"]["status"] == "not_entered"
     assert [r["code"] for r in whole.values()] == [spec[0] for spec in INDICATORS]
     assert whole["OP-1"]["baseline"] == 0 and whole["OP-1"]["target"] == 100 and whole["OP-1"]["unit"] == "persons"

@@ -18,7 +18,14 @@ async def test_the_demo_cycle_reports_its_indicators(client, db):
     r = await client.get(f"/cycles/{cycle_id}/indicator-report")
     assert r.status_code == 200, r.text
     rows = {row["code"]: row for row in r.json()["indicators"]}
-    assert {row["status"] for row in rows.values()} == {"computed", "not_yet_collected", "entered"}
+    assert {row["status"] for row in rows.values()} == {"computed", "entered"}
+    # ILP-01's surveys (seeds/surveys.py): a reaction score and an application rate, as the results say.
+    reaction = (await client.get(f"/cycles/{cycle_id}/survey-results", params={"kind": "reaction"})).json()
+    followup = (await client.get(f"/cycles/{cycle_id}/survey-results", params={"kind": "followup"})).json()
+    assert rows["CT-1.4"]["current_value"] == round(reaction["overall"]["score"]["total"], 1) > 0
+    assert rows["CT-2.1"]["current_value"] == round(followup["application"]["rate"]["total"] * 100, 1) > 0
+    assert 0 < reaction["response"]["answered"] < reaction["response"]["invited"]
+    assert {v["audience"] for v in followup["versions"]} == {"participants", "supervisors"}
     want = await by_hand(db, cycle_id, "post_above_pre")
     knowledge = rows["CT-1.3"]
     assert want["increased"]["total"] > 0

@@ -132,6 +132,8 @@ EXPECTED: dict[str, set[str] | str] = {
             "list_indicators",
             "get_indicator",
             "list_indicator_values",
+            "get_module_survey_results",
+            "get_cycle_survey_results",
         )
     },
     **{
