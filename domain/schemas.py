@@ -13,6 +13,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     StringConstraints,
     WithJsonSchema,
@@ -20,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from domain.text import visible
 
@@ -34,7 +36,21 @@ def _visible(value: Any) -> Any:
 # whitespace is stripped and the length checked, so that a name of nothing but them is refused as
 # empty. Every officer, account and record name passes through one of these (REST, upsert, SCIM
 # and imports validate with the officers' schemas).
-Visible = BeforeValidator(_visible)
+class _Visible:
+    """The BeforeValidator above, and in the documented schema a pattern saying what the server
+    holds a required name to: something that shows (not only whitespace and invisible marks)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(_visible, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        if json_schema.get("type") == "string" and json_schema.get("minLength", 0) >= 1:
+            json_schema.setdefault("pattern", SHOWS_VISIBLE)
+        return json_schema
+
+
+Visible = _Visible()
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Visible]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Visible]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
@@ -104,11 +120,20 @@ class InputModel(BaseModel):
         for prop in handler.resolve_ref_schema(schema).get("properties", {}).values():
             for alt in prop.get("anyOf", [prop]):
                 if alt.get("type") == "string" and "pattern" not in alt and "format" not in alt and "enum" not in alt:
-                    alt["pattern"] = NO_NUL
+                    alt["pattern"] = SHOWS if alt.get("minLength", 0) >= 1 else NO_NUL
         return schema
 
 
 NO_NUL = "^[^\\u0000]*$"
+# Required text is stripped, so it must hold a character that is not whitespace (nor NUL); a name
+# (Visible) also one that is not invisible (domain/text.py's marks of the Basic Multilingual Plane).
+# Generated clients and fuzzers read these; the validators above are what enforce them.
+SHOWS = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+SHOWS_VISIBLE = (
+    "^[^\\u0000]*[^\\s\\u0000\\u00ad\\u034f\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2"
+    "\\u115f\\u1160\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\u3164\\ufe00-\\ufe0f"
+    "\\ufeff\\uffa0\\ufff9-\\ufffb][^\\u0000]*$"
+)
 
 
 class PatchModel(InputModel):
