@@ -132,7 +132,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # A pooled connection that the server ended is replaced at checkout, without the pre-ping's
     # round trip (domain/postgres.py).
     kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
-    engine = create_async_engine(async_url(url), **kwargs)
+    engine = create_async_engine(async_url(url), **(kwargs | postgres.ENGINE_OPTIONS))
     postgres.install(engine.sync_engine)
     return engine
 
@@ -148,8 +148,7 @@ class Sessions:
 
     def __init__(self, engine: AsyncEngine):
         self._writer = make_sessionmaker(engine)
-        reads = {"read_only": True} if engine.dialect.name == "sqlite" else postgres.READ_OPTIONS
-        self._reader = make_sessionmaker(engine.execution_options(**reads))
+        self._reader = make_sessionmaker(engine.execution_options(read_only=True))
 
     def __call__(self, *, read_only: bool = False) -> AsyncSession:
         return (self._reader if read_only else self._writer)()

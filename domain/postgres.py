@@ -2,7 +2,8 @@
 
 Counted with libpq's protocol trace (tests/test_round_trips.py), an authenticated GET used to cost
 a SELECT 1 (the pool's pre-ping), BEGIN, its statements and COMMIT, each a round trip. Now:
-- reads (GET, HEAD, OPTIONS: `Sessions(read_only=True)`) run in autocommit: no BEGIN, no COMMIT.
+- reads (GET, HEAD, OPTIONS: `Sessions(read_only=True)`) run in autocommit: no BEGIN, no COMMIT
+  (as domain/sqlite.py, the driver is in autocommit and writers begin their transaction here).
   Under READ COMMITTED, PostgreSQL's default and this app's, every statement takes its own
   snapshot inside a transaction too, so what a read sees is unchanged; a read holds no locks
   (no FOR UPDATE outside writes) and writes nothing in its own session: what a GET writes (the
@@ -27,7 +28,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.exc import DisconnectionError, InvalidRequestError
 
-READ_OPTIONS = {"read_only": True, "isolation_level": "AUTOCOMMIT"}
+# Every connection is in autocommit at the driver (set once, when it is made); a transaction is
+# begun by the "begin" event below unless the connection reads. The alternative, switching a
+# pooled connection to autocommit per checkout (execution_options(isolation_level=...)), costs
+# about as much client CPU per request as the BEGIN and COMMIT it saves (bench/http/drivers.py).
+ENGINE_OPTIONS = {"isolation_level": "AUTOCOMMIT"}
 
 
 def ended_by_server(driver_connection: Any) -> bool:
@@ -51,6 +56,12 @@ def install(sync_engine: Engine) -> None:
     def _check_alive(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         if ended_by_server(record.driver_connection):
             raise DisconnectionError("the server ended this pooled connection")  # the pool connects anew
+
+    @event.listens_for(sync_engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # The driver sends COMMIT or ROLLBACK for a transaction begun so (it sees one open).
+        if not conn.get_execution_options().get("read_only", False):
+            conn.exec_driver_sql("BEGIN")
 
     @event.listens_for(sync_engine, "before_cursor_execute")
     def _refuse_writes_on_reads(
