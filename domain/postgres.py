@@ -9,7 +9,8 @@ a SELECT 1 (the pool's pre-ping), BEGIN, its statements and COMMIT, each a round
   (no FOR UPDATE outside writes) and writes nothing in its own session: what a GET writes (the
   log of who read personal data, a web session's touch) goes after the read, in a transaction of
   its own (api/unit_of_work.py). A data-changing statement on a read connection is refused here,
-  so that nothing can ever be written outside a transaction by mistake.
+  so that nothing can ever be written outside a transaction by mistake; a read that must write
+  or lock in a transaction (the event feed's sequencer) opens one with `begin_in_read`.
 - a pooled connection is checked at checkout without a round trip: a server that ended the
   connection (a restart, a failover, pg_terminate_backend) has sent its farewell and closed the
   socket, so the socket reads as ready; such a connection is replaced before use, as the pool's
@@ -23,10 +24,12 @@ from __future__ import annotations
 import select
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.exc import DisconnectionError, InvalidRequestError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 # Every connection is in autocommit at the driver (set once, when it is made); a transaction is
 # begun by the "begin" event below unless the connection reads. The alternative, switching a
@@ -72,9 +75,33 @@ def install(sync_engine: Engine) -> None:
         context: DefaultExecutionContext | None,
         _many: bool,
     ) -> None:
-        if context is not None and (context.isinsert or context.isupdate or context.isdelete):
-            if conn.get_execution_options().get("read_only", False):
-                raise InvalidRequestError(
-                    f"a write on a read connection (no transaction): {statement[:80]}; write after the read "
-                    "(domain.db.write_after_reads, a unit of work's before_commit hook)"
-                )
+        if not conn.get_execution_options().get("read_only", False):
+            return
+        dml = context is not None and (context.isinsert or context.isupdate or context.isdelete)
+        if (dml or statement.lstrip()[:6].upper() in _WRITES) and not _in_transaction(conn):
+            raise InvalidRequestError(
+                f"a write on a read connection (no transaction): {statement[:80]}; write after the read "
+                "(domain.db.write_after_reads, a unit of work's before_commit hook) or begin_in_read first"
+            )
+
+
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
+
+
+def _in_transaction(conn: Connection) -> bool:
+    driver = conn.connection.driver_connection
+    return driver is not None and driver.info.transaction_status != TransactionStatus.IDLE
+
+
+async def begin_in_read(session: AsyncSession) -> None:
+    """A read that writes or locks for the transaction (the event feed's sequencer: an advisory
+    lock, then numbering) needs a transaction, which a read connection on PostgreSQL does not
+    open: this begins one; the unit of work's commit of the read ends it (the driver sees it open
+    and sends COMMIT). Elsewhere (a writer, SQLite) the transaction is there already."""
+    conn = await session.connection()
+    sync = conn.sync_connection
+    if sync is not None and sync.dialect.name == "postgresql" and sync.get_execution_options().get("read_only", False):
+        raw = await conn.get_raw_connection()
+        driver = raw.driver_connection
+        if driver is not None and driver.info.transaction_status == TransactionStatus.IDLE:
+            await conn.exec_driver_sql("BEGIN")

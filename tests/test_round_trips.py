@@ -155,3 +155,14 @@ async def test_a_write_on_a_read_connection_is_refused(world: dict[str, Any]) ->
                 await reader.execute(insert(Venue).values(name="Never", city="Basra", capacity=1))
     finally:
         await engine.dispose()
+
+
+def test_the_event_feed_numbers_events_in_a_transaction_of_the_read(world: dict[str, Any]) -> None:
+    """The feed's sequencer takes a transaction-level advisory lock and numbers the committed
+    events: on a read connection it begins a transaction for that, committed with the read."""
+    with http_client(world["base"], headers=world["admin"], timeout=30) as c:
+        world["wire"].take()
+        r = c.get("/events")
+    assert r.status_code == 200
+    (use,) = world["wire"].take()
+    assert use["commands"] == ["BEGIN", "COMMIT"]
