@@ -3,12 +3,13 @@ on each PostgreSQL driver and transaction mode, in process, no HTTP: a session c
 connection out, runs the two statements of an authenticated GET (the account, then a module, by
 primary key) and ends. Rounds alternate between the configurations; each prints its median wall
 and CPU time per read (the client's CPU: PostgreSQL's own share is not in it). Any database that
-has the tables (a `bench http --keep` one, or the scratch database of `bench.http.writes`)."""
+has the tables and the demo data (a `bench http --keep` one). asyncpg is compared when installed."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import statistics
 import time
@@ -67,7 +68,7 @@ def configurations(url: str) -> dict[str, Callable[[], tuple[AsyncEngine, Callab
 
         return make
 
-    return {
+    found = {
         "psycopg, transaction + pre-ping (before)": transaction("psycopg", True, connect_timeout=CONNECT_TIMEOUT_S),
         "psycopg, product (autocommit reads)": product,
         "psycopg, autocommit per checkout (first try)": per_checkout,
@@ -75,6 +76,9 @@ def configurations(url: str) -> dict[str, Callable[[], tuple[AsyncEngine, Callab
         "asyncpg, transaction + pre-ping": transaction("asyncpg", True),
         "asyncpg, autocommit engine": autocommit_engine("asyncpg"),
     }
+    if importlib.util.find_spec("asyncpg") is None:  # not a dependency of the product: `pip install asyncpg`
+        found = {name: make for name, make in found.items() if not name.startswith("asyncpg")}
+    return found
 
 
 async def _round(sessions: Callable[[], AsyncSession], reads: int) -> tuple[float, float]:
