@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, QueryableAttribute, Session, declared_attr, mapped_column
 
-from domain import sqlite
+from domain import postgres, sqlite
 from domain.ids import uuid7
 
 NAMING_CONVENTION = {
@@ -129,13 +129,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # Report queries are short analytical statements: PostgreSQL's JIT compile time (hundreds
     # of ms) outweighs what it saves (measured by bench/).
     kwargs.setdefault("connect_args", {"options": "-c jit=off", "connect_timeout": CONNECT_TIMEOUT_S})
-    # Pre-ping: each checkout first sends SELECT 1 on the pooled connection and replaces it if it
-    # died while idle (the database restarted, a failover, pg_terminate_backend), so that request
-    # answers instead of failing with a 503. Measured on loopback (2026-12-07): 0.17 ms per request
-    # (2.51 -> 2.68 ms for an authenticated GET /officers in process), one round trip to the database.
-    kwargs.setdefault("pool_pre_ping", True)
+    # A pooled connection that the server ended is replaced at checkout, without the pre-ping's
+    # round trip (domain/postgres.py).
     kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
-    return create_async_engine(async_url(url), **kwargs)
+    engine = create_async_engine(async_url(url), **(kwargs | postgres.ENGINE_OPTIONS))
+    postgres.install(engine.sync_engine)
+    return engine
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -144,7 +143,8 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 class Sessions:
     """Where a unit of work gets its session: a writer, or a reader that never takes the write
-    lock (SQLite begins it DEFERRED; PostgreSQL ignores the option)."""
+    lock (SQLite begins it DEFERRED) and on PostgreSQL runs without BEGIN and COMMIT (autocommit:
+    each statement one round trip, see domain/postgres.py)."""
 
     def __init__(self, engine: AsyncEngine):
         self._writer = make_sessionmaker(engine)

@@ -22,6 +22,7 @@ FORBIDDEN = ("api", "web", "fastapi", "starlette", "jinja2")
 KERNEL = (
     "domain.db",
     "domain.sqlite",
+    "domain.postgres",
     "domain.errors",
     "domain.pagination",
     "domain.schemas",

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import postgres
 from domain.access import need_to_know
 from domain.audit.service import record_read
 from domain.auth.policy import EVENTS_READ, authorize
@@ -47,7 +48,9 @@ _SEQUENCE = text(
 
 
 async def sequence(session: AsyncSession) -> None:
-    """Number the committed events that have no commit order yet (PostgreSQL)."""
+    """Number the committed events that have no commit order yet (PostgreSQL), in a transaction
+    (a feed read's connection has none: the advisory lock lasts until the read commits)."""
+    await postgres.begin_in_read(session)
     await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEQUENCER_LOCK})
     await session.execute(_SEQUENCE, {"batch": SEQUENCE_BATCH})
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Uuid, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -63,43 +63,76 @@ def _place(name: str | None, city: str | None) -> str | None:
     return f"{name}, {city}" if name and city else name
 
 
+# Built once: a decision reads a module's facts on every accepted, moved or cancelled seat, in the
+# transaction of that write, so the statements' construction is not paid per request. Columns,
+# not ORM entities: the facts are plain values.
+_VENUE, _SESSION_VENUE, _PREREQUISITE = aliased(Venue), aliased(Venue), aliased(Module)
+_MODULE_ID: BindParameter[uuid.UUID] = bindparam("module_id", type_=Uuid())
+_MODULE = (
+    select(
+        Module.id,
+        Module.cycle_id,
+        Cycle.title,
+        Cycle.time_zone,
+        Module.code,
+        Module.title,
+        Module.status,
+        Module.capacity,
+        Module.nomination_deadline,
+        Module.vetting_required,
+        Module.languages,
+        Module.interpretation,
+        _VENUE.name,
+        _VENUE.city,
+    )
+    .join(Cycle, Cycle.id == Module.cycle_id)
+    .outerjoin(_VENUE, _VENUE.id == Module.venue_id)
+    .where(Module.id == _MODULE_ID)
+)
+# Each session once per trainer (or once with none): one statement for both.
+_SESSIONS = (
+    select(
+        TrainingSession.id,
+        TrainingSession.title,
+        TrainingSession.starts_at,
+        TrainingSession.ends_at,
+        _SESSION_VENUE.name,
+        _SESSION_VENUE.city,
+        session_trainers.c.trainer_id,
+    )
+    .outerjoin(_SESSION_VENUE, _SESSION_VENUE.id == TrainingSession.venue_id)
+    .outerjoin(session_trainers, session_trainers.c.session_id == TrainingSession.id)
+    .where(TrainingSession.module_id == _MODULE_ID)
+    .order_by(TrainingSession.starts_at, TrainingSession.id)
+)
+_PREREQUISITES = (
+    select(_PREREQUISITE.code, _PREREQUISITE.title)
+    .join(module_prerequisites, module_prerequisites.c.prerequisite_id == _PREREQUISITE.id)
+    .where(module_prerequisites.c.module_id == _MODULE_ID)
+    .order_by(_PREREQUISITE.code)
+)
+_QUOTAS = select(ModuleQuota.agency_id, ModuleQuota.seats).where(
+    ModuleQuota.module_id == _MODULE_ID, ModuleQuota.released_at.is_(None)
+)
+
+
 async def load_module(session: AsyncSession, module_id: uuid.UUID) -> ModuleFacts | None:
-    venue = aliased(Venue)
-    row = (
-        await session.execute(
-            select(Module, Cycle.title, Cycle.time_zone, venue.name, venue.city)
-            .join(Cycle, Cycle.id == Module.cycle_id)
-            .outerjoin(venue, venue.id == Module.venue_id)
-            .where(Module.id == module_id)
-        )
-    ).first()
+    conn = await session.connection()
+    bound = {"module_id": module_id}
+    row: Any = (await conn.execute(_MODULE, bound)).first()
     if row is None:
         return None
-    module: Module = row[0]
-    cycle_title: str = row[1]
-    zone: str = row[2]
-    venue_name: str | None = row[3]
-    venue_city: str | None = row[4]
-    session_venue = aliased(Venue)
-    rows = (
-        await session.execute(
-            select(TrainingSession.id, TrainingSession.title, TrainingSession.starts_at, TrainingSession.ends_at)
-            .add_columns(session_venue.name, session_venue.city)
-            .outerjoin(session_venue, session_venue.id == TrainingSession.venue_id)
-            .where(TrainingSession.module_id == module_id)
-            .order_by(TrainingSession.starts_at, TrainingSession.id)
-        )
-    ).all()
+    (mid, cycle_id, cycle_title, zone, code, title, status, capacity, deadline, vetting, languages, interpretation) = (
+        row[:12]
+    )
+    module_venue = _place(row[12], row[13])
+    sessions: dict[uuid.UUID, tuple[Any, ...]] = {}
     trainers: dict[uuid.UUID, set[uuid.UUID]] = {}
-    if rows:
-        for session_id, trainer_id in await session.execute(
-            select(session_trainers.c.session_id, session_trainers.c.trainer_id).where(
-                session_trainers.c.session_id.in_([r[0] for r in rows])
-            )
-        ):
-            trainers.setdefault(session_id, set()).add(trainer_id)
-    module_venue = _place(venue_name, venue_city)
-    sessions = [
+    for r in await conn.execute(_SESSIONS, bound):
+        sessions.setdefault(r[0], tuple(r[:6]))
+        if r[6] is not None:
+            trainers.setdefault(r[0], set()).add(r[6])
+    facts = [
         SessionFacts(
             id=r[0],
             title=r[1],
@@ -108,41 +141,25 @@ async def load_module(session: AsyncSession, module_id: uuid.UUID) -> ModuleFact
             venue=_place(cast(str | None, r[4]), cast(str | None, r[5])) or module_venue,
             trainer_ids=frozenset(trainers.get(r[0], ())),
         )
-        for r in rows
+        for r in sessions.values()
     ]
-    prerequisite = aliased(Module)
-    prerequisites = [
-        f"{code} {title}"
-        for code, title in await session.execute(
-            select(prerequisite.code, prerequisite.title)
-            .join(module_prerequisites, module_prerequisites.c.prerequisite_id == prerequisite.id)
-            .where(module_prerequisites.c.module_id == module_id)
-            .order_by(prerequisite.code)
-        )
-    ]
-    quotas = {
-        agency_id: seats
-        for agency_id, seats in await session.execute(
-            select(ModuleQuota.agency_id, ModuleQuota.seats).where(
-                ModuleQuota.module_id == module_id, ModuleQuota.released_at.is_(None)
-            )
-        )
-    }
+    prerequisites = [f"{p_code} {p_title}" for p_code, p_title in await conn.execute(_PREREQUISITES, bound)]
+    quotas = {agency_id: seats for agency_id, seats in await conn.execute(_QUOTAS, bound)}
     return ModuleFacts(
-        id=module.id,
-        cycle_id=module.cycle_id,
+        id=mid,
+        cycle_id=cycle_id,
         cycle_title=cycle_title,
-        code=module.code,
-        title=module.title,
-        status=module.status.value,
+        code=code,
+        title=title,
+        status=status.value,
         zone=zone_name(zone),
-        capacity=module.capacity,
-        deadline=module.nomination_deadline,
-        vetting=module.vetting_required.value,
-        languages=list(module.languages or []),
-        interpretation=module.interpretation,
+        capacity=capacity,
+        deadline=deadline,
+        vetting=vetting.value,
+        languages=list(languages or []),
+        interpretation=interpretation,
         prerequisites=prerequisites,
-        sessions=sessions,
+        sessions=facts,
         quotas=quotas,
         venue=module_venue,
     )

@@ -32,12 +32,14 @@ def scratch_url() -> Iterator[str]:
 
 
 def terminate_backends(url: str) -> int:
-    """End every connection to the database but our own; how many were ended."""
+    """End every connection to the database but our own, and wait until each has ended (up to 5 s):
+    the connections are then dead while idle, as after a restart, not dying as they are used
+    (pg_terminate_backend alone only signals the backend)."""
     engine = create_engine(make_url(sync_url(url)).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         ended = conn.scalar(
             text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                 "WHERE datname = :name AND pid <> pg_backend_pid()"
             ),
             {"name": make_url(url).database},
