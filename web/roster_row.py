@@ -35,12 +35,13 @@ _ATTENDANCE_OF = N_("Attendance of %(name)s")
 
 @lru_cache
 def _texts(lang: str) -> dict[str, str]:
-    """The translations as markup (as the templates' `_()` gives them: a translation is trusted)."""
-    return {key: str(Markup(i18n.gettext(lang, text)) % {}) for key, text in _TEXTS.items()}
+    """The translations as markup (as the templates' `_()` gives them: a translation is trusted);
+    "attendance_of" keeps its %(name)s for the row's escaped name."""
+    texts = {key: str(Markup(i18n.gettext(lang, text)) % {}) for key, text in _TEXTS.items()}
+    return texts | {"attendance_of": i18n.gettext(lang, _ATTENDANCE_OF)}
 
 
-def _e(value: Any) -> str:
-    return str(escape(value))
+_e = escape  # its Markup formats into an f-string as the plain text it is
 
 
 def _error(err: dict[str, str], field: str, error_id: str) -> str:
@@ -69,7 +70,7 @@ def row(
     htmx = f'hx-trigger="change, retry" hx-target="#p-{pid}" hx-swap="outerHTML" hx-sync="this:queue last" data-keyed'
     described = f' aria-describedby="e-{pid}"' if err and err.get("status") else ""
     note_invalid = f' aria-invalid="true" aria-describedby="en-{pid}"' if err and err.get("note") else ""
-    legend = Markup(i18n.gettext(lang, _ATTENDANCE_OF)) % {"name": p.name_latin}
+    legend = t["attendance_of"] % {"name": _e(p.name_latin)}
     if err:
         state = t["not_saved"]
     elif p.status:

@@ -79,7 +79,9 @@ async def main_async(args: argparse.Namespace) -> None:
     app = tadrib_app(f"sqlite+aiosqlite:///{scratch / 'bench.db'}", scratch / "keys")
     found = targets(ids, await credentials(app))
     chosen = [k for k in (args.only.split(",") if args.only else found)]
-    scopes = {k: scope_for(found[k][0], [(h.lower().encode(), v.encode()) for h, v in found[k][1].items()]) for k in chosen}
+    scopes = {
+        k: scope_for(found[k][0], [(h.lower().encode(), v.encode()) for h, v in found[k][1].items()]) for k in chosen
+    }
     if args.profile:
         profiler = cProfile.Profile()
         for k in chosen:
