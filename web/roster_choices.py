@@ -27,23 +27,46 @@ def _labels(lang: str, labels: dict) -> tuple[tuple[str, str], ...]:
     return entry[1]
 
 
-def statuses(labels: dict, lang: str, officer_id: object, chosen: str) -> Markup:
-    pid = escape(str(officer_id))
+_PID = "\x00"  # stands for the participant's id in a written set of radios
+_WRITTEN: dict[tuple[str, str, int], tuple[dict, dict[str, str]]] = {}
+
+
+def _written(kind: str, lang: str, labels: dict) -> dict[str, str]:
+    """Each choice's markup with each value chosen (and with none: ""), once per language and set."""
+    key = (kind, lang, id(labels))
+    entry = _WRITTEN.get(key)
+    if entry is None or entry[0] is not labels:
+        pairs = _labels(lang, labels)
+        write = _statuses if kind == "statuses" else _options
+        entry = (labels, {chosen: write(pairs, chosen) for chosen in ["", *(v for v, _ in pairs)]})
+        if len(_WRITTEN) < 64:
+            _WRITTEN[key] = entry
+    return entry[1]
+
+
+def _statuses(pairs: tuple[tuple[str, str], ...], chosen: str) -> str:
     out = []
-    for value, label in _labels(lang, labels):
+    for value, label in pairs:
         checked = " checked" if value == chosen else ""
         out.append(
-            f'      <input type="radio" class="target-input" id="s-{pid}-{value}" name="status" value="{value}"'
+            f'      <input type="radio" class="target-input" id="s-{_PID}-{value}" name="status" value="{value}"'
             f"{checked}>\n"
-            f'      <label class="target {value}" for="s-{pid}-{value}">{label}</label>\n'
+            f'      <label class="target {value}" for="s-{_PID}-{value}">{label}</label>\n'
         )
-    return Markup("".join(out))
+    return "".join(out)
+
+
+def _options(pairs: tuple[tuple[str, str], ...], chosen: str) -> str:
+    return "".join(
+        f'<option value="{value}"{" selected" if value == chosen else ""}>{label}</option>' for value, label in pairs
+    )
+
+
+def statuses(labels: dict, lang: str, officer_id: object, chosen: str) -> Markup:
+    written = _written("statuses", lang, labels)
+    return Markup(written.get(chosen, written[""]).replace(_PID, str(escape(str(officer_id)))))
 
 
 def options(labels: dict, lang: str, chosen: str) -> Markup:
-    return Markup(
-        "".join(
-            f'<option value="{value}"{" selected" if value == chosen else ""}>{label}</option>'
-            for value, label in _labels(lang, labels)
-        )
-    )
+    written = _written("options", lang, labels)
+    return Markup(written.get(chosen, written[""]))

@@ -123,6 +123,7 @@ def _roster(
         row=next((p for p in sheet.participants if p.officer_id == only), None),
         notice=notice,
         write_row=write_row,
+        write_rows=lambda rows: Markup("".join([write_row(p) for p in rows])),  # one call from the template
     )
 
 
