@@ -40,8 +40,8 @@ class BearerPrincipal(OAuth2):
     the permissions a route declares with Security(..., scopes=[...]) are checked here.
 
     One dependency, the security scheme itself, rather than a function depending on the scheme and
-    on the session: FastAPI solves each sub-dependency on every request (about a tenth of a cached
-    read's CPU time), and the OpenAPI document is the same (the scheme with the route's scopes)."""
+    on the session: FastAPI solves each sub-dependency on every request, and the OpenAPI document is
+    the same (the scheme with the route's scopes)."""
 
     def __init__(self) -> None:
         flows = OAuthFlows(

@@ -2,7 +2,8 @@
 40 is the most-written page of all, and Jinja (an include per row, about 60 escapes and a dozen
 context lookups each) made it 2.2 times the CPU of the same data as JSON. Every value from the
 data is escaped by markupsafe, as autoescaping did; the texts are translated once per language.
-The markup is what trainer/_row.html wrote (its template now calls `row`): two forms per row
+The markup is what the template trainer/_row.html wrote (roster.html and the htmx answer
+_row_answer.html now call `row` through the route's write_row): two forms per row
 (the mark, with htmx saving on change; the scores in a details box), a label on every input."""
 
 from __future__ import annotations
