@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request, Response, Security, params
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
-from fastapi.requests import HTTPConnection
 from fastapi.security import OAuth2, SecurityScopes
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,9 +33,15 @@ TOKEN_URL = "/api/v1/auth/token"
 _SCOPES = {p: f"held by: {', '.join(policy.roles_with(p))}" for p in sorted(policy.ROLE_PERMISSIONS[Role.admin])}
 
 
-class BearerToken(OAuth2):
-    """An OAuth 2.0 bearer token from the token endpoint: people sign in with the password grant,
-    machine clients with client credentials. Documented as both flows; read from Authorization."""
+class BearerPrincipal(OAuth2):
+    """The signed-in account behind an OAuth 2.0 bearer token from the token endpoint: people sign in
+    with the password grant, machine clients with client credentials. Documented as both flows; read
+    from Authorization. The account is re-read on every request (a disabled account stops at once);
+    the permissions a route declares with Security(..., scopes=[...]) are checked here.
+
+    One dependency, the security scheme itself, rather than a function depending on the scheme and
+    on the session: FastAPI solves each sub-dependency on every request, and the OpenAPI document is
+    the same (the scheme with the route's scopes)."""
 
     def __init__(self) -> None:
         flows = OAuthFlows(
@@ -45,29 +50,23 @@ class BearerToken(OAuth2):
         )
         super().__init__(flows=flows, scheme_name="OAuth2", auto_error=False)
 
-    async def __call__(self, request: HTTPConnection) -> str | None:
+    async def __call__(self, request: Request, security_scopes: SecurityScopes) -> Principal:  # type: ignore[override]
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        return token.strip() or None if scheme.lower() == "bearer" else None
-
-
-oauth2 = BearerToken()
-
-
-async def get_principal(
-    request: Request, security_scopes: SecurityScopes, db: DbSession, token: Annotated[str | None, Depends(oauth2)]
-) -> Principal:
-    """The signed-in account, re-read on every request (a disabled account stops at once).
-    The permissions a route declares with Security(..., scopes=[...]) are checked here."""
-    if not token:
-        raise Unauthenticated(
-            translatable("Sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/token.")
+        token = token.strip() if scheme.lower() == "bearer" else ""
+        if not token:
+            raise Unauthenticated(
+                translatable("Sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/token.")
+            )
+        principal = await auth_service.principal_from_token(
+            request.state.uow.session, keyring=request.app.state.keyring, token=token
         )
-    principal = await auth_service.principal_from_token(db, keyring=request.app.state.keyring, token=token)
-    for permission in security_scopes.scopes:
-        policy.authorize(principal, permission)
-    request.state.principal = principal
-    return principal
+        for permission in security_scopes.scopes:
+            policy.authorize(principal, permission)
+        request.state.principal = principal
+        return principal
 
+
+get_principal = BearerPrincipal()
 
 CurrentPrincipal = Annotated[Principal, Security(get_principal)]
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from api.deps import DbSession
@@ -24,9 +25,9 @@ from domain.db import utcnow
 from domain.errors import InvalidInput
 from domain.i18n import N_
 from domain.models.attendance import AbsenceCause, AbsenceReason, AttendanceStatus
-from web import roster_choices
+from web import roster_row
 from web.templating import finish, render
-from web.visitor import CheckedPerson, SignedInVisitor, Visitor
+from web.visitor import CSRF_FIELD, CheckedPerson, SignedInVisitor, Visitor
 
 router = APIRouter(prefix="/trainer", include_in_schema=False)
 Text = Annotated[str, Form(max_length=2000)]
@@ -97,6 +98,21 @@ def _roster(
     notice: str | None = None,
     opened: uuid.UUID | None = None,
 ) -> Response:
+    typed, errors = typed or {}, errors or {}
+
+    def write_row(p: SheetRow) -> Markup:
+        return roster_row.row(
+            p,
+            row_view(p, typed.get(p.officer_id, {})),
+            errors.get(p.officer_id, {}),
+            session_id=sheet.session.id,
+            csrf_field=CSRF_FIELD,
+            csrf=visitor.form_token,
+            lang=visitor.lang,
+            labels=LABELS,
+            opened=opened,  # the participant whose scores box stays open (their scores were just saved)
+        )
+
     return render(
         request,
         visitor,
@@ -104,14 +120,10 @@ def _roster(
         status_code=status_code,
         sheet=sheet,
         labels=labels_in(visitor.lang),
-        source_labels=LABELS,
-        choices=roster_choices,
-        typed=typed or {},
-        errors=errors or {},
         row=next((p for p in sheet.participants if p.officer_id == only), None),
         notice=notice,
-        row_view=row_view,
-        opened=opened,  # the participant whose scores box stays open (their scores were just saved)
+        write_row=write_row,
+        write_rows=lambda rows: Markup("".join([write_row(p) for p in rows])),  # one call from the template
     )
 
 
