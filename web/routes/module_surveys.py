@@ -15,9 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 from api.deps import DbSession
 from domain import errors as e
 from domain import i18n
-from domain.crud import get_or_404
+from domain.catalogue.module_service import get_module
 from domain.i18n import N_
-from domain.models.catalogue import Module
 from domain.models.surveys import SurveyAudience, SurveyKind, SurveyStatus
 from domain.survey_results.service import module_survey_results
 from domain.surveys import module_surveys, questionnaires
@@ -46,7 +45,7 @@ async def _page(
 ) -> Response:
     principal = person(visitor)
     surveys = await _surveys(db, visitor, module_id)
-    module = await get_or_404(db, Module, module_id)
+    module = await get_module(db, principal=principal, module_id=module_id)
     library = await questionnaires.list_questionnaires(db, principal=principal, limit=200, cursor=None)
     results = {
         s.survey.id: await module_survey_results(db, principal=principal, survey_id=s.survey.id)
@@ -148,7 +147,7 @@ async def print_links(
     """New links for the unanswered, shown once to print (the e-mailed ones stop working)."""
     survey = await _owned(db, visitor, module_id, survey_id)
     links = await module_surveys.printable_links(db, principal=person(visitor), survey_id=survey_id)
-    module = await get_or_404(db, Module, module_id)
+    module = await get_module(db, principal=person(visitor), module_id=module_id)
     return render(request, visitor, "coordinator/survey_links.html", m=module, s=survey, links=links)
 
 
