@@ -16,6 +16,8 @@ from api.urls import this_url
 from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal, Role
+from domain.auth.remembered import RememberedPrincipals
+from domain.auth.remembered import epoch as remembered_epoch
 from domain.errors import Forbidden, Unauthenticated
 from domain.i18n import translatable
 from domain.settings import get_settings
@@ -57,13 +59,25 @@ class BearerPrincipal(OAuth2):
             raise Unauthenticated(
                 translatable("Sign in first: send Authorization: Bearer <token> from POST /api/v1/auth/token.")
             )
-        principal = await auth_service.principal_from_token(
-            request.state.uow.session, keyring=request.app.state.keyring, token=token
-        )
+        principal = await _principal(request, token)
         for permission in security_scopes.scopes:
             policy.authorize(principal, permission)
         request.state.principal = principal
         return principal
+
+
+async def _principal(request: Request, token: str) -> Principal:
+    """Remembered for a moment (domain/auth/remembered.py), else read: the request's session is
+    opened only when the account is read."""
+    remembered: RememberedPrincipals = request.app.state.principals
+    principal = remembered.get(token)
+    if principal is not None:
+        return principal
+    keyring = request.app.state.keyring
+    read_at = remembered_epoch()
+    principal = await auth_service.principal_from_token(request.state.uow.session, keyring=keyring, token=token)
+    remembered.put(token, principal, read_at_epoch=read_at, token_expires=keyring.decode(token)["exp"])
+    return principal
 
 
 get_principal = BearerPrincipal()

@@ -45,6 +45,7 @@ from api.routes import (
 from api.startup import check_schema_is_current
 from api.unit_of_work import TransactionMiddleware
 from api.webhooks_doc import install_webhooks
+from domain.auth.remembered import RememberedPrincipals, watch_accounts
 from domain.auth.tokens import KeyRing
 from domain.db import Sessions, make_engine
 from domain.notifications import config as notifications_config
@@ -186,6 +187,8 @@ def create_app(
     app.state.keyring = keyring
     app.state.engine = engine
     app.state.sessions = Sessions(engine)
+    watch_accounts(engine.sync_engine)  # a change to an account forgets the principals remembered
+    app.state.principals = RememberedPrincipals(settings.principal_recheck_seconds)
     errors.install(app)
     # The last added runs first: the body limit, then Idempotency-Key (it claims a key in a
     # transaction of its own before the request's unit of work begins), then the unit of work.

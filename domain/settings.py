@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     jwt_issuer: str = "tadrib"
     jwt_audience: str = "tadrib-api"
     access_token_minutes: int = 30
+    # The account behind a token is read again after this long (domain/auth/remembered.py); a
+    # change made through this process applies at once, one made by another process within it.
+    # 0: read on every request.
+    principal_recheck_seconds: float = Field(default=1.0, ge=0, le=60)
     # HMAC secret for secret calendar-feed URLs and other opaque tokens (32+ characters).
     secret_key: str | None = Field(default=None, min_length=MIN_SECRET_CHARS)
     # Failed sign-ins (domain/auth/throttle.py), remembered this long after a pair's last failure.

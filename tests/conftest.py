@@ -277,12 +277,17 @@ class StatementCounter:
 
 
 @pytest.fixture
-def statements(engine: AsyncEngine):
-    """Counts the SQL statements sent while the test runs (for N+1 checks)."""
+def statements(engine: AsyncEngine, app):
+    """Counts the SQL statements sent while the test runs (for N+1 checks). Meanwhile the account
+    behind a token is read on every request (PRINCIPAL_RECHECK_SECONDS=0), so that a count does not
+    depend on whether an earlier request left its principal remembered."""
     counter = StatementCounter()
+    principals = app.state.principals
+    seconds, principals.seconds = principals.seconds, 0
     event.listen(engine.sync_engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine.sync_engine, "before_cursor_execute", counter)
+    principals.seconds = seconds
 
 
 @pytest.fixture
@@ -312,6 +317,7 @@ def machine(app, db: AsyncSession):
             transport=httpx.ASGITransport(app=app), base_url=base_url, headers={"Authorization": f"Bearer {token}"}
         )
         client.client_id = record.client_id
+        client.record_id = record.id
         return client
 
     return _machine

@@ -256,3 +256,26 @@ def test_a_workflow_split_across_two_api_processes_gives_the_results_of_one(depl
     assert alone["decisions"] == ["enrolled"] * 4 + ["waitlisted"] * 2
     assert split == alone
     assert min(two.served.values()) >= 15, two.served  # both processes did their share of the work
+
+
+def test_an_account_disabled_through_one_process_is_refused_by_the_other_within_the_recheck(deployment):
+    """Each process remembers a principal for PRINCIPAL_RECHECK_SECONDS (domain/auth/remembered.py):
+    a change made through another process applies there within that time, never later."""
+    bases, admin = deployment
+    recheck = make_settings(DATABASE_URL).principal_recheck_seconds
+    name, password = f"observer-{uuid.uuid4().hex[:8]}", "a long enough password 2026"
+    with http_client(bases[0], headers=admin, timeout=30) as first, http_client(bases[1], timeout=30) as second:
+        made = first.post("/users", json={"username": name, "password": password, "role": "observer"})
+        assert made.status_code == 201, made.text
+        signed_in = second.post("/auth/token", data={"grant_type": "password", "username": name, "password": password})
+        assert signed_in.status_code == 200, signed_in.text
+        token = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+        assert second.get("/me", headers=token).status_code == 200  # the second process remembers it now
+        r = first.patch(f"/users/{made.json()['id']}", json={"disabled": True})
+        assert r.status_code == 200, r.text
+        disabled_at = time.monotonic()
+        while (answer := second.get("/me", headers=token)).status_code == 200:
+            assert time.monotonic() - disabled_at < recheck + 1.0, "still accepted past the recheck"
+            time.sleep(0.05)
+        assert answer.status_code == 401, answer.text
+        assert first.get("/me", headers=token).status_code == 401  # the process that made the change: at once
