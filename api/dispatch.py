@@ -16,10 +16,12 @@ The buckets are rebuilt when the number of the app's routes changes (a route add
 from __future__ import annotations
 
 import copy
+import dataclasses
+import re
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.routing import APIRouter
+from fastapi.routing import APIRoute, APIRouter, _EffectiveRouteContext, _IncludedRouter
 from starlette._utils import get_route_path
 from starlette.types import Receive, Scope, Send
 
@@ -75,6 +77,7 @@ class PathDispatch:
         self.original = router.middleware_stack
         self._built_for = -1
         self._shards: dict[tuple[str, ...], APIRouter] = {}
+        self._routes: dict[int, list[_Choice]] = {}
 
     def _build(self) -> None:
         routes = list(self.router.routes)
@@ -96,6 +99,7 @@ class PathDispatch:
             shard.routes = chosen
             shards[key] = shard
         self._shards = shards
+        self._routes = {id(shard): _one_by_one(shard) for shard in shards.values()}
         self._built_for = len(routes)
 
     def shard(self, path: str) -> APIRouter:
@@ -108,12 +112,71 @@ class PathDispatch:
                 return found
         return self.router  # not reached: the empty key is always built
 
+    def select(self, path: str, method: str) -> APIRouter:
+        """The router FastAPI is handed for this request: the one route it would choose, alone,
+        when that route is found here; else the path's bucket (404, 405 and redirects)."""
+        shard = self.shard(path)
+        for regex, methods, alone in self._routes[id(shard)]:
+            if alone is None:  # an entry this does not read (a mount, a nested router): FastAPI decides
+                return shard
+            if regex.match(path) is not None and (not methods or method in methods):
+                return alone
+        return shard
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.original(scope, receive, send)
             return
         scope.setdefault("router", self.router)  # url_for sees every route, not the shard's
-        await APIRouter.app(self.shard(get_route_path(scope)), scope, receive, send)
+        await APIRouter.app(self.select(get_route_path(scope), scope["method"]), scope, receive, send)
+
+
+# A route as FastAPI would match it (its path pattern with the include prefix, its methods), and a
+# router holding it alone; or a stop (None) where an entry's matching is not read here.
+_Choice = tuple[re.Pattern[str], frozenset[str] | None, APIRouter | None]
+_STOP: _Choice = (re.compile(""), None, None)
+
+
+def _one_by_one(shard: APIRouter) -> list[_Choice]:
+    """A bucket's routes in FastAPI's order (each entry in turn, each included router's routes in
+    turn), each with a router that holds it alone: an included router's copy whose routes are that
+    one route. FastAPI takes the first route that matches path and method; handed that copy, its
+    own code matches the same route (path parameters, scope, dependencies, telemetry), without
+    trying the routes before it twice over. Only APIRoutes are read; anything else stops the list."""
+    choices: list[_Choice] = []
+    for entry in shard.routes:
+        if isinstance(entry, _IncludedRouter):
+            candidates = entry.effective_candidates()
+            version = entry._effective_candidates_version
+            for candidate in candidates:
+                if not (
+                    isinstance(candidate, _EffectiveRouteContext) and isinstance(candidate.original_route, APIRoute)
+                ):
+                    choices.append(_STOP)
+                    break
+                alone = dataclasses.replace(
+                    entry, _effective_candidates=[candidate], _effective_candidates_version=version
+                )
+                choices.append((candidate.path_regex, _methods(candidate.methods), _router_of(shard, alone)))
+            else:
+                continue
+            break
+        if isinstance(entry, APIRoute):
+            choices.append((entry.path_regex, _methods(entry.methods), _router_of(shard, entry)))
+            continue
+        choices.append(_STOP)
+        break
+    return choices
+
+
+def _methods(methods: set[str] | None) -> frozenset[str] | None:
+    return frozenset(methods) if methods else None
+
+
+def _router_of(shard: APIRouter, route: Any) -> APIRouter:
+    router = copy.copy(shard)
+    router.routes = [route]
+    return router
 
 
 def _common_prefix(keys: set[tuple[str, ...]]) -> tuple[str, ...]:
