@@ -1,16 +1,23 @@
 """python -m bench ceilings: both ceilings, the hot routes and the pages beside their JSON, in one run.
 
-One scratch SQLite database (the HTTP bench's: migrated, the demo seeds, the bench's records, and a
-roster of 40), Tadrib served as in production (python -m api.serve, one worker, the ceiling route
-on, PLAIN_HTTP so that the pages' cookies go over loopback HTTP) and the bare FastAPI app of
-bench/fixed_cost/bare.py in a process of its own. wrk (one thread, 16 connections) then loads each
-target for a few seconds, every target once per round, in the same order each round, so that a
-busy machine slows all of them alike; a ratio is taken within a round and the median of the rounds
-is printed: every route against the bare app and against the in-app ceiling, every page against
-its JSON (the time of a page over the time of its JSON: at most 1.5 is the aim).
+For each database of --databases (SQLite by default; `sqlite,postgresql` runs both, one after the
+other, in one invocation) a scratch database is prepared as the HTTP bench prepares its own
+(migrated, the demo seeds, the bench's records, and a roster of 40): a SQLite file, or a PostgreSQL
+database on 127.0.0.1:5432 (`tadrib_bench_ceilings`, or --pg-url; dropped and recreated, so its name
+must start with `tadrib_bench`, and dropped at the end). Tadrib is served on it as in production
+(python -m api.serve, one worker, the ceiling route on, PLAIN_HTTP so that the pages' cookies go
+over loopback HTTP), a server of its own per database; the bare FastAPI app of
+bench/fixed_cost/bare.py runs in a process of its own, the same one for the whole run. wrk (one
+thread, 16 connections) then loads each target for a few seconds, every target once per round
+(the bare app included, in every database's rounds), in the same order each round, so that a busy
+machine slows all of them alike; a ratio is taken within a round and the median of the rounds is
+printed: every route against the bare app and against the in-app ceiling, every page against its
+JSON (the time of a page over the time of its JSON: at most 1.5 is the aim). One table, and one
+results JSON, hold every database's rows, each row naming its database.
 
-    .venv/bin/python -m bench ceilings                 # 3 rounds of 3 s per target (about 3 minutes)
+    .venv/bin/python -m bench ceilings                 # SQLite, 3 rounds of 3 s per target (about 3 minutes)
     .venv/bin/python -m bench ceilings --seconds 2 --rounds 2 --only ceilings,me
+    .venv/bin/python -m bench ceilings --databases sqlite,postgresql --only ceilings,module,me
 """
 
 from __future__ import annotations
@@ -30,16 +37,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from sqlalchemy.engine import make_url
 
 from bench import generate
 from bench.fixed_cost import pages_fixture
 from bench.http import machine, wrk
+from bench.http.cli import _pg_version
 from bench.http.fixtures import build
 from bench.http.runner import sign_in
 from bench.http.server import ROOT, free_port, serve
 from domain.db import sync_url
 
 RESULTS = ROOT / "bench" / "results"
+DATABASES = ("sqlite", "postgresql")
+PG_URL = "postgresql://postgres@127.0.0.1:5432/tadrib_bench_ceilings"
+GUARD = "tadrib_bench"  # the scratch database is dropped: refuse any name that is not obviously ours
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORDS = {
     "admin": "demo-admin-2026",
@@ -185,7 +197,7 @@ def cpu_pairs(url: str, key_dir: Path, found: list[Target], rounds: int, n: int)
 
     from bench.fixed_cost.asgi_probe import scope_for, tadrib_app, timed
 
-    app = tadrib_app(url.replace("sqlite://", "sqlite+aiosqlite://"), key_dir)
+    app = tadrib_app(url, key_dir)  # make_engine picks the async driver, SQLite or PostgreSQL
     by_key = {t.key: t for t in found}
 
     def scope(t: Target) -> dict:
@@ -214,12 +226,18 @@ def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def summary(found: list[Target]) -> list[dict]:
+def _round_ratios(top: list[float], bottom: list[float]) -> float | None:
+    """The median of the rounds' ratios; a round whose divisor made no request (a page slower
+    than a short --seconds) has none."""
+    return _median([a / b for a, b in zip(top, bottom, strict=False) if b > 0])
+
+
+def summary(found: list[Target], database: str) -> list[dict]:
     by_key = {t.key: t for t in found}
-    rounds = min(len(t.rps) for t in found)
     rows = []
     for t in found:
         row = {
+            "database": database,
             "key": t.key,
             "label": t.label,
             "rps": _median(t.rps),
@@ -229,12 +247,12 @@ def summary(found: list[Target]) -> list[dict]:
             "rps_each_round": [round(x, 1) for x in t.rps],
         }
         if "bare" in by_key:
-            row["x_bare"] = _median([t.rps[i] / by_key["bare"].rps[i] for i in range(rounds)])
+            row["x_bare"] = _round_ratios(t.rps, by_key["bare"].rps)
         if "ceiling" in by_key:
-            row["x_ceiling"] = _median([t.rps[i] / by_key["ceiling"].rps[i] for i in range(rounds)])
+            row["x_ceiling"] = _round_ratios(t.rps, by_key["ceiling"].rps)
         if t.json_of and t.json_of in by_key:
             # time of the page over time of its JSON = JSON's rate over the page's
-            row["page_over_json"] = _median([by_key[t.json_of].rps[i] / t.rps[i] for i in range(rounds)])
+            row["page_over_json"] = _round_ratios(by_key[t.json_of].rps, t.rps)
         rows.append(row)
     return rows
 
@@ -246,8 +264,8 @@ def cpu_ms(row: dict) -> float | None:
 
 def text(rows: list[dict]) -> str:
     head = (
-        f"{'target':62} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'x bare':>7} {'x ceil':>7} {'page/JSON':>9} "
-        f"{'CPU ms':>7} {'page/JSON CPU':>13} err"
+        f"{'target':62} {'database':10} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'x bare':>7} {'x ceil':>7} "
+        f"{'page/JSON':>9} {'CPU ms':>7} {'page/JSON CPU':>13} err"
     )
     lines = [head, "-" * len(head)]
 
@@ -256,8 +274,9 @@ def text(rows: list[dict]) -> str:
 
     for r in rows:
         lines.append(
-            f"{r['label'][:62]:62} {f(r['rps'], ',.0f'):>8} {f(r['p50_ms'], '.1f'):>7} {f(r['p99_ms'], '.1f'):>7} "
-            f"{f(r.get('x_bare'), '.3f'):>7} {f(r.get('x_ceiling'), '.3f'):>7} {f(r.get('page_over_json'), '.2f'):>9} "
+            f"{r['label'][:62]:62} {r.get('database', 'sqlite'):10} {f(r['rps'], ',.0f'):>8} "
+            f"{f(r['p50_ms'], '.1f'):>7} {f(r['p99_ms'], '.1f'):>7} {f(r.get('x_bare'), '.3f'):>7} "
+            f"{f(r.get('x_ceiling'), '.3f'):>7} {f(r.get('page_over_json'), '.2f'):>9} "
             f"{f(cpu_ms(r), '.2f'):>7} {f(r.get('page_over_json_cpu'), '.2f'):>13} {r['errors']}"
         )
     return "\n".join(lines)
@@ -265,6 +284,14 @@ def text(rows: list[dict]) -> str:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m bench ceilings", description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--databases",
+        default="sqlite",
+        help="comma-separated, run one after the other against the same bare app: sqlite, postgresql",
+    )
+    ap.add_argument(
+        "--pg-url", default=PG_URL, help=f"scratch PostgreSQL database, dropped and created (name starts with {GUARD})"
+    )
     ap.add_argument("--seconds", type=float, default=3.0, help="seconds per target and round")
     ap.add_argument("--rounds", type=int, default=3, help="rounds; each loads every target once, in turn")
     ap.add_argument("--connections", type=int, default=16)
@@ -272,61 +299,84 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--cpu-requests", type=int, default=20, help="requests per page and JSON for the CPU ratio")
     ap.add_argument("--out", type=Path, default=None, help="results JSON (default bench/results/DATE-ceilings.json)")
     ap.add_argument("--label", default="", help="a word for the file name and the JSON (before, after, ...)")
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    args.databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    unknown = [d for d in args.databases if d not in DATABASES]
+    if unknown or not args.databases or len(set(args.databases)) != len(args.databases):
+        ap.error(f"--databases: a comma-separated list of distinct names among {', '.join(DATABASES)}")
+    pg = make_url(args.pg_url)
+    if pg.get_backend_name() != "postgresql" or not (pg.database or "").startswith(GUARD):
+        ap.error(f"--pg-url: a PostgreSQL database whose name starts with {GUARD} (it is dropped)")
+    return args
+
+
+def _tokens(base: str) -> dict[str, str]:
+    tokens = sign_in(base)
+    tokens["trainer"] = httpx.post(
+        base + "/api/v1/auth/token",
+        data={"grant_type": "password", "username": "trainer", "password": PASSWORDS["trainer"]},
+        timeout=30,
+    ).json()["access_token"]
+    return tokens
+
+
+def run_database(database: str, url: str, bare: str, scratch: Path, args: argparse.Namespace) -> list[dict]:
+    """One database: its scratch data, a Tadrib server of its own, the rounds (the bare app's
+    target among them), then the pages' CPU pairs; its rows, each naming the database."""
+    groups = {g.strip() for g in args.only.split(",") if g.strip()} | {"ceilings"}
+    t0 = time.perf_counter()
+    generate.prepare(sync_url(url))
+    fixture = build(url, 1, 20).as_dict()
+    roster = pages_fixture.build(url)
+    print(f"{database}: prepared in {time.perf_counter() - t0:.0f} s", flush=True)
+    key_dir = scratch / f"keys-{database}"
+    env = {"DATABASE_URL": url, "KEY_DIR": str(key_dir), "GENERATE_KEYS": "true", "PLAIN_HTTP": "true"}
+    with serve(env, 1, scratch / f"server-{database}.log") as server:
+        tokens = _tokens(server.base)
+        cookies = {u: page_cookie(server.base, u) for u in PASSWORDS}
+        ids = {"module": fixture["module_id"], "roster": roster}
+        found = [t for t in targets(server.base, bare, tokens, cookies, ids) if t.group in groups or not args.only]
+        for t in found:  # each answers 200 before any load
+            r = httpx.get(t.path, headers=t.headers, timeout=30)
+            if r.status_code != 200:
+                raise RuntimeError(f"{database}: {t.label} answered {r.status_code}: {r.text[:300]}")
+            wrk.run(t.path, wrk.static_script("GET", t.headers), connections=args.connections, seconds=1)
+        for n in range(args.rounds):
+            for t in found:
+                m = wrk.run(
+                    t.path, wrk.static_script("GET", t.headers), connections=args.connections, seconds=args.seconds
+                )
+                t.rps.append(m.rps)
+                t.p50.append(m.p50_ms or 0.0)
+                t.p99.append(m.p99_ms or 0.0)
+                t.errors += m.errors
+            print(f"{database} round {n + 1}: " + ", ".join(f"{t.key} {t.rps[-1]:,.0f}" for t in found), flush=True)
+        cpu = cpu_pairs(url, key_dir, found, args.rounds, args.cpu_requests)
+    rows = summary(found, database)
+    for row in rows:
+        row.update(cpu.get(row["key"], {}))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    groups = {g.strip() for g in args.only.split(",") if g.strip()} | {"ceilings"}
     scratch = Path(tempfile.mkdtemp(prefix="tadrib-bench-ceilings-"))
-    url = f"sqlite:///{scratch / 'bench.db'}"
+    urls = {"sqlite": f"sqlite:///{scratch / 'bench.db'}", "postgresql": args.pg_url}
     started = datetime.now(UTC)
+    described = machine.describe(_pg_version(args.pg_url) if "postgresql" in args.databases else None)
+    rows: list[dict] = []
     try:
-        t0 = time.perf_counter()
-        generate.prepare(sync_url(url))
-        fixture = build(url, 1, 20).as_dict()
-        roster = pages_fixture.build(url)
-        print(f"sqlite: prepared in {time.perf_counter() - t0:.0f} s", flush=True)
-        env = {"DATABASE_URL": url, "KEY_DIR": str(scratch / "keys"), "GENERATE_KEYS": "true", "PLAIN_HTTP": "true"}
-        bare_proc, bare = _start_bare(scratch / "bare.log")
+        bare_proc, bare = _start_bare(scratch / "bare.log")  # one bare app for every database
         try:
-            with serve(env, 1, scratch / "server.log") as server:
-                tokens = sign_in(server.base)
-                tokens["trainer"] = httpx.post(
-                    server.base + "/api/v1/auth/token",
-                    data={"grant_type": "password", "username": "trainer", "password": PASSWORDS["trainer"]},
-                    timeout=30,
-                ).json()["access_token"]
-                cookies = {u: page_cookie(server.base, u) for u in PASSWORDS}
-                ids = {"module": fixture["module_id"], "roster": roster}
-                found = [
-                    t for t in targets(server.base, bare, tokens, cookies, ids) if t.group in groups or not args.only
-                ]
-                for t in found:  # each answers 200 before any load
-                    r = httpx.get(t.path, headers=t.headers, timeout=30)
-                    if r.status_code != 200:
-                        raise RuntimeError(f"{t.label} answered {r.status_code}: {r.text[:300]}")
-                    wrk.run(t.path, wrk.static_script("GET", t.headers), connections=args.connections, seconds=1)
-                for n in range(args.rounds):
-                    for t in found:
-                        m = wrk.run(
-                            t.path,
-                            wrk.static_script("GET", t.headers),
-                            connections=args.connections,
-                            seconds=args.seconds,
-                        )
-                        t.rps.append(m.rps)
-                        t.p50.append(m.p50_ms or 0.0)
-                        t.p99.append(m.p99_ms or 0.0)
-                        t.errors += m.errors
-                    print(f"round {n + 1}: " + ", ".join(f"{t.key} {t.rps[-1]:,.0f}" for t in found), flush=True)
-                cpu = cpu_pairs(url, scratch / "keys", found, args.rounds, args.cpu_requests)
+            for database in args.databases:
+                try:
+                    rows += run_database(database, urls[database], bare, scratch, args)
+                finally:
+                    if database == "postgresql":
+                        generate.drop(sync_url(urls[database]))
         finally:
             bare_proc.terminate()
             bare_proc.wait(timeout=15)
-        rows = summary(found)
-        for row in rows:
-            row.update(cpu.get(row["key"], {}))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     report = {
@@ -334,8 +384,13 @@ def main(argv: list[str] | None = None) -> int:
         "started_at": started.isoformat(timespec="seconds"),
         "label": args.label,
         "command": "python -m bench ceilings " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "machine": machine.describe(None) | {"load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
-        "options": {"seconds": args.seconds, "rounds": args.rounds, "connections": args.connections},
+        "machine": described | {"load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "options": {
+            "databases": args.databases,
+            "seconds": args.seconds,
+            "rounds": args.rounds,
+            "connections": args.connections,
+        },
         "rows": rows,
     }
     name = f"{report['date']}-ceilings{'-' + args.label if args.label else ''}"
