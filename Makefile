@@ -106,7 +106,8 @@ bench-http: install-run
 	$(BIN)/python -m bench http $(BENCH_ARGS)
 
 # Both ceilings (a bare FastAPI app in its own process, Tadrib's in-app route), the hot routes and the
-# pages beside their JSON, alternating rounds of a few seconds; SQLite only, needs wrk (about 3 minutes).
+# pages beside their JSON, alternating rounds of a few seconds; needs wrk (about 3 minutes per database).
+# SQLite by default; BENCH_ARGS="--databases sqlite,postgresql" adds PostgreSQL on 127.0.0.1:5432.
 bench-ceilings: install-run
 	$(BIN)/python -m bench ceilings $(BENCH_ARGS)
 
