@@ -47,7 +47,7 @@ from api.unit_of_work import TransactionMiddleware
 from api.webhooks_doc import install_webhooks
 from domain.auth.remembered import RememberedPrincipals, watch_accounts
 from domain.auth.tokens import KeyRing
-from domain.db import Sessions, make_engine
+from domain.db import Sessions, make_engine, pool_options
 from domain.notifications import config as notifications_config
 from domain.notifications import hook as notifications_hook  # noqa: F401  (decides messages as changes commit)
 from domain.settings import Settings, get_settings
@@ -165,7 +165,10 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     keyring = KeyRing(settings)  # refuses to start without keys (or GENERATE_KEYS)
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(
+        settings.database_url,
+        **pool_options(settings.database_url, settings.database_pool_size, settings.database_max_overflow),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

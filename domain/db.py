@@ -132,9 +132,20 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # A pooled connection that the server ended is replaced at checkout, without the pre-ping's
     # round trip (domain/postgres.py).
     kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
+    kwargs.setdefault("pool_size", postgres.POOL_SIZE)
+    kwargs.setdefault("max_overflow", postgres.MAX_OVERFLOW)
     engine = create_async_engine(async_url(url), **(kwargs | postgres.ENGINE_OPTIONS))
     postgres.install(engine.sync_engine)
     return engine
+
+
+def pool_options(url: str, pool_size: int | None, max_overflow: int | None) -> dict[str, int]:
+    """The pool's size as configured (DATABASE_POOL_SIZE, DATABASE_MAX_OVERFLOW), for PostgreSQL;
+    SQLite's pool is the dialect's own."""
+    if is_sqlite(url):
+        return {}
+    given = {"pool_size": pool_size, "max_overflow": max_overflow}
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -36,6 +36,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 # pooled connection to autocommit per checkout (execution_options(isolation_level=...)), costs
 # about as much client CPU per request as the BEGIN and COMMIT it saves (bench/http/drivers.py).
 ENGINE_OPTIONS = {"isolation_level": "AUTOCOMMIT"}
+# Connections a process keeps, and opens beyond them under a burst. Chosen by measurement: with
+# SQLAlchemy's default (5, and 10 more), a load of 16 requests at once opened and closed a
+# connection for most requests (a connection beyond the pool is closed when it is returned),
+# and GET module served 0.06-0.07 of the in-app ceiling; with 16 kept, 0.12-0.13, the same as 10
+# kept or 20 (2 cores; bench/results/2026-12-08-pg-pool.txt). A request holds one connection at a
+# time (a read's goes back at its commit, before what it writes after takes one: tested in
+# tests/test_round_trips.py), so a full pool makes requests wait, never wait on each other.
+POOL_SIZE = 16
+MAX_OVERFLOW = 8
 
 
 def ended_by_server(driver_connection: Any) -> bool:

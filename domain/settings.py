@@ -30,6 +30,10 @@ class Settings(BaseSettings):
 
     # The embedded default: a SQLite file in the working directory.
     database_url: str = "sqlite:///./tadrib.db"
+    # PostgreSQL: the connections each process keeps, and how many more it opens under a burst
+    # (closed again when returned); unset: 16 and 8 (domain/postgres.py says why).
+    database_pool_size: int | None = Field(default=None, ge=1)
+    database_max_overflow: int | None = Field(default=None, ge=0)
     # Bodies above this size are refused with 413 before they are parsed.
     max_body_bytes: int = 1_048_576
     # ... except uploads of bulk imports (POST .../imports): 20,000 rows as JSON fit in 32 MiB.

@@ -172,3 +172,15 @@ def test_the_event_feed_numbers_events_in_a_transaction_of_the_read(world: dict[
     assert r.status_code == 200
     (use,) = world["wire"].take()
     assert use["commands"] == ["BEGIN", "COMMIT"]
+
+
+def test_a_request_holds_one_connection_at_a_time(world: dict[str, Any]) -> None:
+    """An audited read writes its audit row after the read has given its connection back (at its
+    commit): with a pool of one connection and none beyond, it still answers at once (holding the
+    read's connection while waiting for the writer's would wait for the pool's timeout, then 503)."""
+    app = create_app(make_settings(world["url"], database_pool_size=1, database_max_overflow=0))
+    with serving(app) as base, http_client(base + "/api/v1", headers=world["focal"], timeout=10) as c:
+        for _ in range(3):
+            r = c.get("/officers", params={"q": "ضابط"})
+            assert r.status_code == 200, r.text
+            assert len(r.json()["items"]) == 1
