@@ -3,6 +3,8 @@ database, prepared once and kept in a folder so that each change is measured in 
 
     .venv/bin/python -m bench.fixed_cost.hot_probe --scratch /tmp/hot            # prepare (once) and time
     .venv/bin/python -m bench.fixed_cost.hot_probe --scratch /tmp/hot --only me --profile
+    .venv/bin/python -m bench.fixed_cost.hot_probe --scratch /tmp/hot-pg \
+        --pg-url postgresql://postgres@127.0.0.1:5432/tadrib_bench_hot      # the same on PostgreSQL
 
 Targets: module, me, sheet, roster (the page). CPU µs per request, the bare app's constant route
 alongside; no socket, no server (bench/fixed_cost/asgi_probe.py's harness)."""
@@ -18,19 +20,23 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy.engine import make_url
 
 from bench.fixed_cost.asgi_probe import scope_for, tadrib_app, timed
 from bench.fixed_cost.ceilings import CSRF, PASSWORDS
 
 
-def prepare(scratch: Path) -> dict[str, str]:
+def database_url(scratch: Path, pg_url: str | None) -> str:
+    return pg_url or f"sqlite:///{scratch / 'bench.db'}"
+
+
+def prepare(scratch: Path, url: str) -> dict[str, str]:
     from bench import generate
     from bench.fixed_cost import pages_fixture
     from bench.http.fixtures import build
     from domain.db import sync_url
 
     scratch.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{scratch / 'bench.db'}"
     generate.prepare(sync_url(url))
     fixture = build(url, 1, 20).as_dict()
     return {"module": fixture["module_id"], "roster": pages_fixture.build(url)}
@@ -76,7 +82,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
     scratch = Path(args.scratch)
     ids = json.loads((scratch / "ids.json").read_text())
-    app = tadrib_app(f"sqlite+aiosqlite:///{scratch / 'bench.db'}", scratch / "keys")
+    app = tadrib_app(database_url(scratch, args.pg_url), scratch / "keys")
     found = targets(ids, await credentials(app))
     chosen = [k for k in (args.only.split(",") if args.only else found)]
     scopes = {
@@ -112,11 +118,19 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument(
+        "--pg-url",
+        default=None,
+        help="a PostgreSQL database to prepare and probe instead of the folder's SQLite file (its name must "
+        "start with tadrib_bench; prepared when the folder has no ids.json: use a folder per database)",
+    )
     ap.add_argument("--lines", type=int, default=60)
     args = ap.parse_args()
     ids_file = Path(args.scratch) / "ids.json"
+    if args.pg_url and not make_url(args.pg_url).database.startswith("tadrib_bench"):
+        ap.error("--pg-url: the database is dropped and recreated; its name must start with tadrib_bench")
     if not ids_file.exists():  # outside the event loop: the fixtures run their own
-        ids = prepare(Path(args.scratch))
+        ids = prepare(Path(args.scratch), database_url(Path(args.scratch), args.pg_url))
         ids_file.write_text(json.dumps(ids))
     asyncio.run(main_async(args))
 
