@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -183,11 +183,20 @@ async def refusals(session: AsyncSession, *, principal: Principal, module: Modul
     return await _violations(session, module=module, officer=officer, deciding=deciding, late_reason=None)
 
 
+# Built once, run with parameters: every nomination and acceptance asks these.
+_ALREADY = internal(
+    select(Nomination.id).where(
+        Nomination.module_id == bindparam("module_id"), Nomination.officer_id == bindparam("officer_id")
+    ),
+    "is this officer (visible to the caller) already nominated",
+)
+_AGENCY_PATH = select(Agency.path).where(Agency.id == bindparam("agency_id"))
+
+
 async def _violations(
     session: AsyncSession, *, module: Module, officer: Officer, deciding: bool, late_reason: str | None
 ) -> list[Violation]:
     """The facts the nomination rules need (four queries), judged by enrolment/rules.py."""
-    already = select(Nomination.id).where(Nomination.module_id == module.id, Nomination.officer_id == officer.id)
     overlaps = await eligibility.overlapping_enrolments(session, officer_ids=[officer.id], module_id=module.id)
     return nomination_violations(
         NominationFacts(
@@ -197,9 +206,7 @@ async def _violations(
             now=datetime.now(UTC),
             deciding=deciding,
             late_reason=late_reason,
-            already_nominated=await session.scalar(
-                internal(already, "is this officer (visible to the caller) already nominated")
-            )
+            already_nominated=await session.scalar(_ALREADY, {"module_id": module.id, "officer_id": officer.id})
             is not None,
             missing_prerequisites=await eligibility.missing_prerequisites(
                 session, officer_id=officer.id, module_id=module.id
@@ -261,7 +268,7 @@ async def decide(
             modules=[m.model_dump(mode="json") for m in overlaps],
         )
     book = await SeatBook.load(session, module)
-    path = (await session.execute(select(Agency.path).where(Agency.id == nomination.agency_id))).scalar_one()
+    path = (await session.execute(_AGENCY_PATH, {"agency_id": nomination.agency_id})).scalar_one()
     limit = book.limit_for(path)
     if limit is not None:
         what = N_("The module is full") if limit == "capacity" else N_("The agency's quota for this module is used up")

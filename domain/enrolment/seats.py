@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -30,6 +30,20 @@ def quota_is_active(quota: ModuleQuota, module: Module, now: datetime | None = N
     return quota.released_at is None and not deadline_passed
 
 
+# Built once, run with the module's id: every acceptance checks its seats.
+_QUOTAS = (
+    select(ModuleQuota, Agency.path)
+    .join(Agency, Agency.id == ModuleQuota.agency_id)
+    .where(ModuleQuota.module_id == bindparam("module_id"))
+)
+_SEATED_PATHS = internal(
+    select(Agency.path)
+    .join(Nomination, Nomination.agency_id == Agency.id)
+    .where(Nomination.module_id == bindparam("module_id"), Nomination.status.in_(HOLDS_SEAT)),
+    "the agencies holding seats, to check capacity and quotas",
+)
+
+
 class SeatBook:
     """The module's seats as they stand: active quotas and the agencies of the enrolled."""
 
@@ -40,24 +54,10 @@ class SeatBook:
 
     @classmethod
     async def load(cls, session: AsyncSession, module: Module) -> SeatBook:
-        quota_rows = (
-            await session.execute(
-                select(ModuleQuota, Agency.path)
-                .join(Agency, Agency.id == ModuleQuota.agency_id)
-                .where(ModuleQuota.module_id == module.id)
-            )
-        ).all()
+        bound = {"module_id": module.id}
+        quota_rows = (await session.execute(_QUOTAS, bound)).all()
         quotas = [Quota(q.agency_id, path, q.seats) for q, path in quota_rows if quota_is_active(q, module)]
-        paths = list(
-            await session.scalars(
-                internal(
-                    select(Agency.path)
-                    .join(Nomination, Nomination.agency_id == Agency.id)
-                    .where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT)),
-                    "the agencies holding seats, to check capacity and quotas",
-                )
-            )
-        )
+        paths = list(await session.scalars(_SEATED_PATHS, bound))
         return cls(module, quotas, paths)
 
     def limit_for(self, agency_path: str) -> str | None:

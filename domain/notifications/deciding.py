@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access.need_to_know import internal
@@ -33,6 +33,19 @@ def mentions(people: list[Any]) -> str | None:
     return "\n" + "\n".join(ids) + "\n" if ids else None
 
 
+# Built once, run with parameters: each decision asks both.
+_KINDS_OFF = select(CycleMessageKindOff.kind).where(CycleMessageKindOff.cycle_id == bindparam("cycle_id"))
+_EXISTING = internal(
+    select(Message.cause_key).where(Message.cause_key.startswith(bindparam("prefix"), escape="/")),
+    "which messages a cause has yielded already (one per kind and person)",
+)
+
+
+def _like_prefix(text: str) -> str:
+    """`text` for LIKE with "/" as the escape character (what autoescape=True does to a literal)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 class Decider:
     """Decides the messages of the causes of one transaction; what it reads is read once."""
 
@@ -54,9 +67,7 @@ class Decider:
 
     async def kinds_off(self, cycle_id: uuid.UUID) -> set[str]:
         if cycle_id not in self._off:
-            rows = await self.session.scalars(
-                select(CycleMessageKindOff.kind).where(CycleMessageKindOff.cycle_id == cycle_id)
-            )
+            rows = await self.session.scalars(_KINDS_OFF, {"cycle_id": cycle_id})
             self._off[cycle_id] = set(rows)
         return self._off[cycle_id]
 
@@ -67,12 +78,7 @@ class Decider:
         return await invitations.current(self.session, session_id)
 
     async def _existing(self, cause_key: str) -> set[str]:
-        rows = await self.session.scalars(
-            internal(
-                select(Message.cause_key).where(Message.cause_key.startswith(f"{cause_key}/", autoescape=True)),
-                "which messages a cause has yielded already (one per kind and person)",
-            )
-        )
+        rows = await self.session.scalars(_EXISTING, {"prefix": _like_prefix(f"{cause_key}/")})
         return set(rows)
 
     async def decide(self, cause: Cause) -> int:
