@@ -86,6 +86,8 @@ class Counters:
         self.notify_cpu = 0.0
         self.gen2 = 0
         self.gen2_pauses: list[float] = []
+        self.collections = [0, 0, 0]  # per generation
+        self.gc_seconds = 0.0
         self._gc_started = 0.0
         event.listen(Engine, "before_cursor_execute", self._statement)
         gc.callbacks.append(self._gc)
@@ -108,16 +110,19 @@ class Counters:
             self.log.append(" ".join(statement.split())[:220])
 
     def _gc(self, phase: str, info: dict[str, int]) -> None:
-        if info["generation"] != 2:
-            return
         if phase == "start":
             self._gc_started = time.perf_counter()
-        else:
+            return
+        pause = time.perf_counter() - self._gc_started
+        self.collections[info["generation"]] += 1
+        self.gc_seconds += pause
+        if info["generation"] == 2:
             self.gen2 += 1
-            self.gen2_pauses.append(time.perf_counter() - self._gc_started)
+            self.gen2_pauses.append(pause)
 
     def reset(self) -> None:
         self.statements, self.notify_cpu, self.gen2, self.gen2_pauses = 0, 0.0, 0, []
+        self.collections, self.gc_seconds = [0, 0, 0], 0.0
 
 
 async def _tokens(client: httpx.AsyncClient) -> dict[str, dict[str, str]]:
@@ -202,6 +207,8 @@ async def measure(database: str, args: argparse.Namespace, counters: Counters) -
         "statements_per_pair": round(counters.statements / n, 2),
         "gen2_collections": counters.gen2,
         "gen2_pause_ms_max": round(max(counters.gen2_pauses, default=0) * 1000, 2),
+        "collections": counters.collections,
+        "gc_ms_per_pair": round(counters.gc_seconds / n * 1000, 3),
     }
     if profiler:
         if args.profile_out:
@@ -216,7 +223,8 @@ def _line(r: dict[str, Any]) -> str:
     return (
         f"{r['database']:<10} CPU {r['cpu_ms_per_pair']:6.2f} ms/pair (notifications {r['notifications_cpu_ms_per_pair']:5.2f})"
         f"  p50 {r['p50_ms']:6.2f}  p99 {r['p99_ms']:6.2f}  max {r['max_ms']:6.2f} ms"
-        f"  statements {r['statements_per_pair']:5.2f}  gen2 {r['gen2_collections']} (max {r['gen2_pause_ms_max']} ms)"
+        f"  statements {r['statements_per_pair']:5.2f}  collections {r['collections']}"
+        f" ({r['gc_ms_per_pair']} ms/pair; gen2 max {r['gen2_pause_ms_max']} ms)"
     )
 
 
