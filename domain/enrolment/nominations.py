@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -18,7 +19,7 @@ from domain.audit.service import record_read
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE, allowed, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.module_service import lock_module
-from domain.crud import check_version, get_or_404
+from domain.crud import check_version, not_found
 from domain.enrolment import eligibility
 from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
@@ -87,10 +88,28 @@ async def list_nominations(
     return items, next_cursor
 
 
-async def find_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
-    """A nomination the principal may see (else a 404), for the decisions that act on one."""
+@lru_cache(maxsize=256)
+def _visible_nomination(principal: Principal) -> Select[Nomination]:
+    """One nomination the principal may see: built once per principal (it is frozen), run with the id."""
+    return select(Nomination).where(Nomination.id == bindparam("nomination_id"), need_to_know.nominations(principal))
+
+
+async def find_nomination(
+    session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, fresh: bool = False
+) -> Nomination:
+    """A nomination the principal may see (else a 404), for the decisions that act on one.
+    `fresh`: read again even if this session holds it already (read under a lock just taken)."""
     authorize(principal, NOMINATIONS_READ)
-    return await get_or_404(session, Nomination, nomination_id, where=(need_to_know.nominations(principal),))
+    nomination = (
+        await session.scalars(
+            _visible_nomination(principal),
+            {"nomination_id": nomination_id},
+            execution_options={"populate_existing": True} if fresh else None,
+        )
+    ).first()
+    if nomination is None:
+        raise not_found(Nomination, nomination_id)
+    return nomination
 
 
 async def get_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
@@ -191,6 +210,16 @@ _ALREADY = internal(
     "is this officer (visible to the caller) already nominated",
 )
 _AGENCY_PATH = select(Agency.path).where(Agency.id == bindparam("agency_id"))
+# lock_module's lock, reached from a nomination's id: a missing or invisible nomination is then
+# the 404 of find_nomination, as before.
+_LOCK_MODULE_OF_NOMINATION = internal(
+    select(Module)
+    .where(
+        Module.id == select(Nomination.module_id).where(Nomination.id == bindparam("nomination_id")).scalar_subquery()
+    )
+    .with_for_update(),
+    "the module of a nomination, locked before the nomination is read (under need to know) and decided",
+)
 
 
 async def _violations(
@@ -228,10 +257,12 @@ async def decide(
     """`expected_version`: the nomination's version the caller saw (If-Match): a nomination
     decided or moved by someone else since is a 412, never decided over."""
     authorize(principal, NOMINATIONS_DECIDE)
-    nomination = await find_nomination(session, principal=principal, nomination_id=nomination_id)
-    module = await lock_module(session, nomination.module_id)
+    # The module locked first, then the nomination read under the lock (a concurrent decision may
+    # have moved it): one read of it, not a read, the lock and a refresh.
+    module = (await session.scalars(_LOCK_MODULE_OF_NOMINATION, {"nomination_id": nomination_id})).first()
+    nomination = await find_nomination(session, principal=principal, nomination_id=nomination_id, fresh=True)
+    assert module is not None  # the nomination exists, so does its module
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    await session.refresh(nomination)  # re-read under the lock: a concurrent decision may have moved it
     check_version(nomination, expected_version)
     if data.decision == "reject":
         check_status_change(nomination.status, S.rejected)
@@ -268,7 +299,8 @@ async def decide(
             modules=[m.model_dump(mode="json") for m in overlaps],
         )
     book = await SeatBook.load(session, module)
-    path = (await session.execute(_AGENCY_PATH, {"agency_id": nomination.agency_id})).scalar_one()
+    # The agency's path places it under a quota; without one it is not needed.
+    path = (await session.execute(_AGENCY_PATH, {"agency_id": nomination.agency_id})).scalar_one() if book.quotas else ""
     limit = book.limit_for(path)
     if limit is not None:
         what = N_("The module is full") if limit == "capacity" else N_("The agency's quota for this module is used up")
