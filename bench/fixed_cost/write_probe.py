@@ -90,6 +90,8 @@ class Counters:
         self.gc_seconds = 0.0
         self._gc_started = 0.0
         event.listen(Engine, "before_cursor_execute", self._statement)
+        event.listen(Engine, "after_cursor_execute", self._executed)
+        self._started = 0.0
         gc.callbacks.append(self._gc)
         from domain.notifications import hook
 
@@ -107,7 +109,12 @@ class Counters:
     def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         self.statements += 1
         if self.log is not None:
-            self.log.append(" ".join(statement.split())[:220])
+            self.log.append(" ".join(statement.split())[:200])
+            self._started = time.perf_counter()
+
+    def _executed(self, *_: Any) -> None:
+        if self.log is not None:
+            self.log[-1] = f"{(time.perf_counter() - self._started) * 1000:6.2f} ms  {self.log[-1]}"
 
     def _gc(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":

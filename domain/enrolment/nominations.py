@@ -94,6 +94,12 @@ def _visible_nomination(principal: Principal) -> Select[Nomination]:
     return select(Nomination).where(Nomination.id == bindparam("nomination_id"), need_to_know.nominations(principal))
 
 
+@lru_cache(maxsize=256)
+def _visible_officer(principal: Principal) -> Select[Officer]:
+    """One officer the principal may nominate (see): built once per principal, run with the id."""
+    return select(Officer).where(Officer.id == bindparam("officer_id"), need_to_know.officers(principal))
+
+
 async def find_nomination(
     session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, fresh: bool = False
 ) -> Nomination:
@@ -149,9 +155,7 @@ async def create_nomination(
     deciding = allowed(principal, NOMINATIONS_DECIDE)
     if deciding:
         await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    officer = (
-        await session.scalars(select(Officer).where(Officer.id == data.officer_id, need_to_know.officers(principal)))
-    ).first()
+    officer = (await session.scalars(_visible_officer(principal), {"officer_id": data.officer_id})).first()
     if officer is None:  # another agency's officer does not exist for a focal point
         raise InvalidInput(
             translatable("officer_id refers to no officer you can nominate."),

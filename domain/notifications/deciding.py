@@ -35,15 +35,13 @@ def mentions(people: list[Any]) -> str | None:
 
 # Built once, run with parameters: each decision asks both.
 _KINDS_OFF = select(CycleMessageKindOff.kind).where(CycleMessageKindOff.cycle_id == bindparam("cycle_id"))
+# The keys asked by name: the unique index answers (a prefix LIKE with a parameter read the
+# whole log on SQLite, and on PostgreSQL once its plan was generic).
 _EXISTING = internal(
-    select(Message.cause_key).where(Message.cause_key.startswith(bindparam("prefix"), escape="/")),
-    "which messages a cause has yielded already (one per kind and person)",
+    select(Message.cause_key).where(Message.cause_key.in_(bindparam("keys", expanding=True))),
+    "which of a cause's messages exist already (one per kind and person)",
 )
-
-
-def _like_prefix(text: str) -> str:
-    """`text` for LIKE with "/" as the escape character (what autoescape=True does to a literal)."""
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+_KEYS_PER_QUERY = 500
 
 
 class Decider:
@@ -77,9 +75,11 @@ class Decider:
             return await invitations.raise_sequence(self.session, session_id)
         return await invitations.current(self.session, session_id)
 
-    async def _existing(self, cause_key: str) -> set[str]:
-        rows = await self.session.scalars(_EXISTING, {"prefix": _like_prefix(f"{cause_key}/")})
-        return set(rows)
+    async def _existing(self, keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            found.update(await self.session.scalars(_EXISTING, {"keys": keys[start : start + _KEYS_PER_QUERY]}))
+        return found
 
     async def decide(self, cause: Cause) -> int:
         """Decide and store the messages of one cause; returns how many were stored."""
@@ -97,9 +97,9 @@ class Decider:
         met = [r for r in rules if r.when(facts)]
         if not met:
             return 0
-        existing = await self._existing(cause.key)
         off = await self.kinds_off(module.cycle_id)
-        stored = 0
+        # Each message's key, then which exist already (one query), then the new ones stored in order.
+        planned: dict[str, tuple[Rule, Addressee]] = {}
         for rule in met:
             if rule.kind in off:
                 continue
@@ -107,12 +107,13 @@ class Decider:
                 await self._sequence(cause.session_id, raise_it=True)
             for audience in rule.to:
                 for addressee in await RESOLVERS[audience](self.session, cause, module):
-                    key = f"{cause.key}/{rule.kind}/{addressee.person.key}"
-                    if key in existing:
-                        continue
-                    existing.add(key)
-                    await self._store(key, rule, cause, module, addressee)
-                    stored += 1
+                    planned.setdefault(f"{cause.key}/{rule.kind}/{addressee.person.key}", (rule, addressee))
+        existing = await self._existing(list(planned)) if planned else set()
+        stored = 0
+        for key, (rule, addressee) in planned.items():
+            if key not in existing:
+                await self._store(key, rule, cause, module, addressee)
+                stored += 1
         self.decided += stored
         return stored
 
