@@ -304,7 +304,9 @@ async def decide(
         )
     book = await SeatBook.load(session, module)
     # The agency's path places it under a quota; without one it is not needed.
-    path = (await session.execute(_AGENCY_PATH, {"agency_id": nomination.agency_id})).scalar_one() if book.quotas else ""
+    path = (
+        (await session.execute(_AGENCY_PATH, {"agency_id": nomination.agency_id})).scalar_one() if book.quotas else ""
+    )
     limit = book.limit_for(path)
     if limit is not None:
         what = N_("The module is full") if limit == "capacity" else N_("The agency's quota for this module is used up")
