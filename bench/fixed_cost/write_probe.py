@@ -228,7 +228,8 @@ async def measure(database: str, args: argparse.Namespace, counters: Counters) -
 
 def _line(r: dict[str, Any]) -> str:
     return (
-        f"{r['database']:<10} CPU {r['cpu_ms_per_pair']:6.2f} ms/pair (notifications {r['notifications_cpu_ms_per_pair']:5.2f})"
+        f"{r['database']:<10} CPU {r['cpu_ms_per_pair']:6.2f} ms/pair"
+        f" (notifications {r['notifications_cpu_ms_per_pair']:5.2f})"
         f"  p50 {r['p50_ms']:6.2f}  p99 {r['p99_ms']:6.2f}  max {r['max_ms']:6.2f} ms"
         f"  statements {r['statements_per_pair']:5.2f}  collections {r['collections']}"
         f" ({r['gc_ms_per_pair']} ms/pair; gen2 max {r['gen2_pause_ms_max']} ms)"

@@ -110,7 +110,7 @@ async def find_nomination(
         await session.scalars(
             _visible_nomination(principal),
             {"nomination_id": nomination_id},
-            execution_options={"populate_existing": True} if fresh else None,
+            execution_options={"populate_existing": fresh},
         )
     ).first()
     if nomination is None:
