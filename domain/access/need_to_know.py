@@ -52,6 +52,9 @@ class NeedToKnow(ColumnElement[bool]):
     __visit_name__ = "need_to_know"
     inherit_cache = True
     type = Boolean()
+    # A condition, not a boolean column: no "= 1" after it where booleans are integers (SQLite),
+    # which hid an IN from the index (every officer was read to find one).
+    _is_implicitly_boolean = True
     _traverse_internals = [("kind", InternalTraversal.dp_string), ("condition", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, kind: str, condition: ColumnElement[bool]):
@@ -63,7 +66,9 @@ class NeedToKnow(ColumnElement[bool]):
 def _compile(element: NeedToKnow, compiler: Any, **kw: Any) -> str:
     if isinstance(element.condition, True_):
         return "1 = 1"
-    return str(compiler.process(element.condition, **kw))
+    # In parentheses: one term of the statement's WHERE whatever it holds (an OR inside it bound
+    # looser than the AND of the other criteria: `x AND visible OR mine` was `(x AND visible) OR mine`).
+    return f"({compiler.process(element.condition, **kw)})"
 
 
 def logs_reads(principal: Principal) -> bool:
@@ -113,7 +118,14 @@ def officer_rows(principal: Principal, officer_id: Any) -> NeedToKnow:
 def nominations(principal: Principal) -> NeedToKnow:
     """The nominations the principal may know exist: those of officers they may see, and for a
     coordinator only in the modules of the programmes they plan."""
-    of_visible = Nomination.officer_id.in_(select(Officer.id).where(officers(principal)))
+    # EXISTS of the nomination's own officer, not `officer_id IN (every visible officer)`: the same
+    # rows, but SQLite built that list of every officer (milliseconds) for each nomination read.
+    of_visible = (
+        select(Officer.id)
+        .where(Officer.id == Nomination.officer_id, officers(principal))
+        .correlate(Nomination)
+        .exists()
+    )
     return NeedToKnow("nominations", of_visible & planned_modules(principal, Nomination.module_id))
 
 

@@ -222,10 +222,14 @@ async def delete_module(
     )
 
 
+# Built once: every decision on a seat locks its module first.
+_LOCK_MODULE = select(Module).where(Module.id == bindparam("module_id")).with_for_update()
+
+
 async def lock_module(session: AsyncSession, module_id: uuid.UUID) -> Module:
     """The module, locked for the rest of the transaction: decisions on one module (seats,
     quotas, certificates) are serialised by this row lock (PostgreSQL) or by SQLite's single writer."""
-    module = (await session.scalars(select(Module).where(Module.id == module_id).with_for_update())).first()
+    module = (await session.scalars(_LOCK_MODULE, {"module_id": module_id})).first()
     if module is None:
         raise NotFound(translatable("No module with id {id}.", id=module_id), entity="modules", id=str(module_id))
     return module

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access.need_to_know import internal
@@ -21,18 +21,25 @@ from domain.models.officers import Officer, Sex
 from domain.schemas import Warning_
 
 
+def _counts_by_sex() -> Select[str, Sex, int]:
+    stage = case((Nomination.status.in_(ON_ROSTER), "enrolled"), else_="pending")
+    return internal(
+        select(stage, Officer.sex, func.count())
+        .join(Officer, Officer.id == Nomination.officer_id)
+        .where(Nomination.module_id == bindparam("module_id"), Nomination.status.in_(ON_ROSTER + PENDING))
+        .group_by(stage, Officer.sex),
+        "counts by sex of a module's nominations: no person",
+    )
+
+
+# Built once, run with parameters: every nomination (and a decision that fills the module) asks both.
+_COUNTS = _counts_by_sex()
+_CYCLE_TARGET = select(Cycle.female_share_target).where(Cycle.id == bindparam("cycle_id"))
+
+
 async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCounts, SexCounts]:
     """Enrolled and pending by sex, in one grouped query."""
-    stage = case((Nomination.status.in_(ON_ROSTER), "enrolled"), else_="pending")
-    rows = await session.execute(
-        internal(
-            select(stage, Officer.sex, func.count())
-            .join(Officer, Officer.id == Nomination.officer_id)
-            .where(Nomination.module_id == module_id, Nomination.status.in_(ON_ROSTER + PENDING))
-            .group_by(stage, Officer.sex),
-            "counts by sex of a module's nominations: no person",
-        )
-    )
+    rows = await session.execute(_COUNTS, {"module_id": module_id})
     enrolled, pending = SexCounts(), SexCounts()
     for which, sex, n in rows:
         setattr(enrolled if which == "enrolled" else pending, Sex(sex).value, n)
@@ -42,9 +49,7 @@ async def _counts(session: AsyncSession, module_id: uuid.UUID) -> tuple[SexCount
 async def _target(session: AsyncSession, module: Module) -> tuple[float, Literal["module", "cycle"]]:
     if module.female_share_target is not None:
         return module.female_share_target, "module"
-    cycle_target = (
-        await session.execute(select(Cycle.female_share_target).where(Cycle.id == module.cycle_id))
-    ).scalar_one()
+    cycle_target = (await session.execute(_CYCLE_TARGET, {"cycle_id": module.cycle_id})).scalar_one()
     return cycle_target, "cycle"
 
 

@@ -18,21 +18,27 @@ from domain.models.officers import Officer
 IDENTITY_FIELDS = {VettingType.leahy: ("national_id", "date_of_birth", "place_of_birth")}
 
 
+def _missing_prerequisites() -> Select[uuid.UUID, str, str]:
+    done = select(Nomination.module_id).where(
+        Nomination.officer_id == bindparam("officer_id"), Nomination.status == NominationStatus.completed
+    )
+    return internal(
+        select(Module.id, Module.code, Module.title)
+        .join(module_prerequisites, module_prerequisites.c.prerequisite_id == Module.id)
+        .where(module_prerequisites.c.module_id == bindparam("module_id"), Module.id.not_in(done)),
+        "eligibility of an officer the caller already holds: modules, not people",
+    )
+
+
+# Built once, run with parameters: every nomination asks it.
+_MISSING_PREREQUISITES = _missing_prerequisites()
+
+
 async def missing_prerequisites(
     session: AsyncSession, *, officer_id: uuid.UUID, module_id: uuid.UUID
 ) -> list[ModuleRef]:
     """Prerequisite modules the officer has not completed (possibly in an earlier year)."""
-    done = select(Nomination.module_id).where(
-        Nomination.officer_id == officer_id, Nomination.status == NominationStatus.completed
-    )
-    rows = await session.execute(
-        internal(
-            select(Module.id, Module.code, Module.title)
-            .join(module_prerequisites, module_prerequisites.c.prerequisite_id == Module.id)
-            .where(module_prerequisites.c.module_id == module_id, Module.id.not_in(done)),
-            "eligibility of an officer the caller already holds: modules, not people",
-        )
-    )
+    rows = await session.execute(_MISSING_PREREQUISITES, {"officer_id": officer_id, "module_id": module_id})
     return [ModuleRef(module_id=r.id, code=r.code, title=r.title) for r in rows]
 
 

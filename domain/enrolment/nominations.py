@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -18,7 +19,7 @@ from domain.audit.service import record_read
 from domain.auth.policy import NOMINATIONS_DECIDE, NOMINATIONS_READ, NOMINATIONS_WRITE, allowed, authorize
 from domain.auth.principal import Principal
 from domain.catalogue.module_service import lock_module
-from domain.crud import check_version, get_or_404
+from domain.crud import check_version, not_found
 from domain.enrolment import eligibility
 from domain.enrolment.balance import acceptance_warnings, nomination_warnings
 from domain.enrolment.history import record_status
@@ -87,10 +88,34 @@ async def list_nominations(
     return items, next_cursor
 
 
-async def find_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
-    """A nomination the principal may see (else a 404), for the decisions that act on one."""
+@lru_cache(maxsize=256)
+def _visible_nomination(principal: Principal) -> Select[Nomination]:
+    """One nomination the principal may see: built once per principal (it is frozen), run with the id."""
+    return select(Nomination).where(Nomination.id == bindparam("nomination_id"), need_to_know.nominations(principal))
+
+
+@lru_cache(maxsize=256)
+def _visible_officer(principal: Principal) -> Select[Officer]:
+    """One officer the principal may nominate (see): built once per principal, run with the id."""
+    return select(Officer).where(Officer.id == bindparam("officer_id"), need_to_know.officers(principal))
+
+
+async def find_nomination(
+    session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID, fresh: bool = False
+) -> Nomination:
+    """A nomination the principal may see (else a 404), for the decisions that act on one.
+    `fresh`: read again even if this session holds it already (read under a lock just taken)."""
     authorize(principal, NOMINATIONS_READ)
-    return await get_or_404(session, Nomination, nomination_id, where=(need_to_know.nominations(principal),))
+    nomination = (
+        await session.scalars(
+            _visible_nomination(principal),
+            {"nomination_id": nomination_id},
+            execution_options={"populate_existing": fresh},
+        )
+    ).first()
+    if nomination is None:
+        raise not_found(Nomination, nomination_id)
+    return nomination
 
 
 async def get_nomination(session: AsyncSession, *, principal: Principal, nomination_id: uuid.UUID) -> Nomination:
@@ -130,9 +155,7 @@ async def create_nomination(
     deciding = allowed(principal, NOMINATIONS_DECIDE)
     if deciding:
         await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    officer = (
-        await session.scalars(select(Officer).where(Officer.id == data.officer_id, need_to_know.officers(principal)))
-    ).first()
+    officer = (await session.scalars(_visible_officer(principal), {"officer_id": data.officer_id})).first()
     if officer is None:  # another agency's officer does not exist for a focal point
         raise InvalidInput(
             translatable("officer_id refers to no officer you can nominate."),
@@ -183,11 +206,30 @@ async def refusals(session: AsyncSession, *, principal: Principal, module: Modul
     return await _violations(session, module=module, officer=officer, deciding=deciding, late_reason=None)
 
 
+# Built once, run with parameters: every nomination and acceptance asks these.
+_ALREADY = internal(
+    select(Nomination.id).where(
+        Nomination.module_id == bindparam("module_id"), Nomination.officer_id == bindparam("officer_id")
+    ),
+    "is this officer (visible to the caller) already nominated",
+)
+_AGENCY_PATH = select(Agency.path).where(Agency.id == bindparam("agency_id"))
+# lock_module's lock, reached from a nomination's id: a missing or invisible nomination is then
+# the 404 of find_nomination, as before.
+_LOCK_MODULE_OF_NOMINATION = internal(
+    select(Module)
+    .where(
+        Module.id == select(Nomination.module_id).where(Nomination.id == bindparam("nomination_id")).scalar_subquery()
+    )
+    .with_for_update(),
+    "the module of a nomination, locked before the nomination is read (under need to know) and decided",
+)
+
+
 async def _violations(
     session: AsyncSession, *, module: Module, officer: Officer, deciding: bool, late_reason: str | None
 ) -> list[Violation]:
     """The facts the nomination rules need (four queries), judged by enrolment/rules.py."""
-    already = select(Nomination.id).where(Nomination.module_id == module.id, Nomination.officer_id == officer.id)
     overlaps = await eligibility.overlapping_enrolments(session, officer_ids=[officer.id], module_id=module.id)
     return nomination_violations(
         NominationFacts(
@@ -197,9 +239,7 @@ async def _violations(
             now=datetime.now(UTC),
             deciding=deciding,
             late_reason=late_reason,
-            already_nominated=await session.scalar(
-                internal(already, "is this officer (visible to the caller) already nominated")
-            )
+            already_nominated=await session.scalar(_ALREADY, {"module_id": module.id, "officer_id": officer.id})
             is not None,
             missing_prerequisites=await eligibility.missing_prerequisites(
                 session, officer_id=officer.id, module_id=module.id
@@ -221,10 +261,12 @@ async def decide(
     """`expected_version`: the nomination's version the caller saw (If-Match): a nomination
     decided or moved by someone else since is a 412, never decided over."""
     authorize(principal, NOMINATIONS_DECIDE)
-    nomination = await find_nomination(session, principal=principal, nomination_id=nomination_id)
-    module = await lock_module(session, nomination.module_id)
+    # The module locked first, then the nomination read under the lock (a concurrent decision may
+    # have moved it): one read of it, not a read, the lock and a refresh.
+    module = (await session.scalars(_LOCK_MODULE_OF_NOMINATION, {"nomination_id": nomination_id})).first()
+    nomination = await find_nomination(session, principal=principal, nomination_id=nomination_id, fresh=True)
+    assert module is not None  # the nomination exists, so does its module
     await authorize_programme(session, principal, cycle_id=module.cycle_id)
-    await session.refresh(nomination)  # re-read under the lock: a concurrent decision may have moved it
     check_version(nomination, expected_version)
     if data.decision == "reject":
         check_status_change(nomination.status, S.rejected)
@@ -261,7 +303,10 @@ async def decide(
             modules=[m.model_dump(mode="json") for m in overlaps],
         )
     book = await SeatBook.load(session, module)
-    path = (await session.execute(select(Agency.path).where(Agency.id == nomination.agency_id))).scalar_one()
+    # The agency's path places it under a quota; without one it is not needed.
+    path = (
+        (await session.execute(_AGENCY_PATH, {"agency_id": nomination.agency_id})).scalar_one() if book.quotas else ""
+    )
     limit = book.limit_for(path)
     if limit is not None:
         what = N_("The module is full") if limit == "capacity" else N_("The agency's quota for this module is used up")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import need_to_know
@@ -30,37 +30,49 @@ def quota_is_active(quota: ModuleQuota, module: Module, now: datetime | None = N
     return quota.released_at is None and not deadline_passed
 
 
-class SeatBook:
-    """The module's seats as they stand: active quotas and the agencies of the enrolled."""
+# Built once, run with the module's id: every acceptance checks its seats.
+_QUOTAS = (
+    select(ModuleQuota, Agency.path)
+    .join(Agency, Agency.id == ModuleQuota.agency_id)
+    .where(ModuleQuota.module_id == bindparam("module_id"))
+)
+_SEATED_PATHS = internal(
+    select(Agency.path)
+    .join(Nomination, Nomination.agency_id == Agency.id)
+    .where(Nomination.module_id == bindparam("module_id"), Nomination.status.in_(HOLDS_SEAT)),
+    "the agencies holding seats, to check capacity and quotas",
+)
+_SEATED = internal(
+    select(func.count())
+    .select_from(Nomination)
+    .where(Nomination.module_id == bindparam("module_id"), Nomination.status.in_(HOLDS_SEAT)),
+    "how many seats are held, to check capacity",
+)
 
-    def __init__(self, module: Module, quotas: list[Quota], enrolled_paths: list[str]):
+
+class SeatBook:
+    """The module's seats as they stand: active quotas and the agencies of the enrolled (without
+    an active quota only their number matters: every seat is in the general pool)."""
+
+    def __init__(self, module: Module, quotas: list[Quota], enrolled_paths: list[str], enrolled: int | None = None):
         self.module = module
         self.quotas = quotas
         self.enrolled_paths = enrolled_paths
+        self.enrolled = len(enrolled_paths) if enrolled is None else enrolled
 
     @classmethod
     async def load(cls, session: AsyncSession, module: Module) -> SeatBook:
-        quota_rows = (
-            await session.execute(
-                select(ModuleQuota, Agency.path)
-                .join(Agency, Agency.id == ModuleQuota.agency_id)
-                .where(ModuleQuota.module_id == module.id)
-            )
-        ).all()
+        bound = {"module_id": module.id}
+        quota_rows = (await session.execute(_QUOTAS, bound)).all()
         quotas = [Quota(q.agency_id, path, q.seats) for q, path in quota_rows if quota_is_active(q, module)]
-        paths = list(
-            await session.scalars(
-                internal(
-                    select(Agency.path)
-                    .join(Nomination, Nomination.agency_id == Agency.id)
-                    .where(Nomination.module_id == module.id, Nomination.status.in_(HOLDS_SEAT)),
-                    "the agencies holding seats, to check capacity and quotas",
-                )
-            )
-        )
+        if not quotas:  # a count, not every seat's agency: a large module's check stays one row
+            return cls(module, quotas, [], enrolled=(await session.execute(_SEATED, bound)).scalar_one())
+        paths = list(await session.scalars(_SEATED_PATHS, bound))
         return cls(module, quotas, paths)
 
     def limit_for(self, agency_path: str) -> str | None:
+        if not self.quotas:  # seat_limit without quotas: the general pool is the capacity
+            return "capacity" if self.enrolled >= self.module.capacity else None
         return seat_limit(
             capacity=self.module.capacity,
             quotas=self.quotas,
@@ -70,10 +82,11 @@ class SeatBook:
 
     def take(self, agency_path: str) -> None:
         self.enrolled_paths.append(agency_path)
+        self.enrolled += 1
 
     @property
     def full(self) -> bool:
-        return len(self.enrolled_paths) >= self.module.capacity
+        return self.enrolled >= self.module.capacity
 
 
 async def fill_seats(

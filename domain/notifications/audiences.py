@@ -35,6 +35,9 @@ class Cause:
     officer_id: uuid.UUID | None = None
     agency_id: uuid.UUID | None = None
     resource_id: str | None = None
+    # The officer it is about as their record says, read once for all the cause's audiences (the
+    # officer and the copy to their focal points): nothing is written between its decisions.
+    about: dict[uuid.UUID, Person | None] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 @dataclass
@@ -63,10 +66,16 @@ def cause_session(cause: Cause, module: ModuleFacts) -> SessionFacts | None:
     return module.session(cause.session_id) or _cancelled_session(cause, module)
 
 
+async def _about(session: AsyncSession, cause: Cause, officer_id: uuid.UUID) -> Person | None:
+    if officer_id not in cause.about:
+        cause.about[officer_id] = (await recipients.officers(session, [officer_id])).get(officer_id)
+    return cause.about[officer_id]
+
+
 async def _officer(session: AsyncSession, cause: Cause, module: ModuleFacts) -> list[Addressee]:
     if cause.officer_id is None:
         return []
-    found = (await recipients.officers(session, [cause.officer_id])).get(cause.officer_id)
+    found = await _about(session, cause, cause.officer_id)
     if found is None:
         return []
     extra: dict[str, Any] = {}
@@ -78,7 +87,7 @@ async def _officer(session: AsyncSession, cause: Cause, module: ModuleFacts) -> 
 async def _officer_focal_points(session: AsyncSession, cause: Cause, module: ModuleFacts) -> list[Addressee]:
     if cause.officer_id is None or cause.agency_id is None:
         return []
-    about = (await recipients.officers(session, [cause.officer_id])).get(cause.officer_id)
+    about = await _about(session, cause, cause.officer_id)
     if about is None:
         return []
     extra: dict[str, Any] = {}

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access.need_to_know import internal
@@ -33,6 +33,17 @@ def mentions(people: list[Any]) -> str | None:
     return "\n" + "\n".join(ids) + "\n" if ids else None
 
 
+# Built once, run with parameters: each decision asks both.
+_KINDS_OFF = select(CycleMessageKindOff.kind).where(CycleMessageKindOff.cycle_id == bindparam("cycle_id"))
+# The keys asked by name: the unique index answers (a prefix LIKE with a parameter read the
+# whole log on SQLite, and on PostgreSQL once its plan was generic).
+_EXISTING = internal(
+    select(Message.cause_key).where(Message.cause_key.in_(bindparam("keys", expanding=True))),
+    "which of a cause's messages exist already (one per kind and person)",
+)
+_KEYS_PER_QUERY = 500
+
+
 class Decider:
     """Decides the messages of the causes of one transaction; what it reads is read once."""
 
@@ -54,9 +65,7 @@ class Decider:
 
     async def kinds_off(self, cycle_id: uuid.UUID) -> set[str]:
         if cycle_id not in self._off:
-            rows = await self.session.scalars(
-                select(CycleMessageKindOff.kind).where(CycleMessageKindOff.cycle_id == cycle_id)
-            )
+            rows = await self.session.scalars(_KINDS_OFF, {"cycle_id": cycle_id})
             self._off[cycle_id] = set(rows)
         return self._off[cycle_id]
 
@@ -66,14 +75,11 @@ class Decider:
             return await invitations.raise_sequence(self.session, session_id)
         return await invitations.current(self.session, session_id)
 
-    async def _existing(self, cause_key: str) -> set[str]:
-        rows = await self.session.scalars(
-            internal(
-                select(Message.cause_key).where(Message.cause_key.startswith(f"{cause_key}/", autoescape=True)),
-                "which messages a cause has yielded already (one per kind and person)",
-            )
-        )
-        return set(rows)
+    async def _existing(self, keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            found.update(await self.session.scalars(_EXISTING, {"keys": keys[start : start + _KEYS_PER_QUERY]}))
+        return found
 
     async def decide(self, cause: Cause) -> int:
         """Decide and store the messages of one cause; returns how many were stored."""
@@ -91,9 +97,9 @@ class Decider:
         met = [r for r in rules if r.when(facts)]
         if not met:
             return 0
-        existing = await self._existing(cause.key)
         off = await self.kinds_off(module.cycle_id)
-        stored = 0
+        # Each message's key, then which exist already (one query), then the new ones stored in order.
+        planned: dict[str, tuple[Rule, Addressee]] = {}
         for rule in met:
             if rule.kind in off:
                 continue
@@ -101,12 +107,13 @@ class Decider:
                 await self._sequence(cause.session_id, raise_it=True)
             for audience in rule.to:
                 for addressee in await RESOLVERS[audience](self.session, cause, module):
-                    key = f"{cause.key}/{rule.kind}/{addressee.person.key}"
-                    if key in existing:
-                        continue
-                    existing.add(key)
-                    await self._store(key, rule, cause, module, addressee)
-                    stored += 1
+                    planned.setdefault(f"{cause.key}/{rule.kind}/{addressee.person.key}", (rule, addressee))
+        existing = await self._existing(list(planned)) if planned else set()
+        stored = 0
+        for key, (rule, addressee) in planned.items():
+            if key not in existing:
+                await self._store(key, rule, cause, module, addressee)
+                stored += 1
         self.decided += stored
         return stored
 

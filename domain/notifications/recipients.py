@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -68,11 +68,16 @@ _OFFICER_COLUMNS = (
 )
 
 
+# Built once (every accepted seat's messages read the officer and their focal points in the
+# transaction of the decision): run with the ids as an expanding parameter.
+_OFFICERS = select(*_OFFICER_COLUMNS).where(access.recipients(bindparam("officer_ids", expanding=True)))
+
+
 async def officers(session: AsyncSession, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Person]:
     wanted = list(set(ids))
     if not wanted:
         return {}
-    rows = await session.execute(select(*_OFFICER_COLUMNS).where(access.recipients(wanted)))
+    rows = await session.execute(_OFFICERS, {"officer_ids": wanted})
     return {row[0]: _officer(row) for row in rows}
 
 
@@ -85,20 +90,32 @@ async def participants(session: AsyncSession, module_id: uuid.UUID) -> list[Pers
     return [_officer(row) for row in rows]
 
 
+def _focal_points_over() -> Any:
+    theirs, target = aliased(Agency), aliased(Agency)
+    return (
+        select(User.id, User.email, User.language, User.agency_id, target.id)
+        .join(theirs, theirs.id == User.agency_id)
+        .join(target, func.substr(target.path, 1, func.length(theirs.path)) == theirs.path)
+        .where(
+            User.role == Role.focal_point,
+            User.disabled.is_(False),
+            target.id.in_(bindparam("agency_ids", expanding=True)),
+        )
+        .order_by(User.username)
+    )
+
+
+# Built once: its two aliases of the agencies cost more to build per call than the query takes.
+_FOCAL_POINTS_OVER = _focal_points_over()
+
+
 async def focal_points_over(session: AsyncSession, agency_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[Person]]:
     """For each agency, the enabled focal points whose unit is that agency or one above it (a
     focal point of a ministry follows its directorates' officers)."""
     wanted = list(set(agency_ids))
     if not wanted:
         return {}
-    theirs, target = aliased(Agency), aliased(Agency)
-    rows = await session.execute(
-        select(User.id, User.email, User.language, User.agency_id, target.id)
-        .join(theirs, theirs.id == User.agency_id)
-        .join(target, func.substr(target.path, 1, func.length(theirs.path)) == theirs.path)
-        .where(User.role == Role.focal_point, User.disabled.is_(False), target.id.in_(wanted))
-        .order_by(User.username)
-    )
+    rows = await session.execute(_FOCAL_POINTS_OVER, {"agency_ids": wanted})
     found: dict[uuid.UUID, list[Person]] = {a: [] for a in wanted}
     for user_id, email, language, unit, agency_id in rows:
         found[agency_id].append(_user(user_id, email, language, unit))

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, event, func, select, tuple_
+from sqlalchemy import Table, bindparam, event, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,12 @@ def emit(
 
 
 ORDER = "tadrib_emit_order"
+# Built once: every flush with events asks it (the keys an expanding parameter of pairs).
+_LAST_SEQ = (
+    select(EVENTS.c.entity, EVENTS.c.entity_id, func.max(EVENTS.c.resource_seq))
+    .where(tuple_(EVENTS.c.entity, EVENTS.c.entity_id).in_(bindparam("keys", expanding=True)))
+    .group_by(EVENTS.c.entity, EVENTS.c.entity_id)
+)
 
 
 @event.listens_for(Session, "before_flush")
@@ -62,12 +68,8 @@ def _number(session: Session, _context: Any, _instances: Any) -> None:
     keys = sorted({(o.entity, o.entity_id) for o in new})
     last: dict[tuple[str, str], int] = {}
     for start in range(0, len(keys), 300):
-        stmt = (
-            select(EVENTS.c.entity, EVENTS.c.entity_id, func.max(EVENTS.c.resource_seq))
-            .where(tuple_(EVENTS.c.entity, EVENTS.c.entity_id).in_(keys[start : start + 300]))
-            .group_by(EVENTS.c.entity, EVENTS.c.entity_id)
-        )
-        last.update({(e, i): n for e, i, n in session.connection().execute(stmt)})
+        rows = session.connection().execute(_LAST_SEQ, {"keys": keys[start : start + 300]})
+        last.update({(e, i): n for e, i, n in rows})
     for o in new:
         key = (o.entity, o.entity_id)
         last[key] = o.resource_seq = last.get(key, 0) + 1

@@ -27,6 +27,11 @@ async def test_the_log_follows_the_need_to_know_of_the_person(client, world, sig
         ("nomination_accepted", "copy"),
     }
     assert all("body" not in m for m in mine)  # the list shows who, what, status; the text is one GET away
+    # A filter narrows what the person may see, their own messages included (the need-to-know
+    # condition is one term of the WHERE, its OR inside it).
+    for kind, audiences in (("call_for_nominations", {"focal_point"}), ("nomination_accepted", {"officer", "copy"})):
+        found = (await world["focal"].get("/messages", params={"kind": kind})).json()["items"]
+        assert {(m["kind"], m["audience"]) for m in found} == {(kind, a) for a in audiences}
     other_agency = await agency(client, "Mail Other Service")
     stranger = await sign_in("focal_point", agency_id=uuid.UUID(other_agency))
     assert (await stranger.get("/messages")).json()["items"] == []
