@@ -279,15 +279,18 @@ class StatementCounter:
 @pytest.fixture
 def statements(engine: AsyncEngine, app):
     """Counts the SQL statements sent while the test runs (for N+1 checks). Meanwhile the account
-    behind a token is read on every request (PRINCIPAL_RECHECK_SECONDS=0), so that a count does not
-    depend on whether an earlier request left its principal remembered."""
+    behind a token or a page's session is read on every request (PRINCIPAL_RECHECK_SECONDS=0), so
+    that a count does not depend on whether an earlier request left it remembered."""
     counter = StatementCounter()
-    principals = app.state.principals
-    seconds, principals.seconds = principals.seconds, 0
+    caches = (app.state.principals, app.state.signed_in)
+    seconds = [c.seconds for c in caches]
+    for cache in caches:
+        cache.seconds = 0
     event.listen(engine.sync_engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine.sync_engine, "before_cursor_execute", counter)
-    principals.seconds = seconds
+    for cache, kept in zip(caches, seconds, strict=True):
+        cache.seconds = kept
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from api.unit_of_work import Answer
 from domain import i18n
 from domain.auth import web_sessions
 from domain.auth.principal import Principal
+from domain.auth.remembered import Remembered
+from domain.auth.remembered import epoch as remembered_epoch
 from domain.auth.web_sessions import SignedIn
 from domain.db import utcnow
 from domain.settings import Settings
@@ -89,15 +91,29 @@ async def current_visitor(request: Request, db: DbSession) -> Visitor:
 
 
 async def _signed_in(request: Request, db: AsyncSession, settings: Settings, token: str) -> SignedIn | None:
+    """The person behind the cookie, remembered for a moment as a token's principal is
+    (domain/auth/remembered.py: forgotten at once when this process changes an account or ends a
+    session), never past the session's idle or absolute expiry; read again when its last use is
+    due to be written (the touch), so that the write is not repeated."""
     now = utcnow()
+    remembered: Remembered[SignedIn] = request.app.state.signed_in
+    key = web_sessions.token_hash(token)
+    if (kept := remembered.get(key)) is not None:
+        return kept
+    read_at = remembered_epoch()
     signed_in = await web_sessions.signed_in(db, token=token, settings=settings, now=now)
-    if signed_in is not None and web_sessions.due_for_touch(signed_in, now):
-        session_id = signed_in.session_id
+    if signed_in is None:
+        return None
+    if not web_sessions.due_for_touch(signed_in, now):
+        until = web_sessions.expires(signed_in, settings)
+        remembered.put(key, signed_in, read_at_epoch=read_at, token_expires=until.timestamp())
+        return signed_in
+    session_id = signed_in.session_id
 
-        async def touch(session: AsyncSession, answer: Answer) -> None:
-            await web_sessions.touch(session, session_id=session_id, now=now)
+    async def touch(session: AsyncSession, answer: Answer) -> None:
+        await web_sessions.touch(session, session_id=session_id, now=now)
 
-        request.state.uow.before_commit.append(touch)  # with the request's writes, or apart for a read
+    request.state.uow.before_commit.append(touch)  # with the request's writes, or apart for a read
     return signed_in
 
 

@@ -14,6 +14,10 @@ everything else of `/me`. Here the principal is kept after it is read, and read 
   not kept). A change made through this API (disabling an account, a password, a role, a client's
   secret or scopes) therefore applies to the very next request it serves.
 
+A page's signed-in person (the session behind its cookie, web/visitor.py) is remembered the same
+way, also forgotten when any page session is written (ended, purged, its last use recorded), and
+never past the session's idle or absolute expiry.
+
 What it leaves: a change written by another process (a second API process on the same PostgreSQL,
 `python -m api.manage`) applies there within PRINCIPAL_RECHECK_SECONDS."""
 
@@ -22,14 +26,18 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from domain.auth.principal import Principal
 
+T = TypeVar("T")
 ACCOUNT_TABLES = frozenset({"users", "api_clients", "user_programmes"})
+# And page sessions: ended (signed out, by a new password, purged) or used (a touch, at most once a
+# minute per session: web/visitor.py does not remember a session due for one).
+WATCHED_TABLES = ACCOUNT_TABLES | {"web_sessions"}
 _CHANGED = "tadrib_accounts_changed"  # a pooled connection's info: it wrote an account's rows
 # The table a data-changing statement writes to (SQLite and PostgreSQL as SQLAlchemy renders them,
 # and the hand-written SQL of seeds and commands).
@@ -62,7 +70,9 @@ def watch_accounts(engine: Engine) -> None:
 
 def _after_statement(conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:
     found = _WRITES_TO.match(statement)
-    if found is not None and found.group(1).lower() in ACCOUNT_TABLES:
+    if found is None:
+        return
+    if found.group(1).lower() in WATCHED_TABLES:
         conn.info[_CHANGED] = True
         accounts_changed()
 
@@ -72,16 +82,18 @@ def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
         accounts_changed()
 
 
-class RememberedPrincipals:
-    """Principals by access token (the token's claims were verified when it was first read: its
-    scope and credentials version are part of the key). Bounded: the oldest goes first."""
+class Remembered(Generic[T]):
+    """What a credential opens, by the credential: a principal by its access token (the token's
+    claims were verified when it was first read: its scope and credentials version are part of
+    the key), a page's signed-in person by the hash of its session cookie. Bounded: the oldest
+    goes first."""
 
     def __init__(self, seconds: float, maxsize: int = 4096):
         self.seconds = seconds
         self.maxsize = maxsize
-        self._kept: OrderedDict[str, tuple[Principal, int, float]] = OrderedDict()
+        self._kept: OrderedDict[str, tuple[T, int, float]] = OrderedDict()
 
-    def get(self, token: str) -> Principal | None:
+    def get(self, token: str) -> T | None:
         kept = self._kept.get(token) if self.seconds > 0 else None
         if kept is None:
             return None
@@ -91,9 +103,9 @@ class RememberedPrincipals:
             return None
         return principal
 
-    def put(self, token: str, principal: Principal, *, read_at_epoch: int, token_expires: float) -> None:
+    def put(self, token: str, principal: T, *, read_at_epoch: int, token_expires: float) -> None:
         """Keep `principal`, read from the account after `read_at_epoch` was taken (so that a write
-        under way meanwhile leaves it forgotten), until the recheck or the token's expiry."""
+        under way meanwhile leaves it forgotten), until the recheck or the credential's expiry."""
         if self.seconds <= 0 or read_at_epoch != _epoch:
             return
         self._kept[token] = (principal, read_at_epoch, min(time.time() + self.seconds, token_expires))
@@ -105,3 +117,6 @@ class RememberedPrincipals:
 
     def __len__(self) -> int:
         return len(self._kept)
+
+
+RememberedPrincipals = Remembered[Principal]

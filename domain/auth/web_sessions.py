@@ -33,6 +33,7 @@ class SignedIn:
     session_id: uuid.UUID
     csrf_token: str
     last_seen_at: datetime
+    expires_at: datetime
 
 
 def token_hash(token: str) -> str:
@@ -105,7 +106,12 @@ async def signed_in(session: AsyncSession, *, token: str, settings: Settings, no
         or first.last_seen_at + idle <= now
     ):
         return None
-    return SignedIn(user_principal(rows), first.session_id, first.csrf_token, first.last_seen_at)
+    return SignedIn(user_principal(rows), first.session_id, first.csrf_token, first.last_seen_at, first.expires_at)
+
+
+def expires(current: SignedIn, settings: Settings) -> datetime:
+    """When the session stops opening anything unless used again: idle or absolute, the earlier."""
+    return min(current.expires_at, current.last_seen_at + timedelta(minutes=settings.web_session_idle_minutes))
 
 
 async def touch(session: AsyncSession, *, session_id: uuid.UUID, now: datetime) -> None:

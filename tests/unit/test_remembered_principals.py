@@ -65,14 +65,16 @@ def test_writes_to_account_tables_are_recognised_and_others_are_not():
         'INSERT INTO "user_programmes" (user_id, programme_id) VALUES (%(user_id)s, %(programme_id)s)',
         "DELETE FROM api_clients WHERE api_clients.id = ?",
         "insert or replace into users (id) values (1)",
+        "DELETE FROM web_sessions WHERE web_sessions.id IN (?)",
     ):
         found = matches(sql)
-        assert found is not None and found.group(1).lower() in remembered.ACCOUNT_TABLES, sql
+        assert found is not None and found.group(1).lower() in remembered.WATCHED_TABLES, sql
     for sql in (
         "SELECT users.id FROM users",
         "UPDATE officers SET version=? WHERE officers.id = ?",
         "INSERT INTO user_sessions (id) VALUES (?)",
+        "UPDATE web_sessions_archive SET x = 1",
         "DELETE FROM users_archive WHERE id = ?",
     ):
         found = matches(sql)
-        assert found is None or found.group(1).lower() not in remembered.ACCOUNT_TABLES, sql
+        assert found is None or found.group(1).lower() not in remembered.WATCHED_TABLES, sql

@@ -173,3 +173,27 @@ def test_no_template_has_inline_script_or_style():
         assert "<style" not in text and " style=" not in text, f"inline style in {path.name}"
         assert not re.search(r"\son[a-z]+=", text), f"an inline event handler in {path.name}"
         assert "hx-on" not in text, f"hx-on needs eval: {path.name}"
+
+
+async def test_a_session_is_remembered_between_page_views_and_forgotten_when_it_ends(visitor, db, engine):
+    """The person behind a cookie is remembered for a moment (domain/auth/remembered.py): the next
+    page view reads no session; signing out (or disabling the account) applies to the next one."""
+    from sqlalchemy import event
+
+    user = await account(db)
+    await sign_in(visitor, user.username)
+    assert await at_home(visitor)
+    read: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_):
+        if "web_sessions" in statement:
+            read.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        assert await at_home(visitor)
+        assert read == []
+        await db.execute(update(User).where(User.id == user.id).values(disabled=True))
+        assert not await at_home(visitor)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
