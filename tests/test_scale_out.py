@@ -274,8 +274,12 @@ def test_an_account_disabled_through_one_process_is_refused_by_the_other_within_
         r = first.patch(f"/users/{made.json()['id']}", json={"disabled": True})
         assert r.status_code == 200, r.text
         disabled_at = time.monotonic()
-        while (answer := second.get("/me", headers=token)).status_code == 200:
-            assert time.monotonic() - disabled_at < recheck + 1.0, "still accepted past the recheck"
+        while True:
+            sent_at = time.monotonic()  # a slow answer on a busy machine does not count against the server
+            answer = second.get("/me", headers=token)
+            if answer.status_code != 200:
+                break
+            assert sent_at - disabled_at < recheck + 0.5, "still accepted past the recheck"
             time.sleep(0.05)
         assert answer.status_code == 401, answer.text
         assert first.get("/me", headers=token).status_code == 401  # the process that made the change: at once
