@@ -17,7 +17,6 @@ from domain.auth import policy
 from domain.auth import service as auth_service
 from domain.auth.principal import Principal, Role
 from domain.auth.remembered import RememberedPrincipals
-from domain.auth.remembered import epoch as remembered_epoch
 from domain.errors import Forbidden, Unauthenticated
 from domain.i18n import translatable
 from domain.settings import get_settings
@@ -70,13 +69,13 @@ async def _principal(request: Request, token: str) -> Principal:
     """Remembered for a moment (domain/auth/remembered.py), else read: the request's session is
     opened only when the account is read."""
     remembered: RememberedPrincipals = request.app.state.principals
-    principal = remembered.get(token)
-    if principal is not None:
-        return principal
     keyring = request.app.state.keyring
-    read_at = remembered_epoch()
-    principal = await auth_service.principal_from_token(request.state.uow.session, keyring=keyring, token=token)
-    remembered.put(token, principal, read_at_epoch=read_at, token_expires=keyring.decode(token)["exp"])
+
+    async def read() -> Principal:  # refused (401) rather than None
+        return await auth_service.principal_from_token(request.state.uow.session, keyring=keyring, token=token)
+
+    principal = await remembered.get_or_read(token, read, until=lambda _: keyring.decode(token)["exp"])
+    assert principal is not None
     return principal
 
 

@@ -23,7 +23,6 @@ from domain import i18n
 from domain.auth import web_sessions
 from domain.auth.principal import Principal
 from domain.auth.remembered import Remembered
-from domain.auth.remembered import epoch as remembered_epoch
 from domain.auth.web_sessions import SignedIn
 from domain.db import utcnow
 from domain.settings import Settings
@@ -97,24 +96,24 @@ async def _signed_in(request: Request, db: AsyncSession, settings: Settings, tok
     due to be written (the touch), so that the write is not repeated."""
     now = utcnow()
     remembered: Remembered[SignedIn] = request.app.state.signed_in
-    key = web_sessions.token_hash(token)
-    if (kept := remembered.get(key)) is not None:
-        return kept
-    read_at = remembered_epoch()
-    signed_in = await web_sessions.signed_in(db, token=token, settings=settings, now=now)
-    if signed_in is None:
-        return None
-    if not web_sessions.due_for_touch(signed_in, now):
-        until = web_sessions.expires(signed_in, settings)
-        remembered.put(key, signed_in, read_at_epoch=read_at, token_expires=until.timestamp())
+
+    async def read() -> SignedIn | None:
+        signed_in = await web_sessions.signed_in(db, token=token, settings=settings, now=now)
+        if signed_in is not None and web_sessions.due_for_touch(signed_in, now):
+            session_id = signed_in.session_id
+
+            async def touch(session: AsyncSession, answer: Answer) -> None:
+                await web_sessions.touch(session, session_id=session_id, now=now)
+
+            request.state.uow.before_commit.append(touch)  # with the request's writes, or apart for a read
         return signed_in
-    session_id = signed_in.session_id
 
-    async def touch(session: AsyncSession, answer: Answer) -> None:
-        await web_sessions.touch(session, session_id=session_id, now=now)
+    def until(signed_in: SignedIn) -> float | None:
+        if web_sessions.due_for_touch(signed_in, now):
+            return None
+        return web_sessions.expires(signed_in, settings).timestamp()
 
-    request.state.uow.before_commit.append(touch)  # with the request's writes, or apart for a read
-    return signed_in
+    return await remembered.get_or_read(web_sessions.token_hash(token), read, until)
 
 
 CurrentVisitor = Annotated[Visitor, Depends(current_visitor)]

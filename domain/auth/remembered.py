@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import event
@@ -102,6 +103,21 @@ class Remembered(Generic[T]):
             self._kept.pop(token, None)
             return None
         return principal
+
+    async def get_or_read(
+        self, token: str, read: Callable[[], Awaitable[T | None]], until: Callable[[T], float | None]
+    ) -> T | None:
+        """The one remembered for `token`, else what `read()` finds, kept until `until(found)` (a
+        time; None: not kept). The epoch is taken before the read, so that a write under way
+        meanwhile leaves what was read forgotten."""
+        kept = self.get(token)
+        if kept is not None:
+            return kept
+        read_at = _epoch
+        found = await read()
+        if found is not None and (expires := until(found)) is not None:
+            self.put(token, found, read_at_epoch=read_at, token_expires=expires)
+        return found
 
     def put(self, token: str, principal: T, *, read_at_epoch: int, token_expires: float) -> None:
         """Keep `principal`, read from the account after `read_at_epoch` was taken (so that a write
